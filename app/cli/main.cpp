@@ -1,0 +1,6 @@
+#include <iostream>
+
+int main() {
+    std::cout << "onewindow-cli\n";
+    return 0;
+}

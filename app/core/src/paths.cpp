@@ -1,0 +1,15 @@
+#include "onewindow/core/paths.hpp"
+
+#include <cstdlib>
+
+namespace onewindow {
+
+std::filesystem::path install_root() {
+    if (const char* root = std::getenv("ONEWINDOW_ROOT"); root && *root) return root;
+    std::error_code error;
+    auto exe = std::filesystem::read_symlink("/proc/self/exe", error);
+    if (error) return std::filesystem::current_path();
+    return exe.parent_path().parent_path();
+}
+
+}  // namespace onewindow

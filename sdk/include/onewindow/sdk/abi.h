@@ -1,0 +1,98 @@
+/* OneWindow plugin ABI: the plain C boundary between the shell and a department plugin.
+ *
+ * A plugin is a shared library that exports exactly one symbol, `onewindow_plugin_entry`, a
+ * function returning a pointer to a static, size-stamped table of functions (ow_plugin_v1).
+ * The host finds it with Boost.DLL after it has checked the manifest, the library hash and its
+ * ELF header. Nothing but C types crosses: no C++ exception, no std::string, no STL object.
+ *
+ * Versions.
+ *   ONEWINDOW_ABI_MAJOR goes up when a member of the table changes meaning or signature, or a
+ *   member is removed: plugins built for another major are refused.
+ *   ONEWINDOW_ABI_MINOR goes up when members are appended at the end of the table (the table is
+ *   append-only; each member is marked with the version that added it). A host loads a plugin
+ *   whose minor is not newer than its own; it reads members beyond a plugin's `struct_size` as
+ *   absent.
+ *
+ * Data. Every request and every answer is one UTF-8 JSON document (a NUL-terminated string).
+ *   Requests are owned by the host and valid only during the call.
+ *   Answers (and error messages) are allocated by the plugin and handed to the host, which
+ *   releases them with the plugin's own `free_string`: whoever allocates, frees.
+ *
+ * Status. Every call returns OW_OK and sets *answer to a JSON document, or returns OW_ERROR and
+ *   sets *answer to a plain UTF-8 message (or NULL). The host treats any other return value as
+ *   OW_ERROR.
+ *
+ * Threads. The host calls one plugin from one thread at a time; `init` first, before any other
+ *   member; `shutdown` last. A plugin must not open windows, databases or network connections:
+ *   it gets data and returns decisions.
+ */
+#ifndef ONEWINDOW_SDK_ABI_H
+#define ONEWINDOW_SDK_ABI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define ONEWINDOW_ABI_MAJOR 1
+#define ONEWINDOW_ABI_MINOR 0
+
+/* Name of the one exported symbol. */
+#define ONEWINDOW_ENTRY_SYMBOL "onewindow_plugin_entry"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum { OW_OK = 0, OW_ERROR = 1 };
+
+/* One JSON call: request in, answer (or error message) out, freed by free_string. */
+typedef int (*ow_call_fn)(const char* request_json, char** answer);
+
+typedef struct ow_plugin_v1 {
+    /* Since 1.0. sizeof(ow_plugin_v1) as the plugin was compiled. */
+    uint32_t struct_size;
+    /* Since 1.0. The ABI the plugin was built against. */
+    uint16_t abi_major;
+    uint16_t abi_minor;
+
+    /* Since 1.0. Releases a string this plugin returned. Never NULL. */
+    void (*free_string)(char* text);
+
+    /* Since 1.0. Called once before anything else. Request:
+     *   {"abi": "1.0", "host_version": "0.1.0", "plugin_id": "...", "settings": {...}}
+     * Answer: {} on success; on OW_ERROR the message says why the plugin cannot run. */
+    ow_call_fn init;
+
+    /* Since 1.0. Checks a request beyond the form rules. Request (see sdk/README.md):
+     *   {"item": "<item code>", "values": {"<field key>": value, ...},
+     *    "materials": ["<material key>", ...], "today": "YYYY-MM-DD",
+     *    "service_area": "<6-digit division code>"}
+     * Answer: {"findings": [{"field": "<key or empty>", "severity": "error"|"warning",
+     *                        "message": "<Chinese text for the clerk>"}]} */
+    ow_call_fn validate;
+
+    /* Since 1.0. Chooses where the item goes. Request: as for validate. Answer:
+     *   {"routes": [{"department": "<code>", "endpoint": "<endpoint name>",
+     *                "preliminary_review": true|false, "required": true|false}]} */
+    ow_call_fn route;
+
+    /* Since 1.0. Values the plugin derives from the others. Request: as for validate.
+     * Answer: {"values": {"<field key>": value, ...}} */
+    ow_call_fn derive;
+
+    /* Since 1.0. Fills a result document. Request:
+     *   {"item": "...", "template": "<template id>", "case": {...}, "decision": {...}}
+     * Answer: {"fields": {"<binding>": value, ...}} */
+    ow_call_fn fill_document;
+
+    /* Since 1.0. Called once, last. May be NULL. */
+    void (*shutdown)(void);
+} ow_plugin_v1;
+
+/* The entry point every plugin exports (ONEWINDOW_PLUGIN defines it). */
+typedef const ow_plugin_v1* (*ow_entry_fn)(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ONEWINDOW_SDK_ABI_H */

@@ -1,0 +1,259 @@
+// The C++ layer of the OneWindow SDK: what a department developer writes against.
+//
+//     #include <onewindow/sdk/plugin.hpp>
+//     class FamilyPlanning : public onewindow::sdk::Plugin {
+//         Findings validate(const Request& request) override { ... }
+//         Routes route(const Request& request) override { ... }
+//     };
+//     ONEWINDOW_PLUGIN(FamilyPlanning)
+//
+// ONEWINDOW_PLUGIN defines the exported C entry point (abi.h), stamps the ABI version the plugin
+// is compiled against, and turns every exception thrown by the plugin into an OW_ERROR answer
+// carrying the exception's message: no exception ever crosses into the shell.
+//
+// JSON is Poco::JSON (Debian libpoco-dev); the SDK package links it for you.
+// Threads: the host calls one plugin from one thread at a time, init() first.
+// Forbidden: windows, database files, network. A plugin gets data and returns decisions.
+#pragma once
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/ParseHandler.h>
+#include <Poco/JSON/Parser.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "onewindow/sdk/abi.h"
+
+namespace onewindow::sdk {
+
+using Object = Poco::JSON::Object::Ptr;
+using Array = Poco::JSON::Array::Ptr;
+
+/// An error a plugin raises on purpose; its message reaches the clerk (write it in Chinese).
+class PluginError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+/// The request of validate / route / derive: one item of a case and the form's values.
+struct Request {
+    std::string item;  // unified code of the service item
+    Object values;     // field key -> value (strings, numbers, arrays of row objects)
+    std::vector<std::string> materials;  // keys of the materials supplied (or tolerated)
+    std::string today;                   // YYYY-MM-DD, the counter's date
+    std::string service_area;            // division code of the counter's service area
+
+    /// The string value of a field, or "" when absent / not a string.
+    std::string text(const std::string& key) const {
+        if (!values || !values->has(key) || values->isNull(key)) return {};
+        auto v = values->get(key);
+        return v.isString() ? v.extract<std::string>() : v.convert<std::string>();
+    }
+    /// The rows of a repeating-table field (empty when absent).
+    std::vector<Object> rows(const std::string& key) const {
+        std::vector<Object> out;
+        if (!values || !values->has(key)) return out;
+        auto arr = values->getArray(key);
+        if (!arr) return out;
+        for (std::size_t i = 0; i < arr->size(); ++i) {
+            auto row = arr->getObject(static_cast<unsigned>(i));
+            if (row) out.push_back(row);
+        }
+        return out;
+    }
+    bool has_material(const std::string& key) const {
+        for (const auto& m : materials)
+            if (m == key) return true;
+        return false;
+    }
+};
+
+struct Finding {
+    std::string field;     // dictionary key of the field concerned, or "" for the whole case
+    std::string severity;  // "error" stops acceptance; "warning" is shown only
+    std::string message;   // Chinese, for the clerk and the one-time notice
+};
+using Findings = std::vector<Finding>;
+
+struct Route {
+    std::string department;  // department code
+    std::string endpoint;    // endpoint name the administrator configures
+    bool preliminary_review = false;
+    bool required = true;  // the case is decided only when every required route is
+};
+using Routes = std::vector<Route>;
+
+/// Base class of a plugin. Override what your department needs; defaults do nothing.
+class Plugin {
+  public:
+    virtual ~Plugin() = default;
+    /// Called once with {"abi", "host_version", "plugin_id", "settings"}; throw to refuse.
+    virtual void init(const Object& /*host*/) {}
+    virtual Findings validate(const Request& /*request*/) { return {}; }
+    virtual Routes route(const Request& /*request*/) { return {}; }
+    /// Field key -> derived value.
+    virtual Object derive(const Request& /*request*/) { return new Poco::JSON::Object; }
+    /// Binding -> value for a result document. `request` is the whole JSON request.
+    virtual Object fill_document(const Object& /*request*/) { return new Poco::JSON::Object; }
+    virtual void shutdown() {}
+};
+
+namespace detail {
+
+inline char* copy_string(const std::string& text) {
+    char* out = static_cast<char*>(std::malloc(text.size() + 1));
+    if (out) std::memcpy(out, text.c_str(), text.size() + 1);
+    return out;
+}
+
+inline void free_string(char* text) { std::free(text); }
+
+inline std::string stringify(const Object& object) {
+    std::ostringstream out;
+    object->stringify(out);
+    return out.str();
+}
+
+inline Object parse_object(const char* text) {
+    if (!text) throw PluginError("empty request");
+    Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
+    auto value = parser.parse(std::string(text));
+    auto object = value.extract<Object>();
+    if (!object) throw PluginError("request is not a JSON object");
+    return object;
+}
+
+inline Request parse_request(const char* text) {
+    Object object = parse_object(text);
+    Request request;
+    request.item = object->optValue<std::string>("item", "");
+    request.values = object->getObject("values");
+    if (!request.values) request.values = new Poco::JSON::Object;
+    if (auto materials = object->getArray("materials"))
+        for (std::size_t i = 0; i < materials->size(); ++i)
+            request.materials.push_back(
+                materials->getElement<std::string>(static_cast<unsigned>(i)));
+    request.today = object->optValue<std::string>("today", "");
+    request.service_area = object->optValue<std::string>("service_area", "");
+    return request;
+}
+
+/// Runs `body`, which returns the answer object; every exception becomes OW_ERROR + message.
+template <typename Body>
+int guarded(char** answer, Body&& body) {
+    if (answer) *answer = nullptr;
+    try {
+        std::string text = stringify(body());
+        if (answer) *answer = copy_string(text);
+        return OW_OK;
+    } catch (const std::exception& e) {
+        if (answer) *answer = copy_string(e.what());
+    } catch (...) {
+        if (answer) *answer = copy_string("unknown exception in plugin");
+    }
+    return OW_ERROR;
+}
+
+template <typename P>
+struct Host {
+    static std::unique_ptr<Plugin>& instance() {
+        static std::unique_ptr<Plugin> plugin;
+        return plugin;
+    }
+    static Plugin& get() {
+        if (!instance()) throw PluginError("plugin called before init");
+        return *instance();
+    }
+    static int init(const char* request, char** answer) {
+        return guarded(answer, [&] {
+            Object host = parse_object(request);
+            instance() = std::make_unique<P>();
+            instance()->init(host);
+            return Object(new Poco::JSON::Object);
+        });
+    }
+    static int validate(const char* request, char** answer) {
+        return guarded(answer, [&] {
+            Findings findings = get().validate(parse_request(request));
+            Array list = new Poco::JSON::Array;
+            for (const auto& f : findings) {
+                Object item = new Poco::JSON::Object(true);
+                item->set("field", f.field);
+                item->set("severity", f.severity.empty() ? std::string("error") : f.severity);
+                item->set("message", f.message);
+                list->add(item);
+            }
+            Object out = new Poco::JSON::Object;
+            out->set("findings", list);
+            return out;
+        });
+    }
+    static int route(const char* request, char** answer) {
+        return guarded(answer, [&] {
+            Routes routes = get().route(parse_request(request));
+            Array list = new Poco::JSON::Array;
+            for (const auto& r : routes) {
+                Object item = new Poco::JSON::Object(true);
+                item->set("department", r.department);
+                item->set("endpoint", r.endpoint);
+                item->set("preliminary_review", r.preliminary_review);
+                item->set("required", r.required);
+                list->add(item);
+            }
+            Object out = new Poco::JSON::Object;
+            out->set("routes", list);
+            return out;
+        });
+    }
+    static int derive(const char* request, char** answer) {
+        return guarded(answer, [&] {
+            Object out = new Poco::JSON::Object;
+            out->set("values", get().derive(parse_request(request)));
+            return out;
+        });
+    }
+    static int fill_document(const char* request, char** answer) {
+        return guarded(answer, [&] {
+            Object out = new Poco::JSON::Object;
+            out->set("fields", get().fill_document(parse_object(request)));
+            return out;
+        });
+    }
+    static void shutdown() {
+        try {
+            if (instance()) instance()->shutdown();
+        } catch (...) {
+        }
+        instance().reset();
+    }
+    static const ow_plugin_v1* table() {
+        static const ow_plugin_v1 t = {sizeof(ow_plugin_v1),
+                                       ONEWINDOW_ABI_MAJOR,
+                                       ONEWINDOW_ABI_MINOR,
+                                       &free_string,
+                                       &init,
+                                       &validate,
+                                       &route,
+                                       &derive,
+                                       &fill_document,
+                                       &shutdown};
+        return &t;
+    }
+};
+
+}  // namespace detail
+}  // namespace onewindow::sdk
+
+/// Declares the plugin class: defines the exported entry point and stamps the ABI version.
+#define ONEWINDOW_PLUGIN(PluginClass)                                                             \
+    extern "C" __attribute__((visibility("default"))) const ow_plugin_v1* onewindow_plugin_entry( \
+        void) {                                                                                   \
+        return ::onewindow::sdk::detail::Host<PluginClass>::table();                              \
+    }

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# OneWindow set-up for a fresh Debian 12 machine (run as root or with sudo available).
+#
+#   ./setup.sh demo   install what is missing, build, start the main program on the demo data
+#   ./setup.sh test   install what is missing, build, run every test (this is what CI runs)
+#
+# Only packages that are not installed yet are installed; nothing is downloaded but Debian packages.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+mode=${1:-demo}
+build_dir=${ONEWINDOW_BUILD_DIR:-build}
+jobs=$(nproc 2>/dev/null || echo 2)
+
+packages=(
+    # toolchain: a minimal Debian 12 has no compiler, no cmake
+    build-essential cmake ninja-build pkg-config
+    # the libraries
+    libsqlitecpp-dev libsqlite3-dev libpoco-dev libhpdf-dev libboost-dev libboost-filesystem-dev
+    catch2 libharfbuzz-dev
+    # CJK fonts embedded in printed documents (zenhei: sans; uming: Song/Ming)
+    fonts-wqy-zenhei fonts-arphic-uming
+    # pinyin data, gettext tools, PDF checks used by the tests
+    unicode-data gettext poppler-utils poppler-data
+)
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+missing=()
+for p in "${packages[@]}"; do
+    status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+    [ "$status" = "install ok installed" ] || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: installing ${missing[*]}"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+case "$mode" in
+    demo) build_type=RelWithDebInfo ;;
+    test) build_type=RelWithDebInfo ;;
+    *) echo "usage: $0 demo|test" >&2; exit 2 ;;
+esac
+
+cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=$build_type
+cmake --build "$build_dir" -j "$jobs"
+
+case "$mode" in
+    demo)
+        exec "$build_dir/stage/bin/onewindow-cli" demo --data "$build_dir/demo-data"
+        ;;
+    test)
+        cd "$build_dir"
+        exec ctest --output-on-failure -j "$jobs" --timeout 600
+        ;;
+esac
