@@ -1,0 +1,40 @@
+// The item catalogue: every service item of every running plugin, and the life-event bundles.
+//
+// search() matches a query against each item's name, unified code, department and keywords
+// (substring; ASCII case-insensitive), best first: code prefix, then name, then keyword and
+// department. Haystacks are prepared once at add(), so a query allocates nothing per item.
+// Pointers returned stay valid while the catalogue lives (items are kept in a deque).
+// Thread-safety: read-only use from several threads is safe after loading.
+#pragma once
+
+#include <deque>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "onewindow/core/forms.hpp"
+
+namespace onewindow {
+
+class Catalogue {
+  public:
+    /// Adds an item; Error(Input) when its code is already in the catalogue.
+    void add(ServiceItem item);
+    void add_bundle(Bundle bundle);
+
+    const ServiceItem* find(std::string_view code) const;
+    std::vector<const ServiceItem*> search(std::string_view query, std::size_t limit = 50) const;
+    const std::deque<ServiceItem>& items() const { return items_; }
+    const std::vector<Bundle>& bundles() const { return bundles_; }
+    const Bundle* find_bundle(std::string_view id) const;
+
+  private:
+    struct Entry {
+        std::string code, name, others;  // lower-cased haystacks
+    };
+    std::deque<ServiceItem> items_;
+    std::vector<Entry> entries_;
+    std::vector<Bundle> bundles_;
+};
+
+}  // namespace onewindow

@@ -1,0 +1,116 @@
+// The counter: one comprehensive window's working set, and the operations a clerk performs.
+//
+// A Counter opens everything a window needs from an installation root and a data folder:
+//   <root>/share/onewindow/forms/fields.json     the shared field dictionary
+//   <root>/share/onewindow/calendar/*.json       working-day calendars
+//   <root>/share/onewindow/templates/common/     receipt and one-time notice templates
+//   <root>/plugins/ and <data>/plugins/          plugin folders (bundled and installed)
+//   <data>/counter.json                          this counter's code, name, service area, phones
+//   <data>/trusted-plugins.json                  the administrator's trusted list
+//   <data>/counter.db, <data>/materials/         the case store and scanned materials
+// and offers the flow of design.md: items -> unified form -> validation (form rules + each
+// plugin's checks) -> accept (receipt) or one-time notice. The CLI and the shell only call this.
+//
+// Threads: a Counter is used by one thread at a time.
+#pragma once
+
+#include <Poco/JSON/Object.h>
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "onewindow/core/date.hpp"
+#include "onewindow/core/json.hpp"
+
+namespace onewindow {
+
+class Catalogue;
+class Dictionary;
+class PluginHost;
+class CaseStore;
+struct UnifiedForm;
+
+struct CounterConfig {
+    std::string code = "WX01";
+    std::string name = "魏县政务服务中心综合受理窗口";
+    std::string service_area = "130434";
+    std::string enquiry_phone = "0310-3512345";
+    std::string default_clerk = "张敏";
+
+    static CounterConfig load(const std::filesystem::path& file);  // missing file: defaults
+    void save(const std::filesystem::path& file) const;
+};
+
+/// One material as the clerk records it at intake.
+struct IntakeMaterial {
+    std::string key;
+    std::filesystem::path file;  // scanned file, optional
+    bool supplied = false;       // true when a file is given or the paper was seen
+    bool tolerated = false;      // 容缺: to follow on the applicant's written promise
+    std::string promise;
+};
+
+struct IntakeRequest {
+    std::vector<std::string> items;  // unified codes
+    std::string clerk;
+    Poco::JSON::Object::Ptr values;
+    std::vector<IntakeMaterial> materials;
+    std::optional<std::string> now;  // "YYYY-MM-DD HH:MM:SS", for tests and replays
+    /// Reads a case file (see app/cli/README.md); every problem named with file and JSON path.
+    static IntakeRequest load(const std::filesystem::path& file);
+    static IntakeRequest from_json(const Poco::JSON::Object::Ptr& object, const std::string& source,
+                                   const std::filesystem::path& base_dir);
+};
+
+/// A problem found at intake, for the clerk (Chinese) and the one-time notice.
+struct IntakeProblem {
+    std::string subject;  // field label or material name
+    std::string reason;
+};
+
+struct IntakeOutcome {
+    enum class Kind { Accepted, Notice, Invalid } kind = Kind::Invalid;
+    std::string number;                   // case number (Accepted) or notice number (Notice)
+    std::vector<IntakeProblem> problems;  // Notice: missing/wrong materials; Invalid: field errors
+    std::vector<IntakeProblem> warnings;
+};
+
+class Counter {
+  public:
+    struct Options {
+        std::filesystem::path root;      // installation root (install_root() by default)
+        std::filesystem::path data_dir;  // counter data folder
+    };
+    static std::unique_ptr<Counter> open(const Options& options);
+    ~Counter();
+
+    const CounterConfig& config() const;
+    const Dictionary& dictionary() const;
+    const Catalogue& catalogue() const;
+    PluginHost& plugins();
+    CaseStore& store();
+    const std::filesystem::path& data_dir() const;
+    /// Problems met while loading plugins' forms (the shell shows them; the CLI prints them).
+    const Issues& load_issues() const;
+
+    /// Builds the unified form of the given items; Error(Input) for unknown codes or conflicts.
+    UnifiedForm unified_form(const std::vector<std::string>& item_codes) const;
+
+    /// Validates and then accepts, or records a one-time notice, or reports invalid input.
+    /// Invalid input and failures change nothing in the store.
+    IntakeOutcome intake(const IntakeRequest& request);
+
+    /// Writes the receipt of an accepted case / a recorded notice as PDF.
+    void print_receipt(const std::string& case_number, const std::filesystem::path& out) const;
+    void print_notice(const std::string& notice_number, const std::filesystem::path& out) const;
+
+  private:
+    Counter();
+    struct State;
+    std::unique_ptr<State> state_;
+};
+
+}  // namespace onewindow

@@ -1,0 +1,98 @@
+// Reading counter settings and case files (the input of `onewindow-cli intake`).
+#include <Poco/JSON/Object.h>
+
+#include <fstream>
+
+#include "onewindow/core/counter.hpp"
+#include "onewindow/core/error.hpp"
+
+namespace fs = std::filesystem;
+
+namespace onewindow {
+
+CounterConfig CounterConfig::load(const fs::path& file) {
+    CounterConfig config;
+    if (!fs::exists(file)) return config;
+    Issues issues;
+    auto reader = ObjectReader::of(load_json_file(file), file.string(), "$", issues);
+    config.code = reader.string("code");
+    config.name = reader.string("name");
+    config.service_area = reader.string("service_area");
+    config.enquiry_phone = reader.string("enquiry_phone");
+    config.default_clerk = reader.opt_string("default_clerk").value_or(config.default_clerk);
+    reader.reject_unknown({"code", "name", "service_area", "enquiry_phone", "default_clerk"});
+    if (config.service_area.size() != 6 ||
+        config.service_area.find_first_not_of("0123456789") != std::string::npos)
+        reader.fail("service_area", "must be a 6-digit division code");
+    if (config.code.empty() || config.code.find_first_of(" /\\") != std::string::npos)
+        reader.fail("code", "must be a short code without spaces or slashes");
+    issues.throw_if_any();
+    return config;
+}
+
+void CounterConfig::save(const fs::path& file) const {
+    Poco::JSON::Object::Ptr object = new Poco::JSON::Object(true);
+    object->set("code", code);
+    object->set("name", name);
+    object->set("service_area", service_area);
+    object->set("enquiry_phone", enquiry_phone);
+    object->set("default_clerk", default_clerk);
+    const fs::path temp = file.string() + ".tmp";
+    {
+        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+        object->stringify(out, 2);
+        out << '\n';
+        if (!out) throw Error(ErrorKind::Storage, file.string() + ": cannot be written");
+    }
+    fs::rename(temp, file);
+}
+
+IntakeRequest IntakeRequest::load(const fs::path& file) {
+    auto document = load_json_file(file);
+    Issues issues;
+    auto reader = ObjectReader::of(document, file.string(), "$", issues);
+    issues.throw_if_any();
+    return from_json(reader.raw(), file.string(), fs::absolute(file).parent_path());
+}
+
+IntakeRequest IntakeRequest::from_json(const Poco::JSON::Object::Ptr& object,
+                                       const std::string& source, const fs::path& base_dir) {
+    Issues issues;
+    ObjectReader reader(object, source, "$", issues);
+    IntakeRequest request;
+    if (auto format = reader.opt_string("format"); format && *format != "onewindow.case/1")
+        reader.fail("format", "must be \"onewindow.case/1\"");
+    request.items = reader.strings("items", true);
+    if (request.items.empty() && reader.has("items")) reader.fail("items", "must name an item");
+    request.clerk = reader.opt_string("clerk").value_or("");
+    request.values = reader.object("values", true).raw();
+    request.now = reader.opt_string("now");
+    auto materials = reader.array("materials", false);
+    for (std::size_t i = 0; i < materials->size(); ++i) {
+        auto m = ObjectReader::of(materials->get(static_cast<unsigned>(i)), source,
+                                  json_path_index("$.materials", i), issues);
+        IntakeMaterial material;
+        material.key = m.string("key");
+        if (auto file = m.opt_string("file")) {
+            fs::path path = *file;
+            material.file = path.is_absolute() ? path : base_dir / path;
+            material.supplied = true;
+        }
+        material.supplied = m.opt_boolean("supplied", material.supplied);
+        material.tolerated = m.opt_boolean("tolerated", false);
+        material.promise = m.opt_string("promise").value_or("");
+        if (material.tolerated && material.promise.empty())
+            m.fail("promise", "a tolerated gap needs the applicant's written promise");
+        if (material.tolerated && material.supplied)
+            m.fail("tolerated", "a material cannot be both supplied and tolerated");
+        if (!material.file.empty() && !fs::is_regular_file(material.file))
+            m.fail("file", "cannot be read: " + material.file.string());
+        m.reject_unknown({"key", "file", "supplied", "tolerated", "promise"});
+        request.materials.push_back(std::move(material));
+    }
+    reader.reject_unknown({"format", "items", "clerk", "values", "materials", "now"});
+    issues.throw_if_any();
+    return request;
+}
+
+}  // namespace onewindow

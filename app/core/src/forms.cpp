@@ -1,0 +1,312 @@
+#include "onewindow/core/forms.hpp"
+
+#include <Poco/RegularExpression.h>
+
+#include <algorithm>
+
+#include "onewindow/core/error.hpp"
+
+namespace fs = std::filesystem;
+
+namespace onewindow {
+
+namespace {
+
+const std::pair<FieldType, const char*> kTypes[] = {{FieldType::Text, "text"},
+                                                    {FieldType::IdNumber, "id_number"},
+                                                    {FieldType::Phone, "phone"},
+                                                    {FieldType::Date, "date"},
+                                                    {FieldType::Choice, "choice"},
+                                                    {FieldType::Number, "number"},
+                                                    {FieldType::Money, "money"},
+                                                    {FieldType::Division, "division"},
+                                                    {FieldType::CreditCode, "credit_code"},
+                                                    {FieldType::Table, "table"}};
+
+Condition read_condition(ObjectReader& parent, const std::string& key) {
+    Condition condition;
+    if (!parent.has(key)) return condition;
+    auto reader = parent.object(key, false);
+    condition.field = reader.string("field");
+    condition.in = reader.strings("in", false);
+    condition.not_empty = reader.opt_boolean("not_empty", false);
+    if (condition.in.empty() && !condition.not_empty)
+        reader.fail("", "needs \"in\": [values] or \"not_empty\": true");
+    reader.reject_unknown({"field", "in", "not_empty"});
+    return condition;
+}
+
+void check_condition_target(const Condition& condition, const Dictionary& dictionary,
+                            ObjectReader& reader, const std::string& key) {
+    if (condition.active() && !dictionary.field(condition.field))
+        reader.fail(key, "refers to unknown field key \"" + condition.field + "\"");
+}
+
+}  // namespace
+
+const char* field_type_name(FieldType type) {
+    for (const auto& [t, name] : kTypes)
+        if (t == type) return name;
+    return "text";
+}
+
+Dictionary Dictionary::load(const fs::path& file, Issues& issues) {
+    Dictionary dictionary;
+    const std::string name = file.string();
+    auto reader = ObjectReader::of(load_json_file(file), name, "$", issues);
+    if (reader.string("format") != "onewindow.fields/1")
+        reader.fail("format", "must be \"onewindow.fields/1\"");
+    dictionary.version_ = static_cast<int>(reader.integer("version", 1, 1000000));
+    reader.reject_unknown({"format", "version", "fields", "materials"});
+
+    auto fields = reader.object("fields", true);
+    for (const auto& key : fields.raw()->getNames()) {
+        auto f = fields.object(key, true);
+        FieldDef def;
+        def.key = key;
+        def.label = f.string("label");
+        def.group = f.opt_string("group").value_or("item");
+        def.help = f.opt_string("help").value_or("");
+        auto type = f.string("type");
+        bool known = false;
+        for (const auto& [t, type_name] : kTypes)
+            if (type == type_name) def.type = t, known = true;
+        if (!known && !type.empty()) f.fail("type", "unknown field type \"" + type + "\"");
+        def.required = f.opt_boolean("required", false);
+        def.min_length = f.opt_integer("min_length", 0, 100000);
+        def.max_length = f.opt_integer("max_length", 1, 100000);
+        def.min = f.opt_number("min");
+        def.max = f.opt_number("max");
+        def.pattern = f.opt_string("pattern").value_or("");
+        if (!def.pattern.empty()) {
+            try {
+                Poco::RegularExpression check(def.pattern, Poco::RegularExpression::RE_UTF8);
+            } catch (const Poco::Exception& e) {
+                f.fail("pattern", "is not a valid regular expression: " + e.message());
+            }
+        }
+        def.not_future = f.opt_boolean("not_future", false);
+        def.options = f.strings("options", def.type == FieldType::Choice);
+        if (def.type == FieldType::Choice && def.options.empty() && f.has("options"))
+            f.fail("options", "a choice needs at least one option");
+        def.columns = f.strings("columns", def.type == FieldType::Table);
+        if (f.has("derived")) {
+            auto d = f.object("derived", true);
+            def.derived_from = d.string("from");
+            def.derived_fn = d.string("fn");
+            if (!def.derived_fn.empty() && def.derived_fn != "birth_date" &&
+                def.derived_fn != "sex" && def.derived_fn != "age")
+                d.fail("fn", "must be birth_date, sex or age");
+            d.reject_unknown({"from", "fn"});
+        }
+        f.reject_unknown({"label", "type", "group", "help", "required", "min_length", "max_length",
+                          "min", "max", "pattern", "not_future", "options", "columns", "derived"});
+        dictionary.fields_[key] = std::move(def);
+    }
+    // References inside the dictionary: table columns and derivation sources.
+    for (const auto& [key, def] : dictionary.fields_) {
+        auto f = fields.object(key, true);
+        for (const auto& column : def.columns) {
+            auto found = dictionary.fields_.find(column);
+            if (found == dictionary.fields_.end())
+                f.fail("columns", "unknown column field key \"" + column + "\"");
+            else if (found->second.type == FieldType::Table)
+                f.fail("columns", "a table cannot contain a table (\"" + column + "\")");
+        }
+        if (def.derived()) {
+            auto source = dictionary.fields_.find(def.derived_from);
+            if (source == dictionary.fields_.end() || source->second.type != FieldType::IdNumber)
+                f.fail("derived", "\"from\" must name an id_number field");
+        }
+    }
+
+    auto materials = reader.object("materials", true);
+    for (const auto& key : materials.raw()->getNames()) {
+        auto m = materials.object(key, true);
+        MaterialDef def;
+        def.key = key;
+        def.name = m.string("name");
+        def.source = m.opt_string("source").value_or("");
+        def.notes = m.opt_string("notes").value_or("");
+        def.originals = static_cast<int>(m.opt_integer("originals", 0, 20).value_or(1));
+        def.copies = static_cast<int>(m.opt_integer("copies", 0, 20).value_or(0));
+        if (def.name.find("其他材料") != std::string::npos)
+            m.fail("name", "a catch-all \"其他材料\" is not allowed: name the material");
+        m.reject_unknown({"name", "source", "notes", "originals", "copies"});
+        dictionary.materials_[key] = std::move(def);
+    }
+    return dictionary;
+}
+
+const FieldDef* Dictionary::field(std::string_view key) const {
+    auto found = fields_.find(key);
+    return found == fields_.end() ? nullptr : &found->second;
+}
+
+const MaterialDef* Dictionary::material(std::string_view key) const {
+    auto found = materials_.find(key);
+    return found == materials_.end() ? nullptr : &found->second;
+}
+
+ServiceItem load_item(const fs::path& file, const Dictionary& dictionary, Issues& issues) {
+    ServiceItem item;
+    item.source_file = file.string();
+    auto reader = ObjectReader::of(load_json_file(file), file.string(), "$", issues);
+    if (reader.string("format") != "onewindow.item/1")
+        reader.fail("format", "must be \"onewindow.item/1\"");
+    item.code = reader.string("code");
+    item.version = static_cast<int>(reader.integer("version", 1, 1000000));
+    reader.reject_unknown({"format", "code", "version", "department", "catalogue", "implementation",
+                           "materials", "form"});
+
+    auto department = reader.object("department", true);
+    item.department_code = department.string("code");
+    item.department_name = department.string("name");
+    department.reject_unknown({"code", "name"});
+
+    auto catalogue = reader.object("catalogue", true);
+    item.name = catalogue.string("name");
+    item.type = catalogue.string("type");
+    item.content = catalogue.string("content");
+    item.body = catalogue.string("body");
+    item.served = catalogue.string("served");
+    item.theme = catalogue.string("theme");
+    item.basis = catalogue.string("basis");
+    item.handling = catalogue.strings("handling", true);
+    item.is_public = catalogue.boolean("public");
+    catalogue.reject_unknown(
+        {"name", "type", "content", "body", "served", "theme", "basis", "handling", "public"});
+
+    auto impl = reader.object("implementation", true);
+    item.conditions = impl.strings("conditions", true);
+    item.steps = impl.strings("steps", true);
+    item.immediate = impl.boolean("immediate");
+    item.promised_days = static_cast<int>(impl.integer("promised_days", 0, 365));
+    item.legal_days = static_cast<int>(impl.integer("legal_days", 0, 365));
+    if (!item.immediate && item.promised_days == 0)
+        impl.fail("promised_days", "a promised item needs its promised working days");
+    if (item.legal_days && item.promised_days > item.legal_days)
+        impl.fail("promised_days", "exceeds the legal time limit");
+    item.preliminary_review = impl.boolean("preliminary_review");
+    item.fees = impl.string("fees");
+    item.fee_basis = impl.opt_string("fee_basis").value_or("");
+    item.place = impl.string("place");
+    item.hours = impl.string("hours");
+    item.enquiry_phone = impl.string("enquiry_phone");
+    item.complaint_phone = impl.string("complaint_phone");
+    item.keywords = impl.strings("keywords", false);
+    impl.reject_unknown({"conditions", "steps", "immediate", "promised_days", "legal_days",
+                         "preliminary_review", "fees", "fee_basis", "place", "hours",
+                         "enquiry_phone", "complaint_phone", "keywords"});
+
+    auto materials = reader.array("materials", true);
+    for (std::size_t i = 0; i < materials->size(); ++i) {
+        auto m = ObjectReader::of(materials->get(unsigned(i)), file.string(),
+                                  json_path_index("$.materials", i), issues);
+        ItemMaterial material;
+        material.key = m.string("key");
+        const MaterialDef* def = dictionary.material(material.key);
+        if (!def && !material.key.empty())
+            m.fail("key", "unknown material key \"" + material.key + "\"");
+        material.required = m.boolean("required");
+        material.tolerable_gap = m.opt_boolean("tolerable_gap", false);
+        if (def) {
+            material.name = def->name;
+            material.source = def->source;
+            material.notes = def->notes;
+            material.originals = def->originals;
+            material.copies = def->copies;
+        }
+        material.originals =
+            static_cast<int>(m.opt_integer("originals", 0, 20).value_or(material.originals));
+        material.copies =
+            static_cast<int>(m.opt_integer("copies", 0, 20).value_or(material.copies));
+        if (auto notes = m.opt_string("notes")) material.notes = *notes;
+        material.required_if = read_condition(m, "required_if");
+        check_condition_target(material.required_if, dictionary, m, "required_if");
+        m.reject_unknown(
+            {"key", "required", "tolerable_gap", "originals", "copies", "notes", "required_if"});
+        item.materials.push_back(std::move(material));
+    }
+
+    auto form = reader.object("form", true);
+    form.reject_unknown({"sections"});
+    auto sections = form.array("sections", true);
+    for (std::size_t s = 0; s < sections->size(); ++s) {
+        const std::string section_path = json_path_index("$.form.sections", s);
+        auto sr = ObjectReader::of(sections->get(unsigned(s)), file.string(), section_path, issues);
+        FormSection section;
+        section.title = sr.string("title");
+        sr.reject_unknown({"title", "fields"});
+        auto fields = sr.array("fields", true);
+        for (std::size_t f = 0; f < fields->size(); ++f) {
+            auto fr = ObjectReader::of(fields->get(unsigned(f)), file.string(),
+                                       json_path_index(section_path + ".fields", f), issues);
+            FieldRef ref;
+            ref.key = fr.string("key");
+            const FieldDef* def = dictionary.field(ref.key);
+            if (!def && !ref.key.empty()) fr.fail("key", "unknown field key \"" + ref.key + "\"");
+            if (fr.has("required")) ref.required = fr.boolean("required");
+            ref.options = fr.strings("options", false);
+            if (def)
+                for (const auto& option : ref.options)
+                    if (std::find(def->options.begin(), def->options.end(), option) ==
+                        def->options.end())
+                        fr.fail("options", "\"" + option + "\" is not an option of " + ref.key);
+            ref.visible_if = read_condition(fr, "visible_if");
+            ref.required_if = read_condition(fr, "required_if");
+            check_condition_target(ref.visible_if, dictionary, fr, "visible_if");
+            check_condition_target(ref.required_if, dictionary, fr, "required_if");
+            fr.reject_unknown({"key", "required", "options", "visible_if", "required_if"});
+            section.fields.push_back(std::move(ref));
+        }
+        item.sections.push_back(std::move(section));
+    }
+    return item;
+}
+
+Bundle load_bundle(const fs::path& file, Issues& issues) {
+    Bundle bundle;
+    auto reader = ObjectReader::of(load_json_file(file), file.string(), "$", issues);
+    if (reader.string("format") != "onewindow.bundle/1")
+        reader.fail("format", "must be \"onewindow.bundle/1\"");
+    bundle.id = reader.string("id");
+    bundle.name = reader.string("name");
+    bundle.items = reader.strings("items", true);
+    if (bundle.items.size() < 2 && reader.has("items"))
+        reader.fail("items", "a bundle needs at least two items");
+    reader.reject_unknown({"format", "id", "name", "items"});
+    return bundle;
+}
+
+Issues check_form_files(const std::vector<fs::path>& files, const Dictionary* dictionary) {
+    Issues issues;
+    Dictionary empty;
+    for (const auto& file : files) {
+        try {
+            auto document = load_json_file(file);
+            std::string format;
+            if (document.type() == typeid(Poco::JSON::Object::Ptr))
+                format = document.extract<Poco::JSON::Object::Ptr>()->optValue<std::string>(
+                    "format", "");
+            if (format == "onewindow.fields/1")
+                Dictionary::load(file, issues);
+            else if (format == "onewindow.item/1")
+                load_item(file, dictionary ? *dictionary : empty, issues);
+            else if (format == "onewindow.bundle/1")
+                load_bundle(file, issues);
+            else if (format != "onewindow.case/1")
+                issues.add(file.string(), "$.format",
+                           "unknown or missing format (expected onewindow.fields/1, "
+                           "onewindow.item/1 or onewindow.bundle/1)");
+        } catch (const Error& e) {
+            std::string message = e.what();
+            const std::string prefix = file.string() + ": $: ";
+            if (message.rfind(prefix, 0) == 0) message = message.substr(prefix.size());
+            issues.add(file.string(), "$", message);
+        }
+    }
+    return issues;
+}
+
+}  // namespace onewindow
