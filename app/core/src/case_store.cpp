@@ -1,0 +1,599 @@
+#include "onewindow/core/case_store.hpp"
+
+#include <Poco/DigestEngine.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/SHA2Engine.h>
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <functional>
+
+#include "onewindow/core/error.hpp"
+#include "onewindow/core/idnumber.hpp"
+#include "onewindow/core/json.hpp"
+
+namespace fs = std::filesystem;
+
+namespace onewindow {
+
+namespace {
+
+// Forward-only migrations: step i brings user_version from i to i + 1.
+const char* const kMigrations[] = {
+    R"sql(
+    CREATE TABLE counter_sequences (counter TEXT NOT NULL, day TEXT NOT NULL, kind TEXT NOT NULL,
+        last INTEGER NOT NULL, PRIMARY KEY (counter, day, kind));
+    CREATE TABLE cases (id INTEGER PRIMARY KEY, number TEXT NOT NULL UNIQUE, counter TEXT NOT NULL,
+        clerk TEXT NOT NULL, applicant_name TEXT NOT NULL, applicant_id_number TEXT NOT NULL,
+        applicant_phone TEXT NOT NULL, status TEXT NOT NULL, accepted_at TEXT NOT NULL,
+        form_snapshot TEXT NOT NULL, values_json TEXT NOT NULL);
+    CREATE TABLE case_items (id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL REFERENCES cases(id),
+        code TEXT NOT NULL, name TEXT NOT NULL, version INTEGER NOT NULL,
+        department_code TEXT NOT NULL, department_name TEXT NOT NULL, plugin_id TEXT NOT NULL,
+        endpoint TEXT NOT NULL, preliminary_review INTEGER NOT NULL, required INTEGER NOT NULL,
+        immediate INTEGER NOT NULL, promised_days INTEGER NOT NULL, legal_days INTEGER NOT NULL,
+        paused_days INTEGER NOT NULL DEFAULT 0, promised_date TEXT NOT NULL,
+        legal_date TEXT NOT NULL, status TEXT NOT NULL, UNIQUE (case_id, code));
+    CREATE TABLE case_materials (id INTEGER PRIMARY KEY,
+        case_id INTEGER NOT NULL REFERENCES cases(id), key TEXT NOT NULL, name TEXT NOT NULL,
+        originals INTEGER NOT NULL, copies INTEGER NOT NULL, sha256 TEXT,
+        tolerated INTEGER NOT NULL, promise TEXT NOT NULL);
+    CREATE TABLE outbox (id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL REFERENCES cases(id),
+        item_code TEXT NOT NULL, department TEXT NOT NULL, endpoint TEXT NOT NULL,
+        idempotency_key TEXT NOT NULL UNIQUE, payload TEXT NOT NULL, state TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at TEXT NOT NULL);
+    CREATE TABLE clock_pauses (id INTEGER PRIMARY KEY,
+        case_item_id INTEGER NOT NULL REFERENCES case_items(id), reason TEXT NOT NULL,
+        paused_from TEXT NOT NULL, resumed_on TEXT);
+    CREATE TABLE notices (id INTEGER PRIMARY KEY, number TEXT NOT NULL UNIQUE,
+        counter TEXT NOT NULL, clerk TEXT NOT NULL, applicant_name TEXT NOT NULL,
+        applicant_id_number TEXT NOT NULL, items_json TEXT NOT NULL, problems_json TEXT NOT NULL,
+        issued_at TEXT NOT NULL);
+    CREATE TABLE audit_events (id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,
+        counter TEXT NOT NULL, type TEXT NOT NULL, subject TEXT NOT NULL, detail TEXT NOT NULL,
+        success INTEGER NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+    CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    )sql",
+};
+
+std::string sha256_hex(const std::string& data) {
+    Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
+    engine.update(data);
+    return Poco::DigestEngine::digestToHex(engine.digest());
+}
+
+std::string event_content(const AuditEvent& e) {
+    return e.at + '\n' + e.actor + '\n' + e.counter + '\n' + e.type + '\n' + e.subject + '\n' +
+           e.detail_json + '\n' + (e.success ? "1" : "0");
+}
+
+void fsync_path(const fs::path& path, int flags) {
+    int fd = ::open(path.c_str(), flags);
+    if (fd < 0 || ::fsync(fd) != 0) {
+        if (fd >= 0) ::close(fd);
+        throw Error(ErrorKind::Storage, path.string() + ": cannot be synced to disk");
+    }
+    ::close(fd);
+}
+
+/// Copies `file` into the content-addressed store; returns its SHA-256.
+std::string store_material(const fs::path& materials_dir, const fs::path& file) {
+    std::string data;
+    try {
+        data = read_text_file(file);
+    } catch (const Error&) {
+        throw Error(ErrorKind::Input, file.string() + ": material file cannot be read");
+    }
+    const std::string hash = sha256_hex(data);
+    const fs::path dir = materials_dir / hash.substr(0, 2);
+    const fs::path target = dir / hash;
+    std::error_code error;
+    fs::create_directories(dir, error);
+    if (error) throw Error(ErrorKind::Storage, dir.string() + ": " + error.message());
+    if (fs::exists(target)) return hash;
+    const fs::path temp = target.string() + ".tmp";
+    {
+        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+        out.write(data.data(), static_cast<std::streamsize>(data.size()));
+        out.flush();
+        if (!out)
+            throw Error(ErrorKind::Storage, temp.string() + ": cannot be written (disk full?)");
+    }
+    fsync_path(temp, O_RDONLY);
+    fs::rename(temp, target, error);
+    if (error) throw Error(ErrorKind::Storage, target.string() + ": " + error.message());
+    fsync_path(dir, O_RDONLY | O_DIRECTORY);
+    return hash;
+}
+
+/// Runs `body`, turning SQLite failures into Error(Storage) that says nothing was changed.
+template <typename Body>
+auto guarded(const fs::path& db_file, Body&& body) {
+    try {
+        return body();
+    } catch (const SQLite::Exception& e) {
+        throw Error(ErrorKind::Storage,
+                    db_file.string() + ": " + e.what() + " (nothing was changed)");
+    }
+}
+
+std::string next_number(SQLite::Database& db, const std::string& counter, const std::string& day,
+                        const std::string& kind) {
+    SQLite::Statement update(
+        db,
+        "INSERT INTO counter_sequences (counter, day, kind, last) VALUES (?, ?, ?, 1) "
+        "ON CONFLICT (counter, day, kind) DO UPDATE SET last = last + 1 RETURNING last");
+    update.bind(1, counter);
+    update.bind(2, day);
+    update.bind(3, kind);
+    update.executeStep();
+    char sequence[8];
+    std::snprintf(sequence, sizeof sequence, "%04d", update.getColumn(0).getInt());
+    std::string compact = day.substr(0, 4) + day.substr(5, 2) + day.substr(8, 2);
+    return counter + (kind.empty() ? "" : "-" + kind) + "-" + compact + "-" + sequence;
+}
+
+void append_audit(SQLite::Database& db, AuditEvent event) {
+    std::string previous;
+    {
+        SQLite::Statement last(db, "SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1");
+        if (last.executeStep()) previous = last.getColumn(0).getString();
+    }
+    event.hash = sha256_hex(previous + '\n' + event_content(event));
+    SQLite::Statement insert(
+        db,
+        "INSERT INTO audit_events (at, actor, counter, type, subject, detail, success, prev_hash,"
+        " hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    insert.bind(1, event.at);
+    insert.bind(2, event.actor);
+    insert.bind(3, event.counter);
+    insert.bind(4, event.type);
+    insert.bind(5, event.subject);
+    insert.bind(6, event.detail_json);
+    insert.bind(7, event.success ? 1 : 0);
+    insert.bind(8, previous);
+    insert.bind(9, event.hash);
+    insert.exec();
+}
+
+std::string check_now(const std::optional<std::string>& now) {
+    if (!now) return local_timestamp_now();
+    if (now->size() != 19 || !Date::parse(now->substr(0, 10)))
+        throw Error(ErrorKind::Input, "now: \"" + *now + "\" is not YYYY-MM-DD HH:MM:SS");
+    return *now;
+}
+
+AuditEvent read_event(SQLite::Statement& q) {
+    AuditEvent e;
+    e.id = q.getColumn(0).getInt64();
+    e.at = q.getColumn(1).getString();
+    e.actor = q.getColumn(2).getString();
+    e.counter = q.getColumn(3).getString();
+    e.type = q.getColumn(4).getString();
+    e.subject = q.getColumn(5).getString();
+    e.detail_json = q.getColumn(6).getString();
+    e.success = q.getColumn(7).getInt() != 0;
+    e.hash = q.getColumn(9).getString();
+    return e;
+}
+
+constexpr const char* kEventColumns =
+    "SELECT id, at, actor, counter, type, subject, detail, success, prev_hash, hash "
+    "FROM audit_events";
+
+}  // namespace
+
+CaseStore::CaseStore(CaseStore&&) noexcept = default;
+CaseStore& CaseStore::operator=(CaseStore&&) noexcept = default;
+CaseStore::~CaseStore() = default;
+
+CaseStore CaseStore::open(const fs::path& db_file, const fs::path& materials_dir,
+                          WorkingCalendar calendar) {
+    CaseStore store;
+    store.db_file_ = db_file;
+    store.materials_dir_ = materials_dir;
+    store.calendar_ = std::move(calendar);
+    guarded(db_file, [&] {
+        store.db_ = std::make_unique<SQLite::Database>(
+            db_file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, 5000);
+        auto& db = *store.db_;
+        db.exec("PRAGMA journal_mode = WAL");
+        db.exec("PRAGMA synchronous = FULL");
+        db.exec("PRAGMA foreign_keys = ON");
+        const int version = db.execAndGet("PRAGMA user_version").getInt();
+        constexpr int known = static_cast<int>(std::size(kMigrations));
+        if (version > known)
+            throw Error(ErrorKind::Storage,
+                        db_file.string() + ": written by a newer OneWindow (schema " +
+                            std::to_string(version) + ", this program knows up to " +
+                            std::to_string(known) + "); nothing was changed");
+        for (int step = version; step < known; ++step) {
+            SQLite::Transaction transaction(db);
+            db.exec(kMigrations[step]);
+            db.exec("PRAGMA user_version = " + std::to_string(step + 1));
+            transaction.commit();
+        }
+        return 0;
+    });
+    return store;
+}
+
+AcceptResult CaseStore::accept(const AcceptRequest& request) {
+    if (request.items.empty()) throw Error(ErrorKind::Input, "a case needs at least one item");
+    const std::string now = check_now(request.now);
+    const Date day = *Date::parse(now.substr(0, 10));
+    // Material files first, fsynced, so the commit never refers to a file that is not on disk.
+    std::vector<std::string> hashes;
+    for (const auto& material : request.materials)
+        hashes.push_back(material.file.empty() ? std::string()
+                                               : store_material(materials_dir_, material.file));
+    return guarded(db_file_, [&] {
+        auto& db = *db_;
+        SQLite::Transaction transaction(db);
+        AcceptResult result;
+        result.accepted_at = now;
+        result.case_number = next_number(db, request.counter, now.substr(0, 10), "");
+        SQLite::Statement insert_case(
+            db,
+            "INSERT INTO cases (number, counter, clerk, applicant_name, applicant_id_number,"
+            " applicant_phone, status, accepted_at, form_snapshot, values_json)"
+            " VALUES (?, ?, ?, ?, ?, ?, 'accepted', ?, ?, ?)");
+        insert_case.bind(1, result.case_number);
+        insert_case.bind(2, request.counter);
+        insert_case.bind(3, request.clerk);
+        insert_case.bind(4, request.applicant_name);
+        insert_case.bind(5, request.applicant_id_number);
+        insert_case.bind(6, request.applicant_phone);
+        insert_case.bind(7, now);
+        insert_case.bind(8, request.form_snapshot_json);
+        insert_case.bind(9, request.values_json);
+        insert_case.exec();
+        const int64_t case_id = db.getLastInsertRowid();
+
+        for (const auto& item : request.items) {
+            AcceptedItem accepted{
+                item.code,
+                item.immediate ? day : calendar_.add_working_days(day, item.promised_days),
+                calendar_.add_working_days(day, item.legal_days)};
+            SQLite::Statement insert_item(
+                db,
+                "INSERT INTO case_items (case_id, code, name, version, department_code,"
+                " department_name, plugin_id, endpoint, preliminary_review, required, immediate,"
+                " promised_days, legal_days, promised_date, legal_date, status)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'accepted')");
+            int c = 0;
+            insert_item.bind(++c, case_id);
+            insert_item.bind(++c, item.code);
+            insert_item.bind(++c, item.name);
+            insert_item.bind(++c, item.version);
+            insert_item.bind(++c, item.department_code);
+            insert_item.bind(++c, item.department_name);
+            insert_item.bind(++c, item.plugin_id);
+            insert_item.bind(++c, item.endpoint);
+            insert_item.bind(++c, item.preliminary_review ? 1 : 0);
+            insert_item.bind(++c, item.required ? 1 : 0);
+            insert_item.bind(++c, item.immediate ? 1 : 0);
+            insert_item.bind(++c, item.promised_days);
+            insert_item.bind(++c, item.legal_days);
+            insert_item.bind(++c, accepted.promised_date.iso());
+            insert_item.bind(++c, accepted.legal_date.iso());
+            insert_item.exec();
+
+            Poco::JSON::Object::Ptr payload = new Poco::JSON::Object(true);
+            payload->set("case_number", result.case_number);
+            payload->set("item", item.code);
+            payload->set("item_version", item.version);
+            payload->set("department", item.department_code);
+            payload->set("accepted_at", now);
+            SQLite::Statement insert_outbox(
+                db,
+                "INSERT INTO outbox (case_id, item_code, department, endpoint, idempotency_key,"
+                " payload, state, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)");
+            insert_outbox.bind(1, case_id);
+            insert_outbox.bind(2, item.code);
+            insert_outbox.bind(3, item.department_code);
+            insert_outbox.bind(4, item.endpoint);
+            insert_outbox.bind(5, result.case_number + "/" + item.code);
+            insert_outbox.bind(6, to_json(payload));
+            insert_outbox.bind(7, now);
+            insert_outbox.exec();
+            result.items.push_back(accepted);
+        }
+        for (std::size_t i = 0; i < request.materials.size(); ++i) {
+            const auto& m = request.materials[i];
+            SQLite::Statement insert(
+                db,
+                "INSERT INTO case_materials (case_id, key, name, originals, copies, sha256,"
+                " tolerated, promise) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+            insert.bind(1, case_id);
+            insert.bind(2, m.key);
+            insert.bind(3, m.name);
+            insert.bind(4, m.originals);
+            insert.bind(5, m.copies);
+            if (hashes[i].empty())
+                insert.bind(6);
+            else
+                insert.bind(6, hashes[i]);
+            insert.bind(7, m.tolerated ? 1 : 0);
+            insert.bind(8, m.promise);
+            insert.exec();
+        }
+        Poco::JSON::Object::Ptr detail = new Poco::JSON::Object(true);
+        detail->set("applicant", mask_id_number(request.applicant_id_number));
+        detail->set("items", static_cast<int>(request.items.size()));
+        detail->set("materials", static_cast<int>(request.materials.size()));
+        append_audit(db, AuditEvent{0, now, request.clerk, request.counter, "case.accepted",
+                                    result.case_number, to_json(detail), true, ""});
+        if (fail_next_accept_) {
+            fail_next_accept_ = false;
+            throw SQLite::Exception("injected failure before commit");
+        }
+        transaction.commit();
+        return result;
+    });
+}
+
+std::string CaseStore::record_notice(const NoticeRecord& notice) {
+    const std::string now = check_now(notice.now);
+    return guarded(db_file_, [&] {
+        auto& db = *db_;
+        SQLite::Transaction transaction(db);
+        const std::string number = next_number(db, notice.counter, now.substr(0, 10), "N");
+        SQLite::Statement insert(
+            db,
+            "INSERT INTO notices (number, counter, clerk, applicant_name, applicant_id_number,"
+            " items_json, problems_json, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        insert.bind(1, number);
+        insert.bind(2, notice.counter);
+        insert.bind(3, notice.clerk);
+        insert.bind(4, notice.applicant_name);
+        insert.bind(5, notice.applicant_id_number);
+        insert.bind(6, notice.items_json);
+        insert.bind(7, notice.problems_json);
+        insert.bind(8, now);
+        insert.exec();
+        Poco::JSON::Object::Ptr detail = new Poco::JSON::Object(true);
+        detail->set("applicant", mask_id_number(notice.applicant_id_number));
+        detail->set("problems", parse_json(notice.problems_json, "problems"));
+        append_audit(db, AuditEvent{0, now, notice.clerk, notice.counter, "notice.issued", number,
+                                    to_json(detail), true, ""});
+        transaction.commit();
+        return number;
+    });
+}
+
+std::optional<StoredNotice> CaseStore::find_notice(const std::string& number) const {
+    return guarded(db_file_, [&]() -> std::optional<StoredNotice> {
+        SQLite::Statement q(
+            *db_,
+            "SELECT number, counter, clerk, applicant_name, applicant_id_number, items_json,"
+            " problems_json, issued_at FROM notices WHERE number = ?");
+        q.bind(1, number);
+        if (!q.executeStep()) return std::nullopt;
+        StoredNotice n;
+        n.number = q.getColumn(0).getString();
+        n.counter = q.getColumn(1).getString();
+        n.clerk = q.getColumn(2).getString();
+        n.applicant_name = q.getColumn(3).getString();
+        n.applicant_id_number = q.getColumn(4).getString();
+        n.items_json = q.getColumn(5).getString();
+        n.problems_json = q.getColumn(6).getString();
+        n.issued_at = q.getColumn(7).getString();
+        return n;
+    });
+}
+
+std::optional<CaseRecord> CaseStore::find_case(const std::string& number) const {
+    return guarded(db_file_, [&]() -> std::optional<CaseRecord> {
+        auto& db = *db_;
+        SQLite::Statement q(
+            db,
+            "SELECT id, number, counter, clerk, applicant_name, applicant_id_number,"
+            " applicant_phone, status, accepted_at, values_json, form_snapshot FROM cases"
+            " WHERE number = ?");
+        q.bind(1, number);
+        if (!q.executeStep()) return std::nullopt;
+        CaseRecord r;
+        const int64_t id = q.getColumn(0).getInt64();
+        r.number = q.getColumn(1).getString();
+        r.counter = q.getColumn(2).getString();
+        r.clerk = q.getColumn(3).getString();
+        r.applicant_name = q.getColumn(4).getString();
+        r.applicant_id_number = q.getColumn(5).getString();
+        r.applicant_phone = q.getColumn(6).getString();
+        r.status = q.getColumn(7).getString();
+        r.accepted_at = q.getColumn(8).getString();
+        r.values_json = q.getColumn(9).getString();
+        r.form_snapshot_json = q.getColumn(10).getString();
+        SQLite::Statement items(
+            db,
+            "SELECT code, name, department_code, department_name, plugin_id, endpoint, status,"
+            " version, promised_days, legal_days, paused_days, immediate, preliminary_review,"
+            " required, promised_date, legal_date FROM case_items WHERE case_id = ? ORDER BY id");
+        items.bind(1, id);
+        while (items.executeStep()) {
+            CaseItemRecord i;
+            i.code = items.getColumn(0).getString();
+            i.name = items.getColumn(1).getString();
+            i.department_code = items.getColumn(2).getString();
+            i.department_name = items.getColumn(3).getString();
+            i.plugin_id = items.getColumn(4).getString();
+            i.endpoint = items.getColumn(5).getString();
+            i.status = items.getColumn(6).getString();
+            i.version = items.getColumn(7).getInt();
+            i.promised_days = items.getColumn(8).getInt();
+            i.legal_days = items.getColumn(9).getInt();
+            i.paused_days = items.getColumn(10).getInt();
+            i.immediate = items.getColumn(11).getInt() != 0;
+            i.preliminary_review = items.getColumn(12).getInt() != 0;
+            i.required = items.getColumn(13).getInt() != 0;
+            i.promised_date = *Date::parse(items.getColumn(14).getString());
+            i.legal_date = *Date::parse(items.getColumn(15).getString());
+            r.items.push_back(std::move(i));
+        }
+        SQLite::Statement materials(
+            db,
+            "SELECT key, name, ifnull(sha256, ''), promise, originals, copies, tolerated"
+            " FROM case_materials WHERE case_id = ? ORDER BY id");
+        materials.bind(1, id);
+        while (materials.executeStep()) {
+            CaseMaterialRecord m;
+            m.key = materials.getColumn(0).getString();
+            m.name = materials.getColumn(1).getString();
+            m.sha256 = materials.getColumn(2).getString();
+            m.promise = materials.getColumn(3).getString();
+            m.originals = materials.getColumn(4).getInt();
+            m.copies = materials.getColumn(5).getInt();
+            m.tolerated = materials.getColumn(6).getInt() != 0;
+            r.materials.push_back(std::move(m));
+        }
+        SQLite::Statement events(db, std::string(kEventColumns) + " WHERE subject = ? ORDER BY id");
+        events.bind(1, number);
+        while (events.executeStep()) r.events.push_back(read_event(events));
+        return r;
+    });
+}
+
+std::vector<OutboxRow> CaseStore::outbox(const std::string& case_number) const {
+    return guarded(db_file_, [&] {
+        SQLite::Statement q(
+            *db_,
+            "SELECT c.number, o.item_code, o.department, o.endpoint, o.idempotency_key, o.state,"
+            " o.attempts FROM outbox o JOIN cases c ON c.id = o.case_id"
+            " WHERE ?1 = '' OR c.number = ?1 ORDER BY o.id");
+        q.bind(1, case_number);
+        std::vector<OutboxRow> rows;
+        while (q.executeStep())
+            rows.push_back(OutboxRow{q.getColumn(0).getString(), q.getColumn(1).getString(),
+                                     q.getColumn(2).getString(), q.getColumn(3).getString(),
+                                     q.getColumn(4).getString(), q.getColumn(5).getString(),
+                                     q.getColumn(6).getInt()});
+        return rows;
+    });
+}
+
+void CaseStore::pause_clock(const std::string& case_number, const std::string& item_code,
+                            const std::string& reason, Date from, const std::string& actor) {
+    guarded(db_file_, [&] {
+        auto& db = *db_;
+        SQLite::Transaction transaction(db);
+        SQLite::Statement item(
+            db,
+            "SELECT i.id, c.counter FROM case_items i JOIN cases c ON c.id = i.case_id"
+            " WHERE c.number = ? AND i.code = ?");
+        item.bind(1, case_number);
+        item.bind(2, item_code);
+        if (!item.executeStep())
+            throw Error(ErrorKind::NotFound, "no item " + item_code + " in case " + case_number);
+        const int64_t item_id = item.getColumn(0).getInt64();
+        const std::string counter = item.getColumn(1).getString();
+        SQLite::Statement open_pause(
+            db, "SELECT count(*) FROM clock_pauses WHERE case_item_id = ? AND resumed_on IS NULL");
+        open_pause.bind(1, item_id);
+        open_pause.executeStep();
+        if (open_pause.getColumn(0).getInt() > 0)
+            throw Error(ErrorKind::Input, "the clock of " + item_code + " is already paused");
+        SQLite::Statement insert(
+            db, "INSERT INTO clock_pauses (case_item_id, reason, paused_from) VALUES (?, ?, ?)");
+        insert.bind(1, item_id);
+        insert.bind(2, reason);
+        insert.bind(3, from.iso());
+        insert.exec();
+        Poco::JSON::Object::Ptr detail = new Poco::JSON::Object(true);
+        detail->set("item", item_code);
+        detail->set("reason", reason);
+        detail->set("from", from.iso());
+        append_audit(db, AuditEvent{0, local_timestamp_now(), actor, counter, "clock.paused",
+                                    case_number, to_json(detail), true, ""});
+        transaction.commit();
+        return 0;
+    });
+}
+
+void CaseStore::resume_clock(const std::string& case_number, const std::string& item_code, Date to,
+                             const std::string& actor) {
+    guarded(db_file_, [&] {
+        auto& db = *db_;
+        SQLite::Transaction transaction(db);
+        SQLite::Statement q(
+            db,
+            "SELECT p.id, p.paused_from, i.id, i.promised_days, i.legal_days, i.paused_days,"
+            " c.accepted_at, c.counter, i.immediate FROM clock_pauses p"
+            " JOIN case_items i ON i.id = p.case_item_id JOIN cases c ON c.id = i.case_id"
+            " WHERE c.number = ? AND i.code = ? AND p.resumed_on IS NULL");
+        q.bind(1, case_number);
+        q.bind(2, item_code);
+        if (!q.executeStep())
+            throw Error(ErrorKind::Input, "the clock of " + item_code + " is not paused");
+        const Date from = *Date::parse(q.getColumn(1).getString());
+        if (to < from) throw Error(ErrorKind::Input, "the clock cannot resume before it paused");
+        const int paused = q.getColumn(5).getInt() + calendar_.working_days_between(from, to);
+        const Date accepted = *Date::parse(q.getColumn(6).getString().substr(0, 10));
+        const bool immediate = q.getColumn(8).getInt() != 0;
+        const Date promised =
+            immediate ? accepted
+                      : calendar_.add_working_days(accepted, q.getColumn(3).getInt() + paused);
+        const Date legal = calendar_.add_working_days(accepted, q.getColumn(4).getInt() + paused);
+        SQLite::Statement end(db, "UPDATE clock_pauses SET resumed_on = ? WHERE id = ?");
+        end.bind(1, to.iso());
+        end.bind(2, static_cast<int64_t>(q.getColumn(0).getInt64()));
+        end.exec();
+        SQLite::Statement update(db,
+                                 "UPDATE case_items SET paused_days = ?, promised_date = ?, "
+                                 "legal_date = ? WHERE id = ?");
+        update.bind(1, paused);
+        update.bind(2, promised.iso());
+        update.bind(3, legal.iso());
+        update.bind(4, static_cast<int64_t>(q.getColumn(2).getInt64()));
+        update.exec();
+        Poco::JSON::Object::Ptr detail = new Poco::JSON::Object(true);
+        detail->set("item", item_code);
+        detail->set("to", to.iso());
+        detail->set("paused_working_days", paused);
+        detail->set("promised_date", promised.iso());
+        append_audit(db, AuditEvent{0, local_timestamp_now(), actor, q.getColumn(7).getString(),
+                                    "clock.resumed", case_number, to_json(detail), true, ""});
+        transaction.commit();
+        return 0;
+    });
+}
+
+std::vector<AuditEvent> CaseStore::audit_events() const {
+    return guarded(db_file_, [&] {
+        SQLite::Statement q(*db_, std::string(kEventColumns) + " ORDER BY id");
+        std::vector<AuditEvent> events;
+        while (q.executeStep()) events.push_back(read_event(q));
+        return events;
+    });
+}
+
+AuditVerifyResult CaseStore::verify_audit() const {
+    return guarded(db_file_, [&] {
+        SQLite::Statement q(*db_, std::string(kEventColumns) + " ORDER BY id");
+        AuditVerifyResult result;
+        std::string previous;
+        while (q.executeStep()) {
+            AuditEvent e = read_event(q);
+            const std::string stored_previous = q.getColumn(8).getString();
+            ++result.events;
+            const std::string expected = sha256_hex(previous + '\n' + event_content(e));
+            if (stored_previous != previous || expected != e.hash) {
+                result.ok = false;
+                result.first_broken_id = e.id;
+                result.message = stored_previous != previous
+                                     ? "its link to the previous event is broken"
+                                     : "its content does not match its hash";
+                return result;
+            }
+            previous = e.hash;
+        }
+        return result;
+    });
+}
+
+}  // namespace onewindow

@@ -1,0 +1,194 @@
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include "onewindow/core/case_store.hpp"
+#include "onewindow/core/error.hpp"
+#include "onewindow/core/plugin_host.hpp"
+
+using namespace onewindow;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Dir {
+    fs::path path = fs::temp_directory_path() / "onewindow-store-test";
+    Dir() {
+        fs::remove_all(path);
+        fs::create_directories(path);
+    }
+    ~Dir() { fs::remove_all(path); }
+};
+
+WorkingCalendar calendar() {
+    return WorkingCalendar::load_dir(fs::path(ONEWINDOW_SOURCE_DIR) / "app/core/data/calendar");
+}
+
+AcceptRequest request(const fs::path& scan, const std::string& now = "2026-09-29 10:00:00") {
+    AcceptRequest r;
+    r.counter = "WX01";
+    r.clerk = "张敏";
+    r.applicant_name = "李娜";
+    r.applicant_id_number = "13043419960315024X";
+    r.applicant_phone = "13831045678";
+    r.values_json = R"({"applicant.name":"李娜"})";
+    r.form_snapshot_json = R"({"items":[{"code":"000718001001","version":1}]})";
+    AcceptItem a;
+    a.code = "000718001001";
+    a.name = "一孩生育服务登记";
+    a.department_code = "county_health";
+    a.department_name = "魏县卫生健康局";
+    a.plugin_id = "family_planning";
+    a.endpoint = "county_health";
+    a.promised_days = 3;
+    a.legal_days = 20;
+    AcceptItem b = a;
+    b.code = "000718002000";
+    b.immediate = true;
+    r.items = {a, b};
+    r.materials = {{"id_card", "居民身份证", 1, 1, scan, false, ""},
+                   {"photo", "近期一寸免冠照片", 2, 0, {}, true, "三日内补交"}};
+    r.now = now;
+    return r;
+}
+
+long long count(const fs::path& db, const char* table) {
+    SQLite::Database d(db.string(), SQLite::OPEN_READONLY);
+    return d.execAndGet(std::string("SELECT count(*) FROM ") + table).getInt64();
+}
+
+}  // namespace
+
+TEST_CASE("Accepting a case writes every row in one transaction", "[store]") {
+    Dir dir;
+    const fs::path scan = dir.path / "scan.png";
+    std::ofstream(scan) << "scan of an ID card";
+    auto db = dir.path / "counter.db";
+    auto store = CaseStore::open(db, dir.path / "materials", calendar());
+    auto result = store.accept(request(scan));
+    CHECK(result.case_number == "WX01-20260929-0001");
+    // 29 Sep + 3 working days skips the National Day holiday: 30 Sep, 8 Oct, 9 Oct.
+    CHECK(result.items[0].promised_date == Date{2026, 10, 9});
+    CHECK(result.items[1].promised_date == Date{2026, 9, 29});  // immediate
+    CHECK(store.accept(request(scan)).case_number == "WX01-20260929-0002");
+    CHECK(store.accept(request(scan, "2026-09-30 09:00:00")).case_number == "WX01-20260930-0001");
+    CHECK(count(db, "cases") == 3);
+    CHECK(count(db, "case_items") == 6);
+    CHECK(count(db, "outbox") == 6);
+    CHECK(count(db, "audit_events") == 3);
+
+    auto record = store.find_case("WX01-20260929-0001");
+    REQUIRE(record);
+    CHECK(record->applicant_id_number == "13043419960315024X");
+    REQUIRE(record->materials.size() == 2);
+    const std::string hash = record->materials[0].sha256;
+    CHECK(hash == sha256_of_file(scan));
+    CHECK(fs::exists(dir.path / "materials" / hash.substr(0, 2) / hash));
+    CHECK(record->materials[1].tolerated);
+    CHECK(record->materials[1].sha256.empty());
+    REQUIRE(record->events.size() == 1);
+    CHECK(record->events[0].type == "case.accepted");
+    CHECK(record->events[0].detail_json.find("130434********024X") != std::string::npos);
+    CHECK(record->events[0].detail_json.find("13043419960315024X") == std::string::npos);
+    auto outbox = store.outbox("WX01-20260929-0001");
+    REQUIRE(outbox.size() == 2);
+    CHECK(outbox[0].idempotency_key == "WX01-20260929-0001/000718001001");
+    CHECK(outbox[0].state == "pending");
+}
+
+TEST_CASE("A failed acceptance leaves the database as it was", "[store]") {
+    Dir dir;
+    const fs::path scan = dir.path / "scan.png";
+    std::ofstream(scan) << "scan";
+    auto db = dir.path / "counter.db";
+    auto store = CaseStore::open(db, dir.path / "materials", calendar());
+    store.accept(request(scan));
+    store.fail_next_accept_for_test();
+    CHECK_THROWS_AS(store.accept(request(scan)), Error);
+    auto missing = request(dir.path / "no-such-scan.png");
+    try {
+        store.accept(missing);
+        FAIL("accepted an unreadable material");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::Input);
+        CHECK(std::string(e.what()).find("no-such-scan.png") != std::string::npos);
+    }
+    CHECK(count(db, "cases") == 1);
+    CHECK(count(db, "outbox") == 2);
+    CHECK(count(db, "audit_events") == 1);
+    CHECK(store.verify_audit().ok);
+    // The sequence rolled back too: the next number follows the last committed one.
+    CHECK(store.accept(request(scan)).case_number == "WX01-20260929-0002");
+}
+
+TEST_CASE("Schema versions: migrated once, newer files refused", "[store]") {
+    Dir dir;
+    auto db = dir.path / "counter.db";
+    { CaseStore::open(db, dir.path / "m", calendar()); }
+    { CaseStore::open(db, dir.path / "m", calendar()); }
+    {
+        SQLite::Database d(db.string(), SQLite::OPEN_READWRITE);
+        CHECK(d.execAndGet("PRAGMA user_version").getInt() == 1);
+        CHECK(d.execAndGet("PRAGMA journal_mode").getString() == "wal");
+        d.exec("PRAGMA user_version = 99");
+    }
+    try {
+        CaseStore::open(db, dir.path / "m", calendar());
+        FAIL("opened a newer database");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::Storage);
+        CHECK(std::string(e.what()).find("newer OneWindow (schema 99") != std::string::npos);
+    }
+}
+
+TEST_CASE("The audit chain proves itself intact or names the first broken event", "[store]") {
+    Dir dir;
+    auto db = dir.path / "counter.db";
+    auto store = CaseStore::open(db, dir.path / "materials", calendar());
+    store.accept(request({}));
+    store.record_notice({"WX01", "张敏", "赵丽", "411526199203100247", "[]",
+                         R"([{"subject":"居民户口簿","reason":"未提交"}])", "2026-09-29 11:00:00"});
+    store.accept(request({}));
+    auto ok = store.verify_audit();
+    CHECK(ok.ok);
+    CHECK(ok.events == 3);
+    {
+        SQLite::Database d(db.string(), SQLite::OPEN_READWRITE);
+        CHECK_THROWS(d.exec("UPDATE audit_events SET actor = 'x' WHERE id = 2"));
+        d.exec("DROP TRIGGER audit_events_no_update");
+        d.exec("UPDATE audit_events SET actor = '王五' WHERE id = 2");
+    }
+    auto broken = store.verify_audit();
+    CHECK_FALSE(broken.ok);
+    CHECK(broken.first_broken_id == 2);
+    CHECK(broken.message == "its content does not match its hash");
+}
+
+TEST_CASE("Notices are numbered and kept; the clock pauses and resumes", "[store]") {
+    Dir dir;
+    auto store = CaseStore::open(dir.path / "counter.db", dir.path / "materials", calendar());
+    auto number =
+        store.record_notice({"WX01", "张敏", "赵丽", "411526199203100247",
+                             R"([{"code":"000718001002"}])", R"([])", "2026-11-23 09:30:00"});
+    CHECK(number == "WX01-N-20261123-0001");
+    auto notice = store.find_notice(number);
+    REQUIRE(notice);
+    CHECK(notice->applicant_name == "赵丽");
+    CHECK_FALSE(store.find_notice("WX01-N-20261123-0002"));
+
+    auto accepted = store.accept(request({}, "2026-11-23 10:00:00"));
+    CHECK(accepted.items[0].promised_date == Date{2026, 11, 26});
+    store.pause_clock(accepted.case_number, "000718001001", "专家评审", Date{2026, 11, 24}, "张敏");
+    CHECK_THROWS_AS(
+        store.pause_clock(accepted.case_number, "000718001001", "x", Date{2026, 11, 24}, "张敏"),
+        Error);
+    store.resume_clock(accepted.case_number, "000718001001", Date{2026, 11, 27}, "张敏");
+    auto record = store.find_case(accepted.case_number);
+    REQUIRE(record);
+    CHECK(record->items[0].paused_days == 3);  // 25, 26, 27 November
+    CHECK(record->items[0].promised_date == Date{2026, 12, 1});
+    CHECK(record->events.size() == 3);
+    CHECK(store.verify_audit().ok);
+}
