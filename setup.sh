@@ -50,7 +50,7 @@ cmake --build "$build_dir" -j "$jobs"
 
 case "$mode" in
     demo)
-        exec "$build_dir/stage/bin/onewindow-cli" demo --data "$build_dir/demo-data"
+        exec "$build_dir/stage/bin/onewindow-cli" --data "$build_dir/demo-data" demo
         ;;
     test)
         cd "$build_dir"

@@ -5,6 +5,7 @@
 
 #include "onewindow/core/calendar.hpp"
 #include "onewindow/core/error.hpp"
+#include "temp_dir.hpp"
 
 using namespace onewindow;
 namespace fs = std::filesystem;
@@ -45,9 +46,8 @@ TEST_CASE("Working days are added across the long holidays", "[calendar]") {
 }
 
 TEST_CASE("A bad calendar file is refused with every problem named", "[calendar]") {
-    auto dir = fs::temp_directory_path() / "onewindow-calendar-test";
-    fs::create_directories(dir);
-    auto file = dir / "2027.json";
+    testing::TempDir dir;
+    auto file = dir.path / "2027.json";
     std::ofstream(file) << R"({"format": "onewindow.calendar/1", "year": 2027,
         "holidays": [{"name": "元旦", "from": "2027-01-01", "to": "2027-01-32"}],
         "workdays": [{"name": "x", "date": "2027-01-06"}], "extra": 1})";
@@ -62,5 +62,4 @@ TEST_CASE("A bad calendar file is refused with every problem named", "[calendar]
               std::string::npos);
         CHECK(message.find("$.extra: unknown key") != std::string::npos);
     }
-    fs::remove_all(dir);
 }

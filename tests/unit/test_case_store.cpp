@@ -7,20 +7,14 @@
 #include "onewindow/core/case_store.hpp"
 #include "onewindow/core/error.hpp"
 #include "onewindow/core/plugin_host.hpp"
+#include "temp_dir.hpp"
 
 using namespace onewindow;
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Dir {
-    fs::path path = fs::temp_directory_path() / "onewindow-store-test";
-    Dir() {
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~Dir() { fs::remove_all(path); }
-};
+using Dir = testing::TempDir;
 
 WorkingCalendar calendar() {
     return WorkingCalendar::load_dir(fs::path(ONEWINDOW_SOURCE_DIR) / "app/core/data/calendar");

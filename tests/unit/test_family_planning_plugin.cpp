@@ -6,6 +6,7 @@
 #include "onewindow/core/error.hpp"
 #include "onewindow/core/idnumber.hpp"
 #include "onewindow/core/plugin_host.hpp"
+#include "temp_dir.hpp"
 
 using namespace onewindow;
 namespace fs = std::filesystem;
@@ -17,7 +18,7 @@ const fs::path plugins = fs::path(ONEWINDOW_STAGE_DIR) / "plugins";
 std::string id(const std::string& first17) { return first17 + id_number_check_character(first17); }
 
 struct Host {
-    fs::path dir = fs::temp_directory_path() / "onewindow-fp-test";
+    fs::path dir = testing::unique_temp_path("onewindow-fp-test");
     std::unique_ptr<PluginHost> host;
     Host() {
         fs::create_directories(dir);

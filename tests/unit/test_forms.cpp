@@ -8,6 +8,7 @@
 #include "onewindow/core/forms.hpp"
 #include "onewindow/core/i18n.hpp"
 #include "onewindow/core/unified_form.hpp"
+#include "temp_dir.hpp"
 
 using namespace onewindow;
 namespace fs = std::filesystem;
@@ -63,11 +64,9 @@ std::string messages(const std::vector<Finding>& findings) {
     return out;
 }
 
-fs::path write_temp(const std::string& name, const std::string& text) {
-    auto dir = fs::temp_directory_path() / "onewindow-forms-test";
-    fs::create_directories(dir);
-    std::ofstream(dir / name) << text;
-    return dir / name;
+fs::path write_temp(const testing::TempDir& dir, const std::string& name, const std::string& text) {
+    std::ofstream(dir.path / name) << text;
+    return dir.path / name;
 }
 
 }  // namespace
@@ -247,7 +246,8 @@ TEST_CASE("Materials: every missing one at once, tolerated gaps only where allow
 }
 
 TEST_CASE("Broken form files: one message per problem, with file and JSON path", "[forms]") {
-    auto file = write_temp("broken_item.json", R"({"format": "onewindow.item/1", "code": "X1",
+    testing::TempDir dir;
+    auto file = write_temp(dir, "broken_item.json", R"({"format": "onewindow.item/1", "code": "X1",
       "version": 0, "department": {"code": "d"},
       "catalogue": {"name": "测试", "type": "公共服务", "content": "c", "body": "b", "served": "自然人",
                     "theme": "t", "basis": "b", "handling": ["窗口办理"], "public": "yes"},
@@ -276,9 +276,8 @@ TEST_CASE("Broken form files: one message per problem, with file and JSON path",
     CHECK(text.find(f + "$.colour: unknown key") != std::string::npos);
     CHECK(issues.size() == 9);
 
-    auto bad_json = write_temp("bad.json", "{\"format\": ");
+    auto bad_json = write_temp(dir, "bad.json", "{\"format\": ");
     auto bad = check_form_files({bad_json}, nullptr);
     REQUIRE(bad.size() == 1);
     CHECK(bad.list()[0].message.rfind("malformed JSON", 0) == 0);
-    fs::remove_all(file.parent_path());
 }

@@ -5,6 +5,7 @@
 
 #include "onewindow/core/error.hpp"
 #include "onewindow/core/plugin_host.hpp"
+#include "temp_dir.hpp"
 
 using namespace onewindow;
 namespace fs = std::filesystem;
@@ -43,8 +44,7 @@ Poco::JSON::Object::Ptr request(const std::string& item, const std::string& name
 }
 
 struct State {
-    fs::path dir = fs::temp_directory_path() / "onewindow-host-state";
-    State() { fs::remove_all(dir); }
+    fs::path dir = testing::unique_temp_path("onewindow-host-state");
     ~State() { fs::remove_all(dir); }
 };
 

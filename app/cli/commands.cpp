@@ -1,0 +1,307 @@
+#include "commands.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+
+#include "onewindow/core/case_store.hpp"
+#include "onewindow/core/catalogue.hpp"
+#include "onewindow/core/counter.hpp"
+#include "onewindow/core/document.hpp"
+#include "onewindow/core/error.hpp"
+#include "onewindow/core/forms.hpp"
+#include "onewindow/core/i18n.hpp"
+#include "onewindow/core/paths.hpp"
+#include "onewindow/core/plugin_host.hpp"
+
+namespace fs = std::filesystem;
+
+namespace onewindow {
+namespace {
+
+constexpr int kUsage = 64;
+constexpr int kNotice = 10;
+
+const char* kUsageText =
+    N_("Usage: onewindow-cli [--data DIR] <command> ...\n"
+       "  intake <case.json> [--receipt FILE.pdf] [--notice FILE.pdf]\n"
+       "                                 validate a case; accept it or issue a one-time notice\n"
+       "  print receipt|notice <number> -o FILE.pdf\n"
+       "                                 print an acceptance receipt or a one-time notice\n"
+       "  catalogue [TEXT]               list service items (search by name, code, keyword)\n"
+       "  check [PATH...]                check forms, templates and plugin manifests\n"
+       "  audit verify                   verify the hash chain of the audit log\n"
+       "  plugins [list]                 every plugin with its state and error\n"
+       "  plugins trust <folder>...      trust the plugin libraries in these folders\n"
+       "  plugins check <folder>         check a plugin folder (for plugin developers)\n"
+       "  demo                           prepare the demo data and take in two demo cases\n"
+       "The data folder defaults to $ONEWINDOW_DATA, else ~/.local/share/onewindow.\n");
+
+struct Args {
+    std::vector<std::string> positional;
+    std::map<std::string, std::string> options;  // --name value, -o value
+};
+
+Args parse_args(const std::vector<std::string>& args, std::size_t from) {
+    Args parsed;
+    for (std::size_t i = from; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if ((a.rfind("--", 0) == 0 || a == "-o") && a.size() > 1) {
+            if (i + 1 >= args.size())
+                throw Error(ErrorKind::Input, trf("Option {} needs a value", a));
+            parsed.options[a] = args[++i];
+        } else {
+            parsed.positional.push_back(a);
+        }
+    }
+    return parsed;
+}
+
+fs::path default_data_dir() {
+    if (const char* env = std::getenv("ONEWINDOW_DATA"); env && *env) return env;
+    if (const char* home = std::getenv("HOME"); home && *home)
+        return fs::path(home) / ".local/share/onewindow";
+    return fs::current_path() / "onewindow-data";
+}
+
+std::unique_ptr<Counter> open_counter(const fs::path& data_dir) {
+    return Counter::open(Counter::Options{install_root(), data_dir});
+}
+
+void print_problems(std::ostream& out, const std::vector<IntakeProblem>& problems) {
+    for (const auto& p : problems) out << "  - " << p.subject << "：" << p.reason << '\n';
+}
+
+int cmd_intake(const fs::path& data_dir, const Args& args, std::ostream& out, std::ostream& err) {
+    if (args.positional.size() != 1) {
+        err << tr(kUsageText);
+        return kUsage;
+    }
+    auto request = IntakeRequest::load(args.positional[0]);
+    auto counter = open_counter(data_dir);
+    auto outcome = counter->intake(request);
+    switch (outcome.kind) {
+        case IntakeOutcome::Kind::Accepted:
+            out << "ACCEPTED " << outcome.number << '\n';
+            out << trf("Case {} accepted", outcome.number) << '\n';
+            print_problems(out, outcome.warnings);
+            if (auto it = args.options.find("--receipt"); it != args.options.end()) {
+                counter->print_receipt(outcome.number, it->second);
+                out << trf("Receipt written to {}", it->second) << '\n';
+            }
+            return 0;
+        case IntakeOutcome::Kind::Notice:
+            out << "NOTICE " << outcome.number << '\n';
+            out << trf("Materials are missing: one-time notice {} issued", outcome.number) << '\n';
+            print_problems(out, outcome.problems);
+            if (auto it = args.options.find("--notice"); it != args.options.end()) {
+                counter->print_notice(outcome.number, it->second);
+                out << trf("Notice written to {}", it->second) << '\n';
+            }
+            return kNotice;
+        case IntakeOutcome::Kind::Invalid:
+            out << "INVALID\n";
+            out << tr("The form has errors; nothing was recorded:") << '\n';
+            print_problems(out, outcome.problems);
+            return static_cast<int>(ErrorKind::Input);
+    }
+    return 1;
+}
+
+int cmd_print(const fs::path& data_dir, const Args& args, std::ostream& out, std::ostream& err) {
+    auto output = args.options.find("-o");
+    if (args.positional.size() != 2 || output == args.options.end()) {
+        err << tr(kUsageText);
+        return kUsage;
+    }
+    auto counter = open_counter(data_dir);
+    const std::string& what = args.positional[0];
+    if (what == "receipt")
+        counter->print_receipt(args.positional[1], output->second);
+    else if (what == "notice")
+        counter->print_notice(args.positional[1], output->second);
+    else {
+        err << tr(kUsageText);
+        return kUsage;
+    }
+    out << trf("Written to {}", output->second) << '\n';
+    return 0;
+}
+
+int cmd_catalogue(const fs::path& data_dir, const Args& args, std::ostream& out) {
+    auto counter = open_counter(data_dir);
+    std::string query;
+    for (const auto& word : args.positional) query += (query.empty() ? "" : " ") + word;
+    std::vector<const ServiceItem*> found;
+    if (query.empty())
+        for (const auto& item : counter->catalogue().items()) found.push_back(&item);
+    else
+        found = counter->catalogue().search(query, 1000);
+    for (const ServiceItem* item : found) {
+        out << item->code << '\t' << item->name << '\t' << item->department_name << '\t'
+            << (item->immediate ? std::string(tr("immediate"))
+                                : trf("{} working days", std::to_string(item->promised_days)))
+            << '\n';
+    }
+    if (found.empty()) {
+        out << tr("No service item found") << '\n';
+        return static_cast<int>(ErrorKind::NotFound);
+    }
+    return 0;
+}
+
+int cmd_check(const Args& args, std::ostream& out, std::ostream& err) {
+    std::vector<fs::path> paths;
+    for (const auto& p : args.positional) paths.emplace_back(p);
+    if (paths.empty()) {
+        paths.push_back(share_dir() / "forms");
+        paths.push_back(share_dir() / "templates");
+        paths.push_back(bundled_plugins_dir());
+    }
+    Issues issues;
+    std::size_t files = 0;
+    Issues dictionary_issues;
+    std::optional<Dictionary> dictionary;
+    fs::path fields = share_dir() / "forms" / "fields.json";
+    for (const auto& p : paths)
+        if (fs::is_directory(p) && fs::exists(p / "fields.json")) fields = p / "fields.json";
+    if (fs::exists(fields)) dictionary = Dictionary::load(fields, dictionary_issues);
+    issues.append(dictionary_issues);
+
+    std::vector<fs::path> form_files, template_files, manifests;
+    auto classify = [&](const fs::path& file) {
+        if (file.extension() != ".json") return;
+        ++files;
+        if (file.filename() == "plugin.json")
+            manifests.push_back(file);
+        else if (file.parent_path().filename() == "templates" ||
+                 file.string().find("/templates/") != std::string::npos)
+            template_files.push_back(file);
+        else
+            form_files.push_back(file);
+    };
+    for (const auto& p : paths) {
+        if (!fs::exists(p)) {
+            issues.add(p.string(), "$", "no such file or folder");
+        } else if (fs::is_directory(p)) {
+            for (const auto& entry : fs::recursive_directory_iterator(p))
+                if (entry.is_regular_file()) classify(entry.path());
+        } else {
+            classify(p);
+        }
+    }
+    issues.append(check_form_files(form_files, dictionary ? &*dictionary : nullptr));
+    for (const auto& t : template_files) issues.append(check_template_file(t));
+    for (const auto& m : manifests) read_manifest(m, issues);
+    for (const auto& issue : issues.list()) err << issue.to_string() << '\n';
+    out << trf("{} files checked, {} problems", std::to_string(files),
+               std::to_string(issues.size()))
+        << '\n';
+    return issues.empty() ? 0 : static_cast<int>(ErrorKind::Input);
+}
+
+int cmd_audit(const fs::path& data_dir, const Args& args, std::ostream& out, std::ostream& err) {
+    if (args.positional.size() != 1 || args.positional[0] != "verify") {
+        err << tr(kUsageText);
+        return kUsage;
+    }
+    auto counter = open_counter(data_dir);
+    auto result = counter->store().verify_audit();
+    if (result.ok) {
+        out << trf("Audit log intact: {} events verified", std::to_string(result.events)) << '\n';
+        return 0;
+    }
+    out << trf("Audit log broken at event {}: {}", std::to_string(result.first_broken_id),
+               result.message)
+        << '\n';
+    return static_cast<int>(ErrorKind::Integrity);
+}
+
+int cmd_plugins(const fs::path& data_dir, const Args& args, std::ostream& out, std::ostream& err) {
+    std::string sub = args.positional.empty() ? "list" : args.positional[0];
+    if (sub == "check") {
+        if (args.positional.size() != 2) {
+            err << tr(kUsageText);
+            return kUsage;
+        }
+        Issues issues = check_plugin_folder(args.positional[1]);
+        for (const auto& issue : issues.list()) err << issue.to_string() << '\n';
+        out << (issues.empty() ? "OK" : "FAILED") << '\n';
+        return issues.empty() ? 0 : static_cast<int>(ErrorKind::Plugin);
+    }
+    if (sub == "trust") {
+        if (args.positional.size() < 2) {
+            err << tr(kUsageText);
+            return kUsage;
+        }
+        fs::create_directories(data_dir);
+        auto list_file = data_dir / "trusted-plugins.json";
+        TrustedList trusted = TrustedList::load(list_file);
+        Issues issues;
+        for (std::size_t i = 1; i < args.positional.size(); ++i) {
+            fs::path dir = args.positional[i];
+            auto manifest = read_manifest(dir / "plugin.json", issues);
+            if (!issues.empty()) continue;
+            trusted.add(manifest.id, manifest.sha256);
+            out << trf("Trusted plugin {} ({})", manifest.id, manifest.sha256.substr(0, 12))
+                << '\n';
+        }
+        trusted.save(list_file);
+        for (const auto& issue : issues.list()) err << issue.to_string() << '\n';
+        return issues.empty() ? 0 : static_cast<int>(ErrorKind::Input);
+    }
+    if (sub != "list") {
+        err << tr(kUsageText);
+        return kUsage;
+    }
+    auto counter = open_counter(data_dir);
+    int failed = 0;
+    for (const auto& p : counter->plugins().plugins()) {
+        out << p.manifest.id << '\t' << p.manifest.version << '\t' << p.manifest.department_name
+            << '\t' << state_name(p.state);
+        if (!p.error.empty()) out << '\t' << p.error;
+        out << '\n';
+        if (p.state != PluginState::Running) ++failed;
+    }
+    for (const auto& issue : counter->load_issues().list()) err << issue.to_string() << '\n';
+    return 0;
+}
+
+}  // namespace
+
+int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    std::size_t i = 0;
+    fs::path data_dir = default_data_dir();
+    while (i < args.size() && args[i].rfind("--", 0) == 0) {
+        if (args[i] == "--help") {
+            out << tr(kUsageText);
+            return 0;
+        }
+        if (args[i] == "--data" && i + 1 < args.size()) {
+            data_dir = args[i + 1];
+            i += 2;
+        } else {
+            err << tr(kUsageText);
+            return kUsage;
+        }
+    }
+    if (i >= args.size()) {
+        err << tr(kUsageText);
+        return kUsage;
+    }
+    const std::string command = args[i];
+    Args rest = parse_args(args, i + 1);
+    if (auto data = rest.options.find("--data"); data != rest.options.end())
+        data_dir = data->second;
+    if (command == "intake") return cmd_intake(data_dir, rest, out, err);
+    if (command == "print") return cmd_print(data_dir, rest, out, err);
+    if (command == "catalogue") return cmd_catalogue(data_dir, rest, out);
+    if (command == "check") return cmd_check(rest, out, err);
+    if (command == "audit") return cmd_audit(data_dir, rest, out, err);
+    if (command == "plugins") return cmd_plugins(data_dir, rest, out, err);
+    if (command == "demo") return run_demo(data_dir.string(), out, err);
+    err << tr(kUsageText);
+    return kUsage;
+}
+
+}  // namespace onewindow

@@ -1,0 +1,74 @@
+// Printed documents: a JSON template format and the one renderer (libharu) that draws it to PDF.
+//
+// Template (templates/common/receipt.json is the example to copy):
+//   {"format": "onewindow.template/1", "id": "receipt", "version": 1,
+//    "page": {"size": "A4" | "A5", "margins_mm": [top, right, bottom, left]},
+//    "body": [element, ...]}
+// Elements ("type"), each may carry "when": "<binding>" (drawn only when that value is a
+// non-empty string or array):
+//   title      {"text"}                      centred, large, sans (黑体)
+//   heading    {"text"}                      a bold-looking section heading, sans
+//   paragraph  {"text", "size"?, "align"?}   wrapped body text, Song (宋体); "align": "right"
+//   fields     {"columns": 1|2, "fields": [{"label", "value"}]}   label-value grid
+//   table      {"rows": "<array binding>", "columns": [{"header", "text", "width"}]}
+//              widths are fractions of the text width; header repeated on every page
+//   list       {"rows": "<array binding>", "text"}    numbered list, one entry per row
+//   rule, spacer {"mm"}
+//   signatures {"boxes": ["申请人（签字）", ...]}     signature lines with a date line
+//   seal       {"text"}                       a square box for the seal (盖章处)
+// Texts hold {{bindings}}: dotted paths into the data object; inside a table or list, paths are
+// looked up in the row first, then in the whole document. A binding without a value is an error
+// naming the template, the element's JSON path and the binding: no silently blank documents.
+//
+// Fonts: fonts-arphic-uming (Song/Ming) for body text and fonts-wqy-zenhei (sans) for titles,
+// both embedded after HarfBuzz has cut them down to the glyphs the document uses (libharu alone
+// would embed every table of the font: 0.3-0.5 MB and 50-90 ms for a one-page receipt). Lines
+// are wrapped between Chinese characters, never before a closing punctuation mark or after an
+// opening one; Latin words stay whole. Every page has "第 N 页 共 M 页".
+// Threads: a renderer may be used from one thread at a time (it caches the parsed fonts).
+#pragma once
+
+#include <Poco/JSON/Object.h>
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "onewindow/core/json.hpp"
+
+namespace onewindow {
+
+struct DocumentTemplate {
+    std::string id, file;
+    int version = 1;
+    double width_mm = 210, height_mm = 297;
+    double margin_mm[4] = {20, 18, 20, 18};  // top, right, bottom, left
+    Poco::JSON::Array::Ptr body;             // checked elements
+};
+
+DocumentTemplate load_template(const std::filesystem::path& file, Issues& issues);
+Issues check_template_file(const std::filesystem::path& file);
+
+/// Splits `text` into lines no wider than `width`, measuring each UTF-8 character with
+/// `advance` (in the same unit). Exposed for tests.
+std::vector<std::string> wrap_text(std::string_view text, double width,
+                                   const std::function<double(char32_t)>& advance);
+
+class DocumentRenderer {
+  public:
+    /// Finds the fonts; Error(Document) naming a missing font file.
+    DocumentRenderer();
+    ~DocumentRenderer();
+    std::string render(const DocumentTemplate& tpl, const Poco::JSON::Object::Ptr& data) const;
+    void render_to_file(const DocumentTemplate& tpl, const Poco::JSON::Object::Ptr& data,
+                        const std::filesystem::path& out) const;
+
+  private:
+    struct Fonts;
+    std::unique_ptr<Fonts> fonts_;
+};
+
+}  // namespace onewindow

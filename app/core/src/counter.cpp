@@ -1,0 +1,400 @@
+#include "onewindow/core/counter.hpp"
+
+#include <Poco/JSON/Array.h>
+
+#include "onewindow/core/case_store.hpp"
+#include "onewindow/core/catalogue.hpp"
+#include "onewindow/core/document.hpp"
+#include "onewindow/core/error.hpp"
+#include "onewindow/core/forms.hpp"
+#include "onewindow/core/i18n.hpp"
+#include "onewindow/core/idnumber.hpp"
+#include "onewindow/core/plugin_host.hpp"
+#include "onewindow/core/unified_form.hpp"
+
+namespace fs = std::filesystem;
+
+namespace onewindow {
+
+struct Counter::State {
+    Options options;
+    CounterConfig config;
+    Dictionary dictionary;
+    Catalogue catalogue;
+    std::unique_ptr<PluginHost> host;
+    std::optional<CaseStore> store;
+    std::optional<DocumentRenderer> renderer;
+    DocumentTemplate receipt, notice;
+    Issues load_issues;
+};
+
+Counter::Counter() : state_(std::make_unique<State>()) {}
+Counter::~Counter() = default;
+
+std::unique_ptr<Counter> Counter::open(const Options& options) {
+    std::unique_ptr<Counter> counter(new Counter());
+    State& s = *counter->state_;
+    s.options = options;
+    const fs::path share = options.root / "share" / "onewindow";
+    std::error_code error;
+    fs::create_directories(options.data_dir, error);
+    if (error) throw Error(ErrorKind::Storage, options.data_dir.string() + ": " + error.message());
+    const fs::path config_file = options.data_dir / "counter.json";
+    s.config = CounterConfig::load(config_file);
+    if (!fs::exists(config_file)) s.config.save(config_file);
+
+    Issues issues;
+    s.dictionary = Dictionary::load(share / "forms" / "fields.json", issues);
+    issues.throw_if_any();
+
+    HostOptions host;
+    host.plugin_roots = {options.root / "plugins", options.data_dir / "plugins"};
+    host.trusted_list_file = options.data_dir / "trusted-plugins.json";
+    host.state_dir = options.data_dir / "state";
+    Poco::JSON::Object::Ptr defaults = new Poco::JSON::Object;
+    defaults->set("service_area", s.config.service_area);
+    host.settings = new Poco::JSON::Object;
+    const fs::path settings_file = options.data_dir / "plugin-settings.json";
+    if (fs::exists(settings_file)) {
+        auto object = load_json_file(settings_file).extract<Poco::JSON::Object::Ptr>();
+        if (object) host.settings = object;
+    }
+    s.host = std::make_unique<PluginHost>(host);
+    // Every plugin gets the counter's service area unless its settings say otherwise.
+    for (const auto& root : host.plugin_roots) {
+        if (!fs::is_directory(root)) continue;
+        for (const auto& entry : fs::directory_iterator(root)) {
+            const std::string id = entry.path().filename().string();
+            if (!s.host->find(id) && !host.settings->has(id)) host.settings->set(id, defaults);
+        }
+    }
+    s.host->load_all();
+
+    // The catalogue: every item of every running plugin, from the forms it ships.
+    for (const auto& plugin : s.host->plugins()) {
+        if (plugin.state != PluginState::Running) continue;
+        for (const auto& form : plugin.manifest.forms) {
+            Issues item_issues;
+            ServiceItem item = load_item(plugin.manifest.dir / form, s.dictionary, item_issues);
+            item.plugin_id = plugin.manifest.id;
+            if (std::find(plugin.manifest.items.begin(), plugin.manifest.items.end(), item.code) ==
+                plugin.manifest.items.end())
+                item_issues.add(item.source_file, "$.code",
+                                "item " + item.code + " is not listed in the plugin's manifest");
+            if (!item_issues.empty()) {
+                s.load_issues.append(item_issues);
+                continue;
+            }
+            try {
+                s.catalogue.add(std::move(item));
+            } catch (const Error& e) {
+                s.load_issues.add(plugin.manifest.manifest_file.string(), "$.forms", e.what());
+            }
+        }
+    }
+    const fs::path bundles = share / "forms" / "bundles";
+    if (fs::is_directory(bundles))
+        for (const auto& entry : fs::directory_iterator(bundles)) {
+            Issues bundle_issues;
+            Bundle bundle = load_bundle(entry.path(), bundle_issues);
+            if (bundle_issues.empty()) s.catalogue.add_bundle(std::move(bundle));
+            s.load_issues.append(bundle_issues);
+        }
+
+    s.store = CaseStore::open(options.data_dir / "counter.db", options.data_dir / "materials",
+                              WorkingCalendar::load_dir(share / "calendar"));
+    s.receipt = load_template(share / "templates" / "common" / "receipt.json", issues);
+    s.notice = load_template(share / "templates" / "common" / "notice.json", issues);
+    issues.throw_if_any();
+    return counter;
+}
+
+const CounterConfig& Counter::config() const { return state_->config; }
+const Dictionary& Counter::dictionary() const { return state_->dictionary; }
+const Catalogue& Counter::catalogue() const { return state_->catalogue; }
+PluginHost& Counter::plugins() { return *state_->host; }
+CaseStore& Counter::store() { return *state_->store; }
+const fs::path& Counter::data_dir() const { return state_->options.data_dir; }
+const Issues& Counter::load_issues() const { return state_->load_issues; }
+
+UnifiedForm Counter::unified_form(const std::vector<std::string>& codes) const {
+    std::vector<const ServiceItem*> items;
+    Issues issues;
+    for (std::size_t i = 0; i < codes.size(); ++i) {
+        const ServiceItem* item = state_->catalogue.find(codes[i]);
+        if (!item)
+            issues.add("case", json_path_index("$.items", i),
+                       trf("no service item with code {} is available", codes[i]));
+        else if (std::find(items.begin(), items.end(), item) != items.end())
+            issues.add("case", json_path_index("$.items", i),
+                       trf("item {} is listed twice", codes[i]));
+        else
+            items.push_back(item);
+    }
+    issues.throw_if_any();
+    UnifiedForm form = build_unified_form(items, state_->dictionary);
+    if (!form.conflicts.empty()) {
+        std::string message;
+        for (const auto& c : form.conflicts) message += (message.empty() ? "" : "\n") + c;
+        throw Error(ErrorKind::Input, message);
+    }
+    return form;
+}
+
+namespace {
+
+Poco::JSON::Object::Ptr plugin_request(const std::string& item,
+                                       const Poco::JSON::Object::Ptr& values,
+                                       const std::vector<IntakeMaterial>& materials, Date today,
+                                       const std::string& service_area) {
+    Poco::JSON::Object::Ptr request = new Poco::JSON::Object(true);
+    request->set("item", item);
+    request->set("values", values);
+    Poco::JSON::Array::Ptr keys = new Poco::JSON::Array;
+    for (const auto& m : materials)
+        if (m.supplied || m.tolerated) keys->add(m.key);
+    request->set("materials", keys);
+    request->set("today", today.iso());
+    request->set("service_area", service_area);
+    return request;
+}
+
+std::string text_value(const Poco::JSON::Object::Ptr& values, const std::string& key) {
+    if (!values->has(key) || values->isNull(key)) return {};
+    auto v = values->get(key);
+    return v.isString() ? v.extract<std::string>() : v.convert<std::string>();
+}
+
+}  // namespace
+
+IntakeOutcome Counter::intake(const IntakeRequest& request) {
+    State& s = *state_;
+    const std::string now = request.now.value_or(local_timestamp_now());
+    const auto today = Date::parse(now.substr(0, std::min<std::size_t>(10, now.size())));
+    if (!today) throw Error(ErrorKind::Input, "case: $.now: not a time YYYY-MM-DD HH:MM:SS");
+    UnifiedForm form = unified_form(request.items);
+    Poco::JSON::Object::Ptr values = new Poco::JSON::Object(*request.values);
+    derive_values(form, values, *today);
+
+    IntakeOutcome outcome;
+    auto label_of = [&](const std::string& key) {
+        const UnifiedField* field = form.field(key);
+        return field ? field->def.label : key;
+    };
+    auto add = [&](std::vector<IntakeProblem>& list, const std::string& field,
+                   std::string message) {
+        const std::string label = field.empty() ? std::string(tr("Case")) : label_of(field);
+        // Form findings already start with the label; keep the reason only.
+        for (const std::string separator : {": ", "："})
+            if (message.rfind(label + separator, 0) == 0)
+                message = message.substr(label.size() + separator.size());
+        list.push_back({label, message});
+    };
+    for (const auto& f : validate_values(form, values, *today))
+        add(f.severity == "error" ? outcome.problems : outcome.warnings, f.field, f.message);
+    // The departments' own rules, unless the form itself is already wrong.
+    if (outcome.problems.empty()) {
+        for (const ServiceItem* item : form.items) {
+            auto answer = s.host->call(item->plugin_id, Operation::Validate,
+                                       plugin_request(item->code, values, request.materials, *today,
+                                                      s.config.service_area));
+            auto findings = answer->getArray("findings");
+            for (std::size_t i = 0; findings && i < findings->size(); ++i) {
+                auto f = findings->getObject(static_cast<unsigned>(i));
+                add(f->optValue<std::string>("severity", "error") == "warning" ? outcome.warnings
+                                                                               : outcome.problems,
+                    f->optValue<std::string>("field", ""), f->optValue<std::string>("message", ""));
+            }
+        }
+    }
+    if (!outcome.problems.empty()) {
+        outcome.kind = IntakeOutcome::Kind::Invalid;
+        return outcome;
+    }
+
+    std::vector<SuppliedMaterial> supplied;
+    for (const auto& m : request.materials)
+        supplied.push_back({m.key, m.supplied, m.tolerated, m.promise});
+    const std::string clerk = request.clerk.empty() ? s.config.default_clerk : request.clerk;
+    const auto material_problems = check_materials(form, values, supplied);
+    if (!material_problems.empty()) {
+        Poco::JSON::Array::Ptr items = new Poco::JSON::Array, problems = new Poco::JSON::Array;
+        for (const ServiceItem* item : form.items) {
+            Poco::JSON::Object::Ptr entry = new Poco::JSON::Object(true);
+            entry->set("code", item->code);
+            entry->set("name", item->name);
+            entry->set("department", item->department_name);
+            items->add(entry);
+        }
+        for (const auto& p : material_problems) {
+            Poco::JSON::Object::Ptr entry = new Poco::JSON::Object(true);
+            entry->set("subject", p.name);
+            entry->set("reason", p.reason);
+            problems->add(entry);
+            outcome.problems.push_back({p.name, p.reason});
+        }
+        outcome.number = s.store->record_notice(
+            {s.config.code, clerk, text_value(values, "applicant.name"),
+             text_value(values, "applicant.id_number"), to_json(Poco::Dynamic::Var(items)),
+             to_json(Poco::Dynamic::Var(problems)), now});
+        outcome.kind = IntakeOutcome::Kind::Notice;
+        return outcome;
+    }
+
+    AcceptRequest accept;
+    accept.counter = s.config.code;
+    accept.clerk = clerk;
+    accept.applicant_name = text_value(values, "applicant.name");
+    accept.applicant_id_number = text_value(values, "applicant.id_number");
+    accept.applicant_phone = text_value(values, "applicant.phone");
+    accept.values_json = to_json(values);
+    accept.form_snapshot_json = to_json(form_snapshot(form, s.dictionary.version()));
+    accept.now = now;
+    for (const ServiceItem* item : form.items) {
+        auto answer = s.host->call(
+            item->plugin_id, Operation::Route,
+            plugin_request(item->code, values, request.materials, *today, s.config.service_area));
+        auto routes = answer->getArray("routes");
+        if (!routes || routes->size() == 0)
+            throw Error(ErrorKind::Plugin,
+                        "plugin " + item->plugin_id + ": route: no route for " + item->code);
+        auto route = routes->getObject(0);
+        AcceptItem a;
+        a.code = item->code;
+        a.name = item->name;
+        a.version = item->version;
+        a.department_code = route->optValue<std::string>("department", item->department_code);
+        a.department_name = item->department_name;
+        a.plugin_id = item->plugin_id;
+        a.endpoint = route->optValue<std::string>("endpoint", a.department_code);
+        a.preliminary_review =
+            route->optValue<bool>("preliminary_review", item->preliminary_review);
+        a.required = route->optValue<bool>("required", true);
+        a.immediate = item->immediate;
+        a.promised_days = item->promised_days;
+        a.legal_days = item->legal_days;
+        accept.items.push_back(a);
+    }
+    for (const auto& unified : form.materials) {
+        auto given =
+            std::find_if(request.materials.begin(), request.materials.end(),
+                         [&](const IntakeMaterial& m) { return m.key == unified.material.key; });
+        if (given == request.materials.end() || (!given->supplied && !given->tolerated)) continue;
+        accept.materials.push_back({unified.material.key, unified.material.name,
+                                    unified.material.originals, unified.material.copies,
+                                    given->file, given->tolerated, given->promise});
+    }
+    outcome.number = s.store->accept(accept).case_number;
+    outcome.kind = IntakeOutcome::Kind::Accepted;
+    return outcome;
+}
+
+namespace {
+
+Poco::JSON::Object::Ptr counter_block(const CounterConfig& config, const std::string& clerk) {
+    Poco::JSON::Object::Ptr c = new Poco::JSON::Object(true);
+    c->set("counter", config.code);
+    c->set("counter_name", config.name);
+    c->set("clerk", clerk);
+    c->set("enquiry_phone", config.enquiry_phone);
+    return c;
+}
+
+Poco::JSON::Array::Ptr notes(std::initializer_list<std::string> texts) {
+    Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+    for (const auto& t : texts) {
+        Poco::JSON::Object::Ptr entry = new Poco::JSON::Object;
+        entry->set("text", t);
+        list->add(entry);
+    }
+    return list;
+}
+
+std::string chinese_time(const std::string& timestamp) {
+    auto date = Date::parse(timestamp.substr(0, 10));
+    if (!date) return timestamp;
+    return date->chinese() + (timestamp.size() >= 16 ? " " + timestamp.substr(11, 5) : "");
+}
+
+}  // namespace
+
+void Counter::print_receipt(const std::string& number, const fs::path& out) const {
+    const State& s = *state_;
+    auto record = s.store->find_case(number);
+    if (!record) throw Error(ErrorKind::NotFound, trf("No case with number {}", number));
+    Poco::JSON::Object::Ptr data = new Poco::JSON::Object(true);
+    auto c = counter_block(s.config, record->clerk);
+    c->set("number", record->number);
+    c->set("accepted_at", chinese_time(record->accepted_at));
+    data->set("case", c);
+    Poco::JSON::Object::Ptr applicant = new Poco::JSON::Object(true);
+    applicant->set("name", record->applicant_name);
+    applicant->set("id_masked", mask_id_number(record->applicant_id_number));
+    applicant->set("phone_masked", mask_phone(record->applicant_phone));
+    data->set("applicant", applicant);
+    Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+    for (const auto& item : record->items) {
+        Poco::JSON::Object::Ptr entry = new Poco::JSON::Object(true);
+        entry->set("code", item.code);
+        entry->set("name", item.name);
+        entry->set("department", item.department_name);
+        entry->set("promised_date",
+                   item.immediate ? std::string(tr("immediate")) : item.promised_date.chinese());
+        entry->set("time_limit", item.immediate ? std::string(tr("immediate"))
+                                                : trf("promised {} working days (legal {})",
+                                                      std::to_string(item.promised_days),
+                                                      std::to_string(item.legal_days)));
+        items->add(entry);
+    }
+    data->set("items", items);
+    Poco::JSON::Array::Ptr materials = new Poco::JSON::Array, gaps = new Poco::JSON::Array;
+    for (const auto& m : record->materials) {
+        Poco::JSON::Object::Ptr entry = new Poco::JSON::Object(true);
+        entry->set("name", m.name);
+        if (m.tolerated) {
+            entry->set("promise", m.promise);
+            gaps->add(entry);
+        } else {
+            entry->set("originals", m.originals);
+            entry->set("copies", m.copies);
+            materials->add(entry);
+        }
+    }
+    data->set("materials", materials);
+    data->set("gaps", gaps);
+    data->set(
+        "notes",
+        notes(
+            {tr("Keep this receipt: you need it to ask about progress and to collect the result."),
+             tr("The promised date counts working days from the day of acceptance; weekends and "
+                "public holidays are not counted."),
+             tr("Results are handed out at this window; bring your ID card and this receipt.")}));
+    if (!state_->renderer) state_->renderer.emplace();
+    state_->renderer->render_to_file(s.receipt, data, out);
+}
+
+void Counter::print_notice(const std::string& number, const fs::path& out) const {
+    const State& s = *state_;
+    auto notice = s.store->find_notice(number);
+    if (!notice) throw Error(ErrorKind::NotFound, trf("No one-time notice with number {}", number));
+    Poco::JSON::Object::Ptr data = new Poco::JSON::Object(true);
+    Poco::JSON::Object::Ptr n = new Poco::JSON::Object(true);
+    n->set("number", notice->number);
+    n->set("date", Date::parse(notice->issued_at.substr(0, 10))->chinese());
+    data->set("notice", n);
+    data->set("case", counter_block(s.config, notice->clerk));
+    Poco::JSON::Object::Ptr applicant = new Poco::JSON::Object(true);
+    applicant->set("name", notice->applicant_name);
+    applicant->set("id_masked", mask_id_number(notice->applicant_id_number));
+    data->set("applicant", applicant);
+    data->set("items", parse_json(notice->items_json, "notice items"));
+    data->set("problems", parse_json(notice->problems_json, "notice problems"));
+    data->set("notes", notes({tr("This notice lists everything that is missing or wrong; nothing "
+                                 "else will be asked of you for these items."),
+                              tr("Bring this notice with the materials; the window will then "
+                                 "accept the case on the spot.")}));
+    if (!state_->renderer) state_->renderer.emplace();
+    state_->renderer->render_to_file(s.notice, data, out);
+}
+
+}  // namespace onewindow

@@ -1,0 +1,832 @@
+#include "onewindow/core/document.hpp"
+
+#include <Poco/JSON/Array.h>
+#include <hb-subset.h>
+#include <hb.h>
+#include <hpdf.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cmath>
+#include <fstream>
+#include <set>
+#include <unordered_map>
+
+#include "onewindow/core/error.hpp"
+
+namespace fs = std::filesystem;
+
+namespace onewindow {
+
+namespace {
+
+constexpr double kPointsPerMm = 72.0 / 25.4;
+
+bool next_codepoint(std::string_view s, std::size_t& i, char32_t& cp) {
+    if (i >= s.size()) return false;
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    int extra = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 : (c >> 3) == 30 ? 3 : -1;
+    if (extra < 0 || i + extra >= s.size() + (extra == 0 ? 1 : 0)) {
+        cp = 0xFFFD;
+        ++i;
+        return true;
+    }
+    cp = extra == 0 ? c : c & (0x3F >> extra);
+    for (int k = 1; k <= extra; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    i += extra + 1;
+    return true;
+}
+
+bool is_closing(char32_t c) {
+    static const std::u32string closing = U"，。、；：？！）》」』】〕〉”’…—,.;:?!)]}%";
+    return closing.find(c) != std::u32string::npos;
+}
+bool is_opening(char32_t c) {
+    static const std::u32string opening = U"（《「『【〔〈“‘([{";
+    return opening.find(c) != std::u32string::npos;
+}
+bool is_word(char32_t c) {
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-' ||
+           c == '_' || c == '.' || c == '/' || c == '*' || c == '@' || c == '+';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bindings
+
+const std::string kKnownTypes[] = {"title", "heading", "paragraph", "fields",     "table",
+                                   "list",  "rule",    "spacer",    "signatures", "seal"};
+
+std::optional<Poco::Dynamic::Var> lookup(const Poco::JSON::Object::Ptr& object,
+                                         const std::string& path) {
+    Poco::JSON::Object::Ptr current = object;
+    std::size_t start = 0;
+    while (current) {
+        auto dot = path.find('.', start);
+        const std::string key = path.substr(start, dot == std::string::npos ? dot : dot - start);
+        if (!current->has(key) || current->isNull(key)) return std::nullopt;
+        auto value = current->get(key);
+        if (dot == std::string::npos) return value;
+        if (value.type() != typeid(Poco::JSON::Object::Ptr)) return std::nullopt;
+        current = value.extract<Poco::JSON::Object::Ptr>();
+        start = dot + 1;
+    }
+    return std::nullopt;
+}
+
+struct Binder {
+    const DocumentTemplate& tpl;
+    Poco::JSON::Object::Ptr root;
+
+    std::optional<Poco::Dynamic::Var> find(const std::string& path,
+                                           const Poco::JSON::Object::Ptr& row) const {
+        if (row)
+            if (auto v = lookup(row, path)) return v;
+        return lookup(root, path);
+    }
+    [[noreturn]] void missing(const std::string& where, const std::string& binding) const {
+        throw Error(ErrorKind::Document, tpl.file + ": " + where + ": binding \"" + binding +
+                                             "\" has no value in the document data");
+    }
+    std::string text(const std::string& pattern, const std::string& where,
+                     const Poco::JSON::Object::Ptr& row = nullptr) const {
+        std::string out;
+        std::size_t i = 0;
+        while (i < pattern.size()) {
+            auto open = pattern.find("{{", i);
+            if (open == std::string::npos) {
+                out += pattern.substr(i);
+                break;
+            }
+            auto close = pattern.find("}}", open);
+            out += pattern.substr(i, open - i);
+            const std::string binding = pattern.substr(open + 2, close - open - 2);
+            auto value = find(binding, row);
+            if (!value) missing(where, binding);
+            out +=
+                value->isString() ? value->extract<std::string>() : value->convert<std::string>();
+            i = close + 2;
+        }
+        return out;
+    }
+    Poco::JSON::Array::Ptr rows(const std::string& binding, const std::string& where) const {
+        auto value = find(binding, nullptr);
+        if (!value || value->type() != typeid(Poco::JSON::Array::Ptr)) missing(where, binding);
+        return value->extract<Poco::JSON::Array::Ptr>();
+    }
+    bool when(const Poco::JSON::Object::Ptr& element) const {
+        if (!element->has("when")) return true;
+        auto value = find(element->getValue<std::string>("when"), nullptr);
+        if (!value || value->isEmpty()) return false;
+        if (value->isString()) return !value->extract<std::string>().empty();
+        if (value->type() == typeid(Poco::JSON::Array::Ptr))
+            return value->extract<Poco::JSON::Array::Ptr>()->size() > 0;
+        return true;
+    }
+};
+
+/// An element with every binding resolved: what the layout draws.
+struct Resolved {
+    std::string type, text, align;
+    double size = 11, mm = 0;
+    int columns = 1;
+    std::vector<std::pair<std::string, std::string>> fields;
+    std::vector<std::string> headers, items, boxes;
+    std::vector<double> widths;
+    std::vector<std::vector<std::string>> cells;
+};
+
+std::vector<Resolved> resolve(const DocumentTemplate& tpl, const Poco::JSON::Object::Ptr& data) {
+    Binder binder{tpl, data};
+    std::vector<Resolved> out;
+    for (std::size_t i = 0; i < tpl.body->size(); ++i) {
+        auto e = tpl.body->getObject(static_cast<unsigned>(i));
+        const std::string where = json_path_index("$.body", i);
+        if (!binder.when(e)) continue;
+        Resolved r;
+        r.type = e->getValue<std::string>("type");
+        r.align = e->optValue<std::string>("align", "");
+        r.size = e->optValue<double>("size", r.type == "title"     ? 18
+                                             : r.type == "heading" ? 12.5
+                                                                   : 11);
+        r.mm = e->optValue<double>("mm", 4);
+        if (e->has("text") && r.type != "table" && r.type != "list")
+            r.text = binder.text(e->getValue<std::string>("text"), where + ".text");
+        if (r.type == "fields") {
+            r.columns = e->optValue<int>("columns", 1);
+            auto fields = e->getArray("fields");
+            for (std::size_t f = 0; f < fields->size(); ++f) {
+                auto field = fields->getObject(static_cast<unsigned>(f));
+                const std::string fw = json_path_index(where + ".fields", f);
+                r.fields.emplace_back(
+                    field->getValue<std::string>("label"),
+                    binder.text(field->getValue<std::string>("value"), fw + ".value"));
+            }
+        } else if (r.type == "table" || r.type == "list") {
+            auto rows = binder.rows(e->getValue<std::string>("rows"), where + ".rows");
+            auto columns = r.type == "table" ? e->getArray("columns") : nullptr;
+            if (columns)
+                for (std::size_t c = 0; c < columns->size(); ++c) {
+                    auto column = columns->getObject(static_cast<unsigned>(c));
+                    r.headers.push_back(column->getValue<std::string>("header"));
+                    r.widths.push_back(column->getValue<double>("width"));
+                }
+            for (std::size_t row_index = 0; row_index < rows->size(); ++row_index) {
+                auto row = rows->getObject(static_cast<unsigned>(row_index));
+                if (r.type == "list") {
+                    r.items.push_back(
+                        binder.text(e->getValue<std::string>("text"), where + ".text", row));
+                    continue;
+                }
+                std::vector<std::string> cells;
+                for (std::size_t c = 0; c < columns->size(); ++c)
+                    cells.push_back(
+                        binder.text(columns->getObject(unsigned(c))->getValue<std::string>("text"),
+                                    json_path_index(where + ".columns", c) + ".text", row));
+                r.cells.push_back(std::move(cells));
+            }
+        } else if (r.type == "signatures") {
+            auto boxes = e->getArray("boxes");
+            for (std::size_t b = 0; b < boxes->size(); ++b)
+                r.boxes.push_back(boxes->getElement<std::string>(static_cast<unsigned>(b)));
+        }
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// libharu
+
+struct HaruState {
+    HPDF_STATUS error = HPDF_OK;
+    HPDF_STATUS detail = 0;
+};
+
+void haru_error(HPDF_STATUS error, HPDF_STATUS detail, void* user) {
+    auto* state = static_cast<HaruState*>(user);
+    if (state->error == HPDF_OK) {
+        state->error = error;
+        state->detail = detail;
+    }
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+
+std::vector<std::string> wrap_text(std::string_view text, double width,
+                                   const std::function<double(char32_t)>& advance) {
+    std::vector<std::string> lines;
+    std::string line;
+    double line_width = 0;
+    char32_t last = 0;
+    std::size_t last_start = 0;  // byte offset in `line` of the last unit
+    auto flush = [&] {
+        while (!line.empty() && line.back() == ' ') line.pop_back();
+        lines.push_back(line);
+        line.clear();
+        line_width = 0;
+        last = 0;
+    };
+    std::size_t i = 0;
+    while (i < text.size()) {
+        // One unit: a Latin word, a space, a newline, or one other character.
+        const std::size_t start = i;
+        char32_t cp;
+        next_codepoint(text, i, cp);
+        if (cp == '\n') {
+            flush();
+            continue;
+        }
+        double unit_width = advance(cp);
+        char32_t unit_last = cp;
+        if (is_word(cp)) {
+            std::size_t j = i;
+            char32_t next;
+            while (j < text.size()) {
+                std::size_t k = j;
+                next_codepoint(text, k, next);
+                if (!is_word(next)) break;
+                unit_width += advance(next);
+                unit_last = next;
+                j = k;
+            }
+            i = j;
+        }
+        std::string unit(text.substr(start, i - start));
+        if (line_width + unit_width <= width + 1e-6 || line.empty()) {
+            if (line.empty() && cp == ' ') continue;
+            last_start = line.size();
+            line += unit;
+            line_width += unit_width;
+            last = unit_last;
+            if (line_width > width + 1e-6 && unit.size() > 1 && is_word(cp)) {
+                // A word longer than a line: cut it by characters.
+                std::string word = line;
+                line.clear();
+                line_width = 0;
+                std::size_t w = 0;
+                char32_t c;
+                while (w < word.size()) {
+                    std::size_t s = w;
+                    next_codepoint(word, w, c);
+                    if (line_width + advance(c) > width && !line.empty()) flush();
+                    line += word.substr(s, w - s);
+                    line_width += advance(c);
+                    last = c;
+                }
+            }
+            continue;
+        }
+        if (is_closing(cp) && unit.size() == std::string(text.substr(start, i - start)).size() &&
+            !is_word(cp)) {
+            line += unit;  // hanging punctuation: never start a line with it
+            line_width += unit_width;
+            last = cp;
+            continue;
+        }
+        std::string carry;
+        double carry_width = 0;
+        if (is_opening(last) && last_start > 0) {  // never end a line with an opening mark
+            carry = line.substr(last_start);
+            carry_width = advance(last);
+            line.erase(last_start);
+        }
+        flush();
+        if (cp == ' ') continue;
+        line = carry;
+        line_width = carry_width;
+        last_start = line.size();
+        line += unit;
+        line_width += unit_width;
+        last = unit_last;
+    }
+    if (!line.empty() || lines.empty()) flush();
+    return lines;
+}
+
+DocumentTemplate load_template(const fs::path& file, Issues& issues) {
+    DocumentTemplate tpl;
+    tpl.file = file.string();
+    Poco::Dynamic::Var document;
+    try {
+        document = load_json_file(file);
+    } catch (const Error& e) {
+        issues.add(file.string(), "$", std::string(e.what()).substr(file.string().size() + 5));
+        return tpl;
+    }
+    auto r = ObjectReader::of(document, tpl.file, "$", issues);
+    if (r.string("format") != "onewindow.template/1")
+        r.fail("format", "must be \"onewindow.template/1\"");
+    tpl.id = r.string("id");
+    tpl.version = static_cast<int>(r.integer("version", 1, 1000000));
+    r.opt_string("title");
+    auto page = r.object("page", true);
+    const std::string size = page.string("size");
+    if (size == "A5")
+        tpl.width_mm = 148, tpl.height_mm = 210;
+    else if (size != "A4" && !size.empty())
+        page.fail("size", "must be \"A4\" or \"A5\"");
+    auto margins = page.array("margins_mm", false);
+    if (margins->size() == 4)
+        for (unsigned m = 0; m < 4; ++m) tpl.margin_mm[m] = margins->getElement<double>(m);
+    else if (margins->size() != 0)
+        page.fail("margins_mm", "must be [top, right, bottom, left]");
+    page.reject_unknown({"size", "margins_mm"});
+    r.reject_unknown({"format", "id", "version", "title", "page", "body"});
+    tpl.body = r.array("body", true);
+    for (std::size_t i = 0; i < tpl.body->size(); ++i) {
+        auto e = ObjectReader::of(tpl.body->get(unsigned(i)), tpl.file,
+                                  json_path_index("$.body", i), issues);
+        const std::string type = e.string("type");
+        if (!type.empty() && std::find(std::begin(kKnownTypes), std::end(kKnownTypes), type) ==
+                                 std::end(kKnownTypes)) {
+            e.fail("type", "unknown element type \"" + type + "\"");
+            continue;
+        }
+        auto check_text = [&](ObjectReader& reader, const char* key) {
+            auto text = reader.string(key);
+            std::size_t open = 0;
+            while ((open = text.find("{{", open)) != std::string::npos) {
+                auto close = text.find("}}", open);
+                if (close == std::string::npos || close == open + 2) {
+                    reader.fail(key, "has an unclosed or empty {{binding}}");
+                    break;
+                }
+                open = close;
+            }
+        };
+        e.opt_string("when");
+        if (type == "title" || type == "heading" || type == "paragraph" || type == "seal") {
+            check_text(e, "text");
+            e.opt_number("size");
+            if (auto align = e.opt_string("align");
+                align && *align != "right" && *align != "center")
+                e.fail("align", "must be \"right\" or \"center\"");
+            e.reject_unknown({"type", "text", "size", "align", "when"});
+        } else if (type == "fields") {
+            e.opt_integer("columns", 1, 2);
+            auto fields = e.array("fields", true);
+            for (std::size_t f = 0; f < fields->size(); ++f) {
+                auto field = ObjectReader::of(fields->get(unsigned(f)), tpl.file,
+                                              json_path_index(e.path_of("fields"), f), issues);
+                field.string("label");
+                check_text(field, "value");
+                field.reject_unknown({"label", "value"});
+            }
+            e.reject_unknown({"type", "columns", "fields", "when"});
+        } else if (type == "table") {
+            e.string("rows");
+            auto columns = e.array("columns", true);
+            double total = 0;
+            for (std::size_t c = 0; c < columns->size(); ++c) {
+                auto column = ObjectReader::of(columns->get(unsigned(c)), tpl.file,
+                                               json_path_index(e.path_of("columns"), c), issues);
+                column.string("header");
+                check_text(column, "text");
+                auto width = column.opt_number("width");
+                if (!width || *width <= 0)
+                    column.fail("width", "must be a positive fraction of the line");
+                total += width.value_or(0);
+                column.reject_unknown({"header", "text", "width"});
+            }
+            if (columns->size() && std::fabs(total - 1.0) > 0.01)
+                e.fail("columns", "widths must add up to 1");
+            e.reject_unknown({"type", "rows", "columns", "when"});
+        } else if (type == "list") {
+            e.string("rows");
+            check_text(e, "text");
+            e.reject_unknown({"type", "rows", "text", "when"});
+        } else if (type == "spacer") {
+            e.opt_number("mm");
+            e.reject_unknown({"type", "mm", "when"});
+        } else if (type == "signatures") {
+            e.strings("boxes", true);
+            e.reject_unknown({"type", "boxes", "when"});
+        } else {
+            e.reject_unknown({"type", "when"});
+        }
+    }
+    return tpl;
+}
+
+Issues check_template_file(const fs::path& file) {
+    Issues issues;
+    load_template(file, issues);
+    return issues;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+struct DocumentRenderer::Fonts {
+    struct Face {
+        std::string path;
+        hb_face_t* face = nullptr;
+    };
+    Face body, sans;
+    ~Fonts() {
+        for (auto* f : {&body, &sans})
+            if (f->face) hb_face_destroy(f->face);
+    }
+};
+
+namespace {
+
+hb_face_t* open_face(const std::string& file) {
+    const char* path = file.c_str();
+    if (!fs::exists(path))
+        throw Error(ErrorKind::Document,
+                    std::string("font ") + path +
+                        " is missing (Debian packages fonts-arphic-uming, fonts-wqy-zenhei)");
+    hb_blob_t* blob = hb_blob_create_from_file_or_fail(path);
+    if (!blob) throw Error(ErrorKind::Document, std::string("font ") + path + " cannot be read");
+    hb_face_t* face = hb_face_create(blob, 0);
+    hb_blob_destroy(blob);
+    return face;
+}
+
+/// Writes a TrueType font holding only the glyphs of `codepoints` to `out`.
+void subset_to_file(hb_face_t* face, const std::set<char32_t>& codepoints, const fs::path& out) {
+    hb_subset_input_t* input = hb_subset_input_create_or_fail();
+    if (!input) throw Error(ErrorKind::Document, "font subsetting failed: out of memory");
+    hb_set_t* unicodes = hb_subset_input_unicode_set(input);
+    for (char32_t cp : codepoints) hb_set_add(unicodes, cp);
+    hb_set_t* drop = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG);
+    for (hb_tag_t tag :
+         {HB_TAG('E', 'B', 'D', 'T'), HB_TAG('E', 'B', 'L', 'C'), HB_TAG('E', 'B', 'S', 'C'),
+          HB_TAG('G', 'S', 'U', 'B'), HB_TAG('G', 'P', 'O', 'S'), HB_TAG('G', 'D', 'E', 'F'),
+          HB_TAG('v', 'h', 'e', 'a'), HB_TAG('v', 'm', 't', 'x'), HB_TAG('g', 'a', 's', 'p')})
+        hb_set_add(drop, tag);
+    hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NO_HINTING);
+    hb_face_t* subset = hb_subset_or_fail(face, input);
+    hb_subset_input_destroy(input);
+    if (!subset) throw Error(ErrorKind::Document, "font subsetting failed");
+    hb_blob_t* blob = hb_face_reference_blob(subset);
+    unsigned length = 0;
+    const char* data = hb_blob_get_data(blob, &length);
+    std::ofstream file(out, std::ios::binary | std::ios::trunc);
+    file.write(data, length);
+    file.close();
+    hb_blob_destroy(blob);
+    hb_face_destroy(subset);
+    if (!file) throw Error(ErrorKind::Document, out.string() + ": cannot be written");
+}
+
+/// Draws (or, when `page` is null, only measures) resolved elements onto pages.
+class Layout {
+  public:
+    Layout(HPDF_Doc pdf, HPDF_Font body, HPDF_Font sans, const DocumentTemplate& tpl, bool draw,
+           int total)
+        : pdf_(pdf), body_(body), sans_(sans), tpl_(tpl), draw_(draw), total_(total) {
+        width_ = tpl.width_mm * kPointsPerMm;
+        height_ = tpl.height_mm * kPointsPerMm;
+        top_ = height_ - tpl.margin_mm[0] * kPointsPerMm;
+        bottom_ = tpl.margin_mm[2] * kPointsPerMm + 14;  // room for the footer
+        left_ = tpl.margin_mm[3] * kPointsPerMm;
+        right_ = width_ - tpl.margin_mm[1] * kPointsPerMm;
+        new_page();
+    }
+    int pages() const { return pages_; }
+
+    void element(const Resolved& e) {
+        const double text_width = right_ - left_;
+        if (e.type == "title") {
+            space(4);
+            for (const auto& line : wrap(sans_, e.size, e.text, text_width)) {
+                ensure(e.size * 1.5);
+                y_ -= e.size * 1.3;
+                put(sans_, e.size, centre(sans_, e.size, line, left_, right_), y_, line);
+            }
+            space(e.size * 0.6);
+        } else if (e.type == "heading") {
+            space(4);
+            for (const auto& line : wrap(sans_, e.size, e.text, text_width)) {
+                ensure(e.size * 1.6);
+                y_ -= e.size * 1.4;
+                put(sans_, e.size, left_, y_, line);
+            }
+            space(3);
+        } else if (e.type == "paragraph" || e.type == "seal") {
+            if (e.type == "seal") {
+                const double side = 30 * kPointsPerMm;
+                ensure(side + 8);
+                y_ -= side + 4;
+                const double x = right_ - side;
+                if (draw_) {
+                    HPDF_Page_SetDash(page_, dash_, 2, 0);
+                    HPDF_Page_Rectangle(page_, x, y_, side, side);
+                    HPDF_Page_Stroke(page_);
+                    HPDF_Page_SetDash(page_, nullptr, 0, 0);
+                }
+                put(body_, 10, centre(body_, 10, e.text, x, x + side), y_ + side / 2 - 4, e.text);
+                space(4);
+                return;
+            }
+            for (const auto& line : wrap(body_, e.size, e.text, text_width - e.size * 2)) {
+                ensure(e.size * 1.6);
+                y_ -= e.size * 1.55;
+                double x = left_ + e.size * 2;  // first-line style indent for every line
+                if (e.align == "right") x = right_ - measure(body_, e.size, line);
+                if (e.align == "center") x = centre(body_, e.size, line, left_, right_);
+                put(body_, e.size, e.align.empty() ? left_ : x, y_, line);
+            }
+            space(2);
+        } else if (e.type == "fields") {
+            const double column_width = text_width / e.columns;
+            for (std::size_t i = 0; i < e.fields.size(); i += e.columns) {
+                std::vector<std::vector<std::string>> values;
+                std::size_t lines = 1;
+                for (int c = 0; c < e.columns && i + c < e.fields.size(); ++c) {
+                    const auto& [label, value] = e.fields[i + c];
+                    const double label_width = measure(sans_, 10.5, label + "：");
+                    values.push_back(wrap(body_, 10.5, value, column_width - label_width - 6));
+                    lines = std::max(lines, values.back().size());
+                }
+                const double row = 10.5 * 1.7;
+                ensure(row * lines + 2);
+                for (int c = 0; c < e.columns && i + c < e.fields.size(); ++c) {
+                    const double x = left_ + c * column_width;
+                    const std::string label = e.fields[i + c].first + "：";
+                    put(sans_, 10.5, x, y_ - row, label);
+                    const double vx = x + measure(sans_, 10.5, label);
+                    for (std::size_t l = 0; l < values[c].size(); ++l)
+                        put(body_, 10.5, vx, y_ - row * (l + 1), values[c][l]);
+                }
+                y_ -= row * lines;
+            }
+            space(3);
+        } else if (e.type == "table") {
+            table(e);
+        } else if (e.type == "list") {
+            for (std::size_t i = 0; i < e.items.size(); ++i) {
+                const std::string number = std::to_string(i + 1) + ". ";
+                const double indent = measure(body_, e.size, "00. ");
+                auto lines = wrap(body_, e.size, e.items[i], text_width - indent - 12);
+                for (std::size_t l = 0; l < lines.size(); ++l) {
+                    ensure(e.size * 1.7);
+                    y_ -= e.size * 1.65;
+                    if (l == 0) put(body_, e.size, left_ + 12, y_, number);
+                    put(body_, e.size, left_ + 12 + indent, y_, lines[l]);
+                }
+            }
+            space(3);
+        } else if (e.type == "rule") {
+            ensure(6);
+            y_ -= 3;
+            line(left_, y_, right_, y_, 0.8);
+            y_ -= 3;
+        } else if (e.type == "spacer") {
+            space(e.mm * kPointsPerMm);
+        } else if (e.type == "signatures") {
+            const double box = text_width / std::max<std::size_t>(1, e.boxes.size());
+            ensure(56);
+            y_ -= 22;
+            for (std::size_t b = 0; b < e.boxes.size(); ++b) {
+                const double x = left_ + b * box;
+                put(body_, 10.5, x, y_, e.boxes[b] + "：");
+                const double lx = x + measure(body_, 10.5, e.boxes[b] + "：");
+                line(lx, y_ - 2, x + box - 14, y_ - 2, 0.5);
+                put(body_, 10.5, x, y_ - 22, "日期：      年    月    日");
+            }
+            y_ -= 30;
+        }
+    }
+
+    void finish() { footer(); }
+
+  private:
+    void table(const Resolved& e) {
+        const double size = 10;
+        const double text_width = right_ - left_;
+        const double pad = 3, leading = size * 1.45;
+        auto row_lines = [&](const std::vector<std::string>& cells) {
+            std::vector<std::vector<std::string>> out;
+            for (std::size_t c = 0; c < cells.size(); ++c)
+                out.push_back(wrap(body_, size, cells[c], e.widths[c] * text_width - 2 * pad));
+            return out;
+        };
+        auto draw_row = [&](const std::vector<std::vector<std::string>>& lines, HPDF_Font font) {
+            std::size_t n = 1;
+            for (const auto& l : lines) n = std::max(n, l.size());
+            const double height = n * leading + 2 * pad;
+            if (y_ - height < bottom_) {
+                new_page();
+                return false;
+            }
+            double x = left_;
+            for (std::size_t c = 0; c < lines.size(); ++c) {
+                const double w = e.widths[c] * text_width;
+                if (draw_) {
+                    HPDF_Page_SetLineWidth(page_, 0.6);
+                    HPDF_Page_Rectangle(page_, x, y_ - height, w, height);
+                    HPDF_Page_Stroke(page_);
+                }
+                for (std::size_t l = 0; l < lines[c].size(); ++l)
+                    put(font, size, x + pad, y_ - pad - leading * (l + 1) + size * 0.3,
+                        lines[c][l]);
+                x += w;
+            }
+            y_ -= height;
+            return true;
+        };
+        const auto header = row_lines(e.headers);
+        space(2);
+        if (!draw_row(header, sans_)) draw_row(header, sans_);
+        for (const auto& cells : e.cells) {
+            const auto lines = row_lines(cells);
+            if (!draw_row(lines, body_)) {
+                draw_row(header, sans_);
+                draw_row(lines, body_);
+            }
+        }
+        space(4);
+    }
+
+    std::vector<std::string> wrap(HPDF_Font font, double size, const std::string& text,
+                                  double width) {
+        return wrap_text(text, width, [&](char32_t cp) { return advance(font, cp) * size; });
+    }
+    double advance(HPDF_Font font, char32_t cp) {
+        auto& cache = font == body_ ? body_widths_ : sans_widths_;
+        auto found = cache.find(cp);
+        if (found != cache.end()) return found->second;
+        std::string utf8;
+        if (cp < 0x80)
+            utf8 = char(cp);
+        else if (cp < 0x800)
+            utf8 = {char(0xC0 | (cp >> 6)), char(0x80 | (cp & 0x3F))};
+        else if (cp < 0x10000)
+            utf8 = {char(0xE0 | (cp >> 12)), char(0x80 | ((cp >> 6) & 0x3F)),
+                    char(0x80 | (cp & 0x3F))};
+        else
+            utf8 = {char(0xF0 | (cp >> 18)), char(0x80 | ((cp >> 12) & 0x3F)),
+                    char(0x80 | ((cp >> 6) & 0x3F)), char(0x80 | (cp & 0x3F))};
+        HPDF_TextWidth w =
+            HPDF_Font_TextWidth(font, reinterpret_cast<const HPDF_BYTE*>(utf8.data()),
+                                static_cast<HPDF_UINT>(utf8.size()));
+        return cache[cp] = w.width / 1000.0;
+    }
+    double measure(HPDF_Font font, double size, const std::string& text) {
+        double total = 0;
+        std::size_t i = 0;
+        char32_t cp;
+        while (next_codepoint(text, i, cp)) total += advance(font, cp) * size;
+        return total;
+    }
+    double centre(HPDF_Font font, double size, const std::string& text, double from, double to) {
+        return from + (to - from - measure(font, size, text)) / 2;
+    }
+    void put(HPDF_Font font, double size, double x, double y, const std::string& text) {
+        if (!draw_ || text.empty()) return;
+        HPDF_Page_BeginText(page_);
+        HPDF_Page_SetFontAndSize(page_, font, static_cast<HPDF_REAL>(size));
+        HPDF_Page_TextOut(page_, static_cast<HPDF_REAL>(x), static_cast<HPDF_REAL>(y),
+                          text.c_str());
+        HPDF_Page_EndText(page_);
+    }
+    void line(double x1, double y1, double x2, double y2, double w) {
+        if (!draw_) return;
+        HPDF_Page_SetLineWidth(page_, static_cast<HPDF_REAL>(w));
+        HPDF_Page_MoveTo(page_, x1, y1);
+        HPDF_Page_LineTo(page_, x2, y2);
+        HPDF_Page_Stroke(page_);
+    }
+    void space(double points) {
+        y_ -= points;
+        if (y_ < bottom_) new_page();
+    }
+    void ensure(double points) {
+        if (y_ - points < bottom_) new_page();
+    }
+    void footer() {
+        if (!draw_) return;
+        const std::string text =
+            "第 " + std::to_string(pages_) + " 页 共 " + std::to_string(total_) + " 页";
+        put(body_, 9, centre(body_, 9, text, left_, right_), tpl_.margin_mm[2] * kPointsPerMm,
+            text);
+    }
+    void new_page() {
+        if (pages_ > 0) footer();
+        ++pages_;
+        y_ = top_;
+        if (!draw_) return;
+        page_ = HPDF_AddPage(pdf_);
+        HPDF_Page_SetWidth(page_, static_cast<HPDF_REAL>(width_));
+        HPDF_Page_SetHeight(page_, static_cast<HPDF_REAL>(height_));
+    }
+
+    HPDF_Doc pdf_;
+    HPDF_Font body_, sans_;
+    const DocumentTemplate& tpl_;
+    bool draw_;
+    int total_;
+    HPDF_Page page_ = nullptr;
+    int pages_ = 0;
+    double width_, height_, top_, bottom_, left_, right_, y_ = 0;
+    HPDF_UINT16 dash_[2] = {3, 2};
+    std::unordered_map<char32_t, double> body_widths_, sans_widths_;
+};
+
+void collect(const std::string& text, std::set<char32_t>& out) {
+    std::size_t i = 0;
+    char32_t cp;
+    while (next_codepoint(text, i, cp))
+        if (cp >= 0x20) out.insert(cp);
+}
+
+}  // namespace
+
+DocumentRenderer::DocumentRenderer() : fonts_(std::make_unique<Fonts>()) {
+    fonts_->body.face = open_face(fonts_->body.path = "/usr/share/fonts/truetype/arphic/uming.ttc");
+    fonts_->sans.face =
+        open_face(fonts_->sans.path = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc");
+}
+
+DocumentRenderer::~DocumentRenderer() = default;
+
+std::string DocumentRenderer::render(const DocumentTemplate& tpl,
+                                     const Poco::JSON::Object::Ptr& data) const {
+    if (!tpl.body) throw Error(ErrorKind::Document, tpl.file + ": the template was not loaded");
+    const std::vector<Resolved> elements = resolve(tpl, data);
+
+    // The glyphs this document uses, for each font (ASCII and the footer always).
+    std::set<char32_t> used;
+    for (char32_t c = 0x20; c < 0x7F; ++c) used.insert(c);
+    collect("第页共：日期年月（）。，", used);
+    for (const auto& e : elements) {
+        collect(e.text, used);
+        for (const auto& [label, value] : e.fields) collect(label + value, used);
+        for (const auto& s : e.headers) collect(s, used);
+        for (const auto& s : e.items) collect(s, used);
+        for (const auto& s : e.boxes) collect(s, used);
+        for (const auto& row : e.cells)
+            for (const auto& s : row) collect(s, used);
+    }
+    static std::atomic<unsigned> serial{0};
+    const std::string stem =
+        "onewindow-font-" + std::to_string(::getpid()) + "-" + std::to_string(serial++);
+    const fs::path body_file = fs::temp_directory_path() / (stem + "-body.ttf");
+    const fs::path sans_file = fs::temp_directory_path() / (stem + "-sans.ttf");
+    struct Cleanup {
+        std::vector<fs::path> files;
+        HPDF_Doc pdf = nullptr;
+        ~Cleanup() {
+            if (pdf) HPDF_Free(pdf);
+            std::error_code ignored;
+            for (const auto& f : files) fs::remove(f, ignored);
+        }
+    } cleanup{{body_file, sans_file}};
+    subset_to_file(fonts_->body.face, used, body_file);
+    subset_to_file(fonts_->sans.face, used, sans_file);
+
+    HaruState state;
+    HPDF_Doc pdf = HPDF_New(haru_error, &state);
+    if (!pdf) throw Error(ErrorKind::Document, "cannot create a PDF document");
+    cleanup.pdf = pdf;
+    HPDF_SetCompressionMode(pdf, HPDF_COMP_ALL);
+    HPDF_UseUTFEncodings(pdf);
+    HPDF_SetCurrentEncoder(pdf, "UTF-8");
+    const char* body_name = HPDF_LoadTTFontFromFile(pdf, body_file.c_str(), HPDF_TRUE);
+    const char* sans_name = HPDF_LoadTTFontFromFile(pdf, sans_file.c_str(), HPDF_TRUE);
+    if (state.error || !body_name || !sans_name)
+        throw Error(ErrorKind::Document, "cannot load the subset fonts (libharu error " +
+                                             std::to_string(state.error) + ")");
+    HPDF_Font body = HPDF_GetFont(pdf, body_name, "UTF-8");
+    HPDF_Font sans = HPDF_GetFont(pdf, sans_name, "UTF-8");
+    if (state.error)
+        throw Error(ErrorKind::Document,
+                    "cannot use the fonts (libharu error " + std::to_string(state.error) + ")");
+
+    Layout measure(pdf, body, sans, tpl, false, 0);
+    for (const auto& e : elements) measure.element(e);
+    Layout draw(pdf, body, sans, tpl, true, measure.pages());
+    for (const auto& e : elements) draw.element(e);
+    draw.finish();
+    HPDF_SaveToStream(pdf);
+    std::string out(HPDF_GetStreamSize(pdf), '\0');
+    HPDF_UINT32 size = static_cast<HPDF_UINT32>(out.size());
+    HPDF_ReadFromStream(pdf, reinterpret_cast<HPDF_BYTE*>(out.data()), &size);
+    out.resize(size);
+    if (state.error)
+        throw Error(ErrorKind::Document, tpl.file + ": rendering failed (libharu error " +
+                                             std::to_string(state.error) + ", detail " +
+                                             std::to_string(state.detail) + ")");
+    return out;
+}
+
+void DocumentRenderer::render_to_file(const DocumentTemplate& tpl,
+                                      const Poco::JSON::Object::Ptr& data,
+                                      const fs::path& out) const {
+    const std::string pdf = render(tpl, data);
+    const fs::path temp = out.string() + ".tmp";
+    {
+        std::ofstream file(temp, std::ios::binary | std::ios::trunc);
+        file.write(pdf.data(), static_cast<std::streamsize>(pdf.size()));
+        if (!file) throw Error(ErrorKind::Document, out.string() + ": cannot be written");
+    }
+    std::error_code error;
+    fs::rename(temp, out, error);
+    if (error) throw Error(ErrorKind::Document, out.string() + ": " + error.message());
+}
+
+}  // namespace onewindow

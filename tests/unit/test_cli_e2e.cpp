@@ -1,0 +1,205 @@
+// End to end: the real onewindow-cli on a real database file, real plugin, real PDFs.
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <regex>
+#include <string>
+
+#include "temp_dir.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Run {
+    int code;
+    std::string out;
+};
+
+Run run(const std::string& command) {
+    std::string output;
+    FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+    REQUIRE(pipe);
+    std::array<char, 4096> buffer;
+    while (auto n = std::fread(buffer.data(), 1, buffer.size(), pipe))
+        output.append(buffer.data(), n);
+    int status = pclose(pipe);
+    return Run{WEXITSTATUS(status), output};
+}
+
+std::string quote(const fs::path& p) { return "'" + p.string() + "'"; }
+
+using onewindow::testing::TempDir;
+
+const fs::path stage = ONEWINDOW_STAGE_DIR;
+const fs::path demo = stage / "share/onewindow/demo";
+
+std::string cli(const fs::path& data) {
+    return quote(stage / "bin/onewindow-cli") + " --data " + quote(data) + " ";
+}
+
+long long count(const fs::path& db, const std::string& table) {
+    SQLite::Database database(db.string(), SQLite::OPEN_READONLY);
+    return database.execAndGet("SELECT count(*) FROM " + table).getInt64();
+}
+
+std::string pdftotext(const fs::path& pdf) {
+    auto result = run("pdftotext -layout " + quote(pdf) + " -");
+    REQUIRE(result.code == 0);
+    return result.out;
+}
+
+// Copies a demo case, changing it with `edit` (text replacement), next to the demo scans.
+fs::path variant(const TempDir& dir, const std::string& name, const std::string& from,
+                 const std::string& to) {
+    std::ifstream in(demo / "first_child_complete.json");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!from.empty()) {
+        auto at = text.find(from);
+        REQUIRE(at != std::string::npos);
+        text.replace(at, from.size(), to);
+    }
+    fs::copy(demo / "scans", dir.path / "scans",
+             fs::copy_options::recursive | fs::copy_options::skip_existing);
+    auto file = dir.path / name;
+    std::ofstream(file) << text;
+    return file;
+}
+
+void trust_bundled(const fs::path& data) {
+    auto result = run(cli(data) + "plugins trust " + quote(stage / "plugins/family_planning"));
+    REQUIRE(result.code == 0);
+}
+
+}  // namespace
+
+TEST_CASE("A complete case is accepted: case row, outbox row, audit event, receipt", "[e2e]") {
+    TempDir dir;
+    trust_bundled(dir.path);
+    auto receipt = dir.path / "receipt.pdf";
+    auto result = run(cli(dir.path) + "intake " + quote(demo / "first_child_complete.json") +
+                      " --receipt " + quote(receipt));
+    INFO(result.out);
+    REQUIRE(result.code == 0);
+    std::smatch match;
+    REQUIRE(std::regex_search(result.out, match, std::regex("^ACCEPTED (WX01-\\d{8}-\\d{4})")));
+    const std::string number = match[1];
+
+    auto db = dir.path / "counter.db";
+    CHECK(count(db, "cases") == 1);
+    CHECK(count(db, "outbox") == 1);
+    CHECK(count(db, "audit_events") >= 1);
+    {
+        SQLite::Database database(db.string(), SQLite::OPEN_READONLY);
+        SQLite::Statement q(database, "SELECT count(*) FROM cases WHERE number = ?");
+        q.bind(1, number);
+        REQUIRE(q.executeStep());
+        CHECK(q.getColumn(0).getInt() == 1);
+    }
+    std::string text = pdftotext(receipt);
+    CHECK(text.find(number) != std::string::npos);
+    CHECK(text.find("一孩生育服务登记") != std::string::npos);
+    CHECK(text.find("13043419960315024X") == std::string::npos);  // ID masked
+    CHECK(text.find("130434") != std::string::npos);
+
+    // Printing it again from the store gives the same case.
+    auto again = dir.path / "again.pdf";
+    auto printed = run(cli(dir.path) + "print receipt " + number + " -o " + quote(again));
+    REQUIRE(printed.code == 0);
+    CHECK(pdftotext(again).find(number) != std::string::npos);
+
+    auto audit = run(cli(dir.path) + "audit verify");
+    CHECK(audit.code == 0);
+}
+
+TEST_CASE("An incomplete case gets a one-time notice listing each missing material", "[e2e]") {
+    TempDir dir;
+    trust_bundled(dir.path);
+    auto notice = dir.path / "notice.pdf";
+    auto result = run(cli(dir.path) + "intake " + quote(demo / "second_child_incomplete.json") +
+                      " --notice " + quote(notice));
+    INFO(result.out);
+    REQUIRE(result.code == 10);
+    REQUIRE(result.out.rfind("NOTICE ", 0) == 0);
+    auto db = dir.path / "counter.db";
+    CHECK(count(db, "cases") == 0);
+    CHECK(count(db, "outbox") == 0);
+    CHECK(count(db, "notices") == 1);
+    std::string text = pdftotext(notice);
+    for (const char* material : {"居民户口簿", "结婚证", "第一个子女出生医学证明"}) {
+        INFO(material);
+        CHECK(text.find(material) != std::string::npos);
+    }
+}
+
+TEST_CASE("Bad input is refused with a message and changes nothing", "[e2e]") {
+    TempDir dir;
+    trust_bundled(dir.path);
+    auto db = dir.path / "counter.db";
+    // One good case first, so the database exists and has content to compare against.
+    REQUIRE(run(cli(dir.path) + "intake " + quote(demo / "first_child_complete.json")).code == 0);
+    const long long cases = count(db, "cases"), events = count(db, "audit_events");
+
+    SECTION("malformed JSON") {
+        auto file = dir.path / "broken.json";
+        std::ofstream(file) << "{\"items\": [\"000718001001\"";
+        auto result = run(cli(dir.path) + "intake " + quote(file));
+        CHECK(result.code == 2);
+        CHECK(result.out.find("broken.json") != std::string::npos);
+    }
+    SECTION("invalid ID number") {
+        auto file = variant(dir, "bad-id.json", "13043419960315024X", "130434199603150241");
+        auto result = run(cli(dir.path) + "intake " + quote(file));
+        INFO(result.out);
+        CHECK(result.code == 2);
+        CHECK(result.out.rfind("INVALID", 0) == 0);
+        CHECK(result.out.find("公民身份号码") != std::string::npos);
+    }
+    SECTION("unknown field key") {
+        auto file = variant(dir, "unknown.json", "\"applicant.ethnicity\"", "\"applicant.colour\"");
+        auto result = run(cli(dir.path) + "intake " + quote(file));
+        INFO(result.out);
+        CHECK(result.code == 2);
+        CHECK(result.out.find("applicant.colour") != std::string::npos);
+    }
+    SECTION("material file that cannot be read") {
+        auto file = variant(dir, "nofile.json", "scans/hukou.png", "scans/missing.png");
+        auto result = run(cli(dir.path) + "intake " + quote(file));
+        INFO(result.out);
+        CHECK(result.code == 2);
+        CHECK(result.out.find("missing.png") != std::string::npos);
+        CHECK(result.out.find("$.materials[1].file") != std::string::npos);
+    }
+    SECTION("unknown item code") {
+        auto file = variant(dir, "noitem.json", "000718001001", "999999999999");
+        auto result = run(cli(dir.path) + "intake " + quote(file));
+        CHECK(result.code == 2);
+        CHECK(result.out.find("999999999999") != std::string::npos);
+    }
+    CHECK(count(db, "cases") == cases);
+    CHECK(count(db, "audit_events") == events);
+}
+
+TEST_CASE("The CLI lists the catalogue, plugins, and checks the shipped data", "[e2e]") {
+    TempDir dir;
+    trust_bundled(dir.path);
+    auto catalogue = run(cli(dir.path) + "catalogue 婚育");
+    INFO(catalogue.out);
+    CHECK(catalogue.code == 0);
+    CHECK(catalogue.out.find("000718002000") != std::string::npos);
+    auto plugins = run(cli(dir.path) + "plugins");
+    CHECK(plugins.out.find("family_planning") != std::string::npos);
+    CHECK(plugins.out.find("running") != std::string::npos);
+    auto check = run(cli(dir.path) + "check");
+    INFO(check.out);
+    CHECK(check.code == 0);
+    auto untrusted = run(cli(dir.path / "other") + "plugins");
+    CHECK(untrusted.out.find("untrusted") != std::string::npos);
+    auto usage = run(cli(dir.path) + "frobnicate");
+    CHECK(usage.code == 64);
+}
