@@ -522,13 +522,13 @@ class Layout {
                 space(4);
                 return;
             }
-            for (const auto& line : wrap(body_, e.size, e.text, text_width - e.size * 2)) {
+            for (const auto& line : wrap(body_, e.size, e.text, text_width)) {
                 ensure(e.size * 1.6);
                 y_ -= e.size * 1.55;
-                double x = left_ + e.size * 2;  // first-line style indent for every line
+                double x = left_;
                 if (e.align == "right") x = right_ - measure(body_, e.size, line);
                 if (e.align == "center") x = centre(body_, e.size, line, left_, right_);
-                put(body_, e.size, e.align.empty() ? left_ : x, y_, line);
+                put(body_, e.size, x, y_, line);
             }
             space(2);
         } else if (e.type == "fields") {
@@ -749,14 +749,15 @@ std::string DocumentRenderer::render(const DocumentTemplate& tpl,
     if (!tpl.body) throw Error(ErrorKind::Document, tpl.file + ": the template was not loaded");
     const std::vector<Resolved> elements = resolve(tpl, data);
 
-    // The glyphs this document uses, for each font (ASCII and the footer always).
-    std::set<char32_t> used;
-    for (char32_t c = 0x20; c < 0x7F; ++c) used.insert(c);
+    // The glyphs this document uses, for each font: Song for text, sans for titles and labels.
+    std::set<char32_t> used, sans_used;
+    for (char32_t c = 0x20; c < 0x7F; ++c) used.insert(c), sans_used.insert(c);
     collect("第页共：日期年月（）。，", used);
+    collect("：", sans_used);
     for (const auto& e : elements) {
-        collect(e.text, used);
-        for (const auto& [label, value] : e.fields) collect(label + value, used);
-        for (const auto& s : e.headers) collect(s, used);
+        collect(e.text, e.type == "title" || e.type == "heading" ? sans_used : used);
+        for (const auto& [label, value] : e.fields) collect(label, sans_used), collect(value, used);
+        for (const auto& s : e.headers) collect(s, sans_used);
         for (const auto& s : e.items) collect(s, used);
         for (const auto& s : e.boxes) collect(s, used);
         for (const auto& row : e.cells)
@@ -777,7 +778,7 @@ std::string DocumentRenderer::render(const DocumentTemplate& tpl,
         }
     } cleanup{{body_file, sans_file}};
     subset_to_file(fonts_->body.face, used, body_file);
-    subset_to_file(fonts_->sans.face, used, sans_file);
+    subset_to_file(fonts_->sans.face, sans_used, sans_file);
 
     HaruState state;
     HPDF_Doc pdf = HPDF_New(haru_error, &state);

@@ -1,8 +1,8 @@
 #include "onewindow/core/plugin_host.hpp"
 
+#include <Poco/Crypto/DigestEngine.h>
 #include <Poco/DigestEngine.h>
 #include <Poco/JSON/Array.h>
-#include <Poco/SHA2Engine.h>
 #include <dlfcn.h>
 #include <elf.h>
 #include <fcntl.h>
@@ -39,6 +39,13 @@ const char* state_name(PluginState state) {
     return "invalid";
 }
 
+namespace {
+const std::regex kIdPattern("[a-z][a-z0-9_]{0,63}");
+const std::regex kVersionPattern("\\d+\\.\\d+\\.\\d+");
+const std::regex kAbiPattern("(\\d+)\\.(\\d+)");
+const std::regex kHashPattern("[0-9a-f]{64}");
+}  // namespace
+
 PluginManifest read_manifest(const fs::path& file, Issues& issues) {
     PluginManifest m;
     m.manifest_file = file;
@@ -52,11 +59,11 @@ PluginManifest read_manifest(const fs::path& file, Issues& issues) {
     }
     auto r = ObjectReader::of(document, file.string(), "$", issues);
     m.id = r.string("id");
-    if (!m.id.empty() && !std::regex_match(m.id, std::regex("[a-z][a-z0-9_]{0,63}")))
+    if (!m.id.empty() && !std::regex_match(m.id, kIdPattern))
         r.fail("id", "must be lower-case letters, digits and _ (starting with a letter)");
     m.name = r.string("name");
     m.version = r.string("version");
-    if (!m.version.empty() && !std::regex_match(m.version, std::regex("\\d+\\.\\d+\\.\\d+")))
+    if (!m.version.empty() && !std::regex_match(m.version, kVersionPattern))
         r.fail("version", "must be major.minor.patch, e.g. 1.0.0");
     m.vendor = r.string("vendor");
     auto department = r.object("department", true);
@@ -65,7 +72,7 @@ PluginManifest read_manifest(const fs::path& file, Issues& issues) {
     department.reject_unknown({"code", "name"});
     const std::string abi = r.string("abi");
     std::smatch match;
-    if (std::regex_match(abi, match, std::regex("(\\d+)\\.(\\d+)"))) {
+    if (std::regex_match(abi, match, kAbiPattern)) {
         m.abi_major = std::stoi(match[1]);
         m.abi_minor = std::stoi(match[2]);
     } else if (!abi.empty()) {
@@ -82,7 +89,7 @@ PluginManifest read_manifest(const fs::path& file, Issues& issues) {
     m.library = r.string("library");
     if (m.library.find('/') != std::string::npos) r.fail("library", "must be a file name");
     m.sha256 = r.string("sha256");
-    if (!m.sha256.empty() && !std::regex_match(m.sha256, std::regex("[0-9a-f]{64}")))
+    if (!m.sha256.empty() && !std::regex_match(m.sha256, kHashPattern))
         r.fail("sha256", "must be 64 lower-case hex digits");
     r.reject_unknown({"id", "name", "version", "vendor", "department", "abi", "dependencies",
                       "items", "forms", "templates", "library", "sha256"});
@@ -139,7 +146,7 @@ void TrustedList::save(const fs::path& file) const {
 std::string sha256_of_file(const fs::path& file) {
     std::ifstream in(file, std::ios::binary);
     if (!in) throw Error(ErrorKind::Input, file.string() + ": cannot be read");
-    Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
+    Poco::Crypto::DigestEngine engine("SHA256");  // OpenSSL: several times faster
     char buffer[65536];
     while (in.read(buffer, sizeof buffer) || in.gcount() > 0)
         engine.update(buffer, static_cast<unsigned>(in.gcount()));

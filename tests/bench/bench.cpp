@@ -1,0 +1,309 @@
+// onewindow-bench: the performance figures of the issues, one line each: "<name> <value> <unit>".
+// `onewindow-bench --only <name>` runs one figure. Ratios compare with a baseline measured in the
+// same run, because these machines are noisy. Run it from a release (optimised) build.
+#include <Poco/JSON/Object.h>
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "onewindow/core/case_store.hpp"
+#include "onewindow/core/catalogue.hpp"
+#include "onewindow/core/document.hpp"
+#include "onewindow/core/forms.hpp"
+#include "onewindow/core/plugin_host.hpp"
+#include "onewindow/core/unified_form.hpp"
+
+using namespace onewindow;
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+const fs::path stage = ONEWINDOW_STAGE_DIR;
+
+double ms_since(Clock::time_point start) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+struct Temp {
+    fs::path path =
+        fs::temp_directory_path() / ("onewindow-bench-" + std::to_string(std::random_device{}()));
+    Temp() { fs::create_directories(path); }
+    ~Temp() { fs::remove_all(path); }
+};
+
+std::string only;  // --only <name>: print that figure alone
+
+void print(const std::string& name, double value, const char* unit) {
+    if (only.empty() || name == only) std::cout << name << ' ' << value << ' ' << unit << std::endl;
+}
+
+Dictionary dictionary() {
+    Issues issues;
+    auto d = Dictionary::load(stage / "share/onewindow/forms/fields.json", issues);
+    issues.throw_if_any();
+    return d;
+}
+
+std::vector<ServiceItem> family_planning_items(const Dictionary& dict) {
+    std::vector<ServiceItem> items;
+    Issues issues;
+    for (auto name : {"first_child", "second_child", "migrant_certificate"})
+        items.push_back(load_item(
+            stage / "plugins/family_planning/forms" / (std::string(name) + ".json"), dict, issues));
+    issues.throw_if_any();
+    return items;
+}
+
+void plugin_load() {
+    Temp temp;
+    const int copies = 20;
+    Issues issues;
+    auto manifest = read_manifest(stage / "plugins/family_planning/plugin.json", issues);
+    TrustedList trusted;
+    trusted.add("family_planning", manifest.sha256);
+    trusted.save(temp.path / "trusted.json");
+    for (int i = 0; i < copies; ++i) {
+        const fs::path dir = temp.path / "plugins" / ("fp" + std::to_string(i));
+        fs::create_directories(dir);
+        fs::copy_file(manifest.dir / manifest.library, dir / manifest.library);
+        auto text = read_text_file(manifest.manifest_file);
+        auto object = parse_json(text, "manifest").extract<Poco::JSON::Object::Ptr>();
+        object->set("id", "fp" + std::to_string(i));
+        object->set("forms", Poco::JSON::Array::Ptr(new Poco::JSON::Array));
+        std::ofstream(dir / "plugin.json") << to_json(object);
+    }
+    auto start = Clock::now();
+    PluginHost host(HostOptions{{temp.path / "plugins"},
+                                temp.path / "trusted.json",
+                                temp.path / "state",
+                                "0.1.0",
+                                nullptr});
+    host.load_all();
+    const double elapsed = ms_since(start);
+    for (const auto& p : host.plugins())
+        if (p.state != PluginState::Running)
+            throw std::runtime_error("plugin not running: " + p.error);
+    print("plugin_load_ms_per_plugin", elapsed / copies, "ms");
+}
+
+void unified_form_5() {
+    auto dict = dictionary();
+    auto items = family_planning_items(dict);
+    for (int i = 0; i < 2; ++i) {
+        ServiceItem copy = items[static_cast<std::size_t>(i)];
+        copy.code += "-" + std::to_string(i);
+        for (auto& section : copy.sections) section.title += std::to_string(i);
+        items.push_back(copy);
+    }
+    std::vector<const ServiceItem*> five;
+    for (const auto& item : items) five.push_back(&item);
+    const int rounds = 2000;
+    std::size_t fields = 0;
+    auto start = Clock::now();
+    for (int r = 0; r < rounds; ++r) fields += build_unified_form(five, dict).sections.size();
+    const double elapsed = ms_since(start);
+    if (fields == 0) throw std::runtime_error("empty form");
+    print("unified_form_5_items_us", elapsed * 1000 / rounds, "us");
+}
+
+void catalogue_search() {
+    auto dict = dictionary();
+    auto base = family_planning_items(dict);
+    const char* subjects[] = {"最低生活保障", "特困人员救助", "临时救助",   "残疾人证",
+                              "养老保险",     "医疗保险",     "社会保障卡", "就业登记",
+                              "法律援助",     "出生登记",     "优待证",     "生育服务"};
+    Catalogue catalogue;
+    for (int i = 0; i < 2000; ++i) {
+        ServiceItem item = base[static_cast<std::size_t>(i % 3)];
+        char code[16];
+        std::snprintf(code, sizeof code, "%06d%06d", 100 + i % 40, i);
+        item.code = code;
+        item.name = std::string(subjects[i % 12]) + "事项" + std::to_string(i);
+        item.keywords = {subjects[(i + 5) % 12], "关键词" + std::to_string(i % 97)};
+        catalogue.add(std::move(item));
+    }
+    const std::vector<std::string> queries = {
+        "生育",     "养老保险",         "0001",     "000107", "事项19",
+        "关键词42", "残疾人证事项1999", "no match", "救助",   "SHX"};
+    const int rounds = 200;
+    std::size_t hits = 0;
+    auto start = Clock::now();
+    for (int r = 0; r < rounds; ++r)
+        for (const auto& q : queries) hits += catalogue.search(q).size();
+    const double elapsed = ms_since(start);
+    if (hits == 0) throw std::runtime_error("no hits");
+    print("catalogue_search_us", elapsed * 1000 / (rounds * queries.size()), "us");
+}
+
+AcceptRequest accept_request(const fs::path& scan) {
+    AcceptRequest r;
+    r.counter = "WX01";
+    r.clerk = "张敏";
+    r.applicant_name = "李娜";
+    r.applicant_id_number = "13043419960315024X";
+    r.applicant_phone = "13831045678";
+    r.values_json = R"({"applicant.name":"李娜","applicant.id_number":"13043419960315024X"})";
+    r.form_snapshot_json = R"({"items":[{"code":"000718001001","version":1}]})";
+    AcceptItem item{"000718001001",
+                    "一孩生育服务登记",
+                    1,
+                    "county_health",
+                    "魏县卫生健康局",
+                    "family_planning",
+                    "county_health",
+                    true,
+                    true,
+                    false,
+                    3,
+                    20};
+    r.items = {item};
+    r.materials = {{"id_card", "居民身份证", 1, 1, scan, false, ""},
+                   {"hukou", "居民户口簿", 1, 1, {}, false, ""}};
+    r.now = "2026-11-23 10:00:00";
+    return r;
+}
+
+double percentile(std::vector<double> values, double p) {
+    std::sort(values.begin(), values.end());
+    return values[static_cast<std::size_t>(p * (values.size() - 1))];
+}
+
+void accept_commit() {
+    Temp temp;
+    const fs::path scan = temp.path / "scan.png";
+    std::ofstream(scan) << "scan";
+    auto calendar = WorkingCalendar::load_dir(stage / "share/onewindow/calendar");
+    auto store = CaseStore::open(temp.path / "counter.db", temp.path / "materials", calendar);
+    const int rounds = 300;
+    std::vector<double> times;
+    for (int i = 0; i < rounds; ++i) {
+        auto start = Clock::now();
+        store.accept(accept_request(scan));
+        times.push_back(ms_since(start));
+    }
+    // The bare baseline: the same rows, the same pragmas, one transaction, SQLiteCpp only.
+    { CaseStore::open(temp.path / "bare.db", temp.path / "materials", calendar); }
+    SQLite::Database db((temp.path / "bare.db").string(), SQLite::OPEN_READWRITE);
+    db.exec("PRAGMA journal_mode = WAL");
+    db.exec("PRAGMA synchronous = FULL");
+    db.exec("PRAGMA foreign_keys = ON");
+    std::vector<double> bare;
+    for (int i = 0; i < rounds; ++i) {
+        auto start = Clock::now();
+        SQLite::Transaction t(db);
+        const std::string number = "WX01-20261123-" + std::to_string(i);
+        db.exec(
+            "INSERT INTO counter_sequences VALUES ('WX01', '2026-11-23', '', 1) ON CONFLICT DO "
+            "UPDATE SET last = last + 1");
+        SQLite::Statement c(
+            db,
+            "INSERT INTO cases (number, counter, clerk, applicant_name, applicant_id_number,"
+            " applicant_phone, status, accepted_at, form_snapshot, values_json) VALUES"
+            " (?, 'WX01', '张敏', '李娜', '13043419960315024X', '13831045678', 'accepted',"
+            " '2026-11-23 10:00:00', '{}', '{}')");
+        c.bind(1, number);
+        c.exec();
+        const auto id = db.getLastInsertRowid();
+        db.exec(
+            "INSERT INTO case_items (case_id, code, name, version, department_code, "
+            "department_name, plugin_id,"
+            " endpoint, preliminary_review, required, immediate, promised_days, legal_days, "
+            "promised_date,"
+            " legal_date, status) VALUES (" +
+            std::to_string(id) +
+            ", '000718001001', 'x', 1, 'd', 'd', 'p', 'e',"
+            " 1, 1, 0, 3, 20, '2026-11-26', '2026-12-21', 'accepted')");
+        for (int m = 0; m < 2; ++m)
+            db.exec(
+                "INSERT INTO case_materials (case_id, key, name, originals, copies, sha256, "
+                "tolerated, promise)"
+                " VALUES (" +
+                std::to_string(id) + ", 'k', 'n', 1, 1, NULL, 0, '')");
+        db.exec(
+            "INSERT INTO outbox (case_id, item_code, department, endpoint, idempotency_key, "
+            "payload, state,"
+            " next_attempt_at) VALUES (" +
+            std::to_string(id) + ", 'i', 'd', 'e', '" + number + "', '{}', 'pending', 'now')");
+        db.exec(
+            "INSERT INTO audit_events (at, actor, counter, type, subject, detail, success, "
+            "prev_hash, hash)"
+            " VALUES ('2026-11-23 10:00:00', '张敏', 'WX01', 'case.accepted', '" +
+            number + "', '{}', 1, 'a', 'b')");
+        t.commit();
+        bare.push_back(ms_since(start));
+    }
+    print("accept_commit_p50_ms", percentile(times, 0.5), "ms");
+    print("accept_commit_p99_ms", percentile(times, 0.99), "ms");
+    print("accept_commit_vs_bare_ratio", percentile(times, 0.5) / percentile(bare, 0.5), "ratio");
+}
+
+void receipt_pdf() {
+    Issues issues;
+    auto tpl = load_template(stage / "share/onewindow/templates/common/receipt.json", issues);
+    issues.throw_if_any();
+    auto data = parse_json(R"({
+      "case": {"number": "WX01-20261123-0007", "accepted_at": "2026年11月23日 10:05", "counter": "WX01",
+               "counter_name": "魏县政务服务中心综合受理窗口", "clerk": "张敏", "enquiry_phone": "0310-3512345"},
+      "applicant": {"name": "李娜", "id_masked": "130434********024X", "phone_masked": "138****5678"},
+      "items": [{"code": "000718001001", "name": "一孩生育服务登记", "department": "魏县卫生健康局",
+                 "promised_date": "2026年11月26日", "time_limit": "承诺 3 个工作日（法定 20 个工作日）"}],
+      "materials": [{"name": "居民身份证", "originals": 1, "copies": 1}, {"name": "居民户口簿", "originals": 1, "copies": 1},
+                    {"name": "结婚证", "originals": 1, "copies": 1}],
+      "gaps": [{"name": "近期一寸免冠照片", "promise": "申请人承诺于 2026年11月30日 前补交近期一寸免冠照片"}],
+      "notes": [{"text": "请妥善保管本回执，查询办理进度和领取办理结果时须出示。"},
+                {"text": "承诺办结日期自受理之日起按工作日计算，双休日和法定节假日不计算在内。"},
+                {"text": "办理结果在本窗口统一发放，领取时请携带居民身份证和本回执。"}]})",
+                           "data")
+                    .extract<Poco::JSON::Object::Ptr>();
+    DocumentRenderer renderer;
+    std::string pdf = renderer.render(tpl, data);  // warm-up: fonts parsed once
+    const int rounds = 20;
+    auto start = Clock::now();
+    for (int i = 0; i < rounds; ++i) pdf = renderer.render(tpl, data);
+    print("receipt_pdf_ms", ms_since(start) / rounds, "ms");
+    print("receipt_pdf_kb", pdf.size() / 1024.0, "KB");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const std::vector<std::pair<std::string, std::function<void()>>> figures = {
+        {"plugin_load_ms_per_plugin", plugin_load},
+        {"unified_form_5_items_us", unified_form_5},
+        {"catalogue_search_us", catalogue_search},
+        {"accept_commit", accept_commit},  // accept_commit_p50_ms, _p99_ms, _vs_bare_ratio
+        {"receipt_pdf", receipt_pdf},      // receipt_pdf_ms, receipt_pdf_kb
+    };
+    if (argc == 3 && std::string(argv[1]) == "--only")
+        only = argv[2];
+    else if (argc != 1) {
+        std::cerr << "usage: onewindow-bench [--only <name>]\n";
+        return 64;
+    }
+    bool ran = false;
+    try {
+        for (const auto& [name, run] : figures)
+            if (only.empty() || only.rfind(name, 0) == 0) {  // a group prints several figures
+                run();
+                ran = true;
+            }
+    } catch (const std::exception& e) {
+        std::cerr << "onewindow-bench: " << e.what() << '\n';
+        return 1;
+    }
+    if (!ran) {
+        std::cerr << "onewindow-bench: no figure named " << only << '\n';
+        return 64;
+    }
+    return 0;
+}

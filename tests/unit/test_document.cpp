@@ -1,0 +1,176 @@
+// Documents: real PDFs from the real renderer, checked with poppler's pdftotext and pdftoppm.
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "onewindow/core/document.hpp"
+#include "onewindow/core/error.hpp"
+#include "temp_dir.hpp"
+
+using namespace onewindow;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path templates = fs::path(ONEWINDOW_SOURCE_DIR) / "templates/common";
+
+std::string run(const std::string& command) {
+    std::string out;
+    FILE* pipe = popen((command + " 2>/dev/null").c_str(), "r");
+    REQUIRE(pipe);
+    char buffer[4096];
+    while (auto n = std::fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
+    REQUIRE(pclose(pipe) == 0);
+    return out;
+}
+
+DocumentTemplate load(const fs::path& file) {
+    Issues issues;
+    auto tpl = load_template(file, issues);
+    REQUIRE(issues.to_string() == "");
+    return tpl;
+}
+
+Poco::JSON::Object::Ptr data(const std::string& json) {
+    return parse_json(json, "data").extract<Poco::JSON::Object::Ptr>();
+}
+
+const char* kReceipt = R"({
+  "case": {"number": "WX01-20261123-0007", "accepted_at": "2026年11月23日 10:05", "counter": "WX01",
+           "counter_name": "魏县政务服务中心综合受理窗口", "clerk": "张敏", "enquiry_phone": "0310-3512345"},
+  "applicant": {"name": "李娜", "id_masked": "130434********024X", "phone_masked": "138****5678"},
+  "items": [{"code": "000718001001", "name": "一孩生育服务登记", "department": "魏县卫生健康局",
+             "promised_date": "2026年11月26日", "time_limit": "承诺 3 个工作日（法定 20 个工作日）"},
+            {"code": "000718002000", "name": "流动人口婚育证明", "department": "魏县卫生健康局",
+             "promised_date": "即办", "time_limit": "即办"}],
+  "materials": [{"name": "居民身份证", "originals": 1, "copies": 1}],
+  "gaps": [{"name": "近期一寸免冠照片", "promise": "申请人承诺于 2026年11月30日 前补交"}],
+  "notes": [{"text": "请妥善保管本回执。"}]})";
+
+/// Reads a binary PGM (P5) written by pdftoppm -gray.
+struct Gray {
+    int width = 0, height = 0;
+    std::string pixels;
+    explicit Gray(const fs::path& file) {
+        std::ifstream in(file, std::ios::binary);
+        std::string magic;
+        int max = 0;
+        in >> magic >> width >> height >> max;
+        in.get();
+        REQUIRE(magic == "P5");
+        pixels.resize(static_cast<std::size_t>(width) * height);
+        in.read(pixels.data(), static_cast<std::streamsize>(pixels.size()));
+    }
+    int dark(int x0, int x1, int y0, int y1) const {
+        int n = 0;
+        for (int y = y0; y < y1; ++y)
+            for (int x = x0; x < x1; ++x)
+                if (static_cast<unsigned char>(pixels[y * width + x]) < 128) ++n;
+        return n;
+    }
+};
+
+}  // namespace
+
+TEST_CASE("The receipt carries the case, the items, the masked ID and the gaps", "[document]") {
+    testing::TempDir dir;
+    DocumentRenderer renderer;
+    const auto pdf = dir.path / "receipt.pdf";
+    renderer.render_to_file(load(templates / "receipt.json"), data(kReceipt), pdf);
+    CHECK(fs::file_size(pdf) < 80 * 1024);
+    const std::string text = run("pdftotext -layout '" + pdf.string() + "' -");
+    for (const char* expected :
+         {"二、受理事项", "WX01-20261123-0007", "一孩生育服务登记", "流动人口婚育证明",
+          "130434********024X", "近期一寸免冠照片", "2026年11月30日", "第 1 页 共 1 页"}) {
+        INFO(expected);
+        CHECK(text.find(expected) != std::string::npos);
+    }
+}
+
+TEST_CASE("Every character of a line has ink: glyphs, not only the text layer", "[document]") {
+    testing::TempDir dir;
+    const auto file = dir.path / "line.json";
+    // Characters that are composite glyphs in some fonts and print blank when embedded wrongly.
+    std::ofstream(file) << R"({"format": "onewindow.template/1", "id": "line", "version": 1,
+        "page": {"size": "A4", "margins_mm": [20, 20, 20, 20]},
+        "body": [{"type": "paragraph", "size": 20, "text": "明销售政务办理窗口受"}]})";
+    DocumentRenderer renderer;
+    const auto pdf = dir.path / "line.pdf";
+    renderer.render_to_file(load(file), data("{}"), pdf);
+    run("pdftoppm -r 100 -gray -f 1 -l 1 '" + pdf.string() + "' '" + (dir.path / "page").string() +
+        "'");
+    Gray page(dir.path / "page-1.pgm");
+    const double px = 100.0 / 72.0;           // pixels per point
+    const double left = 20 / 25.4 * 72 * px;  // left margin
+    const double baseline = (20 / 25.4 * 72 + 20 * 1.55) * px;
+    const double cell = 20 * px;
+    for (int i = 0; i < 10; ++i) {
+        INFO("character " << i);
+        const int x0 = static_cast<int>(left + i * cell + 2),
+                  x1 = static_cast<int>(left + (i + 1) * cell - 2);
+        CHECK(page.dark(x0, x1, static_cast<int>(baseline - cell * 0.85),
+                        static_cast<int>(baseline + 3)) > 20);
+    }
+    // The cell after the line is empty: the check can tell ink from paper.
+    const int x0 = static_cast<int>(left + 11 * cell);
+    CHECK(page.dark(x0, x0 + static_cast<int>(cell), static_cast<int>(baseline - cell),
+                    static_cast<int>(baseline)) == 0);
+}
+
+TEST_CASE("Lines break between Chinese characters, never before closing punctuation",
+          "[document]") {
+    auto unit = [](char32_t c) { return c < 0x80 ? 0.5 : 1.0; };
+    auto lines = wrap_text("一二三四五六七八九十，一二三", 10, unit);
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[0] == "一二三四五六七八九十，");  // the comma hangs at the end
+    CHECK(lines[1] == "一二三");
+    lines = wrap_text("一二三四五六七八九《十》", 10, unit);
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[1] == "《十》");  // an opening mark never ends a line
+    lines = wrap_text("一二三四五六七 WX01-2026", 10, unit);
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[1] == "WX01-2026");  // a Latin word stays whole
+    lines = wrap_text("第一行\n第二行", 10, unit);
+    CHECK(lines == std::vector<std::string>{"第一行", "第二行"});
+    // A long paragraph stays within its width everywhere.
+    std::string long_text;
+    for (int i = 0; i < 40; ++i) long_text += "办理结果在本窗口统一发放，";
+    for (const auto& line : wrap_text(long_text, 30, unit)) {
+        double width = 0;
+        for (std::size_t i = 0; i < line.size(); i += 3) width += 1;  // all 3-byte characters
+        CHECK(width <= 31);                                           // at most one hanging mark
+        CHECK(line.rfind("，", 0) != 0);
+    }
+}
+
+TEST_CASE("Bad templates and missing data are named precisely", "[document]") {
+    testing::TempDir dir;
+    const auto file = dir.path / "bad.json";
+    std::ofstream(file) << R"({"format": "onewindow.template/1", "id": "bad", "version": 1,
+        "page": {"size": "B5"},
+        "body": [{"type": "poem"}, {"type": "paragraph", "text": "{{case.number"},
+                 {"type": "table", "rows": "items", "columns": [{"header": "a", "text": "{{a}}", "width": 0.5}]}]})";
+    const std::string text = check_template_file(file).to_string();
+    const std::string f = file.string() + ": ";
+    CHECK(text.find(f + "$.page.size: must be \"A4\" or \"A5\"") != std::string::npos);
+    CHECK(text.find(f + "$.body[0].type: unknown element type \"poem\"") != std::string::npos);
+    CHECK(text.find(f + "$.body[1].text: has an unclosed or empty {{binding}}") !=
+          std::string::npos);
+    CHECK(text.find(f + "$.body[2].columns: widths must add up to 1") != std::string::npos);
+
+    DocumentRenderer renderer;
+    auto receipt = load(templates / "receipt.json");
+    auto incomplete = data(kReceipt);
+    incomplete->getObject("applicant")->remove("id_masked");
+    try {
+        renderer.render(receipt, incomplete);
+        FAIL("rendered without data");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::Document);
+        CHECK(std::string(e.what()).find("binding \"applicant.id_masked\" has no value") !=
+              std::string::npos);
+        CHECK(std::string(e.what()).find("receipt.json: $.body[") != std::string::npos);
+    }
+}
