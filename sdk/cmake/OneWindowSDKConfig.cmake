@@ -8,7 +8,7 @@
 #       SOURCES <files...>
 #       [FORMS <files or folders...>]     copied into <plugin dir>/forms
 #       [TEMPLATES <files or folders...>] copied into <plugin dir>/templates
-#       [OUTPUT_DIR <dir>])               default: ${CMAKE_BINARY_DIR}/plugins/<id>
+#       [OUTPUT_DIR <dir>])               default: ${CMAKE_BINARY_DIR}/<id>
 #   Builds the plugin as a MODULE library (hidden visibility, -Wl,--no-undefined) and assembles
 #   the installable plugin folder: the library, plugin.json stamped with the library's file name
 #   and SHA-256, forms/ and templates/.
@@ -42,7 +42,7 @@ function(onewindow_add_plugin target)
         message(FATAL_ERROR "${manifest}: $.id: ${json_error}")
     endif()
     if(NOT ARG_OUTPUT_DIR)
-        set(ARG_OUTPUT_DIR "${CMAKE_BINARY_DIR}/plugins/${plugin_id}")
+        set(ARG_OUTPUT_DIR "${CMAKE_BINARY_DIR}/${plugin_id}")
     endif()
 
     add_library(${target} MODULE ${ARG_SOURCES})

@@ -54,7 +54,10 @@ PluginManifest read_manifest(const fs::path& file, Issues& issues) {
     try {
         document = load_json_file(file);
     } catch (const Error& e) {
-        issues.add(file.string(), "$", e.what());
+        std::string message = e.what();  // "<file>: [$: ]reason": keep the reason
+        for (const std::string& prefix : {file.string() + ": $: ", file.string() + ": "})
+            if (message.rfind(prefix, 0) == 0) message = message.substr(prefix.size());
+        issues.add(file.string(), "$", message);
         return m;
     }
     auto r = ObjectReader::of(document, file.string(), "$", issues);
