@@ -179,7 +179,8 @@ TEST_CASE("Bad input is refused with a message and changes nothing", "[e2e]") {
         auto file = variant(dir, "noitem.json", "000718001001", "999999999999");
         auto result = run(cli(dir.path) + "intake " + quote(file));
         CHECK(result.code == 2);
-        CHECK(result.out.find("999999999999") != std::string::npos);
+        CHECK(result.out.find("noitem.json: $.items[0]: 没有编码为 999999999999 的服务事项") !=
+              std::string::npos);
     }
     CHECK(count(db, "cases") == cases);
     CHECK(count(db, "audit_events") == events);
@@ -202,4 +203,14 @@ TEST_CASE("The CLI lists the catalogue, plugins, and checks the shipped data", "
     CHECK(untrusted.out.find("untrusted") != std::string::npos);
     auto usage = run(cli(dir.path) + "frobnicate");
     CHECK(usage.code == 64);
+    // Broken administrator settings are named, with file and path; nothing starts half-way.
+    std::ofstream(dir.path / "plugin-settings.json") << R"({"family_planning": 5})";
+    auto settings = run(cli(dir.path) + "catalogue");
+    CHECK(settings.code == 2);
+    CHECK(settings.out.find("plugin-settings.json: $.family_planning: must be a JSON object") !=
+          std::string::npos);
+    // A data folder that cannot be created is a storage error.
+    std::ofstream(dir.path / "not-a-folder") << "x";
+    auto storage = run(cli(dir.path / "not-a-folder" / "data") + "catalogue");
+    CHECK(storage.code == 3);
 }

@@ -56,8 +56,13 @@ std::unique_ptr<Counter> Counter::open(const Options& options) {
     host.settings = new Poco::JSON::Object;
     const fs::path settings_file = options.data_dir / "plugin-settings.json";
     if (fs::exists(settings_file)) {
-        auto object = load_json_file(settings_file).extract<Poco::JSON::Object::Ptr>();
-        if (object) host.settings = object;
+        Issues settings_issues;
+        auto reader = ObjectReader::of(load_json_file(settings_file), settings_file.string(), "$",
+                                       settings_issues);
+        for (const auto& id : reader.raw()->getNames())
+            reader.object(id, true);  // each must be an object
+        settings_issues.throw_if_any();
+        host.settings = reader.raw();
     }
     s.host = std::make_unique<PluginHost>(host);
     // Every plugin gets the counter's service area unless its settings say otherwise.
@@ -117,13 +122,14 @@ CaseStore& Counter::store() { return *state_->store; }
 const fs::path& Counter::data_dir() const { return state_->options.data_dir; }
 const Issues& Counter::load_issues() const { return state_->load_issues; }
 
-UnifiedForm Counter::unified_form(const std::vector<std::string>& codes) const {
+UnifiedForm Counter::unified_form(const std::vector<std::string>& codes,
+                                  const std::string& source) const {
     std::vector<const ServiceItem*> items;
     Issues issues;
     for (std::size_t i = 0; i < codes.size(); ++i) {
         const ServiceItem* item = state_->catalogue.find(codes[i]);
         if (!item)
-            issues.add("case", json_path_index("$.items", i),
+            issues.add(source, json_path_index("$.items", i),
                        trf("no service item with code {} is available", codes[i]));
         else if (std::find(items.begin(), items.end(), item) != items.end())
             issues.add("case", json_path_index("$.items", i),
@@ -172,7 +178,7 @@ IntakeOutcome Counter::intake(const IntakeRequest& request) {
     const std::string now = request.now.value_or(local_timestamp_now());
     const auto today = Date::parse(now.substr(0, std::min<std::size_t>(10, now.size())));
     if (!today) throw Error(ErrorKind::Input, "case: $.now: not a time YYYY-MM-DD HH:MM:SS");
-    UnifiedForm form = unified_form(request.items);
+    UnifiedForm form = unified_form(request.items, request.source);
     Poco::JSON::Object::Ptr values = new Poco::JSON::Object(*request.values);
     derive_values(form, values, *today);
 

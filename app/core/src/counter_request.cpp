@@ -60,6 +60,7 @@ IntakeRequest IntakeRequest::from_json(const Poco::JSON::Object::Ptr& object,
     Issues issues;
     ObjectReader reader(object, source, "$", issues);
     IntakeRequest request;
+    request.source = source;
     if (auto format = reader.opt_string("format"); format && *format != "onewindow.case/1")
         reader.fail("format", "must be \"onewindow.case/1\"");
     request.items = reader.strings("items", true);

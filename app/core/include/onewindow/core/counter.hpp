@@ -59,6 +59,7 @@ struct IntakeRequest {
     Poco::JSON::Object::Ptr values;
     std::vector<IntakeMaterial> materials;
     std::optional<std::string> now;  // "YYYY-MM-DD HH:MM:SS", for tests and replays
+    std::string source = "case";     // the case file, for messages
     /// Reads a case file (see app/cli/README.md); every problem named with file and JSON path.
     static IntakeRequest load(const std::filesystem::path& file);
     static IntakeRequest from_json(const Poco::JSON::Object::Ptr& object, const std::string& source,
@@ -97,7 +98,8 @@ class Counter {
     const Issues& load_issues() const;
 
     /// Builds the unified form of the given items; Error(Input) for unknown codes or conflicts.
-    UnifiedForm unified_form(const std::vector<std::string>& item_codes) const;
+    UnifiedForm unified_form(const std::vector<std::string>& item_codes,
+                             const std::string& source = "case") const;
 
     /// Validates and then accepts, or records a one-time notice, or reports invalid input.
     /// Invalid input and failures change nothing in the store.
