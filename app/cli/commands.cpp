@@ -29,6 +29,7 @@ const char* kUsageText =
        "  print receipt|notice <number> -o FILE.pdf\n"
        "                                 print an acceptance receipt or a one-time notice\n"
        "  catalogue [TEXT]               list service items (search by name, code, keyword)\n"
+       "  guide <item-code> -o FILE.pdf  print the service guide of an item\n"
        "  check [PATH...]                check forms, templates and plugin manifests\n"
        "  audit verify                   verify the hash chain of the audit log\n"
        "  plugins [list]                 every plugin with its state and error\n"
@@ -125,6 +126,17 @@ int cmd_print(const fs::path& data_dir, const Args& args, std::ostream& out, std
         return kUsage;
     }
     out << trf("Written to {}", output->second) << '\n';
+    return 0;
+}
+
+int cmd_guide(const fs::path& data_dir, const Args& args, std::ostream& out, std::ostream& err) {
+    auto output = args.options.find("-o");
+    if (args.positional.size() != 1 || output == args.options.end()) {
+        err << tr(kUsageText);
+        return kUsage;
+    }
+    open_counter(data_dir)->print_guide(args.positional[0], output->second);
+    out << trf("Service guide written to {}", output->second) << '\n';
     return 0;
 }
 
@@ -296,6 +308,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     if (command == "intake") return cmd_intake(data_dir, rest, out, err);
     if (command == "print") return cmd_print(data_dir, rest, out, err);
     if (command == "catalogue") return cmd_catalogue(data_dir, rest, out);
+    if (command == "guide") return cmd_guide(data_dir, rest, out, err);
     if (command == "check") return cmd_check(rest, out, err);
     if (command == "audit") return cmd_audit(data_dir, rest, out, err);
     if (command == "plugins") return cmd_plugins(data_dir, rest, out, err);

@@ -214,3 +214,25 @@ TEST_CASE("The CLI lists the catalogue, plugins, and checks the shipped data", "
     auto storage = run(cli(dir.path / "not-a-folder" / "data") + "catalogue");
     CHECK(storage.code == 3);
 }
+
+TEST_CASE("The service guide of an item follows the guide conventions", "[e2e]") {
+    TempDir dir;
+    trust_bundled(dir.path);
+    auto pdf = dir.path / "guide.pdf";
+    auto result = run(cli(dir.path) + "guide 000718001001 -o " + quote(pdf));
+    INFO(result.out);
+    REQUIRE(result.code == 0);
+    std::string text = pdftotext(pdf);
+    for (const char* expected :
+         {"一孩生育服务登记办事指南", "000718001001", "公共服务", "魏县卫生健康局",
+          "《中华人民共和国人口与计划生育法》", "居民身份证", "居民户口簿", "可容缺",
+          "自受理之日起 3 个工作日内办结", "20 个工作日", "不收费", "0310-3512345",
+          "0310-3519999"}) {
+        INFO(expected);
+        CHECK(text.find(expected) != std::string::npos);
+    }
+    CHECK(text.find("其他材料") == std::string::npos);
+    auto missing = run(cli(dir.path) + "guide 123 -o " + quote(dir.path / "x.pdf"));
+    CHECK(missing.code == 6);
+    CHECK_FALSE(fs::exists(dir.path / "x.pdf"));
+}

@@ -7,6 +7,7 @@
 #include "onewindow/core/document.hpp"
 #include "onewindow/core/error.hpp"
 #include "onewindow/core/forms.hpp"
+#include "onewindow/core/guide.hpp"
 #include "onewindow/core/i18n.hpp"
 #include "onewindow/core/idnumber.hpp"
 #include "onewindow/core/plugin_host.hpp"
@@ -24,7 +25,7 @@ struct Counter::State {
     std::unique_ptr<PluginHost> host;
     std::optional<CaseStore> store;
     std::optional<DocumentRenderer> renderer;
-    DocumentTemplate receipt, notice;
+    DocumentTemplate receipt, notice, guide;
     Issues load_issues;
 };
 
@@ -110,6 +111,7 @@ std::unique_ptr<Counter> Counter::open(const Options& options) {
                               WorkingCalendar::load_dir(share / "calendar"));
     s.receipt = load_template(share / "templates" / "common" / "receipt.json", issues);
     s.notice = load_template(share / "templates" / "common" / "notice.json", issues);
+    s.guide = load_template(share / "templates" / "common" / "guide.json", issues);
     issues.throw_if_any();
     return counter;
 }
@@ -401,6 +403,13 @@ void Counter::print_notice(const std::string& number, const fs::path& out) const
                                  "accept the case on the spot.")}));
     if (!state_->renderer) state_->renderer.emplace();
     state_->renderer->render_to_file(s.notice, data, out);
+}
+
+void Counter::print_guide(const std::string& code, const fs::path& out) const {
+    const ServiceItem* item = state_->catalogue.find(code);
+    if (!item) throw Error(ErrorKind::NotFound, trf("No service item with code {}", code));
+    if (!state_->renderer) state_->renderer.emplace();
+    state_->renderer->render_to_file(state_->guide, guide_data(*item), out);
 }
 
 }  // namespace onewindow

@@ -108,6 +108,8 @@ class Counter {
     /// Writes the receipt of an accepted case / a recorded notice as PDF.
     void print_receipt(const std::string& case_number, const std::filesystem::path& out) const;
     void print_notice(const std::string& notice_number, const std::filesystem::path& out) const;
+    /// Writes the service guide (办事指南) of a catalogue item as PDF.
+    void print_guide(const std::string& item_code, const std::filesystem::path& out) const;
 
   private:
     Counter();
