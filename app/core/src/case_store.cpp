@@ -9,6 +9,7 @@
 
 #include <fstream>
 #include <functional>
+#include <unordered_map>
 
 #include "onewindow/core/error.hpp"
 #include "onewindow/core/idnumber.hpp"
@@ -17,6 +18,23 @@
 namespace fs = std::filesystem;
 
 namespace onewindow {
+
+/// Prepared statements of the hot paths, prepared once per connection and reset for each use.
+class StatementCache {
+  public:
+    explicit StatementCache(SQLite::Database& db) : db_(db) {}
+    SQLite::Statement& operator()(const char* sql) {
+        auto& statement = statements_[sql];
+        if (!statement) statement = std::make_unique<SQLite::Statement>(db_, sql);
+        statement->reset();
+        statement->clearBindings();
+        return *statement;
+    }
+
+  private:
+    SQLite::Database& db_;
+    std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
+};
 
 namespace {
 
@@ -122,10 +140,9 @@ auto guarded(const fs::path& db_file, Body&& body) {
     }
 }
 
-std::string next_number(SQLite::Database& db, const std::string& counter, const std::string& day,
+std::string next_number(StatementCache& cached, const std::string& counter, const std::string& day,
                         const std::string& kind) {
-    SQLite::Statement update(
-        db,
+    SQLite::Statement& update = cached(
         "INSERT INTO counter_sequences (counter, day, kind, last) VALUES (?, ?, ?, 1) "
         "ON CONFLICT (counter, day, kind) DO UPDATE SET last = last + 1 RETURNING last");
     update.bind(1, counter);
@@ -134,19 +151,20 @@ std::string next_number(SQLite::Database& db, const std::string& counter, const 
     update.executeStep();
     char sequence[8];
     std::snprintf(sequence, sizeof sequence, "%04d", update.getColumn(0).getInt());
+    update.reset();
     std::string compact = day.substr(0, 4) + day.substr(5, 2) + day.substr(8, 2);
     return counter + (kind.empty() ? "" : "-" + kind) + "-" + compact + "-" + sequence;
 }
 
-void append_audit(SQLite::Database& db, AuditEvent event) {
+void append_audit(StatementCache& cached, AuditEvent event) {
     std::string previous;
     {
-        SQLite::Statement last(db, "SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1");
+        SQLite::Statement& last = cached("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1");
         if (last.executeStep()) previous = last.getColumn(0).getString();
+        last.reset();
     }
     event.hash = sha256_hex(previous + '\n' + event_content(event));
-    SQLite::Statement insert(
-        db,
+    SQLite::Statement& insert = cached(
         "INSERT INTO audit_events (at, actor, counter, type, subject, detail, success, prev_hash,"
         " hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     insert.bind(1, event.at);
@@ -202,6 +220,7 @@ CaseStore CaseStore::open(const fs::path& db_file, const fs::path& materials_dir
         store.db_ = std::make_unique<SQLite::Database>(
             db_file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, 5000);
         auto& db = *store.db_;
+        store.statements_ = std::make_unique<StatementCache>(db);
         db.exec("PRAGMA journal_mode = WAL");
         db.exec("PRAGMA synchronous = FULL");
         db.exec("PRAGMA foreign_keys = ON");
@@ -234,12 +253,12 @@ AcceptResult CaseStore::accept(const AcceptRequest& request) {
                                                : store_material(materials_dir_, material.file));
     return guarded(db_file_, [&] {
         auto& db = *db_;
+        StatementCache& cached = *statements_;
         SQLite::Transaction transaction(db);
         AcceptResult result;
         result.accepted_at = now;
-        result.case_number = next_number(db, request.counter, now.substr(0, 10), "");
-        SQLite::Statement insert_case(
-            db,
+        result.case_number = next_number(cached, request.counter, now.substr(0, 10), "");
+        SQLite::Statement& insert_case = cached(
             "INSERT INTO cases (number, counter, clerk, applicant_name, applicant_id_number,"
             " applicant_phone, status, accepted_at, form_snapshot, values_json)"
             " VALUES (?, ?, ?, ?, ?, ?, 'accepted', ?, ?, ?)");
@@ -260,8 +279,7 @@ AcceptResult CaseStore::accept(const AcceptRequest& request) {
                 item.code,
                 item.immediate ? day : calendar_.add_working_days(day, item.promised_days),
                 calendar_.add_working_days(day, item.legal_days)};
-            SQLite::Statement insert_item(
-                db,
+            SQLite::Statement& insert_item = cached(
                 "INSERT INTO case_items (case_id, code, name, version, department_code,"
                 " department_name, plugin_id, endpoint, preliminary_review, required, immediate,"
                 " promised_days, legal_days, promised_date, legal_date, status)"
@@ -290,8 +308,7 @@ AcceptResult CaseStore::accept(const AcceptRequest& request) {
             payload->set("item_version", item.version);
             payload->set("department", item.department_code);
             payload->set("accepted_at", now);
-            SQLite::Statement insert_outbox(
-                db,
+            SQLite::Statement& insert_outbox = cached(
                 "INSERT INTO outbox (case_id, item_code, department, endpoint, idempotency_key,"
                 " payload, state, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)");
             insert_outbox.bind(1, case_id);
@@ -306,8 +323,7 @@ AcceptResult CaseStore::accept(const AcceptRequest& request) {
         }
         for (std::size_t i = 0; i < request.materials.size(); ++i) {
             const auto& m = request.materials[i];
-            SQLite::Statement insert(
-                db,
+            SQLite::Statement& insert = cached(
                 "INSERT INTO case_materials (case_id, key, name, originals, copies, sha256,"
                 " tolerated, promise) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
             insert.bind(1, case_id);
@@ -327,8 +343,8 @@ AcceptResult CaseStore::accept(const AcceptRequest& request) {
         detail->set("applicant", mask_id_number(request.applicant_id_number));
         detail->set("items", static_cast<int>(request.items.size()));
         detail->set("materials", static_cast<int>(request.materials.size()));
-        append_audit(db, AuditEvent{0, now, request.clerk, request.counter, "case.accepted",
-                                    result.case_number, to_json(detail), true, ""});
+        append_audit(cached, AuditEvent{0, now, request.clerk, request.counter, "case.accepted",
+                                        result.case_number, to_json(detail), true, ""});
         if (fail_next_accept_) {
             fail_next_accept_ = false;
             throw SQLite::Exception("injected failure before commit");
@@ -342,8 +358,9 @@ std::string CaseStore::record_notice(const NoticeRecord& notice) {
     const std::string now = check_now(notice.now);
     return guarded(db_file_, [&] {
         auto& db = *db_;
+        StatementCache& cached = *statements_;
         SQLite::Transaction transaction(db);
-        const std::string number = next_number(db, notice.counter, now.substr(0, 10), "N");
+        const std::string number = next_number(cached, notice.counter, now.substr(0, 10), "N");
         SQLite::Statement insert(
             db,
             "INSERT INTO notices (number, counter, clerk, applicant_name, applicant_id_number,"
@@ -360,8 +377,8 @@ std::string CaseStore::record_notice(const NoticeRecord& notice) {
         Poco::JSON::Object::Ptr detail = new Poco::JSON::Object(true);
         detail->set("applicant", mask_id_number(notice.applicant_id_number));
         detail->set("problems", parse_json(notice.problems_json, "problems"));
-        append_audit(db, AuditEvent{0, now, notice.clerk, notice.counter, "notice.issued", number,
-                                    to_json(detail), true, ""});
+        append_audit(cached, AuditEvent{0, now, notice.clerk, notice.counter, "notice.issued",
+                                        number, to_json(detail), true, ""});
         transaction.commit();
         return number;
     });
@@ -481,6 +498,7 @@ void CaseStore::pause_clock(const std::string& case_number, const std::string& i
                             const std::string& reason, Date from, const std::string& actor) {
     guarded(db_file_, [&] {
         auto& db = *db_;
+        StatementCache& cached = *statements_;
         SQLite::Transaction transaction(db);
         SQLite::Statement item(
             db,
@@ -508,8 +526,8 @@ void CaseStore::pause_clock(const std::string& case_number, const std::string& i
         detail->set("item", item_code);
         detail->set("reason", reason);
         detail->set("from", from.iso());
-        append_audit(db, AuditEvent{0, local_timestamp_now(), actor, counter, "clock.paused",
-                                    case_number, to_json(detail), true, ""});
+        append_audit(cached, AuditEvent{0, local_timestamp_now(), actor, counter, "clock.paused",
+                                        case_number, to_json(detail), true, ""});
         transaction.commit();
         return 0;
     });
@@ -519,6 +537,7 @@ void CaseStore::resume_clock(const std::string& case_number, const std::string& 
                              const std::string& actor) {
     guarded(db_file_, [&] {
         auto& db = *db_;
+        StatementCache& cached = *statements_;
         SQLite::Transaction transaction(db);
         SQLite::Statement q(
             db,
@@ -556,8 +575,8 @@ void CaseStore::resume_clock(const std::string& case_number, const std::string& 
         detail->set("to", to.iso());
         detail->set("paused_working_days", paused);
         detail->set("promised_date", promised.iso());
-        append_audit(db, AuditEvent{0, local_timestamp_now(), actor, q.getColumn(7).getString(),
-                                    "clock.resumed", case_number, to_json(detail), true, ""});
+        append_audit(cached, AuditEvent{0, local_timestamp_now(), actor, q.getColumn(7).getString(),
+                                        "clock.resumed", case_number, to_json(detail), true, ""});
         transaction.commit();
         return 0;
     });

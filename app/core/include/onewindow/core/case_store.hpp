@@ -30,6 +30,8 @@ class Database;
 
 namespace onewindow {
 
+class StatementCache;  // prepared statements kept for the connection's life (case_store.cpp)
+
 struct AcceptItem {
     std::string code, name;
     int version = 1;
@@ -148,6 +150,7 @@ class CaseStore {
   private:
     CaseStore() = default;
     std::unique_ptr<SQLite::Database> db_;
+    std::unique_ptr<StatementCache> statements_;  // destroyed before db_
     std::filesystem::path db_file_, materials_dir_;
     WorkingCalendar calendar_;
     bool fail_next_accept_ = false;
