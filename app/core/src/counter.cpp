@@ -308,16 +308,6 @@ Poco::JSON::Object::Ptr counter_block(const CounterConfig& config, const std::st
     return c;
 }
 
-Poco::JSON::Array::Ptr notes(std::initializer_list<std::string> texts) {
-    Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
-    for (const auto& t : texts) {
-        Poco::JSON::Object::Ptr entry = new Poco::JSON::Object;
-        entry->set("text", t);
-        list->add(entry);
-    }
-    return list;
-}
-
 std::string chinese_time(const std::string& timestamp) {
     auto date = Date::parse(timestamp.substr(0, 10));
     if (!date) return timestamp;
@@ -325,6 +315,12 @@ std::string chinese_time(const std::string& timestamp) {
 }
 
 }  // namespace
+
+void Counter::render(const DocumentTemplate& tpl, const Poco::JSON::Object::Ptr& data,
+                     const fs::path& out) const {
+    if (!state_->renderer) state_->renderer.emplace();  // fonts are opened on first use
+    state_->renderer->render_to_file(tpl, data, out);
+}
 
 void Counter::print_receipt(const std::string& number, const fs::path& out) const {
     const State& s = *state_;
@@ -372,13 +368,12 @@ void Counter::print_receipt(const std::string& number, const fs::path& out) cons
     data->set("gaps", gaps);
     data->set(
         "notes",
-        notes(
+        text_rows(
             {tr("Keep this receipt: you need it to ask about progress and to collect the result."),
              tr("The promised date counts working days from the day of acceptance; weekends and "
                 "public holidays are not counted."),
              tr("Results are handed out at this window; bring your ID card and this receipt.")}));
-    if (!state_->renderer) state_->renderer.emplace();
-    state_->renderer->render_to_file(s.receipt, data, out);
+    render(s.receipt, data, out);
 }
 
 void Counter::print_notice(const std::string& number, const fs::path& out) const {
@@ -397,19 +392,18 @@ void Counter::print_notice(const std::string& number, const fs::path& out) const
     data->set("applicant", applicant);
     data->set("items", parse_json(notice->items_json, "notice items"));
     data->set("problems", parse_json(notice->problems_json, "notice problems"));
-    data->set("notes", notes({tr("This notice lists everything that is missing or wrong; nothing "
-                                 "else will be asked of you for these items."),
-                              tr("Bring this notice with the materials; the window will then "
-                                 "accept the case on the spot.")}));
-    if (!state_->renderer) state_->renderer.emplace();
-    state_->renderer->render_to_file(s.notice, data, out);
+    data->set("notes",
+              text_rows({tr("This notice lists everything that is missing or wrong; nothing "
+                            "else will be asked of you for these items."),
+                         tr("Bring this notice with the materials; the window will then "
+                            "accept the case on the spot.")}));
+    render(s.notice, data, out);
 }
 
 void Counter::print_guide(const std::string& code, const fs::path& out) const {
     const ServiceItem* item = state_->catalogue.find(code);
     if (!item) throw Error(ErrorKind::NotFound, trf("No service item with code {}", code));
-    if (!state_->renderer) state_->renderer.emplace();
-    state_->renderer->render_to_file(state_->guide, guide_data(*item), out);
+    render(state_->guide, guide_data(*item), out);
 }
 
 }  // namespace onewindow

@@ -3,20 +3,11 @@
 #include <Poco/JSON/Array.h>
 
 #include "onewindow/core/i18n.hpp"
+#include "onewindow/core/json.hpp"
 
 namespace onewindow {
 
 namespace {
-
-Poco::JSON::Array::Ptr text_rows(const std::vector<std::string>& texts) {
-    Poco::JSON::Array::Ptr rows = new Poco::JSON::Array;
-    for (const auto& text : texts) {
-        Poco::JSON::Object::Ptr row = new Poco::JSON::Object;
-        row->set("text", text);
-        rows->add(row);
-    }
-    return rows;
-}
 
 std::string joined(const std::vector<std::string>& parts, const char* separator) {
     std::string out;

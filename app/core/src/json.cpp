@@ -69,6 +69,16 @@ std::string to_json(const Poco::JSON::Object::Ptr& value) {
     return out.str();
 }
 
+Poco::JSON::Array::Ptr text_rows(const std::vector<std::string>& texts) {
+    Poco::JSON::Array::Ptr rows = new Poco::JSON::Array;
+    for (const auto& text : texts) {
+        Poco::JSON::Object::Ptr row = new Poco::JSON::Object;
+        row->set("text", text);
+        rows->add(row);
+    }
+    return rows;
+}
+
 static bool is_identifier(const std::string& key) {
     if (key.empty()) return false;
     for (char c : key)

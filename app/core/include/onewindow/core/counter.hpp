@@ -31,6 +31,7 @@ class Catalogue;
 class Dictionary;
 class PluginHost;
 class CaseStore;
+struct DocumentTemplate;
 struct UnifiedForm;
 
 struct CounterConfig {
@@ -113,6 +114,8 @@ class Counter {
 
   private:
     Counter();
+    void render(const DocumentTemplate& tpl, const Poco::JSON::Object::Ptr& data,
+                const std::filesystem::path& out) const;
     struct State;
     std::unique_ptr<State> state_;
 };

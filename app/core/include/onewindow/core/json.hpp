@@ -95,6 +95,9 @@ class ObjectReader {
     Issues* issues_;
 };
 
+/// [{"text": t}, ...]: the rows a template list element ("rows" + "{{text}}") draws.
+Poco::JSON::Array::Ptr text_rows(const std::vector<std::string>& texts);
+
 /// "$.a" + "b" -> "$.a.b"; keys that are not plain identifiers are quoted: $.a["x y"].
 std::string json_path_key(const std::string& base, const std::string& key);
 /// "$.a" + 3 -> "$.a[3]".
