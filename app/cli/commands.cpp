@@ -26,6 +26,8 @@ const char* kUsageText =
     N_("Usage: onewindow-cli [--data DIR] <command> ...\n"
        "  intake <case.json> [--receipt FILE.pdf] [--notice FILE.pdf]\n"
        "                                 validate a case; accept it or issue a one-time notice\n"
+       "  refuse <case.json> --reason TEXT\n"
+       "                                 record a refusal to accept, with its reason\n"
        "  print receipt|notice <number> -o FILE.pdf\n"
        "                                 print an acceptance receipt or a one-time notice\n"
        "  catalogue [TEXT]               list service items (search by name, code, keyword)\n"
@@ -107,6 +109,18 @@ int cmd_intake(const fs::path& data_dir, const Args& args, std::ostream& out, st
             return static_cast<int>(ErrorKind::Input);
     }
     return 1;
+}
+
+int cmd_refuse(const fs::path& data_dir, const Args& args, std::ostream& out, std::ostream& err) {
+    auto reason = args.options.find("--reason");
+    if (args.positional.size() != 1 || reason == args.options.end()) {
+        err << tr(kUsageText);
+        return kUsage;
+    }
+    auto request = IntakeRequest::load(args.positional[0]);
+    const std::string number = open_counter(data_dir)->refuse(request, reason->second);
+    out << "REFUSED " << number << '\n' << trf("Refusal {} recorded", number) << '\n';
+    return 0;
 }
 
 int cmd_print(const fs::path& data_dir, const Args& args, std::ostream& out, std::ostream& err) {
@@ -307,6 +321,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         data_dir = data->second;
     if (command == "intake") return cmd_intake(data_dir, rest, out, err);
     if (command == "print") return cmd_print(data_dir, rest, out, err);
+    if (command == "refuse") return cmd_refuse(data_dir, rest, out, err);
     if (command == "catalogue") return cmd_catalogue(data_dir, rest, out);
     if (command == "guide") return cmd_guide(data_dir, rest, out, err);
     if (command == "check") return cmd_check(rest, out, err);

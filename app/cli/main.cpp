@@ -1,7 +1,7 @@
 // onewindow-cli: the counter's operations without a window, for scripts, administrators and tests.
 //
 // Output contract (scripts rely on it): the first line of stdout of `intake` is one of
-//   ACCEPTED <case-number> | NOTICE <notice-number> | INVALID
+//   ACCEPTED <case-number> | NOTICE <notice-number> | INVALID    (`refuse`: REFUSED <number>)
 // followed by human-readable lines in Chinese. Exit codes: 0 success; 2 bad input (file, field,
 // argument); 3 storage failure; 4 plugin failure; 5 document failure; 6 not found; 7 integrity
 // check failed; 10 intake ended in a one-time notice (materials missing); 64 usage error.

@@ -236,3 +236,28 @@ TEST_CASE("The service guide of an item follows the guide conventions", "[e2e]")
     CHECK(missing.code == 6);
     CHECK_FALSE(fs::exists(dir.path / "x.pdf"));
 }
+
+TEST_CASE("A refusal to accept is recorded with its reason and nothing else", "[e2e]") {
+    TempDir dir;
+    trust_bundled(dir.path);
+    auto result = run(cli(dir.path) + "refuse " + quote(demo / "first_child_complete.json") +
+                      " --reason '申请人户籍不在本县，且未在本县居住满半年'");
+    INFO(result.out);
+    REQUIRE(result.code == 0);
+    REQUIRE(std::regex_search(result.out, std::regex("^REFUSED WX01-R-\\d{8}-0001")));
+    auto db = dir.path / "counter.db";
+    CHECK(count(db, "refusals") == 1);
+    CHECK(count(db, "cases") == 0);
+    CHECK(count(db, "outbox") == 0);
+    {
+        SQLite::Database database(db.string(), SQLite::OPEN_READONLY);
+        CHECK(database.execAndGet("SELECT type FROM audit_events").getString() == "case.refused");
+        CHECK(database.execAndGet("SELECT reason FROM refusals").getString().find("半年") !=
+              std::string::npos);
+    }
+    auto no_reason = run(cli(dir.path) + "refuse " + quote(demo / "first_child_complete.json") +
+                         " --reason ' '");
+    CHECK(no_reason.code == 2);
+    CHECK(count(db, "refusals") == 1);
+    CHECK(run(cli(dir.path) + "audit verify").code == 0);
+}

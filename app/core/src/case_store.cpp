@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "onewindow/core/error.hpp"
+#include "onewindow/core/i18n.hpp"
 #include "onewindow/core/idnumber.hpp"
 #include "onewindow/core/json.hpp"
 
@@ -69,6 +70,10 @@ const char* const kMigrations[] = {
         counter TEXT NOT NULL, clerk TEXT NOT NULL, applicant_name TEXT NOT NULL,
         applicant_id_number TEXT NOT NULL, items_json TEXT NOT NULL, problems_json TEXT NOT NULL,
         issued_at TEXT NOT NULL);
+    CREATE TABLE refusals (id INTEGER PRIMARY KEY, number TEXT NOT NULL UNIQUE,
+        counter TEXT NOT NULL, clerk TEXT NOT NULL, applicant_name TEXT NOT NULL,
+        applicant_id_number TEXT NOT NULL, items_json TEXT NOT NULL, reason TEXT NOT NULL,
+        refused_at TEXT NOT NULL);
     CREATE TABLE audit_events (id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,
         counter TEXT NOT NULL, type TEXT NOT NULL, subject TEXT NOT NULL, detail TEXT NOT NULL,
         success INTEGER NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
@@ -378,6 +383,39 @@ std::string CaseStore::record_notice(const NoticeRecord& notice) {
         detail->set("applicant", mask_id_number(notice.applicant_id_number));
         detail->set("problems", parse_json(notice.problems_json, "problems"));
         append_audit(cached, AuditEvent{0, now, notice.clerk, notice.counter, "notice.issued",
+                                        number, to_json(detail), true, ""});
+        transaction.commit();
+        return number;
+    });
+}
+
+std::string CaseStore::record_refusal(const RefusalRecord& refusal) {
+    const std::string now = check_now(refusal.now);
+    if (refusal.reason.find_first_not_of(" \t\n") == std::string::npos)
+        throw Error(ErrorKind::Input, tr("A refusal needs its reason"));
+    return guarded(db_file_, [&] {
+        auto& db = *db_;
+        StatementCache& cached = *statements_;
+        SQLite::Transaction transaction(db);
+        const std::string number = next_number(cached, refusal.counter, now.substr(0, 10), "R");
+        SQLite::Statement insert(
+            db,
+            "INSERT INTO refusals (number, counter, clerk, applicant_name, applicant_id_number,"
+            " items_json, reason, refused_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        insert.bind(1, number);
+        insert.bind(2, refusal.counter);
+        insert.bind(3, refusal.clerk);
+        insert.bind(4, refusal.applicant_name);
+        insert.bind(5, refusal.applicant_id_number);
+        insert.bind(6, refusal.items_json);
+        insert.bind(7, refusal.reason);
+        insert.bind(8, now);
+        insert.exec();
+        Poco::JSON::Object::Ptr detail = new Poco::JSON::Object(true);
+        detail->set("applicant", mask_id_number(refusal.applicant_id_number));
+        detail->set("items", parse_json(refusal.items_json, "items"));
+        detail->set("reason", refusal.reason);
+        append_audit(cached, AuditEvent{0, now, refusal.clerk, refusal.counter, "case.refused",
                                         number, to_json(detail), true, ""});
         transaction.commit();
         return number;

@@ -167,6 +167,19 @@ Poco::JSON::Object::Ptr plugin_request(const std::string& item,
     return request;
 }
 
+/// [{"code", "name", "department"}] of the form's items, as notices and refusals keep them.
+Poco::JSON::Array::Ptr items_json(const UnifiedForm& form) {
+    Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+    for (const ServiceItem* item : form.items) {
+        Poco::JSON::Object::Ptr entry = new Poco::JSON::Object(true);
+        entry->set("code", item->code);
+        entry->set("name", item->name);
+        entry->set("department", item->department_name);
+        items->add(entry);
+    }
+    return items;
+}
+
 std::string text_value(const Poco::JSON::Object::Ptr& values, const std::string& key) {
     if (!values->has(key) || values->isNull(key)) return {};
     auto v = values->get(key);
@@ -226,14 +239,7 @@ IntakeOutcome Counter::intake(const IntakeRequest& request) {
     const std::string clerk = request.clerk.empty() ? s.config.default_clerk : request.clerk;
     const auto material_problems = check_materials(form, values, supplied);
     if (!material_problems.empty()) {
-        Poco::JSON::Array::Ptr items = new Poco::JSON::Array, problems = new Poco::JSON::Array;
-        for (const ServiceItem* item : form.items) {
-            Poco::JSON::Object::Ptr entry = new Poco::JSON::Object(true);
-            entry->set("code", item->code);
-            entry->set("name", item->name);
-            entry->set("department", item->department_name);
-            items->add(entry);
-        }
+        Poco::JSON::Array::Ptr items = items_json(form), problems = new Poco::JSON::Array;
         for (const auto& p : material_problems) {
             Poco::JSON::Object::Ptr entry = new Poco::JSON::Object(true);
             entry->set("subject", p.name);
@@ -295,6 +301,16 @@ IntakeOutcome Counter::intake(const IntakeRequest& request) {
     outcome.number = s.store->accept(accept).case_number;
     outcome.kind = IntakeOutcome::Kind::Accepted;
     return outcome;
+}
+
+std::string Counter::refuse(const IntakeRequest& request, const std::string& reason) {
+    State& s = *state_;
+    UnifiedForm form = unified_form(request.items, request.source);
+    return s.store->record_refusal(
+        {s.config.code, request.clerk.empty() ? s.config.default_clerk : request.clerk,
+         text_value(request.values, "applicant.name"),
+         text_value(request.values, "applicant.id_number"),
+         to_json(Poco::Dynamic::Var(items_json(form))), reason, request.now});
 }
 
 namespace {

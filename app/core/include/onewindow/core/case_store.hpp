@@ -73,6 +73,14 @@ struct NoticeRecord {
     std::optional<std::string> now;
 };
 
+/// 不予受理: the case is not accepted, for a reason the applicant gets in writing.
+struct RefusalRecord {
+    std::string counter, clerk, applicant_name, applicant_id_number;
+    std::string items_json;  // [{"code", "name", "department"}]
+    std::string reason;      // must not be empty
+    std::optional<std::string> now;
+};
+
 struct StoredNotice {
     std::string number, counter, clerk, applicant_name, applicant_id_number, items_json,
         problems_json, issued_at;
@@ -131,6 +139,8 @@ class CaseStore {
     AcceptResult accept(const AcceptRequest& request);
     std::string record_notice(const NoticeRecord& notice);
     std::optional<StoredNotice> find_notice(const std::string& number) const;
+    /// Records a refusal (number like WX01-R-20261123-0001) and its audit event 'case.refused'.
+    std::string record_refusal(const RefusalRecord& refusal);
     std::optional<CaseRecord> find_case(const std::string& number) const;
     std::vector<OutboxRow> outbox(const std::string& case_number = {}) const;
 

@@ -106,6 +106,10 @@ class Counter {
     /// Invalid input and failures change nothing in the store.
     IntakeOutcome intake(const IntakeRequest& request);
 
+    /// Records a refusal to accept (不予受理) of the request's items with the clerk's reason;
+    /// returns its number. The request is read, not validated: a refusal is the clerk's decision.
+    std::string refuse(const IntakeRequest& request, const std::string& reason);
+
     /// Writes the receipt of an accepted case / a recorded notice as PDF.
     void print_receipt(const std::string& case_number, const std::filesystem::path& out) const;
     void print_notice(const std::string& notice_number, const std::filesystem::path& out) const;
