@@ -1,9 +1,31 @@
-# Writes OUTPUT = MANIFEST with "library" (file name) and "sha256" (of LIBRARY) set.
-# Run by onewindow_add_plugin() after each build of a plugin.
+# Writes OUTPUT = MANIFEST with "library" (file name of LIBRARY) and "sha256" (of LIBRARY) added.
+# Run by onewindow_add_plugin() after each build of a plugin. The manifest's own text is kept
+# (key order, comments-free JSON, Chinese names unescaped): the two keys are appended before the
+# closing brace. A manifest that already carries them is rewritten through string(JSON SET).
+# The file is replaced atomically (temporary file + rename), so a host never reads half of it.
+cmake_minimum_required(VERSION 3.19)
 file(READ "${MANIFEST}" text)
+string(JSON kind ERROR_VARIABLE json_error TYPE "${text}")
+if(json_error OR NOT kind STREQUAL "OBJECT")
+    message(FATAL_ERROR "${MANIFEST}: $: not a JSON object ${json_error}")
+endif()
 file(SHA256 "${LIBRARY}" hash)
 get_filename_component(name "${LIBRARY}" NAME)
-string(JSON text SET "${text}" library "\"${name}\"")
-string(JSON text SET "${text}" sha256 "\"${hash}\"")
+string(JSON has_library ERROR_VARIABLE no_library GET "${text}" library)
+string(JSON has_sha ERROR_VARIABLE no_sha GET "${text}" sha256)
+if(no_library AND no_sha)
+    string(FIND "${text}" "}" last REVERSE)
+    string(SUBSTRING "${text}" 0 ${last} head)
+    string(STRIP "${head}" head)
+    string(JSON count LENGTH "${text}")
+    set(comma ",")
+    if(count EQUAL 0)
+        set(comma "")
+    endif()
+    set(text "${head}${comma}\n    \"library\": \"${name}\",\n    \"sha256\": \"${hash}\"\n}")
+else()
+    string(JSON text SET "${text}" library "\"${name}\"")
+    string(JSON text SET "${text}" sha256 "\"${hash}\"")
+endif()
 file(WRITE "${OUTPUT}.tmp" "${text}\n")
 file(RENAME "${OUTPUT}.tmp" "${OUTPUT}")
