@@ -17,11 +17,13 @@ packages=(
     build-essential cmake ninja-build pkg-config
     # the libraries
     libsqlitecpp-dev libsqlite3-dev libpoco-dev libhpdf-dev libboost-dev libboost-filesystem-dev
-    catch2 libharfbuzz-dev
+    catch2 libharfbuzz-dev libwxgtk3.2-dev
     # CJK fonts embedded in printed documents (zenhei: sans; uming: Song/Ming)
     fonts-wqy-zenhei fonts-arphic-uming
-    # pinyin data, gettext tools, PDF checks used by the tests
-    unicode-data gettext poppler-utils poppler-data
+    # pinyin data (read through bzcat at build time), gettext tools
+    unicode-data bzip2 gettext
+    # PDF pages for the print preview and the tests' checks; a display for the window tests
+    poppler-utils poppler-data xvfb xauth imagemagick
 )
 
 as_root() {

@@ -124,7 +124,7 @@ TEST_CASE("Schema versions: migrated once, newer files refused", "[store]") {
     { CaseStore::open(db, dir.path / "m", calendar()); }
     {
         SQLite::Database d(db.string(), SQLite::OPEN_READWRITE);
-        CHECK(d.execAndGet("PRAGMA user_version").getInt() == 1);
+        CHECK(d.execAndGet("PRAGMA user_version").getInt() == CaseStore::kSchemaVersion);
         CHECK(d.execAndGet("PRAGMA journal_mode").getString() == "wal");
         d.exec("PRAGMA user_version = 99");
     }

@@ -101,6 +101,14 @@ TEST_CASE("Catalogue search by name, code and keyword", "[catalogue]") {
     CHECK(by_keyword[0]->code == "000718001001");
     CHECK(c.search("生育服务登记").size() == 2);
     CHECK(c.search("no such thing").empty());
+    // Pinyin initials (from the Unicode Han database): a run of initials first, then with gaps.
+    auto by_initials = c.search("syfw");  // 生育服务
+    REQUIRE(by_initials.size() == 2);
+    CHECK(by_initials[0]->code == "000718001001");
+    CHECK(c.search("ehsy").size() == 1);                    // 二孩生育
+    CHECK(c.search("LDRK").at(0)->code == "000718002000");  // 流动人口, any case
+    CHECK(c.search("syfdj").size() == 2);                   // 生育服(务)登记: with a gap
+    CHECK(c.search("zzzq").empty());
     Catalogue copy;
     copy.add(*c.find("000718001001"));
     CHECK_THROWS_AS(copy.add(*c.find("000718001001")), Error);

@@ -15,27 +15,11 @@
 #include "onewindow/core/i18n.hpp"
 #include "onewindow/core/idnumber.hpp"
 #include "onewindow/core/json.hpp"
+#include "store_internal.hpp"
 
 namespace fs = std::filesystem;
 
 namespace onewindow {
-
-/// Prepared statements of the hot paths, prepared once per connection and reset for each use.
-class StatementCache {
-  public:
-    explicit StatementCache(SQLite::Database& db) : db_(db) {}
-    SQLite::Statement& operator()(const char* sql) {
-        auto& statement = statements_[sql];
-        if (!statement) statement = std::make_unique<SQLite::Statement>(db_, sql);
-        statement->reset();
-        statement->clearBindings();
-        return *statement;
-    }
-
-  private:
-    SQLite::Database& db_;
-    std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
-};
 
 namespace {
 
@@ -82,13 +66,34 @@ const char* const kMigrations[] = {
     CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     )sql",
+    // 2: users and roles, drafts, indexes for the case lists.
+    R"sql(
+    CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,
+        display_name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('clerk', 'supervisor', 'administrator')),
+        counter TEXT NOT NULL, salt TEXT NOT NULL, hash TEXT NOT NULL,
+        iterations INTEGER NOT NULL, failed_attempts INTEGER NOT NULL DEFAULT 0,
+        locked_until TEXT NOT NULL DEFAULT '', active INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL);
+    CREATE TABLE drafts (id INTEGER PRIMARY KEY, clerk TEXT NOT NULL, counter TEXT NOT NULL,
+        title TEXT NOT NULL, items_json TEXT NOT NULL, values_json TEXT NOT NULL,
+        materials_json TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+    CREATE INDEX cases_accepted_at ON cases (accepted_at);
+    CREATE INDEX case_items_case ON case_items (case_id);
+    CREATE INDEX case_materials_case ON case_materials (case_id);
+    CREATE INDEX audit_events_subject ON audit_events (subject);
+    )sql",
 };
+
+}  // namespace
 
 std::string sha256_hex(const std::string& data) {
     Poco::Crypto::DigestEngine engine("SHA256");  // OpenSSL: several times faster
     engine.update(data);
     return Poco::DigestEngine::digestToHex(engine.digest());
 }
+
+namespace {
 
 std::string event_content(const AuditEvent& e) {
     return e.at + '\n' + e.actor + '\n' + e.counter + '\n' + e.type + '\n' + e.subject + '\n' +
@@ -134,17 +139,6 @@ std::string store_material(const fs::path& materials_dir, const fs::path& file) 
     return hash;
 }
 
-/// Runs `body`, turning SQLite failures into Error(Storage) that says nothing was changed.
-template <typename Body>
-auto guarded(const fs::path& db_file, Body&& body) {
-    try {
-        return body();
-    } catch (const SQLite::Exception& e) {
-        throw Error(ErrorKind::Storage,
-                    db_file.string() + ": " + e.what() + " (nothing was changed)");
-    }
-}
-
 std::string next_number(StatementCache& cached, const std::string& counter, const std::string& day,
                         const std::string& kind) {
     SQLite::Statement& update = cached(
@@ -160,6 +154,8 @@ std::string next_number(StatementCache& cached, const std::string& counter, cons
     std::string compact = day.substr(0, 4) + day.substr(5, 2) + day.substr(8, 2);
     return counter + (kind.empty() ? "" : "-" + kind) + "-" + compact + "-" + sequence;
 }
+
+}  // namespace
 
 void append_audit(StatementCache& cached, AuditEvent event) {
     std::string previous;
@@ -190,6 +186,8 @@ std::string check_now(const std::optional<std::string>& now) {
         throw Error(ErrorKind::Input, "now: \"" + *now + "\" is not YYYY-MM-DD HH:MM:SS");
     return *now;
 }
+
+namespace {
 
 AuditEvent read_event(SQLite::Statement& q) {
     AuditEvent e;
@@ -511,6 +509,64 @@ std::optional<CaseRecord> CaseStore::find_case(const std::string& number) const 
         events.bind(1, number);
         while (events.executeStep()) r.events.push_back(read_event(events));
         return r;
+    });
+}
+
+DeadlineState deadline_state(const WorkingCalendar& calendar, Date due, Date today, bool open) {
+    if (!open) return DeadlineState::Closed;
+    if (due < today) return DeadlineState::Overdue;
+    return calendar.working_days_between(today, due) <= 1 ? DeadlineState::DueSoon
+                                                          : DeadlineState::OnTime;
+}
+
+std::vector<CaseSummary> CaseStore::list_cases(const CaseFilter& filter) const {
+    return guarded(db_file_, [&] {
+        // An item is open until a department decided it; a case is open while any item is.
+        SQLite::Statement q(
+            *db_,
+            "SELECT c.number, c.counter, c.clerk, c.applicant_name, c.applicant_id_number,"
+            " c.status, c.accepted_at, group_concat(i.name, '、'),"
+            " group_concat(DISTINCT i.department_name),"
+            " min(CASE WHEN i.status NOT IN ('approved', 'rejected', 'handed_out')"
+            "     THEN i.promised_date END), max(i.promised_date),"
+            " sum(i.status NOT IN ('approved', 'rejected', 'handed_out'))"
+            " FROM cases c JOIN case_items i ON i.case_id = c.id"
+            " WHERE (?1 = '' OR c.counter = ?1) AND (?2 = '' OR c.status = ?2)"
+            " AND (?3 = '' OR c.id IN (SELECT case_id FROM case_items"
+            "      WHERE department_code = ?3 OR department_name = ?3))"
+            " AND (?4 = '' OR c.id IN (SELECT case_id FROM case_items"
+            "      WHERE code = ?4 OR instr(name, ?4) > 0))"
+            " AND (?5 = '' OR c.clerk = ?5) AND (?6 = '' OR c.accepted_at >= ?6)"
+            " AND (?7 = '' OR c.accepted_at < ?7)"
+            " GROUP BY c.id ORDER BY c.accepted_at DESC, c.id DESC LIMIT ?8");
+        q.bind(1, filter.counter);
+        q.bind(2, filter.status);
+        q.bind(3, filter.department);
+        q.bind(4, filter.item);
+        q.bind(5, filter.clerk);
+        q.bind(6, filter.from ? filter.from->iso() : std::string());
+        q.bind(7, filter.to ? filter.to->plus_days(1).iso() : std::string());
+        q.bind(8, static_cast<int64_t>(filter.limit));
+        std::vector<CaseSummary> out;
+        while (q.executeStep()) {
+            CaseSummary c;
+            c.number = q.getColumn(0).getString();
+            c.counter = q.getColumn(1).getString();
+            c.clerk = q.getColumn(2).getString();
+            c.applicant_name = q.getColumn(3).getString();
+            c.applicant_id_number = q.getColumn(4).getString();
+            c.status = q.getColumn(5).getString();
+            c.accepted_at = q.getColumn(6).getString();
+            c.items = q.getColumn(7).getString();
+            c.departments = q.getColumn(8).getString();
+            for (std::size_t at; (at = c.departments.find(',')) != std::string::npos;)
+                c.departments.replace(at, 1, "、");
+            c.open = q.getColumn(11).getInt() > 0;
+            const std::string due = q.getColumn(c.open ? 9 : 10).getString();
+            c.promised_date = Date::parse(due).value_or(Date{});
+            out.push_back(std::move(c));
+        }
+        return out;
     });
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "onewindow/core/error.hpp"
+#include "onewindow/core/pinyin.hpp"
 
 namespace onewindow {
 
@@ -19,8 +20,10 @@ void Catalogue::add(ServiceItem item) {
     if (find(item.code))
         throw Error(ErrorKind::Input, item.source_file + ": $.code: item " + item.code +
                                           " is already in the catalogue");
-    Entry entry{lower(item.code), lower(item.name), lower(item.department_name)};
+    Entry entry{lower(item.code), lower(item.name), lower(item.department_name), {}, {}};
     for (const auto& keyword : item.keywords) entry.others += "\n" + lower(keyword);
+    entry.name_initials = pinyin_masks(item.name);
+    entry.other_initials = pinyin_masks(entry.others);
     entries_.push_back(std::move(entry));
     items_.push_back(std::move(item));
 }
@@ -41,7 +44,7 @@ const Bundle* Catalogue::find_bundle(std::string_view id) const {
 
 std::vector<const ServiceItem*> Catalogue::search(std::string_view query, std::size_t limit) const {
     std::vector<const ServiceItem*> out;
-    if (query.empty()) return out;
+    if (query.empty() || limit == 0) return out;
     char buffer[256];
     const std::size_t n = std::min(query.size(), sizeof buffer);
     for (std::size_t i = 0; i < n; ++i) {
@@ -49,24 +52,35 @@ std::vector<const ServiceItem*> Catalogue::search(std::string_view query, std::s
         buffer[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
     }
     const std::string_view needle(buffer, n);
-    // Three ranks: code prefix, name, other text. Collect rank by rank to keep the order stable.
-    for (int rank = 0; rank < 3 && out.size() < limit; ++rank) {
-        for (std::size_t i = 0; i < entries_.size() && out.size() < limit; ++i) {
-            const Entry& e = entries_[i];
-            const bool code = e.code.compare(0, needle.size(), needle) == 0;
-            const bool name = e.name.find(needle) != std::string::npos;
-            bool hit = false;
-            if (rank == 0)
-                hit = code;
-            else if (rank == 1)
-                hit = !code && name;
-            else
-                hit = !code && !name &&
-                      (e.others.find(needle) != std::string::npos ||
-                       e.code.find(needle) != std::string::npos);
-            if (hit) out.push_back(&items_[i]);
+    // Ranks, best first: code prefix, name, pinyin initials of the name as a run, other text,
+    // initials with gaps or in a keyword. Items of one rank keep the catalogue order.
+    constexpr int kRanks = 5;
+    std::vector<std::vector<std::size_t>> ranked(kRanks);
+    for (std::size_t i = 0; i < entries_.size(); ++i) {
+        const Entry& e = entries_[i];
+        int rank = -1;
+        if (e.code.compare(0, needle.size(), needle) == 0)
+            rank = 0;
+        else if (e.name.find(needle) != std::string::npos)
+            rank = 1;
+        else {
+            const PinyinMatch name_initials = match_pinyin_initials(e.name_initials, needle);
+            if (name_initials == PinyinMatch::Run)
+                rank = 2;
+            else if (e.others.find(needle) != std::string::npos ||
+                     e.code.find(needle) != std::string::npos)
+                rank = 3;
+            else if (name_initials == PinyinMatch::Subsequence ||
+                     match_pinyin_initials(e.other_initials, needle) == PinyinMatch::Run)
+                rank = 4;
         }
+        if (rank >= 0) ranked[rank].push_back(i);
     }
+    for (const auto& bucket : ranked)
+        for (std::size_t i : bucket) {
+            if (out.size() == limit) return out;
+            out.push_back(&items_[i]);
+        }
     return out;
 }
 

@@ -19,6 +19,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "onewindow/core/calendar.hpp"
@@ -119,6 +120,59 @@ struct OutboxRow {
     int attempts = 0;
 };
 
+/// Roles (issue: clerk, supervisor, administrator); enforced by the core, not only the window.
+enum class Role { Clerk, Supervisor, Administrator };
+const char* role_name(Role role);  // "clerk" | "supervisor" | "administrator"
+std::optional<Role> parse_role(std::string_view name);
+
+struct UserAccount {
+    std::string name, display_name, counter;
+    Role role = Role::Clerk;
+    bool active = true;
+    int failed_attempts = 0;
+    std::string locked_until;  // "YYYY-MM-DD HH:MM:SS" or empty
+};
+
+struct NewUser {
+    std::string name, display_name, counter, password;
+    Role role = Role::Clerk;
+    int iterations = 0;  // PBKDF2-SHA256 rounds; 0 = kPasswordIterations
+};
+
+struct LoginResult {
+    enum class Status { Ok, BadCredentials, Locked, Inactive } status = Status::BadCredentials;
+    std::optional<UserAccount> user;  // set when Ok
+    std::string locked_until;         // set when Locked
+    int attempts_left = 0;            // BadCredentials on a known user: tries before the lock
+    std::string message;              // for the clerk (translated)
+};
+
+/// A case being taken in but not yet decided: kept (and autosaved) so that nothing typed is lost
+/// to a crash or a power cut, and resumed at the next login.
+struct Draft {
+    long long id = 0;  // 0: not saved yet
+    std::string clerk, counter, title;
+    std::string items_json = "[]", values_json = "{}", materials_json = "[]";
+    std::string created_at, updated_at;
+};
+
+struct CaseFilter {
+    std::string counter, status, department, item, clerk;  // empty: any
+    std::optional<Date> from, to;                          // acceptance day, inclusive
+    std::size_t limit = 1000;
+};
+
+struct CaseSummary {
+    std::string number, counter, clerk, applicant_name, applicant_id_number, status, accepted_at;
+    std::string items, departments;  // names joined with "、"
+    Date promised_date;              // earliest promised date of the items still open
+    bool open = true;                // some item is not decided yet
+};
+
+/// Where an open item stands against its promised date (yellow: due within one working day).
+enum class DeadlineState { OnTime, DueSoon, Overdue, Closed };
+DeadlineState deadline_state(const WorkingCalendar& calendar, Date due, Date today, bool open);
+
 struct AuditVerifyResult {
     bool ok = true;
     long long events = 0;
@@ -128,7 +182,10 @@ struct AuditVerifyResult {
 
 class CaseStore {
   public:
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
+    static constexpr int kPasswordIterations = 310000;  // PBKDF2-SHA256 (OWASP)
+    static constexpr int kMaxFailedLogins = 5;
+    static constexpr int kLockMinutes = 15;
 
     static CaseStore open(const std::filesystem::path& db_file,
                           const std::filesystem::path& materials_dir, WorkingCalendar calendar);
@@ -150,6 +207,27 @@ class CaseStore {
                      const std::string& reason, Date from, const std::string& actor);
     void resume_clock(const std::string& case_number, const std::string& item_code, Date to,
                       const std::string& actor);
+
+    /// Cases matching the filter, newest first.
+    std::vector<CaseSummary> list_cases(const CaseFilter& filter) const;
+    const WorkingCalendar& calendar() const { return calendar_; }
+
+    // Users (accounts.cpp). Passwords are stored as salted PBKDF2-SHA256; kMaxFailedLogins
+    // failures in a row lock the account for kLockMinutes. Every login attempt, lock and
+    // change is an audit event; a name never reveals whether it exists.
+    void create_user(const NewUser& user, const std::string& actor);
+    void set_password(const std::string& name, const std::string& password,
+                      const std::string& actor);
+    LoginResult login(const std::string& name, const std::string& password,
+                      const std::optional<std::string>& now = std::nullopt);
+    std::vector<UserAccount> users() const;
+    std::optional<UserAccount> find_user(const std::string& name) const;
+
+    // Drafts (drafts.cpp). Not audited: they are the clerk's scratch until a decision.
+    long long save_draft(const Draft& draft);  // inserts when id == 0; returns the id
+    std::vector<Draft> drafts(const std::string& clerk) const;  // newest first
+    std::optional<Draft> find_draft(long long id) const;
+    void delete_draft(long long id);
 
     AuditVerifyResult verify_audit() const;
     std::vector<AuditEvent> audit_events() const;

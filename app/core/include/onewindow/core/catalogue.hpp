@@ -1,12 +1,14 @@
 // The item catalogue: every service item of every running plugin, and the life-event bundles.
 //
 // search() matches a query against each item's name, unified code, department and keywords
-// (substring; ASCII case-insensitive), best first: code prefix, then name, then keyword and
-// department. Haystacks are prepared once at add(), so a query allocates nothing per item.
-// Pointers returned stay valid while the catalogue lives (items are kept in a deque).
-// Thread-safety: read-only use from several threads is safe after loading.
+// (substring; ASCII case-insensitive) and the pinyin initials of the name and keywords ("syfw"
+// finds 生育服务登记), best first: code prefix, name, name initials in a run, keyword and
+// department, initials with gaps or of a keyword. Haystacks are prepared once at add(), so a query
+// allocates nothing per item. Pointers returned stay valid while the catalogue lives (items are
+// kept in a deque). Thread-safety: read-only use from several threads is safe after loading.
 #pragma once
 
+#include <cstdint>
 #include <deque>
 #include <string>
 #include <string_view>
@@ -30,7 +32,8 @@ class Catalogue {
 
   private:
     struct Entry {
-        std::string code, name, others;  // lower-cased haystacks
+        std::string code, name, others;                            // lower-cased haystacks
+        std::vector<std::uint32_t> name_initials, other_initials;  // see pinyin.hpp
     };
     std::deque<ServiceItem> items_;
     std::vector<Entry> entries_;

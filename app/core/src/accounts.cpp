@@ -1,0 +1,262 @@
+// Users, roles and login on the counter database (see case_store.hpp).
+#include <Poco/DateTime.h>
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/DateTimeParser.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/Timespan.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include "onewindow/core/i18n.hpp"
+#include "onewindow/core/json.hpp"
+#include "store_internal.hpp"
+
+namespace onewindow {
+
+namespace {
+
+std::string to_hex(const unsigned char* data, std::size_t size) {
+    static const char* digits = "0123456789abcdef";
+    std::string out;
+    out.reserve(size * 2);
+    for (std::size_t i = 0; i < size; ++i) {
+        out += digits[data[i] >> 4];
+        out += digits[data[i] & 15];
+    }
+    return out;
+}
+
+std::string pbkdf2_hex(const std::string& password, const std::string& salt, int iterations) {
+    unsigned char key[32];
+    if (PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()),
+                          reinterpret_cast<const unsigned char*>(salt.data()),
+                          static_cast<int>(salt.size()), iterations, EVP_sha256(), sizeof key,
+                          key) != 1)
+        throw Error(ErrorKind::Storage, "PBKDF2 failed in OpenSSL");
+    return to_hex(key, sizeof key);
+}
+
+std::string random_salt() {
+    unsigned char salt[16];
+    if (RAND_bytes(salt, sizeof salt) != 1)
+        throw Error(ErrorKind::Storage, "no random bytes from OpenSSL");
+    return to_hex(salt, sizeof salt);
+}
+
+bool same_hex(const std::string& a, const std::string& b) {
+    return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string plus_minutes(const std::string& timestamp, int minutes) {
+    int zone = 0;
+    Poco::DateTime time = Poco::DateTimeParser::parse("%Y-%m-%d %H:%M:%S", timestamp, zone);
+    time += Poco::Timespan(static_cast<long>(minutes) * 60, 0);
+    return Poco::DateTimeFormatter::format(time, "%Y-%m-%d %H:%M:%S");
+}
+
+void check_password_rules(const std::string& password) {
+    if (password.size() < 8)
+        throw Error(ErrorKind::Input, tr("A password needs at least 8 characters"));
+}
+
+UserAccount read_user(SQLite::Statement& q) {
+    UserAccount u;
+    u.name = q.getColumn(0).getString();
+    u.display_name = q.getColumn(1).getString();
+    u.role = parse_role(q.getColumn(2).getString()).value_or(Role::Clerk);
+    u.counter = q.getColumn(3).getString();
+    u.active = q.getColumn(4).getInt() != 0;
+    u.failed_attempts = q.getColumn(5).getInt();
+    u.locked_until = q.getColumn(6).getString();
+    return u;
+}
+
+constexpr const char* kUserColumns =
+    "SELECT name, display_name, role, counter, active, failed_attempts, locked_until, salt, hash,"
+    " iterations FROM users";
+
+std::string detail_json(std::initializer_list<std::pair<const char*, std::string>> members) {
+    Poco::JSON::Object::Ptr detail = new Poco::JSON::Object(true);
+    for (const auto& [key, value] : members) detail->set(key, value);
+    return to_json(detail);
+}
+
+}  // namespace
+
+const char* role_name(Role role) {
+    switch (role) {
+        case Role::Clerk:
+            return "clerk";
+        case Role::Supervisor:
+            return "supervisor";
+        case Role::Administrator:
+            return "administrator";
+    }
+    return "clerk";
+}
+
+std::optional<Role> parse_role(std::string_view name) {
+    for (Role role : {Role::Clerk, Role::Supervisor, Role::Administrator})
+        if (name == role_name(role)) return role;
+    return std::nullopt;
+}
+
+void CaseStore::create_user(const NewUser& user, const std::string& actor) {
+    if (user.name.empty() || user.name.find_first_of(" \t\n") != std::string::npos)
+        throw Error(ErrorKind::Input, tr("A user name cannot be empty or contain spaces"));
+    if (user.display_name.empty())
+        throw Error(ErrorKind::Input, tr("A user needs the name shown on documents"));
+    check_password_rules(user.password);
+    const int iterations = user.iterations > 0 ? user.iterations : kPasswordIterations;
+    const std::string salt = random_salt();
+    const std::string hash = pbkdf2_hex(user.password, salt, iterations);
+    const std::string now = local_timestamp_now();
+    guarded(db_file_, [&] {
+        SQLite::Transaction transaction(*db_);
+        SQLite::Statement exists(*db_, "SELECT 1 FROM users WHERE name = ?");
+        exists.bind(1, user.name);
+        if (exists.executeStep())
+            throw Error(ErrorKind::Input, trf("The user {} already exists", user.name));
+        SQLite::Statement insert(
+            *db_,
+            "INSERT INTO users (name, display_name, role, counter, salt, hash, iterations,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        insert.bind(1, user.name);
+        insert.bind(2, user.display_name);
+        insert.bind(3, role_name(user.role));
+        insert.bind(4, user.counter);
+        insert.bind(5, salt);
+        insert.bind(6, hash);
+        insert.bind(7, iterations);
+        insert.bind(8, now);
+        insert.exec();
+        append_audit(*statements_,
+                     AuditEvent{0, now, actor, user.counter, "user.created", user.name,
+                                detail_json({{"role", role_name(user.role)}}), true, ""});
+        transaction.commit();
+        return 0;
+    });
+}
+
+void CaseStore::set_password(const std::string& name, const std::string& password,
+                             const std::string& actor) {
+    check_password_rules(password);
+    const auto user = find_user(name);
+    if (!user) throw Error(ErrorKind::NotFound, trf("There is no user {}", name));
+    const std::string salt = random_salt();
+    const std::string hash = pbkdf2_hex(password, salt, kPasswordIterations);
+    const std::string now = local_timestamp_now();
+    guarded(db_file_, [&] {
+        SQLite::Transaction transaction(*db_);
+        SQLite::Statement update(*db_,
+                                 "UPDATE users SET salt = ?, hash = ?, iterations = ?,"
+                                 " failed_attempts = 0, locked_until = '' WHERE name = ?");
+        update.bind(1, salt);
+        update.bind(2, hash);
+        update.bind(3, kPasswordIterations);
+        update.bind(4, name);
+        update.exec();
+        append_audit(*statements_, AuditEvent{0, now, actor, user->counter, "user.password_set",
+                                              name, "{}", true, ""});
+        transaction.commit();
+        return 0;
+    });
+}
+
+LoginResult CaseStore::login(const std::string& name, const std::string& password,
+                             const std::optional<std::string>& when) {
+    const std::string now = check_now(when);
+    return guarded(db_file_, [&] {
+        SQLite::Transaction transaction(*db_);
+        SQLite::Statement q(*db_, std::string(kUserColumns) + " WHERE name = ?");
+        q.bind(1, name);
+        LoginResult result;
+        auto audit = [&](const std::string& type, bool success, const std::string& reason,
+                         const std::string& counter) {
+            append_audit(*statements_, AuditEvent{0, now, name, counter, type, name,
+                                                  detail_json({{"reason", reason}}), success, ""});
+        };
+        if (!q.executeStep()) {
+            pbkdf2_hex(password, "unknown-user", kPasswordIterations);  // same time either way
+            result.message = tr("Wrong user name or password");
+            audit("user.login", false, "unknown user", "");
+            transaction.commit();
+            return result;
+        }
+        UserAccount user = read_user(q);
+        const std::string salt = q.getColumn(7).getString();
+        const std::string hash = q.getColumn(8).getString();
+        const int iterations = q.getColumn(9).getInt();
+        q.reset();
+        if (!user.active) {
+            result.status = LoginResult::Status::Inactive;
+            result.message = tr("This account is disabled; ask the administrator");
+            audit("user.login", false, "disabled", user.counter);
+        } else if (!user.locked_until.empty() && user.locked_until > now) {
+            result.status = LoginResult::Status::Locked;
+            result.locked_until = user.locked_until;
+            result.message =
+                trf("Too many wrong passwords: the account is locked until {}", user.locked_until);
+            audit("user.login", false, "locked", user.counter);
+        } else if (!same_hex(pbkdf2_hex(password, salt, iterations), hash)) {
+            const int failed = user.failed_attempts + 1;
+            SQLite::Statement update(
+                *db_, "UPDATE users SET failed_attempts = ?, locked_until = ? WHERE name = ?");
+            if (failed >= kMaxFailedLogins) {
+                result.status = LoginResult::Status::Locked;
+                result.locked_until = plus_minutes(now, kLockMinutes);
+                result.message = trf("Too many wrong passwords: the account is locked until {}",
+                                     result.locked_until);
+                update.bind(1, 0);
+                update.bind(2, result.locked_until);
+            } else {
+                result.attempts_left = kMaxFailedLogins - failed;
+                result.message =
+                    trf("Wrong user name or password ({} attempts left before the account locks)",
+                        std::to_string(result.attempts_left));
+                update.bind(1, failed);
+                update.bind(2, "");
+            }
+            update.bind(3, name);
+            update.exec();
+            audit("user.login", false, "wrong password", user.counter);
+            if (result.status == LoginResult::Status::Locked)
+                append_audit(*statements_,
+                             AuditEvent{0, now, name, user.counter, "user.locked", name,
+                                        detail_json({{"until", result.locked_until}}), true, ""});
+        } else {
+            SQLite::Statement update(
+                *db_, "UPDATE users SET failed_attempts = 0, locked_until = '' WHERE name = ?");
+            update.bind(1, name);
+            update.exec();
+            user.failed_attempts = 0;
+            user.locked_until.clear();
+            result.status = LoginResult::Status::Ok;
+            result.user = user;
+            audit("user.login", true, "", user.counter);
+        }
+        transaction.commit();
+        return result;
+    });
+}
+
+std::vector<UserAccount> CaseStore::users() const {
+    return guarded(db_file_, [&] {
+        SQLite::Statement q(*db_, std::string(kUserColumns) + " ORDER BY name");
+        std::vector<UserAccount> out;
+        while (q.executeStep()) out.push_back(read_user(q));
+        return out;
+    });
+}
+
+std::optional<UserAccount> CaseStore::find_user(const std::string& name) const {
+    return guarded(db_file_, [&]() -> std::optional<UserAccount> {
+        SQLite::Statement q(*db_, std::string(kUserColumns) + " WHERE name = ?");
+        q.bind(1, name);
+        if (!q.executeStep()) return std::nullopt;
+        return read_user(q);
+    });
+}
+
+}  // namespace onewindow

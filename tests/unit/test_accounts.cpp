@@ -1,0 +1,194 @@
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "onewindow/core/case_store.hpp"
+#include "onewindow/core/error.hpp"
+#include "temp_dir.hpp"
+
+using namespace onewindow;
+namespace fs = std::filesystem;
+
+namespace {
+
+WorkingCalendar calendar() {
+    return WorkingCalendar::load_dir(fs::path(ONEWINDOW_SOURCE_DIR) / "app/core/data/calendar");
+}
+
+struct Store {
+    testing::TempDir dir;
+    CaseStore store = CaseStore::open(dir.path / "counter.db", dir.path / "materials", calendar());
+};
+
+NewUser clerk(const std::string& name = "zhangmin") {
+    NewUser u;
+    u.name = name;
+    u.display_name = "张敏";
+    u.counter = "WX01";
+    u.password = "window-2026";
+    u.iterations = 1000;  // stored per user; the default is CaseStore::kPasswordIterations
+    return u;
+}
+
+long long events_of_type(CaseStore& store, const std::string& type, bool success) {
+    long long n = 0;
+    for (const auto& e : store.audit_events()) n += e.type == type && e.success == success;
+    return n;
+}
+
+}  // namespace
+
+TEST_CASE("Passwords are salted PBKDF2-SHA256; login checks them and audits", "[accounts]") {
+    Store s;
+    s.store.create_user(clerk(), "admin");
+    NewUser twin = clerk("lina");
+    s.store.create_user(twin, "admin");
+    {
+        SQLite::Database db((s.dir.path / "counter.db").string(), SQLite::OPEN_READONLY);
+        SQLite::Statement q(db, "SELECT salt, hash, iterations FROM users ORDER BY name");
+        REQUIRE(q.executeStep());
+        const std::string salt1 = q.getColumn(0).getString(), hash1 = q.getColumn(1).getString();
+        CHECK(q.getColumn(2).getInt() == 1000);
+        REQUIRE(q.executeStep());
+        // Same password, different salt, different hash; nothing stores the password itself.
+        CHECK(salt1 != q.getColumn(0).getString());
+        CHECK(hash1 != q.getColumn(1).getString());
+        CHECK(hash1.size() == 64);
+        CHECK(db.execAndGet("SELECT count(*) FROM users WHERE hash LIKE '%window%'").getInt() == 0);
+    }
+    auto ok = s.store.login("zhangmin", "window-2026", "2026-11-23 08:30:00");
+    REQUIRE(ok.status == LoginResult::Status::Ok);
+    CHECK(ok.user->display_name == "张敏");
+    CHECK(ok.user->role == Role::Clerk);
+    CHECK(s.store.login("zhangmin", "Window-2026").status == LoginResult::Status::BadCredentials);
+    CHECK(s.store.login("nobody", "window-2026").status == LoginResult::Status::BadCredentials);
+    CHECK(events_of_type(s.store, "user.login", true) == 1);
+    CHECK(events_of_type(s.store, "user.login", false) == 2);
+    CHECK_THROWS_AS(s.store.create_user(clerk(), "admin"), Error);  // name taken
+    NewUser weak = clerk("weak");
+    weak.password = "short";
+    CHECK_THROWS_AS(s.store.create_user(weak, "admin"), Error);
+    CHECK(s.store.users().size() == 2);
+    CHECK(s.store.verify_audit().ok);
+}
+
+TEST_CASE("Five wrong passwords lock the account for a while", "[accounts]") {
+    Store s;
+    s.store.create_user(clerk(), "admin");
+    for (int i = 1; i <= 4; ++i) {
+        auto r = s.store.login("zhangmin", "wrong-password", "2026-11-23 09:00:00");
+        CHECK(r.status == LoginResult::Status::BadCredentials);
+        CHECK(r.attempts_left == 5 - i);
+    }
+    auto locked = s.store.login("zhangmin", "wrong-password", "2026-11-23 09:00:10");
+    CHECK(locked.status == LoginResult::Status::Locked);
+    CHECK(locked.locked_until == "2026-11-23 09:15:10");
+    // While locked even the right password is refused, and says until when.
+    auto still = s.store.login("zhangmin", "window-2026", "2026-11-23 09:10:00");
+    CHECK(still.status == LoginResult::Status::Locked);
+    CHECK(still.message.find("09:15:10") != std::string::npos);
+    CHECK(events_of_type(s.store, "user.locked", true) == 1);
+    // After the lock the count starts again.
+    CHECK(s.store.login("zhangmin", "window-2026", "2026-11-23 09:15:11").status ==
+          LoginResult::Status::Ok);
+    CHECK(s.store.find_user("zhangmin")->failed_attempts == 0);
+    // A success in between resets the count.
+    s.store.login("zhangmin", "wrong-password", "2026-11-23 10:00:00");
+    s.store.login("zhangmin", "window-2026", "2026-11-23 10:00:01");
+    CHECK(s.store.login("zhangmin", "wrong-password", "2026-11-23 10:00:02").attempts_left == 4);
+}
+
+TEST_CASE("Drafts are saved, updated, listed per clerk and deleted", "[drafts]") {
+    Store s;
+    Draft d;
+    d.clerk = "张敏";
+    d.counter = "WX01";
+    d.title = "李娜 一孩生育服务登记";
+    d.items_json = R"(["000718001001"])";
+    d.values_json = R"({"applicant.name":"李娜"})";
+    d.id = s.store.save_draft(d);
+    CHECK(d.id > 0);
+    d.values_json = R"({"applicant.name":"李娜","applicant.phone":"13831045678"})";
+    CHECK(s.store.save_draft(d) == d.id);
+    Draft other = d;
+    other.id = 0;
+    other.clerk = "王强";
+    s.store.save_draft(other);
+    auto mine = s.store.drafts("张敏");
+    REQUIRE(mine.size() == 1);
+    CHECK(mine[0].values_json.find("13831045678") != std::string::npos);
+    // A new connection (the shell after a crash) finds the same draft.
+    auto reopened =
+        CaseStore::open(s.dir.path / "counter.db", s.dir.path / "materials", calendar());
+    REQUIRE(reopened.find_draft(d.id));
+    CHECK(reopened.find_draft(d.id)->title == "李娜 一孩生育服务登记");
+    reopened.delete_draft(d.id);
+    CHECK(s.store.drafts("张敏").empty());
+    CHECK(s.store.drafts("王强").size() == 1);
+}
+
+TEST_CASE("Case lists filter by counter, status, department, item, clerk and day", "[store]") {
+    Store s;
+    auto accept = [&](const std::string& now, const std::string& clerk, const std::string& code,
+                      const std::string& department, int days) {
+        AcceptRequest r;
+        r.counter = "WX01";
+        r.clerk = clerk;
+        r.applicant_name = "李娜";
+        r.applicant_id_number = "13043419960315024X";
+        r.values_json = "{}";
+        r.form_snapshot_json = "{}";
+        AcceptItem item;
+        item.code = code;
+        item.name = code == "A" ? "一孩生育服务登记" : "城乡居民基本养老保险参保登记";
+        item.department_code = department;
+        item.department_name = department == "health" ? "魏县卫生健康局" : "魏县人社局";
+        item.promised_days = days;
+        item.legal_days = 20;
+        r.items = {item};
+        r.now = now;
+        return s.store.accept(r).case_number;
+    };
+    const auto first = accept("2026-11-20 09:00:00", "张敏", "A", "health", 3);
+    const auto second = accept("2026-11-23 10:00:00", "张敏", "B", "social", 5);
+    const auto third = accept("2026-11-23 11:00:00", "王强", "A", "health", 1);
+    CaseFilter all;
+    auto cases = s.store.list_cases(all);
+    REQUIRE(cases.size() == 3);
+    CHECK(cases[0].number == third);  // newest first
+    CHECK(cases[2].promised_date == Date{2026, 11, 25});
+    CHECK(cases[2].departments == "魏县卫生健康局");
+    CaseFilter today;
+    today.from = today.to = Date{2026, 11, 23};
+    CHECK(s.store.list_cases(today).size() == 2);
+    CaseFilter by_clerk;
+    by_clerk.clerk = "张敏";
+    CHECK(s.store.list_cases(by_clerk).size() == 2);
+    CaseFilter by_department;
+    by_department.department = "health";
+    CHECK(s.store.list_cases(by_department).size() == 2);
+    CaseFilter by_item;
+    by_item.item = "养老";
+    REQUIRE(s.store.list_cases(by_item).size() == 1);
+    CHECK(s.store.list_cases(by_item)[0].number == second);
+    CaseFilter by_status;
+    by_status.status = "refused";
+    CHECK(s.store.list_cases(by_status).empty());
+    CaseFilter other_counter;
+    other_counter.counter = "WX02";
+    CHECK(s.store.list_cases(other_counter).empty());
+    CHECK(first != second);
+}
+
+TEST_CASE("Deadline colours count working days", "[calendar]") {
+    const auto c = calendar();
+    const Date friday{2026, 11, 20}, monday{2026, 11, 23}, tuesday{2026, 11, 24};
+    CHECK(deadline_state(c, monday, friday, true) == DeadlineState::DueSoon);  // weekend between
+    CHECK(deadline_state(c, tuesday, friday, true) == DeadlineState::OnTime);
+    CHECK(deadline_state(c, friday, monday, true) == DeadlineState::Overdue);
+    CHECK(deadline_state(c, monday, monday, true) == DeadlineState::DueSoon);
+    CHECK(deadline_state(c, friday, monday, false) == DeadlineState::Closed);
+    // Around the National Day holiday: 30 Sep is followed by 8 Oct.
+    CHECK(deadline_state(c, Date{2026, 10, 8}, Date{2026, 9, 30}, true) == DeadlineState::DueSoon);
+}
