@@ -188,69 +188,101 @@ std::string text_value(const Poco::JSON::Object::Ptr& values, const std::string&
 
 }  // namespace
 
-IntakeOutcome Counter::intake(const IntakeRequest& request) {
+IntakeReview Counter::review(const IntakeRequest& request) const {
     State& s = *state_;
-    const std::string now = request.now.value_or(local_timestamp_now());
-    const auto today = Date::parse(now.substr(0, std::min<std::size_t>(10, now.size())));
+    IntakeReview review;
+    review.now = request.now.value_or(local_timestamp_now());
+    const auto today =
+        Date::parse(review.now.substr(0, std::min<std::size_t>(10, review.now.size())));
     if (!today) throw Error(ErrorKind::Input, "case: $.now: not a time YYYY-MM-DD HH:MM:SS");
-    UnifiedForm form = unified_form(request.items, request.source);
-    Poco::JSON::Object::Ptr values = new Poco::JSON::Object(*request.values);
-    derive_values(form, values, *today);
+    review.today = *today;
+    review.form = std::make_shared<UnifiedForm>(unified_form(request.items, request.source));
+    const UnifiedForm& form = *review.form;
+    review.values = new Poco::JSON::Object(*request.values);
+    derive_values(form, review.values, *today);
 
-    IntakeOutcome outcome;
     auto label_of = [&](const std::string& key) {
         const UnifiedField* field = form.field(key);
         return field ? field->def.label : key;
     };
-    auto add = [&](std::vector<IntakeProblem>& list, const std::string& field,
-                   std::string message) {
-        const std::string label = field.empty() ? std::string(tr("Case")) : label_of(field);
+    auto add = [&](const Finding& finding) {
+        review.findings.push_back(finding);
+        const std::string label =
+            finding.field.empty() ? std::string(tr("Case")) : label_of(finding.field);
         // Form findings already start with the label; keep the reason only.
+        std::string message = finding.message;
         for (const std::string separator : {": ", "："})
             if (message.rfind(label + separator, 0) == 0)
                 message = message.substr(label.size() + separator.size());
-        list.push_back({label, message});
+        (finding.severity == "error" ? review.problems : review.warnings)
+            .push_back({label, message});
     };
-    for (const auto& f : validate_values(form, values, *today))
-        add(f.severity == "error" ? outcome.problems : outcome.warnings, f.field, f.message);
+    for (const auto& f : validate_values(form, review.values, *today)) add(f);
     // The departments' own rules, unless the form itself is already wrong.
-    if (outcome.problems.empty()) {
+    if (review.problems.empty()) {
         for (const ServiceItem* item : form.items) {
             auto answer = s.host->call(item->plugin_id, Operation::Validate,
-                                       plugin_request(item->code, values, request.materials, *today,
-                                                      s.config.service_area));
+                                       plugin_request(item->code, review.values, request.materials,
+                                                      *today, s.config.service_area));
             auto findings = answer->getArray("findings");
             for (std::size_t i = 0; findings && i < findings->size(); ++i) {
                 auto f = findings->getObject(static_cast<unsigned>(i));
-                add(f->optValue<std::string>("severity", "error") == "warning" ? outcome.warnings
-                                                                               : outcome.problems,
-                    f->optValue<std::string>("field", ""), f->optValue<std::string>("message", ""));
+                const bool warning = f->optValue<std::string>("severity", "error") == "warning";
+                add(Finding{f->optValue<std::string>("field", ""), warning ? "warning" : "error",
+                            f->optValue<std::string>("message", "")});
             }
         }
     }
+    std::vector<SuppliedMaterial> supplied;
+    for (const auto& m : request.materials)
+        supplied.push_back({m.key, m.supplied, m.tolerated, m.promise});
+    review.missing_materials = check_materials(form, review.values, supplied);
+    return review;
+}
+
+std::string Counter::issue_notice(const IntakeRequest& request) {
+    const IntakeReview checked = review(request);
+    if (checked.missing_materials.empty())
+        throw Error(ErrorKind::Input,
+                    tr("No material is missing: there is nothing to put in a one-time notice"));
+    return record_notice(request, checked);
+}
+
+std::string Counter::record_notice(const IntakeRequest& request, const IntakeReview& checked) {
+    State& s = *state_;
+    Poco::JSON::Array::Ptr items = items_json(*checked.form), problems = new Poco::JSON::Array;
+    for (const auto& p : checked.missing_materials) {
+        Poco::JSON::Object::Ptr entry = new Poco::JSON::Object(true);
+        entry->set("subject", p.name);
+        entry->set("reason", p.reason);
+        problems->add(entry);
+    }
+    return s.store->record_notice(
+        {s.config.code, request.clerk.empty() ? s.config.default_clerk : request.clerk,
+         text_value(checked.values, "applicant.name"),
+         text_value(checked.values, "applicant.id_number"), to_json(Poco::Dynamic::Var(items)),
+         to_json(Poco::Dynamic::Var(problems)), checked.now});
+}
+
+IntakeOutcome Counter::intake(const IntakeRequest& request) {
+    State& s = *state_;
+    const IntakeReview checked = review(request);
+    const UnifiedForm& form = *checked.form;
+    const Poco::JSON::Object::Ptr& values = checked.values;
+    const std::string& now = checked.now;
+    const Date today = checked.today;
+    IntakeOutcome outcome;
+    outcome.problems = checked.problems;
+    outcome.warnings = checked.warnings;
     if (!outcome.problems.empty()) {
         outcome.kind = IntakeOutcome::Kind::Invalid;
         return outcome;
     }
-
-    std::vector<SuppliedMaterial> supplied;
-    for (const auto& m : request.materials)
-        supplied.push_back({m.key, m.supplied, m.tolerated, m.promise});
     const std::string clerk = request.clerk.empty() ? s.config.default_clerk : request.clerk;
-    const auto material_problems = check_materials(form, values, supplied);
-    if (!material_problems.empty()) {
-        Poco::JSON::Array::Ptr items = items_json(form), problems = new Poco::JSON::Array;
-        for (const auto& p : material_problems) {
-            Poco::JSON::Object::Ptr entry = new Poco::JSON::Object(true);
-            entry->set("subject", p.name);
-            entry->set("reason", p.reason);
-            problems->add(entry);
+    if (!checked.missing_materials.empty()) {
+        for (const auto& p : checked.missing_materials)
             outcome.problems.push_back({p.name, p.reason});
-        }
-        outcome.number = s.store->record_notice(
-            {s.config.code, clerk, text_value(values, "applicant.name"),
-             text_value(values, "applicant.id_number"), to_json(Poco::Dynamic::Var(items)),
-             to_json(Poco::Dynamic::Var(problems)), now});
+        outcome.number = record_notice(request, checked);
         outcome.kind = IntakeOutcome::Kind::Notice;
         return outcome;
     }
@@ -267,7 +299,7 @@ IntakeOutcome Counter::intake(const IntakeRequest& request) {
     for (const ServiceItem* item : form.items) {
         auto answer = s.host->call(
             item->plugin_id, Operation::Route,
-            plugin_request(item->code, values, request.materials, *today, s.config.service_area));
+            plugin_request(item->code, values, request.materials, today, s.config.service_area));
         auto routes = answer->getArray("routes");
         if (!routes || routes->size() == 0)
             throw Error(ErrorKind::Plugin,

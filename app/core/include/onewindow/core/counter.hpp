@@ -24,6 +24,7 @@
 
 #include "onewindow/core/date.hpp"
 #include "onewindow/core/json.hpp"
+#include "onewindow/core/unified_form.hpp"
 
 namespace onewindow {
 
@@ -32,7 +33,6 @@ class Dictionary;
 class PluginHost;
 class CaseStore;
 struct DocumentTemplate;
-struct UnifiedForm;
 
 struct CounterConfig {
     std::string code = "WX01";
@@ -73,6 +73,17 @@ struct IntakeProblem {
     std::string reason;
 };
 
+/// What the counter thinks of a request before any decision: nothing is written.
+struct IntakeReview {
+    std::string now;
+    Date today;
+    std::shared_ptr<const UnifiedForm> form;
+    Poco::JSON::Object::Ptr values;                 // as typed, with derived values filled in
+    std::vector<Finding> findings;                  // by field key: form rules and plugins
+    std::vector<IntakeProblem> problems, warnings;  // the same, labelled for the clerk
+    std::vector<MaterialProblem> missing_materials;
+};
+
 struct IntakeOutcome {
     enum class Kind { Accepted, Notice, Invalid } kind = Kind::Invalid;
     std::string number;                   // case number (Accepted) or notice number (Notice)
@@ -102,6 +113,14 @@ class Counter {
     UnifiedForm unified_form(const std::vector<std::string>& item_codes,
                              const std::string& source = "case") const;
 
+    /// Checks a request (form rules, plugins' rules, materials) without writing anything; the
+    /// shell calls it as the clerk leaves each field.
+    IntakeReview review(const IntakeRequest& request) const;
+
+    /// 一次性告知: records a one-time notice of every missing material; returns its number.
+    /// Error(Input) when nothing is missing.
+    std::string issue_notice(const IntakeRequest& request);
+
     /// Validates and then accepts, or records a one-time notice, or reports invalid input.
     /// Invalid input and failures change nothing in the store.
     IntakeOutcome intake(const IntakeRequest& request);
@@ -118,6 +137,7 @@ class Counter {
 
   private:
     Counter();
+    std::string record_notice(const IntakeRequest& request, const IntakeReview& checked);
     void render(const DocumentTemplate& tpl, const Poco::JSON::Object::Ptr& data,
                 const std::filesystem::path& out) const;
     struct State;
