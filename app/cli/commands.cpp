@@ -60,13 +60,6 @@ Args parse_args(const std::vector<std::string>& args, std::size_t from) {
     return parsed;
 }
 
-fs::path default_data_dir() {
-    if (const char* env = std::getenv("ONEWINDOW_DATA"); env && *env) return env;
-    if (const char* home = std::getenv("HOME"); home && *home)
-        return fs::path(home) / ".local/share/onewindow";
-    return fs::current_path() / "onewindow-data";
-}
-
 std::unique_ptr<Counter> open_counter(const fs::path& data_dir) {
     return Counter::open(Counter::Options{install_root(), data_dir});
 }

@@ -10,6 +10,7 @@
 #include "onewindow/core/case_store.hpp"
 #include "onewindow/core/catalogue.hpp"
 #include "onewindow/core/counter.hpp"
+#include "onewindow/core/demo_data.hpp"
 #include "onewindow/core/error.hpp"
 #include "onewindow/core/i18n.hpp"
 #include "onewindow/core/paths.hpp"
@@ -23,17 +24,7 @@ int run_demo(const std::string& data, std::ostream& out, std::ostream& err) {
     const fs::path data_dir = fs::absolute(data);
     fs::create_directories(data_dir);
 
-    // The administrator's part: trust the bundled plugins (their hashes, not their names).
-    auto trusted_file = data_dir / "trusted-plugins.json";
-    TrustedList trusted = TrustedList::load(trusted_file);
-    if (fs::is_directory(bundled_plugins_dir())) {
-        for (const auto& entry : fs::directory_iterator(bundled_plugins_dir())) {
-            Issues issues;
-            auto manifest = read_manifest(entry.path() / "plugin.json", issues);
-            if (issues.empty()) trusted.add(manifest.id, manifest.sha256);
-        }
-    }
-    trusted.save(trusted_file);
+    prepare_demo_data(data_dir);
 
     auto counter = Counter::open(Counter::Options{install_root(), data_dir});
     out << "== " << tr("OneWindow demo") << " — " << counter->config().name << " ("

@@ -1,5 +1,9 @@
 #include "onewindow/core/i18n.hpp"
 
+#include <mutex>
+#include <set>
+#include <vector>
+
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -64,11 +68,27 @@ void load_default_catalog(const std::filesystem::path& locale_dir) {
 
 void clear_catalog() { catalog().clear(); }
 
+namespace {
+std::mutex untranslated_mutex;
+std::set<std::string>& untranslated() {
+    static std::set<std::string> seen;
+    return seen;
+}
+}  // namespace
+
 const char* tr(const char* english) {
     const auto& messages = catalog();
     if (messages.empty()) return english;
     auto found = messages.find(english);
-    return found == messages.end() ? english : found->second.c_str();
+    if (found != messages.end()) return found->second.c_str();
+    std::lock_guard lock(untranslated_mutex);
+    untranslated().insert(english);
+    return english;
+}
+
+std::vector<std::string> untranslated_messages() {
+    std::lock_guard lock(untranslated_mutex);
+    return {untranslated().begin(), untranslated().end()};
 }
 
 std::string format_message(std::string_view pattern, std::initializer_list<std::string_view> args) {

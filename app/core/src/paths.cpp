@@ -12,4 +12,11 @@ std::filesystem::path install_root() {
     return exe.parent_path().parent_path();
 }
 
+std::filesystem::path default_data_dir() {
+    if (const char* env = std::getenv("ONEWINDOW_DATA"); env && *env) return env;
+    if (const char* home = std::getenv("HOME"); home && *home)
+        return std::filesystem::path(home) / ".local/share/onewindow";
+    return std::filesystem::current_path() / "onewindow-data";
+}
+
 }  // namespace onewindow

@@ -1,6 +1,6 @@
 file(GLOB_RECURSE sources RELATIVE "${SOURCE_DIR}" "${SOURCE_DIR}/app/*.cpp" "${SOURCE_DIR}/app/*.hpp")
 execute_process(
-    COMMAND ${XGETTEXT} --from-code=UTF-8 --language=C++ --keyword=tr --keyword=trf --keyword=N_
+    COMMAND ${XGETTEXT} --from-code=UTF-8 --language=C++ --keyword=tr --keyword=trf --keyword=wtr --keyword=N_
             --no-location -o "${WORK_DIR}/onewindow.pot" ${sources}
     WORKING_DIRECTORY "${SOURCE_DIR}" RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)

@@ -71,4 +71,10 @@ class DocumentRenderer {
     std::unique_ptr<Fonts> fonts_;
 };
 
+/// Page images of a PDF for the print preview (the exact file that prints): PNG files
+/// <out_dir>/page-<n>.png at `dpi`, rasterised by poppler's pdftoppm. Error(Document) naming the
+/// file when it cannot be rendered.
+std::vector<std::filesystem::path> rasterize_pdf(const std::filesystem::path& pdf,
+                                                 const std::filesystem::path& out_dir, int dpi);
+
 }  // namespace onewindow

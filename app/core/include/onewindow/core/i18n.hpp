@@ -6,12 +6,14 @@
 // not depend on which system locales a machine has generated. A test extracts every tr()/trf()
 // string with xgettext and fails when one has no translation.
 //
-// Threads: load_catalog() at start-up, before other threads run; tr() is read-only afterwards.
+// Threads: load_catalog() at start-up, before other threads run; tr() may then be called from
+// any thread (it records misses under a lock).
 #pragma once
 
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace onewindow {
 
@@ -27,6 +29,10 @@ void clear_catalog();
 /// The translation of `english`, or `english` itself when there is none.
 const char* tr(const char* english);
 
+/// Every source string tr() was asked for while a catalogue was loaded and had no translation
+/// (the window tests fail on any: an untranslated string was shown).
+std::vector<std::string> untranslated_messages();
+
 /// Translates, then replaces each "{}" in turn with the next argument.
 std::string format_message(std::string_view pattern, std::initializer_list<std::string_view> args);
 template <typename... Args>
@@ -35,6 +41,8 @@ std::string trf(const char* english, const Args&... args) {
 }
 
 /// Marks a string for extraction without translating it (translate later with tr()).
+#ifndef N_  // wx/translation.h defines the same macro
 #define N_(text) text
+#endif
 
 }  // namespace onewindow

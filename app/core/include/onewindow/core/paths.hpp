@@ -18,5 +18,7 @@ std::filesystem::path install_root();
 inline std::filesystem::path share_dir() { return install_root() / "share" / "onewindow"; }
 inline std::filesystem::path locale_dir() { return install_root() / "share" / "locale"; }
 inline std::filesystem::path bundled_plugins_dir() { return install_root() / "plugins"; }
+/// The counter's data folder: $ONEWINDOW_DATA, else ~/.local/share/onewindow.
+std::filesystem::path default_data_dir();
 
 }  // namespace onewindow

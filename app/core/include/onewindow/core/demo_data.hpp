@@ -1,0 +1,27 @@
+// The bundled demo: what `./setup.sh demo` and `onewindow-cli demo` start from.
+//
+// prepare_demo_data() does the administrator's part on a counter data folder: trusts the bundled
+// plugins (their library hashes, as `onewindow-cli plugins trust` would) and, when the database has
+// no users yet, creates the demo accounts below. Real installations create users with the
+// administrator's tools instead; these passwords are printed in the README for the demo only.
+#pragma once
+
+#include <filesystem>
+
+namespace onewindow {
+
+struct DemoAccount {
+    const char* name;
+    const char* display_name;
+    const char* role;
+};
+inline constexpr DemoAccount kDemoAccounts[] = {
+    {"zhangmin", "张敏", "clerk"},
+    {"lijun", "李军", "supervisor"},
+    {"admin", "系统管理员", "administrator"},
+};
+inline constexpr const char* kDemoPassword = "onewindow-demo";
+
+void prepare_demo_data(const std::filesystem::path& data_dir);
+
+}  // namespace onewindow

@@ -1,0 +1,129 @@
+// The main window: catalogue on the left (departments -> items, life-event bundles, search as
+// you type by name, code, keyword and pinyin initials), and on the right the intake screen, the
+// case lists and the plugin overview. Status bar: clerk, counter, dispatch queue, network.
+// Keyboard: Ctrl+F search, Ctrl+N new intake, F8 one-time notice, F9 accept, Ctrl+P print.
+// The screen locks after ShellOptions::idle_lock_seconds without input (citizens' data is on it).
+// Threads: UI thread only.
+#pragma once
+
+#include <wx/frame.h>
+#include <wx/panel.h>
+
+#include <string>
+#include <vector>
+
+#include "onewindow/gui/services.hpp"
+
+class wxListCtrl;
+class wxNotebook;
+class wxSearchCtrl;
+class wxTreeCtrl;
+class wxTreeEvent;
+class wxTimer;
+class wxChoice;
+class wxTextCtrl;
+class wxDatePickerCtrl;
+
+namespace onewindow::gui {
+
+class IntakePanel;
+class PreviewFrame;
+
+class CataloguePanel : public wxPanel {
+  public:
+    CataloguePanel(wxWindow* parent, Services& services);
+    /// Filters the tree as the clerk types (what each keystroke does).
+    void set_query(const std::string& query);
+    /// Item codes shown as matches of the current query, in order.
+    std::vector<std::string> shown_items() const;
+    void focus_search();
+    /// Called with the item codes to add (one item, or a bundle's items).
+    std::function<void(const std::vector<std::string>&)> on_choose;
+    /// Called with an item code to print its service guide.
+    std::function<void(const std::string&)> on_guide;
+
+  private:
+    void fill(const std::string& query);
+    void choose_selected();
+    Services& services_;
+    wxSearchCtrl* search_ = nullptr;
+    wxTreeCtrl* tree_ = nullptr;
+};
+
+class CasesPanel : public wxPanel {
+  public:
+    CasesPanel(wxWindow* parent, Services& services);
+    void refresh();
+    long rows() const;
+    std::string row_text(long row, int column) const;
+    /// The deadline colour of a row: 0 on time or closed, 1 due within a working day, 2 overdue.
+    int row_state(long row) const;
+    void set_today_only(bool today);
+    void show_detail(const std::string& case_number);
+
+  private:
+    Services& services_;
+    wxChoice* scope_ = nullptr;
+    wxChoice* status_ = nullptr;
+    wxChoice* department_ = nullptr;
+    wxTextCtrl* item_ = nullptr;
+    wxTextCtrl* clerk_ = nullptr;
+    wxListCtrl* list_ = nullptr;
+    std::vector<std::string> department_codes_;
+    std::vector<int> states_;
+};
+
+class PluginsPanel : public wxPanel {
+  public:
+    PluginsPanel(wxWindow* parent, Services& services);
+    long rows() const;
+    std::string row_text(long row, int column) const;
+
+  private:
+    wxListCtrl* list_ = nullptr;
+};
+
+class MainFrame : public wxFrame {
+  public:
+    MainFrame(Services& services);
+    ~MainFrame() override;
+
+    CataloguePanel* catalogue() { return catalogue_; }
+    IntakePanel* intake() { return intake_; }
+    CasesPanel* cases() { return cases_; }
+    PluginsPanel* plugins() { return plugins_; }
+    wxNotebook* pages() { return pages_; }
+    PreviewFrame* preview() { return preview_; }
+
+    /// Resumes the newest draft of the signed-in clerk, if any (after a crash or power cut).
+    bool resume_latest_draft();
+    void lock_screen();
+    bool locked() const { return locked_; }
+    /// Unlocks with the signed-in user's password (what the lock screen's button does).
+    LoginResult unlock(const std::string& password);
+    void refresh_status();
+    /// Records input (the idle lock counts from the last one).
+    void note_activity();
+    /// Opens the print preview of a PDF (the exact file that prints).
+    void show_preview(const std::string& pdf, const wxString& title);
+
+  private:
+    void build_menu();
+    void check_idle();
+    Services& services_;
+    CataloguePanel* catalogue_ = nullptr;
+    IntakePanel* intake_ = nullptr;
+    CasesPanel* cases_ = nullptr;
+    PluginsPanel* plugins_ = nullptr;
+    wxNotebook* pages_ = nullptr;
+    wxPanel* content_ = nullptr;
+    wxPanel* lock_panel_ = nullptr;
+    wxTextCtrl* lock_password_ = nullptr;
+    wxStaticText* lock_message_ = nullptr;
+    PreviewFrame* preview_ = nullptr;
+    wxTimer* idle_timer_ = nullptr;
+    long long last_activity_ms_ = 0;
+    bool locked_ = false;
+};
+
+}  // namespace onewindow::gui

@@ -1,0 +1,81 @@
+// What every screen of the shell shares: the counter (core), the signed-in user, background work.
+//
+// The Counter is used by one thread at a time (counter.hpp): screens take lock() for quick calls
+// on the UI thread (search, review: a few milliseconds); anything slower (rendering a PDF,
+// printing, loading plugins) runs through run_in_background(), which holds the same lock on a
+// worker thread and reports back on the UI thread, so the window never freezes.
+// Threads: construct and call on the UI thread; `work` callbacks run on a worker thread.
+#pragma once
+
+#include <wx/string.h>
+
+#include <atomic>
+#include <exception>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "onewindow/core/case_store.hpp"
+#include "onewindow/core/counter.hpp"
+
+namespace onewindow::gui {
+
+struct ShellOptions {
+    std::filesystem::path root;      // installation root (install_root() by default)
+    std::filesystem::path data_dir;  // the counter's data folder
+    bool demo = false;               // demo data: users prepared, hint on the login screen
+    int idle_lock_seconds = 300;     // the screen locks after this long without input
+};
+
+class Services {
+  public:
+    /// Opens the counter (plugins, catalogue, case store). Throws onewindow::Error.
+    static std::unique_ptr<Services> open(const ShellOptions& options);
+    ~Services();
+
+    const ShellOptions& options() const { return options_; }
+    /// The counter, for calls made while holding lock().
+    Counter& counter() { return *counter_; }
+    std::unique_lock<std::mutex> lock() { return std::unique_lock(mutex_); }
+
+    const UserAccount& user() const { return user_; }
+    void set_user(UserAccount user) { user_ = std::move(user); }
+
+    /// Where printed documents of this counter are kept (<data>/documents).
+    std::filesystem::path documents_dir() const;
+
+    /// Runs `work` on a worker thread while holding the counter lock, then `done` on the UI
+    /// thread with the exception `work` threw (or nullptr).
+    void run_in_background(std::function<void()> work,
+                           std::function<void(std::exception_ptr)> done);
+    /// Waits for every background job and delivers their `done` calls (tests, shutdown).
+    void wait_idle();
+    bool busy() const;
+
+  private:
+    Services() = default;
+    ShellOptions options_;
+    std::unique_ptr<Counter> counter_;
+    std::mutex mutex_;
+    UserAccount user_;
+    struct Worker {
+        std::thread thread;
+        std::shared_ptr<std::atomic<bool>> finished;
+    };
+    std::vector<Worker> workers_;
+    std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+};
+
+// Text helpers: the core speaks UTF-8 std::string, wx speaks wxString (never narrow literals:
+// wx leaves LC_CTYPE=C, which turns Chinese into nothing).
+inline wxString wx(const std::string& utf8) { return wxString::FromUTF8(utf8); }
+inline wxString wx(const char* utf8) { return wxString::FromUTF8(utf8); }
+inline std::string utf8(const wxString& text) { return std::string(text.utf8_str()); }
+/// tr() of core/i18n.hpp as a wxString.
+wxString wtr(const char* english);
+
+}  // namespace onewindow::gui

@@ -1,0 +1,684 @@
+#include "onewindow/gui/main_frame.hpp"
+
+#include <wx/button.h>
+#include <wx/choice.h>
+#include <wx/dialog.h>
+#include <wx/listctrl.h>
+#include <wx/menu.h>
+#include <wx/notebook.h>
+#include <wx/sizer.h>
+#include <wx/splitter.h>
+#include <wx/srchctrl.h>
+#include <wx/stattext.h>
+#include <wx/statusbr.h>
+#include <wx/textctrl.h>
+#include <wx/timer.h>
+#include <wx/treectrl.h>
+
+#include <set>
+
+#include "onewindow/core/case_store.hpp"
+#include "onewindow/core/catalogue.hpp"
+#include "onewindow/core/i18n.hpp"
+#include "onewindow/core/idnumber.hpp"
+#include "onewindow/core/plugin_host.hpp"
+#include "onewindow/gui/intake_panel.hpp"
+#include "onewindow/gui/preview_frame.hpp"
+
+namespace onewindow::gui {
+
+namespace {
+
+class NodeData : public wxTreeItemData {
+  public:
+    NodeData(std::vector<std::string> items, std::string guide)
+        : items(std::move(items)), guide(std::move(guide)) {}
+    std::vector<std::string> items;  // what choosing the node adds
+    std::string guide;               // the item whose guide can be printed
+};
+
+wxString status_label(const std::string& status) {
+    if (status == "accepted") return wtr("accepted");
+    if (status == "dispatched") return wtr("sent to the department");
+    if (status == "received") return wtr("received by the department");
+    if (status == "approved") return wtr("approved");
+    if (status == "rejected") return wtr("rejected");
+    if (status == "correction_needed") return wtr("correction needed");
+    if (status == "handed_out") return wtr("handed out");
+    return wx(status);
+}
+
+wxString chinese_time(const std::string& timestamp) {
+    auto date = Date::parse(timestamp.substr(0, 10));
+    if (!date) return wx(timestamp);
+    return wx(date->chinese() + (timestamp.size() >= 16 ? " " + timestamp.substr(11, 5) : ""));
+}
+
+long long now_ms() { return wxGetUTCTimeMillis().GetValue(); }
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Catalogue
+
+CataloguePanel::CataloguePanel(wxWindow* parent, Services& services)
+    : wxPanel(parent), services_(services) {
+    auto* sizer = new wxBoxSizer(wxVERTICAL);
+    search_ =
+        new wxSearchCtrl(this, wxID_ANY, {}, wxDefaultPosition, wxDefaultSize, wxTE_PROCESS_ENTER);
+    search_->SetDescriptiveText(wtr("Search: name, code or pinyin initials"));
+    search_->ShowCancelButton(true);
+    sizer->Add(search_, 0, wxEXPAND | wxALL, 6);
+    tree_ = new wxTreeCtrl(this, wxID_ANY, wxDefaultPosition, wxDefaultSize,
+                           wxTR_HIDE_ROOT | wxTR_HAS_BUTTONS | wxTR_LINES_AT_ROOT | wxTR_SINGLE |
+                               wxTR_FULL_ROW_HIGHLIGHT);
+    sizer->Add(tree_, 1, wxEXPAND | wxLEFT | wxRIGHT, 6);
+    auto* buttons = new wxBoxSizer(wxHORIZONTAL);
+    auto* add = new wxButton(this, wxID_ANY, wtr("Add to the case"));
+    auto* guide = new wxButton(this, wxID_ANY, wtr("Service guide"));
+    buttons->Add(add, 1, wxRIGHT, 6);
+    buttons->Add(guide, 1);
+    sizer->Add(buttons, 0, wxEXPAND | wxALL, 6);
+    SetSizer(sizer);
+
+    search_->Bind(wxEVT_TEXT, [this](wxCommandEvent&) { fill(utf8(search_->GetValue())); });
+    search_->Bind(wxEVT_SEARCHCTRL_CANCEL_BTN, [this](wxCommandEvent&) { set_query({}); });
+    search_->Bind(wxEVT_TEXT_ENTER, [this](wxCommandEvent&) {
+        // Enter in the search box takes the first match.
+        wxTreeItemIdValue cookie;
+        for (auto node = tree_->GetFirstChild(tree_->GetRootItem(), cookie); node.IsOk();
+             node = tree_->GetNextChild(tree_->GetRootItem(), cookie)) {
+            wxTreeItemId target = node;
+            if (!dynamic_cast<NodeData*>(tree_->GetItemData(node))) {
+                wxTreeItemIdValue inner;
+                target = tree_->GetFirstChild(node, inner);
+            }
+            if (target.IsOk()) {
+                tree_->SelectItem(target);
+                choose_selected();
+                return;
+            }
+        }
+    });
+    search_->Bind(wxEVT_KEY_DOWN, [this](wxKeyEvent& e) {
+        if (e.GetKeyCode() == WXK_DOWN) {
+            tree_->SetFocus();
+            return;
+        }
+        e.Skip();
+    });
+    tree_->Bind(wxEVT_TREE_ITEM_ACTIVATED, [this](wxTreeEvent&) { choose_selected(); });
+    add->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { choose_selected(); });
+    guide->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
+        auto selected = tree_->GetSelection();
+        auto* data =
+            selected.IsOk() ? dynamic_cast<NodeData*>(tree_->GetItemData(selected)) : nullptr;
+        if (data && !data->guide.empty() && on_guide) on_guide(data->guide);
+    });
+    fill({});
+}
+
+void CataloguePanel::focus_search() {
+    search_->SetFocus();
+    search_->SelectAll();
+}
+
+void CataloguePanel::set_query(const std::string& query) {
+    search_->ChangeValue(wx(query));
+    fill(query);
+}
+
+void CataloguePanel::choose_selected() {
+    auto selected = tree_->GetSelection();
+    if (!selected.IsOk()) return;
+    auto* data = dynamic_cast<NodeData*>(tree_->GetItemData(selected));
+    if (data && on_choose) on_choose(data->items);
+}
+
+void CataloguePanel::fill(const std::string& query) {
+    const Catalogue& catalogue = services_.counter().catalogue();  // read-only, thread-safe
+    tree_->Freeze();
+    tree_->DeleteAllItems();
+    const auto root = tree_->AddRoot({});
+    auto item_label = [](const ServiceItem& item) {
+        return wx(item.name) + wx("  ") + wx(item.code);
+    };
+    if (!query.empty()) {
+        const auto matches = catalogue.search(query, 60);
+        const auto results = tree_->AppendItem(
+            root, wxString::Format(wtr("Matches (%d)"), static_cast<int>(matches.size())));
+        wxTreeItemId first;
+        for (const ServiceItem* item : matches) {
+            auto node =
+                tree_->AppendItem(results, item_label(*item) + wx("  ") + wx(item->department_name),
+                                  -1, -1, new NodeData({item->code}, item->code));
+            if (!first.IsOk()) first = node;
+        }
+        tree_->Expand(results);
+        if (first.IsOk()) tree_->SelectItem(first);
+    } else {
+        if (!catalogue.bundles().empty()) {
+            const auto bundles = tree_->AppendItem(root, wtr("Life events (one visit for all)"));
+            for (const Bundle& bundle : catalogue.bundles()) {
+                std::vector<std::string> available;
+                for (const auto& code : bundle.items)
+                    if (catalogue.find(code)) available.push_back(code);
+                if (!available.empty())
+                    tree_->AppendItem(bundles, wx(bundle.name), -1, -1,
+                                      new NodeData(available, {}));
+            }
+            tree_->Expand(bundles);
+        }
+        std::map<std::string, wxTreeItemId> departments;
+        for (const ServiceItem& item : catalogue.items()) {
+            auto found = departments.find(item.department_name);
+            if (found == departments.end())
+                found = departments
+                            .emplace(item.department_name,
+                                     tree_->AppendItem(root, wx(item.department_name)))
+                            .first;
+            tree_->AppendItem(found->second, item_label(item), -1, -1,
+                              new NodeData({item.code}, item.code));
+        }
+        for (const auto& [name, node] : departments) tree_->Expand(node);
+    }
+    tree_->Thaw();
+}
+
+std::vector<std::string> CataloguePanel::shown_items() const {
+    std::vector<std::string> out;
+    std::function<void(wxTreeItemId)> walk = [&](wxTreeItemId node) {
+        wxTreeItemIdValue cookie;
+        for (auto child = tree_->GetFirstChild(node, cookie); child.IsOk();
+             child = tree_->GetNextChild(node, cookie)) {
+            if (auto* data = dynamic_cast<NodeData*>(tree_->GetItemData(child));
+                data && !data->guide.empty())
+                out.push_back(data->guide);
+            walk(child);
+        }
+    };
+    walk(tree_->GetRootItem());
+    return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cases
+
+namespace {
+enum CaseColumn {
+    kNumber,
+    kApplicant,
+    kIdNumber,
+    kItems,
+    kDepartments,
+    kClerk,
+    kAccepted,
+    kPromised,
+    kStatus,
+    kColumns
+};
+}
+
+CasesPanel::CasesPanel(wxWindow* parent, Services& services)
+    : wxPanel(parent), services_(services) {
+    auto* sizer = new wxBoxSizer(wxVERTICAL);
+    auto* filters = new wxBoxSizer(wxHORIZONTAL);
+    scope_ = new wxChoice(this, wxID_ANY);
+    scope_->Append(wtr("Today"));
+    scope_->Append(wtr("All cases"));
+    scope_->SetSelection(0);
+    status_ = new wxChoice(this, wxID_ANY);
+    status_->Append(wtr("Any status"));
+    for (const char* s : {"accepted", "dispatched", "received", "approved", "rejected",
+                          "correction_needed", "handed_out"})
+        status_->Append(status_label(s), new wxStringClientData(s));
+    status_->SetSelection(0);
+    department_ = new wxChoice(this, wxID_ANY);
+    department_->Append(wtr("Any department"));
+    department_codes_.push_back({});
+    std::set<std::string> seen;
+    for (const ServiceItem& item : services_.counter().catalogue().items())
+        if (seen.insert(item.department_code).second) {
+            department_->Append(wx(item.department_name));
+            department_codes_.push_back(item.department_code);
+        }
+    department_->SetSelection(0);
+    item_ =
+        new wxTextCtrl(this, wxID_ANY, {}, wxDefaultPosition, wxSize(160, -1), wxTE_PROCESS_ENTER);
+    item_->SetHint(wtr("Item name or code"));
+    clerk_ =
+        new wxTextCtrl(this, wxID_ANY, {}, wxDefaultPosition, wxSize(100, -1), wxTE_PROCESS_ENTER);
+    clerk_->SetHint(wtr("Clerk"));
+    auto* refresh_button = new wxButton(this, wxID_ANY, wtr("Refresh"));
+    for (wxWindow* w : std::initializer_list<wxWindow*>{scope_, status_, department_, item_, clerk_,
+                                                        refresh_button})
+        filters->Add(w, 0, wxRIGHT | wxALIGN_CENTER_VERTICAL, 6);
+    sizer->Add(filters, 0, wxEXPAND | wxALL, 6);
+    list_ = new wxListCtrl(this, wxID_ANY, wxDefaultPosition, wxDefaultSize,
+                           wxLC_REPORT | wxLC_SINGLE_SEL);
+    const char* headers[kColumns] = {N_("Case number"), N_("Applicant's name"), N_("ID number"),
+                                     N_("Items"),       N_("Departments"),      N_("Clerk"),
+                                     N_("Accepted at"), N_("Promised by"),      N_("Status")};
+    const int widths[kColumns] = {170, 80, 170, 220, 140, 70, 170, 130, 90};
+    for (int c = 0; c < kColumns; ++c)
+        list_->AppendColumn(wtr(headers[c]), wxLIST_FORMAT_LEFT, widths[c]);
+    sizer->Add(list_, 1, wxEXPAND | wxLEFT | wxRIGHT, 6);
+    auto* legend =
+        new wxStaticText(this, wxID_ANY,
+                         wtr("Yellow: due within one working day. Red: overdue. Enter or "
+                             "double-click opens the case."));
+    sizer->Add(legend, 0, wxALL, 6);
+    SetSizer(sizer);
+
+    for (wxChoice* c : {scope_, status_, department_})
+        c->Bind(wxEVT_CHOICE, [this](wxCommandEvent&) { refresh(); });
+    item_->Bind(wxEVT_TEXT_ENTER, [this](wxCommandEvent&) { refresh(); });
+    clerk_->Bind(wxEVT_TEXT_ENTER, [this](wxCommandEvent&) { refresh(); });
+    refresh_button->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { refresh(); });
+    list_->Bind(wxEVT_LIST_ITEM_ACTIVATED,
+                [this](wxListEvent& e) { show_detail(row_text(e.GetIndex(), kNumber)); });
+}
+
+void CasesPanel::set_today_only(bool today) {
+    scope_->SetSelection(today ? 0 : 1);
+    refresh();
+}
+
+void CasesPanel::refresh() {
+    CaseFilter filter;
+    if (scope_->GetSelection() == 0) filter.from = filter.to = Date::today();
+    if (status_->GetSelection() > 0)
+        filter.status =
+            static_cast<wxStringClientData*>(status_->GetClientObject(status_->GetSelection()))
+                ->GetData()
+                .utf8_string();
+    filter.department = department_codes_.at(std::max(0, department_->GetSelection()));
+    filter.item = utf8(item_->GetValue());
+    filter.clerk = utf8(clerk_->GetValue());
+    std::vector<CaseSummary> cases;
+    try {
+        auto held = services_.lock();
+        filter.counter = services_.counter().config().code;
+        cases = services_.counter().store().list_cases(filter);
+    } catch (const std::exception& e) {
+        wxLogError("%s", wx(e.what()));
+        return;
+    }
+    const Date today = Date::today();
+    const auto& calendar = services_.counter().store().calendar();
+    list_->Freeze();
+    list_->DeleteAllItems();
+    states_.clear();
+    for (const auto& c : cases) {
+        const long row = list_->InsertItem(list_->GetItemCount(), wx(c.number));
+        list_->SetItem(row, kApplicant, wx(c.applicant_name));
+        list_->SetItem(row, kIdNumber, wx(mask_id_number(c.applicant_id_number)));
+        list_->SetItem(row, kItems, wx(c.items));
+        list_->SetItem(row, kDepartments, wx(c.departments));
+        list_->SetItem(row, kClerk, wx(c.clerk));
+        list_->SetItem(row, kAccepted, chinese_time(c.accepted_at));
+        list_->SetItem(row, kPromised, wx(c.promised_date.chinese()));
+        list_->SetItem(row, kStatus, status_label(c.status));
+        const auto state = deadline_state(calendar, c.promised_date, today, c.open);
+        states_.push_back(state == DeadlineState::Overdue   ? 2
+                          : state == DeadlineState::DueSoon ? 1
+                                                            : 0);
+        if (states_.back() == 2) list_->SetItemBackgroundColour(row, wxColour(255, 205, 205));
+        if (states_.back() == 1) list_->SetItemBackgroundColour(row, wxColour(255, 240, 170));
+    }
+    list_->Thaw();
+}
+
+long CasesPanel::rows() const { return list_->GetItemCount(); }
+std::string CasesPanel::row_text(long row, int column) const {
+    return utf8(list_->GetItemText(row, column));
+}
+int CasesPanel::row_state(long row) const { return states_.at(static_cast<std::size_t>(row)); }
+
+void CasesPanel::show_detail(const std::string& case_number) {
+    std::optional<CaseRecord> record;
+    {
+        auto held = services_.lock();
+        record = services_.counter().store().find_case(case_number);
+    }
+    if (!record) return;
+    wxDialog dialog(this, wxID_ANY, wxString::Format(wtr("Case %s"), wx(case_number)),
+                    wxDefaultPosition, wxSize(820, 560), wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER);
+    auto* sizer = new wxBoxSizer(wxVERTICAL);
+    wxString head =
+        wxString::Format(wtr("Applicant: %s (%s)  Accepted: %s by %s"), wx(record->applicant_name),
+                         wx(mask_id_number(record->applicant_id_number)),
+                         chinese_time(record->accepted_at), wx(record->clerk));
+    sizer->Add(new wxStaticText(&dialog, wxID_ANY, head), 0, wxALL, 8);
+    auto* items =
+        new wxListCtrl(&dialog, wxID_ANY, wxDefaultPosition, wxSize(-1, 110), wxLC_REPORT);
+    items->AppendColumn(wtr("Items"), wxLIST_FORMAT_LEFT, 240);
+    items->AppendColumn(wtr("Departments"), wxLIST_FORMAT_LEFT, 160);
+    items->AppendColumn(wtr("Promised by"), wxLIST_FORMAT_LEFT, 140);
+    items->AppendColumn(wtr("Status"), wxLIST_FORMAT_LEFT, 120);
+    for (const auto& item : record->items) {
+        long row = items->InsertItem(items->GetItemCount(), wx(item.name));
+        items->SetItem(row, 1, wx(item.department_name));
+        items->SetItem(row, 2,
+                       item.immediate ? wtr("immediate") : wx(item.promised_date.chinese()));
+        items->SetItem(row, 3, status_label(item.status));
+    }
+    sizer->Add(items, 0, wxEXPAND | wxLEFT | wxRIGHT, 8);
+    sizer->Add(new wxStaticText(&dialog, wxID_ANY, wtr("Timeline")), 0, wxALL, 8);
+    auto* events = new wxListCtrl(&dialog, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxLC_REPORT);
+    events->AppendColumn(wtr("Time"), wxLIST_FORMAT_LEFT, 170);
+    events->AppendColumn(wtr("Who"), wxLIST_FORMAT_LEFT, 90);
+    events->AppendColumn(wtr("Event"), wxLIST_FORMAT_LEFT, 160);
+    events->AppendColumn(wtr("Result"), wxLIST_FORMAT_LEFT, 70);
+    events->AppendColumn(wtr("Details"), wxLIST_FORMAT_LEFT, 300);
+    for (const auto& e : record->events) {
+        long row = events->InsertItem(events->GetItemCount(), chinese_time(e.at) + e.at.substr(16));
+        events->SetItem(row, 1, wx(e.actor));
+        events->SetItem(row, 2,
+                        e.type == "case.accepted"   ? wtr("accepted")
+                        : e.type == "clock.paused"  ? wtr("clock paused")
+                        : e.type == "clock.resumed" ? wtr("clock resumed")
+                                                    : wx(e.type));
+        events->SetItem(row, 3, e.success ? wtr("done") : wtr("failed"));
+        events->SetItem(row, 4, wx(e.detail_json));
+    }
+    sizer->Add(events, 1, wxEXPAND | wxLEFT | wxRIGHT, 8);
+    sizer->Add(dialog.CreateButtonSizer(wxCLOSE), 0, wxEXPAND | wxALL, 8);
+    dialog.SetSizer(sizer);
+    dialog.SetEscapeId(wxID_CLOSE);
+    dialog.ShowModal();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plugins
+
+PluginsPanel::PluginsPanel(wxWindow* parent, Services& services) : wxPanel(parent) {
+    auto* sizer = new wxBoxSizer(wxVERTICAL);
+    list_ = new wxListCtrl(this, wxID_ANY, wxDefaultPosition, wxDefaultSize,
+                           wxLC_REPORT | wxLC_SINGLE_SEL);
+    const char* headers[] = {N_("Plugin"),     N_("Name"),  N_("Version"),
+                             N_("Department"), N_("State"), N_("Problem")};
+    const int widths[] = {140, 160, 70, 160, 80, 520};
+    for (int c = 0; c < 6; ++c) list_->AppendColumn(wtr(headers[c]), wxLIST_FORMAT_LEFT, widths[c]);
+    auto held = services.lock();
+    for (const auto& p : services.counter().plugins().plugins()) {
+        long row = list_->InsertItem(list_->GetItemCount(), wx(p.manifest.id));
+        list_->SetItem(row, 1, wx(p.manifest.name));
+        list_->SetItem(row, 2, wx(p.manifest.version));
+        list_->SetItem(row, 3, wx(p.manifest.department_name));
+        const wxString state = p.state == PluginState::Running     ? wtr("running")
+                               : p.state == PluginState::Untrusted ? wtr("not trusted")
+                               : p.state == PluginState::Failed    ? wtr("failed")
+                                                                   : wtr("invalid");
+        list_->SetItem(row, 4, state);
+        list_->SetItem(row, 5, wx(p.error));
+        if (p.state != PluginState::Running)
+            list_->SetItemBackgroundColour(row, wxColour(255, 225, 225));
+    }
+    sizer->Add(list_, 1, wxEXPAND | wxALL, 6);
+    for (const auto& issue : services.counter().load_issues().list())
+        sizer->Add(new wxStaticText(this, wxID_ANY, wx(issue.to_string())), 0, wxLEFT | wxBOTTOM,
+                   6);
+    sizer->Add(new wxStaticText(this, wxID_ANY,
+                                wtr("A plugin that is not running is skipped; everything else "
+                                    "works. The administrator trusts new plugins.")),
+               0, wxALL, 6);
+    SetSizer(sizer);
+}
+
+long PluginsPanel::rows() const { return list_->GetItemCount(); }
+std::string PluginsPanel::row_text(long row, int column) const {
+    return utf8(list_->GetItemText(row, column));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main frame
+
+namespace {
+enum MenuId {
+    kSearch = wxID_HIGHEST + 1,
+    kNewIntake,
+    kAccept,
+    kNotice,
+    kRefuse,
+    kPrint,
+    kCases,
+    kLock,
+};
+}
+
+MainFrame::MainFrame(Services& services)
+    : wxFrame(nullptr, wxID_ANY, wtr("OneWindow comprehensive service window"), wxDefaultPosition,
+              wxSize(1280, 800)),
+      services_(services) {
+    auto* outer = new wxBoxSizer(wxVERTICAL);
+    content_ = new wxPanel(this);
+    auto* splitter = new wxSplitterWindow(content_, wxID_ANY, wxDefaultPosition, wxDefaultSize,
+                                          wxSP_LIVE_UPDATE | wxSP_3DSASH);
+    catalogue_ = new CataloguePanel(splitter, services_);
+    pages_ = new wxNotebook(splitter, wxID_ANY);
+    intake_ = new IntakePanel(pages_, services_);
+    cases_ = new CasesPanel(pages_, services_);
+    plugins_ = new PluginsPanel(pages_, services_);
+    pages_->AddPage(intake_, wtr("Intake"), true);
+    pages_->AddPage(cases_, wtr("Cases"));
+    pages_->AddPage(plugins_, wtr("Plugins"));
+    splitter->SplitVertically(catalogue_, pages_, 330);
+    splitter->SetMinimumPaneSize(200);
+    auto* content_sizer = new wxBoxSizer(wxVERTICAL);
+    content_sizer->Add(splitter, 1, wxEXPAND);
+    content_->SetSizer(content_sizer);
+    outer->Add(content_, 1, wxEXPAND);
+
+    // The lock screen covers everything while the clerk is away.
+    lock_panel_ = new wxPanel(this);
+    auto* lock_sizer = new wxBoxSizer(wxVERTICAL);
+    lock_sizer->AddStretchSpacer();
+    auto* lock_title = new wxStaticText(lock_panel_, wxID_ANY, wtr("The screen is locked"));
+    lock_title->SetFont(lock_title->GetFont().Scaled(1.6f).Bold());
+    lock_sizer->Add(lock_title, 0, wxALIGN_CENTER_HORIZONTAL | wxALL, 12);
+    lock_message_ = new wxStaticText(lock_panel_, wxID_ANY, {});
+    lock_sizer->Add(lock_message_, 0, wxALIGN_CENTER_HORIZONTAL | wxALL, 6);
+    lock_password_ = new wxTextCtrl(lock_panel_, wxID_ANY, {}, wxDefaultPosition, wxSize(260, -1),
+                                    wxTE_PASSWORD | wxTE_PROCESS_ENTER);
+    lock_sizer->Add(lock_password_, 0, wxALIGN_CENTER_HORIZONTAL | wxALL, 6);
+    auto* unlock_button = new wxButton(lock_panel_, wxID_ANY, wtr("Unlock"));
+    lock_sizer->Add(unlock_button, 0, wxALIGN_CENTER_HORIZONTAL | wxALL, 6);
+    lock_sizer->AddStretchSpacer();
+    lock_panel_->SetSizer(lock_sizer);
+    lock_panel_->Hide();
+    outer->Add(lock_panel_, 1, wxEXPAND);
+    SetSizer(outer);
+    auto do_unlock = [this] {
+        const auto result = unlock(utf8(lock_password_->GetValue()));
+        lock_password_->Clear();
+        if (result.status != LoginResult::Status::Ok) lock_message_->SetLabel(wx(result.message));
+        lock_panel_->Layout();
+    };
+    unlock_button->Bind(wxEVT_BUTTON, [do_unlock](wxCommandEvent&) { do_unlock(); });
+    lock_password_->Bind(wxEVT_TEXT_ENTER, [do_unlock](wxCommandEvent&) { do_unlock(); });
+
+    CreateStatusBar(4);
+    const int widths[] = {-2, -3, -2, -3};
+    GetStatusBar()->SetStatusWidths(4, widths);
+    build_menu();
+
+    catalogue_->on_choose = [this](const std::vector<std::string>& codes) {
+        intake_->add_items(codes);
+        pages_->SetSelection(0);
+        // The first field of the form takes the keyboard.
+        for (const auto& key : {"applicant.name"})
+            if (auto* control = intake_->control(key)) control->SetFocus();
+    };
+    catalogue_->on_guide = [this](const std::string& code) {
+        const auto out = services_.documents_dir() / ("guide-" + code + ".pdf");
+        Counter& counter = services_.counter();
+        services_.run_in_background(
+            [&counter, out, code] {
+                std::filesystem::create_directories(out.parent_path());
+                counter.print_guide(code, out);
+            },
+            [this, out, code](std::exception_ptr error) {
+                if (error) {
+                    try {
+                        std::rethrow_exception(error);
+                    } catch (const std::exception& e) {
+                        SetStatusText(wx(e.what()), 1);
+                    }
+                    return;
+                }
+                show_preview(out.string(), wtr("Service guide"));
+            });
+    };
+    intake_->on_document = [this](const DecisionResult& result) {
+        show_preview(result.document, wx(result.number));
+        refresh_status();
+        cases_->refresh();
+    };
+    pages_->Bind(wxEVT_NOTEBOOK_PAGE_CHANGED, [this](wxBookCtrlEvent& e) {
+        if (e.GetSelection() == 1) cases_->refresh();
+        e.Skip();
+    });
+
+    idle_timer_ = new wxTimer(this);
+    Bind(
+        wxEVT_TIMER, [this](wxTimerEvent&) { check_idle(); }, idle_timer_->GetId());
+    idle_timer_->Start(5000);
+    last_activity_ms_ = now_ms();
+    Bind(wxEVT_CHAR_HOOK, [this](wxKeyEvent& e) {
+        note_activity();
+        e.Skip();
+    });
+    refresh_status();
+    cases_->refresh();
+    catalogue_->focus_search();
+}
+
+MainFrame::~MainFrame() {
+    idle_timer_->Stop();
+    services_.wait_idle();
+}
+
+void MainFrame::build_menu() {
+    auto* menu_case = new wxMenu;
+    menu_case->Append(kSearch, wtr("Search the catalogue") + "\tCtrl+F");
+    menu_case->Append(kNewIntake, wtr("New intake") + "\tCtrl+N");
+    menu_case->AppendSeparator();
+    menu_case->Append(kNotice, wtr("One-time notice") + "\tF8");
+    menu_case->Append(kAccept, wtr("Accept") + "\tF9");
+    menu_case->Append(kRefuse, wtr("Refuse to accept"));
+    menu_case->Append(kPrint, wtr("Print the last document") + "\tCtrl+P");
+    menu_case->AppendSeparator();
+    menu_case->Append(kCases, wtr("Today's cases") + "\tCtrl+L");
+    menu_case->Append(kLock, wtr("Lock the screen") + "\tCtrl+Shift+L");
+    menu_case->Append(wxID_EXIT, wtr("Quit") + "\tCtrl+Q");
+    auto* bar = new wxMenuBar;
+    bar->Append(menu_case, wtr("Window"));
+    SetMenuBar(bar);
+    Bind(
+        wxEVT_MENU, [this](wxCommandEvent&) { catalogue_->focus_search(); }, kSearch);
+    Bind(
+        wxEVT_MENU,
+        [this](wxCommandEvent&) {
+            intake_->clear();
+            pages_->SetSelection(0);
+            catalogue_->focus_search();
+        },
+        kNewIntake);
+    Bind(
+        wxEVT_MENU, [this](wxCommandEvent&) { intake_->accept(); }, kAccept);
+    Bind(
+        wxEVT_MENU, [this](wxCommandEvent&) { intake_->notice(); }, kNotice);
+    Bind(
+        wxEVT_MENU, [this](wxCommandEvent&) { intake_->ask_refusal_reason(); }, kRefuse);
+    Bind(
+        wxEVT_MENU,
+        [this](wxCommandEvent&) {
+            if (preview_ && !preview_->pdf().empty()) preview_->print();
+        },
+        kPrint);
+    Bind(
+        wxEVT_MENU,
+        [this](wxCommandEvent&) {
+            pages_->SetSelection(1);
+            cases_->set_today_only(true);
+        },
+        kCases);
+    Bind(
+        wxEVT_MENU, [this](wxCommandEvent&) { lock_screen(); }, kLock);
+    Bind(
+        wxEVT_MENU, [this](wxCommandEvent&) { Close(); }, wxID_EXIT);
+}
+
+void MainFrame::show_preview(const std::string& pdf, const wxString& title) {
+    if (!preview_) preview_ = new PreviewFrame(this, services_);
+    preview_->show_pdf(pdf, title);
+}
+
+bool MainFrame::resume_latest_draft() {
+    std::vector<Draft> drafts;
+    {
+        auto held = services_.lock();
+        drafts = services_.counter().store().drafts(services_.user().display_name);
+    }
+    if (drafts.empty()) return false;
+    intake_->resume(drafts.front());
+    pages_->SetSelection(0);
+    return true;
+}
+
+void MainFrame::refresh_status() {
+    const auto& user = services_.user();
+    SetStatusText(wxString::Format(wtr("Clerk: %s"), wx(user.display_name)), 0);
+    std::size_t pending = 0;
+    std::string counter_name, code;
+    {
+        auto held = services_.lock();
+        counter_name = services_.counter().config().name;
+        code = services_.counter().config().code;
+        for (const auto& row : services_.counter().store().outbox())
+            if (row.state == "pending") ++pending;
+    }
+    SetStatusText(wxString::Format(wtr("Counter: %s (%s)"), wx(counter_name), wx(code)), 1);
+    SetStatusText(wxString::Format(wtr("Waiting to be sent: %d"), static_cast<int>(pending)), 2);
+    SetStatusText(wtr("Back offices: not configured (working offline)"), 3);
+}
+
+void MainFrame::note_activity() { last_activity_ms_ = now_ms(); }
+
+void MainFrame::check_idle() {
+    if (locked_) return;
+    if (now_ms() - last_activity_ms_ >= services_.options().idle_lock_seconds * 1000LL)
+        lock_screen();
+}
+
+void MainFrame::lock_screen() {
+    if (locked_) return;
+    intake_->save_draft_now();
+    locked_ = true;
+    content_->Hide();
+    if (preview_) preview_->Hide();
+    lock_message_->SetLabel(wxString::Format(wtr("%s, enter your password to continue."),
+                                             wx(services_.user().display_name)));
+    lock_panel_->Show();
+    Layout();
+    lock_password_->SetFocus();
+}
+
+LoginResult MainFrame::unlock(const std::string& password) {
+    LoginResult result;
+    {
+        auto held = services_.lock();
+        result = services_.counter().store().login(services_.user().name, password);
+    }
+    if (result.status == LoginResult::Status::Ok) {
+        locked_ = false;
+        lock_panel_->Hide();
+        content_->Show();
+        Layout();
+        note_activity();
+    }
+    return result;
+}
+
+}  // namespace onewindow::gui

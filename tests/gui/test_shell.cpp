@@ -1,0 +1,337 @@
+// The shell under Xvfb: sign in, search by pinyin initials, fill the unified form of a two-item
+// case, see a wrong ID number flagged next to its field, attach scans, accept, and find the case
+// in the database and its receipt as a PDF; drafts survive the window; the idle lock; the plugin
+// overview. Screenshots of the main screens go to build/screenshots/ (the README shows copies).
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <wx/app.h>
+#include <wx/button.h>
+#include <wx/checkbox.h>
+#include <wx/notebook.h>
+#include <wx/stattext.h>
+#include <wx/time.h>
+#include <wx/utils.h>
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+#include "../unit/temp_dir.hpp"
+#include "onewindow/core/case_store.hpp"
+#include "onewindow/core/demo_data.hpp"
+#include "onewindow/core/i18n.hpp"
+#include "onewindow/gui/intake_panel.hpp"
+#include "onewindow/gui/login_dialog.hpp"
+#include "onewindow/gui/main_frame.hpp"
+#include "onewindow/gui/preview_frame.hpp"
+
+using namespace onewindow;
+using namespace onewindow::gui;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path scans = fs::path(ONEWINDOW_SOURCE_DIR) / "app/cli/demo/scans";
+
+void pump(int ms = 100) {
+    const auto until = wxGetUTCTimeMillis() + ms;
+    do {
+        wxTheApp->ProcessPendingEvents();
+        wxYield();
+        wxMilliSleep(5);
+    } while (wxGetUTCTimeMillis() < until);
+}
+
+/// Destroys a top-level window now (Destroy() alone waits for idle time), so nothing of it
+/// outlives the services of its test.
+void close(wxWindow* window) {
+    window->Destroy();
+    wxTheApp->ProcessIdle();
+    pump(50);
+}
+
+/// Closes a window when the test ends, whether it passed or not; declare it after the Shell.
+struct Closing {
+    wxWindow* window;
+    ~Closing() {
+        if (window) close(window);
+    }
+};
+
+/// Writes what the X server shows of `window` (ImageMagick's import on the Xvfb display: what a
+/// person would see, drawn by GTK, fonts included).
+void screenshot(wxWindow* window, const std::string& name) {
+    window->Raise();
+    window->Refresh();
+    window->Update();
+    pump(600);
+    const wxRect r = window->GetScreenRect();
+    fs::create_directories(ONEWINDOW_SCREENSHOT_DIR);
+    const std::string file = std::string(ONEWINDOW_SCREENSHOT_DIR) + "/" + name;
+    const std::string command = "import -window root -crop " + std::to_string(r.width) + "x" +
+                                std::to_string(r.height) + "+" + std::to_string(r.x) + "+" +
+                                std::to_string(r.y) + " +repage '" + file + "'";
+    REQUIRE(std::system(command.c_str()) == 0);
+    REQUIRE(fs::file_size(file) > 0);
+}
+
+std::string pdftotext(const std::string& pdf) {
+    const std::string txt = pdf + ".txt";
+    REQUIRE(std::system(("pdftotext -layout '" + pdf + "' '" + txt + "'").c_str()) == 0);
+    std::ifstream in(txt);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+/// Every label, button and check box shown must be in Chinese: an English word of three or more
+/// letters means a string escaped translation (data such as codes and "Ctrl+N" are fine).
+void check_labels_translated(wxWindow* window, std::vector<std::string>& english) {
+    static const std::regex word("[A-Za-z]{3,}");
+    static const std::regex allowed("^(Ctrl|PDF|CUPS|Enter|Tab)$");
+    wxString label;
+    if (wxDynamicCast(window, wxStaticText) || wxDynamicCast(window, wxButton) ||
+        wxDynamicCast(window, wxCheckBox))
+        label = window->GetLabel();
+    const std::string text = utf8(label);
+    for (std::sregex_iterator i(text.begin(), text.end(), word), end; i != end; ++i)
+        if (!std::regex_match(i->str(), allowed)) english.push_back(text);
+    for (wxWindow* child : window->GetChildren()) check_labels_translated(child, english);
+}
+
+struct Shell {
+    testing::TempDir dir{"onewindow-gui"};
+    std::unique_ptr<Services> services;
+    Shell() {
+        prepare_demo_data(dir.path);
+        ShellOptions options;
+        options.data_dir = dir.path;
+        services = Services::open(options);
+    }
+    LoginResult login(const std::string& name, const std::string& password) {
+        auto held = services->lock();
+        return services->counter().store().login(name, password);
+    }
+    void sign_in_clerk() { services->set_user(*login("zhangmin", kDemoPassword).user); }
+    /// A shown main window; declare a Closing for it right after.
+    MainFrame* open_frame() {
+        auto* frame = new MainFrame(*services);
+        frame->Show();
+        return frame;
+    }
+};
+
+void fill_first_child_and_migrant(IntakePanel& intake) {
+    const std::pair<const char*, const char*> values[] = {
+        {"applicant.name", "李娜"},
+        {"applicant.id_number", "13043419960315024X"},
+        {"applicant.ethnicity", "汉族"},
+        {"applicant.phone", "13831045678"},
+        {"applicant.marital_status", "初婚"},
+        {"applicant.hukou_division", "130425"},
+        {"applicant.hukou_address", "河北省邯郸市大名县大街镇西街 8 号"},
+        {"applicant.address", "河北省邯郸市魏县魏城镇南关村 12 号"},
+        {"spouse.name", "王强"},
+        {"spouse.id_number", "130434199408020132"},
+        {"spouse.phone", "13931087654"},
+        {"spouse.hukou_division", "130434"},
+        {"spouse.hukou_address", "河北省邯郸市魏县魏城镇南关村 12 号"},
+        {"marriage.date", "2024-05-20"},
+        {"marriage.certificate_no", "J130434-2024-001207"},
+        {"children.count", "0"},
+        {"pregnancy.expected_date", "2027-03-10"},
+        {"pregnancy.hospital", "魏县人民医院"},
+        {"migrant.current_address", "河北省邯郸市魏县魏城镇南关村 12 号"},
+        {"migrant.current_division", "130434"},
+        {"migrant.since", "2024-06-01"},
+        {"migrant.reason", "投靠亲友"},
+    };
+    for (const auto& [key, value] : values) intake.set_value(key, value);
+    intake.set_table("household.members", {{{"member.name", "王强"},
+                                            {"member.id_number", "130434199408020132"},
+                                            {"member.relation", "配偶"}}});
+}
+
+}  // namespace
+
+TEST_CASE("Sign in: wrong passwords are refused in Chinese, the right one opens", "[gui]") {
+    Shell shell;
+    auto* dialog = new LoginDialog(
+        nullptr, [&](const std::string& n, const std::string& p) { return shell.login(n, p); }, {},
+        wx("演示账号 zhangmin，密码 ") + wx(kDemoPassword));
+    Closing closing{dialog};
+    dialog->Show();
+    pump(200);
+    screenshot(dialog, "login.png");
+    auto wrong = dialog->attempt("zhangmin", "not-the-password");
+    CHECK(wrong.status == LoginResult::Status::BadCredentials);
+    CHECK(utf8(dialog->message()).find("用户名或密码错误") != std::string::npos);
+    auto right = dialog->attempt("zhangmin", kDemoPassword);
+    REQUIRE(right.status == LoginResult::Status::Ok);
+    CHECK(right.user->display_name == "张敏");
+}
+
+TEST_CASE("A clerk takes in a two-item case at one window", "[gui]") {
+    Shell shell;
+    shell.sign_in_clerk();
+    auto* frame = shell.open_frame();
+    Closing closing{frame};
+    pump(300);
+
+    // Search as you type, by pinyin initials.
+    frame->catalogue()->set_query("syfw");
+    auto shown = frame->catalogue()->shown_items();
+    REQUIRE(shown.size() >= 1);
+    CHECK(shown.front() == "000718001001");
+    frame->catalogue()->set_query("ldrk");
+    CHECK(frame->catalogue()->shown_items() == std::vector<std::string>{"000718002000"});
+    frame->catalogue()->set_query({});
+
+    IntakePanel& intake = *frame->intake();
+    intake.add_items({"000718001001"});
+    intake.add_items({"000718002000"});
+    REQUIRE(intake.items().size() == 2);
+    // One form: the applicant's facts once, the migrant's section from the second item.
+    REQUIRE(intake.control("applicant.id_number"));
+    REQUIRE(intake.control("migrant.since"));
+    fill_first_child_and_migrant(intake);
+
+    // A wrong check digit is flagged next to the field as the clerk leaves it.
+    intake.set_value("applicant.id_number", "130434199603150241");
+    intake.leave_field("applicant.id_number");
+    CHECK_FALSE(intake.message("applicant.id_number").empty());
+    intake.set_value("applicant.id_number", "13043419960315024X");
+    intake.leave_field("applicant.id_number");
+    CHECK(intake.message("applicant.id_number").empty());
+    CHECK(intake.value("applicant.birth_date") == "1996-03-15");  // derived
+
+    // Materials: scans attached (with thumbnails), the photo as a tolerated gap.
+    intake.attach_material("id_card", scans / "id_card_li_na.png");
+    intake.attach_material("hukou", scans / "hukou.png");
+    intake.attach_material("marriage_cert", scans / "marriage_cert.png");
+    CHECK(intake.has_thumbnail("id_card"));
+    intake.tolerate("photo", "申请人承诺于 2026年11月30日 前补交");
+    frame->SetSize(1280, 800);
+    screenshot(frame, "intake.png");
+
+    const auto result = intake.accept();
+    INFO(result.message);
+    std::string messages;  // what the form shows, should the case not be accepted
+    for (const auto& key : intake.request().values->getNames())
+        if (!intake.message(key).empty()) messages += key + ": " + intake.message(key) + "\n";
+    INFO(messages);
+    REQUIRE(result.kind == DecisionResult::Kind::Accepted);
+    CHECK(intake.items().empty());  // ready for the next applicant
+    shell.services->wait_idle();
+    pump(200);
+    REQUIRE(fs::exists(intake.last_result().document));
+    const std::string receipt = pdftotext(intake.last_result().document);
+    CHECK(receipt.find(result.number) != std::string::npos);
+    CHECK(receipt.find("流动人口婚育证明") != std::string::npos);
+
+    // In the database: the case, both items, the materials, the outbox rows.
+    {
+        auto held = shell.services->lock();
+        auto record = shell.services->counter().store().find_case(result.number);
+        REQUIRE(record);
+        CHECK(record->items.size() == 2);
+        CHECK(record->clerk == "张敏");
+        CHECK(record->materials.size() == 4);
+        CHECK(shell.services->counter().store().outbox(result.number).size() == 2);
+        CHECK(shell.services->counter().store().drafts("张敏").empty());
+    }
+    // The preview shows the very PDF.
+    REQUIRE(frame->preview());
+    shell.services->wait_idle();
+    pump(300);
+    CHECK(frame->preview()->pdf() == intake.last_result().document);
+    CHECK(frame->preview()->pages_shown() >= 1);
+    screenshot(frame->preview(), "receipt-preview.png");
+    frame->preview()->Hide();
+
+    // Today's cases list it, with its deadline colour.
+    frame->pages()->SetSelection(1);
+    frame->cases()->set_today_only(true);
+    pump(200);
+    REQUIRE(frame->cases()->rows() >= 1);
+    CHECK(frame->cases()->row_text(0, 0) == result.number);
+    CHECK(frame->cases()->row_text(0, 2).find("****") != std::string::npos);  // masked
+    screenshot(frame, "cases.png");
+
+    // The plugin overview.
+    frame->pages()->SetSelection(2);
+    pump(100);
+    REQUIRE(frame->plugins()->rows() >= 1);
+    CHECK(frame->plugins()->row_text(0, 4) == "运行中");
+
+    // Chinese first: no string escaped translation.
+    std::vector<std::string> english;
+    check_labels_translated(frame, english);
+    CHECK(english == std::vector<std::string>{});
+    CHECK(untranslated_messages() == std::vector<std::string>{});
+}
+
+TEST_CASE("Missing materials: accept refuses, the one-time notice prints, the draft stays",
+          "[gui]") {
+    Shell shell;
+    shell.sign_in_clerk();
+    auto* frame = shell.open_frame();
+    Closing closing{frame};
+    IntakePanel& intake = *frame->intake();
+    intake.add_items({"000718001001"});
+    fill_first_child_and_migrant(intake);
+    intake.set_value("applicant.hukou_division", "130434");
+    intake.attach_material("id_card", scans / "id_card_li_na.png");
+    auto refused = intake.accept();
+    CHECK(refused.kind == DecisionResult::Kind::MaterialsMissing);
+    CHECK(refused.message.find("居民户口簿") != std::string::npos);
+    auto notice = intake.notice();
+    INFO(notice.message);
+    REQUIRE(notice.kind == DecisionResult::Kind::Notice);
+    shell.services->wait_idle();
+    pump(200);
+    REQUIRE(fs::exists(intake.last_result().document));
+    CHECK(pdftotext(intake.last_result().document).find("居民户口簿") != std::string::npos);
+    CHECK(intake.items().size() == 1);  // the draft is kept for the applicant's return
+    CHECK(intake.draft_id() != 0);
+    // Refusal with a reason; an empty reason is refused.
+    CHECK(intake.refuse("  ").kind == DecisionResult::Kind::Failed);
+    auto refusal = intake.refuse("申请事项不属于本窗口受理范围");
+    CHECK(refusal.kind == DecisionResult::Kind::Refused);
+    CHECK(intake.items().empty());
+}
+
+TEST_CASE("A draft survives the window and is resumed; the idle lock hides the screen", "[gui]") {
+    Shell shell;
+    shell.sign_in_clerk();
+    {
+        auto* frame = shell.open_frame();
+        Closing closing{frame};
+        frame->intake()->add_items({"000718001001"});
+        frame->intake()->set_value("applicant.name", "赵敏");
+        frame->intake()->set_value("applicant.phone", "13700001111");
+        frame->intake()->attach_material("id_card", scans / "id_card_li_na.png");
+        pump(1600);  // the autosave fires about a second after the last change
+        CHECK(frame->intake()->draft_id() != 0);
+        // A crash: the window goes without a goodbye (the autosaved draft is what remains).
+        {
+            auto held = shell.services->lock();
+            auto drafts = shell.services->counter().store().drafts("张敏");
+            REQUIRE(drafts.size() == 1);
+            CHECK(drafts[0].values_json.find("13700001111") != std::string::npos);
+        }
+    }
+    auto* frame = shell.open_frame();
+    Closing closing{frame};
+    REQUIRE(frame->resume_latest_draft());
+    CHECK(frame->intake()->value("applicant.name") == "赵敏");
+    CHECK(frame->intake()->has_thumbnail("id_card"));
+
+    frame->lock_screen();
+    CHECK(frame->locked());
+    CHECK_FALSE(frame->pages()->IsShownOnScreen());
+    CHECK(frame->unlock("wrong-password").status == LoginResult::Status::BadCredentials);
+    CHECK(frame->locked());
+    CHECK(frame->unlock(kDemoPassword).status == LoginResult::Status::Ok);
+    CHECK_FALSE(frame->locked());
+    CHECK(frame->pages()->IsShownOnScreen());
+}
