@@ -13,6 +13,7 @@
 #include "onewindow/core/i18n.hpp"
 #include "onewindow/core/paths.hpp"
 #include "onewindow/core/plugin_host.hpp"
+#include "onewindow/core/printing.hpp"
 
 namespace fs = std::filesystem;
 
@@ -29,7 +30,10 @@ const char* kUsageText =
        "  refuse <case.json> --reason TEXT\n"
        "                                 record a refusal to accept, with its reason\n"
        "  print receipt|notice <number> -o FILE.pdf\n"
-       "                                 print an acceptance receipt or a one-time notice\n"
+       "                                 write an acceptance receipt or a one-time notice\n"
+       "  print receipt|notice <number> --printer NAME [--copies N] [--paper A4|A5]\n"
+       "                                 print it on a printer of this computer (CUPS)\n"
+       "  printers                       list the printers and their state\n"
        "  catalogue [TEXT]               list service items (search by name, code, keyword)\n"
        "  guide <item-code> -o FILE.pdf  print the service guide of an item\n"
        "  check [PATH...]                check forms, templates and plugin manifests\n"
@@ -118,21 +122,57 @@ int cmd_refuse(const fs::path& data_dir, const Args& args, std::ostream& out, st
 
 int cmd_print(const fs::path& data_dir, const Args& args, std::ostream& out, std::ostream& err) {
     auto output = args.options.find("-o");
-    if (args.positional.size() != 2 || output == args.options.end()) {
+    auto printer = args.options.find("--printer");
+    const std::string what = args.positional.empty() ? "" : args.positional[0];
+    if (args.positional.size() != 2 || (what != "receipt" && what != "notice") ||
+        (output == args.options.end()) == (printer == args.options.end())) {
         err << tr(kUsageText);
         return kUsage;
     }
     auto counter = open_counter(data_dir);
-    const std::string& what = args.positional[0];
+    const std::string& number = args.positional[1];
+    // A print job is rendered into the data folder first: the file CUPS prints is the file the
+    // preview shows.
+    const fs::path file = output != args.options.end()
+                              ? fs::path(output->second)
+                              : data_dir / "print" / (number + "-" + what + ".pdf");
+    fs::create_directories(fs::absolute(file).parent_path());
     if (what == "receipt")
-        counter->print_receipt(args.positional[1], output->second);
-    else if (what == "notice")
-        counter->print_notice(args.positional[1], output->second);
-    else {
-        err << tr(kUsageText);
-        return kUsage;
+        counter->print_receipt(number, file);
+    else
+        counter->print_notice(number, file);
+    if (printer == args.options.end()) {
+        out << trf("Written to {}", file.string()) << '\n';
+        return 0;
     }
-    out << trf("Written to {}", output->second) << '\n';
+    PrintOptions options;
+    options.printer = printer->second;
+    if (auto copies = args.options.find("--copies"); copies != args.options.end()) {
+        const auto& text = copies->second;
+        if (text.empty() || text.size() > 2 || text.find_first_not_of("0123456789") != text.npos)
+            throw Error(ErrorKind::Input, tr("Copies must be between 1 and 99"));
+        options.copies = std::stoi(text);
+    }
+    if (auto paper = args.options.find("--paper"); paper != args.options.end())
+        options.media = paper->second;
+    const std::string job = print_pdf(file, options);
+    out << "PRINTED " << job << '\n'
+        << trf("Sent to the printer {} (job {})", options.printer, job) << '\n';
+    return 0;
+}
+
+int cmd_printers(std::ostream& out) {
+    const auto printers = list_printers();
+    if (printers.empty()) {
+        out << tr("No printer is set up on this computer: ask the administrator to add one")
+            << '\n';
+        return 0;
+    }
+    const auto fallback = default_printer();
+    for (const auto& p : printers)
+        out << p.name << '\t' << (p.accepting ? tr("ready") : tr("stopped"))
+            << (fallback && *fallback == p.name ? std::string("\t") + tr("default") : std::string())
+            << '\n';
     return 0;
 }
 
@@ -314,6 +354,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         data_dir = data->second;
     if (command == "intake") return cmd_intake(data_dir, rest, out, err);
     if (command == "print") return cmd_print(data_dir, rest, out, err);
+    if (command == "printers") return cmd_printers(out);
     if (command == "refuse") return cmd_refuse(data_dir, rest, out, err);
     if (command == "catalogue") return cmd_catalogue(data_dir, rest, out);
     if (command == "guide") return cmd_guide(data_dir, rest, out, err);

@@ -17,6 +17,7 @@
 #include <fstream>
 #include <regex>
 
+#include "../unit/cups_server.hpp"
 #include "../unit/temp_dir.hpp"
 #include "onewindow/core/case_store.hpp"
 #include "onewindow/core/demo_data.hpp"
@@ -246,6 +247,33 @@ TEST_CASE("A clerk takes in a two-item case at one window", "[gui]") {
     CHECK(frame->preview()->pdf() == intake.last_result().document);
     CHECK(frame->preview()->pages_shown() >= 1);
     screenshot(frame->preview(), "receipt-preview.png");
+    {
+        // Print it on a real CUPS printer (cups-pdf); a stopped printer is told in words. The
+        // copy has a name of its own: cups-pdf names its output after the job title.
+        testing::CupsServer cups;
+        PreviewFrame& preview = *frame->preview();
+        const fs::path copy = shell.dir.path / ("gui-" + result.number + "-receipt.pdf");
+        fs::copy_file(preview.pdf(), copy);
+        preview.show_pdf(copy.string(), wx(result.number));
+        shell.services->wait_idle();
+        pump(100);
+        cups.forget_output(job_title(copy));
+        preview.print_to(PrintOptions{"PDF", 1, "A4"});
+        shell.services->wait_idle();
+        pump(100);
+        INFO(preview.last_print().message);
+        REQUIRE(preview.last_print().ok);
+        CHECK(utf8(preview.status()).find("已打印") != std::string::npos);
+        const auto printed = cups.wait_for_output(job_title(copy));
+        REQUIRE(printed);
+        fs::remove(*printed);
+        cups.run({"cupsdisable", "PDF"});
+        preview.print_to(PrintOptions{"PDF", 1, "A4"});
+        shell.services->wait_idle();
+        pump(100);
+        CHECK_FALSE(preview.last_print().ok);
+        CHECK(utf8(preview.status()).find("已暂停") != std::string::npos);
+    }
     frame->preview()->Hide();
 
     // Today's cases list it, with its deadline colour.

@@ -10,6 +10,7 @@
 #include <regex>
 #include <string>
 
+#include "cups_server.hpp"
 #include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -260,4 +261,71 @@ TEST_CASE("A refusal to accept is recorded with its reason and nothing else", "[
     CHECK(no_reason.code == 2);
     CHECK(count(db, "refusals") == 1);
     CHECK(run(cli(dir.path) + "audit verify").code == 0);
+}
+
+TEST_CASE("Printing goes to a real CUPS printer, and a failed print is told in words",
+          "[e2e][cups]") {
+    TempDir dir;
+    trust_bundled(dir.path);
+    auto accepted = run(cli(dir.path) + "intake " + quote(demo / "first_child_complete.json"));
+    std::smatch match;
+    REQUIRE(std::regex_search(accepted.out, match, std::regex("^ACCEPTED (WX01-\\d{8}-\\d{4})")));
+    const std::string number = match[1];
+    const std::string print = cli(dir.path) + "print receipt " + number + " ";
+
+    {
+        onewindow::testing::CupsServer cups(false);  // a scheduler without printers
+        auto none = run(cli(dir.path) + "printers");
+        CHECK(none.code == 0);
+        CHECK(none.out.find("尚未设置打印机") != std::string::npos);
+        auto failed = run(print + "--printer PDF");
+        CHECK(failed.code == 5);
+        CHECK(failed.out.find("尚未设置打印机") != std::string::npos);
+    }
+    {
+        onewindow::testing::CupsServer cups;
+        auto listed = run(cli(dir.path) + "printers");
+        INFO(listed.out);
+        CHECK(listed.out.find("PDF\t就绪") != std::string::npos);
+
+        const std::string title = number + "-receipt";
+        cups.forget_output(title);
+        auto printed = run(print + "--printer PDF --copies 1 --paper A4");
+        INFO(printed.out);
+        REQUIRE(printed.code == 0);
+        CHECK(printed.out.rfind("PRINTED PDF-", 0) == 0);
+        // The file CUPS was given is the one in the data folder: its text is the receipt's.
+        CHECK(pdftotext(dir.path / "print" / (title + ".pdf")).find(number) != std::string::npos);
+        const auto out = cups.wait_for_output(title);
+        REQUIRE(out);
+        auto pages = run("pdfinfo " + quote(*out));
+        INFO(pages.out);
+        CHECK(std::regex_search(pages.out, std::regex("Pages:\\s+1\n")));
+        CHECK(pages.out.find("(A4)") != std::string::npos);
+        fs::remove(*out);
+
+        auto unknown = run(print + "--printer NOPE");
+        CHECK(unknown.code == 5);
+        CHECK(unknown.out.find("没有名为 NOPE 的打印机") != std::string::npos);
+        auto copies = run(print + "--printer PDF --copies 0");
+        CHECK(copies.code == 2);
+        auto paper = run(print + "--printer PDF --paper 'A4;rm'");
+        CHECK(paper.code == 2);
+        CHECK(paper.out.find("A4;rm") != std::string::npos);
+
+        cups.run({"cupsdisable", "PDF"});
+        auto stopped = run(print + "--printer PDF");
+        CHECK(stopped.code == 5);
+        CHECK(stopped.out.find("打印机 PDF 已暂停") != std::string::npos);
+        auto state = run(cli(dir.path) + "printers");
+        CHECK(state.out.find("PDF\t已暂停") != std::string::npos);
+    }
+    // No scheduler at all.
+    ::setenv("CUPS_SERVER", (dir.path / "no-cups.sock").c_str(), 1);
+    auto down = run(print + "--printer PDF");
+    ::unsetenv("CUPS_SERVER");
+    CHECK(down.code == 5);
+    CHECK(down.out.find("打印服务") != std::string::npos);
+    // None of this changed the case.
+    CHECK(count(dir.path / "counter.db", "cases") == 1);
 }

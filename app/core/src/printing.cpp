@@ -6,6 +6,7 @@
 #include <Poco/Process.h>
 #include <Poco/StreamCopier.h>
 
+#include <cctype>
 #include <sstream>
 
 #include "onewindow/core/error.hpp"
@@ -24,7 +25,10 @@ Run run(const std::string& program, const std::vector<std::string>& args) {
     Run r;
     try {
         Poco::Pipe out, err;
-        Poco::ProcessHandle process = Poco::Process::launch(program, args, nullptr, &out, &err);
+        // The clients translate what they print; parse the untranslated words.
+        const Poco::Process::Env env{{"LC_ALL", "C"}, {"LANG", "C"}};
+        Poco::ProcessHandle process =
+            Poco::Process::launch(program, args, std::string(), nullptr, &out, &err, env);
         Poco::PipeInputStream out_stream(out), err_stream(err);
         Poco::StreamCopier::copyToString(out_stream, r.out);
         Poco::StreamCopier::copyToString(err_stream, r.err);
@@ -37,6 +41,13 @@ Run run(const std::string& program, const std::vector<std::string>& args) {
 }
 
 }  // namespace
+
+std::string job_title(const std::filesystem::path& pdf) {
+    std::string title;
+    for (char c : pdf.stem().string())
+        if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') title += c;
+    return title.empty() ? "onewindow" : title;
+}
 
 std::vector<Printer> list_printers() {
     const Run r = run("lpstat", {"-p"});
@@ -53,9 +64,14 @@ std::vector<Printer> list_printers() {
         p.accepting = line.find("disabled") == std::string::npos;
         printers.push_back(p);
     }
-    if (r.rc != 0 && printers.empty() && r.err.find("No destinations") == std::string::npos &&
-        !r.err.empty())
+    if (r.rc != 0 && printers.empty() && r.err.find("No destinations") == std::string::npos) {
+        if (r.err.find("not running") != std::string::npos ||
+            r.err.find("connect") != std::string::npos || r.err.empty())
+            throw Error(ErrorKind::Document,
+                        tr("The printing service (CUPS) is not running: ask the administrator "
+                           "to start it"));
         throw Error(ErrorKind::Document, trf("The printing service cannot be reached: {}", r.err));
+    }
     return printers;
 }
 
@@ -87,8 +103,12 @@ std::string print_pdf(const std::filesystem::path& pdf, const PrintOptions& opti
             trf("The printer {} is stopped: check paper and power, then try again", printer));
     if (options.copies < 1 || options.copies > 99)
         throw Error(ErrorKind::Input, tr("Copies must be between 1 and 99"));
+    if (options.media.empty() ||
+        options.media.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                        "0123456789_.-") != std::string::npos)
+        throw Error(ErrorKind::Input, trf("Unknown paper size: {}", options.media));
     const Run r = run("lp", {"-d", printer, "-n", std::to_string(options.copies), "-o",
-                             "media=" + options.media, "-t", "onewindow", pdf.string()});
+                             "media=" + options.media, "-t", job_title(pdf), pdf.string()});
     // "request id is PDF-3 (1 file(s))"
     const auto at = r.out.find("request id is ");
     if (r.rc != 0 || at == std::string::npos)

@@ -1,10 +1,12 @@
 #include "onewindow/gui/preview_frame.hpp"
 
 #include <wx/button.h>
+#include <wx/choice.h>
 #include <wx/filedlg.h>
 #include <wx/image.h>
 #include <wx/scrolwin.h>
 #include <wx/sizer.h>
+#include <wx/spinctrl.h>
 #include <wx/statbmp.h>
 #include <wx/stattext.h>
 
@@ -104,28 +106,93 @@ bool PreviewFrame::save_as(const std::string& target) {
     return !error;
 }
 
+wxString PreviewFrame::status() const { return status_->GetLabel(); }
+
 void PreviewFrame::print() {
-    status_->SetLabel(wtr("Sending to the printer..."));
-    const std::string pdf = pdf_;
-    auto message = std::make_shared<std::string>();
+    status_->SetLabel(wtr("Looking for printers..."));
+    struct Found {
+        std::vector<Printer> printers;
+        std::string fallback;
+    };
+    auto found = std::make_shared<Found>();
     services_.run_in_background(
-        [pdf, message] {
-            const auto printers = list_printers();
-            const std::string printer = default_printer().value_or(
-                printers.empty() ? std::string() : printers.front().name);
-            *message = print_pdf(pdf, PrintOptions{printer, 1, "A4"});
+        [found] {
+            found->printers = list_printers();
+            found->fallback = default_printer().value_or("");
         },
-        [this, message](std::exception_ptr error) {
-            if (!error) {
-                status_->SetLabel(wxString::Format(wtr("Printed (%s)"), wx(*message)));
+        [this, found](std::exception_ptr error) {
+            if (error) return show_print_error(error);
+            if (found->printers.empty()) {
+                status_->SetLabel(
+                    wtr("No printer is set up on this computer: ask the administrator to add one"));
                 return;
             }
-            try {
-                std::rethrow_exception(error);
-            } catch (const std::exception& e) {
-                status_->SetLabel(wx(e.what()));
-            }
+            status_->SetLabel({});
+            PrintDialog dialog(this, found->printers, found->fallback);
+            if (dialog.ShowModal() == wxID_OK) print_to(dialog.options());
         });
+}
+
+void PreviewFrame::show_print_error(std::exception_ptr error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+        last_print_ = {true, false, e.what()};
+        status_->SetLabel(wx(e.what()));
+    }
+}
+
+void PreviewFrame::print_to(const PrintOptions& options) {
+    status_->SetLabel(wxString::Format(wtr("Sending to the printer %s..."), wx(options.printer)));
+    last_print_ = {};
+    const std::string pdf = pdf_;
+    auto job = std::make_shared<std::string>();
+    services_.run_in_background(
+        [pdf, options, job] { *job = print_pdf(pdf, options); },
+        [this, job](std::exception_ptr error) {
+            if (error) return show_print_error(error);
+            last_print_ = {true, true, *job};
+            status_->SetLabel(wxString::Format(wtr("Printed (%s)"), wx(*job)));
+        });
+}
+
+PrintDialog::PrintDialog(wxWindow* parent, const std::vector<Printer>& printers,
+                         const std::string& default_printer)
+    : wxDialog(parent, wxID_ANY, wtr("Print")), printers_(printers) {
+    auto* grid = new wxFlexGridSizer(2, 8, 12);
+    printer_ = new wxChoice(this, wxID_ANY);
+    for (const auto& p : printers_)
+        printer_->Append(p.accepting ? wx(p.name)
+                                     : wxString::Format(wtr("%s (stopped)"), wx(p.name)));
+    printer_->SetSelection(0);
+    for (std::size_t i = 0; i < printers_.size(); ++i)
+        if (printers_[i].name == default_printer) printer_->SetSelection(static_cast<int>(i));
+    copies_ = new wxSpinCtrl(this, wxID_ANY, "1", wxDefaultPosition, wxDefaultSize, wxSP_ARROW_KEYS,
+                             1, 99, 1);
+    paper_ = new wxChoice(this, wxID_ANY);
+    paper_->Append("A4");
+    paper_->Append("A5");
+    paper_->SetSelection(0);
+    grid->Add(new wxStaticText(this, wxID_ANY, wtr("Printer")), 0, wxALIGN_CENTER_VERTICAL);
+    grid->Add(printer_, 1, wxEXPAND);
+    grid->Add(new wxStaticText(this, wxID_ANY, wtr("Copies")), 0, wxALIGN_CENTER_VERTICAL);
+    grid->Add(copies_, 0);
+    grid->Add(new wxStaticText(this, wxID_ANY, wtr("Paper")), 0, wxALIGN_CENTER_VERTICAL);
+    grid->Add(paper_, 0);
+    auto* top = new wxBoxSizer(wxVERTICAL);
+    top->Add(grid, 1, wxEXPAND | wxALL, 16);
+    top->Add(CreateStdDialogButtonSizer(wxOK | wxCANCEL), 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM,
+             12);
+    SetSizerAndFit(top);
+    printer_->SetFocus();
+}
+
+PrintOptions PrintDialog::options() const {
+    PrintOptions options;
+    options.printer = printers_.at(static_cast<std::size_t>(printer_->GetSelection())).name;
+    options.copies = copies_->GetValue();
+    options.media = utf8(paper_->GetStringSelection());
+    return options;
 }
 
 }  // namespace onewindow::gui

@@ -29,7 +29,12 @@ struct PrintOptions {
     std::string media = "A4";
 };
 
-/// Sends a PDF to a printer; returns the job id (e.g. "PDF-3").
+/// The job title CUPS gets for a document: the ASCII letters, digits, '-' and '_' of the file's
+/// stem ("WX01-20261123-0001-receipt"), or "onewindow". Print-to-file queues name files by it.
+std::string job_title(const std::filesystem::path& pdf);
+
+/// Sends a PDF to a printer (the default printer, else the first one, when options.printer is
+/// empty); returns the job id (e.g. "PDF-3").
 std::string print_pdf(const std::filesystem::path& pdf, const PrintOptions& options);
 
 }  // namespace onewindow
