@@ -8,7 +8,9 @@
 #       SOURCES <files...>
 #       [FORMS <files or folders...>]     copied into <plugin dir>/forms
 #       [TEMPLATES <files or folders...>] copied into <plugin dir>/templates
-#       [OUTPUT_DIR <dir>])               default: ${CMAKE_BINARY_DIR}/<id>
+#       [OUTPUT_DIR <dir>])               default: ${ONEWINDOW_PLUGIN_STAGE_DIR}/<id> when
+#                                         that is set (the bundled plugins' staging folder),
+#                                         else ${CMAKE_BINARY_DIR}/<id>
 #   Builds the plugin as a MODULE library (hidden visibility, -Wl,--no-undefined) and assembles
 #   the installable plugin folder: the library, plugin.json stamped with the library's file name
 #   and SHA-256, forms/ and templates/.
@@ -41,7 +43,9 @@ function(onewindow_add_plugin target)
     if(json_error)
         message(FATAL_ERROR "${manifest}: $.id: ${json_error}")
     endif()
-    if(NOT ARG_OUTPUT_DIR)
+    if(NOT ARG_OUTPUT_DIR AND ONEWINDOW_PLUGIN_STAGE_DIR)
+        set(ARG_OUTPUT_DIR "${ONEWINDOW_PLUGIN_STAGE_DIR}/${plugin_id}")
+    elseif(NOT ARG_OUTPUT_DIR)
         set(ARG_OUTPUT_DIR "${CMAKE_BINARY_DIR}/${plugin_id}")
     endif()
 

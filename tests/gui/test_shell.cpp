@@ -288,8 +288,14 @@ TEST_CASE("A clerk takes in a two-item case at one window", "[gui]") {
     // The plugin overview.
     frame->pages()->SetSelection(2);
     pump(100);
-    REQUIRE(frame->plugins()->rows() >= 1);
-    CHECK(frame->plugins()->row_text(0, 4) == "运行中");
+    REQUIRE(frame->plugins()->rows() >= 2);
+    bool reader_listed = false;
+    for (long row = 0; row < frame->plugins()->rows(); ++row) {
+        CHECK(frame->plugins()->row_text(row, 4) == "运行中");
+        if (frame->plugins()->row_text(row, 3) == "设备：身份证阅读器（模拟）")
+            reader_listed = true;
+    }
+    CHECK(reader_listed);
 
     // Chinese first: no string escaped translation.
     std::vector<std::string> english;
@@ -326,6 +332,34 @@ TEST_CASE("Missing materials: accept refuses, the one-time notice prints, the dr
     auto refusal = intake.refuse("申请事项不属于本窗口受理范围");
     CHECK(refusal.kind == DecisionResult::Kind::Refused);
     CHECK(intake.items().empty());
+}
+
+TEST_CASE("Read ID card fills the applicant from the reader's device plugin", "[gui]") {
+    Shell shell;  // the demo data lays 李娜's card on the simulated reader
+    shell.sign_in_clerk();
+    auto* frame = shell.open_frame();
+    Closing closing{frame};
+    IntakePanel& intake = *frame->intake();
+    intake.add_items({"000718001001"});
+    intake.read_id_card();
+    shell.services->wait_idle();
+    pump(200);
+    CHECK(intake.value("applicant.name") == "李娜");
+    CHECK(intake.value("applicant.id_number") == "13043419960315024X");
+    CHECK(intake.value("applicant.ethnicity") == "汉族");
+    CHECK(intake.value("applicant.birth_date") == "1996-03-15");  // derived from the number
+    CHECK(intake.value("applicant.hukou_address") == "河北省邯郸市魏县魏城镇南关村 12 号");
+    CHECK(intake.has_thumbnail("id_card"));
+    CHECK(intake.message("applicant.id_number").empty());
+
+    // No card on the reader: told, nothing changed.
+    fs::remove(shell.dir.path / "idcard-reader/card.json");
+    intake.set_value("applicant.name", "赵敏");
+    intake.read_id_card();
+    shell.services->wait_idle();
+    pump(200);
+    CHECK(intake.value("applicant.name") == "赵敏");
+    CHECK(untranslated_messages() == std::vector<std::string>{});
 }
 
 TEST_CASE("A draft survives the window and is resumed; the idle lock hides the screen", "[gui]") {

@@ -6,34 +6,17 @@
 #include "onewindow/core/error.hpp"
 #include "onewindow/core/idnumber.hpp"
 #include "onewindow/core/plugin_host.hpp"
-#include "temp_dir.hpp"
+#include "staged_host.hpp"
 
 using namespace onewindow;
 namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path plugins = fs::path(ONEWINDOW_STAGE_DIR) / "plugins";
-
 std::string id(const std::string& first17) { return first17 + id_number_check_character(first17); }
 
-struct Host {
-    fs::path dir = testing::unique_temp_path("onewindow-fp-test");
-    std::unique_ptr<PluginHost> host;
-    Host() {
-        fs::create_directories(dir);
-        Issues issues;
-        auto manifest = read_manifest(plugins / "family_planning/plugin.json", issues);
-        REQUIRE(issues.empty());
-        TrustedList trusted;
-        trusted.add(manifest.id, manifest.sha256);
-        trusted.save(dir / "trusted.json");
-        host = std::make_unique<PluginHost>(
-            HostOptions{{plugins}, dir / "trusted.json", dir / "state", "0.1.0", nullptr});
-        host->load_all();
-        REQUIRE(host->running("family_planning"));
-    }
-    ~Host() { fs::remove_all(dir); }
+struct Host : testing::StagedHost {
+    Host() : StagedHost("family_planning") {}
 };
 
 Poco::JSON::Object::Ptr couple(const std::string& item) {

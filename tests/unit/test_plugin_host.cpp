@@ -54,17 +54,17 @@ TEST_CASE("Every broken plugin is reported and skipped, and the good ones run", 
     State state;
     PluginHost host(options(state.dir));
     host.load_all();
-    CHECK(host.plugins().size() == 15);
+    CHECK(host.plugins().size() == 16);
 
     CHECK(state_of(host, "good_base") == PluginState::Running);
     CHECK(state_of(host, "good_child") == PluginState::Running);
     CHECK(state_of(host, "throws") == PluginState::Running);
 
     CHECK(state_of(host, "wrong_major") == PluginState::Failed);
-    CHECK(error_of(host, "wrong_major") == "incompatible ABI: built for ABI 2.0, host has 1.0");
+    CHECK(error_of(host, "wrong_major") == "incompatible ABI: built for ABI 2.1, host has 1.1");
     CHECK(state_of(host, "newer_minor") == PluginState::Failed);
     CHECK(error_of(host, "newer_minor") ==
-          "plugin needs a newer host: built for ABI 1.9, host has 1.0");
+          "plugin needs a newer host: built for ABI 1.9, host has 1.1");
     CHECK(error_of(host, "no_entry").find("exports no onewindow_plugin_entry") !=
           std::string::npos);
     CHECK(state_of(host, "unresolved") == PluginState::Failed);
@@ -106,6 +106,16 @@ TEST_CASE("Every broken plugin is reported and skipped, and the good ones run", 
         CHECK(std::string(e.what()) == "plugin throws: validate: fixture validate exploded");
     }
     CHECK_NOTHROW(host.call("throws", Operation::Validate, request("ok", "x")));
+
+    // A plugin built for ABI 1.0 runs in a 1.1 host; what it was built without is absent.
+    REQUIRE(state_of(host, "older_minor") == PluginState::Running);
+    CHECK_NOTHROW(host.call("older_minor", Operation::Validate, request("T", "李娜")));
+    try {
+        host.call_device("older_minor", "reader", "read");
+        FAIL("no error");
+    } catch (const Error& e) {
+        CHECK(std::string(e.what()) == "plugin older_minor: device: not provided by the plugin");
+    }
     CHECK_THROWS_AS(host.call("untrusted", Operation::Route, request("x", "x")), Error);
 }
 
@@ -124,7 +134,7 @@ TEST_CASE("Plugin folders are checked for developers", "[plugins]") {
     CHECK(check_plugin_folder(root / "good_base").empty());
     auto issues = check_plugin_folder(root / "wrong_major");
     REQUIRE(issues.size() == 1);
-    CHECK(issues.list()[0].message.find("ABI 2.0") != std::string::npos);
+    CHECK(issues.list()[0].message.find("ABI 2.1") != std::string::npos);
     CHECK(check_plugin_folder(root / "init_fails").to_string().find("settings missing") !=
           std::string::npos);
 }

@@ -119,6 +119,15 @@ std::unique_ptr<Counter> Counter::open(const Options& options) {
 const CounterConfig& Counter::config() const { return state_->config; }
 const Dictionary& Counter::dictionary() const { return state_->dictionary; }
 const Catalogue& Counter::catalogue() const { return state_->catalogue; }
+
+std::optional<IdCard> Counter::read_id_card() {
+    const auto readers = state_->host->devices("id_card_reader");
+    if (readers.empty())
+        throw Error(ErrorKind::Plugin,
+                    tr("No ID card reader is available: ask the administrator to install and "
+                       "trust its plugin"));
+    return onewindow::read_id_card(*state_->host, readers.front(), Date::today());
+}
 PluginHost& Counter::plugins() { return *state_->host; }
 CaseStore& Counter::store() { return *state_->store; }
 const fs::path& Counter::data_dir() const { return state_->options.data_dir; }

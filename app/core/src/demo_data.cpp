@@ -1,5 +1,7 @@
 #include "onewindow/core/demo_data.hpp"
 
+#include <fstream>
+
 #include "onewindow/core/case_store.hpp"
 #include "onewindow/core/counter.hpp"
 #include "onewindow/core/json.hpp"
@@ -22,6 +24,28 @@ void prepare_demo_data(const fs::path& data_dir) {
         }
     }
     trusted.save(trusted_file);
+
+    // The simulated ID card reader reads the card that "lies" in <data>/idcard-reader/.
+    const fs::path reader = data_dir / "idcard-reader";
+    const fs::path demo = share_dir() / "demo";
+    if (!fs::exists(reader) && fs::is_directory(demo / "idcard")) {
+        fs::create_directories(reader);
+        fs::copy_file(demo / "scans" / "id_card_li_na.png", reader / "id_card_li_na.png");
+        auto card =
+            load_json_file(demo / "idcard" / "card.json").extract<Poco::JSON::Object::Ptr>();
+        card->set("image", "id_card_li_na.png");
+        std::ofstream(reader / "card.json") << to_json(card) << '\n';
+    }
+    const fs::path settings_file = data_dir / "plugin-settings.json";
+    Poco::JSON::Object::Ptr settings =
+        fs::exists(settings_file) ? load_json_file(settings_file).extract<Poco::JSON::Object::Ptr>()
+                                  : Poco::JSON::Object::Ptr(new Poco::JSON::Object(true));
+    if (!settings->has("idcard_simulator")) {
+        Poco::JSON::Object::Ptr simulator = new Poco::JSON::Object(true);
+        simulator->set("folder", fs::absolute(reader).string());
+        settings->set("idcard_simulator", simulator);
+        std::ofstream(settings_file) << to_json(settings) << '\n';
+    }
 
     const CounterConfig config = CounterConfig::load(data_dir / "counter.json");
     auto store = CaseStore::open(data_dir / "counter.db", data_dir / "materials",

@@ -69,10 +69,29 @@ PluginManifest read_manifest(const fs::path& file, Issues& issues) {
     if (!m.version.empty() && !std::regex_match(m.version, kVersionPattern))
         r.fail("version", "must be major.minor.patch, e.g. 1.0.0");
     m.vendor = r.string("vendor");
-    auto department = r.object("department", true);
-    m.department_code = department.string("code");
-    m.department_name = department.string("name");
-    department.reject_unknown({"code", "name"});
+    m.items = r.strings("items", false);
+    auto devices = r.array("devices", false);
+    for (std::size_t i = 0; i < devices->size(); ++i) {
+        auto d = ObjectReader::of(devices->get(unsigned(i)), file.string(),
+                                  json_path_index("$.devices", i), issues);
+        DeviceInfo device;
+        device.id = d.string("id");
+        device.kind = d.string("kind");
+        device.name = d.string("name");
+        if (!device.kind.empty() && device.kind != "id_card_reader")
+            d.fail("kind", "unknown device kind \"" + device.kind + "\" (known: id_card_reader)");
+        d.reject_unknown({"id", "kind", "name"});
+        m.devices.push_back(device);
+    }
+    if (m.items.empty() && m.devices.empty() && !r.has("items"))
+        r.fail("items", "is missing (a plugin serves items, or drives devices)");
+    // A department plugin names its department; a device plugin serves every department.
+    if (m.devices.empty() || r.has("department")) {
+        auto department = r.object("department", true);
+        m.department_code = department.string("code");
+        m.department_name = department.string("name");
+        department.reject_unknown({"code", "name"});
+    }
     const std::string abi = r.string("abi");
     std::smatch match;
     if (std::regex_match(abi, match, kAbiPattern)) {
@@ -82,7 +101,6 @@ PluginManifest read_manifest(const fs::path& file, Issues& issues) {
         r.fail("abi", "must be \"major.minor\", e.g. \"1.0\"");
     }
     m.dependencies = r.strings("dependencies", false);
-    m.items = r.strings("items", true);
     m.forms = r.strings("forms", false);
     m.templates = r.strings("templates", false);
     for (const char* key : {"forms", "templates"})
@@ -95,7 +113,7 @@ PluginManifest read_manifest(const fs::path& file, Issues& issues) {
     if (!m.sha256.empty() && !std::regex_match(m.sha256, kHashPattern))
         r.fail("sha256", "must be 64 lower-case hex digits");
     r.reject_unknown({"id", "name", "version", "vendor", "department", "abi", "dependencies",
-                      "items", "forms", "templates", "library", "sha256"});
+                      "items", "devices", "forms", "templates", "library", "sha256"});
     return m;
 }
 
@@ -446,7 +464,7 @@ void PluginHost::load_all() {
 
 Poco::JSON::Object::Ptr PluginHost::call(const std::string& id, Operation op,
                                          const Poco::JSON::Object::Ptr& request) {
-    static const char* names[] = {"validate", "route", "derive", "fill_document"};
+    static const char* names[] = {"validate", "route", "derive", "fill_document", "device"};
     const std::string what = "plugin " + id + ": " + names[static_cast<int>(op)] + ": ";
     LoadedPlugin* plugin = nullptr;
     for (auto& l : loaded_)
@@ -467,6 +485,11 @@ Poco::JSON::Object::Ptr PluginHost::call(const std::string& id, Operation op,
         case Operation::FillDocument:
             fn = t->fill_document;
             break;
+        case Operation::Device:
+            // Appended in ABI 1.1: absent from the tables of plugins built before.
+            if (t->struct_size >= offsetof(ow_plugin_v1, device) + sizeof(ow_call_fn))
+                fn = t->device;
+            break;
     }
     if (!fn) throw Error(ErrorKind::Plugin, what + "not provided by the plugin");
     char* answer = nullptr;
@@ -480,6 +503,27 @@ Poco::JSON::Object::Ptr PluginHost::call(const std::string& id, Operation op,
     } catch (const std::exception&) {
     }
     throw Error(ErrorKind::Plugin, what + "the answer is not a JSON object");
+}
+
+std::vector<DeviceInfo> PluginHost::devices(const std::string& kind) const {
+    std::vector<DeviceInfo> out;
+    for (const auto& p : plugins_) {
+        if (p.state != PluginState::Running) continue;
+        for (DeviceInfo d : p.manifest.devices) {
+            if (!kind.empty() && d.kind != kind) continue;
+            d.plugin_id = p.manifest.id;
+            out.push_back(d);
+        }
+    }
+    return out;
+}
+
+Poco::JSON::Object::Ptr PluginHost::call_device(const std::string& id, const std::string& device,
+                                                const std::string& action) {
+    Poco::JSON::Object::Ptr request = new Poco::JSON::Object(true);
+    request->set("device", device);
+    request->set("action", action);
+    return call(id, Operation::Device, request);
 }
 
 Issues check_plugin_folder(const fs::path& dir) {

@@ -120,11 +120,13 @@ IntakePanel::IntakePanel(wxWindow* parent, Services& services)
 
     auto* buttons = new wxBoxSizer(wxHORIZONTAL);
     auto* clear_button = new wxButton(this, wxID_ANY, wtr("New intake (Ctrl+N)"));
+    auto* card_button = new wxButton(this, wxID_ANY, wtr("Read ID card (F2)"));
     auto* refuse_button = new wxButton(this, wxID_ANY, wtr("Refuse to accept"));
     auto* notice_button = new wxButton(this, wxID_ANY, wtr("One-time notice (F8)"));
     auto* accept_button = new wxButton(this, wxID_ANY, wtr("Accept (F9)"));
     accept_button->SetFont(accept_button->GetFont().Bold());
     buttons->Add(clear_button, 0, wxRIGHT, 8);
+    buttons->Add(card_button, 0, wxRIGHT, 8);
     buttons->AddStretchSpacer();
     buttons->Add(refuse_button, 0, wxRIGHT, 8);
     buttons->Add(notice_button, 0, wxRIGHT, 8);
@@ -133,6 +135,7 @@ IntakePanel::IntakePanel(wxWindow* parent, Services& services)
     SetSizer(top);
 
     clear_button->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { clear(); });
+    card_button->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { read_id_card(); });
     refuse_button->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { ask_refusal_reason(); });
     notice_button->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { notice(); });
     accept_button->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { accept(); });
@@ -785,6 +788,51 @@ DecisionResult IntakePanel::refuse(const std::string& reason) {
         result.message = trf("Refusal {} recorded", result.number);
         finish_case();
     });
+}
+
+void IntakePanel::read_id_card() {
+    if (items_.empty()) {
+        show_info(wtr("Choose an item first"), wxICON_WARNING);
+        return;
+    }
+    show_info(wtr("Reading the ID card..."), wxICON_INFORMATION);
+    auto card = std::make_shared<std::optional<IdCard>>();
+    Counter& counter = services_.counter();
+    services_.run_in_background([&counter, card] { *card = counter.read_id_card(); },
+                                [this, card](std::exception_ptr error) {
+                                    if (error) {
+                                        try {
+                                            std::rethrow_exception(error);
+                                        } catch (const std::exception& e) {
+                                            show_info(wx(e.what()), wxICON_ERROR);
+                                        }
+                                        return;
+                                    }
+                                    fill_from_card(*card);
+                                });
+}
+
+void IntakePanel::fill_from_card(const std::optional<IdCard>& card) {
+    if (!card) {
+        show_info(wtr("No card on the reader: lay the ID card on it and read again"),
+                  wxICON_WARNING);
+        return;
+    }
+    for (const auto& [key, value] : card->applicant_values()) {
+        set_value(key, value);
+        if (Field* f = field(key)) f->visited = true;
+    }
+    if (!card->image.empty()) attach_material("id_card", card->image);
+    review_now();  // derived fields (birth date, sex, age) and the checks of what was filled
+    const Date today = Date::today();
+    if (card->expired(today))
+        show_info(wxString::Format(wtr("The ID card of %s expired on %s: it cannot be accepted as "
+                                       "proof of identity"),
+                                   wx(card->name), wx(card->valid_until->chinese())),
+                  wxICON_WARNING);
+    else
+        show_info(wxString::Format(wtr("ID card of %s read"), wx(card->name)), wxICON_INFORMATION);
+    changed();
 }
 
 void IntakePanel::ask_refusal_reason() {

@@ -405,7 +405,11 @@ PluginsPanel::PluginsPanel(wxWindow* parent, Services& services) : wxPanel(paren
         long row = list_->InsertItem(list_->GetItemCount(), wx(p.manifest.id));
         list_->SetItem(row, 1, wx(p.manifest.name));
         list_->SetItem(row, 2, wx(p.manifest.version));
-        list_->SetItem(row, 3, wx(p.manifest.department_name));
+        wxString serves = wx(p.manifest.department_name);
+        for (const auto& device : p.manifest.devices)
+            serves += (serves.empty() ? wxString() : wxString(wx("；"))) +
+                      wxString::Format(wtr("Device: %s"), wx(device.name));
+        list_->SetItem(row, 3, serves);
         const wxString state = p.state == PluginState::Running     ? wtr("running")
                                : p.state == PluginState::Untrusted ? wtr("not trusted")
                                : p.state == PluginState::Failed    ? wtr("failed")
@@ -444,6 +448,7 @@ enum MenuId {
     kPrint,
     kCases,
     kLock,
+    kReadCard,
 };
 }
 
@@ -563,6 +568,7 @@ void MainFrame::build_menu() {
     auto* menu_case = new wxMenu;
     menu_case->Append(kSearch, wtr("Search the catalogue") + "\tCtrl+F");
     menu_case->Append(kNewIntake, wtr("New intake") + "\tCtrl+N");
+    menu_case->Append(kReadCard, wtr("Read ID card") + "\tF2");
     menu_case->AppendSeparator();
     menu_case->Append(kNotice, wtr("One-time notice") + "\tF8");
     menu_case->Append(kAccept, wtr("Accept") + "\tF9");
@@ -589,6 +595,8 @@ void MainFrame::build_menu() {
         wxEVT_MENU, [this](wxCommandEvent&) { intake_->accept(); }, kAccept);
     Bind(
         wxEVT_MENU, [this](wxCommandEvent&) { intake_->notice(); }, kNotice);
+    Bind(
+        wxEVT_MENU, [this](wxCommandEvent&) { intake_->read_id_card(); }, kReadCard);
     Bind(
         wxEVT_MENU, [this](wxCommandEvent&) { intake_->ask_refusal_reason(); }, kRefuse);
     Bind(

@@ -12,6 +12,8 @@
  *   append-only; each member is marked with the version that added it). A host loads a plugin
  *   whose minor is not newer than its own; it reads members beyond a plugin's `struct_size` as
  *   absent.
+ *   1.0  init, validate, route, derive, fill_document, shutdown
+ *   1.1  device (ID card readers and other devices)
  *
  * Data. Every request and every answer is one UTF-8 JSON document (a NUL-terminated string).
  *   Requests are owned by the host and valid only during the call.
@@ -33,7 +35,7 @@
 #include <stdint.h>
 
 #define ONEWINDOW_ABI_MAJOR 1
-#define ONEWINDOW_ABI_MINOR 0
+#define ONEWINDOW_ABI_MINOR 1
 
 /* Name of the one exported symbol. */
 #define ONEWINDOW_ENTRY_SYMBOL "onewindow_plugin_entry"
@@ -86,6 +88,18 @@ typedef struct ow_plugin_v1 {
 
     /* Since 1.0. Called once, last. May be NULL. */
     void (*shutdown)(void);
+
+    /* Since 1.1. Drives a device the plugin declares in its manifest ("devices": ID card
+     * reader, document camera). Request:
+     *   {"device": "<device id from the manifest>", "action": "read"}
+     * Answer of a device of kind "id_card_reader": {"card": null} when no card lies on the
+     * reader, else
+     *   {"card": {"name": "...", "sex": "男"|"女", "ethnicity": "汉", "birth_date": "YYYY-MM-DD",
+     *             "address": "...", "id_number": "...", "issuer": "...",
+     *             "valid_from": "YYYY-MM-DD", "valid_until": "YYYY-MM-DD" or "长期",
+     *             "image": "<absolute path of an image of the card, or empty>"}}
+     * On OW_ERROR the message tells the clerk what is wrong with the device (in Chinese). */
+    ow_call_fn device;
 } ow_plugin_v1;
 
 /* The entry point every plugin exports (ONEWINDOW_PLUGIN defines it). */

@@ -102,6 +102,11 @@ class Plugin {
     virtual Object derive(const Request& /*request*/) { return new Poco::JSON::Object; }
     /// Binding -> value for a result document. `request` is the whole JSON request.
     virtual Object fill_document(const Object& /*request*/) { return new Poco::JSON::Object; }
+    /// Drives a device declared in the manifest's "devices": {"device", "action"} in, the answer
+    /// abi.h describes for the device's kind out (since ABI 1.1).
+    virtual Object device(const Object& /*request*/) {
+        throw PluginError("this plugin drives no device");
+    }
     virtual void shutdown() {}
 };
 
@@ -226,6 +231,9 @@ struct Host {
             return out;
         });
     }
+    static int device(const char* request, char** answer) {
+        return guarded(answer, [&] { return get().device(parse_object(request)); });
+    }
     static void shutdown() {
         try {
             if (instance()) instance()->shutdown();
@@ -243,7 +251,8 @@ struct Host {
                                        &route,
                                        &derive,
                                        &fill_document,
-                                       &shutdown};
+                                       &shutdown,
+                                       &device};
         return &t;
     }
 };

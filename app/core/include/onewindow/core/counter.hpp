@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "onewindow/core/date.hpp"
+#include "onewindow/core/id_card.hpp"
 #include "onewindow/core/json.hpp"
 #include "onewindow/core/unified_form.hpp"
 
@@ -132,6 +133,11 @@ class Counter {
     /// Writes the receipt of an accepted case / a recorded notice as PDF.
     void print_receipt(const std::string& case_number, const std::filesystem::path& out) const;
     void print_notice(const std::string& notice_number, const std::filesystem::path& out) const;
+    /// Reads the card on the first ID card reader of the running device plugins (nullopt: no
+    /// card on it). Error(Plugin) when no reader is available or it fails; Error(Input) when the
+    /// card data is wrong. See id_card.hpp.
+    std::optional<IdCard> read_id_card();
+
     /// Writes the service guide (办事指南) of a catalogue item as PDF.
     void print_guide(const std::string& item_code, const std::filesystem::path& out) const;
 

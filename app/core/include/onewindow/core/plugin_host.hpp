@@ -32,10 +32,19 @@ enum class PluginState { Invalid, Untrusted, Failed, Running };
 /// "invalid", "untrusted", "failed", "running".
 const char* state_name(PluginState state);
 
+/// A device a plugin drives (manifest "devices", ABI 1.1): {"id", "kind", "name"}.
+struct DeviceInfo {
+    std::string plugin_id;  // filled by the host
+    std::string id;         // the plugin's own name for it, e.g. "reader"
+    std::string kind;       // "id_card_reader" (the kinds abi.h describes)
+    std::string name;       // shown to the clerk, e.g. "身份证阅读器"
+};
+
 struct PluginManifest {
     std::string id, name, version, vendor, department_code, department_name;
     int abi_major = 0, abi_minor = 0;
     std::vector<std::string> dependencies, items, forms, templates;
+    std::vector<DeviceInfo> devices;  // a device plugin may serve no item and no department
     std::string library, sha256;
     std::filesystem::path dir, manifest_file;
 };
@@ -69,7 +78,7 @@ struct HostOptions {
     Poco::JSON::Object::Ptr settings;  // plugin id -> settings object given to init
 };
 
-enum class Operation { Validate, Route, Derive, FillDocument };
+enum class Operation { Validate, Route, Derive, FillDocument, Device };
 struct LoadedPlugin;  // a loaded library and its entry table (plugin_host.cpp)
 
 class PluginHost {
@@ -87,6 +96,13 @@ class PluginHost {
     /// Calls a running plugin. Throws Error(Plugin, "plugin <id>: <operation>: <message>").
     Poco::JSON::Object::Ptr call(const std::string& id, Operation op,
                                  const Poco::JSON::Object::Ptr& request);
+
+    /// The devices of the running plugins, of one kind (or all when `kind` is empty).
+    std::vector<DeviceInfo> devices(const std::string& kind = {}) const;
+    /// {"device": device, "action": action} to the plugin's device member (ABI 1.1); errors as
+    /// call() ("plugin <id>: device: <message>").
+    Poco::JSON::Object::Ptr call_device(const std::string& id, const std::string& device,
+                                        const std::string& action);
 
   private:
     HostOptions options_;

@@ -84,6 +84,10 @@ class IntakePanel : public wxPanel {
     DecisionResult notice();                           // F8
     DecisionResult refuse(const std::string& reason);  // 不予受理
     void ask_refusal_reason();                         // the button: asks, then refuse()
+    /// "读取身份证" (F2): reads the card through the ID card reader's device plugin in the
+    /// background, then fills the applicant's fields and attaches the card image.
+    void read_id_card();
+    void fill_from_card(const std::optional<IdCard>& card);
     const DecisionResult& last_result() const { return last_; }
     std::function<void(const DecisionResult&)> on_document;
 
