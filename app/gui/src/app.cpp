@@ -3,6 +3,7 @@
 #include <wx/msgdlg.h>
 
 #include <cstring>
+#include <sstream>
 #include <string>
 
 #include "onewindow/core/demo_data.hpp"
@@ -11,6 +12,7 @@
 #include "onewindow/core/paths.hpp"
 #include "onewindow/gui/login_dialog.hpp"
 #include "onewindow/gui/main_frame.hpp"
+#include "onewindow/gui/measure.hpp"
 
 namespace onewindow::gui {
 
@@ -23,6 +25,12 @@ ShellOptions parse_shell_arguments(int argc, char** argv) {
             options.data_dir = argv[++i];
         } else if (a == "--demo") {
             options.demo = true;
+        } else if (a == "--measure") {
+            options.measure = true;
+        } else if (a == "--measure-items" && i + 1 < argc) {
+            std::istringstream codes(argv[++i]);
+            for (std::string code; std::getline(codes, code, ',');)
+                options.measure_items.push_back(code);
         } else if (a == "--idle-lock" && i + 1 < argc) {
             options.idle_lock_seconds = std::max(10, std::atoi(argv[++i]));
         } else {
@@ -37,6 +45,10 @@ ShellOptions parse_shell_arguments(int argc, char** argv) {
 }
 
 bool App::OnInit() {
+    if (argc == 2 && std::string(argv[1]) == "--measure-bare") {
+        show_bare_window();
+        return true;
+    }
     load_default_catalog(locale_dir());
     SetAppName("onewindow");
     ShellOptions options;
@@ -61,6 +73,8 @@ bool App::OnInit() {
                                         wx(kDemoPassword))
                      : wxString();
     LoginDialog dialog(nullptr, login, {}, hint);
+    if (options.measure)
+        when_ready(&dialog, "login", [&dialog] { dialog.attempt("zhangmin", kDemoPassword); });
     if (dialog.ShowModal() != wxID_OK || !dialog.result().user) {
         if (opening->valid()) opening->wait();
         return false;
@@ -68,6 +82,11 @@ bool App::OnInit() {
     services_->set_user(*dialog.result().user);
     frame_ = new MainFrame(*services_);
     frame_->Show();
+    if (options.measure) {
+        when_ready(frame_, "main",
+                   [this, items = options.measure_items] { measure_main_frame(*frame_, items); });
+        return true;
+    }
     frame_->resume_latest_draft();
     return true;
 }

@@ -25,10 +25,12 @@
 namespace onewindow::gui {
 
 struct ShellOptions {
-    std::filesystem::path root;      // installation root (install_root() by default)
-    std::filesystem::path data_dir;  // the counter's data folder
-    bool demo = false;               // demo data: users prepared, hint on the login screen
-    int idle_lock_seconds = 300;     // the screen locks after this long without input
+    std::filesystem::path root;              // installation root (install_root() by default)
+    std::filesystem::path data_dir;          // the counter's data folder
+    bool demo = false;                       // demo data: users prepared, hint on the login screen
+    int idle_lock_seconds = 300;             // the screen locks after this long without input
+    bool measure = false;                    // --measure: onewindow-bench's run (measure.hpp)
+    std::vector<std::string> measure_items;  // --measure-items a,b,...: the form it measures
 };
 
 class Services {
