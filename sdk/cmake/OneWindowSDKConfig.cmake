@@ -2,13 +2,15 @@
 #
 # Works from the source tree (sdk/cmake) and from an installed prefix (lib/cmake/OneWindowSDK).
 # Provides:
-#   OneWindow::sdk_headers      INTERFACE target: the SDK headers + Poco JSON
+#   OneWindow::sdk_headers      INTERFACE target: the SDK headers + Poco JSON, C++20
 #   onewindow_add_plugin(<target>
 #       MANIFEST <plugin.json>            the manifest without the library hash
 #       SOURCES <files...>
 #       [FORMS <files or folders...>]     copied into <plugin dir>/forms
 #       [TEMPLATES <files or folders...>] copied into <plugin dir>/templates
-#       [OUTPUT_DIR <dir>])               default: ${CMAKE_BINARY_DIR}/<id>
+#       [OUTPUT_DIR <dir>])               default: ${ONEWINDOW_PLUGIN_STAGE_DIR}/<id> when that
+#                                         variable is set (a host tree staging its plugins),
+#                                         else ${CMAKE_BINARY_DIR}/<id>
 #   Builds the plugin as a MODULE library (hidden visibility, -Wl,--no-undefined) and assembles
 #   the installable plugin folder: the library, plugin.json stamped with the library's file name
 #   and SHA-256, forms/ and templates/.
@@ -27,7 +29,8 @@ if(NOT TARGET OneWindow::sdk_headers)
     add_library(OneWindow::sdk_headers INTERFACE IMPORTED)
     set_target_properties(OneWindow::sdk_headers PROPERTIES
         INTERFACE_INCLUDE_DIRECTORIES "${_onewindow_sdk_include}"
-        INTERFACE_LINK_LIBRARIES "Poco::JSON;Poco::Foundation")
+        INTERFACE_LINK_LIBRARIES "Poco::JSON;Poco::Foundation"
+        INTERFACE_COMPILE_FEATURES cxx_std_20)
 endif()
 
 function(onewindow_add_plugin target)
@@ -41,7 +44,9 @@ function(onewindow_add_plugin target)
     if(json_error)
         message(FATAL_ERROR "${manifest}: $.id: ${json_error}")
     endif()
-    if(NOT ARG_OUTPUT_DIR)
+    if(NOT ARG_OUTPUT_DIR AND ONEWINDOW_PLUGIN_STAGE_DIR)
+        set(ARG_OUTPUT_DIR "${ONEWINDOW_PLUGIN_STAGE_DIR}/${plugin_id}")
+    elseif(NOT ARG_OUTPUT_DIR)
         set(ARG_OUTPUT_DIR "${CMAKE_BINARY_DIR}/${plugin_id}")
     endif()
 

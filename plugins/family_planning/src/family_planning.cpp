@@ -5,27 +5,27 @@
 // at once: marriageable age on the marriage date, a couple of two sexes, the child order, and
 // the household registration of a migrant. Its findings are written in Chinese here: a plugin
 // is data-and-decisions only and has no access to the host's message catalogue.
+#include <onewindow/sdk/helpers.hpp>
 #include <onewindow/sdk/plugin.hpp>
 
 #include <regex>
 
-#include "id_number.hpp"
-
 namespace {
 
-using onewindow::sdk::Finding;
+using onewindow::sdk::add_months;
+using onewindow::sdk::Day;
+using onewindow::sdk::error;
 using onewindow::sdk::Findings;
+using onewindow::sdk::parse_day;
+using onewindow::sdk::parse_id;
+using onewindow::sdk::Person;
 using onewindow::sdk::PluginError;
 using onewindow::sdk::Request;
-using namespace family_planning;
+using onewindow::sdk::years_between;
 
 constexpr const char* kFirstChild = "000718001001";
 constexpr const char* kSecondChild = "000718001002";
 constexpr const char* kMigrant = "000718002000";
-
-Finding error(const std::string& field, const std::string& message) {
-    return Finding{field, "error", message};
-}
 
 class FamilyPlanning : public onewindow::sdk::Plugin {
   public:
