@@ -92,6 +92,11 @@ inline Poco::JSON::Object::Ptr request_of(const std::string& item,
     return r;
 }
 
+/// The same from the values written as a JSON object.
+inline Poco::JSON::Object::Ptr request_of(const std::string& item, const std::string& values) {
+    return request_of(item, parse_json(values, "test").extract<Poco::JSON::Object::Ptr>());
+}
+
 /// The shared dictionary and every item the staged plugins ship, as the counter reads them.
 struct StagedItems {
     Dictionary dictionary;
@@ -127,6 +132,13 @@ struct StagedItems {
     }
 };
 
+/// A plugin's answer to validate when it finds nothing.
+inline const std::string kNoFindings = R"({"findings":[]})";
+
+inline bool has(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
 /// How many times the unified form asks for `key` (1 when asked once).
 inline int times_asked(const UnifiedForm& form, const std::string& key) {
     int seen = 0;
@@ -142,6 +154,38 @@ inline int times_listed(const UnifiedForm& form, const std::string& key) {
     for (const auto& material : form.materials)
         if (material.material.key == key) ++seen;
     return seen;
+}
+
+/// What every item of a department must carry: its catalogue elements and implementation list,
+/// a form without conflicts that asks the applicant's ID number once, one ID card material.
+struct ExpectedItem {
+    const char* code;
+    const char* name;
+    const char* type;
+    bool immediate;
+    int promised_days, legal_days;
+};
+
+inline void check_item_basics(const ExpectedItem& e, const std::string& department,
+                              const std::string& enquiry_phone) {
+    INFO(e.code);
+    const auto& staged = StagedItems::get();
+    const ServiceItem& item = staged.item(e.code);
+    CHECK(item.name == e.name);
+    CHECK(item.type == e.type);
+    CHECK(item.immediate == e.immediate);
+    CHECK(item.promised_days == e.promised_days);
+    CHECK(item.legal_days == e.legal_days);
+    CHECK(item.department_name == department);
+    CHECK(item.body == department);
+    CHECK(item.fees == "不收费");
+    CHECK(item.basis.find("《") != std::string::npos);
+    CHECK(item.enquiry_phone == enquiry_phone);
+    CHECK(item.complaint_phone == "0310-3519999");
+    auto form = staged.form({e.code});
+    CHECK(form.conflicts.empty());
+    CHECK(times_asked(form, "applicant.id_number") == 1);
+    CHECK(times_listed(form, "id_card") == 1);
 }
 
 }  // namespace onewindow::testing

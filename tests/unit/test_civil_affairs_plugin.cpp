@@ -14,9 +14,9 @@ constexpr const char* kExtremePoverty = "000712002000";
 constexpr const char* kTemporaryRelief = "000712003000";
 constexpr const char* kDisabilitySubsidies = "000712004000";
 
-const std::string kApplicant = id("13043419780412031");  // male, 48 on 2026-11-23
-const std::string kWife = id("13043419800925002");
-const std::string kSon = id("13043420080301001");
+const std::string kApplicant = "130434197804120312";  // male, 48 on 2026-11-23
+const std::string kWife = "130434198009250024";
+const std::string kSon = "13043420080301001X";
 
 Poco::JSON::Object::Ptr standards() {
     Poco::JSON::Object::Ptr s = new Poco::JSON::Object;
@@ -42,63 +42,34 @@ Poco::JSON::Object::Ptr member(const std::string& name, const std::string& id_nu
 
 /// A rural household of three: 1 200 yuan a month together, 400 per person.
 Poco::JSON::Object::Ptr household(const std::string& item) {
-    Poco::JSON::Object::Ptr v = new Poco::JSON::Object;
-    v->set("applicant.name", "赵建国");
-    v->set("applicant.id_number", kApplicant);
-    v->set("applicant.hukou_division", "130434");
-    v->set("applicant.monthly_income", 800);
-    v->set("household.area_type", "农村");
-    Poco::JSON::Array::Ptr members = new Poco::JSON::Array;
-    members->add(member("孙秀兰", kWife, "配偶", 400));
-    members->add(member("赵子轩", kSon, "子女", 0));
-    v->set("household.members", members);
-    v->set("hardship.reason", "因病");
-    v->set("property.houses", 1);
-    v->set("property.vehicles", 0);
-    v->set("property.deposits", 3000);
-    v->set("property.business", "无");
-    return request_of(item, v);
+    return request_of(item,
+                      R"({"applicant.name": "赵建国", "applicant.id_number": "130434197804120312",
+        "applicant.hukou_division": "130434", "applicant.monthly_income": 800,
+        "household.area_type": "农村", "household.members": [
+          {"member.name": "孙秀兰", "member.id_number": "130434198009250024",
+           "member.relation": "配偶", "member.monthly_income": 400},
+          {"member.name": "赵子轩", "member.id_number": "13043420080301001X",
+           "member.relation": "子女", "member.monthly_income": 0}],
+        "hardship.reason": "因病", "property.houses": 1, "property.vehicles": 0,
+        "property.deposits": 3000, "property.business": "无"})");
 }
-
-bool has(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
-
-const std::string kNone = R"({"findings":[]})";
 
 }  // namespace
 
 TEST_CASE("Civil affairs: the four items' catalogue data and forms", "[civil_affairs]") {
-    const auto& staged = StagedItems::get();
-    struct Expected {
-        const char* code;
-        const char* name;
-        int promised, legal;
-    };
-    for (const Expected& e :
-         {Expected{kMinimumLiving, "最低生活保障审核确认", 30, 45},
-          Expected{kExtremePoverty, "特困人员救助供养审核确认", 30, 40},
-          Expected{kTemporaryRelief, "临时救助对象审核确认", 10, 20},
-          Expected{kDisabilitySubsidies, "困难残疾人生活补贴和重度残疾人护理补贴", 20, 30}}) {
-        INFO(e.code);
-        const ServiceItem& item = staged.item(e.code);
-        CHECK(item.name == e.name);
-        CHECK(item.type == "行政给付");
-        CHECK(item.department_code == "county_civil_affairs");
-        CHECK(item.body == "魏县民政局");
-        CHECK(item.promised_days == e.promised);
-        CHECK(item.legal_days == e.legal);
-        CHECK(item.preliminary_review);
-        CHECK(item.fees == "不收费");
-        CHECK(has(item.basis, "《"));
-        CHECK(item.enquiry_phone == "0310-3521326");
-        auto form = staged.form({e.code});
-        CHECK(form.conflicts.empty());
-        CHECK(form.field("applicant.id_number"));
+    for (const ExpectedItem& e :
+         {ExpectedItem{kMinimumLiving, "最低生活保障审核确认", "行政给付", false, 30, 45},
+          ExpectedItem{kExtremePoverty, "特困人员救助供养审核确认", "行政给付", false, 30, 40},
+          ExpectedItem{kTemporaryRelief, "临时救助对象审核确认", "行政给付", false, 10, 20},
+          ExpectedItem{kDisabilitySubsidies, "困难残疾人生活补贴和重度残疾人护理补贴", "行政给付",
+                       false, 20, 30}}) {
+        check_item_basics(e, "魏县民政局", "0310-3521326");
+        CHECK(StagedItems::get().item(e.code).preliminary_review);
+        auto form = StagedItems::get().form({e.code});
         CHECK(form.field("payment.account"));
-        CHECK(times_listed(form, "id_card") == 1);
         CHECK(times_listed(form, "bank_card") == 1);
     }
+    const auto& staged = StagedItems::get();
     auto dibao = staged.form({kMinimumLiving});
     for (const char* key : {"household.members", "household.area_type", "applicant.monthly_income",
                             "property.vehicles", "property.deposits"}) {
@@ -121,7 +92,7 @@ TEST_CASE("Civil affairs: minimum living allowance against the configured standa
     Host h;
     auto r = household(kMinimumLiving);
     auto v = r->getObject("values");
-    CHECK(h.validate(r) == kNone);  // 400 a person, under the rural 560
+    CHECK(h.validate(r) == kNoFindings);  // 400 a person, under the rural 560
 
     SECTION("income per person at or above the local standard") {
         v->getArray("household.members")->getObject(1)->set("member.monthly_income", 480);
@@ -129,7 +100,7 @@ TEST_CASE("Civil affairs: minimum living allowance against the configured standa
                   "家庭月人均收入 560 元，不低于本县农村最低生活保障标准 560 元/人·月，"
                   "不符合最低生活保障条件"));
         v->set("household.area_type", "城市");  // the urban standard is 780
-        CHECK(h.validate(r) == kNone);
+        CHECK(h.validate(r) == kNoFindings);
     }
     SECTION("a member without an income") {
         v->getArray("household.members")->getObject(0)->remove("member.monthly_income");
@@ -160,7 +131,7 @@ TEST_CASE("Civil affairs: minimum living allowance against the configured standa
         Poco::JSON::Array::Ptr materials = new Poco::JSON::Array;
         materials->add("residence_permit");
         r->set("materials", materials);
-        CHECK(h.validate(r) == kNone);
+        CHECK(h.validate(r) == kNoFindings);
     }
 }
 
@@ -192,7 +163,7 @@ TEST_CASE("Civil affairs: who can be supported as a person in extreme poverty", 
     v->set("disability.certificate_no", kApplicant + "42");
     v->set("disability.category", "肢体残疾");
     v->set("disability.level", "二级");
-    CHECK(h.validate(r) == kNone);
+    CHECK(h.validate(r) == kNoFindings);
     v->set("disability.level", "三级");
     auto text = h.validate(r);
     CHECK(has(text, "不符合特困人员认定条件"));
@@ -202,7 +173,7 @@ TEST_CASE("Civil affairs: who can be supported as a person in extreme poverty", 
     v->remove("disability.category");
     v->remove("disability.level");
     v->set("applicant.id_number", id("13043419520218031"));
-    CHECK(h.validate(r) == kNone);
+    CHECK(h.validate(r) == kNoFindings);
     v->set("applicant.monthly_income", 600);
     CHECK(has(h.validate(r),
               "家庭月人均收入 600 元，不低于本县农村最低生活保障标准 560 元/人·月，"
@@ -217,7 +188,7 @@ TEST_CASE("Civil affairs: temporary relief amounts", "[civil_affairs]") {
     auto r = household(kTemporaryRelief);
     auto v = r->getObject("values");
     v->set("relief.amount_requested", 2000);
-    CHECK(h.validate(r) == kNone);
+    CHECK(h.validate(r) == kNoFindings);
     v->set("relief.amount_requested", 0);
     CHECK(has(h.validate(r), "申请救助金额须大于 0 元"));
     v->set("relief.amount_requested", 8000.5);
@@ -235,13 +206,13 @@ TEST_CASE("Civil affairs: the two disability subsidies", "[civil_affairs]") {
     v->set("disability.category", "视力残疾");
     v->set("disability.level", "一级");
     v->set("subsidy.type", "两项补贴");
-    CHECK(h.validate(r) == kNone);
+    CHECK(h.validate(r) == kNoFindings);
 
     v->set("disability.level", "三级");
     v->set("disability.certificate_no", kApplicant + "13");
     CHECK(has(h.validate(r), "重度残疾人护理补贴限残疾等级为一级、二级的残疾人"));
     v->set("subsidy.type", "困难残疾人生活补贴");
-    CHECK(h.validate(r) == kNone);
+    CHECK(h.validate(r) == kNoFindings);
     v->set("household.dibao", "否");
     CHECK(has(h.validate(r), "困难残疾人生活补贴限最低生活保障家庭中的残疾人"));
 

@@ -104,9 +104,7 @@ class CivilAffairs : public Plugin {
     // Minimum living allowance is applied for where the household is registered, or where it
     // lives with a residence permit of this county.
     static void check_residence(const Request& r, Findings& findings) {
-        const std::string division = r.text("applicant.hukou_division");
-        if (!division.empty() && !r.service_area.empty() && division != r.service_area &&
-            !r.has_material("residence_permit"))
+        if (registered_elsewhere(r) && !r.has_material("residence_permit"))
             findings.push_back(
                 error("applicant.hukou_division",
                       "户籍不在本县的申请人须持本县居住证在居住地申请，请提交居住证"));
@@ -114,8 +112,7 @@ class CivilAffairs : public Plugin {
 
     static void check_registered_here(const Request& r, const std::string& item,
                                       Findings& findings) {
-        const std::string division = r.text("applicant.hukou_division");
-        if (!division.empty() && !r.service_area.empty() && division != r.service_area)
+        if (registered_elsewhere(r))
             findings.push_back(
                 error("applicant.hukou_division", "申请人户籍不在本县，请到户籍所在地申请" + item));
     }

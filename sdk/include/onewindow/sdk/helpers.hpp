@@ -136,6 +136,13 @@ inline std::string yuan(double amount) {
     return text;
 }
 
+/// True when the applicant's household registration (applicant.hukou_division) is known and lies
+/// outside the counter's service area (request.service_area).
+inline bool registered_elsewhere(const Request& request) {
+    const std::string division = request.text("applicant.hukou_division");
+    return !division.empty() && !request.service_area.empty() && division != request.service_area;
+}
+
 /// A finding that stops acceptance, on `field` (a dictionary key, or "" for the whole case).
 inline Finding error(const std::string& field, const std::string& message) {
     return Finding{field, "error", message};
