@@ -3,7 +3,8 @@
 # department's folder must pass: `onewindow-cli check` (manifest, item forms against the shared
 # dictionary) and `onewindow-cli plugins check` (manifest, hash, ELF, load, ABI, init); both
 # exit non-zero on any problem.
-set(onewindow_department_plugins family_planning civil_affairs social_security)
+set(onewindow_department_plugins family_planning civil_affairs social_security
+    medical_insurance)
 foreach(plugin IN LISTS onewindow_department_plugins)
     add_dependencies(onewindow-unit-tests onewindow_${plugin})
     add_test(NAME plugin_${plugin}_forms_check

@@ -97,6 +97,13 @@ inline Poco::JSON::Object::Ptr request_of(const std::string& item, const std::st
     return request_of(item, parse_json(values, "test").extract<Poco::JSON::Object::Ptr>());
 }
 
+/// Sets the keys of the materials the applicant supplied.
+inline void supply(Poco::JSON::Object::Ptr request, std::initializer_list<const char*> keys) {
+    Poco::JSON::Array::Ptr materials = new Poco::JSON::Array;
+    for (const char* key : keys) materials->add(std::string(key));
+    request->set("materials", materials);
+}
+
 /// The shared dictionary and every item the staged plugins ship, as the counter reads them.
 struct StagedItems {
     Dictionary dictionary;

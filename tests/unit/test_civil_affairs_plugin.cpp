@@ -128,9 +128,7 @@ TEST_CASE("Civil affairs: minimum living allowance against the configured standa
     SECTION("registered elsewhere: only with a residence permit of this county") {
         v->set("applicant.hukou_division", "130481");
         CHECK(has(h.validate(r), "户籍不在本县的申请人须持本县居住证在居住地申请"));
-        Poco::JSON::Array::Ptr materials = new Poco::JSON::Array;
-        materials->add("residence_permit");
-        r->set("materials", materials);
+        supply(r, {"residence_permit"});
         CHECK(h.validate(r) == kNoFindings);
     }
 }

@@ -115,9 +115,9 @@ TEST_CASE("Social security: a card for a child needs the child identified", "[so
     v->set("child.birth_cert_no", "Q130456789");
     CHECK(h.validate(r) == kNoFindings);  // a newborn before the birth registration
     v->set("child.id_number", id("13043420261101002"));
-    CHECK(has(h.validate(r), "子女的公民身份号码与所填出生日期不一致"));
+    CHECK(has(h.validate(r), "子女的公民身份号码与出生日期不一致"));
     v->set("child.id_number", id("13043420261102001"));
-    CHECK(has(h.validate(r), "子女的公民身份号码与所填性别不一致"));
+    CHECK(has(h.validate(r), "子女的公民身份号码与性别不一致"));
     v->set("child.id_number", id("13043420100102002"));
     v->set("child.birth_date", "2010-01-02");
     CHECK(has(h.validate(r), "子女已年满 16 周岁，须由本人申领社会保障卡"));

@@ -62,8 +62,7 @@ class CivilAffairs : public Plugin {
 
     Findings validate(const Request& request) override {
         Findings findings;
-        const auto today = parse_day(request.today);
-        if (!today) throw PluginError("request.today must be YYYY-MM-DD");
+        const Day today = today_of(request);
         if (request.item == kMinimumLiving) {
             check_residence(request, findings);
             check_members(request, findings);
@@ -72,7 +71,7 @@ class CivilAffairs : public Plugin {
         } else if (request.item == kExtremePoverty) {
             check_registered_here(request, "特困人员救助供养", findings);
             check_certificate(request, findings);
-            check_unable_to_work(request, *today, findings);
+            check_unable_to_work(request, today, findings);
             check_income(request, "特困人员救助供养", findings);
             check_property(request, "特困人员救助供养", findings);
         } else if (request.item == kTemporaryRelief) {

@@ -23,6 +23,9 @@ constexpr const char* kPensionBenefit = "000720002000";
 constexpr const char* kCard = "000720003000";
 constexpr const char* kEmployment = "000720004000";
 
+const PersonKeys kChild{"child.id_number", "child.birth_date", "child.sex", "child.birth_cert_no",
+                        "子女"};
+
 constexpr int kWorkingAge = 16;  // 劳动法第十五条: no work before 16
 constexpr int kPensionAge = 60;  // 国发〔2014〕8号: the residents' pension from 60
 
@@ -36,16 +39,15 @@ class SocialSecurity : public Plugin {
   public:
     Findings validate(const Request& request) override {
         Findings findings;
-        const auto today = parse_day(request.today);
-        if (!today) throw PluginError("request.today must be YYYY-MM-DD");
+        const Day today = today_of(request);
         const auto birth = applicant_birth(request);
-        const int age = birth ? years_between(*birth, *today) : -1;
+        const int age = birth ? years_between(*birth, today) : -1;
         if (request.item == kPensionRegistration) {
             check_registration(request, age, findings);
         } else if (request.item == kPensionBenefit) {
             check_benefit(request, age, findings);
         } else if (request.item == kCard) {
-            check_card(request, *today, findings);
+            check_card(request, today, findings);
         } else if (request.item == kEmployment) {
             check_employment(request, birth, age, findings);
         } else {
@@ -112,22 +114,8 @@ class SocialSecurity : public Plugin {
     // A card for a minor child (a newborn too): the child must be identifiable.
     static void check_card(const Request& r, const Day& today, Findings& findings) {
         if (r.text("subject.kind") != "申请人的子女") return;
-        const std::string id_number = r.text("child.id_number");
-        if (id_number.empty() && r.text("child.birth_cert_no").empty()) {
-            findings.push_back(
-                error("child.birth_cert_no",
-                      "为子女申领社会保障卡须填写子女的公民身份号码或出生医学证明编号"));
-            return;
-        }
-        auto born = parse_day(r.text("child.birth_date"));
-        if (auto child = parse_id(id_number)) {
-            if (born && !(child->birth == *born))
-                findings.push_back(
-                    error("child.id_number", "子女的公民身份号码与所填出生日期不一致"));
-            if (!r.text("child.sex").empty() && (child->male ? "男" : "女") != r.text("child.sex"))
-                findings.push_back(error("child.id_number", "子女的公民身份号码与所填性别不一致"));
-            born = child->birth;
-        }
+        const auto born = identify(
+            r, kChild, "为子女申领社会保障卡须填写子女的公民身份号码或出生医学证明编号", findings);
         if (born && years_between(*born, today) >= kWorkingAge)
             findings.push_back(
                 error("child.birth_date", "子女已年满 16 周岁，须由本人申领社会保障卡"));

@@ -68,6 +68,13 @@ inline std::optional<Day> parse_day(const std::string& text) {
     return d;
 }
 
+/// The counter's date of a request; PluginError when the host sent none (it always does).
+inline Day today_of(const Request& request) {
+    auto today = parse_day(request.today);
+    if (!today) throw PluginError("request.today must be YYYY-MM-DD");
+    return *today;
+}
+
 /// Whole years from `birth` to `on` (the age on that day).
 inline int years_between(const Day& birth, const Day& on) {
     int years = on.year - birth.year;
@@ -141,6 +148,47 @@ inline std::string yuan(double amount) {
 inline bool registered_elsewhere(const Request& request) {
     const std::string division = request.text("applicant.hukou_division");
     return !division.empty() && !request.service_area.empty() && division != request.service_area;
+}
+
+/// The dictionary keys under which a form holds one person's identity, and how messages name
+/// the person. Empty keys are fields the form does not have.
+struct PersonKeys {
+    std::string id_number, birth_date, sex, birth_certificate;
+    std::string who;  // "子女" -> "子女的公民身份号码与出生日期不一致"
+};
+
+/// A person's birth day: from the ID number when it is valid, else from the birth date field (a
+/// newborn has no ID number before the birth registration).
+inline std::optional<Day> birth_of(const Request& request, const PersonKeys& keys) {
+    if (auto person = parse_id(request.text(keys.id_number))) return person->birth;
+    return parse_day(request.text(keys.birth_date));
+}
+
+/// Adds an error for each fact the person's ID number contradicts: the birth date, the sex
+/// (男 / 女). Nothing when the ID number is absent or invalid (the host reports that) or the
+/// other value is empty.
+inline void check_id_agrees(const Request& request, const PersonKeys& keys, Findings& findings) {
+    const auto person = parse_id(request.text(keys.id_number));
+    if (!person) return;
+    if (auto born = parse_day(request.text(keys.birth_date)); born && !(person->birth == *born))
+        findings.push_back({keys.id_number, "error", keys.who + "的公民身份号码与出生日期不一致"});
+    const std::string sex = keys.sex.empty() ? std::string() : request.text(keys.sex);
+    if (!sex.empty() && sex != (person->male ? "男" : "女"))
+        findings.push_back({keys.id_number, "error", keys.who + "的公民身份号码与性别不一致"});
+}
+
+/// A person who may have no ID number yet (a newborn): identified by the ID number, or before
+/// the birth registration by the birth certificate's number. Adds the error `missing` (on the
+/// certificate field) when neither is given, else the ID number's contradictions; returns the
+/// birth day when known.
+inline std::optional<Day> identify(const Request& request, const PersonKeys& keys,
+                                   const std::string& missing, Findings& findings) {
+    if (request.text(keys.id_number).empty() && request.text(keys.birth_certificate).empty()) {
+        findings.push_back({keys.birth_certificate, "error", missing});
+        return std::nullopt;
+    }
+    check_id_agrees(request, keys, findings);
+    return birth_of(request, keys);
 }
 
 /// A finding that stops acceptance, on `field` (a dictionary key, or "" for the whole case).
