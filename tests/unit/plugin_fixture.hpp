@@ -146,6 +146,11 @@ inline bool has(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
 }
 
+/// True when the answer holds a warning (not an error) whose message starts with `message`.
+inline bool warns(const std::string& text, const std::string& message) {
+    return has(text, R"("severity":"warning","message":")" + message);
+}
+
 /// How many times the unified form asks for `key` (1 when asked once).
 inline int times_asked(const UnifiedForm& form, const std::string& key) {
     int seen = 0;

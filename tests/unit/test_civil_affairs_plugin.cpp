@@ -1,5 +1,5 @@
-// The civil-affairs plugin (民政) as the host runs it: the built .so through the plugin host,
-// its item files as the counter reads them, and the 困难群众救助一件事 bundle's unified form.
+// The civil-affairs plugin (民政) as the host runs it: the built .so through the plugin host and
+// its item files as the counter reads them (its bundle: test_bundles.cpp).
 #include <catch2/catch.hpp>
 
 #include "plugin_fixture.hpp"
@@ -232,30 +232,4 @@ TEST_CASE("Civil affairs: routes and errors", "[civil_affairs]") {
           "plugin civil_affairs: validate: unknown item 000718001001");
     CHECK(h.failure(Operation::Route, household("123")) ==
           "plugin civil_affairs: route: unknown item 123");
-}
-
-TEST_CASE("困难群众救助一件事: one form for the allowance and temporary relief",
-          "[civil_affairs]") {
-    const auto& staged = StagedItems::get();
-    Issues issues;
-    Bundle bundle = load_bundle(
-        std::filesystem::path(ONEWINDOW_SOURCE_DIR) / "forms/bundles/hardship_relief.json", issues);
-    REQUIRE(issues.empty());
-    CHECK(bundle.name == "困难群众救助一件事");
-    auto form = staged.form(bundle.items);
-    CHECK(form.conflicts.empty());
-    for (const char* key : {"applicant.id_number", "applicant.monthly_income", "household.members",
-                            "hardship.reason", "payment.account"}) {
-        INFO(key);
-        CHECK(times_asked(form, key) == 1);
-        CHECK(form.field(key)->items.size() == 2);
-    }
-    for (const char* key :
-         {"id_card", "hukou", "finance_check_authorization", "bank_card", "medical_records"}) {
-        INFO(key);
-        CHECK(times_listed(form, key) == 1);
-    }
-    // The household register may follow later for relief, not for the allowance: not tolerable.
-    for (const auto& m : form.materials)
-        if (m.material.key == "hukou") CHECK_FALSE(m.material.tolerable_gap);
 }
