@@ -2,14 +2,14 @@
 #
 # Works from the source tree (sdk/cmake) and from an installed prefix (lib/cmake/OneWindowSDK).
 # Provides:
-#   OneWindow::sdk_headers      INTERFACE target: the SDK headers + Poco JSON
+#   OneWindow::sdk_headers      INTERFACE target: the SDK headers + Poco JSON, C++20
 #   onewindow_add_plugin(<target>
 #       MANIFEST <plugin.json>            the manifest without the library hash
 #       SOURCES <files...>
 #       [FORMS <files or folders...>]     copied into <plugin dir>/forms
 #       [TEMPLATES <files or folders...>] copied into <plugin dir>/templates
-#       [OUTPUT_DIR <dir>])               default: ${ONEWINDOW_PLUGIN_STAGE_DIR}/<id> when
-#                                         that is set (the bundled plugins' staging folder),
+#       [OUTPUT_DIR <dir>])               default: ${ONEWINDOW_PLUGIN_STAGE_DIR}/<id> when that
+#                                         variable is set (a host tree staging its plugins),
 #                                         else ${CMAKE_BINARY_DIR}/<id>
 #   Builds the plugin as a MODULE library (hidden visibility, -Wl,--no-undefined) and assembles
 #   the installable plugin folder: the library, plugin.json stamped with the library's file name
@@ -29,7 +29,8 @@ if(NOT TARGET OneWindow::sdk_headers)
     add_library(OneWindow::sdk_headers INTERFACE IMPORTED)
     set_target_properties(OneWindow::sdk_headers PROPERTIES
         INTERFACE_INCLUDE_DIRECTORIES "${_onewindow_sdk_include}"
-        INTERFACE_LINK_LIBRARIES "Poco::JSON;Poco::Foundation")
+        INTERFACE_LINK_LIBRARIES "Poco::JSON;Poco::Foundation"
+        INTERFACE_COMPILE_FEATURES cxx_std_20)
 endif()
 
 function(onewindow_add_plugin target)

@@ -1,22 +1,15 @@
 // The family-planning plugin as the host runs it: the built .so, through the plugin host.
 #include <catch2/catch.hpp>
 
-#include <filesystem>
-
-#include "onewindow/core/error.hpp"
-#include "onewindow/core/idnumber.hpp"
-#include "onewindow/core/plugin_host.hpp"
-#include "staged_host.hpp"
+#include "plugin_fixture.hpp"
 
 using namespace onewindow;
-namespace fs = std::filesystem;
+using namespace onewindow::testing;
 
 namespace {
 
-std::string id(const std::string& first17) { return first17 + id_number_check_character(first17); }
-
-struct Host : testing::StagedHost {
-    Host() : StagedHost("family_planning") {}
+struct Host : PluginFixture {
+    Host() : PluginFixture("family_planning") {}
 };
 
 Poco::JSON::Object::Ptr couple(const std::string& item) {
@@ -28,16 +21,11 @@ Poco::JSON::Object::Ptr couple(const std::string& item) {
     v->set("marriage.date", "2024-05-20");
     v->set("children.count", 0);
     v->set("pregnancy.expected_date", "2027-03-10");
-    Poco::JSON::Object::Ptr r = new Poco::JSON::Object;
-    r->set("item", item);
-    r->set("values", v);
-    r->set("today", "2026-11-23");
-    r->set("service_area", "130434");
-    return r;
+    return request_of(item, v);
 }
 
 std::string findings(Host& h, const Poco::JSON::Object::Ptr& request) {
-    return to_json(h.host->call("family_planning", Operation::Validate, request));
+    return h.validate(request);
 }
 
 }  // namespace

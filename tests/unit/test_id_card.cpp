@@ -10,7 +10,7 @@
 #include "onewindow/core/i18n.hpp"
 #include "onewindow/core/id_card.hpp"
 #include "onewindow/core/json.hpp"
-#include "staged_host.hpp"
+#include "plugin_fixture.hpp"
 
 using namespace onewindow;
 namespace fs = std::filesystem;
@@ -29,13 +29,11 @@ struct Chinese {
 struct Reader {
     Chinese chinese;
     testing::TempDir folder{"onewindow-reader"};
-    std::unique_ptr<testing::StagedHost> staged;
+    std::unique_ptr<testing::PluginFixture> staged;
     explicit Reader(bool with_folder = true) {
         Poco::JSON::Object::Ptr simulator = new Poco::JSON::Object;
         if (with_folder) simulator->set("folder", folder.path.string());
-        Poco::JSON::Object::Ptr settings = new Poco::JSON::Object;
-        settings->set("idcard_simulator", simulator);
-        staged = std::make_unique<testing::StagedHost>("idcard_simulator", settings);
+        staged = std::make_unique<testing::PluginFixture>("idcard_simulator", simulator);
     }
     PluginHost& host() { return *staged->host; }
     DeviceInfo device() {

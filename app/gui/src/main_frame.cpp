@@ -259,7 +259,7 @@ CasesPanel::CasesPanel(wxWindow* parent, Services& services)
     const char* headers[kColumns] = {N_("Case number"), N_("Applicant's name"), N_("ID number"),
                                      N_("Items"),       N_("Departments"),      N_("Clerk"),
                                      N_("Accepted at"), N_("Promised by"),      N_("Status")};
-    const int widths[kColumns] = {170, 80, 170, 220, 140, 70, 170, 130, 90};
+    const int widths[kColumns] = {165, 70, 150, 190, 120, 60, 160, 120, 80};
     for (int c = 0; c < kColumns; ++c)
         list_->AppendColumn(wtr(headers[c]), wxLIST_FORMAT_LEFT, widths[c]);
     sizer->Add(list_, 1, wxEXPAND | wxLEFT | wxRIGHT, 6);
@@ -468,7 +468,7 @@ MainFrame::MainFrame(Services& services)
     pages_->AddPage(intake_, wtr("Intake"), true);
     pages_->AddPage(cases_, wtr("Cases"));
     pages_->AddPage(plugins_, wtr("Plugins"));
-    splitter->SplitVertically(catalogue_, pages_, 330);
+    splitter->SplitVertically(catalogue_, pages_, 390);
     splitter->SetMinimumPaneSize(200);
     auto* content_sizer = new wxBoxSizer(wxVERTICAL);
     content_sizer->Add(splitter, 1, wxEXPAND);

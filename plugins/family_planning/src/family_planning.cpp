@@ -5,27 +5,29 @@
 // at once: marriageable age on the marriage date, a couple of two sexes, the child order, and
 // the household registration of a migrant. Its findings are written in Chinese here: a plugin
 // is data-and-decisions only and has no access to the host's message catalogue.
+#include <onewindow/sdk/helpers.hpp>
 #include <onewindow/sdk/plugin.hpp>
 
 #include <regex>
 
-#include "id_number.hpp"
-
 namespace {
 
-using onewindow::sdk::Finding;
+using onewindow::sdk::add_months;
+using onewindow::sdk::check_id_agrees;
+using onewindow::sdk::Day;
+using onewindow::sdk::error;
 using onewindow::sdk::Findings;
+using onewindow::sdk::parse_day;
+using onewindow::sdk::parse_id;
+using onewindow::sdk::Person;
 using onewindow::sdk::PluginError;
 using onewindow::sdk::Request;
-using namespace family_planning;
+using onewindow::sdk::today_of;
+using onewindow::sdk::years_between;
 
 constexpr const char* kFirstChild = "000718001001";
 constexpr const char* kSecondChild = "000718001002";
 constexpr const char* kMigrant = "000718002000";
-
-Finding error(const std::string& field, const std::string& message) {
-    return Finding{field, "error", message};
-}
 
 class FamilyPlanning : public onewindow::sdk::Plugin {
   public:
@@ -41,13 +43,12 @@ class FamilyPlanning : public onewindow::sdk::Plugin {
 
     Findings validate(const Request& request) override {
         Findings findings;
-        const auto today = parse_day(request.today);
-        if (!today) throw PluginError("request.today must be YYYY-MM-DD");
+        const Day today = today_of(request);
         if (request.item == kFirstChild || request.item == kSecondChild) {
-            check_couple(request, *today, findings);
-            check_children(request, *today, findings);
+            check_couple(request, today, findings);
+            check_children(request, today, findings);
         } else if (request.item == kMigrant) {
-            check_migrant(request, *today, findings);
+            check_migrant(request, today, findings);
         } else {
             throw PluginError("unknown item " + request.item);
         }
@@ -129,10 +130,10 @@ class FamilyPlanning : public onewindow::sdk::Plugin {
         }
         if (*born > today)
             findings.push_back(error("first_child.birth_date", "第一个子女的出生日期不能晚于今天"));
-        if (auto child = parse_id(r.text("first_child.id_number"));
-            child && !(child->birth == *born))
-            findings.push_back(
-                error("first_child.id_number", "第一个子女的公民身份号码与出生日期不一致"));
+        check_id_agrees(r,
+                        {"first_child.id_number", "first_child.birth_date", "first_child.sex", "",
+                         "第一个子女"},
+                        findings);
     }
 
     // The migrant certificate (流动人口婚育证明) is for people whose household registration

@@ -1,0 +1,85 @@
+// Life-event bundles (一件事) over the staged department plugins' items: one unified form that asks
+// each fact once and lists each material once, whatever the departments.
+#include <catch2/catch.hpp>
+
+#include "plugin_fixture.hpp"
+
+using namespace onewindow;
+using namespace onewindow::testing;
+
+namespace {
+
+Bundle bundle(const std::string& id) {
+    Issues issues;
+    Bundle b = load_bundle(
+        std::filesystem::path(ONEWINDOW_SOURCE_DIR) / "forms/bundles" / (id + ".json"), issues);
+    REQUIRE(issues.to_string() == "");
+    return b;
+}
+
+/// Each key asked once, by `items` of the bundle's items.
+void asked_once(const UnifiedForm& form, std::initializer_list<const char*> keys,
+                std::size_t items) {
+    for (const char* key : keys) {
+        INFO(key);
+        CHECK(times_asked(form, key) == 1);
+        CHECK(form.field(key)->items.size() == items);
+    }
+}
+
+void listed_once(const UnifiedForm& form, std::initializer_list<const char*> keys) {
+    for (const char* key : keys) {
+        INFO(key);
+        CHECK(times_listed(form, key) == 1);
+    }
+}
+
+const ItemMaterial& material(const UnifiedForm& form, const std::string& key) {
+    for (const auto& m : form.materials)
+        if (m.material.key == key) return m.material;
+    FAIL("no material " << key);
+    throw;
+}
+
+}  // namespace
+
+TEST_CASE("新生儿出生一件事: the parents' and the child's facts once, materials merged",
+          "[bundles]") {
+    const Bundle newborn = bundle("newborn");
+    CHECK(newborn.name == "新生儿出生一件事");
+    // 出生登记, 医保参保登记, 社会保障卡申领, 一孩生育服务登记: four departments.
+    REQUIRE(newborn.items.size() == 4);
+    auto form = StagedItems::get().form(newborn.items);
+    CHECK(form.conflicts.empty());
+    asked_once(form, {"applicant.name", "applicant.id_number"}, 4);
+    asked_once(form, {"child.name", "child.sex", "child.birth_date", "child.birth_cert_no"}, 3);
+    asked_once(form, {"spouse.name", "spouse.id_number"}, 2);
+    // The child's facts are always asked: the birth registration needs them whatever the
+    // other items' "办理对象" says.
+    CHECK_FALSE(form.field("child.name")->def.visible_if.active());
+    CHECK(form.field("child.name")->def.required);
+    CHECK(form.field("child.birth_cert_no")->def.required);
+    // Marital status: the options every item accepts.
+    CHECK(form.field("applicant.marital_status")->def.options ==
+          std::vector<std::string>{"初婚", "再婚"});
+    listed_once(form, {"id_card", "hukou", "birth_cert", "marriage_cert", "photo"});
+    CHECK(material(form, "id_card").notes.find("父母双方") != std::string::npos);
+    // The photo may follow for the card and the registration card; the certificate may not.
+    CHECK(material(form, "photo").tolerable_gap);
+    CHECK_FALSE(material(form, "birth_cert").tolerable_gap);
+}
+
+TEST_CASE("困难群众救助一件事: one form for the allowance and temporary relief", "[bundles]") {
+    const Bundle relief = bundle("hardship_relief");
+    CHECK(relief.name == "困难群众救助一件事");
+    auto form = StagedItems::get().form(relief.items);
+    CHECK(form.conflicts.empty());
+    asked_once(form,
+               {"applicant.id_number", "applicant.monthly_income", "household.members",
+                "hardship.reason", "payment.account"},
+               2);
+    listed_once(
+        form, {"id_card", "hukou", "finance_check_authorization", "bank_card", "medical_records"});
+    // The household register may follow later for relief, not for the allowance: not tolerable.
+    CHECK_FALSE(material(form, "hukou").tolerable_gap);
+}

@@ -1,0 +1,159 @@
+// The social-security plugin (人社) as the host runs it: the built .so through the plugin host and
+// its item files as the counter reads them.
+#include <catch2/catch.hpp>
+
+#include "plugin_fixture.hpp"
+
+using namespace onewindow;
+using namespace onewindow::testing;
+
+namespace {
+
+constexpr const char* kPensionRegistration = "000720001000";
+constexpr const char* kPensionBenefit = "000720002000";
+constexpr const char* kCard = "000720003000";
+constexpr const char* kEmployment = "000720004000";
+
+struct Host : PluginFixture {
+    Host() : PluginFixture("social_security") {}
+};
+
+/// A 45-year-old farmer registered in the county.
+Poco::JSON::Object::Ptr resident(const std::string& item) {
+    return request_of(item,
+                      R"({"applicant.name": "刘玉芬", "applicant.id_number": "130434198105070429",
+        "applicant.hukou_division": "130434", "applicant.occupation": "务农",
+        "pension.employee_insured": "否"})");
+}
+
+}  // namespace
+
+TEST_CASE("Social security: the four items' catalogue data and forms", "[social_security]") {
+    for (const ExpectedItem& e :
+         {ExpectedItem{kPensionRegistration, "城乡居民基本养老保险参保登记", "公共服务", true, 0,
+                       0},
+          ExpectedItem{kPensionBenefit, "城乡居民基本养老保险待遇申领", "行政给付", false, 15, 20},
+          ExpectedItem{kCard, "社会保障卡申领", "公共服务", false, 10, 20},
+          ExpectedItem{kEmployment, "就业失业登记", "公共服务", true, 0, 0}})
+        check_item_basics(e, "魏县人力资源和社会保障局", "0310-3533133");
+    const auto& staged = StagedItems::get();
+    CHECK(staged.item(kPensionBenefit).preliminary_review);
+    auto registration = staged.form({kPensionRegistration});
+    CHECK(registration.field("pension.grade")->def.options.front() == "200");
+    auto card = staged.form({kCard});
+    // The child's facts appear only for a child.
+    CHECK(card.field("child.name")->def.visible_if.field == "subject.kind");
+    CHECK(card.field("child.name")->def.required_if.in == std::vector<std::string>{"申请人的子女"});
+    // A card and a benefit claim together: the applicant once, the card's bank asked once.
+    auto both = staged.form({kPensionBenefit, kCard});
+    CHECK(both.conflicts.empty());
+    CHECK(times_asked(both, "payment.bank") == 1);
+    CHECK(both.field("payment.bank")->items.size() == 2);
+}
+
+TEST_CASE("Social security: joining the residents' pension", "[social_security]") {
+    Host h;
+    auto r = resident(kPensionRegistration);
+    auto v = r->getObject("values");
+    CHECK(h.validate(r) == kNoFindings);
+    SECTION("sixty and over draws the pension instead") {
+        v->set("applicant.id_number", id("13043419660101042"));
+        CHECK(has(h.validate(r), "申请人已年满 60 周岁，不再参保缴费"));
+    }
+    SECTION("under sixteen") {
+        v->set("applicant.id_number", id("13043420110301042"));
+        CHECK(has(h.validate(r), "申请人未满 16 周岁，不能参加城乡居民基本养老保险"));
+    }
+    SECTION("students and employees are not in this scheme") {
+        v->set("applicant.occupation", "在校学生");
+        CHECK(has(h.validate(r), "在校学生不参加城乡居民基本养老保险"));
+        v->set("applicant.occupation", "企业职工");
+        v->set("pension.employee_insured", "是");
+        auto text = h.validate(r);
+        CHECK(has(text, "企业职工属于职工基本养老保险或机关事业单位养老保险覆盖范围"));
+        CHECK(has(text, "已参加职工基本养老保险的，不能同时参加城乡居民基本养老保险"));
+    }
+    SECTION("registered in another county") {
+        v->set("applicant.hukou_division", "130427");
+        CHECK(has(h.validate(r), "申请人户籍不在本县，请在户籍所在地参加城乡居民基本养老保险"));
+    }
+}
+
+TEST_CASE("Social security: the pension is drawn from sixty, by the ID number on the day",
+          "[social_security]") {
+    Host h;
+    auto r = resident(kPensionBenefit);
+    auto v = r->getObject("values");
+    v->set("pension.contribution_years", 15);
+    // Born 1966-11-24: 59 on 2026-11-23, the application date; 60 the day after.
+    v->set("applicant.id_number", id("13043419661124042"));
+    CHECK(has(h.validate(r),
+              "申请人于 2026-11-23 未满 60 周岁（59 周岁），不能申领城乡居民基本"
+              "养老保险待遇"));
+    r->set("today", "2026-11-24");
+    CHECK(h.validate(r) == kNoFindings);
+    v->set("pension.contribution_years", 12);
+    auto text = h.validate(r);
+    CHECK(has(text, R"("severity":"warning")"));
+    CHECK(has(text, "累计缴费 12 年，不足 15 年，须按规定补缴后方可按月领取待遇"));
+    v->set("pension.contribution_years", 15);
+    v->set("pension.employee_insured", "是");
+    CHECK(has(h.validate(r), "须先办理城乡养老保险制度衔接"));
+}
+
+TEST_CASE("Social security: a card for a child needs the child identified", "[social_security]") {
+    Host h;
+    auto r = resident(kCard);
+    auto v = r->getObject("values");
+    v->set("ssc.kind", "首次申领");
+    CHECK(h.validate(r) == kNoFindings);  // for the applicant
+    v->set("subject.kind", "申请人的子女");
+    v->set("child.name", "王若汐");
+    v->set("child.sex", "女");
+    v->set("child.birth_date", "2026-11-02");
+    CHECK(has(h.validate(r), "为子女申领社会保障卡须填写子女的公民身份号码或出生医学证明编号"));
+    v->set("child.birth_cert_no", "Q130456789");
+    CHECK(h.validate(r) == kNoFindings);  // a newborn before the birth registration
+    v->set("child.id_number", id("13043420261101002"));
+    CHECK(has(h.validate(r), "子女的公民身份号码与出生日期不一致"));
+    v->set("child.id_number", id("13043420261102001"));
+    CHECK(has(h.validate(r), "子女的公民身份号码与性别不一致"));
+    v->set("child.id_number", id("13043420100102002"));
+    v->set("child.birth_date", "2010-01-02");
+    CHECK(has(h.validate(r), "子女已年满 16 周岁，须由本人申领社会保障卡"));
+}
+
+TEST_CASE("Social security: employment and unemployment registration", "[social_security]") {
+    Host h;
+    auto r = resident(kEmployment);
+    auto v = r->getObject("values");
+    v->set("employment.type", "失业登记");
+    v->set("applicant.occupation", "无业");
+    v->set("unemployment.date", "2026-10-31");
+    CHECK(h.validate(r) == kNoFindings);
+    v->set("applicant.occupation", "在校学生");
+    CHECK(has(h.validate(r), "在校学生不能办理失业登记"));
+    v->set("employment.type", "就业登记");
+    v->set("applicant.occupation", "无业");
+    v->set("employment.start_date", "1996-05-01");
+    auto text = h.validate(r);
+    CHECK(has(text, "办理就业登记的，职业（身份）不能为“无业”"));
+    CHECK(has(text, "就业日期早于申请人年满 16 周岁之日"));
+    v->set("applicant.occupation", "企业职工");
+    v->set("employment.start_date", "2026-11-02");
+    CHECK(h.validate(r) == kNoFindings);
+    v->set("applicant.id_number", id("13043420110301042"));
+    CHECK(has(h.validate(r), "申请人未满 16 周岁，不能办理就业失业登记"));
+}
+
+TEST_CASE("Social security: routes and errors", "[social_security]") {
+    Host h;
+    CHECK(
+        h.route(resident(kPensionBenefit)) ==
+        R"({"routes":[{"department":"county_hrss","endpoint":"county_hrss","preliminary_review":true,"required":true}]})");
+    CHECK(has(h.route(resident(kCard)), R"("preliminary_review":false)"));
+    CHECK(h.failure(Operation::Validate, resident("000712001000")) ==
+          "plugin social_security: validate: unknown item 000712001000");
+    CHECK(h.failure(Operation::Route, resident("1")) ==
+          "plugin social_security: route: unknown item 1");
+}
