@@ -24,6 +24,8 @@ packages=(
     unicode-data bzip2 gettext
     # PDF pages for the print preview and the tests' checks; a display for the window tests
     poppler-utils poppler-data xvfb xauth imagemagick
+    # real key presses for the keyboard-only window test
+    xdotool
     # printing: the CUPS clients; the tests start their own scheduler with a cups-pdf printer
     cups-client cups-daemon printer-driver-cups-pdf
 )

@@ -7,21 +7,25 @@
 #include <wx/button.h>
 #include <wx/checkbox.h>
 #include <wx/notebook.h>
+#include <wx/odcombo.h>
 #include <wx/stattext.h>
 #include <wx/time.h>
 #include <wx/utils.h>
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <thread>
 
 #include "../unit/cups_server.hpp"
 #include "../unit/temp_dir.hpp"
 #include "onewindow/core/case_store.hpp"
 #include "onewindow/core/demo_data.hpp"
 #include "onewindow/core/i18n.hpp"
+#include "onewindow/core/json.hpp"
 #include "onewindow/gui/intake_panel.hpp"
 #include "onewindow/gui/login_dialog.hpp"
 #include "onewindow/gui/main_frame.hpp"
@@ -75,6 +79,21 @@ void screenshot(wxWindow* window, const std::string& name) {
                                 std::to_string(r.y) + " +repage '" + file + "'";
     REQUIRE(std::system(command.c_str()) == 0);
     REQUIRE(fs::file_size(file) > 0);
+}
+
+/// Presses keys through the X server with xdotool, as a keyboard would, while the window goes on
+/// handling its events (xdotool also types Chinese: it maps the characters' keysyms).
+void keyboard(const std::string& args) {
+    std::atomic<bool> done{false};
+    int rc = 0;
+    std::thread typist([&] {
+        rc = std::system(("xdotool " + args).c_str());
+        done = true;
+    });
+    while (!done) pump(20);
+    typist.join();
+    REQUIRE(rc == 0);
+    pump(150);
 }
 
 std::string pdftotext(const std::string& pdf) {
@@ -396,4 +415,104 @@ TEST_CASE("A draft survives the window and is resumed; the idle lock hides the s
     CHECK(frame->unlock(kDemoPassword).status == LoginResult::Status::Ok);
     CHECK_FALSE(frame->locked());
     CHECK(frame->pages()->IsShownOnScreen());
+}
+
+TEST_CASE("The demo case is taken in with the keyboard alone", "[gui][keyboard]") {
+    Shell shell;
+    shell.sign_in_clerk();
+    auto* frame = shell.open_frame();
+    Closing closing{frame};
+    frame->SetTitle("onewindow-keyboard-test");
+    pump(300);
+    keyboard("search --sync --name '^onewindow-keyboard-test$' windowfocus --sync");
+    IntakePanel& intake = *frame->intake();
+
+    // Ctrl+F, the item's pinyin initials, Enter: the item is chosen, the form takes the keys.
+    keyboard("key ctrl+f");
+    keyboard("type --delay 30 yhsyfw");
+    REQUIRE_FALSE(frame->catalogue()->shown_items().empty());
+    CHECK(frame->catalogue()->shown_items().front() == "000718001001");
+    keyboard("key Return");
+    REQUIRE(intake.items() == std::vector<std::string>{"000718001001"});
+    CHECK(intake.focused_field() == "field:applicant.name");
+
+    // F2 reads the applicant's ID card (the simulated reader holds 李娜's card).
+    keyboard("key F2");
+    shell.services->wait_idle();
+    pump(200);
+    CHECK(intake.value("applicant.id_number") == "13043419960315024X");
+
+    // Walk the form with Enter, typing the demo case's values where the keyboard lands.
+    auto demo_case = load_json_file(fs::path(ONEWINDOW_STAGE_DIR) /
+                                    "share/onewindow/demo/first_child_complete.json")
+                         .extract<Poco::JSON::Object::Ptr>();
+    auto values = demo_case->getObject("values");
+    std::vector<std::string> visited;
+    int passing = 0;  // steps over controls that are not the form's (buttons, panels)
+    for (int step = 0; step < 80; ++step) {
+        const std::string where = intake.focused_field();
+        INFO(where);
+        if (std::find(visited.begin(), visited.end(), where) != visited.end()) break;  // round
+        if (where.empty() || where == "button") {
+            if (++passing > 4) break;  // out of the form
+            keyboard("key Tab");
+            continue;
+        }
+        passing = 0;
+        visited.push_back(where);
+        const std::string key = where.substr(where.find(':') + 1);
+        if (where.rfind("field:", 0) == 0) {
+            const std::string want =
+                values->has(key) ? values->get(key).convert<std::string>() : std::string();
+            if (dynamic_cast<wxOwnerDrawnComboBox*>(intake.control(key))) {
+                for (int i = 0; i < 8 && intake.value(key) != want; ++i) keyboard("key Down");
+                CHECK(intake.value(key) == want);
+            } else if (intake.value(key).empty() && !want.empty()) {
+                keyboard("type --delay 15 '" + want + "'");
+            }
+            keyboard("key Return");
+        } else if (where.rfind("supplied:", 0) == 0) {
+            auto* box = wxDynamicCast(wxWindow::FindFocus(), wxCheckBox);
+            REQUIRE(box);
+            if (key != "photo" && !box->GetValue()) keyboard("key space");  // paper seen
+            keyboard("key Tab");
+        } else if (where.rfind("tolerated:", 0) == 0) {
+            keyboard(key == "photo" ? "key space"
+                                    : "key Tab");  // space puts the keys on the promise
+        } else if (where.rfind("promise:", 0) == 0) {
+            keyboard("type --delay 15 '申请人承诺于 2026年11月30日 前补交照片'");
+            keyboard("key Tab");
+        } else {
+            keyboard("key Tab");
+        }
+    }
+    std::string walked;
+    for (const auto& w : visited) walked += w + " ";
+    wxWindow* last_focus = wxWindow::FindFocus();
+    INFO("walked: " << walked << "then: " << intake.focused_field() << " "
+                    << (last_focus ? utf8(wxString(last_focus->GetClassInfo()->GetClassName()) +
+                                          " " + last_focus->GetLabel())
+                                   : std::string("(no focus)")));
+    std::string messages;
+    for (const auto& w : visited)
+        if (w.rfind("field:", 0) == 0 && !intake.message(w.substr(6)).empty())
+            messages += w + "=" + intake.message(w.substr(6)) + " ";
+    INFO("messages: " << messages);
+    for (const char* key : {"field:applicant.phone", "field:spouse.name", "field:children.count",
+                            "supplied:hukou", "promise:photo"})
+        CHECK(std::find(visited.begin(), visited.end(), key) != visited.end());
+    CHECK(intake.value("spouse.name") == "王强");
+    CHECK(intake.value("applicant.marital_status") == "初婚");
+
+    // F9 accepts.
+    keyboard("key F9");
+    shell.services->wait_idle();
+    pump(200);
+    INFO(intake.last_result().message);
+    REQUIRE(intake.last_result().kind == DecisionResult::Kind::Accepted);
+    auto held = shell.services->lock();
+    auto record = shell.services->counter().store().find_case(intake.last_result().number);
+    REQUIRE(record);
+    CHECK(record->applicant_name == "李娜");
+    CHECK(record->materials.size() == 4);
 }

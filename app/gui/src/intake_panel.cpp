@@ -3,12 +3,12 @@
 #include <Poco/JSON/Array.h>
 #include <wx/button.h>
 #include <wx/checkbox.h>
-#include <wx/choice.h>
 #include <wx/dnd.h>
 #include <wx/filedlg.h>
 #include <wx/grid.h>
 #include <wx/infobar.h>
 #include <wx/msgdlg.h>
+#include <wx/odcombo.h>
 #include <wx/scrolwin.h>
 #include <wx/sizer.h>
 #include <wx/statbmp.h>
@@ -40,6 +40,23 @@ std::string trim(const std::string& text) {
     return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
 }
 
+/// A field filled in from others (birth date from the ID number): shown, never typed into, so
+/// Tab and Enter pass it by.
+class DerivedText : public wxTextCtrl {
+  public:
+    DerivedText(wxWindow* parent)
+        : wxTextCtrl(parent, wxID_ANY, {}, wxDefaultPosition, wxSize(320, -1), wxTE_READONLY) {}
+    bool AcceptsFocusFromKeyboard() const override { return false; }
+};
+
+/// Where a material's scan shows (and is dropped): nothing to type, so never the keyboard's.
+class ThumbHolder : public wxPanel {
+  public:
+    explicit ThumbHolder(wxWindow* parent, int size)
+        : wxPanel(parent, wxID_ANY, wxDefaultPosition, wxSize(size, size), wxBORDER_SIMPLE) {}
+    bool AcceptsFocus() const override { return false; }
+};
+
 std::string text_of(const Poco::Dynamic::Var& value) {
     if (value.isEmpty()) return {};
     if (value.isString()) return value.extract<std::string>();
@@ -51,7 +68,9 @@ struct IntakePanel::Field {
     UnifiedField def;
     wxStaticText* label = nullptr;
     wxTextCtrl* text = nullptr;
-    wxChoice* choice = nullptr;
+    // Read-only and drawn by wxWidgets itself: GTK's combo boxes keep an inner button that takes
+    // the keyboard out of wx's hands (Tab and Enter end up there).
+    wxOwnerDrawnComboBox* choice = nullptr;
     wxGrid* grid = nullptr;
     wxButton* add_row = nullptr;
     wxStaticText* message = nullptr;
@@ -149,7 +168,7 @@ IntakePanel::IntakePanel(wxWindow* parent, Services& services)
         const bool enter =
             event.GetKeyCode() == WXK_RETURN || event.GetKeyCode() == WXK_NUMPAD_ENTER;
         if (enter && focus && !event.HasAnyModifiers() &&
-            (wxDynamicCast(focus, wxTextCtrl) || wxDynamicCast(focus, wxChoice) ||
+            (wxDynamicCast(focus, wxTextCtrl) || wxDynamicCast(focus, wxOwnerDrawnComboBox) ||
              wxDynamicCast(focus, wxCheckBox)) &&
             !(focus->GetWindowStyle() & wxTE_MULTILINE) && form_area_->IsDescendant(focus)) {
             focus->Navigate(wxNavigationKeyEvent::IsForward);
@@ -345,18 +364,38 @@ void IntakePanel::build_field(wxWindow* parent, wxSizer* grid, const UnifiedFiel
             changed();
         });
     } else if (def.type == FieldType::Choice && !def.derived()) {
-        f->choice = new wxChoice(parent, wxID_ANY);
-        f->choice->Append(wtr("(choose)"));
-        for (const auto& option : def.options) f->choice->Append(wx(option));
+        wxArrayString options;
+        options.Add(wtr("(choose)"));
+        for (const auto& option : def.options) options.Add(wx(option));
+        f->choice = new wxOwnerDrawnComboBox(parent, wxID_ANY, options[0], wxDefaultPosition,
+                                             wxSize(200, -1), options, wxCB_READONLY);
         f->choice->SetSelection(0);
         grid->Add(f->choice, 0, wxALIGN_CENTER_VERTICAL);
-        f->choice->Bind(wxEVT_CHOICE, [this, key](wxCommandEvent&) {
+        // Up and Down step through the options without opening the list; Enter moves on, as
+        // in every other field (GTK would open the list).
+        f->choice->Bind(wxEVT_KEY_DOWN, [this, raw = f.get(), key](wxKeyEvent& e) {
+            if ((e.GetKeyCode() == WXK_RETURN || e.GetKeyCode() == WXK_NUMPAD_ENTER) &&
+                !e.HasAnyModifiers()) {
+                raw->choice->Navigate(wxNavigationKeyEvent::IsForward);
+                return;
+            }
+            const int step = e.GetKeyCode() == WXK_DOWN ? 1 : e.GetKeyCode() == WXK_UP ? -1 : 0;
+            if (step == 0 || e.HasAnyModifiers()) return e.Skip();
+            const int count = static_cast<int>(raw->choice->GetCount());
+            const int at = std::clamp(raw->choice->GetSelection() + step, 0, count - 1);
+            if (at == raw->choice->GetSelection()) return;
+            raw->choice->SetSelection(at);
+            changed();
+            leave_field(key);
+        });
+        f->choice->Bind(wxEVT_COMBOBOX, [this, key](wxCommandEvent&) {
             changed();
             leave_field(key);
         });
     } else {
-        long style = def.derived() ? wxTE_READONLY : 0;
-        f->text = new wxTextCtrl(parent, wxID_ANY, {}, wxDefaultPosition, wxSize(320, -1), style);
+        f->text = def.derived()
+                      ? new DerivedText(parent)
+                      : new wxTextCtrl(parent, wxID_ANY, {}, wxDefaultPosition, wxSize(320, -1));
         if (def.derived()) {
             f->text->SetBackgroundColour(wxColour(240, 240, 240));
             f->text->SetHint(wtr("filled in from the ID number"));
@@ -414,8 +453,7 @@ void IntakePanel::build_materials(wxWindow* parent, wxSizer* sizer) {
         grid->Add(new wxStaticText(owner, wxID_ANY, terms), 0, wxALIGN_CENTER_VERTICAL);
         auto* attach = new wxButton(owner, wxID_ANY, wtr("Attach scan..."));
         grid->Add(attach, 0, wxALIGN_CENTER_VERTICAL);
-        m->thumb_holder = new wxPanel(owner, wxID_ANY, wxDefaultPosition,
-                                      wxSize(kThumbSize + 4, kThumbSize + 4), wxBORDER_SIMPLE);
+        m->thumb_holder = new ThumbHolder(owner, kThumbSize + 4);
         m->thumb_holder->SetToolTip(wtr("Drop a scan here"));
         m->thumb = new wxStaticBitmap(m->thumb_holder, wxID_ANY, wxNullBitmap, wxPoint(2, 2),
                                       wxSize(kThumbSize, kThumbSize));
@@ -547,7 +585,8 @@ std::string IntakePanel::value(const std::string& key) const {
     if (!f) return {};
     if (f->text) return utf8(f->text->GetValue());
     if (f->choice)
-        return f->choice->GetSelection() > 0 ? utf8(f->choice->GetStringSelection()) : "";
+        return f->choice->GetSelection() > 0 ? utf8(f->choice->GetString(f->choice->GetSelection()))
+                                             : "";
     return {};
 }
 
@@ -788,6 +827,30 @@ DecisionResult IntakePanel::refuse(const std::string& reason) {
         result.message = trf("Refusal {} recorded", result.number);
         finish_case();
     });
+}
+
+void IntakePanel::focus_first_field() {
+    for (const auto& f : fields_)
+        if (f->shown && !f->def.def.derived()) {
+            f->control()->SetFocus();
+            form_area_->Scroll(0, 0);
+            return;
+        }
+}
+
+std::string IntakePanel::focused_field() const {
+    const wxWindow* focus = FindFocus();
+    for (const wxWindow* w = focus; w; w = w->GetParent()) {
+        for (const auto& f : fields_)
+            if (w == f->control()) return "field:" + f->def.def.key;
+        for (const auto& m : materials_) {
+            const std::string& key = m->def.material.key;
+            if (w == m->supplied) return "supplied:" + key;
+            if (w == m->tolerated) return "tolerated:" + key;
+            if (w == m->promise) return "promise:" + key;
+        }
+    }
+    return focus && wxDynamicCast(focus, wxButton) ? "button" : "";
 }
 
 void IntakePanel::read_id_card() {

@@ -511,9 +511,7 @@ MainFrame::MainFrame(Services& services)
     catalogue_->on_choose = [this](const std::vector<std::string>& codes) {
         intake_->add_items(codes);
         pages_->SetSelection(0);
-        // The first field of the form takes the keyboard.
-        for (const auto& key : {"applicant.name"})
-            if (auto* control = intake_->control(key)) control->SetFocus();
+        intake_->focus_first_field();  // the keyboard goes on to the form
     };
     catalogue_->on_guide = [this](const std::string& code) {
         const auto out = services_.documents_dir() / ("guide-" + code + ".pdf");

@@ -87,6 +87,11 @@ class IntakePanel : public wxPanel {
     /// "读取身份证" (F2): reads the card through the ID card reader's device plugin in the
     /// background, then fills the applicant's fields and attaches the card image.
     void read_id_card();
+    /// Puts the keyboard on the first field the clerk types into.
+    void focus_first_field();
+    /// What has the keyboard: "field:<key>", "supplied:<material>", "tolerated:<material>",
+    /// "promise:<material>", "button", or "" (nothing of the form).
+    std::string focused_field() const;
     void fill_from_card(const std::optional<IdCard>& card);
     const DecisionResult& last_result() const { return last_; }
     std::function<void(const DecisionResult&)> on_document;
