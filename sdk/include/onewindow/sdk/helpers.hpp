@@ -75,6 +75,15 @@ inline Day today_of(const Request& request) {
     return *today;
 }
 
+/// The day of the week: 1 Monday ... 7 Sunday.
+inline int weekday(const Day& d) {
+    static const int offsets[] = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
+    const int year = d.month < 3 ? d.year - 1 : d.year;
+    const int sunday_based =
+        (year + year / 4 - year / 100 + year / 400 + offsets[d.month - 1] + d.day) % 7;
+    return sunday_based == 0 ? 7 : sunday_based;
+}
+
 /// Whole years from `birth` to `on` (the age on that day).
 inline int years_between(const Day& birth, const Day& on) {
     int years = on.year - birth.year;
