@@ -71,7 +71,7 @@ class CivilAffairs : public Plugin {
             check_disability_certificate(request, findings);
             check_subsidy(request, findings);
         } else {
-            throw PluginError("unknown item " + request.item);
+            throw unknown_item(request);
         }
         return findings;
     }
@@ -79,13 +79,12 @@ class CivilAffairs : public Plugin {
     Routes route(const Request& request) override {
         // Every item goes through the township's preliminary review (乡镇初审) to the county
         // bureau; the disability subsidies are checked by the disabled persons' federation too.
+        expect_item(request,
+                    {kMinimumLiving, kExtremePoverty, kTemporaryRelief, kDisabilitySubsidies});
         if (request.item == kDisabilitySubsidies)
             return {{"county_civil_affairs", "county_civil_affairs", true, true},
                     {"county_disabled_federation", "county_disabled_federation", false, true}};
-        if (request.item == kMinimumLiving || request.item == kExtremePoverty ||
-            request.item == kTemporaryRelief)
-            return {{"county_civil_affairs", "county_civil_affairs", true, true}};
-        throw PluginError("unknown item " + request.item);
+        return {{"county_civil_affairs", "county_civil_affairs", true, true}};
     }
 
   private:

@@ -60,7 +60,7 @@ class DisabledFederation : public Plugin {
             check_disability_certificate(request, findings, !reassessed);
             if (reassessed) check_appointment(request, today, findings);
         } else {
-            throw PluginError("unknown item " + request.item);
+            throw unknown_item(request);
         }
         if (registered_elsewhere(request))
             findings.push_back(
@@ -70,8 +70,7 @@ class DisabledFederation : public Plugin {
     }
 
     Routes route(const Request& request) override {
-        if (request.item != kNewCertificate && request.item != kRenewal)
-            throw PluginError("unknown item " + request.item);
+        expect_item(request, {kNewCertificate, kRenewal});
         return {{"county_disabled_federation", "county_disabled_federation", false, true}};
     }
 

@@ -38,14 +38,13 @@ class MedicalInsurance : public Plugin {
         } else if (request.item == kChronic) {
             check_chronic(request, findings);
         } else {
-            throw PluginError("unknown item " + request.item);
+            throw unknown_item(request);
         }
         return findings;
     }
 
     Routes route(const Request& request) override {
-        if (request.item != kEnrolment && request.item != kFiling && request.item != kChronic)
-            throw PluginError("unknown item " + request.item);
+        expect_item(request, {kEnrolment, kFiling, kChronic});
         return {{"county_medical_security", "county_medical_security", false, true}};
     }
 

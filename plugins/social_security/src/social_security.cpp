@@ -51,15 +51,13 @@ class SocialSecurity : public Plugin {
         } else if (request.item == kEmployment) {
             check_employment(request, birth, age, findings);
         } else {
-            throw PluginError("unknown item " + request.item);
+            throw unknown_item(request);
         }
         return findings;
     }
 
     Routes route(const Request& request) override {
-        if (request.item != kPensionRegistration && request.item != kPensionBenefit &&
-            request.item != kCard && request.item != kEmployment)
-            throw PluginError("unknown item " + request.item);
+        expect_item(request, {kPensionRegistration, kPensionBenefit, kCard, kEmployment});
         // Pension benefits go through the township's social-security office (初审) first.
         return {{"county_hrss", "county_hrss", request.item == kPensionBenefit, true}};
     }

@@ -20,6 +20,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <initializer_list>
 #include <optional>
 #include <string>
 
@@ -66,6 +67,19 @@ inline std::optional<Day> parse_day(const std::string& text) {
         !detail::digits(text, 8, 2, d.day) || !detail::valid(d))
         return std::nullopt;
     return d;
+}
+
+/// The error for a request about an item the plugin does not serve (the host only sends the items
+/// of the plugin's manifest, so this means a manifest and code out of step).
+inline PluginError unknown_item(const Request& request) {
+    return PluginError("unknown item " + request.item);
+}
+
+/// Throws unknown_item() unless the request is about one of `items`.
+inline void expect_item(const Request& request, std::initializer_list<const char*> items) {
+    for (const char* item : items)
+        if (request.item == item) return;
+    throw unknown_item(request);
 }
 
 /// The counter's date of a request; PluginError when the host sent none (it always does).
