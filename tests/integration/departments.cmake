@@ -4,7 +4,7 @@
 # dictionary) and `onewindow-cli plugins check` (manifest, hash, ELF, load, ABI, init); both
 # exit non-zero on any problem.
 set(onewindow_department_plugins family_planning civil_affairs social_security
-    medical_insurance public_security disabled_federation veterans_affairs)
+    medical_insurance public_security disabled_federation veterans_affairs justice)
 foreach(plugin IN LISTS onewindow_department_plugins)
     add_dependencies(onewindow-unit-tests onewindow_${plugin})
     add_test(NAME plugin_${plugin}_forms_check

@@ -51,7 +51,6 @@ class CivilAffairs : public Plugin {
 
     Findings validate(const Request& request) override {
         Findings findings;
-        const Day today = today_of(request);
         if (request.item == kMinimumLiving) {
             check_residence(request, findings);
             check_members(request, findings);
@@ -60,7 +59,7 @@ class CivilAffairs : public Plugin {
         } else if (request.item == kExtremePoverty) {
             check_registered_here(request, "特困人员救助供养", findings);
             check_disability_certificate(request, findings);
-            check_unable_to_work(request, today, findings);
+            check_unable_to_work(request, findings);
             check_income(request, "特困人员救助供养", findings);
             check_property(request, "特困人员救助供养", findings);
         } else if (request.item == kTemporaryRelief) {
@@ -171,11 +170,10 @@ class CivilAffairs : public Plugin {
     }
 
     // 特困人员认定办法 第六条: who counts as unable to work.
-    static void check_unable_to_work(const Request& r, const Day& today, Findings& findings) {
-        const auto person = parse_id(r.text("applicant.id_number"));
-        if (!person) return;  // the host reports an invalid number
-        const int age = years_between(person->birth, today);
-        if (age >= 60 || age < 16) return;
+    static void check_unable_to_work(const Request& r, Findings& findings) {
+        const auto years = applicant_age(r);
+        if (!years || *years >= 60 || *years < 16) return;
+        const int age = *years;
         const std::string category = r.text("disability.category");
         const int level = disability_level(r);
         const bool unable =

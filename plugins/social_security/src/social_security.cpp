@@ -23,25 +23,20 @@ constexpr const char* kPensionBenefit = "000720002000";
 constexpr const char* kCard = "000720003000";
 constexpr const char* kEmployment = "000720004000";
 
+const PersonKeys kApplicant{"applicant.id_number", "applicant.birth_date", "applicant.sex", "",
+                            "申请人"};
 const PersonKeys kChild{"child.id_number", "child.birth_date", "child.sex", "child.birth_cert_no",
                         "子女"};
 
 constexpr int kWorkingAge = 16;  // 劳动法第十五条: no work before 16
 constexpr int kPensionAge = 60;  // 国发〔2014〕8号: the residents' pension from 60
 
-/// The applicant's birth day, from the ID number (nullopt when invalid: the host says so).
-std::optional<Day> applicant_birth(const Request& r) {
-    auto person = parse_id(r.text("applicant.id_number"));
-    return person ? std::optional<Day>(person->birth) : std::nullopt;
-}
-
 class SocialSecurity : public Plugin {
   public:
     Findings validate(const Request& request) override {
         Findings findings;
         const Day today = today_of(request);
-        const auto birth = applicant_birth(request);
-        const int age = birth ? years_between(*birth, today) : -1;
+        const int age = applicant_age(request).value_or(-1);
         if (request.item == kPensionRegistration) {
             check_registration(request, age, findings);
         } else if (request.item == kPensionBenefit) {
@@ -49,7 +44,7 @@ class SocialSecurity : public Plugin {
         } else if (request.item == kCard) {
             check_card(request, today, findings);
         } else if (request.item == kEmployment) {
-            check_employment(request, birth, age, findings);
+            check_employment(request, age, findings);
         } else {
             throw unknown_item(request);
         }
@@ -119,8 +114,7 @@ class SocialSecurity : public Plugin {
                 error("child.birth_date", "子女已年满 16 周岁，须由本人申领社会保障卡"));
     }
 
-    static void check_employment(const Request& r, const std::optional<Day>& birth, int age,
-                                 Findings& findings) {
+    static void check_employment(const Request& r, int age, Findings& findings) {
         if (age >= 0 && age < kWorkingAge)
             findings.push_back(
                 error("applicant.id_number", "申请人未满 16 周岁，不能办理就业失业登记"));
@@ -131,7 +125,8 @@ class SocialSecurity : public Plugin {
         if (type == "就业登记" && occupation == "无业")
             findings.push_back(
                 error("applicant.occupation", "办理就业登记的，职业（身份）不能为“无业”，请核对"));
-        auto started = parse_day(r.text("employment.start_date"));
+        const auto started = parse_day(r.text("employment.start_date"));
+        const auto birth = birth_of(r, kApplicant);
         if (type == "就业登记" && birth && started &&
             *started < add_months(*birth, kWorkingAge * 12))
             findings.push_back(

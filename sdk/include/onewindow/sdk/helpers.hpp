@@ -158,6 +158,14 @@ inline std::optional<double> number_of(const Poco::JSON::Object::Ptr& values,
     return number;
 }
 
+/// The applicant's age in whole years on the request's date (the application date), from
+/// applicant.id_number; nullopt when the number is absent or invalid (the host reports that).
+inline std::optional<int> applicant_age(const Request& request) {
+    const auto person = parse_id(request.text("applicant.id_number"));
+    if (!person) return std::nullopt;
+    return years_between(person->birth, today_of(request));
+}
+
 /// Yuan with two decimals and no trailing zeros after the point: 512.5 -> "512.5", 800 -> "800".
 inline std::string yuan(double amount) {
     std::string text = std::to_string(std::round(amount * 100) / 100);
