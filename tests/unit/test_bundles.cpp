@@ -83,3 +83,28 @@ TEST_CASE("困难群众救助一件事: one form for the allowance and temporary
     // The household register may follow later for relief, not for the allowance: not tolerable.
     CHECK_FALSE(material(form, "hukou").tolerable_gap);
 }
+
+TEST_CASE("残疾人服务一件事: the certificate and the subsidies from one form", "[bundles]") {
+    const Bundle services = bundle("disability_services");
+    CHECK(services.name == "残疾人服务一件事");
+    auto form = StagedItems::get().form(services.items);
+    CHECK(form.conflicts.empty());
+    asked_once(form, {"applicant.id_number", "applicant.hukou_division", "disability.category"}, 2);
+    listed_once(form, {"id_card", "hukou", "disability_cert"});
+    // Not required while the certificate is being applied for.
+    CHECK_FALSE(form.field("disability.certificate_no")->def.required);
+
+    // The same facts pass both departments: the federation books the assessment, civil affairs
+    // waits for the certificate.
+    auto values = R"({"applicant.name": "赵建国", "applicant.id_number": "130434197804120312",
+        "applicant.hukou_division": "130434", "household.dibao": "是",
+        "disability.certified": "正在申办", "disability.category": "肢体残疾",
+        "assessment.institution": "魏县人民医院", "assessment.date": "2026-11-24",
+        "subsidy.type": "两项补贴"})";
+    PluginFixture federation("disabled_federation");
+    CHECK(federation.validate(request_of(services.items[0], values)) == kNoFindings);
+    PluginFixture civil("civil_affairs");
+    auto answer = civil.validate(request_of(services.items[1], values));
+    CHECK(warns(answer, "残疾人证正在申办：县民政局在残疾人证核发后审定补贴"));
+    CHECK_FALSE(has(answer, R"("severity":"error")"));
+}

@@ -83,7 +83,9 @@ TEST_CASE("Civil affairs: the four items' catalogue data and forms", "[civil_aff
     for (const char* key : {"dibao_application", "finance_check_authorization", "income_proof"})
         CHECK(times_listed(dibao, key) == 1);
     auto subsidies = staged.form({kDisabilitySubsidies});
-    CHECK(subsidies.field("disability.certificate_no")->def.required);
+    CHECK(subsidies.field("disability.certified")->def.required);
+    CHECK(subsidies.field("disability.certificate_no")->def.required_if.in ==
+          std::vector<std::string>{"已持证"});
     CHECK(subsidies.field("subsidy.type")->def.options.size() == 3);
 }
 

@@ -76,6 +76,9 @@ TEST_CASE("Disabled persons' federation: a new certificate and its assessment ap
         auto text = h.validate(r);
         CHECK(has(text, "已持有残疾人证的，请办理残疾人证换领，不能重复新办"));
         CHECK(has(text, "残疾人证由户籍所在地县级残疾人联合会办理"));
+        v->remove("disability.certificate_no");
+        v->set("disability.certified", "已持证");
+        CHECK(has(h.validate(r), "已持有残疾人证的，请办理残疾人证换领"));
     }
 }
 

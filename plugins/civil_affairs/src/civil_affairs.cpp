@@ -67,7 +67,6 @@ class CivilAffairs : public Plugin {
             check_relief(request, findings);
         } else if (request.item == kDisabilitySubsidies) {
             check_registered_here(request, "困难残疾人生活补贴和重度残疾人护理补贴", findings);
-            check_disability_certificate(request, findings);
             check_subsidy(request, findings);
         } else {
             throw unknown_item(request);
@@ -188,18 +187,26 @@ class CivilAffairs : public Plugin {
                                                  "一级视力残疾），不符合特困人员认定条件"));
     }
 
+    // With a certificate being applied for at the same time (残疾人服务一件事) the level is not
+    // known yet: the bureau decides once the federation has issued the certificate.
     static void check_subsidy(const Request& r, Findings& findings) {
         const std::string type = r.text("subsidy.type");
         const bool living = type == "困难残疾人生活补贴" || type == "两项补贴";
         const bool care = type == "重度残疾人护理补贴" || type == "两项补贴";
-        const int level = disability_level(r);
-        if (care && level > 2)
-            findings.push_back(
-                error("disability.level", "重度残疾人护理补贴限残疾等级为一级、二级的残疾人"));
         if (living && r.text("household.dibao") == "否")
             findings.push_back(
                 error("household.dibao",
                       "困难残疾人生活补贴限最低生活保障家庭中的残疾人，非低保家庭请勿申请此项"));
+        if (r.text("disability.certified") == "正在申办") {
+            findings.push_back(warning("disability.certified",
+                                       "残疾人证正在申办：县民政局在残疾人证核发后审定补贴，"
+                                       "符合条件的自申请之月起计发"));
+            return;
+        }
+        check_disability_certificate(r, findings);
+        if (care && disability_level(r) > 2)
+            findings.push_back(
+                error("disability.level", "重度残疾人护理补贴限残疾等级为一级、二级的残疾人"));
     }
 
     void check_relief(const Request& r, Findings& findings) const {

@@ -51,7 +51,8 @@ class DisabledFederation : public Plugin {
         Findings findings;
         const Day today = today_of(request);
         if (request.item == kNewCertificate) {
-            if (!request.text("disability.certificate_no").empty())
+            if (!request.text("disability.certificate_no").empty() ||
+                request.text("disability.certified") == "已持证")
                 findings.push_back(error("disability.certificate_no",
                                          "已持有残疾人证的，请办理残疾人证换领，不能重复新办"));
             check_appointment(request, today, findings);
