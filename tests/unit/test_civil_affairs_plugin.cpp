@@ -146,7 +146,8 @@ TEST_CASE("Civil affairs: the standard is the administrator's setting, not the p
     bad->set("dibao_standard_urban", "七百八十");
     PluginFixture refused("civil_affairs", bad, false);
     CHECK_FALSE(refused.host->running("civil_affairs"));
-    CHECK(has(refused.load_error(), "settings.dibao_standard_urban must be a positive amount"));
+    CHECK(has(refused.load_error(),
+              "settings.dibao_standard_urban must be a positive amount of yuan"));
 }
 
 TEST_CASE("Civil affairs: who can be supported as a person in extreme poverty", "[civil_affairs]") {

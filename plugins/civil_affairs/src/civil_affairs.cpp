@@ -33,11 +33,7 @@ constexpr const char* kDisabilitySubsidies = "000712004000";
 
 /// A positive amount of yuan from the settings, or nullopt when not configured.
 std::optional<double> amount_setting(const Object& settings, const std::string& key) {
-    if (!settings || !settings->has(key)) return std::nullopt;
-    auto amount = number_of(settings, key);
-    if (!amount || *amount <= 0)
-        throw PluginError("settings." + key + " must be a positive amount of yuan");
-    return amount;
+    return number_setting(settings, key, 0.01, 1e7, "a positive amount of yuan");
 }
 
 class CivilAffairs : public Plugin {

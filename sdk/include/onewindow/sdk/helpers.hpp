@@ -82,6 +82,14 @@ inline void expect_item(const Request& request, std::initializer_list<const char
     throw unknown_item(request);
 }
 
+/// "YYYY-MM-DD" (for messages).
+inline std::string iso(const Day& d) {
+    auto two = [](int n) { return (n < 10 ? "0" : "") + std::to_string(n); };
+    std::string year = std::to_string(d.year);
+    if (year.size() < 4) year.insert(0, 4 - year.size(), '0');
+    return year + "-" + two(d.month) + "-" + two(d.day);
+}
+
 /// The counter's date of a request; PluginError when the host sent none (it always does).
 inline Day today_of(const Request& request) {
     auto today = parse_day(request.today);
@@ -164,6 +172,19 @@ inline std::optional<int> applicant_age(const Request& request) {
     const auto person = parse_id(request.text("applicant.id_number"));
     if (!person) return std::nullopt;
     return years_between(person->birth, today_of(request));
+}
+
+/// A number from the plugin's settings (the init request's "settings") within [minimum,
+/// maximum]; nullopt when the administrator has not set it. Throws PluginError "settings.<key>
+/// must be <what>" when it is malformed, so that init refuses to run on bad settings.
+inline std::optional<double> number_setting(const Object& settings, const std::string& key,
+                                            double minimum, double maximum,
+                                            const std::string& what) {
+    if (!settings || !settings->has(key)) return std::nullopt;
+    auto number = number_of(settings, key);
+    if (!number || *number < minimum || *number > maximum)
+        throw PluginError("settings." + key + " must be " + what);
+    return number;
 }
 
 /// Yuan with two decimals and no trailing zeros after the point: 512.5 -> "512.5", 800 -> "800".
