@@ -5,7 +5,8 @@
 # exit non-zero on any problem.
 # The simulated ID card reader (a device plugin) passes the same checks.
 set(onewindow_department_plugins family_planning civil_affairs social_security
-    medical_insurance public_security idcard_simulator)
+    medical_insurance public_security disabled_federation veterans_affairs justice
+    idcard_simulator)
 foreach(plugin IN LISTS onewindow_department_plugins)
     add_dependencies(onewindow-unit-tests onewindow_${plugin})
     add_test(NAME plugin_${plugin}_forms_check

@@ -17,6 +17,14 @@ Bundle bundle(const std::string& id) {
     return b;
 }
 
+/// The unified form of a bundle, checked for its name and for conflicts.
+UnifiedForm bundle_form(const Bundle& b, const std::string& name) {
+    CHECK(b.name == name);
+    auto form = StagedItems::get().form(b.items);
+    CHECK(form.conflicts.empty());
+    return form;
+}
+
 /// Each key asked once, by `items` of the bundle's items.
 void asked_once(const UnifiedForm& form, std::initializer_list<const char*> keys,
                 std::size_t items) {
@@ -46,11 +54,9 @@ const ItemMaterial& material(const UnifiedForm& form, const std::string& key) {
 TEST_CASE("新生儿出生一件事: the parents' and the child's facts once, materials merged",
           "[bundles]") {
     const Bundle newborn = bundle("newborn");
-    CHECK(newborn.name == "新生儿出生一件事");
     // 出生登记, 医保参保登记, 社会保障卡申领, 一孩生育服务登记: four departments.
     REQUIRE(newborn.items.size() == 4);
-    auto form = StagedItems::get().form(newborn.items);
-    CHECK(form.conflicts.empty());
+    auto form = bundle_form(newborn, "新生儿出生一件事");
     asked_once(form, {"applicant.name", "applicant.id_number"}, 4);
     asked_once(form, {"child.name", "child.sex", "child.birth_date", "child.birth_cert_no"}, 3);
     asked_once(form, {"spouse.name", "spouse.id_number"}, 2);
@@ -71,9 +77,7 @@ TEST_CASE("新生儿出生一件事: the parents' and the child's facts once, ma
 
 TEST_CASE("困难群众救助一件事: one form for the allowance and temporary relief", "[bundles]") {
     const Bundle relief = bundle("hardship_relief");
-    CHECK(relief.name == "困难群众救助一件事");
-    auto form = StagedItems::get().form(relief.items);
-    CHECK(form.conflicts.empty());
+    auto form = bundle_form(relief, "困难群众救助一件事");
     asked_once(form,
                {"applicant.id_number", "applicant.monthly_income", "household.members",
                 "hardship.reason", "payment.account"},
@@ -82,4 +86,39 @@ TEST_CASE("困难群众救助一件事: one form for the allowance and temporary
         form, {"id_card", "hukou", "finance_check_authorization", "bank_card", "medical_records"});
     // The household register may follow later for relief, not for the allowance: not tolerable.
     CHECK_FALSE(material(form, "hukou").tolerable_gap);
+}
+
+TEST_CASE("残疾人服务一件事: the certificate and the subsidies from one form", "[bundles]") {
+    const Bundle services = bundle("disability_services");
+    auto form = bundle_form(services, "残疾人服务一件事");
+    asked_once(form, {"applicant.id_number", "applicant.hukou_division", "disability.category"}, 2);
+    listed_once(form, {"id_card", "hukou", "disability_cert"});
+    // Not required while the certificate is being applied for.
+    CHECK_FALSE(form.field("disability.certificate_no")->def.required);
+
+    // The same facts pass both departments: the federation books the assessment, civil affairs
+    // waits for the certificate.
+    auto values = R"({"applicant.name": "赵建国", "applicant.id_number": "130434197804120312",
+        "applicant.hukou_division": "130434", "household.dibao": "是",
+        "disability.certified": "正在申办", "disability.category": "肢体残疾",
+        "assessment.institution": "魏县人民医院", "assessment.date": "2026-11-24",
+        "subsidy.type": "两项补贴"})";
+    PluginFixture federation("disabled_federation");
+    CHECK(federation.validate(request_of(services.items[0], values)) == kNoFindings);
+    PluginFixture civil("civil_affairs");
+    auto answer = civil.validate(request_of(services.items[1], values));
+    CHECK(warns(answer, "残疾人证正在申办：县民政局在残疾人证核发后审定补贴"));
+    CHECK_FALSE(has(answer, R"("severity":"error")"));
+}
+
+TEST_CASE("退休一件事: the pension and the retiree's medical insurance from one form",
+          "[bundles]") {
+    const Bundle retirement = bundle("retirement");
+    auto form = bundle_form(retirement, "退休一件事");
+    asked_once(form, {"applicant.name", "applicant.id_number", "retirement.employer"}, 2);
+    listed_once(form, {"id_card", "retirement_application", "retiree_medical_form"});
+    // Each department's own facts are asked by that department only.
+    CHECK(form.field("pension.contribution_years")->items ==
+          std::vector<std::string>{"000720005000"});
+    CHECK(form.field("medical.local_years")->items == std::vector<std::string>{"000733004000"});
 }

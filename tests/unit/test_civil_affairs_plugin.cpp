@@ -83,7 +83,9 @@ TEST_CASE("Civil affairs: the four items' catalogue data and forms", "[civil_aff
     for (const char* key : {"dibao_application", "finance_check_authorization", "income_proof"})
         CHECK(times_listed(dibao, key) == 1);
     auto subsidies = staged.form({kDisabilitySubsidies});
-    CHECK(subsidies.field("disability.certificate_no")->def.required);
+    CHECK(subsidies.field("disability.certified")->def.required);
+    CHECK(subsidies.field("disability.certificate_no")->def.required_if.in ==
+          std::vector<std::string>{"已持证"});
     CHECK(subsidies.field("subsidy.type")->def.options.size() == 3);
 }
 
@@ -144,7 +146,8 @@ TEST_CASE("Civil affairs: the standard is the administrator's setting, not the p
     bad->set("dibao_standard_urban", "七百八十");
     PluginFixture refused("civil_affairs", bad, false);
     CHECK_FALSE(refused.host->running("civil_affairs"));
-    CHECK(has(refused.load_error(), "settings.dibao_standard_urban must be a positive amount"));
+    CHECK(has(refused.load_error(),
+              "settings.dibao_standard_urban must be a positive amount of yuan"));
 }
 
 TEST_CASE("Civil affairs: who can be supported as a person in extreme poverty", "[civil_affairs]") {

@@ -329,3 +329,106 @@ TEST_CASE("Printing goes to a real CUPS printer, and a failed print is told in w
     // None of this changed the case.
     CHECK(count(dir.path / "counter.db", "cases") == 1);
 }
+
+namespace {
+
+/// Trusts every staged department plugin, as the administrator of a county centre would.
+void trust_all_departments(const fs::path& data) {
+    std::string folders;
+    for (const auto& plugin : fs::directory_iterator(stage / "plugins"))
+        folders += " " + quote(plugin.path());
+    auto result = run(cli(data) + "plugins trust" + folders);
+    INFO(result.out);
+    REQUIRE(result.code == 0);
+}
+
+/// Writes a case file of `items` with `values` (JSON) and every listed material seen on paper.
+fs::path case_file(const TempDir& dir, const std::string& name, const std::string& items,
+                   const std::string& values, std::initializer_list<const char*> materials) {
+    std::string list;
+    for (const char* key : materials)
+        list += std::string(list.empty() ? "" : ", ") + R"({"key": ")" + key +
+                R"(", "supplied": true})";
+    auto file = dir.path / name;
+    std::ofstream(file) << R"({"format": "onewindow.case/1", "items": )" << items
+                        << R"(, "clerk": "张敏", "now": "2026-11-23 09:30:00", "values": )"
+                        << values << R"(, "materials": [)" << list << "]}";
+    return file;
+}
+
+}  // namespace
+
+TEST_CASE("新生儿出生一件事 at one window: four departments, one form, one receipt", "[e2e]") {
+    TempDir dir;
+    trust_all_departments(dir.path);
+    auto file = case_file(
+        dir, "newborn.json", R"(["000705001000", "000733001000", "000720003000", "000718001001"])",
+        R"({"applicant.name": "李娜", "applicant.id_number": "13043419960315024X",
+        "applicant.ethnicity": "汉族", "applicant.phone": "13831045678",
+        "applicant.marital_status": "初婚", "applicant.hukou_division": "130434",
+        "applicant.hukou_address": "河北省邯郸市魏县魏城镇南关村 12 号",
+        "applicant.address": "河北省邯郸市魏县魏城镇南关村 12 号",
+        "spouse.name": "王强", "spouse.id_number": "130434199408020132",
+        "spouse.hukou_division": "130434", "marriage.date": "2024-05-20",
+        "marriage.certificate_no": "J130434-2024-001207", "children.count": 0,
+        "subject.kind": "申请人的子女", "child.name": "王若汐", "child.sex": "女",
+        "child.birth_date": "2026-11-02", "child.ethnicity": "汉族",
+        "child.birth_division": "130434", "child.birth_cert_no": "Q130456789",
+        "child.hukou_with": "随父落户", "medical.year": 2026, "ssc.kind": "首次申领",
+        "payment.bank": "中国农业银行魏县支行"})",
+        {"birth_cert", "id_card", "hukou", "marriage_cert", "photo", "birth_registration_form",
+         "medical_enrolment_form", "ssc_application_form"});
+    auto receipt = dir.path / "receipt.pdf";
+    auto result = run(cli(dir.path) + "intake " + quote(file) + " --receipt " + quote(receipt));
+    INFO(result.out);
+    REQUIRE(result.code == 0);
+    REQUIRE(result.out.rfind("ACCEPTED ", 0) == 0);
+    // One outbox row per department route: police, medical insurance, social security, health.
+    CHECK(count(dir.path / "counter.db", "outbox") == 4);
+    std::string text = pdftotext(receipt);
+    for (const char* name : {"出生登记", "城乡居民基本医疗保险参保登记", "社会保障卡申领"}) {
+        INFO(name);
+        CHECK(text.find(name) != std::string::npos);
+    }
+}
+
+TEST_CASE("困难群众救助一件事: the allowance checked against the administrator's standard",
+          "[e2e]") {
+    TempDir dir;
+    trust_all_departments(dir.path);
+    std::ofstream(dir.path / "plugin-settings.json")
+        << R"({"civil_affairs": {"dibao_standard_urban": 780, "dibao_standard_rural": 560}})";
+    const std::string values = R"({"applicant.name": "赵建国",
+        "applicant.id_number": "130434197804120312", "applicant.phone": "13603100417",
+        "applicant.hukou_division": "130434", "applicant.hukou_address": "魏县沙口集乡东沙口村",
+        "applicant.address": "魏县沙口集乡东沙口村", "applicant.monthly_income": 800,
+        "household.area_type": "农村", "household.dibao": "否",
+        "household.members": [{"member.name": "孙秀兰", "member.id_number": "130434198009250024",
+          "member.relation": "配偶", "member.monthly_income": INCOME}],
+        "hardship.reason": "因病", "hardship.description": "妻子患尿毒症长期透析，家庭无力承担医疗费用",
+        "property.houses": 1, "property.vehicles": 0, "property.deposits": 2000,
+        "property.business": "无", "payment.bank": "魏县农村信用合作联社",
+        "payment.account": "6228480123456789012", "relief.type": "支出型",
+        "relief.incident_date": "2026-10-08", "relief.amount_requested": 3000})";
+    auto with_income = [&](const std::string& income) {
+        std::string text = values;
+        text.replace(text.find("INCOME"), 6, income);
+        return case_file(
+            dir, "relief-" + income + ".json", R"(["000712001000", "000712003000"])", text,
+            {"id_card", "hukou", "dibao_application", "finance_check_authorization", "income_proof",
+             "medical_records", "bank_card", "relief_application", "hardship_proof"});
+    };
+    auto refused = run(cli(dir.path) + "intake " + quote(with_income("400")));
+    INFO(refused.out);
+    CHECK(refused.code == 2);
+    CHECK(refused.out.rfind("INVALID", 0) == 0);
+    CHECK(refused.out.find("家庭月人均收入 600 元，不低于本县农村最低生活保障标准 560 元/人·月") !=
+          std::string::npos);
+    CHECK(count(dir.path / "counter.db", "cases") == 0);
+
+    auto accepted = run(cli(dir.path) + "intake " + quote(with_income("200")));
+    INFO(accepted.out);
+    REQUIRE(accepted.code == 0);
+    CHECK(accepted.out.rfind("ACCEPTED ", 0) == 0);
+    CHECK(count(dir.path / "counter.db", "outbox") == 2);
+}

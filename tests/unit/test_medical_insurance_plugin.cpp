@@ -135,3 +135,39 @@ TEST_CASE("Medical insurance: routes and errors", "[medical_insurance]") {
     CHECK(h.failure(Operation::Validate, no_date) ==
           "plugin medical_insurance: validate: request.today must be YYYY-MM-DD");
 }
+
+TEST_CASE("Medical insurance: a retiree's contribution years against the prefecture's minimum",
+          "[medical_insurance]") {
+    check_item_basics(
+        ExpectedItem{"000733004000", "职工医保退休人员待遇核定", "行政确认", false, 10, 20},
+        "魏县医疗保障局", "0310-3586012");
+    const auto retiree = [] {
+        return request_of("000733004000", R"({"applicant.name": "王建设",
+            "applicant.id_number": "130434196506100319", "retirement.employer": "魏县纺织有限公司",
+            "medical.contribution_years": 28, "medical.local_years": 12})");
+    };
+    auto minimums = parse_json(R"({"retiree_min_years_male": 25, "retiree_min_years_female": 20,
+        "retiree_min_local_years": 10})",
+                               "settings")
+                        .extract<Poco::JSON::Object::Ptr>();
+    PluginFixture h("medical_insurance", minimums);
+    auto r = retiree();
+    auto v = r->getObject("values");
+    CHECK(h.validate(r) == kNoFindings);
+    v->set("medical.contribution_years", 22);
+    v->set("medical.local_years", 8);
+    auto text = h.validate(r);
+    CHECK(warns(text, "职工医保累计缴费 22 年，不足本统筹区男职工 25 年的最低缴费年限"));
+    CHECK(warns(text, "在本统筹区实际缴费 8 年，不足本统筹区 10 年的最低缴费年限"));
+    CHECK_FALSE(has(text, R"("severity":"error")"));
+    v->set("medical.local_years", 23);
+    CHECK(has(h.validate(r), "本统筹区实际缴费年限不能大于职工医保累计缴费年限"));
+
+    PluginFixture unset("medical_insurance");
+    CHECK(warns(unset.validate(retiree()),
+                "本统筹区男职工最低缴费年限未配置（插件设置 retiree_min_years_male）"));
+    minimums->set("retiree_min_local_years", -1);
+    PluginFixture refused("medical_insurance", minimums, false);
+    CHECK(has(refused.load_error(),
+              "settings.retiree_min_local_years must be a number of years from 0 to 60"));
+}

@@ -157,3 +157,42 @@ TEST_CASE("Social security: routes and errors", "[social_security]") {
     CHECK(h.failure(Operation::Route, resident("1")) ==
           "plugin social_security: route: unknown item 1");
 }
+
+TEST_CASE("Social security: an employee retires at the reformed statutory age",
+          "[social_security]") {
+    check_item_basics(
+        ExpectedItem{"000720005000", "职工基本养老保险退休待遇申领", "行政给付", false, 15, 20},
+        "魏县人力资源和社会保障局", "0310-3533133");
+    Host h;
+    // A man born 1965-06-10: 60 years and 2 months, reached on 2025-08-10.
+    auto r = request_of("000720005000", R"({"applicant.name": "王建设",
+        "applicant.id_number": "130434196506100319", "retirement.post": "男职工",
+        "retirement.mode": "按法定退休年龄退休", "retirement.employer": "魏县纺织有限公司",
+        "pension.employee_insured": "是", "pension.contribution_years": 32})");
+    auto v = r->getObject("values");
+    CHECK(h.validate(r) == kNoFindings);
+    SECTION("born 1966-08-15: 60 years and 5 months") {
+        v->set("applicant.id_number", "130434196608150317");
+        CHECK(has(h.validate(r),
+                  "申请人的法定退休年龄为 60 周岁 5 个月，于 2027-01-15 达到，尚未到退休年龄"));
+        v->set("retirement.mode", "弹性提前退休");  // past 60: may retire early
+        CHECK(h.validate(r) == kNoFindings);
+        v->set("applicant.id_number", "130434196812010311");
+        CHECK(has(h.validate(r), "弹性提前退休最早可于 2028-12-01 申请"));
+    }
+    SECTION("a woman of the 50-year post: one month later every two months") {
+        v->set("applicant.id_number", "130434197603200324");  // 50 y 8 m: 2026-11-20
+        CHECK(has(h.validate(r), "退休人员类别与公民身份号码显示的性别不一致"));
+        v->set("retirement.post", "女职工（原法定退休年龄 50 周岁）");
+        CHECK(h.validate(r) == kNoFindings);
+        v->set("applicant.id_number", "130434197605200328");  // 50 y 9 m: 2027-02-20
+        CHECK(has(h.validate(r), "法定退休年龄为 50 周岁 9 个月，于 2027-02-20 达到"));
+    }
+    SECTION("contribution years and scheme") {
+        v->set("pension.contribution_years", 14.5);
+        v->set("pension.employee_insured", "否");
+        auto text = h.validate(r);
+        CHECK(has(text, "累计缴费 14.5 年，不足 15 年最低缴费年限，不能按月领取基本养老金"));
+        CHECK(has(text, "未参加职工基本养老保险的，请申领城乡居民基本养老保险待遇"));
+    }
+}

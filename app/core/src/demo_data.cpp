@@ -40,12 +40,25 @@ void prepare_demo_data(const fs::path& data_dir) {
     Poco::JSON::Object::Ptr settings =
         fs::exists(settings_file) ? load_json_file(settings_file).extract<Poco::JSON::Object::Ptr>()
                                   : Poco::JSON::Object::Ptr(new Poco::JSON::Object(true));
+    // Example local standards for the departments' checks (plugins/README.md), where the
+    // counter has none of its own, and the simulated reader's folder.
+    bool changed = false;
+    if (fs::exists(demo / "plugin-settings.json")) {
+        auto examples =
+            load_json_file(demo / "plugin-settings.json").extract<Poco::JSON::Object::Ptr>();
+        for (const auto& id : examples->getNames())
+            if (!settings->has(id)) {
+                settings->set(id, examples->get(id));
+                changed = true;
+            }
+    }
     if (!settings->has("idcard_simulator")) {
         Poco::JSON::Object::Ptr simulator = new Poco::JSON::Object(true);
         simulator->set("folder", fs::absolute(reader).string());
         settings->set("idcard_simulator", simulator);
-        std::ofstream(settings_file) << to_json(settings) << '\n';
+        changed = true;
     }
+    if (changed) std::ofstream(settings_file) << to_json(settings) << '\n';
 
     const CounterConfig config = CounterConfig::load(data_dir / "counter.json");
     auto store = CaseStore::open(data_dir / "counter.db", data_dir / "materials",

@@ -16,6 +16,7 @@ using onewindow::sdk::add_months;
 using onewindow::sdk::check_id_agrees;
 using onewindow::sdk::Day;
 using onewindow::sdk::error;
+using onewindow::sdk::expect_item;
 using onewindow::sdk::Findings;
 using onewindow::sdk::parse_day;
 using onewindow::sdk::parse_id;
@@ -23,6 +24,7 @@ using onewindow::sdk::Person;
 using onewindow::sdk::PluginError;
 using onewindow::sdk::Request;
 using onewindow::sdk::today_of;
+using onewindow::sdk::unknown_item;
 using onewindow::sdk::years_between;
 
 constexpr const char* kFirstChild = "000718001001";
@@ -50,14 +52,13 @@ class FamilyPlanning : public onewindow::sdk::Plugin {
         } else if (request.item == kMigrant) {
             check_migrant(request, today, findings);
         } else {
-            throw PluginError("unknown item " + request.item);
+            throw unknown_item(request);
         }
         return findings;
     }
 
     onewindow::sdk::Routes route(const Request& request) override {
-        if (request.item != kFirstChild && request.item != kSecondChild && request.item != kMigrant)
-            throw PluginError("unknown item " + request.item);
+        expect_item(request, {kFirstChild, kSecondChild, kMigrant});
         // Registration cards go through the township's preliminary review (初审).
         return {{"county_health", "county_health", request.item != kMigrant, true}};
     }

@@ -1,12 +1,19 @@
 // The medical-insurance department plugin (医保): 城乡居民基本医疗保险参保登记 (for the applicant
-// or a minor child, newborns included), 异地就医备案, 门诊慢特病待遇认定.
+// or a minor child, newborns included), 异地就医备案, 门诊慢特病待遇认定, 职工医保退休人员待遇核定
+// (the second item of 退休一件事).
 //
 // The form rules (required fields, ID checksums, dates) are the host's, from the item files in
 // forms/medical_insurance/. This plugin adds the rules that need several facts at once: a newborn
 // identified by the birth registration (ID number) or the birth certificate number, the
 // three-month window in which a newborn is covered from birth, no residents' scheme for
 // employees' scheme members, the contribution year, whether the place of treatment lies outside
-// the prefecture's pooling area at all, and a diagnosis by a hospital of level two or above.
+// the prefecture's pooling area at all, a diagnosis by a hospital of level two or above, and a
+// retiree's contribution years against the prefecture's minimum.
+//
+// Settings (plugin-settings.json, "medical_insurance": {...}), the prefecture's policy:
+//   retiree_min_years_male, retiree_min_years_female   total years of the employees' scheme
+//   retiree_min_local_years                            years paid in this pooling area
+// Without them the years are not checked and the clerk is warned.
 //
 // Findings are written in Chinese here: a plugin has no access to the host's message catalogue.
 #include <onewindow/sdk/helpers.hpp>
@@ -22,12 +29,25 @@ using namespace onewindow::sdk;
 constexpr const char* kEnrolment = "000733001000";
 constexpr const char* kFiling = "000733002000";
 constexpr const char* kChronic = "000733003000";
+constexpr const char* kRetiree = "000733004000";
+
+/// Minimum years from the settings, or nullopt when not configured.
+std::optional<double> years_setting(const Object& settings, const std::string& key) {
+    return number_setting(settings, key, 0, 60, "a number of years from 0 to 60");
+}
 
 const PersonKeys kChild{"child.id_number", "child.birth_date", "child.sex", "child.birth_cert_no",
                         "子女"};
 
 class MedicalInsurance : public Plugin {
   public:
+    void init(const Object& host) override {
+        auto settings = host->getObject("settings");
+        min_years_male_ = years_setting(settings, "retiree_min_years_male");
+        min_years_female_ = years_setting(settings, "retiree_min_years_female");
+        min_local_years_ = years_setting(settings, "retiree_min_local_years");
+    }
+
     Findings validate(const Request& request) override {
         Findings findings;
         const Day today = today_of(request);
@@ -37,15 +57,16 @@ class MedicalInsurance : public Plugin {
             check_filing(request, findings);
         } else if (request.item == kChronic) {
             check_chronic(request, findings);
+        } else if (request.item == kRetiree) {
+            check_retiree(request, findings);
         } else {
-            throw PluginError("unknown item " + request.item);
+            throw unknown_item(request);
         }
         return findings;
     }
 
     Routes route(const Request& request) override {
-        if (request.item != kEnrolment && request.item != kFiling && request.item != kChronic)
-            throw PluginError("unknown item " + request.item);
+        expect_item(request, {kEnrolment, kFiling, kChronic, kRetiree});
         return {{"county_medical_security", "county_medical_security", false, true}};
     }
 
@@ -100,6 +121,40 @@ class MedicalInsurance : public Plugin {
                                      "直接持医保电子凭证或社会保障卡就医，无需办理异地就医备案"));
     }
 
+    // Retirees stop paying when their years reach the prefecture's minimum (a setting: local
+    // policy). Short years are made up by a one-off payment, so they warn, never refuse.
+    void check_retiree(const Request& r, Findings& findings) const {
+        const auto total = number_of(r.values, "medical.contribution_years");
+        const auto local = number_of(r.values, "medical.local_years");
+        if (total && local && *local > *total)
+            findings.push_back(
+                error("medical.local_years", "本统筹区实际缴费年限不能大于职工医保累计缴费年限"));
+        const auto person = parse_id(r.text("applicant.id_number"));
+        if (!person) return;
+        const char* who = person->male ? "男职工" : "女职工";
+        const auto& minimum = person->male ? min_years_male_ : min_years_female_;
+        short_years(total, minimum, "职工医保累计缴费", std::string("本统筹区") + who,
+                    person->male ? "retiree_min_years_male" : "retiree_min_years_female",
+                    "medical.contribution_years", findings);
+        short_years(local, min_local_years_, "在本统筹区实际缴费", "本统筹区",
+                    "retiree_min_local_years", "medical.local_years", findings);
+    }
+
+    static void short_years(const std::optional<double>& years,
+                            const std::optional<double>& minimum, const std::string& what,
+                            const std::string& whose, const std::string& setting,
+                            const std::string& field, Findings& findings) {
+        if (!years) return;
+        if (!minimum)
+            findings.push_back(warning(field, whose + "最低缴费年限未配置（插件设置 " + setting +
+                                                  "），未核对" + what + "年限，请联系系统管理员"));
+        else if (*years < *minimum)
+            findings.push_back(warning(field, what + " " + yuan(*years) + " 年，不足" + whose +
+                                                  " " + yuan(*minimum) +
+                                                  " 年的最低缴费年限，须按规定一次性补缴后享受"
+                                                  "退休人员医保待遇"));
+    }
+
     static void check_chronic(const Request& r, Findings& findings) {
         if (r.text("medical.insured_here") == "否")
             findings.push_back(error("medical.insured_here",
@@ -110,6 +165,8 @@ class MedicalInsurance : public Plugin {
                                      "门诊慢特病须经二级及以上定点医疗机构确诊，"
                                      "一级医疗机构的诊断不能作为认定依据"));
     }
+
+    std::optional<double> min_years_male_, min_years_female_, min_local_years_;
 };
 
 }  // namespace

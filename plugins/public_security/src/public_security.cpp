@@ -22,7 +22,7 @@ constexpr const char* kBirthRegistration = "000705001000";
 class PublicSecurity : public Plugin {
   public:
     Findings validate(const Request& request) override {
-        if (request.item != kBirthRegistration) throw PluginError("unknown item " + request.item);
+        expect_item(request, {kBirthRegistration});
         Findings findings;
         const Day today = today_of(request);
         if (!request.text("child.id_number").empty())
@@ -37,7 +37,7 @@ class PublicSecurity : public Plugin {
     }
 
     Routes route(const Request& request) override {
-        if (request.item != kBirthRegistration) throw PluginError("unknown item " + request.item);
+        expect_item(request, {kBirthRegistration});
         return {{"county_public_security", "county_public_security", false, true}};
     }
 

@@ -1,16 +1,21 @@
 // The social-security department plugin (人社): 城乡居民基本养老保险参保登记, 城乡居民基本养老保险
-// 待遇申领, 社会保障卡申领 (for the applicant or a minor child, newborns included), 就业失业登记.
+// 待遇申领, 社会保障卡申领 (for the applicant or a minor child, newborns included), 就业失业登记,
+// 职工基本养老保险退休待遇申领 (the first item of 退休一件事).
 //
 // The form rules (required fields, ID checksums, dates) are the host's, from the item files in
 // forms/social_security/. This plugin adds the rules that need several facts at once: ages from
 // the ID number on the application date (16 to 59 to join the residents' pension, 60 to draw
 // it), who belongs in the employees' scheme instead, a child identified by ID number or birth
-// certificate, and registrations consistent with the applicant's occupation.
+// certificate, registrations consistent with the applicant's occupation, and for retirement the
+// statutory retirement age after the 2024 reform (born month by born month), flexible early
+// retirement and the rising minimum contribution years. The reform's schedule is national law,
+// fixed until 2039, so it is written here; local policy would be a setting.
 //
 // Findings are written in Chinese here: a plugin has no access to the host's message catalogue.
 #include <onewindow/sdk/helpers.hpp>
 #include <onewindow/sdk/plugin.hpp>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 
@@ -22,17 +27,37 @@ constexpr const char* kPensionRegistration = "000720001000";
 constexpr const char* kPensionBenefit = "000720002000";
 constexpr const char* kCard = "000720003000";
 constexpr const char* kEmployment = "000720004000";
+constexpr const char* kRetirement = "000720005000";
 
+const PersonKeys kApplicant{"applicant.id_number", "applicant.birth_date", "applicant.sex", "",
+                            "申请人"};
 const PersonKeys kChild{"child.id_number", "child.birth_date", "child.sex", "child.birth_cert_no",
                         "子女"};
 
 constexpr int kWorkingAge = 16;  // 劳动法第十五条: no work before 16
 constexpr int kPensionAge = 60;  // 国发〔2014〕8号: the residents' pension from 60
 
-/// The applicant's birth day, from the ID number (nullopt when invalid: the host says so).
-std::optional<Day> applicant_birth(const Request& r) {
-    auto person = parse_id(r.text("applicant.id_number"));
-    return person ? std::optional<Day>(person->birth) : std::nullopt;
+// The statutory retirement age after the 2024 reform (渐进式延迟法定退休年龄): the original age,
+// delayed by one month for every `step` months of birth from `first_year`-01, up to `most`.
+struct RetirementRule {
+    const char* post;  // the option of retirement.post
+    int original_years, first_year, step, most;
+};
+const RetirementRule kRetirementRules[] = {{"男职工", 60, 1965, 4, 36},
+                                           {"女职工（原法定退休年龄 50 周岁）", 50, 1975, 2, 60},
+                                           {"女职工（原法定退休年龄 55 周岁）", 55, 1970, 4, 36}};
+
+/// The statutory retirement age in months for someone born on `birth`.
+int retirement_months(const RetirementRule& rule, const Day& birth) {
+    const int born = (birth.year - rule.first_year) * 12 + (birth.month - 1);
+    const int delay = born < 0 ? 0 : std::min(rule.most, born / rule.step + 1);
+    return rule.original_years * 12 + delay;
+}
+
+/// The minimum contribution years for a monthly pension: 15, from 2030 half a year more each
+/// year, up to 20.
+double minimum_contribution_years(int year) {
+    return year <= 2029 ? 15 : std::min(20.0, 15 + 0.5 * (year - 2029));
 }
 
 class SocialSecurity : public Plugin {
@@ -40,8 +65,7 @@ class SocialSecurity : public Plugin {
     Findings validate(const Request& request) override {
         Findings findings;
         const Day today = today_of(request);
-        const auto birth = applicant_birth(request);
-        const int age = birth ? years_between(*birth, today) : -1;
+        const int age = applicant_age(request).value_or(-1);
         if (request.item == kPensionRegistration) {
             check_registration(request, age, findings);
         } else if (request.item == kPensionBenefit) {
@@ -49,17 +73,18 @@ class SocialSecurity : public Plugin {
         } else if (request.item == kCard) {
             check_card(request, today, findings);
         } else if (request.item == kEmployment) {
-            check_employment(request, birth, age, findings);
+            check_employment(request, age, findings);
+        } else if (request.item == kRetirement) {
+            check_retirement(request, today, findings);
         } else {
-            throw PluginError("unknown item " + request.item);
+            throw unknown_item(request);
         }
         return findings;
     }
 
     Routes route(const Request& request) override {
-        if (request.item != kPensionRegistration && request.item != kPensionBenefit &&
-            request.item != kCard && request.item != kEmployment)
-            throw PluginError("unknown item " + request.item);
+        expect_item(request,
+                    {kPensionRegistration, kPensionBenefit, kCard, kEmployment, kRetirement});
         // Pension benefits go through the township's social-security office (初审) first.
         return {{"county_hrss", "county_hrss", request.item == kPensionBenefit, true}};
     }
@@ -121,8 +146,47 @@ class SocialSecurity : public Plugin {
                 error("child.birth_date", "子女已年满 16 周岁，须由本人申领社会保障卡"));
     }
 
-    static void check_employment(const Request& r, const std::optional<Day>& birth, int age,
-                                 Findings& findings) {
+    static void check_retirement(const Request& r, const Day& today, Findings& findings) {
+        if (r.text("pension.employee_insured") == "否")
+            findings.push_back(error("pension.employee_insured",
+                                     "未参加职工基本养老保险的，请申领城乡居民基本养老保险待遇"));
+        const double minimum = minimum_contribution_years(today.year);
+        if (auto years = number_of(r.values, "pension.contribution_years");
+            years && *years < minimum)
+            findings.push_back(error("pension.contribution_years",
+                                     "累计缴费 " + yuan(*years) + " 年，不足 " + yuan(minimum) +
+                                         " 年最低缴费年限，不能按月领取基本养老金"));
+        const auto person = parse_id(r.text("applicant.id_number"));
+        const std::string post = r.text("retirement.post");
+        const auto rule = std::find_if(std::begin(kRetirementRules), std::end(kRetirementRules),
+                                       [&](const RetirementRule& x) { return post == x.post; });
+        if (!person || rule == std::end(kRetirementRules)) return;
+        if (person->male != (rule->original_years == 60)) {
+            findings.push_back(
+                error("retirement.post", "退休人员类别与公民身份号码显示的性别不一致，请核对"));
+            return;
+        }
+        const int months = retirement_months(*rule, person->birth);
+        const Day statutory = add_months(person->birth, months);
+        if (!(today < statutory)) return;
+        const std::string age = std::to_string(months / 12) + " 周岁" +
+                                (months % 12 ? " " + std::to_string(months % 12) + " 个月" : "");
+        if (r.text("retirement.mode") != "弹性提前退休") {
+            findings.push_back(error("applicant.id_number", "申请人的法定退休年龄为 " + age +
+                                                                "，于 " + iso(statutory) +
+                                                                " 达到，尚未到退休年龄"));
+            return;
+        }
+        // Flexible early retirement: at most three years early, never before the original age.
+        const Day earliest = std::max(add_months(statutory, -36),
+                                      add_months(person->birth, rule->original_years * 12));
+        if (today < earliest)
+            findings.push_back(
+                error("retirement.mode", "弹性提前退休最早可于 " + iso(earliest) +
+                                             " 申请（提前不超过 3 年，且不早于原法定退休年龄）"));
+    }
+
+    static void check_employment(const Request& r, int age, Findings& findings) {
         if (age >= 0 && age < kWorkingAge)
             findings.push_back(
                 error("applicant.id_number", "申请人未满 16 周岁，不能办理就业失业登记"));
@@ -133,7 +197,8 @@ class SocialSecurity : public Plugin {
         if (type == "就业登记" && occupation == "无业")
             findings.push_back(
                 error("applicant.occupation", "办理就业登记的，职业（身份）不能为“无业”，请核对"));
-        auto started = parse_day(r.text("employment.start_date"));
+        const auto started = parse_day(r.text("employment.start_date"));
+        const auto birth = birth_of(r, kApplicant);
         if (type == "就业登记" && birth && started &&
             *started < add_months(*birth, kWorkingAge * 12))
             findings.push_back(

@@ -20,6 +20,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <initializer_list>
 #include <optional>
 #include <string>
 
@@ -68,11 +69,41 @@ inline std::optional<Day> parse_day(const std::string& text) {
     return d;
 }
 
+/// The error for a request about an item the plugin does not serve (the host only sends the items
+/// of the plugin's manifest, so this means a manifest and code out of step).
+inline PluginError unknown_item(const Request& request) {
+    return PluginError("unknown item " + request.item);
+}
+
+/// Throws unknown_item() unless the request is about one of `items`.
+inline void expect_item(const Request& request, std::initializer_list<const char*> items) {
+    for (const char* item : items)
+        if (request.item == item) return;
+    throw unknown_item(request);
+}
+
+/// "YYYY-MM-DD" (for messages).
+inline std::string iso(const Day& d) {
+    auto two = [](int n) { return (n < 10 ? "0" : "") + std::to_string(n); };
+    std::string year = std::to_string(d.year);
+    if (year.size() < 4) year.insert(0, 4 - year.size(), '0');
+    return year + "-" + two(d.month) + "-" + two(d.day);
+}
+
 /// The counter's date of a request; PluginError when the host sent none (it always does).
 inline Day today_of(const Request& request) {
     auto today = parse_day(request.today);
     if (!today) throw PluginError("request.today must be YYYY-MM-DD");
     return *today;
+}
+
+/// The day of the week: 1 Monday ... 7 Sunday.
+inline int weekday(const Day& d) {
+    static const int offsets[] = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
+    const int year = d.month < 3 ? d.year - 1 : d.year;
+    const int sunday_based =
+        (year + year / 4 - year / 100 + year / 400 + offsets[d.month - 1] + d.day) % 7;
+    return sunday_based == 0 ? 7 : sunday_based;
 }
 
 /// Whole years from `birth` to `on` (the age on that day).
@@ -132,6 +163,27 @@ inline std::optional<double> number_of(const Poco::JSON::Object::Ptr& values,
     char* end = nullptr;
     const double number = std::strtod(text.c_str(), &end);
     if (!end || *end != '\0' || !std::isfinite(number)) return std::nullopt;
+    return number;
+}
+
+/// The applicant's age in whole years on the request's date (the application date), from
+/// applicant.id_number; nullopt when the number is absent or invalid (the host reports that).
+inline std::optional<int> applicant_age(const Request& request) {
+    const auto person = parse_id(request.text("applicant.id_number"));
+    if (!person) return std::nullopt;
+    return years_between(person->birth, today_of(request));
+}
+
+/// A number from the plugin's settings (the init request's "settings") within [minimum,
+/// maximum]; nullopt when the administrator has not set it. Throws PluginError "settings.<key>
+/// must be <what>" when it is malformed, so that init refuses to run on bad settings.
+inline std::optional<double> number_setting(const Object& settings, const std::string& key,
+                                            double minimum, double maximum,
+                                            const std::string& what) {
+    if (!settings || !settings->has(key)) return std::nullopt;
+    auto number = number_of(settings, key);
+    if (!number || *number < minimum || *number > maximum)
+        throw PluginError("settings." + key + " must be " + what);
     return number;
 }
 
