@@ -24,6 +24,7 @@
 
 #include "onewindow/core/case_store.hpp"
 #include "onewindow/core/catalogue.hpp"
+#include "onewindow/core/counter.hpp"
 #include "onewindow/core/demo_data.hpp"
 #include "onewindow/core/document.hpp"
 #include "onewindow/core/forms.hpp"
@@ -255,6 +256,60 @@ void accept_commit() {
     print("accept_commit_vs_bare_ratio", percentile(times, 0.5) / percentile(bare, 0.5), "ratio");
 }
 
+/// The whole catalogue (every bundled department) as the counter loads it at start: plugins
+/// checked, hashed, loaded and initialized, every item file read against the dictionary, the
+/// bundles; next to the bare reading of the same item files as JSON (the floor of any loader).
+void catalogue_load() {
+    Temp temp;
+    ::setenv("ONEWINDOW_ROOT", stage.c_str(), 1);
+    prepare_demo_data(temp.path);
+    std::vector<double> loads;
+    std::size_t items = 0;
+    for (int i = 0; i < 7; ++i) {
+        const auto start = Clock::now();
+        auto counter = Counter::open({stage, temp.path});
+        loads.push_back(ms_since(start));
+        items = counter->catalogue().items().size();
+    }
+    if (items < 20) throw std::runtime_error("the bundled departments did not load");
+    std::vector<fs::path> files;
+    for (const auto& plugin : fs::directory_iterator(stage / "plugins"))
+        if (fs::is_directory(plugin.path() / "forms"))
+            for (const auto& file : fs::directory_iterator(plugin.path() / "forms"))
+                files.push_back(file.path());
+    std::vector<double> bare;
+    for (int i = 0; i < 7; ++i) {
+        const auto start = Clock::now();
+        for (const auto& file : files) load_json_file(file);
+        bare.push_back(ms_since(start));
+    }
+    std::sort(loads.begin(), loads.end());
+    std::sort(bare.begin(), bare.end());
+    print("catalogue_load_ms", loads[loads.size() / 2], "ms");
+    print("catalogue_load_items", static_cast<double>(items), "items");
+    print("catalogue_load_vs_json_parse_ratio", loads[loads.size() / 2] / bare[bare.size() / 2],
+          "x");
+}
+
+/// The unified form of the newborn bundle (4 departments), built in the core.
+void birth_bundle_form() {
+    Temp temp;
+    ::setenv("ONEWINDOW_ROOT", stage.c_str(), 1);
+    prepare_demo_data(temp.path);
+    auto counter = Counter::open({stage, temp.path});
+    std::vector<std::string> codes;
+    for (const auto& bundle : counter->catalogue().bundles())
+        if (bundle.id == "newborn") codes = bundle.items;
+    if (codes.size() < 4) throw std::runtime_error("no newborn bundle");
+    const int rounds = 2000;
+    std::size_t fields = 0;
+    const auto start = Clock::now();
+    for (int r = 0; r < rounds; ++r) fields += counter->unified_form(codes).sections.size();
+    const double elapsed = ms_since(start);
+    if (fields == 0) throw std::runtime_error("empty form");
+    print("birth_bundle_form_us", elapsed * 1000 / rounds, "us");
+}
+
 void receipt_pdf() {
     Issues issues;
     auto tpl = load_template(stage / "share/onewindow/templates/common/receipt.json", issues);
@@ -456,6 +511,10 @@ int main(int argc, char** argv) {
          {"accept_commit_p50_ms", "accept_commit_p99_ms", "accept_commit_vs_bare_ratio"},
          accept_commit},
         {"receipt_pdf", {"receipt_pdf_ms", "receipt_pdf_kb"}, receipt_pdf},
+        {"catalogue_load",
+         {"catalogue_load_ms", "catalogue_load_items", "catalogue_load_vs_json_parse_ratio"},
+         catalogue_load},
+        {"birth_bundle_form_us", {}, birth_bundle_form},
         // The shell in a window (an Xvfb of its own when there is no $DISPLAY).
         {"shell",
          {"shell_start_login_ms", "shell_start_main_ms", "shell_baseline_bare_wx_ms",
