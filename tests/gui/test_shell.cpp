@@ -6,6 +6,7 @@
 #include <wx/app.h>
 #include <wx/button.h>
 #include <wx/checkbox.h>
+#include <wx/dnd.h>
 #include <wx/notebook.h>
 #include <wx/odcombo.h>
 #include <wx/stattext.h>
@@ -227,7 +228,14 @@ TEST_CASE("A clerk takes in a two-item case at one window", "[gui]") {
     // Materials: scans attached (with thumbnails), the photo as a tolerated gap.
     intake.attach_material("id_card", scans / "id_card_li_na.png");
     intake.attach_material("hukou", scans / "hukou.png");
-    intake.attach_material("marriage_cert", scans / "marriage_cert.png");
+    // A scan dragged from the file manager onto the material's scan area.
+    auto* drop =
+        dynamic_cast<wxFileDropTarget*>(intake.scan_area("marriage_cert")->GetDropTarget());
+    REQUIRE(drop);
+    wxArrayString dropped;
+    dropped.Add(wx((scans / "marriage_cert.png").string()));
+    CHECK(drop->OnDropFiles(10, 10, dropped));
+    CHECK(intake.has_thumbnail("marriage_cert"));
     CHECK(intake.has_thumbnail("id_card"));
     intake.tolerate("photo", "申请人承诺于 2026年11月30日 前补交");
     frame->SetSize(1280, 800);

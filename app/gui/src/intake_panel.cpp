@@ -553,6 +553,11 @@ bool IntakePanel::has_thumbnail(const std::string& key) const {
     return m && m->has_thumbnail;
 }
 
+wxWindow* IntakePanel::scan_area(const std::string& key) const {
+    Material* m = material(key);
+    return m ? m->thumb_holder : nullptr;
+}
+
 void IntakePanel::set_value(const std::string& key, const std::string& text) {
     Field* f = field(key);
     if (!f) return;

@@ -77,6 +77,8 @@ class IntakePanel : public wxPanel {
     void set_supplied(const std::string& key, bool supplied);
     void tolerate(const std::string& key, const std::string& promise);
     bool has_thumbnail(const std::string& key) const;
+    /// Where a material's scan shows; files dropped on it are attached.
+    wxWindow* scan_area(const std::string& key) const;
 
     // The decisions. Each returns at once; documents render in the background and
     // `on_document` (if set) is called on the UI thread when the PDF is written.
