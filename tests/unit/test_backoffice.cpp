@@ -10,10 +10,13 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <ctime>
 #include <fstream>
+#include <future>
 #include <iterator>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "onewindow/backoffice/backoffice.hpp"
@@ -33,9 +36,15 @@ const std::string kSecret = "counter-WX01-shared-secret";
 
 std::string config_text(const fs::path& db) {
     return R"({"listen": {"address": "127.0.0.1", "port": 0}, "database": ")" + db.string() +
-           R"(", "departments": [{"code": "weijian", "name": "县卫生健康局"}],
+           R"(", "departments": [{"code": "weijian", "name": "县卫生健康局"},
+                                 {"code": "minzheng", "name": "县民政局"}],
            "counters": [{"id": "WX01", "secret": ")" +
-           kSecret + R"("}], "max_body_bytes": 4096, "max_clock_skew_seconds": 300})";
+           kSecret + R"("}, {"id": "WX02", "secret": "counter-WX02-shared-secret"}],
+           "staff": [{"id": "weijian-office", "secret": "weijian-office-secret",
+                      "departments": ["weijian"]},
+                     {"id": "minzheng-office", "secret": "minzheng-office-secret",
+                      "departments": ["minzheng"]}],
+           "max_body_bytes": 4096, "max_clock_skew_seconds": 300})";
 }
 
 std::string case_body(const std::string& number = "WX01-20261123-0001",
@@ -100,6 +109,23 @@ Response post_case(unsigned short port, const std::string& body,
                    const std::string& key = "WX01-20261123-0001/FP-001", const Signing& s = {}) {
     return send_raw(port, "POST", "/v1/cases", body,
                     signed_headers("POST", "/v1/cases", body, key, s));
+}
+
+Signing signing_as(const std::string& client, const std::string& secret) {
+    Signing s;
+    s.client = client;
+    s.secret = secret;
+    return s;
+}
+
+const Signing kWeijianStaff = signing_as("weijian-office", "weijian-office-secret");
+const Signing kMinzhengStaff = signing_as("minzheng-office", "minzheng-office-secret");
+const Signing kCounter2 = signing_as("WX02", "counter-WX02-shared-secret");
+
+Response post_decision(unsigned short port, const std::string& body,
+                       const Signing& s = kWeijianStaff) {
+    return send_raw(port, "POST", "/v1/decisions", body,
+                    signed_headers("POST", "/v1/decisions", body, "", s));
 }
 
 Response get_signed(unsigned short port, const std::string& target, const Signing& s = {}) {
@@ -297,6 +323,202 @@ TEST_CASE("Every refusal names its reason and stores nothing", "[backoffice]") {
     CHECK_FALSE(refused.field("message").empty());
     CHECK_FALSE(refused.field("message_zh").empty());
     CHECK(row_counts(office.db) == before);
+}
+
+namespace {
+
+/// Sends case <number>/FP-001 from the counter that signs with `s`; returns its reference.
+std::string send_case(unsigned short port, const std::string& number, const Signing& s = {}) {
+    Response r = post_case(port, case_body(number), number + "/FP-001", s);
+    REQUIRE(r.status == 201);
+    return r.field("reference");
+}
+
+const std::string kApprove =
+    R"({"reference": "BO-000001", "outcome": "approved", "decided_by": "赵强",
+        "data": {"certificate_number": "WX-FP-2026-0001", "valid_until": "2027-11-23"}})";
+
+Poco::JSON::Array::Ptr decisions_of(const Response& r) {
+    REQUIRE(r.status == 200);
+    return r.json()->getArray("decisions");
+}
+
+long long cursor_at(const Poco::JSON::Array::Ptr& list, unsigned i) {
+    return list->getObject(i)->getValue<long long>("cursor");
+}
+
+}  // namespace
+
+TEST_CASE("Department staff decide cases and each counter pulls its decisions by cursor",
+          "[backoffice]") {
+    RunningBackoffice office;
+    const unsigned short port = office.port();
+    for (const char* number : {"WX01-20261123-0001", "WX01-20261123-0002", "WX01-20261123-0003"})
+        send_case(port, number);
+    CHECK(send_case(port, "WX02-20261123-0001", kCounter2) == "BO-000004");
+
+    Response listed = get_signed(port, "/v1/cases?status=received", kWeijianStaff);
+    REQUIRE(listed.status == 200);
+    auto cases = listed.json()->getArray("cases");
+    REQUIRE(cases->size() == 4);
+    CHECK(cases->getObject(0)->getValue<std::string>("reference") == "BO-000001");
+    CHECK(cases->getObject(0)
+              ->getObject("case")
+              ->getObject("applicant")
+              ->getValue<std::string>("name") == "王芳");
+    CHECK(get_signed(port, "/v1/cases", kMinzhengStaff).json()->getArray("cases")->size() == 0);
+
+    Response approved = post_decision(port, kApprove);
+    REQUIRE(approved.status == 201);
+    CHECK(approved.json()->getValue<long long>("cursor") == 1);
+    CHECK(post_decision(port, R"({"reference": "BO-000002", "outcome": "rejected",
+                                  "reason": "不符合生育登记条件"})")
+              .status == 201);
+    CHECK(post_decision(port, R"({"reference": "BO-000003", "outcome": "correction",
+                                  "missing_materials": ["结婚证"], "reason": "复印件不清晰"})")
+              .status == 201);
+    CHECK(post_decision(port, R"({"reference": "BO-000004", "outcome": "approved",
+                                  "data": {"certificate_number": "WX-FP-2026-0002"}})")
+              .status == 201);
+    CHECK(row_counts(office.db)[1] == 4);
+
+    // WX01 sees its own three decisions, oldest first, with what the documents need.
+    auto mine = decisions_of(get_signed(port, "/v1/decisions?since=0"));
+    REQUIRE(mine->size() == 3);
+    CHECK(cursor_at(mine, 0) == 1);
+    CHECK(cursor_at(mine, 1) == 2);
+    CHECK(cursor_at(mine, 2) == 3);
+    auto first = mine->getObject(0);
+    CHECK(first->getValue<std::string>("case_number") == "WX01-20261123-0001");
+    CHECK(first->getValue<std::string>("outcome") == "approved");
+    CHECK(first->getValue<std::string>("decided_by") == "赵强");
+    CHECK(first->getObject("data")->getValue<std::string>("certificate_number") ==
+          "WX-FP-2026-0001");
+    CHECK(mine->getObject(1)->getValue<std::string>("reason") == "不符合生育登记条件");
+    CHECK(mine->getObject(2)->getArray("missing_materials")->getElement<std::string>(0) ==
+          "结婚证");
+    CHECK(get_signed(port, "/v1/decisions?since=0").json()->getValue<long long>("cursor") == 3);
+
+    // Paging by cursor neither misses nor repeats.
+    auto page = decisions_of(get_signed(port, "/v1/decisions?since=0&limit=2"));
+    REQUIRE(page->size() == 2);
+    auto rest = decisions_of(get_signed(port, "/v1/decisions?since=2&limit=2"));
+    REQUIRE(rest->size() == 1);
+    CHECK(cursor_at(rest, 0) == 3);
+    CHECK(decisions_of(get_signed(port, "/v1/decisions?since=3"))->size() == 0);
+
+    // WX02 sees only its own.
+    auto theirs = decisions_of(get_signed(port, "/v1/decisions?since=0", kCounter2));
+    REQUIRE(theirs->size() == 1);
+    CHECK(cursor_at(theirs, 0) == 4);
+
+    // After a correction the case can still be decided; the new decision gets a new cursor.
+    CHECK(post_decision(port, R"({"reference": "BO-000003", "outcome": "approved",
+                                  "data": {"certificate_number": "WX-FP-2026-0003"}})")
+              .status == 201);
+    auto later = decisions_of(get_signed(port, "/v1/decisions?since=3"));
+    REQUIRE(later->size() == 1);
+    CHECK(cursor_at(later, 0) == 5);
+    CHECK(get_signed(port, "/v1/cases?status=approved", kWeijianStaff)
+              .json()
+              ->getArray("cases")
+              ->size() == 3);
+}
+
+TEST_CASE("Every refused decision names its reason and stores nothing", "[backoffice]") {
+    RunningBackoffice office;
+    const unsigned short port = office.port();
+    send_case(port, "WX01-20261123-0001");
+    send_case(port, "WX01-20261123-0002");
+    REQUIRE(post_decision(port, kApprove).status == 201);
+    auto before = row_counts(office.db);
+    Response refused;
+    auto refused_with = [&](const std::string& body, int status, const char* code,
+                            const char* path) {
+        refused = post_decision(port, body);
+        CHECK(refused.status == status);
+        CHECK(refused.field("error") == code);
+        CHECK(refused.field("path") == path);
+    };
+
+    SECTION("another decision on a decided case") {
+        refused_with(R"({"reference": "BO-000001", "outcome": "rejected", "reason": "x"})", 409,
+                     "already_decided", "$.outcome");
+    }
+    SECTION("the same decision again replays the first answer") {
+        refused = post_decision(port, kApprove);
+        CHECK(refused.status == 201);
+        CHECK(refused.replayed);
+        CHECK(refused.json()->getValue<long long>("cursor") == 1);
+        refused = post_decision(port, R"({"reference": "BO-000009", "outcome": "x"})");
+    }
+    SECTION("rejected without a reason") {
+        refused_with(R"({"reference": "BO-000002", "outcome": "rejected"})", 400, "invalid_request",
+                     "$.reason");
+    }
+    SECTION("correction without materials") {
+        refused_with(R"({"reference": "BO-000002", "outcome": "correction",
+                         "missing_materials": []})",
+                     400, "invalid_request", "$.missing_materials");
+    }
+    SECTION("approved without the document's data") {
+        refused_with(R"({"reference": "BO-000002", "outcome": "approved", "data": {}})", 400,
+                     "invalid_request", "$.data");
+    }
+    SECTION("an unknown outcome") {
+        refused_with(R"({"reference": "BO-000002", "outcome": "maybe"})", 400, "invalid_request",
+                     "$.outcome");
+    }
+    SECTION("an unknown or malformed reference") {
+        refused_with(R"({"reference": "BO-999999", "outcome": "rejected", "reason": "x"})", 404,
+                     "unknown_case", "$.reference");
+        refused_with(R"({"reference": "BO-2", "outcome": "rejected", "reason": "x"})", 404,
+                     "unknown_case", "$.reference");
+    }
+    SECTION("malformed JSON") { refused_with(R"({"reference": )", 400, "malformed_json", "$"); }
+    // The same valid rejection of BO-000002, signed by `s`.
+    auto refused_from = [&](const Signing& s, int status, const char* code) {
+        refused = post_decision(
+            port, R"({"reference": "BO-000002", "outcome": "rejected", "reason": "x"})", s);
+        CHECK(refused.status == status);
+        CHECK(refused.field("error") == code);
+    };
+    SECTION("staff of another department") { refused_from(kMinzhengStaff, 403, "forbidden"); }
+    SECTION("a counter may not decide") { refused_from(Signing{}, 401, "unknown_client"); }
+    SECTION("a bad staff signature") {
+        refused_from(signing_as("weijian-office", "not-the-office-secret"), 401, "bad_signature");
+    }
+    SECTION("bad cursors and filters") {
+        CHECK(get_signed(port, "/v1/decisions?since=-1").status == 400);
+        CHECK(get_signed(port, "/v1/decisions?since=1&wait=61").status == 400);
+        CHECK(get_signed(port, "/v1/cases?status=lost", kWeijianStaff).status == 400);
+        refused = get_signed(port, "/v1/decisions?since=x");
+        CHECK(refused.field("error") == "bad_query");
+        CHECK(refused.field("path") == "since");
+    }
+    CHECK_FALSE(refused.field("message_zh").empty());
+    CHECK(row_counts(office.db) == before);
+}
+
+TEST_CASE("A long poll for decisions returns as soon as one is made", "[backoffice]") {
+    RunningBackoffice office;
+    const unsigned short port = office.port();
+    send_case(port, "WX01-20261123-0001");
+
+    const auto start = std::chrono::steady_clock::now();
+    CHECK(decisions_of(get_signed(port, "/v1/decisions?since=0&wait=1"))->size() == 0);
+    CHECK(std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(900));
+
+    auto poll = std::async(std::launch::async,
+                           [&] { return get_signed(port, "/v1/decisions?since=0&wait=30"); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    const auto decided = std::chrono::steady_clock::now();
+    REQUIRE(post_decision(port, kApprove).status == 201);
+    REQUIRE(poll.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+    CHECK(std::chrono::steady_clock::now() - decided < std::chrono::seconds(5));
+    auto found = decisions_of(poll.get());
+    REQUIRE(found->size() == 1);
+    CHECK(cursor_at(found, 0) == 1);
 }
 
 TEST_CASE("A bad configuration is refused with the JSON path of each problem", "[backoffice]") {

@@ -17,7 +17,7 @@ Config parse_config(const std::string& text, const std::string& file_name,
     Config config;
     auto root = ObjectReader::of(parse_json(text, file_name), file_name, "$", issues);
     if (!root.raw()) issues.throw_if_any();
-    root.reject_unknown({"listen", "database", "departments", "counters", "max_body_bytes",
+    root.reject_unknown({"listen", "database", "departments", "counters", "staff", "max_body_bytes",
                          "max_clock_skew_seconds"});
 
     auto listen = root.object("listen", true);
@@ -31,10 +31,11 @@ Config parse_config(const std::string& text, const std::string& file_name,
 
     // Each entry of a required array of objects, with its unknown keys refused; `key` must
     // be unique among the entries.
-    auto entries = [&](const std::string& array, std::initializer_list<std::string_view> known,
-                       const std::string& key, const auto& read) {
+    auto entries = [&](const std::string& array, bool required,
+                       std::initializer_list<std::string_view> known, const std::string& key,
+                       const auto& read) {
         std::set<std::string> seen;
-        auto list = root.array(array, true);
+        auto list = root.array(array, required);
         for (std::size_t i = 0; i < list->size(); ++i) {
             auto entry = ObjectReader::of(list->get(static_cast<unsigned>(i)), file_name,
                                           json_path_index(root.path_of(array), i), issues);
@@ -44,17 +45,40 @@ Config parse_config(const std::string& text, const std::string& file_name,
         }
         if (list->size() == 0 && root.has(array)) root.fail(array, "must not be empty");
     };
-    entries("departments", {"code", "name"}, "code", [&](ObjectReader& entry) {
+    entries("departments", true, {"code", "name"}, "code", [&](ObjectReader& entry) {
         config.departments.push_back({entry.string("code"), entry.string("name")});
         return config.departments.back().code;
     });
-    entries("counters", {"id", "secret"}, "id", [&](ObjectReader& entry) {
-        Client client{entry.string("id"), entry.string("secret")};
+    auto client = [&](ObjectReader& entry) {
+        Client client{entry.string("id"), entry.string("secret"), {}};
         if (!client.secret.empty() && client.secret.size() < 16)
             entry.fail("secret", "must be at least 16 bytes long");
-        config.counters.push_back(client);
-        return client.id;
+        return client;
+    };
+    entries("counters", true, {"id", "secret"}, "id", [&](ObjectReader& entry) {
+        config.counters.push_back(client(entry));
+        return config.counters.back().id;
     });
+    entries("staff", false, {"id", "secret", "departments"}, "id", [&](ObjectReader& entry) {
+        Client staff = client(entry);
+        staff.departments = entry.strings("departments", true);
+        if (staff.departments.empty()) entry.fail("departments", "must name a department");
+        for (std::size_t i = 0; i < staff.departments.size(); ++i) {
+            bool known = false;
+            for (const auto& department : config.departments)
+                known = known || department.code == staff.departments[i];
+            if (!known)
+                issues.add(
+                    file_name, json_path_index(entry.path_of("departments"), i),
+                    "department \"" + staff.departments[i] + "\" is not listed in $.departments");
+        }
+        config.staff.push_back(staff);
+        return staff.id;
+    });
+    for (const auto& staff : config.staff)
+        for (const auto& counter : config.counters)
+            if (staff.id == counter.id)
+                issues.add(file_name, "$.staff", "id \"" + staff.id + "\" is also a counter's id");
 
     if (auto limit = root.opt_integer("max_body_bytes", 1024, 256LL * 1024 * 1024))
         config.max_body_bytes = static_cast<std::size_t>(*limit);

@@ -12,6 +12,8 @@
 #include <Poco/URI.h>
 
 #include <charconv>
+#include <chrono>
+#include <condition_variable>
 #include <ctime>
 #include <istream>
 #include <limits>
@@ -58,6 +60,9 @@ const std::map<std::string, std::string, std::less<>> kChinese = {
     {"invalid_request", "请求内容不符合要求"},
     {"unknown_department", "本后台不受理该部门的事项"},
     {"bad_query", "查询参数错误"},
+    {"unknown_case", "没有该办件"},
+    {"forbidden", "无权处理其他部门的办件"},
+    {"already_decided", "该办件已办结，不能再作其他决定"},
     {"internal_error", "后台内部错误"},
 };
 
@@ -121,6 +126,15 @@ class NonceMemory {
 
 }  // namespace
 
+/// Who may call an endpoint.
+enum class Role { Counter, Staff };
+
+/// An authenticated caller and the nonce its request used.
+struct Caller {
+    const Client* client = nullptr;
+    Nonce nonce;
+};
+
 /// Handles every request; shared by Poco's server threads.
 class Service {
   public:
@@ -128,6 +142,13 @@ class Service {
         const long long now = std::time(nullptr);
         for (const auto& n : store_.live_nonces(now))
             nonces_.remember(n.client, n.nonce, n.expires_at, now);
+    }
+
+    /// Wakes the long polls so that the server can stop.
+    void shutdown() {
+        std::lock_guard lock(store_mutex_);
+        stopping_ = true;
+        decided_.notify_all();
     }
 
     void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
@@ -155,27 +176,19 @@ class Service {
             if (method != "GET") return not_allowed("GET");
             return {200, R"({"status":"ok","protocol":"v1"})"};
         }
-        if (path == "/v1/cases") {
-            if (method != "POST") return not_allowed("POST");
-            std::optional<std::string> body = read_body(request);
-            if (!body) {
-                drain = false;
-                return error_reply(
-                    413, "payload_too_large",
-                    "the body is larger than " + std::to_string(config_.max_body_bytes) + " bytes");
-            }
-            return post_case(request, *body);
+        const bool cases = path == "/v1/cases", decisions = path == "/v1/decisions";
+        if (!cases && !decisions) return error_reply(404, "not_found", "no such resource: " + path);
+        if (method != "GET" && method != "POST") return not_allowed("GET or POST");
+        std::optional<std::string> body = read_body(request);
+        if (!body) {
+            drain = false;
+            return error_reply(
+                413, "payload_too_large",
+                "the body is larger than " + std::to_string(config_.max_body_bytes) + " bytes");
         }
-        if (path == "/v1/decisions") {
-            if (method != "GET") return not_allowed("GET");
-            std::optional<std::string> body = read_body(request);
-            if (!body) {
-                drain = false;
-                return error_reply(413, "payload_too_large", "a GET carries no body");
-            }
-            return get_decisions(request, uri, *body);
-        }
-        return error_reply(404, "not_found", "no such resource: " + path);
+        if (cases)
+            return method == "POST" ? post_case(request, *body) : list_cases(request, uri, *body);
+        return method == "GET" ? get_decisions(request, uri, *body) : post_decision(request, *body);
     }
 
     static Reply not_allowed(const std::string& allowed) {
@@ -198,16 +211,16 @@ class Service {
         return body;
     }
 
-    const Client* find_counter(const std::string& id) const {
-        for (const auto& client : config_.counters)
+    const Client* find_client(Role role, const std::string& id) const {
+        for (const auto& client : role == Role::Counter ? config_.counters : config_.staff)
             if (client.id == id) return &client;
         return nullptr;
     }
 
-    /// Checks the signature and the nonce; on success fills `client` and `nonce_expiry`.
+    /// Checks the signature and the nonce of a caller in `role`; on success fills `caller`.
     std::optional<Reply> authenticate(const Poco::Net::HTTPServerRequest& request,
-                                      const std::string& body, const std::string& key,
-                                      const Client*& client, long long& nonce_expiry) {
+                                      const std::string& body, const std::string& key, Role role,
+                                      Caller& caller) {
         const ex::ReceivedAuth received{
             header(request, ex::kClientHeader), header(request, ex::kTimestampHeader),
             header(request, ex::kNonceHeader), header(request, ex::kSignatureHeader)};
@@ -215,10 +228,11 @@ class Service {
             return error_reply(401, ex::auth_failure_code(result.failure), result.message);
         };
         if (auto headers = ex::check_auth_headers(received); !headers.ok()) return refuse(headers);
-        client = find_counter(*received.client);
+        const Client* client = find_client(role, *received.client);
         if (!client)
-            return refuse(
-                {ex::AuthFailure::UnknownClient, "unknown client \"" + *received.client + "\""});
+            return refuse({ex::AuthFailure::UnknownClient,
+                           "unknown client \"" + *received.client + "\" (this endpoint serves " +
+                               (role == Role::Counter ? "counters" : "department staff") + ")"});
         ex::SignedRequest signed_request;
         signed_request.method = request.getMethod();
         signed_request.target = request.getURI();
@@ -228,8 +242,8 @@ class Service {
         auto result = ex::check_signature(received, signed_request, client->secret, now,
                                           config_.max_clock_skew_seconds);
         if (!result.ok()) return refuse(result);
-        nonce_expiry = now + 2 * config_.max_clock_skew_seconds;
-        if (!nonces_.remember(client->id, *received.nonce, nonce_expiry, now))
+        caller = {client, {client->id, *received.nonce, now + 2 * config_.max_clock_skew_seconds}};
+        if (!nonces_.remember(client->id, *received.nonce, caller.nonce.expires_at, now))
             return refuse({ex::AuthFailure::ReplayedNonce,
                            "replayed nonce: this nonce was already used by " + client->id});
         return std::nullopt;
@@ -237,9 +251,8 @@ class Service {
 
     Reply post_case(const Poco::Net::HTTPServerRequest& request, const std::string& body) {
         const std::string key = header(request, ex::kIdempotencyHeader).value_or("");
-        const Client* client = nullptr;
-        long long nonce_expiry = 0;
-        if (auto refused = authenticate(request, body, key, client, nonce_expiry)) return *refused;
+        Caller caller;
+        if (auto refused = authenticate(request, body, key, Role::Counter, caller)) return *refused;
         if (key.empty())
             return error_reply(400, "missing_idempotency_key",
                                std::string("header ") + ex::kIdempotencyHeader + " is missing",
@@ -247,7 +260,7 @@ class Service {
         const std::string body_sha256 = ex::sha256_hex(body);
 
         std::lock_guard lock(store_mutex_);
-        if (auto stored = store_.find_case(client->id, key)) {
+        if (auto stored = store_.find_case(caller.client->id, key)) {
             if (stored->body_sha256 == body_sha256)
                 return {stored->response_status, stored->response_body, true};
             return error_reply(
@@ -257,11 +270,7 @@ class Service {
         }
 
         Poco::Dynamic::Var json;
-        try {
-            json = parse_json(body, "request body");
-        } catch (const Error& e) {
-            return error_reply(400, "malformed_json", e.what(), "$");
-        }
+        if (auto refused = parse_body(body, json)) return *refused;
         Issues issues;
         NewCase c;
         auto root = ObjectReader::of(json, "request body", "$", issues);
@@ -288,11 +297,7 @@ class Service {
                 material.opt_string("sha256");
             }
         }
-        if (!issues.empty()) {
-            const Issue& first = issues.list().front();
-            return error_reply(400, "invalid_request", first.path + ": " + first.message,
-                               first.path, &issues);
-        }
+        if (!issues.empty()) return invalid(issues);
         bool served = false;
         for (const auto& department : config_.departments)
             served = served || department.code == c.department;
@@ -305,13 +310,12 @@ class Service {
                                "Idempotency-Key must be \"<case_number>/<item>\" of the body",
                                ex::kIdempotencyHeader);
 
-        c.client = client->id;
+        c.client = caller.client->id;
         c.idempotency_key = key;
         c.body_sha256 = body_sha256;
         c.body = body;
         c.received_at = utc_timestamp_now();
-        c.nonce = *header(request, ex::kNonceHeader);
-        c.nonce_expires_at = nonce_expiry;
+        c.nonce = caller.nonce;
         const std::string answer = store_.insert_case(c, 201, [&](const std::string& reference) {
             Poco::JSON::Object::Ptr out = new Poco::JSON::Object(true);
             out->set("status", "received");
@@ -325,14 +329,35 @@ class Service {
         return {201, answer};
     }
 
+    static std::optional<Reply> parse_body(const std::string& body, Poco::Dynamic::Var& json) {
+        try {
+            json = parse_json(body, "request body");
+            return std::nullopt;
+        } catch (const Error& e) {
+            return error_reply(400, "malformed_json", e.what(), "$");
+        }
+    }
+
+    static Reply invalid(const Issues& issues) {
+        const Issue& first = issues.list().front();
+        return error_reply(400, "invalid_request", first.path + ": " + first.message, first.path,
+                           &issues);
+    }
+
+    static std::optional<std::string> query_value(const Poco::URI& uri, const std::string& name) {
+        for (const auto& [key, value] : uri.getQueryParameters())
+            if (key == name) return value;
+        return std::nullopt;
+    }
+
     /// A non-negative integer query parameter, or nullopt (with `bad` set) when malformed.
     static std::optional<long long> query_number(const Poco::URI& uri, const std::string& name,
                                                  long long fallback, long long max, bool& bad) {
-        for (const auto& [key, value] : uri.getQueryParameters()) {
-            if (key != name) continue;
+        if (auto value = query_value(uri, name)) {
             long long number = 0;
-            auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
-            if (value.empty() || error != std::errc() || end != value.data() + value.size() ||
+            auto [end, error] =
+                std::from_chars(value->data(), value->data() + value->size(), number);
+            if (value->empty() || error != std::errc() || end != value->data() + value->size() ||
                 number < 0 || number > max) {
                 bad = true;
                 return std::nullopt;
@@ -342,31 +367,158 @@ class Service {
         return fallback;
     }
 
+    /// The `limit` query parameter (1 to 500, 100 when absent).
+    static std::optional<int> query_limit(const Poco::URI& uri) {
+        bool bad = false;
+        auto limit = query_number(uri, "limit", 100, 500, bad);
+        if (bad || *limit == 0) return std::nullopt;
+        return static_cast<int>(*limit);
+    }
+
     Reply get_decisions(const Poco::Net::HTTPServerRequest& request, const Poco::URI& uri,
                         const std::string& body) {
-        const Client* client = nullptr;
-        long long nonce_expiry = 0;
-        if (auto refused = authenticate(request, body, {}, client, nonce_expiry)) return *refused;
+        Caller caller;
+        if (auto refused = authenticate(request, body, {}, Role::Counter, caller)) return *refused;
         bool bad = false;
         auto since = query_number(uri, "since", 0, std::numeric_limits<long long>::max(), bad);
         if (bad)
             return error_reply(400, "bad_query", "since must be a cursor (0 or more)", "since");
-        auto limit = query_number(uri, "limit", 100, 500, bad);
-        if (bad || *limit == 0)
-            return error_reply(400, "bad_query", "limit must be 1 to 500", "limit");
+        auto wait = query_number(uri, "wait", 0, 60, bad);
+        if (bad) return error_reply(400, "bad_query", "wait must be 0 to 60 seconds", "wait");
+        auto limit = query_limit(uri);
+        if (!limit) return error_reply(400, "bad_query", "limit must be 1 to 500", "limit");
+
         long long cursor = 0;
-        Poco::JSON::Object::Ptr out = new Poco::JSON::Object(true);
-        {
-            std::lock_guard lock(store_mutex_);
-            out->set("decisions",
-                     store_.decisions(client->id, *since, static_cast<int>(*limit), cursor));
+        Poco::JSON::Array::Ptr found;
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(*wait);
+        std::unique_lock lock(store_mutex_);
+        for (;;) {
+            found = store_.decisions(caller.client->id, *since, *limit, cursor);
+            if (found->size() > 0 || stopping_ ||
+                decided_.wait_until(lock, deadline) == std::cv_status::timeout) {
+                if (found->size() == 0 && !stopping_)
+                    found = store_.decisions(caller.client->id, *since, *limit, cursor);
+                break;
+            }
         }
+        lock.unlock();
+        Poco::JSON::Object::Ptr out = new Poco::JSON::Object(true);
+        out->set("decisions", found);
         out->set("cursor", cursor);
         return {200, to_json(out)};
     }
 
+    bool serves(const Client& staff, const std::string& department) const {
+        for (const auto& code : staff.departments)
+            if (code == department) return true;
+        return false;
+    }
+
+    Reply list_cases(const Poco::Net::HTTPServerRequest& request, const Poco::URI& uri,
+                     const std::string& body) {
+        Caller caller;
+        if (auto refused = authenticate(request, body, {}, Role::Staff, caller)) return *refused;
+        const std::string status = query_value(uri, "status").value_or("");
+        if (!status.empty() && status != "received" && status != "correction" &&
+            status != "approved" && status != "rejected")
+            return error_reply(400, "bad_query",
+                               "status must be received, correction, approved or rejected",
+                               "status");
+        auto limit = query_limit(uri);
+        if (!limit) return error_reply(400, "bad_query", "limit must be 1 to 500", "limit");
+        Poco::JSON::Object::Ptr out = new Poco::JSON::Object(true);
+        std::lock_guard lock(store_mutex_);
+        out->set("cases", store_.cases(caller.client->departments, status, *limit));
+        return {200, to_json(out)};
+    }
+
+    static std::string decision_answer(long long cursor, const CaseRow& c,
+                                       const std::string& outcome, const std::string& decided_at) {
+        Poco::JSON::Object::Ptr out = new Poco::JSON::Object(true);
+        out->set("cursor", cursor);
+        out->set("reference", c.reference);
+        out->set("case_number", c.case_number);
+        out->set("item", c.item);
+        out->set("outcome", outcome);
+        out->set("decided_at", decided_at);
+        return to_json(out);
+    }
+
+    /// Reads a decision body into `d` (case_id and the stamps excepted), recording issues.
+    static std::string read_decision(const Poco::Dynamic::Var& json, NewDecision& d,
+                                     Issues& issues) {
+        auto root = ObjectReader::of(json, "request body", "$", issues);
+        if (!root.raw()) return {};
+        const std::string reference = root.string("reference");
+        d.outcome = root.string("outcome");
+        d.reason = root.opt_string("reason").value_or("");
+        d.decided_by = root.opt_string("decided_by").value_or("");
+        const bool approved = d.outcome == "approved", rejected = d.outcome == "rejected",
+                   correction = d.outcome == "correction";
+        if (!d.outcome.empty() && !approved && !rejected && !correction)
+            root.fail("outcome", "must be approved, rejected or correction");
+        auto data = root.object("data", approved);
+        if (data.raw()) {
+            if (approved && data.raw()->size() == 0)
+                root.fail("data", "must hold the fields of the result document");
+            d.data_json = to_json(data.raw());
+        }
+        if (rejected && d.reason.empty()) root.fail("reason", "is required to reject");
+        auto missing = root.strings("missing_materials", correction);
+        if (correction && missing.empty() && root.has("missing_materials"))
+            root.fail("missing_materials", "must name at least one material");
+        for (std::size_t i = 0; i < missing.size(); ++i)
+            if (missing[i].empty())
+                issues.add("request body", json_path_index(root.path_of("missing_materials"), i),
+                           "must not be empty");
+        Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+        for (const auto& name : missing) list->add(name);
+        d.missing_json = to_json(Poco::Dynamic::Var(list));
+        return reference;
+    }
+
+    Reply post_decision(const Poco::Net::HTTPServerRequest& request, const std::string& body) {
+        Caller caller;
+        if (auto refused = authenticate(request, body, {}, Role::Staff, caller)) return *refused;
+        Poco::Dynamic::Var json;
+        if (auto refused = parse_body(body, json)) return *refused;
+        Issues issues;
+        NewDecision d;
+        const std::string reference = read_decision(json, d, issues);
+        if (!issues.empty()) return invalid(issues);
+
+        std::lock_guard lock(store_mutex_);
+        auto c = store_.find_reference(reference);
+        if (!c)
+            return error_reply(404, "unknown_case", "no case \"" + reference + "\"", "$.reference");
+        if (!serves(*caller.client, c->department))
+            return error_reply(
+                403, "forbidden",
+                caller.client->id + " does not decide for department \"" + c->department + "\"",
+                "$.reference");
+        d.body_sha256 = ex::sha256_hex(body);
+        if (auto last = store_.last_decision(c->id)) {
+            if (last->body_sha256 == d.body_sha256)
+                return {201, decision_answer(last->cursor, *c, last->outcome, last->decided_at),
+                        true};
+            if (last->outcome != "correction")
+                return error_reply(409, "already_decided",
+                                   c->reference + " was already decided: " + last->outcome,
+                                   "$.outcome");
+        }
+        d.case_id = c->id;
+        if (d.decided_by.empty()) d.decided_by = caller.client->id;
+        d.decided_at = utc_timestamp_now();
+        d.nonce = caller.nonce;
+        const long long cursor = store_.insert_decision(d);
+        decided_.notify_all();
+        return {201, decision_answer(cursor, *c, d.outcome, d.decided_at)};
+    }
+
     const Config& config_;
-    std::mutex store_mutex_;
+    std::mutex store_mutex_;           // guards store_ and stopping_
+    std::condition_variable decided_;  // a decision was stored, or the server stops
+    bool stopping_ = false;
     Store store_;
     NonceMemory nonces_;
 };
@@ -432,6 +584,7 @@ void Server::start() {
 
 void Server::stop() {
     if (!running_) return;
+    service_->shutdown();
     running_->http->stopAll(true);
     running_.reset();
     service_.reset();

@@ -3,6 +3,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <charconv>
 #include <cstdint>
 #include <ctime>
 #include <iterator>
@@ -31,6 +32,10 @@ const char* const kMigrations[] = {
         PRIMARY KEY (client, nonce));
     CREATE INDEX decisions_case ON decisions (case_id);
     )sql",
+    R"sql(
+    ALTER TABLE decisions ADD COLUMN body_sha256 TEXT NOT NULL DEFAULT '';
+    CREATE INDEX cases_department ON cases (department, status);
+    )sql",
 };
 
 template <typename Body>
@@ -42,7 +47,18 @@ auto guarded(const std::filesystem::path& file, Body&& body) {
     }
 }
 
+/// Copies text columns of the current row into `object`, each under its name.
+void copy_text(Poco::JSON::Object& object, SQLite::Statement& query,
+               std::initializer_list<std::pair<const char*, int>> columns) {
+    for (auto [name, column] : columns) object.set(name, query.getColumn(column).getString());
+}
+
 }  // namespace
+
+std::string reference_of(long long case_id) {
+    const std::string number = std::to_string(case_id);
+    return "BO-" + std::string(number.size() < 6 ? 6 - number.size() : 0, '0') + number;
+}
 
 Store::Store(const std::filesystem::path& file) : file_(file) {
     guarded(file_, [&] {
@@ -98,25 +114,123 @@ std::string Store::insert_case(
         insert.bind(++i, response_status);
         insert.exec();
         const long long id = db_->getLastInsertRowid();
-        std::string number = std::to_string(id);
-        const std::string reference =
-            "BO-" + std::string(number.size() < 6 ? 6 - number.size() : 0, '0') + number;
-        const std::string response = make_response(reference);
+        const std::string response = make_response(reference_of(id));
         SQLite::Statement update(*db_, "UPDATE cases SET response_body = ? WHERE id = ?");
         update.bind(1, response);
         update.bind(2, static_cast<std::int64_t>(id));
         update.exec();
-        SQLite::Statement prune(*db_, "DELETE FROM nonces WHERE expires_at < ?");
-        prune.bind(1, static_cast<std::int64_t>(std::time(nullptr)));
-        prune.exec();
-        SQLite::Statement nonce(*db_,
-                                "INSERT INTO nonces (client, nonce, expires_at) VALUES (?, ?, ?)");
-        nonce.bind(1, c.client);
-        nonce.bind(2, c.nonce);
-        nonce.bind(3, static_cast<std::int64_t>(c.nonce_expires_at));
-        nonce.exec();
+        remember_nonce(c.nonce);
         transaction.commit();
         return response;
+    });
+}
+
+void Store::remember_nonce(const Nonce& n) {
+    SQLite::Statement prune(*db_, "DELETE FROM nonces WHERE expires_at < ?");
+    prune.bind(1, static_cast<std::int64_t>(std::time(nullptr)));
+    prune.exec();
+    SQLite::Statement insert(*db_,
+                             "INSERT INTO nonces (client, nonce, expires_at) VALUES (?, ?, ?)");
+    insert.bind(1, n.client);
+    insert.bind(2, n.nonce);
+    insert.bind(3, static_cast<std::int64_t>(n.expires_at));
+    insert.exec();
+}
+
+std::optional<CaseRow> Store::find_reference(const std::string& reference) {
+    if (reference.size() < 4 || reference.rfind("BO-", 0) != 0) return std::nullopt;
+    long long id = 0;
+    const char* first = reference.data() + 3;
+    const char* last = reference.data() + reference.size();
+    auto [end, error] = std::from_chars(first, last, id);
+    if (error != std::errc() || end != last || reference_of(id) != reference) return std::nullopt;
+    return guarded(file_, [&]() -> std::optional<CaseRow> {
+        SQLite::Statement query(*db_,
+                                "SELECT client, case_number, item, department, status, received_at,"
+                                " body FROM cases WHERE id = ?");
+        query.bind(1, static_cast<std::int64_t>(id));
+        if (!query.executeStep()) return std::nullopt;
+        CaseRow row;
+        row.id = id;
+        row.reference = reference;
+        for (auto [column, field] : {std::pair{0, &row.client},
+                                     {1, &row.case_number},
+                                     {2, &row.item},
+                                     {3, &row.department},
+                                     {4, &row.status},
+                                     {5, &row.received_at},
+                                     {6, &row.body}})
+            *field = query.getColumn(column).getString();
+        return row;
+    });
+}
+
+Poco::JSON::Array::Ptr Store::cases(const std::vector<std::string>& departments,
+                                    const std::string& status, int limit) {
+    return guarded(file_, [&] {
+        Poco::JSON::Array::Ptr out = new Poco::JSON::Array;
+        std::string placeholders;
+        for (std::size_t i = 0; i < departments.size(); ++i) placeholders += i ? ", ?" : "?";
+        SQLite::Statement query(
+            *db_,
+            "SELECT id, client, case_number, item, department, status, received_at, body"
+            " FROM cases WHERE department IN (" +
+                placeholders + ")" + (status.empty() ? "" : " AND status = ?") +
+                " ORDER BY id LIMIT ?");
+        int i = 0;
+        for (const auto& department : departments) query.bind(++i, department);
+        if (!status.empty()) query.bind(++i, status);
+        query.bind(++i, limit);
+        while (query.executeStep()) {
+            Poco::JSON::Object::Ptr row = new Poco::JSON::Object(true);
+            row->set("reference", reference_of(query.getColumn(0).getInt64()));
+            copy_text(*row, query,
+                      {{"counter", 1},
+                       {"case_number", 2},
+                       {"item", 3},
+                       {"department", 4},
+                       {"status", 5},
+                       {"received_at", 6}});
+            row->set("case", parse_json(query.getColumn(7).getString(), "cases.body"));
+            out->add(row);
+        }
+        return out;
+    });
+}
+
+std::optional<StoredDecision> Store::last_decision(long long case_id) {
+    return guarded(file_, [&]() -> std::optional<StoredDecision> {
+        SQLite::Statement query(*db_,
+                                "SELECT cursor, outcome, decided_at, body_sha256 FROM decisions"
+                                " WHERE case_id = ? ORDER BY cursor DESC LIMIT 1");
+        query.bind(1, static_cast<std::int64_t>(case_id));
+        if (!query.executeStep()) return std::nullopt;
+        return StoredDecision{query.getColumn(0).getInt64(), query.getColumn(1).getString(),
+                              query.getColumn(2).getString(), query.getColumn(3).getString()};
+    });
+}
+
+long long Store::insert_decision(const NewDecision& d) {
+    return guarded(file_, [&] {
+        SQLite::Transaction transaction(*db_);
+        SQLite::Statement insert(
+            *db_,
+            "INSERT INTO decisions (case_id, outcome, reason, data, missing_materials,"
+            " decided_by, decided_at, body_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        insert.bind(1, static_cast<std::int64_t>(d.case_id));
+        int i = 1;
+        for (const std::string* value : {&d.outcome, &d.reason, &d.data_json, &d.missing_json,
+                                         &d.decided_by, &d.decided_at, &d.body_sha256})
+            insert.bind(++i, *value);
+        insert.exec();
+        const long long cursor = db_->getLastInsertRowid();
+        SQLite::Statement update(*db_, "UPDATE cases SET status = ? WHERE id = ?");
+        update.bind(1, d.outcome);
+        update.bind(2, static_cast<std::int64_t>(d.case_id));
+        update.exec();
+        remember_nonce(d.nonce);
+        transaction.commit();
+        return cursor;
     });
 }
 
@@ -141,7 +255,7 @@ Poco::JSON::Array::Ptr Store::decisions(const std::string& client, long long sin
         SQLite::Statement query(
             *db_,
             "SELECT d.cursor, c.case_number, c.item, c.department, d.outcome, d.reason, d.data,"
-            " d.missing_materials, d.decided_by, d.decided_at FROM decisions d"
+            " d.missing_materials, d.decided_by, d.decided_at, c.id FROM decisions d"
             " JOIN cases c ON c.id = d.case_id WHERE c.client = ? AND d.cursor > ?"
             " ORDER BY d.cursor LIMIT ?");
         query.bind(1, client);
@@ -151,16 +265,17 @@ Poco::JSON::Array::Ptr Store::decisions(const std::string& client, long long sin
             Poco::JSON::Object::Ptr decision = new Poco::JSON::Object(true);
             last_cursor = query.getColumn(0).getInt64();
             decision->set("cursor", last_cursor);
-            decision->set("case_number", query.getColumn(1).getString());
-            decision->set("item", query.getColumn(2).getString());
-            decision->set("department", query.getColumn(3).getString());
-            decision->set("outcome", query.getColumn(4).getString());
-            decision->set("reason", query.getColumn(5).getString());
+            decision->set("reference", reference_of(query.getColumn(10).getInt64()));
+            copy_text(*decision, query,
+                      {{"case_number", 1},
+                       {"item", 2},
+                       {"department", 3},
+                       {"outcome", 4},
+                       {"reason", 5}});
             decision->set("data", parse_json(query.getColumn(6).getString(), "decisions.data"));
             decision->set("missing_materials", parse_json(query.getColumn(7).getString(),
                                                           "decisions.missing_materials"));
-            decision->set("decided_by", query.getColumn(8).getString());
-            decision->set("decided_at", query.getColumn(9).getString());
+            copy_text(*decision, query, {{"decided_by", 8}, {"decided_at", 9}});
             out->add(decision);
         }
         return out;

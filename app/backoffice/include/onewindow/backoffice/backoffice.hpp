@@ -5,7 +5,11 @@
 //
 //   GET  /v1/health                    unsigned; {"status":"ok","protocol":"v1"}
 //   POST /v1/cases                     signed by a counter, header Idempotency-Key
-//   GET  /v1/decisions?since=<cursor>  signed by a counter; decisions on that counter's cases
+//   GET  /v1/decisions?since=<cursor>[&limit=1..500][&wait=0..60]
+//                                      signed by a counter; decisions on that counter's cases
+//   GET  /v1/cases[?status=received|correction|approved|rejected][&limit=1..500]
+//                                      signed by department staff; cases of their departments
+//   POST /v1/decisions                 signed by department staff; decides one case
 //
 // Signatures: onewindow/core/exchange_auth.hpp (headers, canonical string, reasons).
 //
@@ -23,6 +27,28 @@
 // (header "Idempotent-Replayed: true"); the same key with another body is 409. Keys are scoped
 // per client.
 //
+// GET /v1/decisions answers {"decisions": [...], "cursor": <last cursor returned, or since>}, each
+// decision {"cursor", "reference", "case_number", "item", "department", "outcome", "reason",
+// "data", "missing_materials", "decided_by", "decided_at"}, oldest first. The cursor is the
+// decisions table's AUTOINCREMENT key: it only grows and is never reused, so "since the last
+// cursor I stored" never misses or repeats a decision. With wait=N the request is held up to N
+// seconds until a decision arrives (long poll); without it, it answers at once.
+//
+// POST /v1/decisions (department staff or their system). The body:
+//   {"reference": "BO-000001", "outcome": "approved", "data": {"certificate_number": "..."},
+//    "decided_by": "赵强"}
+//   {"reference": "BO-000002", "outcome": "rejected", "reason": "不符合政策规定的条件"}
+//   {"reference": "BO-000003", "outcome": "correction", "missing_materials": ["结婚证"],
+//    "reason": "结婚证复印件不清晰"}
+// approved needs a non-empty "data" object (the fields of the result document); rejected a
+// non-empty "reason"; correction (补正) a non-empty list of material names. approved and
+// rejected are final: a later different decision is 409 already_decided, while the same body
+// sent again replays the first answer (idempotent by content, header Idempotent-Replayed).
+// Corrections may follow each other until a final decision. A case of a department the caller
+// does not serve is 403 forbidden; an unknown reference 404 unknown_case. The answer is 201
+// {"cursor", "reference", "case_number", "item", "outcome", "decided_at"}; the decision and the
+// case's new status are one transaction.
+//
 // Order of checks (the first that fails answers): route (404/405) -> body size (413, before the
 // body is read when Content-Length says so) -> signature (401) -> Idempotency-Key (400) ->
 // replay/conflict (200-as-stored / 409) -> JSON syntax (400) -> fields (400, every issue listed)
@@ -36,8 +62,9 @@
 // Codes: not_found, method_not_allowed, payload_too_large, missing_header, malformed_header,
 // unknown_client, stale_timestamp, bad_signature, replayed_nonce, missing_idempotency_key,
 // idempotency_conflict, malformed_json, invalid_request, unknown_department, bad_query,
-// internal_error. Messages are meant for administrators and logs: the counter translates the
-// code for its clerk, so these bodies do not go through gettext.
+// unknown_case, forbidden, already_decided, internal_error. Messages are meant for administrators
+// and logs: the counter translates the code for its clerk, so these bodies do not go through
+// gettext.
 //
 // Storage: its own SQLite file (WAL, synchronous=FULL, foreign keys, busy timeout,
 // PRAGMA user_version migrations), one connection serialised by a mutex.
@@ -60,9 +87,12 @@ struct Department {
     std::string code, name;
 };
 
-/// A caller allowed to sign requests, with its shared secret (at least 16 bytes).
+/// A caller allowed to sign requests, with its shared secret (at least 16 bytes). Counters send
+/// cases and read decisions; department staff (or their systems) read cases and decide them,
+/// for the departments listed.
 struct Client {
     std::string id, secret;
+    std::vector<std::string> departments;  // staff only
 };
 
 /// The configuration file (JSON), e.g.
@@ -70,6 +100,8 @@ struct Client {
 ///    "database": "backoffice.db",
 ///    "departments": [{"code": "weijian", "name": "县卫生健康局"}],
 ///    "counters": [{"id": "WX01", "secret": "a long random string"}],
+///    "staff": [{"id": "weijian-office", "secret": "another long random string",
+///               "departments": ["weijian"]}],
 ///    "max_body_bytes": 1048576, "max_clock_skew_seconds": 300}
 /// "database" relative to the configuration file's folder; port 0 takes a free port.
 struct Config {
@@ -78,6 +110,7 @@ struct Config {
     std::filesystem::path database;
     std::vector<Department> departments;
     std::vector<Client> counters;
+    std::vector<Client> staff;  // optional in the file
     std::size_t max_body_bytes = 1024 * 1024;
     long long max_clock_skew_seconds = 300;
 };
