@@ -7,6 +7,7 @@
 #include "onewindow/core/case_store.hpp"
 #include "onewindow/core/catalogue.hpp"
 #include "onewindow/core/counter.hpp"
+#include "onewindow/core/dispatcher.hpp"
 #include "onewindow/core/document.hpp"
 #include "onewindow/core/error.hpp"
 #include "onewindow/core/forms.hpp"
@@ -34,6 +35,7 @@ const char* kUsageText =
        "  guide <item-code> -o FILE.pdf  print the service guide of an item\n"
        "  check [PATH...]                check forms, templates and plugin manifests\n"
        "  audit verify                   verify the hash chain of the audit log\n"
+       "  dispatch --once                send the accepted items due to their back offices\n"
        "  plugins [list]                 every plugin with its state and error\n"
        "  plugins trust <folder>...      trust the plugin libraries in these folders\n"
        "  plugins check <folder>         check a plugin folder (for plugin developers)\n"
@@ -236,6 +238,40 @@ int cmd_audit(const fs::path& data_dir, const Args& args, std::ostream& out, std
     return static_cast<int>(ErrorKind::Integrity);
 }
 
+int cmd_dispatch(const fs::path& data_dir, const std::vector<std::string>& args, std::ostream& out,
+                 std::ostream& err) {
+    if (args != std::vector<std::string>{"--once"}) {
+        err << tr(kUsageText);
+        return kUsage;
+    }
+    const fs::path config_file = data_dir / "exchange.json";
+    if (!fs::exists(config_file))
+        throw Error(ErrorKind::NotFound,
+                    trf("{} is missing: this counter works offline and sends nothing",
+                        config_file.string()));
+    const auto config = ExchangeConfig::load(config_file);
+    auto counter = open_counter(data_dir);
+    const auto report = dispatch_once(counter->store(), config);
+    out << "DISPATCHED sent=" << report.sent << " retry=" << report.retry
+        << " refused=" << report.refused << '\n';
+    for (const auto& r : report.results) {
+        switch (r.outcome) {
+            case DispatchOutcome::Sent:
+                out << trf("{}: sent to {} ({})", r.idempotency_key, r.endpoint, r.message);
+                break;
+            case DispatchOutcome::Retry:
+                out << trf("{}: not sent ({}); next attempt at {}", r.idempotency_key, r.message,
+                           r.next_attempt_at);
+                break;
+            case DispatchOutcome::Refused:
+                out << trf("{}: refused by the back office: {}", r.idempotency_key, r.message);
+                break;
+        }
+        out << '\n';
+    }
+    return 0;
+}
+
 int cmd_plugins(const fs::path& data_dir, const Args& args, std::ostream& out, std::ostream& err) {
     std::string sub = args.positional.empty() ? "list" : args.positional[0];
     if (sub == "check") {
@@ -309,6 +345,9 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         return kUsage;
     }
     const std::string command = args[i];
+    if (command == "dispatch")
+        return cmd_dispatch(data_dir, std::vector<std::string>(args.begin() + i + 1, args.end()),
+                            out, err);
     Args rest = parse_args(args, i + 1);
     if (auto data = rest.options.find("--data"); data != rest.options.end())
         data_dir = data->second;

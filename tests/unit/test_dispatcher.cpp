@@ -1,0 +1,255 @@
+// The counter's dispatcher against the real back office on 127.0.0.1: each outbox row on its
+// own, backoff with jitter, permanent refusals, idempotent re-sends, the background thread and
+// `onewindow-cli dispatch --once`.
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <array>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <thread>
+
+#include "onewindow/backoffice/backoffice.hpp"
+#include "onewindow/core/case_store.hpp"
+#include "onewindow/core/dispatcher.hpp"
+#include "onewindow/core/error.hpp"
+#include "sample_case.hpp"
+#include "temp_dir.hpp"
+
+using namespace onewindow;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kAcceptedAt = "2026-09-29 10:00:00";
+
+long long count(const fs::path& db, const std::string& sql) {
+    SQLite::Database d(db.string(), SQLite::OPEN_READONLY);
+    return d.execAndGet(sql).getInt64();
+}
+
+/// A back office serving county_health and civil_affairs (not water) for counter WX01.
+struct Office {
+    testing::TempDir dir{"onewindow-dispatch-office"};
+    fs::path db = dir.path / "office.db";
+    backoffice::Server server{backoffice::parse_config(
+        R"({"listen": {"address": "127.0.0.1", "port": 0}, "database": "office.db",
+            "departments": [{"code": "county_health", "name": "县卫生健康局"},
+                            {"code": "civil_affairs", "name": "县民政局"}],
+            "counters": [{"id": "WX01", "secret": "counter-WX01-shared-secret"}]})",
+        "office config", dir.path)};
+    Office() { server.start(); }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(server.port()); }
+    long long cases() const { return count(db, "SELECT count(*) FROM cases"); }
+};
+
+/// A port with nothing listening (bound, then closed).
+std::string dead_url() {
+    testing::TempDir dir;
+    backoffice::Server closed{backoffice::parse_config(
+        R"({"listen": {"address": "127.0.0.1", "port": 0}, "database": "x.db",
+            "departments": [{"code": "x", "name": "x"}],
+            "counters": [{"id": "WX01", "secret": "counter-WX01-shared-secret"}]})",
+        "closed config", dir.path)};
+    closed.start();
+    const std::string url = "http://127.0.0.1:" + std::to_string(closed.port()) + "/prefix/";
+    closed.stop();
+    return url;
+}
+
+/// Accepts a case of three items: county_health, civil_affairs, and water (whose endpoint is
+/// the county_health back office, which does not serve water: a permanent refusal).
+std::string accept_three(CaseStore& store) {
+    AcceptRequest r = testing::sample_accept_request(kAcceptedAt);
+    r.items = {testing::sample_item("000718001001", "county_health", "county_health"),
+               testing::sample_item("000718002000", "civil_affairs", "civil_affairs"),
+               testing::sample_item("000718003000", "water", "county_health")};
+    return store.accept(r).case_number;
+}
+
+CaseStore open_store(const fs::path& dir) {
+    return CaseStore::open(
+        dir / "counter.db", dir / "materials",
+        WorkingCalendar::load_dir(fs::path(ONEWINDOW_SOURCE_DIR) / "app/core/data/calendar"));
+}
+
+ExchangeConfig exchange_config(const std::string& health_url, const std::string& civil_url) {
+    ExchangeConfig config;
+    config.client = "WX01";
+    config.timeout_seconds = 5;
+    config.endpoints["county_health"] = {health_url, "counter-WX01-shared-secret"};
+    config.endpoints["civil_affairs"] = {civil_url, "counter-WX01-shared-secret"};
+    return config;
+}
+
+const OutboxRow& row_of(const std::vector<OutboxRow>& rows, const std::string& item_code) {
+    for (const auto& row : rows)
+        if (row.item_code == item_code) return row;
+    FAIL("no outbox row for " << item_code);
+    return rows.front();
+}
+
+}  // namespace
+
+TEST_CASE("Retry delays double, are capped and jittered", "[dispatcher]") {
+    RetryPolicy policy{30, 3600, 0.2};
+    CHECK(retry_delay_seconds(1, policy, 0.5) == 30);
+    CHECK(retry_delay_seconds(2, policy, 0.5) == 60);
+    CHECK(retry_delay_seconds(5, policy, 0.5) == 480);
+    CHECK(retry_delay_seconds(12, policy, 0.5) == 3600);
+    CHECK(retry_delay_seconds(1000, policy, 0.5) == 3600);
+    CHECK(retry_delay_seconds(1, policy, 0.0) == 24);
+    CHECK(retry_delay_seconds(1, policy, 0.999999) == 36);
+    CHECK(retry_delay_seconds(12, policy, 0.0) == 2880);
+    CHECK(add_seconds("2026-09-29 23:59:30", 45) == "2026-09-30 00:00:15");
+    CHECK_THROWS_AS(add_seconds("yesterday", 1), Error);
+}
+
+TEST_CASE("The exchange configuration names each bad key", "[dispatcher]") {
+    try {
+        ExchangeConfig::parse(R"({"client": "", "endpoints": {"a": {"url": "https://x",
+                                  "secret": "s"}, "b": {"url": "http://h", "secret": "s",
+                                  "extra": 1}}})",
+                              "exchange.json");
+        FAIL("no error");
+    } catch (const Error& e) {
+        CHECK_THAT(e.what(), Catch::Contains("$.client"));
+        CHECK_THAT(e.what(), Catch::Contains("$.endpoints.a.url"));
+        CHECK_THAT(e.what(), Catch::Contains("$.endpoints.b.extra"));
+    }
+}
+
+TEST_CASE("Each outbox row is sent, retried or refused on its own, and never twice as a case",
+          "[dispatcher]") {
+    Office office;
+    testing::TempDir dir{"onewindow-dispatch-counter"};
+    auto store = open_store(dir.path);
+    const std::string number = accept_three(store);
+    const std::string dead = dead_url();
+
+    // Pass 1: health is sent, civil (back office unreachable) waits, water is refused.
+    auto report = dispatch_once(store, exchange_config(office.url(), dead), {}, kAcceptedAt);
+    CHECK(report.sent == 1);
+    CHECK(report.retry == 1);
+    CHECK(report.refused == 1);
+    CHECK(office.cases() == 1);
+    auto rows = store.outbox(number);
+    const auto& health = row_of(rows, "000718001001");
+    CHECK(health.state == "sent");
+    CHECK(health.attempts == 1);
+    CHECK(health.response.find("\"reference\":\"BO-000001\"") != std::string::npos);
+    CHECK(health.sent_at == kAcceptedAt);
+    const auto& civil = row_of(rows, "000718002000");
+    CHECK(civil.state == "pending");
+    CHECK(civil.attempts == 1);
+    CHECK(civil.next_attempt_at >= add_seconds(kAcceptedAt, 24));
+    CHECK(civil.next_attempt_at <= add_seconds(kAcceptedAt, 36));
+    CHECK_THAT(civil.last_error, Catch::Contains("no answer"));
+    const auto& water = row_of(rows, "000718003000");
+    CHECK(water.state == "refused");
+    CHECK_THAT(water.last_error, Catch::Contains("HTTP 404 unknown_department"));
+    auto events = store.find_case(number)->events;
+    CHECK(std::count_if(events.begin(), events.end(),
+                        [](const AuditEvent& e) { return e.type == "outbox.sent"; }) == 1);
+    CHECK(std::count_if(events.begin(), events.end(),
+                        [](const AuditEvent& e) { return e.type == "outbox.refused"; }) == 1);
+    CHECK(store.verify_audit().ok);
+
+    // Nothing is due before the backoff has passed.
+    CHECK(
+        dispatch_once(store, exchange_config(office.url(), dead), {}, kAcceptedAt).results.empty());
+
+    // Once due, a second failure doubles the wait; an endpoint missing from the configuration
+    // is a failure like any other.
+    ExchangeConfig without_civil = exchange_config(office.url(), dead);
+    without_civil.endpoints.erase("civil_affairs");
+    const std::string due = civil.next_attempt_at;
+    report = dispatch_once(store, without_civil, {}, due);
+    REQUIRE(report.results.size() == 1);
+    CHECK_THAT(report.results[0].message, Catch::Contains("not configured"));
+    const auto again = row_of(store.outbox(number), "000718002000");
+    CHECK(again.attempts == 2);
+    CHECK(again.next_attempt_at >= add_seconds(due, 48));
+    CHECK(again.next_attempt_at <= add_seconds(due, 72));
+
+    // The back office is reachable again: the row goes, with the same idempotency key.
+    report = dispatch_once(store, exchange_config(office.url(), office.url()), {},
+                           again.next_attempt_at);
+    CHECK(report.sent == 1);
+    CHECK(office.cases() == 2);
+
+    // A crash after sending but before recording: the row is sent again and the back office
+    // answers with its first answer instead of taking a second case.
+    {
+        SQLite::Database raw((dir.path / "counter.db").string(), SQLite::OPEN_READWRITE);
+        raw.exec("UPDATE outbox SET state = 'pending' WHERE item_code = '000718001001'");
+    }
+    report = dispatch_once(store, exchange_config(office.url(), office.url()), {},
+                           again.next_attempt_at);
+    CHECK(report.sent == 1);
+    CHECK(report.results[0].message == "BO-000001");
+    CHECK(office.cases() == 2);
+}
+
+TEST_CASE("The background dispatcher sends what is accepted and stops cleanly", "[dispatcher]") {
+    Office office;
+    testing::TempDir dir{"onewindow-dispatch-thread"};
+    auto store = open_store(dir.path);
+    Dispatcher dispatcher([&] { return open_store(dir.path); },
+                          exchange_config(office.url(), office.url()), {},
+                          std::chrono::milliseconds(50));
+    dispatcher.start();
+    const std::string number = accept_three(store);
+    dispatcher.wake();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    auto settled = [&] {
+        for (const auto& row : store.outbox(number))
+            if (row.state == "pending") return false;
+        return true;
+    };
+    while (!settled() && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    dispatcher.stop();
+    CHECK(settled());
+    CHECK(office.cases() == 2);
+    CHECK(dispatcher.passes() >= 1);
+    CHECK(dispatcher.last_error().empty());
+}
+
+TEST_CASE("onewindow-cli dispatch --once sends the due items", "[dispatcher][e2e]") {
+    Office office;
+    testing::TempDir dir{"onewindow-dispatch-cli"};
+    {
+        auto store = open_store(dir.path);
+        accept_three(store);
+    }
+    const std::string cli = "'" + std::string(ONEWINDOW_STAGE_DIR) +
+                            "/bin/onewindow-cli' --data '" + dir.path.string() +
+                            "' dispatch --once";
+    auto run = [&] {
+        std::string output;
+        FILE* pipe = popen((cli + " 2>&1").c_str(), "r");
+        std::array<char, 4096> buffer;
+        while (auto n = std::fread(buffer.data(), 1, buffer.size(), pipe))
+            output.append(buffer.data(), n);
+        const int status = pclose(pipe);
+        return std::pair{WEXITSTATUS(status), output};
+    };
+    auto [code, output] = run();
+    CHECK(code == 6);
+    CHECK_THAT(output, Catch::Contains("exchange.json"));
+
+    std::ofstream(dir.path / "exchange.json")
+        << R"({"client": "WX01", "endpoints": {"county_health": {"url": ")" << office.url()
+        << R"(", "secret": "counter-WX01-shared-secret"}, "civil_affairs": {"url": ")"
+        << office.url() << R"(", "secret": "counter-WX01-shared-secret"}}})";
+    std::tie(code, output) = run();
+    INFO(output);
+    CHECK(code == 0);
+    CHECK(output.rfind("DISPATCHED sent=2 retry=0 refused=1\n", 0) == 0);
+    CHECK_THAT(output, Catch::Contains("已送达"));
+    CHECK(office.cases() == 2);
+    std::tie(code, output) = run();
+    CHECK(output.rfind("DISPATCHED sent=0 retry=0 refused=0\n", 0) == 0);
+}
