@@ -36,6 +36,7 @@ const char* kUsageText =
        "  check [PATH...]                check forms, templates and plugin manifests\n"
        "  audit verify                   verify the hash chain of the audit log\n"
        "  dispatch --once                send the accepted items due to their back offices\n"
+       "  pull --once                    fetch the back offices' decisions on our cases\n"
        "  plugins [list]                 every plugin with its state and error\n"
        "  plugins trust <folder>...      trust the plugin libraries in these folders\n"
        "  plugins check <folder>         check a plugin folder (for plugin developers)\n"
@@ -238,18 +239,38 @@ int cmd_audit(const fs::path& data_dir, const Args& args, std::ostream& out, std
     return static_cast<int>(ErrorKind::Integrity);
 }
 
-int cmd_dispatch(const fs::path& data_dir, const std::vector<std::string>& args, std::ostream& out,
-                 std::ostream& err) {
-    if (args != std::vector<std::string>{"--once"}) {
-        err << tr(kUsageText);
-        return kUsage;
-    }
+/// True when the arguments are exactly "--once" (the one form `dispatch` and `pull` take yet);
+/// prints the usage otherwise.
+bool once_only(const std::vector<std::string>& args, std::ostream& err) {
+    if (args == std::vector<std::string>{"--once"}) return true;
+    err << tr(kUsageText);
+    return false;
+}
+
+/// <data>/exchange.json, or Error(NotFound) saying that the counter works offline.
+ExchangeConfig exchange_config(const fs::path& data_dir) {
     const fs::path config_file = data_dir / "exchange.json";
     if (!fs::exists(config_file))
         throw Error(ErrorKind::NotFound,
                     trf("{} is missing: this counter works offline and sends nothing",
                         config_file.string()));
-    const auto config = ExchangeConfig::load(config_file);
+    return ExchangeConfig::load(config_file);
+}
+
+int cmd_pull(const fs::path& data_dir, const std::vector<std::string>& args, std::ostream& out,
+             std::ostream& err) {
+    if (!once_only(args, err)) return kUsage;
+    const auto config = exchange_config(data_dir);
+    const auto report = pull_decisions(open_counter(data_dir)->store(), config);
+    out << "PULLED decisions=" << report.decisions << " errors=" << report.errors.size() << '\n';
+    for (const auto& error : report.errors) out << trf("Back office not read: {}", error) << '\n';
+    return 0;
+}
+
+int cmd_dispatch(const fs::path& data_dir, const std::vector<std::string>& args, std::ostream& out,
+                 std::ostream& err) {
+    if (!once_only(args, err)) return kUsage;
+    const auto config = exchange_config(data_dir);
     auto counter = open_counter(data_dir);
     const auto report = dispatch_once(counter->store(), config);
     out << "DISPATCHED sent=" << report.sent << " retry=" << report.retry
@@ -345,9 +366,9 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         return kUsage;
     }
     const std::string command = args[i];
-    if (command == "dispatch")
-        return cmd_dispatch(data_dir, std::vector<std::string>(args.begin() + i + 1, args.end()),
-                            out, err);
+    const std::vector<std::string> after(args.begin() + i + 1, args.end());
+    if (command == "dispatch") return cmd_dispatch(data_dir, after, out, err);
+    if (command == "pull") return cmd_pull(data_dir, after, out, err);
     Args rest = parse_args(args, i + 1);
     if (auto data = rest.options.find("--data"); data != rest.options.end())
         data_dir = data->second;

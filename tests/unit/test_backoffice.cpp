@@ -1,8 +1,5 @@
 // The reference back office over real HTTP on 127.0.0.1: signatures, idempotent intake and every
 // refusal, checked against the real SQLite file. In process (library) and as the real executable.
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <signal.h>
 #include <spawn.h>
@@ -19,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "http_test_client.hpp"
 #include "onewindow/backoffice/backoffice.hpp"
 #include "onewindow/core/error.hpp"
 #include "onewindow/core/exchange_auth.hpp"
@@ -28,6 +26,8 @@
 namespace fs = std::filesystem;
 namespace ex = onewindow::exchange;
 namespace bo = onewindow::backoffice;
+using onewindow::testing::Response;
+using onewindow::testing::send_raw;
 using onewindow::testing::TempDir;
 
 namespace {
@@ -57,35 +57,6 @@ std::string case_body(const std::string& number = "WX01-20261123-0001",
         "applicant": {"name": "王芳"}, "values": {"child_name": "李小明"},
         "materials": [{"key": "birth_certificate", "name": ")" +
            material + R"(", "sha256": ""}]})";
-}
-
-struct Response {
-    int status = 0;
-    std::string body;
-    bool replayed = false;
-    Poco::JSON::Object::Ptr json() const {
-        return onewindow::parse_json(body, "response").extract<Poco::JSON::Object::Ptr>();
-    }
-    std::string field(const std::string& key) const { return json()->getValue<std::string>(key); }
-};
-
-Response send_raw(unsigned short port, const std::string& method, const std::string& target,
-                  const std::string& body, const ex::Headers& headers) {
-    Poco::Net::HTTPClientSession session("127.0.0.1", port);
-    Poco::Net::HTTPRequest request(method, target, Poco::Net::HTTPMessage::HTTP_1_1);
-    for (const auto& [name, value] : headers) request.set(name, value);
-    if (!body.empty() || method == "POST") {
-        request.setContentType("application/json");
-        request.setContentLength(static_cast<std::streamsize>(body.size()));
-    }
-    session.sendRequest(request) << body;
-    Poco::Net::HTTPResponse response;
-    std::istream& in = session.receiveResponse(response);
-    Response out;
-    out.status = static_cast<int>(response.getStatus());
-    out.body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    out.replayed = response.has("Idempotent-Replayed");
-    return out;
 }
 
 /// How a test request is signed; each field can be spoiled on its own.

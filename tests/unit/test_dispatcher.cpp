@@ -7,13 +7,17 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <thread>
 
+#include "http_test_client.hpp"
 #include "onewindow/backoffice/backoffice.hpp"
 #include "onewindow/core/case_store.hpp"
 #include "onewindow/core/dispatcher.hpp"
 #include "onewindow/core/error.hpp"
+#include "onewindow/core/exchange_auth.hpp"
+#include "onewindow/core/json.hpp"
 #include "sample_case.hpp"
 #include "temp_dir.hpp"
 
@@ -37,11 +41,21 @@ struct Office {
         R"({"listen": {"address": "127.0.0.1", "port": 0}, "database": "office.db",
             "departments": [{"code": "county_health", "name": "县卫生健康局"},
                             {"code": "civil_affairs", "name": "县民政局"}],
-            "counters": [{"id": "WX01", "secret": "counter-WX01-shared-secret"}]})",
+            "counters": [{"id": "WX01", "secret": "counter-WX01-shared-secret"}],
+            "staff": [{"id": "health-office", "secret": "health-office-secret",
+                       "departments": ["county_health", "civil_affairs"]}]})",
         "office config", dir.path)};
     Office() { server.start(); }
     std::string url() const { return "http://127.0.0.1:" + std::to_string(server.port()); }
     long long cases() const { return count(db, "SELECT count(*) FROM cases"); }
+    /// A decision by the department's staff (POST /v1/decisions).
+    void decide(const std::string& body) const {
+        auto headers = exchange::sign_request("POST", "/v1/decisions", body, "", "health-office",
+                                              "health-office-secret", std::time(nullptr),
+                                              exchange::new_nonce());
+        REQUIRE(testing::send_raw(server.port(), "POST", "/v1/decisions", body, headers).status ==
+                201);
+    }
 };
 
 /// A port with nothing listening (bound, then closed).
@@ -225,11 +239,10 @@ TEST_CASE("onewindow-cli dispatch --once sends the due items", "[dispatcher][e2e
         accept_three(store);
     }
     const std::string cli = "'" + std::string(ONEWINDOW_STAGE_DIR) +
-                            "/bin/onewindow-cli' --data '" + dir.path.string() +
-                            "' dispatch --once";
-    auto run = [&] {
+                            "/bin/onewindow-cli' --data '" + dir.path.string() + "' ";
+    auto run = [&](const std::string& command = "dispatch --once") {
         std::string output;
-        FILE* pipe = popen((cli + " 2>&1").c_str(), "r");
+        FILE* pipe = popen((cli + command + " 2>&1").c_str(), "r");
         std::array<char, 4096> buffer;
         while (auto n = std::fread(buffer.data(), 1, buffer.size(), pipe))
             output.append(buffer.data(), n);
@@ -252,4 +265,81 @@ TEST_CASE("onewindow-cli dispatch --once sends the due items", "[dispatcher][e2e
     CHECK(office.cases() == 2);
     std::tie(code, output) = run();
     CHECK(output.rfind("DISPATCHED sent=0 retry=0 refused=0\n", 0) == 0);
+
+    office.decide(R"({"reference": "BO-000001", "outcome": "rejected", "reason": "不符合条件"})");
+    std::tie(code, output) = run("pull --once");
+    CHECK(code == 0);
+    CHECK(output.rfind("PULLED decisions=1 errors=0\n", 0) == 0);
+}
+
+TEST_CASE("Decisions come back by pull; items and the case follow; each is kept once",
+          "[dispatcher]") {
+    Office office;
+    testing::TempDir dir{"onewindow-pull"};
+    auto store = open_store(dir.path);
+    AcceptRequest request = testing::sample_accept_request(kAcceptedAt);
+    request.items = {testing::sample_item("000718001001", "county_health", "county_health"),
+                     testing::sample_item("000718002000", "civil_affairs", "civil_affairs")};
+    const std::string number = store.accept(request).case_number;
+    auto config = exchange_config(office.url(), office.url() + "/");
+    REQUIRE(dispatch_once(store, config, {}, kAcceptedAt).sent == 2);
+    const auto sent = store.find_case(number);
+    for (const auto& item : sent->items) CHECK(item.status == "received");
+
+    auto pulled = pull_decisions(store, config);
+    CHECK(pulled.decisions == 0);
+    CHECK(pulled.errors.empty());
+
+    // The two items went on two threads: which reference each got is in its row's answer.
+    auto reference = [&](const std::string& item) {
+        return parse_json(row_of(store.outbox(number), item).response, "answer")
+            .extract<Poco::JSON::Object::Ptr>()
+            ->getValue<std::string>("reference");
+    };
+    const std::string health = reference("000718001001"), civil = reference("000718002000");
+    office.decide(R"({"reference": ")" + health + R"(", "outcome": "approved", "decided_by": "赵强",
+                      "data": {"certificate_number": "WX-FP-2026-0001"}})");
+    office.decide(R"({"reference": ")" + civil + R"(", "outcome": "correction",
+                      "missing_materials": ["结婚证"]})");
+    pulled = pull_decisions(store, config, "2026-09-30 09:00:00");
+    CHECK(pulled.decisions == 2);  // both endpoints name one back office: read once
+    CHECK(pulled.errors.empty());
+    auto record = store.find_case(number);
+    CHECK(record->items[0].status == "approved");
+    CHECK(record->items[1].status == "correction_needed");
+    CHECK(record->status == "correction_needed");
+    auto kept = store.item_decisions(number);
+    REQUIRE(kept.size() == 2);
+    CHECK(kept[0].item_code == "000718001001");
+    CHECK(kept[0].decided_by == "赵强");
+    CHECK_THAT(kept[0].data_json, Catch::Contains("WX-FP-2026-0001"));
+    CHECK_THAT(kept[1].missing_json, Catch::Contains("结婚证"));
+    CHECK(kept[1].received_at == "2026-09-30 09:00:00");
+    CHECK(store.exchange_cursor(office.url()) == 2);
+
+    // Pulling again keeps nothing; neither does a cursor set back (each decision is kept once).
+    CHECK(pull_decisions(store, config).decisions == 0);
+    {
+        SQLite::Database raw((dir.path / "counter.db").string(), SQLite::OPEN_READWRITE);
+        raw.exec("UPDATE exchange_cursors SET cursor = 0");
+    }
+    CHECK(pull_decisions(store, config).decisions == 0);
+    CHECK(store.item_decisions(number).size() == 2);
+    CHECK(store.exchange_cursor(office.url()) == 2);
+
+    // The corrected item is approved: the case is decided.
+    office.decide(R"({"reference": ")" + civil + R"(", "outcome": "approved",
+                      "data": {"certificate_number": "WX-MZ-2026-0002"}})");
+    CHECK(pull_decisions(store, config).decisions == 1);
+    CHECK(store.find_case(number)->status == "approved");
+    auto events = store.find_case(number)->events;
+    CHECK(std::count_if(events.begin(), events.end(),
+                        [](const AuditEvent& e) { return e.type == "item.decided"; }) == 3);
+    CHECK(store.verify_audit().ok);
+
+    // A back office that cannot be read is reported; the others are still read.
+    config.endpoints["civil_affairs"].url = dead_url();
+    pulled = pull_decisions(store, config);
+    CHECK(pulled.errors.size() == 1);
+    CHECK_THAT(pulled.errors[0], Catch::Contains("no answer"));
 }

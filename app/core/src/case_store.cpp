@@ -90,6 +90,19 @@ const char* const kMigrations[] = {
     ALTER TABLE outbox ADD COLUMN sent_at TEXT NOT NULL DEFAULT '';
     CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
     )sql",
+    // 4: decisions pulled from the back offices, and how far each back office was read
+    // (decisions.cpp).
+    R"sql(
+    CREATE TABLE exchange_cursors (back_office TEXT PRIMARY KEY, cursor INTEGER NOT NULL);
+    CREATE TABLE item_decisions (id INTEGER PRIMARY KEY,
+        case_item_id INTEGER NOT NULL REFERENCES case_items(id), back_office TEXT NOT NULL,
+        cursor INTEGER NOT NULL,
+        outcome TEXT NOT NULL CHECK (outcome IN ('approved', 'rejected', 'correction')),
+        reason TEXT NOT NULL, data TEXT NOT NULL, missing_materials TEXT NOT NULL,
+        decided_by TEXT NOT NULL, decided_at TEXT NOT NULL, received_at TEXT NOT NULL,
+        UNIQUE (back_office, cursor));
+    CREATE INDEX item_decisions_item ON item_decisions (case_item_id);
+    )sql",
 };
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <iomanip>
 #include <iterator>
 #include <random>
+#include <set>
 #include <sstream>
 
 #include "onewindow/core/date.hpp"
@@ -88,26 +89,34 @@ struct Attempt {
     std::string body, error;
 };
 
-Attempt post_case(const ExchangeEndpoint& endpoint, const std::string& client, const OutboxRow& row,
-                  int timeout_seconds) {
+/// The endpoint's base URL without a trailing '/' (how a back office is named in the store).
+std::string base_url(const ExchangeEndpoint& endpoint) {
+    std::string url = endpoint.url;
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    return url;
+}
+
+/// One signed request; `resource` is what follows the URL's path prefix ("/v1/cases").
+Attempt send_signed(const ExchangeEndpoint& endpoint, const std::string& client,
+                    const std::string& method, const std::string& resource, const std::string& body,
+                    const std::string& idempotency_key, int timeout_seconds) {
     Attempt attempt;
     try {
-        const Poco::URI uri(endpoint.url);
-        std::string target = uri.getPath();
-        while (!target.empty() && target.back() == '/') target.pop_back();
-        target += "/v1/cases";
+        const Poco::URI uri(base_url(endpoint));
+        const std::string target = uri.getPath() + resource;
         Poco::Net::HTTPClientSession session(uri.getHost(), uri.getPort());
         session.setTimeout(Poco::Timespan(timeout_seconds, 0));
-        Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, target,
-                                       Poco::Net::HTTPMessage::HTTP_1_1);
+        Poco::Net::HTTPRequest request(method, target, Poco::Net::HTTPMessage::HTTP_1_1);
         for (const auto& [name, value] :
-             exchange::sign_request("POST", target, row.payload, row.idempotency_key, client,
-                                    endpoint.secret, std::time(nullptr), exchange::new_nonce()))
+             exchange::sign_request(method, target, body, idempotency_key, client, endpoint.secret,
+                                    std::time(nullptr), exchange::new_nonce()))
             request.set(name, value);
-        request.set(exchange::kIdempotencyHeader, row.idempotency_key);
-        request.setContentType("application/json; charset=utf-8");
-        request.setContentLength(static_cast<std::streamsize>(row.payload.size()));
-        session.sendRequest(request) << row.payload;
+        if (!idempotency_key.empty()) request.set(exchange::kIdempotencyHeader, idempotency_key);
+        if (method == Poco::Net::HTTPRequest::HTTP_POST) {
+            request.setContentType("application/json; charset=utf-8");
+            request.setContentLength(static_cast<std::streamsize>(body.size()));
+        }
+        session.sendRequest(request) << body;
         Poco::Net::HTTPResponse response;
         std::istream& in = session.receiveResponse(response);
         attempt.body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
@@ -191,7 +200,8 @@ DispatchReport dispatch_once(CaseStore& store, const ExchangeConfig& config,
         running.push_back(std::async(std::launch::async, [&, rows = &rows, endpoint] {
             for (std::size_t i : *rows)
                 attempts[i] =
-                    post_case(endpoint->second, config.client, due[i], config.timeout_seconds);
+                    send_signed(endpoint->second, config.client, "POST", "/v1/cases",
+                                due[i].payload, due[i].idempotency_key, config.timeout_seconds);
         }));
     }
     for (auto& task : running) task.get();
@@ -221,6 +231,57 @@ DispatchReport dispatch_once(CaseStore& store, const ExchangeConfig& config,
                 break;
         }
         report.results.push_back(std::move(result));
+    }
+    return report;
+}
+
+PullReport pull_decisions(CaseStore& store, const ExchangeConfig& config,
+                          const std::optional<std::string>& now) {
+    constexpr int kPage = 100;
+    const std::string at = now.value_or(local_timestamp_now());
+    PullReport report;
+    std::set<std::string> pulled;  // several endpoint names may share one back office
+    for (const auto& [name, endpoint] : config.endpoints) {
+        const std::string back_office = base_url(endpoint);
+        if (!pulled.insert(back_office).second) continue;
+        for (;;) {
+            const long long since = store.exchange_cursor(back_office);
+            const std::string resource =
+                "/v1/decisions?since=" + std::to_string(since) + "&limit=" + std::to_string(kPage);
+            Attempt answer = send_signed(endpoint, config.client, "GET", resource, "", "",
+                                         config.timeout_seconds);
+            if (answer.status != 200) {
+                report.errors.push_back(back_office + ": " + describe(answer));
+                break;
+            }
+            std::vector<ItemDecision> page;
+            long long cursor = since;
+            try {
+                auto json = parse_json(answer.body, back_office + "/v1/decisions")
+                                .extract<Poco::JSON::Object::Ptr>();
+                cursor = json->getValue<long long>("cursor");
+                auto list = json->getArray("decisions");
+                for (unsigned i = 0; list && i < list->size(); ++i) {
+                    auto d = list->getObject(i);
+                    ItemDecision decision;
+                    decision.cursor = d->getValue<long long>("cursor");
+                    decision.case_number = d->getValue<std::string>("case_number");
+                    decision.item_code = d->getValue<std::string>("item");
+                    decision.outcome = d->getValue<std::string>("outcome");
+                    decision.reason = d->optValue<std::string>("reason", "");
+                    decision.decided_by = d->optValue<std::string>("decided_by", "");
+                    decision.decided_at = d->optValue<std::string>("decided_at", "");
+                    decision.data_json = to_json(d->get("data"));
+                    decision.missing_json = to_json(d->get("missing_materials"));
+                    page.push_back(std::move(decision));
+                }
+            } catch (const std::exception& e) {
+                report.errors.push_back(back_office + ": unreadable answer: " + e.what());
+                break;
+            }
+            report.decisions += store.record_decisions(back_office, page, cursor, at);
+            if (static_cast<int>(page.size()) < kPage || cursor <= since) break;
+        }
     }
     return report;
 }
@@ -282,6 +343,7 @@ void Dispatcher::run() {
         try {
             if (!store) store.emplace(open_store_());
             report = dispatch_once(*store, config_, policy_);
+            pull_decisions(*store, config_);
         } catch (const std::exception& e) {
             error = e.what();
             store.reset();  // reopened by the next pass

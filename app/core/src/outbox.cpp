@@ -86,6 +86,14 @@ void finish_outbox_row(SQLite::Database& db, StatementCache& cached, long long i
     for (const std::string* value : {&state, &response, &error, &sent_at}) update.bind(++c, *value);
     update.bind(++c, static_cast<int64_t>(id));
     update.exec();
+    if (state == "sent") {  // the department has it now
+        SQLite::Statement& received = cached(
+            "UPDATE case_items SET status = 'received' WHERE status = 'accepted' AND code = ?"
+            " AND case_id = (SELECT case_id FROM outbox WHERE id = ?)");
+        received.bind(1, detail->getValue<std::string>("item"));
+        received.bind(2, static_cast<int64_t>(id));
+        received.exec();
+    }
     append_audit(cached, AuditEvent{0, now, "dispatcher", counter, "outbox." + state, number,
                                     to_json(detail), state == "sent", ""});
     transaction.commit();

@@ -126,6 +126,16 @@ struct OutboxRow {
     std::string counter, payload, next_attempt_at, last_error, response, sent_at;
 };
 
+/// A back office's decision on one item, as pulled with GET /v1/decisions (dispatcher.hpp).
+/// outcome: approved (data_json holds the result document's fields), rejected (reason), or
+/// correction (补正: missing_json lists the materials to bring, reason may explain).
+struct ItemDecision {
+    long long cursor = 0;  // the back office's cursor of this decision
+    std::string case_number, item_code, outcome, reason;
+    std::string data_json = "{}", missing_json = "[]";
+    std::string decided_by, decided_at, received_at;
+};
+
 /// Roles (issue: clerk, supervisor, administrator); enforced by the core, not only the window.
 enum class Role { Clerk, Supervisor, Administrator };
 const char* role_name(Role role);  // "clerk" | "supervisor" | "administrator"
@@ -188,7 +198,7 @@ struct AuditVerifyResult {
 
 class CaseStore {
   public:
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
     static constexpr int kPasswordIterations = 310000;  // PBKDF2-SHA256 (OWASP)
     static constexpr int kMaxFailedLogins = 5;
     static constexpr int kLockMinutes = 15;
@@ -216,6 +226,20 @@ class CaseStore {
     void outbox_retry(long long id, const std::string& next_attempt_at, const std::string& error);
     /// Refused for good (a permanent 4xx): state 'refused', audit 'outbox.refused'.
     void outbox_refused(long long id, const std::string& error, const std::string& now);
+
+    // Decisions pulled from the back offices (decisions.cpp). A back office is named by its
+    // base URL; its cursor only grows.
+    long long exchange_cursor(const std::string& back_office) const;
+    /// One transaction: each decision on an item of this store is kept (a decision already kept,
+    /// same back office and cursor, is skipped), the item's status becomes approved / rejected /
+    /// correction_needed, the case's status follows (correction_needed while any required item
+    /// waits on a correction; once every required item is decided, rejected if all of them were
+    /// rejected, else approved), audit 'item.decided'; then the cursor moves to `cursor`.
+    /// Decisions on cases this store does not know are skipped. Returns how many were kept.
+    int record_decisions(const std::string& back_office, const std::vector<ItemDecision>& list,
+                         long long cursor, const std::string& now);
+    /// The decisions kept for a case, oldest first.
+    std::vector<ItemDecision> item_decisions(const std::string& case_number) const;
 
     /// Pauses an item's clock (行政许可法 Art. 45) from `from`; resume_clock() extends the
     /// item's promised and legal dates by the working days paused.

@@ -16,6 +16,9 @@
 //   endpoint on a thread of their own, and a failure only reschedules its own row.
 // - Rows survive restarts: the outbox is in the case database; a pass only reads rows that are
 //   due, so a restart does not retry early.
+// - Decisions come back by pull (GET /v1/decisions?since=<cursor>), so a counter behind NAT or
+//   offline for a day loses nothing: the cursor of each back office (named by its base URL) is
+//   kept in the case database and moves in the transaction that keeps the decisions.
 //
 // Configuration, <data>/exchange.json (a counter without it works offline; nothing is sent):
 //   {"client": "WX01", "timeout_seconds": 10,
@@ -90,7 +93,19 @@ DispatchReport dispatch_once(CaseStore& store, const ExchangeConfig& config,
                              const RetryPolicy& policy = {},
                              const std::optional<std::string>& now = std::nullopt);
 
-/// Runs dispatch_once() in the background every `interval`, and at once after wake().
+struct PullReport {
+    int decisions = 0;                // decisions kept (new to this store)
+    std::vector<std::string> errors;  // one per back office that could not be read
+};
+
+/// Pulls the decisions each configured back office has for this counter (GET
+/// /v1/decisions?since=<cursor>, page by page) and keeps them (CaseStore::record_decisions);
+/// a back office that fails is reported and the others are still read.
+PullReport pull_decisions(CaseStore& store, const ExchangeConfig& config,
+                          const std::optional<std::string>& now = std::nullopt);
+
+/// Runs dispatch_once() and then pull_decisions() in the background every `interval`, and at once
+/// after wake().
 class Dispatcher {
   public:
     using StoreFactory = std::function<CaseStore()>;
