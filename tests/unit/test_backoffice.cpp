@@ -505,6 +505,22 @@ TEST_CASE("A bad configuration is refused with the JSON path of each problem", "
         CHECK_THAT(e.what(), Catch::Contains("$.departments"));
         CHECK_THAT(e.what(), Catch::Contains("$.counters[0].secret"));
     }
+    const std::string tls_without_key =
+        config_text(dir.path / "x.db")
+            .insert(1, R"("tls": {"certificate": "office.pem", "key": "office.key"}, )");
+    try {
+        bo::parse_config(tls_without_key, "backoffice.json", dir.path);
+        FAIL("no error");
+    } catch (const onewindow::Error& e) {
+        CHECK_THAT(e.what(), Catch::Contains("$.tls.private_key: is missing"));
+        CHECK_THAT(e.what(), Catch::Contains("$.tls.key: unknown key"));
+    }
+    // A certificate that is not there is refused when the server starts, naming the file.
+    bo::Server server(bo::parse_config(
+        config_text(dir.path / "x.db")
+            .insert(1, R"("tls": {"certificate": "none.pem", "private_key": "none.key"}, )"),
+        "backoffice.json", dir.path));
+    CHECK_THROWS_WITH(server.start(), Catch::Contains("none.pem"));
 }
 
 TEST_CASE("The onewindow-backoffice executable serves with a configuration file", "[backoffice]") {

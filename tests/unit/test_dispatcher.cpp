@@ -7,9 +7,12 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <fstream>
+#include <optional>
 #include <thread>
+#include <utility>
 
 #include "http_test_client.hpp"
 #include "onewindow/backoffice/backoffice.hpp"
@@ -34,19 +37,29 @@ long long count(const fs::path& db, const std::string& sql) {
 }
 
 /// A back office serving county_health and civil_affairs (not water) for counter WX01.
+/// With `tls` (certificate and key files), the back office speaks HTTPS only.
 struct Office {
     testing::TempDir dir{"onewindow-dispatch-office"};
     fs::path db = dir.path / "office.db";
-    backoffice::Server server{backoffice::parse_config(
-        R"({"listen": {"address": "127.0.0.1", "port": 0}, "database": "office.db",
-            "departments": [{"code": "county_health", "name": "县卫生健康局"},
-                            {"code": "civil_affairs", "name": "县民政局"}],
-            "counters": [{"id": "WX01", "secret": "counter-WX01-shared-secret"}],
-            "staff": [{"id": "health-office", "secret": "health-office-secret",
-                       "departments": ["county_health", "civil_affairs"]}]})",
-        "office config", dir.path)};
-    Office() { server.start(); }
-    std::string url() const { return "http://127.0.0.1:" + std::to_string(server.port()); }
+    std::string scheme;
+    backoffice::Server server;
+    explicit Office(const std::optional<std::pair<fs::path, fs::path>>& tls = std::nullopt)
+        : scheme(tls ? "https" : "http"),
+          server(backoffice::parse_config(
+              R"({"listen": {"address": "127.0.0.1", "port": 0}, "database": "office.db",
+                  "departments": [{"code": "county_health", "name": "县卫生健康局"},
+                                  {"code": "civil_affairs", "name": "县民政局"}],
+                  "counters": [{"id": "WX01", "secret": "counter-WX01-shared-secret"}],
+                  "staff": [{"id": "health-office", "secret": "health-office-secret",
+                             "departments": ["county_health", "civil_affairs"]}])" +
+                  (tls ? R"(, "tls": {"certificate": ")" + tls->first.string() +
+                             R"(", "private_key": ")" + tls->second.string() + "\"}"
+                       : std::string()) +
+                  "}",
+              "office config", dir.path)) {
+        server.start();
+    }
+    std::string url() const { return scheme + "://127.0.0.1:" + std::to_string(server.port()); }
     long long cases() const { return count(db, "SELECT count(*) FROM cases"); }
     /// A decision by the department's staff (POST /v1/decisions).
     void decide(const std::string& body) const {
@@ -92,8 +105,8 @@ ExchangeConfig exchange_config(const std::string& health_url, const std::string&
     ExchangeConfig config;
     config.client = "WX01";
     config.timeout_seconds = 5;
-    config.endpoints["county_health"] = {health_url, "counter-WX01-shared-secret"};
-    config.endpoints["civil_affairs"] = {civil_url, "counter-WX01-shared-secret"};
+    config.endpoints["county_health"] = {health_url, "counter-WX01-shared-secret", ""};
+    config.endpoints["civil_affairs"] = {civil_url, "counter-WX01-shared-secret", ""};
     return config;
 }
 
@@ -122,7 +135,7 @@ TEST_CASE("Retry delays double, are capped and jittered", "[dispatcher]") {
 
 TEST_CASE("The exchange configuration names each bad key", "[dispatcher]") {
     try {
-        ExchangeConfig::parse(R"({"client": "", "endpoints": {"a": {"url": "https://x",
+        ExchangeConfig::parse(R"({"client": "", "endpoints": {"a": {"url": "ftp://x",
                                   "secret": "s"}, "b": {"url": "http://h", "secret": "s",
                                   "extra": 1}}})",
                               "exchange.json");
@@ -342,4 +355,37 @@ TEST_CASE("Decisions come back by pull; items and the case follow; each is kept 
     pulled = pull_decisions(store, config);
     CHECK(pulled.errors.size() == 1);
     CHECK_THAT(pulled.errors[0], Catch::Contains("no answer"));
+}
+
+TEST_CASE("HTTPS is a switch: the dispatcher verifies the back office's certificate strictly",
+          "[dispatcher][tls]") {
+    testing::TempDir keys{"onewindow-tls"};
+    const fs::path certificate = keys.path / "office.pem", key = keys.path / "office.key";
+    const std::string openssl =
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1"
+        " -addext subjectAltName=IP:127.0.0.1,DNS:127.0.0.1 -keyout '" +
+        key.string() + "' -out '" + certificate.string() + "' 2>/dev/null";
+    REQUIRE(std::system(openssl.c_str()) == 0);
+    Office office(std::pair{certificate, key});
+    REQUIRE(office.url().rfind("https://", 0) == 0);
+    testing::TempDir dir{"onewindow-dispatch-tls"};
+    auto store = open_store(dir.path);
+    const std::string number = accept_three(store);
+
+    // Without the back office's certificate among the trusted ones, nothing is sent.
+    auto untrusted = exchange_config(office.url(), office.url());
+    auto report = dispatch_once(store, untrusted, {}, kAcceptedAt);
+    CHECK(report.retry == 3);
+    CHECK_THAT(report.results[0].message, Catch::Contains("certificate verify failed"));
+    CHECK(office.cases() == 0);
+
+    // Trusting it, everything goes over TLS; decisions come back the same way.
+    auto trusted = untrusted;
+    for (auto& [name, endpoint] : trusted.endpoints) endpoint.ca_file = certificate.string();
+    const std::string later = row_of(store.outbox(number), "000718001001").next_attempt_at;
+    report = dispatch_once(store, trusted, {}, add_seconds(later, 3600));
+    CHECK(report.sent == 2);
+    CHECK(report.refused == 1);
+    CHECK(office.cases() == 2);
+    CHECK(pull_decisions(store, trusted).errors.empty());
 }

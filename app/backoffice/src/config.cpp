@@ -18,13 +18,21 @@ Config parse_config(const std::string& text, const std::string& file_name,
     auto root = ObjectReader::of(parse_json(text, file_name), file_name, "$", issues);
     if (!root.raw()) issues.throw_if_any();
     root.reject_unknown({"listen", "database", "departments", "counters", "staff", "max_body_bytes",
-                         "max_clock_skew_seconds"});
+                         "max_clock_skew_seconds", "tls"});
 
     auto listen = root.object("listen", true);
     if (listen.raw()) {
         listen.reject_unknown({"address", "port"});
         config.address = listen.string("address");
         config.port = static_cast<int>(listen.integer("port", 0, 65535));
+    }
+    if (root.has("tls")) {
+        auto tls = root.object("tls", true);
+        if (tls.raw()) {
+            tls.reject_unknown({"certificate", "private_key"});
+            config.tls_certificate = base_dir / tls.string("certificate");
+            config.tls_private_key = base_dir / tls.string("private_key");
+        }
     }
     const std::string database = root.string("database");
     if (!database.empty()) config.database = base_dir / database;

@@ -8,6 +8,7 @@
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/NetException.h>
+#include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/URI.h>
 
@@ -26,6 +27,7 @@
 #include "onewindow/core/date.hpp"
 #include "onewindow/core/error.hpp"
 #include "onewindow/core/exchange_auth.hpp"
+#include "onewindow/core/exchange_tls.hpp"
 #include "onewindow/core/json.hpp"
 #include "store.hpp"
 
@@ -562,7 +564,13 @@ Server::~Server() { stop(); }
 void Server::start() {
     if (running_) return;
     service_ = std::make_shared<Service>(config_);
-    Poco::Net::ServerSocket socket;
+    std::unique_ptr<Poco::Net::ServerSocket> listening;
+    if (config_.tls_certificate.empty())
+        listening = std::make_unique<Poco::Net::ServerSocket>();
+    else
+        listening = std::make_unique<Poco::Net::SecureServerSocket>(exchange::tls_server_context(
+            config_.tls_certificate.string(), config_.tls_private_key.string()));
+    Poco::Net::ServerSocket& socket = *listening;
     try {
         socket.bind(
             Poco::Net::SocketAddress(config_.address, static_cast<Poco::UInt16>(config_.port)),

@@ -4,6 +4,7 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/URI.h>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include <future>
 #include <iomanip>
 #include <iterator>
+#include <memory>
 #include <random>
 #include <set>
 #include <sstream>
@@ -19,15 +21,18 @@
 #include "onewindow/core/date.hpp"
 #include "onewindow/core/error.hpp"
 #include "onewindow/core/exchange_auth.hpp"
+#include "onewindow/core/exchange_tls.hpp"
 #include "onewindow/core/json.hpp"
 
 namespace onewindow {
 
 ExchangeConfig ExchangeConfig::load(const std::filesystem::path& file) {
-    return parse(read_text_file(file), file.string());
+    return parse(read_text_file(file), file.string(),
+                 std::filesystem::absolute(file).parent_path());
 }
 
-ExchangeConfig ExchangeConfig::parse(const std::string& text, const std::string& file_name) {
+ExchangeConfig ExchangeConfig::parse(const std::string& text, const std::string& file_name,
+                                     const std::filesystem::path& base_dir) {
     Issues issues;
     ExchangeConfig config;
     auto root = ObjectReader::of(parse_json(text, file_name), file_name, "$", issues);
@@ -41,13 +46,16 @@ ExchangeConfig ExchangeConfig::parse(const std::string& text, const std::string&
         for (const auto& name : endpoints.raw()->getNames()) {
             auto entry = endpoints.object(name, true);
             if (!entry.raw()) continue;
-            entry.reject_unknown({"url", "secret"});
-            ExchangeEndpoint endpoint{entry.string("url"), entry.string("secret")};
+            entry.reject_unknown({"url", "secret", "ca_file"});
+            ExchangeEndpoint endpoint{entry.string("url"), entry.string("secret"), ""};
+            if (auto ca_file = entry.opt_string("ca_file"); ca_file && !ca_file->empty())
+                endpoint.ca_file = (base_dir / *ca_file).string();
             if (!endpoint.url.empty()) {
                 try {
                     Poco::URI uri(endpoint.url);
-                    if (uri.getScheme() != "http" || uri.getHost().empty())
-                        entry.fail("url", "must be http://host[:port][/prefix]");
+                    if ((uri.getScheme() != "http" && uri.getScheme() != "https") ||
+                        uri.getHost().empty())
+                        entry.fail("url", "must be http[s]://host[:port][/prefix]");
                 } catch (const Poco::Exception& e) {
                     entry.fail("url", "is not a URL: " + e.message());
                 }
@@ -104,7 +112,14 @@ Attempt send_signed(const ExchangeEndpoint& endpoint, const std::string& client,
     try {
         const Poco::URI uri(base_url(endpoint));
         const std::string target = uri.getPath() + resource;
-        Poco::Net::HTTPClientSession session(uri.getHost(), uri.getPort());
+        std::unique_ptr<Poco::Net::HTTPClientSession> connection;
+        if (uri.getScheme() == "https")
+            connection = std::make_unique<Poco::Net::HTTPSClientSession>(
+                uri.getHost(), uri.getPort(), exchange::tls_client_context(endpoint.ca_file));
+        else
+            connection =
+                std::make_unique<Poco::Net::HTTPClientSession>(uri.getHost(), uri.getPort());
+        Poco::Net::HTTPClientSession& session = *connection;
         session.setTimeout(Poco::Timespan(timeout_seconds, 0));
         Poco::Net::HTTPRequest request(method, target, Poco::Net::HTTPMessage::HTTP_1_1);
         for (const auto& [name, value] :

@@ -102,8 +102,10 @@ struct Client {
 ///    "counters": [{"id": "WX01", "secret": "a long random string"}],
 ///    "staff": [{"id": "weijian-office", "secret": "another long random string",
 ///               "departments": ["weijian"]}],
-///    "max_body_bytes": 1048576, "max_clock_skew_seconds": 300}
-/// "database" relative to the configuration file's folder; port 0 takes a free port.
+///    "max_body_bytes": 1048576, "max_clock_skew_seconds": 300,
+///    "tls": {"certificate": "server.pem", "private_key": "server.key"}}
+/// "database" and the TLS files relative to the configuration file's folder; port 0 takes a free
+/// port. With "tls" the server speaks HTTPS only (onewindow/core/exchange_tls.hpp).
 struct Config {
     std::string address = "127.0.0.1";
     int port = 8480;
@@ -113,6 +115,7 @@ struct Config {
     std::vector<Client> staff;  // optional in the file
     std::size_t max_body_bytes = 1024 * 1024;
     long long max_clock_skew_seconds = 300;
+    std::filesystem::path tls_certificate, tls_private_key;  // both empty: plain HTTP
 };
 
 /// Reads and checks a configuration file; throws Error(Input) listing every problem with its

@@ -22,10 +22,13 @@
 //
 // Configuration, <data>/exchange.json (a counter without it works offline; nothing is sent):
 //   {"client": "WX01", "timeout_seconds": 10,
-//    "endpoints": {"county_health": {"url": "http://10.0.0.5:8480", "secret": "..."}}}
+//    "endpoints": {"county_health": {"url": "https://10.0.0.5:8480", "secret": "...",
+//                                    "ca_file": "county-ca.pem"}}}
 // "client" is the counter's id at the back offices (X-OneWindow-Client); each endpoint name is
 // the one a plugin's route names; a URL may carry a path prefix ("http://host/backoffice").
-// Only http:// is accepted for now (HTTPS through Poco NetSSL is the planned switch).
+// HTTPS is the switch from http:// to https:// (exchange_tls.hpp: TLS 1.2+, strict
+// verification); "ca_file" (relative to the configuration file) names the CA to trust instead
+// of the system's.
 //
 // Threads: dispatch_once() uses the CaseStore it is given (one thread at a time, as always) and
 // starts one short-lived thread per endpoint for the network part. A Dispatcher runs passes on
@@ -49,6 +52,7 @@ namespace onewindow {
 
 struct ExchangeEndpoint {
     std::string url, secret;
+    std::string ca_file;  // https: PEM CA certificates to trust; empty: the system's
 };
 
 struct ExchangeConfig {
@@ -58,7 +62,8 @@ struct ExchangeConfig {
 
     /// Reads <data>/exchange.json; Error(Input) naming each bad key with its JSON path.
     static ExchangeConfig load(const std::filesystem::path& file);
-    static ExchangeConfig parse(const std::string& text, const std::string& file_name);
+    static ExchangeConfig parse(const std::string& text, const std::string& file_name,
+                                const std::filesystem::path& base_dir = {});
 };
 
 struct RetryPolicy {
