@@ -570,3 +570,41 @@ TEST_CASE("The onewindow-backoffice executable serves with a configuration file"
     CHECK(WIFEXITED(status));
     CHECK(WEXITSTATUS(status) == 0);
 }
+
+TEST_CASE("Long polls are capped, leave threads for the staff, and wake when the server stops",
+          "[backoffice]") {
+    using namespace std::chrono_literals;
+    RunningBackoffice office;
+    const unsigned short port = office.port();
+    send_case(port, "WX01-20261123-0001");
+    auto poll = [port](const std::string& target) {
+        return std::async(std::launch::async, [port, target]() -> int {
+            try {
+                return static_cast<int>(decisions_of(get_signed(port, target))->size());
+            } catch (const std::exception&) {
+                return -1;  // the connection was closed by the stopping server
+            }
+        });
+    };
+    std::vector<std::future<int>> waiting;
+    for (int i = 0; i < 4; ++i) waiting.push_back(poll("/v1/decisions?since=0&wait=30"));
+    std::this_thread::sleep_for(300ms);
+
+    // A fifth long poll answers at once, and the staff still decide while four wait.
+    const auto start = std::chrono::steady_clock::now();
+    CHECK(decisions_of(get_signed(port, "/v1/decisions?since=0&wait=30"))->size() == 0);
+    CHECK(std::chrono::steady_clock::now() - start < 5s);
+    CHECK(post_decision(port, kApprove).status == 201);
+    for (auto& w : waiting) {
+        REQUIRE(w.wait_for(10s) == std::future_status::ready);
+        CHECK(w.get() == 1);
+    }
+
+    auto last = poll("/v1/decisions?since=1&wait=30");
+    std::this_thread::sleep_for(300ms);
+    const auto stopping = std::chrono::steady_clock::now();
+    office.server.stop();
+    CHECK(std::chrono::steady_clock::now() - stopping < 5s);
+    REQUIRE(last.wait_for(10s) == std::future_status::ready);
+    CHECK(last.get() <= 0);
+}

@@ -12,6 +12,7 @@
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/URI.h>
 
+#include <atomic>
 #include <charconv>
 #include <chrono>
 #include <condition_variable>
@@ -127,6 +128,10 @@ class NonceMemory {
 };
 
 }  // namespace
+
+/// Server threads, and how many of them long polls may hold.
+constexpr int kMaxThreads = 8;
+constexpr int kMaxLongPolls = kMaxThreads / 2;
 
 /// Who may call an endpoint.
 enum class Role { Counter, Staff };
@@ -390,9 +395,20 @@ class Service {
         auto limit = query_limit(uri);
         if (!limit) return error_reply(400, "bad_query", "limit must be 1 to 500", "limit");
 
+        // Long polls hold a server thread: at most kMaxLongPolls wait at once, so that cases and
+        // decisions always find a free thread; any further poll answers at once.
+        struct Slot {
+            std::atomic<int>& waiting;
+            bool held;
+            ~Slot() {
+                if (held) --waiting;
+            }
+        } slot{waiting_, *wait > 0 && ++waiting_ <= kMaxLongPolls};
+        if (*wait > 0 && !slot.held) --waiting_;
         long long cursor = 0;
         Poco::JSON::Array::Ptr found;
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(*wait);
+        const auto deadline =
+            std::chrono::steady_clock::now() + std::chrono::seconds(slot.held ? *wait : 0);
         std::unique_lock lock(store_mutex_);
         for (;;) {
             found = store_.decisions(caller.client->id, *since, *limit, cursor);
@@ -521,6 +537,7 @@ class Service {
     std::mutex store_mutex_;           // guards store_ and stopping_
     std::condition_variable decided_;  // a decision was stored, or the server stops
     bool stopping_ = false;
+    std::atomic<int> waiting_{0};  // long polls waiting now
     Store store_;
     NonceMemory nonces_;
 };
@@ -582,7 +599,7 @@ void Server::start() {
     }
     port_ = socket.address().port();
     auto params = new Poco::Net::HTTPServerParams;
-    params->setMaxThreads(8);
+    params->setMaxThreads(kMaxThreads);
     params->setKeepAlive(true);
     running_ = std::make_unique<Running>();
     running_->http =

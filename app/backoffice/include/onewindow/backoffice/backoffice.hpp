@@ -32,7 +32,9 @@
 // "data", "missing_materials", "decided_by", "decided_at"}, oldest first. The cursor is the
 // decisions table's AUTOINCREMENT key: it only grows and is never reused, so "since the last
 // cursor I stored" never misses or repeats a decision. With wait=N the request is held up to N
-// seconds until a decision arrives (long poll); without it, it answers at once.
+// seconds until a decision arrives (long poll); without it, it answers at once. A long poll holds
+// one of the server's 8 threads: at most 4 wait at once, further ones answer at once (the
+// counter simply polls again), and stopping the server wakes them all.
 //
 // POST /v1/decisions (department staff or their system). The body:
 //   {"reference": "BO-000001", "outcome": "approved", "data": {"certificate_number": "..."},
