@@ -7,6 +7,7 @@
 #include "onewindow/core/case_store.hpp"
 #include "onewindow/core/catalogue.hpp"
 #include "onewindow/core/counter.hpp"
+#include "onewindow/core/date.hpp"
 #include "onewindow/core/dispatcher.hpp"
 #include "onewindow/core/document.hpp"
 #include "onewindow/core/error.hpp"
@@ -37,6 +38,8 @@ const char* kUsageText =
        "  audit verify                   verify the hash chain of the audit log\n"
        "  dispatch --once                send the accepted items due to their back offices\n"
        "  pull --once                    fetch the back offices' decisions on our cases\n"
+       "  outbox [list]                  every item on its way to a back office, with its state\n"
+       "  outbox retry <case>/<item>     send an item again (after fixing why it was refused)\n"
        "  plugins [list]                 every plugin with its state and error\n"
        "  plugins trust <folder>...      trust the plugin libraries in these folders\n"
        "  plugins check <folder>         check a plugin folder (for plugin developers)\n"
@@ -267,6 +270,26 @@ int cmd_pull(const fs::path& data_dir, const std::vector<std::string>& args, std
     return 0;
 }
 
+int cmd_outbox(const fs::path& data_dir, const Args& args, std::ostream& out, std::ostream& err) {
+    const std::string sub = args.positional.empty() ? "list" : args.positional[0];
+    auto counter = open_counter(data_dir);
+    if (sub == "list" && args.positional.size() <= 1) {
+        // One row a line, tab-separated: key, endpoint, state, attempts, next attempt, error.
+        for (const auto& row : counter->store().outbox())
+            out << row.idempotency_key << '\t' << row.endpoint << '\t' << row.state << '\t'
+                << row.attempts << '\t' << (row.state == "pending" ? row.next_attempt_at : "")
+                << '\t' << row.last_error << '\n';
+        return 0;
+    }
+    if (sub == "retry" && args.positional.size() == 2) {
+        counter->store().requeue_outbox(args.positional[1], "onewindow-cli", local_timestamp_now());
+        out << trf("{} will be sent at the next dispatch", args.positional[1]) << '\n';
+        return 0;
+    }
+    err << tr(kUsageText);
+    return kUsage;
+}
+
 int cmd_dispatch(const fs::path& data_dir, const std::vector<std::string>& args, std::ostream& out,
                  std::ostream& err) {
     if (!once_only(args, err)) return kUsage;
@@ -380,6 +403,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     if (command == "check") return cmd_check(rest, out, err);
     if (command == "audit") return cmd_audit(data_dir, rest, out, err);
     if (command == "plugins") return cmd_plugins(data_dir, rest, out, err);
+    if (command == "outbox") return cmd_outbox(data_dir, rest, out, err);
     if (command == "demo") return run_demo(data_dir.string(), out, err);
     err << tr(kUsageText);
     return kUsage;

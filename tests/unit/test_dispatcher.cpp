@@ -283,6 +283,28 @@ TEST_CASE("onewindow-cli dispatch --once sends the due items", "[dispatcher][e2e
     std::tie(code, output) = run("pull --once");
     CHECK(code == 0);
     CHECK(output.rfind("PULLED decisions=1 errors=0\n", 0) == 0);
+
+    // The administrator sees the refused item and sends it again; a sent one is not resent.
+    std::tie(code, output) = run("outbox");
+    CHECK(code == 0);
+    const std::string number = output.substr(0, output.find('/'));
+    CHECK_THAT(output, Catch::Contains(number + "/000718003000\tcounty_health\trefused\t1\t\t"
+                                                "HTTP 404 unknown_department"));
+    std::tie(code, output) = run("outbox retry " + number + "/000718003000");
+    CHECK(code == 0);
+    CHECK_THAT(output, Catch::Contains(number + "/000718003000"));
+    std::tie(code, output) = run("outbox");
+    CHECK_THAT(output, Catch::Contains(number + "/000718003000\tcounty_health\tpending\t0\t"));
+    std::tie(code, output) = run("outbox retry " + number + "/000718001001");
+    CHECK(code == 2);
+    std::tie(code, output) = run("outbox retry WX01-20000101-0001/000718001001");
+    CHECK(code == 6);
+    std::tie(code, output) = run();
+    CHECK(output.rfind("DISPATCHED sent=0 retry=0 refused=1\n", 0) == 0);
+    auto store = open_store(dir.path);
+    auto events = store.find_case(number)->events;
+    CHECK(std::count_if(events.begin(), events.end(),
+                        [](const AuditEvent& e) { return e.type == "outbox.requeued"; }) == 1);
 }
 
 TEST_CASE("Decisions come back by pull; items and the case follow; each is kept once",

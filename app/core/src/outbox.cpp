@@ -4,6 +4,7 @@
 // (it only keeps its error on the row, for the administrator).
 #include <Poco/JSON/Object.h>
 
+#include "onewindow/core/i18n.hpp"
 #include "onewindow/core/json.hpp"
 #include "store_internal.hpp"
 
@@ -111,6 +112,39 @@ void CaseStore::outbox_sent(long long id, const std::string& response, const std
 void CaseStore::outbox_refused(long long id, const std::string& error, const std::string& now) {
     guarded(db_file_, [&] {
         finish_outbox_row(*db_, *statements_, id, "refused", "", error, now);
+        return 0;
+    });
+}
+
+void CaseStore::requeue_outbox(const std::string& idempotency_key, const std::string& actor,
+                               const std::string& now) {
+    guarded(db_file_, [&] {
+        StatementCache& cached = *statements_;
+        SQLite::Transaction transaction(*db_);
+        SQLite::Statement row(*db_,
+                              "SELECT o.id, o.state, c.number, c.counter, o.item_code FROM outbox o"
+                              " JOIN cases c ON c.id = o.case_id WHERE o.idempotency_key = ?");
+        row.bind(1, idempotency_key);
+        if (!row.executeStep())
+            throw Error(ErrorKind::NotFound,
+                        trf("No item waits to be sent under {}", idempotency_key));
+        if (row.getColumn(1).getString() == "sent")
+            throw Error(ErrorKind::Input, trf("{} was already sent", idempotency_key));
+        const int64_t id = row.getColumn(0).getInt64();
+        Poco::JSON::Object::Ptr detail = new Poco::JSON::Object(true);
+        detail->set("item", row.getColumn(4).getString());
+        detail->set("was", row.getColumn(1).getString());
+        const std::string number = row.getColumn(2).getString(),
+                          counter = row.getColumn(3).getString();
+        row.reset();
+        SQLite::Statement& update = cached(
+            "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ? WHERE id = ?");
+        update.bind(1, now);
+        update.bind(2, id);
+        update.exec();
+        append_audit(cached, AuditEvent{0, now, actor, counter, "outbox.requeued", number,
+                                        to_json(detail), true, ""});
+        transaction.commit();
         return 0;
     });
 }

@@ -226,6 +226,12 @@ class CaseStore {
     void outbox_retry(long long id, const std::string& next_attempt_at, const std::string& error);
     /// Refused for good (a permanent 4xx): state 'refused', audit 'outbox.refused'.
     void outbox_refused(long long id, const std::string& error, const std::string& now);
+    /// An administrator sends a row again (after fixing what made the back office refuse it,
+    /// or to skip the rest of a backoff): pending, due at `now`, attempts from zero, the last
+    /// error kept until the next attempt; audit 'outbox.requeued'. Error(NotFound) for an
+    /// unknown key, Error(Input) for a row already sent.
+    void requeue_outbox(const std::string& idempotency_key, const std::string& actor,
+                        const std::string& now);
 
     // Decisions pulled from the back offices (decisions.cpp). A back office is named by its
     // base URL; its cursor only grows.
