@@ -1,5 +1,6 @@
 #include "commands.hpp"
 
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -37,6 +38,7 @@ const char* kUsageText =
        "  check [PATH...]                check forms, templates and plugin manifests\n"
        "  audit verify                   verify the hash chain of the audit log\n"
        "  dispatch --once                send the accepted items due to their back offices\n"
+       "  dispatch --every SECONDS       send and fetch decisions every SECONDS until stopped\n"
        "  pull --once                    fetch the back offices' decisions on our cases\n"
        "  outbox [list]                  every item on its way to a back office, with its state\n"
        "  outbox retry <case>/<item>     send an item again (after fixing why it was refused)\n"
@@ -260,13 +262,16 @@ ExchangeConfig exchange_config(const fs::path& data_dir) {
     return ExchangeConfig::load(config_file);
 }
 
+void print_pull(const PullReport& report, std::ostream& out) {
+    out << "PULLED decisions=" << report.decisions << " errors=" << report.errors.size() << '\n';
+    for (const auto& error : report.errors) out << trf("Back office not read: {}", error) << '\n';
+}
+
 int cmd_pull(const fs::path& data_dir, const std::vector<std::string>& args, std::ostream& out,
              std::ostream& err) {
     if (!once_only(args, err)) return kUsage;
     const auto config = exchange_config(data_dir);
-    const auto report = pull_decisions(open_counter(data_dir)->store(), config);
-    out << "PULLED decisions=" << report.decisions << " errors=" << report.errors.size() << '\n';
-    for (const auto& error : report.errors) out << trf("Back office not read: {}", error) << '\n';
+    print_pull(pull_decisions(open_counter(data_dir)->store(), config), out);
     return 0;
 }
 
@@ -290,12 +295,7 @@ int cmd_outbox(const fs::path& data_dir, const Args& args, std::ostream& out, st
     return kUsage;
 }
 
-int cmd_dispatch(const fs::path& data_dir, const std::vector<std::string>& args, std::ostream& out,
-                 std::ostream& err) {
-    if (!once_only(args, err)) return kUsage;
-    const auto config = exchange_config(data_dir);
-    auto counter = open_counter(data_dir);
-    const auto report = dispatch_once(counter->store(), config);
+void print_dispatch(const DispatchReport& report, std::ostream& out) {
     out << "DISPATCHED sent=" << report.sent << " retry=" << report.retry
         << " refused=" << report.refused << '\n';
     for (const auto& r : report.results) {
@@ -313,6 +313,38 @@ int cmd_dispatch(const fs::path& data_dir, const std::vector<std::string>& args,
         }
         out << '\n';
     }
+}
+
+/// `dispatch --every SECONDS`: a pass of dispatch and pull every SECONDS until SIGINT or SIGTERM
+/// (for a counter machine that runs no shell, e.g. as a system service); prints STOPPED.
+int dispatch_until_stopped(const fs::path& data_dir, int seconds, std::ostream& out) {
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, nullptr);  // before the passes start their threads
+    const auto config = exchange_config(data_dir);
+    auto counter = open_counter(data_dir);
+    const timespec interval{seconds, 0};
+    do {
+        print_dispatch(dispatch_once(counter->store(), config), out);
+        print_pull(pull_decisions(counter->store(), config), out);
+        out.flush();
+    } while (sigtimedwait(&stop, nullptr, &interval) < 0);
+    out << "STOPPED\n";
+    return 0;
+}
+
+int cmd_dispatch(const fs::path& data_dir, const std::vector<std::string>& args, std::ostream& out,
+                 std::ostream& err) {
+    if (args.size() == 2 && args[0] == "--every") {
+        const int seconds = std::atoi(args[1].c_str());
+        if (seconds >= 1 && seconds <= 3600) return dispatch_until_stopped(data_dir, seconds, out);
+    }
+    if (!once_only(args, err)) return kUsage;
+    const auto config = exchange_config(data_dir);
+    auto counter = open_counter(data_dir);
+    print_dispatch(dispatch_once(counter->store(), config), out);
     return 0;
 }
 

@@ -244,7 +244,8 @@ TEST_CASE("The background dispatcher sends what is accepted and stops cleanly", 
     CHECK(dispatcher.last_error().empty());
 }
 
-TEST_CASE("onewindow-cli dispatch --once sends the due items", "[dispatcher][e2e]") {
+TEST_CASE("onewindow-cli dispatch, pull and outbox run the exchange from the command line",
+          "[dispatcher][e2e]") {
     Office office;
     testing::TempDir dir{"onewindow-dispatch-cli"};
     {
@@ -253,9 +254,9 @@ TEST_CASE("onewindow-cli dispatch --once sends the due items", "[dispatcher][e2e
     }
     const std::string cli = "'" + std::string(ONEWINDOW_STAGE_DIR) +
                             "/bin/onewindow-cli' --data '" + dir.path.string() + "' ";
-    auto run = [&](const std::string& command = "dispatch --once") {
+    auto run = [&](const std::string& command = "dispatch --once", const std::string& prefix = "") {
         std::string output;
-        FILE* pipe = popen((cli + command + " 2>&1").c_str(), "r");
+        FILE* pipe = popen((prefix + cli + command + " 2>&1").c_str(), "r");
         std::array<char, 4096> buffer;
         while (auto n = std::fread(buffer.data(), 1, buffer.size(), pipe))
             output.append(buffer.data(), n);
@@ -305,6 +306,16 @@ TEST_CASE("onewindow-cli dispatch --once sends the due items", "[dispatcher][e2e
     auto events = store.find_case(number)->events;
     CHECK(std::count_if(events.begin(), events.end(),
                         [](const AuditEvent& e) { return e.type == "outbox.requeued"; }) == 1);
+
+    // As a service: a pass every second until SIGTERM, then a clean stop.
+    std::tie(code, output) = run("dispatch --every 1", "timeout --preserve-status -s TERM 2 ");
+    CHECK(code == 0);
+    CHECK(output.rfind("DISPATCHED sent=0 retry=0 refused=0\nPULLED decisions=0 errors=0\n", 0) ==
+          0);
+    CHECK(output.size() >= 8);
+    CHECK(output.substr(output.size() - 8) == "STOPPED\n");
+    std::tie(code, output) = run("dispatch --every 0");
+    CHECK(code == 64);
 }
 
 TEST_CASE("Decisions come back by pull; items and the case follow; each is kept once",
