@@ -422,3 +422,23 @@ TEST_CASE("HTTPS is a switch: the dispatcher verifies the back office's certific
     CHECK(office.cases() == 2);
     CHECK(pull_decisions(store, trusted).errors.empty());
 }
+
+TEST_CASE("The example configurations are valid and work with each other", "[dispatcher]") {
+    const fs::path examples = fs::path(ONEWINDOW_STAGE_DIR) / "share/onewindow/examples";
+    auto office_config = backoffice::load_config(examples / "backoffice.json");
+    testing::TempDir dir{"onewindow-examples"};
+    office_config.address = "127.0.0.1";
+    office_config.port = 0;
+    office_config.database = dir.path / "backoffice.db";
+    backoffice::Server office(office_config);
+    office.start();
+
+    auto exchange = ExchangeConfig::load(examples / "exchange.json");
+    for (auto& [name, endpoint] : exchange.endpoints)
+        endpoint.url = "http://127.0.0.1:" + std::to_string(office.port());
+    auto store = open_store(dir.path);
+    AcceptRequest request = testing::sample_accept_request(kAcceptedAt);
+    request.items = {testing::sample_item("000718001001", "county_health", "county_health")};
+    store.accept(request);
+    CHECK(dispatch_once(store, exchange, {}, kAcceptedAt).sent == 1);
+}
