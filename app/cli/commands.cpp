@@ -1,5 +1,6 @@
 #include "commands.hpp"
 
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -7,6 +8,8 @@
 #include "onewindow/core/case_store.hpp"
 #include "onewindow/core/catalogue.hpp"
 #include "onewindow/core/counter.hpp"
+#include "onewindow/core/date.hpp"
+#include "onewindow/core/dispatcher.hpp"
 #include "onewindow/core/document.hpp"
 #include "onewindow/core/error.hpp"
 #include "onewindow/core/forms.hpp"
@@ -38,6 +41,11 @@ const char* kUsageText =
        "  guide <item-code> -o FILE.pdf  print the service guide of an item\n"
        "  check [PATH...]                check forms, templates and plugin manifests\n"
        "  audit verify                   verify the hash chain of the audit log\n"
+       "  dispatch --once                send the accepted items due to their back offices\n"
+       "  dispatch --every SECONDS       send and fetch decisions every SECONDS until stopped\n"
+       "  pull --once                    fetch the back offices' decisions on our cases\n"
+       "  outbox [list]                  every item on its way to a back office, with its state\n"
+       "  outbox retry <case>/<item>     send an item again (after fixing why it was refused)\n"
        "  plugins [list]                 every plugin with its state and error\n"
        "  plugins trust <folder>...      trust the plugin libraries in these folders\n"
        "  plugins check <folder>         check a plugin folder (for plugin developers)\n"
@@ -276,6 +284,110 @@ int cmd_audit(const fs::path& data_dir, const Args& args, std::ostream& out, std
     return static_cast<int>(ErrorKind::Integrity);
 }
 
+/// True when the arguments are exactly "--once" (the one form `dispatch` and `pull` take yet);
+/// prints the usage otherwise.
+bool once_only(const std::vector<std::string>& args, std::ostream& err) {
+    if (args == std::vector<std::string>{"--once"}) return true;
+    err << tr(kUsageText);
+    return false;
+}
+
+/// <data>/exchange.json, or Error(NotFound) saying that the counter works offline.
+ExchangeConfig exchange_config(const fs::path& data_dir) {
+    const fs::path config_file = data_dir / "exchange.json";
+    if (!fs::exists(config_file))
+        throw Error(ErrorKind::NotFound,
+                    trf("{} is missing: this counter works offline and sends nothing",
+                        config_file.string()));
+    return ExchangeConfig::load(config_file);
+}
+
+void print_pull(const PullReport& report, std::ostream& out) {
+    out << "PULLED decisions=" << report.decisions << " errors=" << report.errors.size() << '\n';
+    for (const auto& error : report.errors) out << trf("Back office not read: {}", error) << '\n';
+}
+
+int cmd_pull(const fs::path& data_dir, const std::vector<std::string>& args, std::ostream& out,
+             std::ostream& err) {
+    if (!once_only(args, err)) return kUsage;
+    const auto config = exchange_config(data_dir);
+    print_pull(pull_decisions(open_counter(data_dir)->store(), config), out);
+    return 0;
+}
+
+int cmd_outbox(const fs::path& data_dir, const Args& args, std::ostream& out, std::ostream& err) {
+    const std::string sub = args.positional.empty() ? "list" : args.positional[0];
+    auto counter = open_counter(data_dir);
+    if (sub == "list" && args.positional.size() <= 1) {
+        // One row a line, tab-separated: key, endpoint, state, attempts, next attempt, error.
+        for (const auto& row : counter->store().outbox())
+            out << row.idempotency_key << '\t' << row.endpoint << '\t' << row.state << '\t'
+                << row.attempts << '\t' << (row.state == "pending" ? row.next_attempt_at : "")
+                << '\t' << row.last_error << '\n';
+        return 0;
+    }
+    if (sub == "retry" && args.positional.size() == 2) {
+        counter->store().requeue_outbox(args.positional[1], "onewindow-cli", local_timestamp_now());
+        out << trf("{} will be sent at the next dispatch", args.positional[1]) << '\n';
+        return 0;
+    }
+    err << tr(kUsageText);
+    return kUsage;
+}
+
+void print_dispatch(const DispatchReport& report, std::ostream& out) {
+    out << "DISPATCHED sent=" << report.sent << " retry=" << report.retry
+        << " refused=" << report.refused << '\n';
+    for (const auto& r : report.results) {
+        switch (r.outcome) {
+            case DispatchOutcome::Sent:
+                out << trf("{}: sent to {} ({})", r.idempotency_key, r.endpoint, r.message);
+                break;
+            case DispatchOutcome::Retry:
+                out << trf("{}: not sent ({}); next attempt at {}", r.idempotency_key, r.message,
+                           r.next_attempt_at);
+                break;
+            case DispatchOutcome::Refused:
+                out << trf("{}: refused by the back office: {}", r.idempotency_key, r.message);
+                break;
+        }
+        out << '\n';
+    }
+}
+
+/// `dispatch --every SECONDS`: a pass of dispatch and pull every SECONDS until SIGINT or SIGTERM
+/// (for a counter machine that runs no shell, e.g. as a system service); prints STOPPED.
+int dispatch_until_stopped(const fs::path& data_dir, int seconds, std::ostream& out) {
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, nullptr);  // before the passes start their threads
+    const auto config = exchange_config(data_dir);
+    auto counter = open_counter(data_dir);
+    const timespec interval{seconds, 0};
+    do {
+        print_dispatch(dispatch_once(counter->store(), config), out);
+        print_pull(pull_decisions(counter->store(), config), out);
+        out.flush();
+    } while (sigtimedwait(&stop, nullptr, &interval) < 0);
+    out << "STOPPED\n";
+    return 0;
+}
+
+int cmd_dispatch(const fs::path& data_dir, const std::vector<std::string>& args, std::ostream& out,
+                 std::ostream& err) {
+    if (args.size() == 2 && args[0] == "--every") {
+        const int seconds = std::atoi(args[1].c_str());
+        if (seconds >= 1 && seconds <= 3600) return dispatch_until_stopped(data_dir, seconds, out);
+    }
+    if (!once_only(args, err)) return kUsage;
+    const auto config = exchange_config(data_dir);
+    auto counter = open_counter(data_dir);
+    print_dispatch(dispatch_once(counter->store(), config), out);
+    return 0;
+}
+
 int cmd_plugins(const fs::path& data_dir, const Args& args, std::ostream& out, std::ostream& err) {
     std::string sub = args.positional.empty() ? "list" : args.positional[0];
     if (sub == "check") {
@@ -349,6 +461,9 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         return kUsage;
     }
     const std::string command = args[i];
+    const std::vector<std::string> after(args.begin() + i + 1, args.end());
+    if (command == "dispatch") return cmd_dispatch(data_dir, after, out, err);
+    if (command == "pull") return cmd_pull(data_dir, after, out, err);
     Args rest = parse_args(args, i + 1);
     if (auto data = rest.options.find("--data"); data != rest.options.end())
         data_dir = data->second;
@@ -361,6 +476,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     if (command == "check") return cmd_check(rest, out, err);
     if (command == "audit") return cmd_audit(data_dir, rest, out, err);
     if (command == "plugins") return cmd_plugins(data_dir, rest, out, err);
+    if (command == "outbox") return cmd_outbox(data_dir, rest, out, err);
     if (command == "demo") return run_demo(data_dir.string(), out, err);
     err << tr(kUsageText);
     return kUsage;

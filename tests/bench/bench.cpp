@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "../unit/sample_case.hpp"
 #include "onewindow/core/case_store.hpp"
 #include "onewindow/core/catalogue.hpp"
 #include "onewindow/core/counter.hpp"
@@ -155,12 +156,7 @@ void catalogue_search() {
 }
 
 AcceptRequest accept_request(const fs::path& scan) {
-    AcceptRequest r;
-    r.counter = "WX01";
-    r.clerk = "张敏";
-    r.applicant_name = "李娜";
-    r.applicant_id_number = "13043419960315024X";
-    r.applicant_phone = "13831045678";
+    AcceptRequest r = testing::sample_accept_request("2026-11-23 10:00:00");
     r.values_json = R"({"applicant.name":"李娜","applicant.id_number":"13043419960315024X"})";
     r.form_snapshot_json = R"({"items":[{"code":"000718001001","version":1}]})";
     AcceptItem item{"000718001001",
@@ -178,7 +174,6 @@ AcceptRequest accept_request(const fs::path& scan) {
     r.items = {item};
     r.materials = {{"id_card", "居民身份证", 1, 1, scan, false, ""},
                    {"hukou", "居民户口簿", 1, 1, {}, false, ""}};
-    r.now = "2026-11-23 10:00:00";
     return r;
 }
 

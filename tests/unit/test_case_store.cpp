@@ -7,6 +7,7 @@
 #include "onewindow/core/case_store.hpp"
 #include "onewindow/core/error.hpp"
 #include "onewindow/core/plugin_host.hpp"
+#include "sample_case.hpp"
 #include "temp_dir.hpp"
 
 using namespace onewindow;
@@ -21,30 +22,16 @@ WorkingCalendar calendar() {
 }
 
 AcceptRequest request(const fs::path& scan, const std::string& now = "2026-09-29 10:00:00") {
-    AcceptRequest r;
-    r.counter = "WX01";
-    r.clerk = "张敏";
-    r.applicant_name = "李娜";
-    r.applicant_id_number = "13043419960315024X";
-    r.applicant_phone = "13831045678";
+    AcceptRequest r = testing::sample_accept_request(now);
     r.values_json = R"({"applicant.name":"李娜"})";
     r.form_snapshot_json = R"({"items":[{"code":"000718001001","version":1}]})";
-    AcceptItem a;
-    a.code = "000718001001";
-    a.name = "一孩生育服务登记";
-    a.department_code = "county_health";
-    a.department_name = "魏县卫生健康局";
-    a.plugin_id = "family_planning";
-    a.endpoint = "county_health";
-    a.promised_days = 3;
-    a.legal_days = 20;
+    AcceptItem a = testing::sample_item("000718001001", "county_health", "county_health");
     AcceptItem b = a;
     b.code = "000718002000";
     b.immediate = true;
     r.items = {a, b};
     r.materials = {{"id_card", "居民身份证", 1, 1, scan, false, ""},
                    {"photo", "近期一寸免冠照片", 2, 0, {}, true, "三日内补交"}};
-    r.now = now;
     return r;
 }
 

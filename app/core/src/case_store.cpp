@@ -83,6 +83,26 @@ const char* const kMigrations[] = {
     CREATE INDEX case_materials_case ON case_materials (case_id);
     CREATE INDEX audit_events_subject ON audit_events (subject);
     )sql",
+    // 3: the dispatcher's bookkeeping of each outbox row (outbox.cpp).
+    R"sql(
+    ALTER TABLE outbox ADD COLUMN last_error TEXT NOT NULL DEFAULT '';
+    ALTER TABLE outbox ADD COLUMN response TEXT NOT NULL DEFAULT '';
+    ALTER TABLE outbox ADD COLUMN sent_at TEXT NOT NULL DEFAULT '';
+    CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
+    )sql",
+    // 4: decisions pulled from the back offices, and how far each back office was read
+    // (decisions.cpp).
+    R"sql(
+    CREATE TABLE exchange_cursors (back_office TEXT PRIMARY KEY, cursor INTEGER NOT NULL);
+    CREATE TABLE item_decisions (id INTEGER PRIMARY KEY,
+        case_item_id INTEGER NOT NULL REFERENCES case_items(id), back_office TEXT NOT NULL,
+        cursor INTEGER NOT NULL,
+        outcome TEXT NOT NULL CHECK (outcome IN ('approved', 'rejected', 'correction')),
+        reason TEXT NOT NULL, data TEXT NOT NULL, missing_materials TEXT NOT NULL,
+        decided_by TEXT NOT NULL, decided_at TEXT NOT NULL, received_at TEXT NOT NULL,
+        UNIQUE (back_office, cursor));
+    CREATE INDEX item_decisions_item ON item_decisions (case_item_id);
+    )sql",
 };
 
 }  // namespace
@@ -567,24 +587,6 @@ std::vector<CaseSummary> CaseStore::list_cases(const CaseFilter& filter) const {
             out.push_back(std::move(c));
         }
         return out;
-    });
-}
-
-std::vector<OutboxRow> CaseStore::outbox(const std::string& case_number) const {
-    return guarded(db_file_, [&] {
-        SQLite::Statement q(
-            *db_,
-            "SELECT c.number, o.item_code, o.department, o.endpoint, o.idempotency_key, o.state,"
-            " o.attempts FROM outbox o JOIN cases c ON c.id = o.case_id"
-            " WHERE ?1 = '' OR c.number = ?1 ORDER BY o.id");
-        q.bind(1, case_number);
-        std::vector<OutboxRow> rows;
-        while (q.executeStep())
-            rows.push_back(OutboxRow{q.getColumn(0).getString(), q.getColumn(1).getString(),
-                                     q.getColumn(2).getString(), q.getColumn(3).getString(),
-                                     q.getColumn(4).getString(), q.getColumn(5).getString(),
-                                     q.getColumn(6).getInt()});
-        return rows;
     });
 }
 

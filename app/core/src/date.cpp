@@ -92,13 +92,24 @@ std::string Date::chinese() const {
     return std::to_string(year) + "年" + std::to_string(month) + "月" + std::to_string(day) + "日";
 }
 
-std::string local_timestamp_now() {
+namespace {
+
+std::string format_now(bool utc, const char* format) {
     std::time_t now = std::time(nullptr);
-    std::tm local{};
-    localtime_r(&now, &local);
+    std::tm parts{};
+    if (utc)
+        gmtime_r(&now, &parts);
+    else
+        localtime_r(&now, &parts);
     char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M:%S", &local);
+    std::strftime(buffer, sizeof buffer, format, &parts);
     return buffer;
 }
+
+}  // namespace
+
+std::string local_timestamp_now() { return format_now(false, "%Y-%m-%d %H:%M:%S"); }
+
+std::string utc_timestamp_now() { return format_now(true, "%Y-%m-%dT%H:%M:%SZ"); }
 
 }  // namespace onewindow

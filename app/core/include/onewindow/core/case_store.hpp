@@ -115,9 +115,25 @@ struct CaseRecord {
     std::vector<AuditEvent> events;  // events whose subject is this case
 };
 
+/// One item of an accepted case on its way to a back office (the dispatcher's work list).
+/// state: pending -> sent (the back office took it; `response` is its answer) or refused (it
+/// answered a permanent 4xx; `last_error` says why, the administrator looks into it). A pending
+/// row with attempts > 0 failed that often; it is due again at `next_attempt_at`.
 struct OutboxRow {
     std::string case_number, item_code, department, endpoint, idempotency_key, state;
     int attempts = 0;
+    long long id = 0;
+    std::string counter, payload, next_attempt_at, last_error, response, sent_at;
+};
+
+/// A back office's decision on one item, as pulled with GET /v1/decisions (dispatcher.hpp).
+/// outcome: approved (data_json holds the result document's fields), rejected (reason), or
+/// correction (补正: missing_json lists the materials to bring, reason may explain).
+struct ItemDecision {
+    long long cursor = 0;  // the back office's cursor of this decision
+    std::string case_number, item_code, outcome, reason;
+    std::string data_json = "{}", missing_json = "[]";
+    std::string decided_by, decided_at, received_at;
 };
 
 /// Roles (issue: clerk, supervisor, administrator); enforced by the core, not only the window.
@@ -182,7 +198,7 @@ struct AuditVerifyResult {
 
 class CaseStore {
   public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 4;
     static constexpr int kPasswordIterations = 310000;  // PBKDF2-SHA256 (OWASP)
     static constexpr int kMaxFailedLogins = 5;
     static constexpr int kLockMinutes = 15;
@@ -200,6 +216,36 @@ class CaseStore {
     std::string record_refusal(const RefusalRecord& refusal);
     std::optional<CaseRecord> find_case(const std::string& number) const;
     std::vector<OutboxRow> outbox(const std::string& case_number = {}) const;
+
+    // The dispatcher's side of the outbox (outbox.cpp); times are "YYYY-MM-DD HH:MM:SS".
+    /// Pending rows with next_attempt_at <= now, the longest waiting first.
+    std::vector<OutboxRow> due_outbox(const std::string& now, std::size_t limit = 100) const;
+    /// The back office took the item: state 'sent', its answer kept, audit 'outbox.sent'.
+    void outbox_sent(long long id, const std::string& response, const std::string& now);
+    /// A failure worth retrying: attempts + 1, due again at `next_attempt_at`, error kept.
+    void outbox_retry(long long id, const std::string& next_attempt_at, const std::string& error);
+    /// Refused for good (a permanent 4xx): state 'refused', audit 'outbox.refused'.
+    void outbox_refused(long long id, const std::string& error, const std::string& now);
+    /// An administrator sends a row again (after fixing what made the back office refuse it,
+    /// or to skip the rest of a backoff): pending, due at `now`, attempts from zero, the last
+    /// error kept until the next attempt; audit 'outbox.requeued'. Error(NotFound) for an
+    /// unknown key, Error(Input) for a row already sent.
+    void requeue_outbox(const std::string& idempotency_key, const std::string& actor,
+                        const std::string& now);
+
+    // Decisions pulled from the back offices (decisions.cpp). A back office is named by its
+    // base URL; its cursor only grows.
+    long long exchange_cursor(const std::string& back_office) const;
+    /// One transaction: each decision on an item of this store is kept (a decision already kept,
+    /// same back office and cursor, is skipped), the item's status becomes approved / rejected /
+    /// correction_needed, the case's status follows (correction_needed while any required item
+    /// waits on a correction; once every required item is decided, rejected if all of them were
+    /// rejected, else approved), audit 'item.decided'; then the cursor moves to `cursor`.
+    /// Decisions on cases this store does not know are skipped. Returns how many were kept.
+    int record_decisions(const std::string& back_office, const std::vector<ItemDecision>& list,
+                         long long cursor, const std::string& now);
+    /// The decisions kept for a case, oldest first.
+    std::vector<ItemDecision> item_decisions(const std::string& case_number) const;
 
     /// Pauses an item's clock (行政许可法 Art. 45) from `from`; resume_clock() extends the
     /// item's promised and legal dates by the working days paused.

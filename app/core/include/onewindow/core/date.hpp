@@ -40,5 +40,7 @@ struct Date {
 
 /// Local wall-clock time "YYYY-MM-DD HH:MM:SS" (what audit events and case rows store).
 std::string local_timestamp_now();
+/// The current UTC time as ISO 8601 "YYYY-MM-DDTHH:MM:SSZ" (for exchanges between machines).
+std::string utc_timestamp_now();
 
 }  // namespace onewindow

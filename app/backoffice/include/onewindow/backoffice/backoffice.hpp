@@ -1,0 +1,157 @@
+// onewindow-backoffice: the reference department back-office service (后台分类审批).
+//
+// Departments without a system of their own run it; the counters' dispatchers send it the
+// items they accepted, and pull the departments' decisions from it. Protocol v1 (HTTP, JSON):
+//
+//   GET  /v1/health                    unsigned; {"status":"ok","protocol":"v1"}
+//   POST /v1/cases                     signed by a counter, header Idempotency-Key
+//   GET  /v1/decisions?since=<cursor>[&limit=1..500][&wait=0..60]
+//                                      signed by a counter; decisions on that counter's cases
+//   GET  /v1/cases[?status=received|correction|approved|rejected][&limit=1..500]
+//                                      signed by department staff; cases of their departments
+//   POST /v1/decisions                 signed by department staff; decides one case
+//
+// Signatures: onewindow/core/exchange_auth.hpp (headers, canonical string, reasons).
+//
+// POST /v1/cases. The body is one item of one case for one department:
+//   {"case_number": "WX01-20261123-0001", "item": "FP-001", "item_version": 1,
+//    "department": "weijian", "accepted_at": "2026-11-23 09:30:00",
+//    "applicant": {...}, "values": {...},
+//    "materials": [{"key": "birth_certificate", "name": "出生医学证明.jpg", "sha256": "..."}]}
+// case_number, item and department are required strings; materials[].name is required and must
+// be a plain file name (no '/', '\', control characters, "." or ".."); other keys are kept as
+// sent (ignored, for forward compatibility). The Idempotency-Key must be "<case_number>/<item>".
+// The first accepted request gets 201 {"status":"received","reference":"BO-000001",
+// "case_number":...,"item":...,"department":...,"received_at":"<UTC ISO 8601>"}; that exact
+// answer (status and bytes) is stored and replayed for the same key with a byte-identical body
+// (header "Idempotent-Replayed: true"); the same key with another body is 409. Keys are scoped
+// per client.
+//
+// GET /v1/decisions answers {"decisions": [...], "cursor": <last cursor returned, or since>}, each
+// decision {"cursor", "reference", "case_number", "item", "department", "outcome", "reason",
+// "data", "missing_materials", "decided_by", "decided_at"}, oldest first. The cursor is the
+// decisions table's AUTOINCREMENT key: it only grows and is never reused, so "since the last
+// cursor I stored" never misses or repeats a decision. With wait=N the request is held up to N
+// seconds until a decision arrives (long poll); without it, it answers at once. A long poll holds
+// one of the server's 8 threads: at most 4 wait at once, further ones answer at once (the
+// counter simply polls again), and stopping the server wakes them all.
+//
+// POST /v1/decisions (department staff or their system). The body:
+//   {"reference": "BO-000001", "outcome": "approved", "data": {"certificate_number": "..."},
+//    "decided_by": "赵强"}
+//   {"reference": "BO-000002", "outcome": "rejected", "reason": "不符合政策规定的条件"}
+//   {"reference": "BO-000003", "outcome": "correction", "missing_materials": ["结婚证"],
+//    "reason": "结婚证复印件不清晰"}
+// approved needs a non-empty "data" object (the fields of the result document); rejected a
+// non-empty "reason"; correction (补正) a non-empty list of material names. approved and
+// rejected are final: a later different decision is 409 already_decided, while the same body
+// sent again replays the first answer (idempotent by content, header Idempotent-Replayed).
+// Corrections may follow each other until a final decision. A case of a department the caller
+// does not serve is 403 forbidden; an unknown reference 404 unknown_case. The answer is 201
+// {"cursor", "reference", "case_number", "item", "outcome", "decided_at"}; the decision and the
+// case's new status are one transaction.
+//
+// Order of checks (the first that fails answers): route (404/405) -> body size (413, before the
+// body is read when Content-Length says so) -> signature (401) -> Idempotency-Key (400) ->
+// replay/conflict (200-as-stored / 409) -> JSON syntax (400) -> fields (400, every issue listed)
+// -> department served here (404) -> key matches the body (400). A refusal stores nothing: an
+// accepted request is one SQLite transaction (case row + its nonce); refused ones touch no table.
+//
+// Error bodies (every status >= 400) are one JSON object:
+//   {"error": "<code>", "message": "<English>", "message_zh": "<简体中文>",
+//    "path": "<JSON path or header name, when one is to blame>",
+//    "issues": [{"path": "...", "message": "..."}]       (400 on invalid fields only)}
+// Codes: not_found, method_not_allowed, payload_too_large, missing_header, malformed_header,
+// unknown_client, stale_timestamp, bad_signature, replayed_nonce, missing_idempotency_key,
+// idempotency_conflict, malformed_json, invalid_request, unknown_department, bad_query,
+// unknown_case, forbidden, already_decided, internal_error. Messages are meant for administrators
+// and logs: the counter translates the code for its clerk, so these bodies do not go through
+// gettext.
+//
+// Storage: its own SQLite file (WAL, synchronous=FULL, foreign keys, busy timeout,
+// PRAGMA user_version migrations), one connection serialised by a mutex.
+// Nonces: remembered in memory for twice the allowed skew; those of accepted cases are also
+// written (in the case's transaction) and reloaded at start, so a restart does not reopen the
+// replay window for a stored case.
+//
+// Threads: Server is driven from one thread (start/stop); requests run on Poco's server threads.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace onewindow::backoffice {
+
+struct Department {
+    std::string code, name;
+};
+
+/// A caller allowed to sign requests, with its shared secret (at least 16 bytes). Counters send
+/// cases and read decisions; department staff (or their systems) read cases and decide them,
+/// for the departments listed.
+struct Client {
+    std::string id, secret;
+    std::vector<std::string> departments;  // staff only
+};
+
+/// The configuration file (JSON), e.g.
+///   {"listen": {"address": "127.0.0.1", "port": 8480},
+///    "database": "backoffice.db",
+///    "departments": [{"code": "weijian", "name": "县卫生健康局"}],
+///    "counters": [{"id": "WX01", "secret": "a long random string"}],
+///    "staff": [{"id": "weijian-office", "secret": "another long random string",
+///               "departments": ["weijian"]}],
+///    "max_body_bytes": 1048576, "max_clock_skew_seconds": 300,
+///    "tls": {"certificate": "server.pem", "private_key": "server.key"}}
+/// "database" and the TLS files relative to the configuration file's folder; port 0 takes a free
+/// port. With "tls" the server speaks HTTPS only (onewindow/core/exchange_tls.hpp).
+struct Config {
+    std::string address = "127.0.0.1";
+    int port = 8480;
+    std::filesystem::path database;
+    std::vector<Department> departments;
+    std::vector<Client> counters;
+    std::vector<Client> staff;  // optional in the file
+    std::size_t max_body_bytes = 1024 * 1024;
+    long long max_clock_skew_seconds = 300;
+    std::filesystem::path tls_certificate, tls_private_key;  // both empty: plain HTTP
+};
+
+/// Reads and checks a configuration file; throws Error(Input) listing every problem with its
+/// JSON path.
+Config load_config(const std::filesystem::path& file);
+/// The same from text; relative database paths resolve against `base_dir`.
+Config parse_config(const std::string& text, const std::string& file_name,
+                    const std::filesystem::path& base_dir);
+
+class Service;  // the request handling (server.cpp)
+
+/// The HTTP server. start() opens the database and binds; stop() (or the destructor) waits for
+/// the requests in progress.
+class Server {
+  public:
+    explicit Server(Config config);
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    /// Throws Error(Storage) when the database cannot be opened, Error(Input) when the address
+    /// cannot be bound.
+    void start();
+    void stop();
+    /// The bound port (the chosen one when the configuration said 0); valid after start().
+    unsigned short port() const { return port_; }
+    const Config& config() const { return config_; }
+
+  private:
+    Config config_;
+    unsigned short port_ = 0;
+    std::shared_ptr<Service> service_;
+    struct Running;
+    std::unique_ptr<Running> running_;
+};
+
+}  // namespace onewindow::backoffice

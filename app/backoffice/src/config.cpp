@@ -1,0 +1,99 @@
+// Reading the back office's configuration file (format: backoffice.hpp).
+#include <set>
+
+#include "onewindow/backoffice/backoffice.hpp"
+#include "onewindow/core/json.hpp"
+
+namespace onewindow::backoffice {
+
+Config load_config(const std::filesystem::path& file) {
+    return parse_config(read_text_file(file), file.string(),
+                        std::filesystem::absolute(file).parent_path());
+}
+
+Config parse_config(const std::string& text, const std::string& file_name,
+                    const std::filesystem::path& base_dir) {
+    Issues issues;
+    Config config;
+    auto root = ObjectReader::of(parse_json(text, file_name), file_name, "$", issues);
+    if (!root.raw()) issues.throw_if_any();
+    root.reject_unknown({"listen", "database", "departments", "counters", "staff", "max_body_bytes",
+                         "max_clock_skew_seconds", "tls"});
+
+    auto listen = root.object("listen", true);
+    if (listen.raw()) {
+        listen.reject_unknown({"address", "port"});
+        config.address = listen.string("address");
+        config.port = static_cast<int>(listen.integer("port", 0, 65535));
+    }
+    if (root.has("tls")) {
+        auto tls = root.object("tls", true);
+        if (tls.raw()) {
+            tls.reject_unknown({"certificate", "private_key"});
+            config.tls_certificate = base_dir / tls.string("certificate");
+            config.tls_private_key = base_dir / tls.string("private_key");
+        }
+    }
+    const std::string database = root.string("database");
+    if (!database.empty()) config.database = base_dir / database;
+
+    // Each entry of a required array of objects, with its unknown keys refused; `key` must
+    // be unique among the entries.
+    auto entries = [&](const std::string& array, bool required,
+                       std::initializer_list<std::string_view> known, const std::string& key,
+                       const auto& read) {
+        std::set<std::string> seen;
+        auto list = root.array(array, required);
+        for (std::size_t i = 0; i < list->size(); ++i) {
+            auto entry = ObjectReader::of(list->get(static_cast<unsigned>(i)), file_name,
+                                          json_path_index(root.path_of(array), i), issues);
+            if (!entry.raw()) continue;
+            entry.reject_unknown(known);
+            if (!seen.insert(read(entry)).second) entry.fail(key, "is listed twice");
+        }
+        if (list->size() == 0 && root.has(array)) root.fail(array, "must not be empty");
+    };
+    entries("departments", true, {"code", "name"}, "code", [&](ObjectReader& entry) {
+        config.departments.push_back({entry.string("code"), entry.string("name")});
+        return config.departments.back().code;
+    });
+    auto client = [&](ObjectReader& entry) {
+        Client client{entry.string("id"), entry.string("secret"), {}};
+        if (!client.secret.empty() && client.secret.size() < 16)
+            entry.fail("secret", "must be at least 16 bytes long");
+        return client;
+    };
+    entries("counters", true, {"id", "secret"}, "id", [&](ObjectReader& entry) {
+        config.counters.push_back(client(entry));
+        return config.counters.back().id;
+    });
+    entries("staff", false, {"id", "secret", "departments"}, "id", [&](ObjectReader& entry) {
+        Client staff = client(entry);
+        staff.departments = entry.strings("departments", true);
+        if (staff.departments.empty()) entry.fail("departments", "must name a department");
+        for (std::size_t i = 0; i < staff.departments.size(); ++i) {
+            bool known = false;
+            for (const auto& department : config.departments)
+                known = known || department.code == staff.departments[i];
+            if (!known)
+                issues.add(
+                    file_name, json_path_index(entry.path_of("departments"), i),
+                    "department \"" + staff.departments[i] + "\" is not listed in $.departments");
+        }
+        config.staff.push_back(staff);
+        return staff.id;
+    });
+    for (const auto& staff : config.staff)
+        for (const auto& counter : config.counters)
+            if (staff.id == counter.id)
+                issues.add(file_name, "$.staff", "id \"" + staff.id + "\" is also a counter's id");
+
+    if (auto limit = root.opt_integer("max_body_bytes", 1024, 256LL * 1024 * 1024))
+        config.max_body_bytes = static_cast<std::size_t>(*limit);
+    if (auto skew = root.opt_integer("max_clock_skew_seconds", 1, 3600))
+        config.max_clock_skew_seconds = *skew;
+    issues.throw_if_any();
+    return config;
+}
+
+}  // namespace onewindow::backoffice

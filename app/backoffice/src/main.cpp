@@ -1,0 +1,42 @@
+// onewindow-backoffice: runs the reference department back office until SIGINT or SIGTERM.
+//
+//   onewindow-backoffice --config backoffice.json
+//
+// Prints one line "LISTENING <address>:<port>" on stdout once it accepts requests (scripts and
+// tests read the port from it when the configuration asks for port 0), and "STOPPED" on a clean
+// stop. Exit codes: 0 stopped by a signal; 2 bad configuration or address; 3 storage failure;
+// 64 usage error.
+#include <csignal>
+#include <iostream>
+#include <string>
+
+#include "onewindow/backoffice/backoffice.hpp"
+#include "onewindow/core/error.hpp"
+
+int main(int argc, char** argv) {
+    if (argc != 3 || std::string(argv[1]) != "--config") {
+        std::cerr << "usage: onewindow-backoffice --config FILE\n";
+        return 64;
+    }
+    // Block the stop signals before the server threads start, so that they inherit the mask and
+    // only sigwait() below receives them.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+    try {
+        onewindow::backoffice::Server server(onewindow::backoffice::load_config(argv[2]));
+        server.start();
+        std::cout << "LISTENING " << server.config().address << ':' << server.port() << std::endl;
+        int received = 0;
+        sigwait(&stop_signals, &received);
+        server.stop();
+        std::cout << "STOPPED" << std::endl;
+        return 0;
+    } catch (const std::exception& e) {
+        std::cerr << e.what() << '\n';
+        const auto* error = dynamic_cast<const onewindow::Error*>(&e);
+        return error ? error->exit_code() : 1;
+    }
+}

@@ -1,0 +1,285 @@
+// The back office's SQLite file (see store.hpp).
+#include "store.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <charconv>
+#include <cstdint>
+#include <ctime>
+#include <iterator>
+
+#include "onewindow/core/error.hpp"
+#include "onewindow/core/json.hpp"
+
+namespace onewindow::backoffice {
+
+namespace {
+
+// Forward-only migrations: step i brings user_version from i to i + 1.
+const char* const kMigrations[] = {
+    R"sql(
+    CREATE TABLE cases (id INTEGER PRIMARY KEY, client TEXT NOT NULL,
+        idempotency_key TEXT NOT NULL, body_sha256 TEXT NOT NULL, body TEXT NOT NULL,
+        case_number TEXT NOT NULL, item TEXT NOT NULL, department TEXT NOT NULL,
+        received_at TEXT NOT NULL, status TEXT NOT NULL, response_status INTEGER NOT NULL,
+        response_body TEXT NOT NULL, UNIQUE (client, idempotency_key));
+    CREATE TABLE decisions (cursor INTEGER PRIMARY KEY AUTOINCREMENT,
+        case_id INTEGER NOT NULL REFERENCES cases(id),
+        outcome TEXT NOT NULL CHECK (outcome IN ('approved', 'rejected', 'correction')),
+        reason TEXT NOT NULL, data TEXT NOT NULL, missing_materials TEXT NOT NULL,
+        decided_by TEXT NOT NULL, decided_at TEXT NOT NULL);
+    CREATE TABLE nonces (client TEXT NOT NULL, nonce TEXT NOT NULL, expires_at INTEGER NOT NULL,
+        PRIMARY KEY (client, nonce));
+    CREATE INDEX decisions_case ON decisions (case_id);
+    )sql",
+    R"sql(
+    ALTER TABLE decisions ADD COLUMN body_sha256 TEXT NOT NULL DEFAULT '';
+    CREATE INDEX cases_department ON cases (department, status);
+    )sql",
+};
+
+template <typename Body>
+auto guarded(const std::filesystem::path& file, Body&& body) {
+    try {
+        return body();
+    } catch (const SQLite::Exception& e) {
+        throw Error(ErrorKind::Storage, file.string() + ": " + e.what() + " (nothing was changed)");
+    }
+}
+
+/// Copies text columns of the current row into `object`, each under its name.
+void copy_text(Poco::JSON::Object& object, SQLite::Statement& query,
+               std::initializer_list<std::pair<const char*, int>> columns) {
+    for (auto [name, column] : columns) object.set(name, query.getColumn(column).getString());
+}
+
+}  // namespace
+
+std::string reference_of(long long case_id) {
+    const std::string number = std::to_string(case_id);
+    return "BO-" + std::string(number.size() < 6 ? 6 - number.size() : 0, '0') + number;
+}
+
+Store::Store(const std::filesystem::path& file) : file_(file) {
+    guarded(file_, [&] {
+        db_ = std::make_unique<SQLite::Database>(
+            file_.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, 5000);
+        db_->exec("PRAGMA journal_mode = WAL");
+        db_->exec("PRAGMA synchronous = FULL");
+        db_->exec("PRAGMA foreign_keys = ON");
+        const int version = db_->execAndGet("PRAGMA user_version").getInt();
+        constexpr int known = static_cast<int>(std::size(kMigrations));
+        if (version > known)
+            throw Error(ErrorKind::Storage, file_.string() + ": written by a newer back office " +
+                                                "(schema " + std::to_string(version) + ")");
+        for (int step = version; step < known; ++step) {
+            SQLite::Transaction transaction(*db_);
+            db_->exec(kMigrations[step]);
+            db_->exec("PRAGMA user_version = " + std::to_string(step + 1));
+            transaction.commit();
+        }
+        return 0;
+    });
+}
+
+Store::~Store() = default;
+
+std::optional<StoredCase> Store::find_case(const std::string& client, const std::string& key) {
+    return guarded(file_, [&]() -> std::optional<StoredCase> {
+        SQLite::Statement query(*db_,
+                                "SELECT id, body_sha256, response_status, response_body FROM cases"
+                                " WHERE client = ? AND idempotency_key = ?");
+        query.bind(1, client);
+        query.bind(2, key);
+        if (!query.executeStep()) return std::nullopt;
+        return StoredCase{query.getColumn(0).getInt64(), query.getColumn(1).getString(),
+                          query.getColumn(2).getInt(), query.getColumn(3).getString()};
+    });
+}
+
+std::string Store::insert_case(
+    const NewCase& c, int response_status,
+    const std::function<std::string(const std::string&)>& make_response) {
+    return guarded(file_, [&] {
+        SQLite::Transaction transaction(*db_);
+        SQLite::Statement insert(
+            *db_,
+            "INSERT INTO cases (client, idempotency_key, body_sha256, body, case_number, item,"
+            " department, received_at, status, response_status, response_body)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'received', ?, '')");
+        int i = 0;
+        for (const std::string* value : {&c.client, &c.idempotency_key, &c.body_sha256, &c.body,
+                                         &c.case_number, &c.item, &c.department, &c.received_at})
+            insert.bind(++i, *value);
+        insert.bind(++i, response_status);
+        insert.exec();
+        const long long id = db_->getLastInsertRowid();
+        const std::string response = make_response(reference_of(id));
+        SQLite::Statement update(*db_, "UPDATE cases SET response_body = ? WHERE id = ?");
+        update.bind(1, response);
+        update.bind(2, static_cast<std::int64_t>(id));
+        update.exec();
+        remember_nonce(c.nonce);
+        transaction.commit();
+        return response;
+    });
+}
+
+void Store::remember_nonce(const Nonce& n) {
+    SQLite::Statement prune(*db_, "DELETE FROM nonces WHERE expires_at < ?");
+    prune.bind(1, static_cast<std::int64_t>(std::time(nullptr)));
+    prune.exec();
+    SQLite::Statement insert(*db_,
+                             "INSERT INTO nonces (client, nonce, expires_at) VALUES (?, ?, ?)");
+    insert.bind(1, n.client);
+    insert.bind(2, n.nonce);
+    insert.bind(3, static_cast<std::int64_t>(n.expires_at));
+    insert.exec();
+}
+
+std::optional<CaseRow> Store::find_reference(const std::string& reference) {
+    if (reference.size() < 4 || reference.rfind("BO-", 0) != 0) return std::nullopt;
+    long long id = 0;
+    const char* first = reference.data() + 3;
+    const char* last = reference.data() + reference.size();
+    auto [end, error] = std::from_chars(first, last, id);
+    if (error != std::errc() || end != last || reference_of(id) != reference) return std::nullopt;
+    return guarded(file_, [&]() -> std::optional<CaseRow> {
+        SQLite::Statement query(*db_,
+                                "SELECT client, case_number, item, department, status, received_at,"
+                                " body FROM cases WHERE id = ?");
+        query.bind(1, static_cast<std::int64_t>(id));
+        if (!query.executeStep()) return std::nullopt;
+        CaseRow row;
+        row.id = id;
+        row.reference = reference;
+        for (auto [column, field] : {std::pair{0, &row.client},
+                                     {1, &row.case_number},
+                                     {2, &row.item},
+                                     {3, &row.department},
+                                     {4, &row.status},
+                                     {5, &row.received_at},
+                                     {6, &row.body}})
+            *field = query.getColumn(column).getString();
+        return row;
+    });
+}
+
+Poco::JSON::Array::Ptr Store::cases(const std::vector<std::string>& departments,
+                                    const std::string& status, int limit) {
+    return guarded(file_, [&] {
+        Poco::JSON::Array::Ptr out = new Poco::JSON::Array;
+        std::string placeholders;
+        for (std::size_t i = 0; i < departments.size(); ++i) placeholders += i ? ", ?" : "?";
+        SQLite::Statement query(
+            *db_,
+            "SELECT id, client, case_number, item, department, status, received_at, body"
+            " FROM cases WHERE department IN (" +
+                placeholders + ")" + (status.empty() ? "" : " AND status = ?") +
+                " ORDER BY id LIMIT ?");
+        int i = 0;
+        for (const auto& department : departments) query.bind(++i, department);
+        if (!status.empty()) query.bind(++i, status);
+        query.bind(++i, limit);
+        while (query.executeStep()) {
+            Poco::JSON::Object::Ptr row = new Poco::JSON::Object(true);
+            row->set("reference", reference_of(query.getColumn(0).getInt64()));
+            copy_text(*row, query,
+                      {{"counter", 1},
+                       {"case_number", 2},
+                       {"item", 3},
+                       {"department", 4},
+                       {"status", 5},
+                       {"received_at", 6}});
+            row->set("case", parse_json(query.getColumn(7).getString(), "cases.body"));
+            out->add(row);
+        }
+        return out;
+    });
+}
+
+std::optional<StoredDecision> Store::last_decision(long long case_id) {
+    return guarded(file_, [&]() -> std::optional<StoredDecision> {
+        SQLite::Statement query(*db_,
+                                "SELECT cursor, outcome, decided_at, body_sha256 FROM decisions"
+                                " WHERE case_id = ? ORDER BY cursor DESC LIMIT 1");
+        query.bind(1, static_cast<std::int64_t>(case_id));
+        if (!query.executeStep()) return std::nullopt;
+        return StoredDecision{query.getColumn(0).getInt64(), query.getColumn(1).getString(),
+                              query.getColumn(2).getString(), query.getColumn(3).getString()};
+    });
+}
+
+long long Store::insert_decision(const NewDecision& d) {
+    return guarded(file_, [&] {
+        SQLite::Transaction transaction(*db_);
+        SQLite::Statement insert(
+            *db_,
+            "INSERT INTO decisions (case_id, outcome, reason, data, missing_materials,"
+            " decided_by, decided_at, body_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        insert.bind(1, static_cast<std::int64_t>(d.case_id));
+        int i = 1;
+        for (const std::string* value : {&d.outcome, &d.reason, &d.data_json, &d.missing_json,
+                                         &d.decided_by, &d.decided_at, &d.body_sha256})
+            insert.bind(++i, *value);
+        insert.exec();
+        const long long cursor = db_->getLastInsertRowid();
+        SQLite::Statement update(*db_, "UPDATE cases SET status = ? WHERE id = ?");
+        update.bind(1, d.outcome);
+        update.bind(2, static_cast<std::int64_t>(d.case_id));
+        update.exec();
+        remember_nonce(d.nonce);
+        transaction.commit();
+        return cursor;
+    });
+}
+
+std::vector<Nonce> Store::live_nonces(long long now) {
+    return guarded(file_, [&] {
+        std::vector<Nonce> out;
+        SQLite::Statement query(
+            *db_, "SELECT client, nonce, expires_at FROM nonces WHERE expires_at >= ?");
+        query.bind(1, static_cast<std::int64_t>(now));
+        while (query.executeStep())
+            out.push_back({query.getColumn(0).getString(), query.getColumn(1).getString(),
+                           query.getColumn(2).getInt64()});
+        return out;
+    });
+}
+
+Poco::JSON::Array::Ptr Store::decisions(const std::string& client, long long since, int limit,
+                                        long long& last_cursor) {
+    return guarded(file_, [&] {
+        Poco::JSON::Array::Ptr out = new Poco::JSON::Array;
+        last_cursor = since;
+        SQLite::Statement query(
+            *db_,
+            "SELECT d.cursor, c.case_number, c.item, c.department, d.outcome, d.reason, d.data,"
+            " d.missing_materials, d.decided_by, d.decided_at, c.id FROM decisions d"
+            " JOIN cases c ON c.id = d.case_id WHERE c.client = ? AND d.cursor > ?"
+            " ORDER BY d.cursor LIMIT ?");
+        query.bind(1, client);
+        query.bind(2, static_cast<std::int64_t>(since));
+        query.bind(3, limit);
+        while (query.executeStep()) {
+            Poco::JSON::Object::Ptr decision = new Poco::JSON::Object(true);
+            last_cursor = query.getColumn(0).getInt64();
+            decision->set("cursor", last_cursor);
+            decision->set("reference", reference_of(query.getColumn(10).getInt64()));
+            copy_text(*decision, query,
+                      {{"case_number", 1},
+                       {"item", 2},
+                       {"department", 3},
+                       {"outcome", 4},
+                       {"reason", 5}});
+            decision->set("data", parse_json(query.getColumn(6).getString(), "decisions.data"));
+            decision->set("missing_materials", parse_json(query.getColumn(7).getString(),
+                                                          "decisions.missing_materials"));
+            copy_text(*decision, query, {{"decided_by", 8}, {"decided_at", 9}});
+            out->add(decision);
+        }
+        return out;
+    });
+}
+
+}  // namespace onewindow::backoffice

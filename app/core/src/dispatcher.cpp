@@ -1,0 +1,376 @@
+// The counter's dispatcher (see dispatcher.hpp for the rules).
+#include "onewindow/core/dispatcher.hpp"
+
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/URI.h>
+
+#include <algorithm>
+#include <cmath>
+#include <ctime>
+#include <future>
+#include <iomanip>
+#include <iterator>
+#include <memory>
+#include <random>
+#include <set>
+#include <sstream>
+
+#include "onewindow/core/date.hpp"
+#include "onewindow/core/error.hpp"
+#include "onewindow/core/exchange_auth.hpp"
+#include "onewindow/core/exchange_tls.hpp"
+#include "onewindow/core/json.hpp"
+
+namespace onewindow {
+
+ExchangeConfig ExchangeConfig::load(const std::filesystem::path& file) {
+    return parse(read_text_file(file), file.string(),
+                 std::filesystem::absolute(file).parent_path());
+}
+
+ExchangeConfig ExchangeConfig::parse(const std::string& text, const std::string& file_name,
+                                     const std::filesystem::path& base_dir) {
+    Issues issues;
+    ExchangeConfig config;
+    auto root = ObjectReader::of(parse_json(text, file_name), file_name, "$", issues);
+    if (!root.raw()) issues.throw_if_any();
+    root.reject_unknown({"client", "timeout_seconds", "endpoints"});
+    config.client = root.string("client");
+    config.timeout_seconds =
+        static_cast<int>(root.opt_integer("timeout_seconds", 1, 300).value_or(10));
+    auto endpoints = root.object("endpoints", true);
+    if (endpoints.raw()) {
+        for (const auto& name : endpoints.raw()->getNames()) {
+            auto entry = endpoints.object(name, true);
+            if (!entry.raw()) continue;
+            entry.reject_unknown({"url", "secret", "ca_file"});
+            ExchangeEndpoint endpoint{entry.string("url"), entry.string("secret"), ""};
+            if (auto ca_file = entry.opt_string("ca_file"); ca_file && !ca_file->empty())
+                endpoint.ca_file = (base_dir / *ca_file).string();
+            if (!endpoint.url.empty()) {
+                try {
+                    Poco::URI uri(endpoint.url);
+                    if ((uri.getScheme() != "http" && uri.getScheme() != "https") ||
+                        uri.getHost().empty())
+                        entry.fail("url", "must be http[s]://host[:port][/prefix]");
+                } catch (const Poco::Exception& e) {
+                    entry.fail("url", "is not a URL: " + e.message());
+                }
+            }
+            config.endpoints[name] = endpoint;
+        }
+    }
+    issues.throw_if_any();
+    return config;
+}
+
+int retry_delay_seconds(int failures, const RetryPolicy& policy, double unit) {
+    const int doublings = std::clamp(failures - 1, 0, 30);
+    const double capped =
+        std::min<double>(policy.max_seconds, policy.base_seconds * std::pow(2.0, doublings));
+    const double factor = 1.0 - policy.jitter + 2.0 * policy.jitter * std::clamp(unit, 0.0, 1.0);
+    return std::max(1, static_cast<int>(std::lround(capped * factor)));
+}
+
+std::string add_seconds(const std::string& local_timestamp, long long seconds) {
+    std::tm parts{};
+    std::istringstream in(local_timestamp);
+    in >> std::get_time(&parts, "%Y-%m-%d %H:%M:%S");
+    if (in.fail()) throw Error(ErrorKind::Input, "not a time: \"" + local_timestamp + "\"");
+    parts.tm_isdst = -1;
+    std::time_t when = std::mktime(&parts) + static_cast<std::time_t>(seconds);
+    std::tm out{};
+    localtime_r(&when, &out);
+    char buffer[32];
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M:%S", &out);
+    return buffer;
+}
+
+namespace {
+
+/// What one HTTP attempt got: a status and body, or no answer (status 0, `error`).
+struct Attempt {
+    int status = 0;
+    std::string body, error;
+};
+
+/// The endpoint's base URL without a trailing '/' (how a back office is named in the store).
+std::string base_url(const ExchangeEndpoint& endpoint) {
+    std::string url = endpoint.url;
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    return url;
+}
+
+/// One signed request; `resource` is what follows the URL's path prefix ("/v1/cases").
+Attempt send_signed(const ExchangeEndpoint& endpoint, const std::string& client,
+                    const std::string& method, const std::string& resource, const std::string& body,
+                    const std::string& idempotency_key, int timeout_seconds) {
+    Attempt attempt;
+    try {
+        const Poco::URI uri(base_url(endpoint));
+        const std::string target = uri.getPath() + resource;
+        std::unique_ptr<Poco::Net::HTTPClientSession> connection;
+        if (uri.getScheme() == "https")
+            connection = std::make_unique<Poco::Net::HTTPSClientSession>(
+                uri.getHost(), uri.getPort(), exchange::tls_client_context(endpoint.ca_file));
+        else
+            connection =
+                std::make_unique<Poco::Net::HTTPClientSession>(uri.getHost(), uri.getPort());
+        Poco::Net::HTTPClientSession& session = *connection;
+        session.setTimeout(Poco::Timespan(timeout_seconds, 0));
+        Poco::Net::HTTPRequest request(method, target, Poco::Net::HTTPMessage::HTTP_1_1);
+        for (const auto& [name, value] :
+             exchange::sign_request(method, target, body, idempotency_key, client, endpoint.secret,
+                                    std::time(nullptr), exchange::new_nonce()))
+            request.set(name, value);
+        if (!idempotency_key.empty()) request.set(exchange::kIdempotencyHeader, idempotency_key);
+        if (method == Poco::Net::HTTPRequest::HTTP_POST) {
+            request.setContentType("application/json; charset=utf-8");
+            request.setContentLength(static_cast<std::streamsize>(body.size()));
+        }
+        session.sendRequest(request) << body;
+        Poco::Net::HTTPResponse response;
+        std::istream& in = session.receiveResponse(response);
+        attempt.body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        attempt.status = static_cast<int>(response.getStatus());
+    } catch (const Poco::Exception& e) {
+        attempt.status = 0;
+        attempt.error = e.displayText();
+    } catch (const std::exception& e) {
+        attempt.status = 0;
+        attempt.error = e.what();
+    }
+    return attempt;
+}
+
+DispatchOutcome classify(int status) {
+    if (status >= 200 && status < 300) return DispatchOutcome::Sent;
+    if (status == 0 || status == 401 || status == 408 || status == 429 || status >= 500)
+        return DispatchOutcome::Retry;
+    return DispatchOutcome::Refused;
+}
+
+/// "reference" of a 2xx answer; "HTTP <status> <error>: <message>" of a refusal.
+std::string describe(const Attempt& attempt) {
+    if (attempt.status == 0) return "no answer: " + attempt.error;
+    std::string code, message, reference;
+    try {
+        auto json = parse_json(attempt.body, "answer").extract<Poco::JSON::Object::Ptr>();
+        code = json->optValue<std::string>("error", "");
+        message = json->optValue<std::string>("message", "");
+        reference = json->optValue<std::string>("reference", "");
+    } catch (const std::exception&) {
+        message = attempt.body.substr(0, 200);
+    }
+    if (classify(attempt.status) == DispatchOutcome::Sent) return reference;
+    return "HTTP " + std::to_string(attempt.status) + (code.empty() ? "" : " " + code) +
+           (message.empty() ? "" : ": " + message);
+}
+
+double unit_random() {
+    thread_local std::mt19937_64 engine{std::random_device{}()};
+    return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
+}
+
+/// Records one attempt's fate on its row (fills `result.next_attempt_at` for a retry).
+void record(CaseStore& store, const OutboxRow& row, DispatchResult& result,
+            const std::string& answer, const std::string& at, const RetryPolicy& policy) {
+    switch (result.outcome) {
+        case DispatchOutcome::Sent:
+            store.outbox_sent(row.id, answer, at);
+            break;
+        case DispatchOutcome::Refused:
+            store.outbox_refused(row.id, result.message, at);
+            break;
+        case DispatchOutcome::Retry:
+            result.next_attempt_at =
+                add_seconds(at, retry_delay_seconds(row.attempts + 1, policy, unit_random()));
+            store.outbox_retry(row.id, result.next_attempt_at, result.message);
+            break;
+    }
+}
+
+}  // namespace
+
+DispatchReport dispatch_once(CaseStore& store, const ExchangeConfig& config,
+                             const RetryPolicy& policy, const std::optional<std::string>& now) {
+    const std::string at = now.value_or(local_timestamp_now());
+    const std::vector<OutboxRow> due = store.due_outbox(at);
+
+    // The network part: the rows of each endpoint on a thread of their own.
+    std::map<std::string, std::vector<std::size_t>> by_endpoint;
+    for (std::size_t i = 0; i < due.size(); ++i) by_endpoint[due[i].endpoint].push_back(i);
+    std::vector<Attempt> attempts(due.size());
+    std::vector<std::future<void>> running;
+    for (const auto& [name, rows] : by_endpoint) {
+        auto endpoint = config.endpoints.find(name);
+        if (endpoint == config.endpoints.end()) {
+            for (std::size_t i : rows)
+                attempts[i].error = "endpoint \"" + name + "\" is not configured in exchange.json";
+            continue;
+        }
+        running.push_back(std::async(std::launch::async, [&, rows = &rows, endpoint] {
+            for (std::size_t i : *rows)
+                attempts[i] =
+                    send_signed(endpoint->second, config.client, "POST", "/v1/cases",
+                                due[i].payload, due[i].idempotency_key, config.timeout_seconds);
+        }));
+    }
+    for (auto& task : running) task.get();
+
+    // The bookkeeping, one transaction per row.
+    DispatchReport report;
+    for (std::size_t i = 0; i < due.size(); ++i) {
+        const OutboxRow& row = due[i];
+        DispatchResult result{row.idempotency_key,          row.endpoint,
+                              classify(attempts[i].status), attempts[i].status,
+                              describe(attempts[i]),        ""};
+        try {
+            record(store, row, result, attempts[i].body, at, policy);
+        } catch (const Error& e) {
+            if (e.kind() != ErrorKind::NotFound) throw;
+            continue;  // another dispatcher (the shell's, a CLI pass) recorded it meanwhile
+        }
+        switch (result.outcome) {
+            case DispatchOutcome::Sent:
+                ++report.sent;
+                break;
+            case DispatchOutcome::Refused:
+                ++report.refused;
+                break;
+            case DispatchOutcome::Retry:
+                ++report.retry;
+                break;
+        }
+        report.results.push_back(std::move(result));
+    }
+    return report;
+}
+
+PullReport pull_decisions(CaseStore& store, const ExchangeConfig& config,
+                          const std::optional<std::string>& now) {
+    constexpr int kPage = 100;
+    const std::string at = now.value_or(local_timestamp_now());
+    PullReport report;
+    std::set<std::string> pulled;  // several endpoint names may share one back office
+    for (const auto& [name, endpoint] : config.endpoints) {
+        const std::string back_office = base_url(endpoint);
+        if (!pulled.insert(back_office).second) continue;
+        for (;;) {
+            const long long since = store.exchange_cursor(back_office);
+            const std::string resource =
+                "/v1/decisions?since=" + std::to_string(since) + "&limit=" + std::to_string(kPage);
+            Attempt answer = send_signed(endpoint, config.client, "GET", resource, "", "",
+                                         config.timeout_seconds);
+            if (answer.status != 200) {
+                report.errors.push_back(back_office + ": " + describe(answer));
+                break;
+            }
+            std::vector<ItemDecision> page;
+            long long cursor = since;
+            try {
+                auto json = parse_json(answer.body, back_office + "/v1/decisions")
+                                .extract<Poco::JSON::Object::Ptr>();
+                cursor = json->getValue<long long>("cursor");
+                auto list = json->getArray("decisions");
+                for (unsigned i = 0; list && i < list->size(); ++i) {
+                    auto d = list->getObject(i);
+                    ItemDecision decision;
+                    decision.cursor = d->getValue<long long>("cursor");
+                    decision.case_number = d->getValue<std::string>("case_number");
+                    decision.item_code = d->getValue<std::string>("item");
+                    decision.outcome = d->getValue<std::string>("outcome");
+                    decision.reason = d->optValue<std::string>("reason", "");
+                    decision.decided_by = d->optValue<std::string>("decided_by", "");
+                    decision.decided_at = d->optValue<std::string>("decided_at", "");
+                    decision.data_json = to_json(d->get("data"));
+                    decision.missing_json = to_json(d->get("missing_materials"));
+                    page.push_back(std::move(decision));
+                }
+            } catch (const std::exception& e) {
+                report.errors.push_back(back_office + ": unreadable answer: " + e.what());
+                break;
+            }
+            report.decisions += store.record_decisions(back_office, page, cursor, at);
+            if (static_cast<int>(page.size()) < kPage || cursor <= since) break;
+        }
+    }
+    return report;
+}
+
+Dispatcher::Dispatcher(StoreFactory open_store, ExchangeConfig config, RetryPolicy policy,
+                       std::chrono::milliseconds interval)
+    : open_store_(std::move(open_store)),
+      config_(std::move(config)),
+      policy_(policy),
+      interval_(interval) {}
+
+Dispatcher::~Dispatcher() { stop(); }
+
+void Dispatcher::start() {
+    std::lock_guard lock(mutex_);
+    if (thread_.joinable()) return;
+    stopping_ = false;
+    thread_ = std::thread([this] { run(); });
+}
+
+void Dispatcher::wake() {
+    std::lock_guard lock(mutex_);
+    woken_ = true;
+    wake_.notify_all();
+}
+
+void Dispatcher::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+        wake_.notify_all();
+    }
+    if (thread_.joinable()) thread_.join();
+}
+
+int Dispatcher::passes() const {
+    std::lock_guard lock(mutex_);
+    return passes_;
+}
+
+DispatchReport Dispatcher::last_report() const {
+    std::lock_guard lock(mutex_);
+    return last_report_;
+}
+
+std::string Dispatcher::last_error() const {
+    std::lock_guard lock(mutex_);
+    return last_error_;
+}
+
+void Dispatcher::run() {
+    std::optional<CaseStore> store;
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+        woken_ = false;
+        lock.unlock();
+        DispatchReport report;
+        std::string error;
+        try {
+            if (!store) store.emplace(open_store_());
+            report = dispatch_once(*store, config_, policy_);
+            pull_decisions(*store, config_);
+        } catch (const std::exception& e) {
+            error = e.what();
+            store.reset();  // reopened by the next pass
+        }
+        lock.lock();
+        ++passes_;
+        if (error.empty())
+            last_report_ = std::move(report);
+        else
+            last_error_ = error;
+        wake_.wait_for(lock, interval_, [this] { return stopping_ || woken_; });
+    }
+}
+
+}  // namespace onewindow

@@ -1,0 +1,47 @@
+// A plain HTTP client for tests that talk to a back office on 127.0.0.1 (Poco HTTPClientSession):
+// sends exactly the headers and body given, so tests can sign, spoil or omit each of them.
+#pragma once
+
+#include <Poco/JSON/Object.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+
+#include <iterator>
+#include <string>
+
+#include "onewindow/core/exchange_auth.hpp"
+#include "onewindow/core/json.hpp"
+
+namespace onewindow::testing {
+
+struct Response {
+    int status = 0;
+    std::string body;
+    bool replayed = false;  // header Idempotent-Replayed
+    Poco::JSON::Object::Ptr json() const {
+        return parse_json(body, "response").extract<Poco::JSON::Object::Ptr>();
+    }
+    std::string field(const std::string& key) const { return json()->getValue<std::string>(key); }
+};
+
+inline Response send_raw(unsigned short port, const std::string& method, const std::string& target,
+                         const std::string& body, const exchange::Headers& headers) {
+    Poco::Net::HTTPClientSession session("127.0.0.1", port);
+    Poco::Net::HTTPRequest request(method, target, Poco::Net::HTTPMessage::HTTP_1_1);
+    for (const auto& [name, value] : headers) request.set(name, value);
+    if (!body.empty() || method == "POST") {
+        request.setContentType("application/json");
+        request.setContentLength(static_cast<std::streamsize>(body.size()));
+    }
+    session.sendRequest(request) << body;
+    Poco::Net::HTTPResponse response;
+    std::istream& in = session.receiveResponse(response);
+    Response out;
+    out.status = static_cast<int>(response.getStatus());
+    out.body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    out.replayed = response.has("Idempotent-Replayed");
+    return out;
+}
+
+}  // namespace onewindow::testing

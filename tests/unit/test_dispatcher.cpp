@@ -1,0 +1,444 @@
+// The counter's dispatcher against the real back office on 127.0.0.1: each outbox row on its
+// own, backoff with jitter, permanent refusals, idempotent re-sends, the background thread and
+// `onewindow-cli dispatch --once`.
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <array>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <optional>
+#include <thread>
+#include <utility>
+
+#include "http_test_client.hpp"
+#include "onewindow/backoffice/backoffice.hpp"
+#include "onewindow/core/case_store.hpp"
+#include "onewindow/core/dispatcher.hpp"
+#include "onewindow/core/error.hpp"
+#include "onewindow/core/exchange_auth.hpp"
+#include "onewindow/core/json.hpp"
+#include "sample_case.hpp"
+#include "temp_dir.hpp"
+
+using namespace onewindow;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kAcceptedAt = "2026-09-29 10:00:00";
+
+long long count(const fs::path& db, const std::string& sql) {
+    SQLite::Database d(db.string(), SQLite::OPEN_READONLY);
+    return d.execAndGet(sql).getInt64();
+}
+
+/// A back office serving county_health and civil_affairs (not water) for counter WX01.
+/// With `tls` (certificate and key files), the back office speaks HTTPS only.
+struct Office {
+    testing::TempDir dir{"onewindow-dispatch-office"};
+    fs::path db = dir.path / "office.db";
+    std::string scheme;
+    backoffice::Server server;
+    explicit Office(const std::optional<std::pair<fs::path, fs::path>>& tls = std::nullopt)
+        : scheme(tls ? "https" : "http"),
+          server(backoffice::parse_config(
+              R"({"listen": {"address": "127.0.0.1", "port": 0}, "database": "office.db",
+                  "departments": [{"code": "county_health", "name": "县卫生健康局"},
+                                  {"code": "civil_affairs", "name": "县民政局"}],
+                  "counters": [{"id": "WX01", "secret": "counter-WX01-shared-secret"}],
+                  "staff": [{"id": "health-office", "secret": "health-office-secret",
+                             "departments": ["county_health", "civil_affairs"]}])" +
+                  (tls ? R"(, "tls": {"certificate": ")" + tls->first.string() +
+                             R"(", "private_key": ")" + tls->second.string() + "\"}"
+                       : std::string()) +
+                  "}",
+              "office config", dir.path)) {
+        server.start();
+    }
+    std::string url() const { return scheme + "://127.0.0.1:" + std::to_string(server.port()); }
+    long long cases() const { return count(db, "SELECT count(*) FROM cases"); }
+    /// A decision by the department's staff (POST /v1/decisions).
+    void decide(const std::string& body) const {
+        auto headers = exchange::sign_request("POST", "/v1/decisions", body, "", "health-office",
+                                              "health-office-secret", std::time(nullptr),
+                                              exchange::new_nonce());
+        REQUIRE(testing::send_raw(server.port(), "POST", "/v1/decisions", body, headers).status ==
+                201);
+    }
+};
+
+/// A port with nothing listening (bound, then closed).
+std::string dead_url() {
+    testing::TempDir dir;
+    backoffice::Server closed{backoffice::parse_config(
+        R"({"listen": {"address": "127.0.0.1", "port": 0}, "database": "x.db",
+            "departments": [{"code": "x", "name": "x"}],
+            "counters": [{"id": "WX01", "secret": "counter-WX01-shared-secret"}]})",
+        "closed config", dir.path)};
+    closed.start();
+    const std::string url = "http://127.0.0.1:" + std::to_string(closed.port()) + "/prefix/";
+    closed.stop();
+    return url;
+}
+
+/// Accepts a case of three items: county_health, civil_affairs, and water (whose endpoint is
+/// the county_health back office, which does not serve water: a permanent refusal).
+std::string accept_three(CaseStore& store) {
+    AcceptRequest r = testing::sample_accept_request(kAcceptedAt);
+    r.items = {testing::sample_item("000718001001", "county_health", "county_health"),
+               testing::sample_item("000718002000", "civil_affairs", "civil_affairs"),
+               testing::sample_item("000718003000", "water", "county_health")};
+    return store.accept(r).case_number;
+}
+
+CaseStore open_store(const fs::path& dir) {
+    return CaseStore::open(
+        dir / "counter.db", dir / "materials",
+        WorkingCalendar::load_dir(fs::path(ONEWINDOW_SOURCE_DIR) / "app/core/data/calendar"));
+}
+
+ExchangeConfig exchange_config(const std::string& health_url, const std::string& civil_url) {
+    ExchangeConfig config;
+    config.client = "WX01";
+    config.timeout_seconds = 5;
+    config.endpoints["county_health"] = {health_url, "counter-WX01-shared-secret", ""};
+    config.endpoints["civil_affairs"] = {civil_url, "counter-WX01-shared-secret", ""};
+    return config;
+}
+
+const OutboxRow& row_of(const std::vector<OutboxRow>& rows, const std::string& item_code) {
+    for (const auto& row : rows)
+        if (row.item_code == item_code) return row;
+    FAIL("no outbox row for " << item_code);
+    return rows.front();
+}
+
+}  // namespace
+
+TEST_CASE("Retry delays double, are capped and jittered", "[dispatcher]") {
+    RetryPolicy policy{30, 3600, 0.2};
+    CHECK(retry_delay_seconds(1, policy, 0.5) == 30);
+    CHECK(retry_delay_seconds(2, policy, 0.5) == 60);
+    CHECK(retry_delay_seconds(5, policy, 0.5) == 480);
+    CHECK(retry_delay_seconds(12, policy, 0.5) == 3600);
+    CHECK(retry_delay_seconds(1000, policy, 0.5) == 3600);
+    CHECK(retry_delay_seconds(1, policy, 0.0) == 24);
+    CHECK(retry_delay_seconds(1, policy, 0.999999) == 36);
+    CHECK(retry_delay_seconds(12, policy, 0.0) == 2880);
+    CHECK(add_seconds("2026-09-29 23:59:30", 45) == "2026-09-30 00:00:15");
+    CHECK_THROWS_AS(add_seconds("yesterday", 1), Error);
+}
+
+TEST_CASE("The exchange configuration names each bad key", "[dispatcher]") {
+    try {
+        ExchangeConfig::parse(R"({"client": "", "endpoints": {"a": {"url": "ftp://x",
+                                  "secret": "s"}, "b": {"url": "http://h", "secret": "s",
+                                  "extra": 1}}})",
+                              "exchange.json");
+        FAIL("no error");
+    } catch (const Error& e) {
+        CHECK_THAT(e.what(), Catch::Contains("$.client"));
+        CHECK_THAT(e.what(), Catch::Contains("$.endpoints.a.url"));
+        CHECK_THAT(e.what(), Catch::Contains("$.endpoints.b.extra"));
+    }
+}
+
+TEST_CASE("Each outbox row is sent, retried or refused on its own, and never twice as a case",
+          "[dispatcher]") {
+    Office office;
+    testing::TempDir dir{"onewindow-dispatch-counter"};
+    auto store = open_store(dir.path);
+    const std::string number = accept_three(store);
+    const std::string dead = dead_url();
+
+    // Pass 1: health is sent, civil (back office unreachable) waits, water is refused.
+    auto report = dispatch_once(store, exchange_config(office.url(), dead), {}, kAcceptedAt);
+    CHECK(report.sent == 1);
+    CHECK(report.retry == 1);
+    CHECK(report.refused == 1);
+    CHECK(office.cases() == 1);
+    auto rows = store.outbox(number);
+    const auto& health = row_of(rows, "000718001001");
+    CHECK(health.state == "sent");
+    CHECK(health.attempts == 1);
+    CHECK(health.response.find("\"reference\":\"BO-000001\"") != std::string::npos);
+    CHECK(health.sent_at == kAcceptedAt);
+    const auto& civil = row_of(rows, "000718002000");
+    CHECK(civil.state == "pending");
+    CHECK(civil.attempts == 1);
+    CHECK(civil.next_attempt_at >= add_seconds(kAcceptedAt, 24));
+    CHECK(civil.next_attempt_at <= add_seconds(kAcceptedAt, 36));
+    CHECK_THAT(civil.last_error, Catch::Contains("no answer"));
+    const auto& water = row_of(rows, "000718003000");
+    CHECK(water.state == "refused");
+    CHECK_THAT(water.last_error, Catch::Contains("HTTP 404 unknown_department"));
+    auto events = store.find_case(number)->events;
+    CHECK(std::count_if(events.begin(), events.end(),
+                        [](const AuditEvent& e) { return e.type == "outbox.sent"; }) == 1);
+    CHECK(std::count_if(events.begin(), events.end(),
+                        [](const AuditEvent& e) { return e.type == "outbox.refused"; }) == 1);
+    CHECK(store.verify_audit().ok);
+
+    // Nothing is due before the backoff has passed.
+    CHECK(
+        dispatch_once(store, exchange_config(office.url(), dead), {}, kAcceptedAt).results.empty());
+
+    // Once due, a second failure doubles the wait; an endpoint missing from the configuration
+    // is a failure like any other.
+    ExchangeConfig without_civil = exchange_config(office.url(), dead);
+    without_civil.endpoints.erase("civil_affairs");
+    const std::string due = civil.next_attempt_at;
+    report = dispatch_once(store, without_civil, {}, due);
+    REQUIRE(report.results.size() == 1);
+    CHECK_THAT(report.results[0].message, Catch::Contains("not configured"));
+    const auto again = row_of(store.outbox(number), "000718002000");
+    CHECK(again.attempts == 2);
+    CHECK(again.next_attempt_at >= add_seconds(due, 48));
+    CHECK(again.next_attempt_at <= add_seconds(due, 72));
+
+    // The back office is reachable again: the row goes, with the same idempotency key.
+    report = dispatch_once(store, exchange_config(office.url(), office.url()), {},
+                           again.next_attempt_at);
+    CHECK(report.sent == 1);
+    CHECK(office.cases() == 2);
+
+    // A crash after sending but before recording: the row is sent again and the back office
+    // answers with its first answer instead of taking a second case.
+    {
+        SQLite::Database raw((dir.path / "counter.db").string(), SQLite::OPEN_READWRITE);
+        raw.exec("UPDATE outbox SET state = 'pending' WHERE item_code = '000718001001'");
+    }
+    report = dispatch_once(store, exchange_config(office.url(), office.url()), {},
+                           again.next_attempt_at);
+    CHECK(report.sent == 1);
+    CHECK(report.results[0].message == "BO-000001");
+    CHECK(office.cases() == 2);
+}
+
+TEST_CASE("The background dispatcher sends what is accepted and stops cleanly", "[dispatcher]") {
+    Office office;
+    testing::TempDir dir{"onewindow-dispatch-thread"};
+    auto store = open_store(dir.path);
+    Dispatcher dispatcher([&] { return open_store(dir.path); },
+                          exchange_config(office.url(), office.url()), {},
+                          std::chrono::milliseconds(50));
+    dispatcher.start();
+    const std::string number = accept_three(store);
+    dispatcher.wake();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    auto settled = [&] {
+        for (const auto& row : store.outbox(number))
+            if (row.state == "pending") return false;
+        return true;
+    };
+    while (!settled() && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    dispatcher.stop();
+    CHECK(settled());
+    CHECK(office.cases() == 2);
+    CHECK(dispatcher.passes() >= 1);
+    CHECK(dispatcher.last_error().empty());
+}
+
+TEST_CASE("onewindow-cli dispatch, pull and outbox run the exchange from the command line",
+          "[dispatcher][e2e]") {
+    Office office;
+    testing::TempDir dir{"onewindow-dispatch-cli"};
+    {
+        auto store = open_store(dir.path);
+        accept_three(store);
+    }
+    const std::string cli = "'" + std::string(ONEWINDOW_STAGE_DIR) +
+                            "/bin/onewindow-cli' --data '" + dir.path.string() + "' ";
+    auto run = [&](const std::string& command = "dispatch --once", const std::string& prefix = "") {
+        std::string output;
+        FILE* pipe = popen((prefix + cli + command + " 2>&1").c_str(), "r");
+        std::array<char, 4096> buffer;
+        while (auto n = std::fread(buffer.data(), 1, buffer.size(), pipe))
+            output.append(buffer.data(), n);
+        const int status = pclose(pipe);
+        return std::pair{WEXITSTATUS(status), output};
+    };
+    auto [code, output] = run();
+    CHECK(code == 6);
+    CHECK_THAT(output, Catch::Contains("exchange.json"));
+
+    std::ofstream(dir.path / "exchange.json")
+        << R"({"client": "WX01", "endpoints": {"county_health": {"url": ")" << office.url()
+        << R"(", "secret": "counter-WX01-shared-secret"}, "civil_affairs": {"url": ")"
+        << office.url() << R"(", "secret": "counter-WX01-shared-secret"}}})";
+    std::tie(code, output) = run();
+    INFO(output);
+    CHECK(code == 0);
+    CHECK(output.rfind("DISPATCHED sent=2 retry=0 refused=1\n", 0) == 0);
+    CHECK_THAT(output, Catch::Contains("已送达"));
+    CHECK(office.cases() == 2);
+    std::tie(code, output) = run();
+    CHECK(output.rfind("DISPATCHED sent=0 retry=0 refused=0\n", 0) == 0);
+
+    office.decide(R"({"reference": "BO-000001", "outcome": "rejected", "reason": "不符合条件"})");
+    std::tie(code, output) = run("pull --once");
+    CHECK(code == 0);
+    CHECK(output.rfind("PULLED decisions=1 errors=0\n", 0) == 0);
+
+    // The administrator sees the refused item and sends it again; a sent one is not resent.
+    std::tie(code, output) = run("outbox");
+    CHECK(code == 0);
+    const std::string number = output.substr(0, output.find('/'));
+    CHECK_THAT(output, Catch::Contains(number + "/000718003000\tcounty_health\trefused\t1\t\t"
+                                                "HTTP 404 unknown_department"));
+    std::tie(code, output) = run("outbox retry " + number + "/000718003000");
+    CHECK(code == 0);
+    CHECK_THAT(output, Catch::Contains(number + "/000718003000"));
+    std::tie(code, output) = run("outbox");
+    CHECK_THAT(output, Catch::Contains(number + "/000718003000\tcounty_health\tpending\t0\t"));
+    std::tie(code, output) = run("outbox retry " + number + "/000718001001");
+    CHECK(code == 2);
+    std::tie(code, output) = run("outbox retry WX01-20000101-0001/000718001001");
+    CHECK(code == 6);
+    std::tie(code, output) = run();
+    CHECK(output.rfind("DISPATCHED sent=0 retry=0 refused=1\n", 0) == 0);
+    auto store = open_store(dir.path);
+    auto events = store.find_case(number)->events;
+    CHECK(std::count_if(events.begin(), events.end(),
+                        [](const AuditEvent& e) { return e.type == "outbox.requeued"; }) == 1);
+
+    // As a service: a pass every second until SIGTERM, then a clean stop.
+    std::tie(code, output) = run("dispatch --every 1", "timeout --preserve-status -s TERM 2 ");
+    CHECK(code == 0);
+    CHECK(output.rfind("DISPATCHED sent=0 retry=0 refused=0\nPULLED decisions=0 errors=0\n", 0) ==
+          0);
+    CHECK(output.size() >= 8);
+    CHECK(output.substr(output.size() - 8) == "STOPPED\n");
+    std::tie(code, output) = run("dispatch --every 0");
+    CHECK(code == 64);
+}
+
+TEST_CASE("Decisions come back by pull; items and the case follow; each is kept once",
+          "[dispatcher]") {
+    Office office;
+    testing::TempDir dir{"onewindow-pull"};
+    auto store = open_store(dir.path);
+    AcceptRequest request = testing::sample_accept_request(kAcceptedAt);
+    request.items = {testing::sample_item("000718001001", "county_health", "county_health"),
+                     testing::sample_item("000718002000", "civil_affairs", "civil_affairs")};
+    const std::string number = store.accept(request).case_number;
+    auto config = exchange_config(office.url(), office.url() + "/");
+    REQUIRE(dispatch_once(store, config, {}, kAcceptedAt).sent == 2);
+    const auto sent = store.find_case(number);
+    for (const auto& item : sent->items) CHECK(item.status == "received");
+
+    auto pulled = pull_decisions(store, config);
+    CHECK(pulled.decisions == 0);
+    CHECK(pulled.errors.empty());
+
+    // The two items went on two threads: which reference each got is in its row's answer.
+    auto reference = [&](const std::string& item) {
+        return parse_json(row_of(store.outbox(number), item).response, "answer")
+            .extract<Poco::JSON::Object::Ptr>()
+            ->getValue<std::string>("reference");
+    };
+    const std::string health = reference("000718001001"), civil = reference("000718002000");
+    office.decide(R"({"reference": ")" + health + R"(", "outcome": "approved", "decided_by": "赵强",
+                      "data": {"certificate_number": "WX-FP-2026-0001"}})");
+    office.decide(R"({"reference": ")" + civil + R"(", "outcome": "correction",
+                      "missing_materials": ["结婚证"]})");
+    pulled = pull_decisions(store, config, "2026-09-30 09:00:00");
+    CHECK(pulled.decisions == 2);  // both endpoints name one back office: read once
+    CHECK(pulled.errors.empty());
+    auto record = store.find_case(number);
+    CHECK(record->items[0].status == "approved");
+    CHECK(record->items[1].status == "correction_needed");
+    CHECK(record->status == "correction_needed");
+    auto kept = store.item_decisions(number);
+    REQUIRE(kept.size() == 2);
+    CHECK(kept[0].item_code == "000718001001");
+    CHECK(kept[0].decided_by == "赵强");
+    CHECK_THAT(kept[0].data_json, Catch::Contains("WX-FP-2026-0001"));
+    CHECK_THAT(kept[1].missing_json, Catch::Contains("结婚证"));
+    CHECK(kept[1].received_at == "2026-09-30 09:00:00");
+    CHECK(store.exchange_cursor(office.url()) == 2);
+
+    // Pulling again keeps nothing; neither does a cursor set back (each decision is kept once).
+    CHECK(pull_decisions(store, config).decisions == 0);
+    {
+        SQLite::Database raw((dir.path / "counter.db").string(), SQLite::OPEN_READWRITE);
+        raw.exec("UPDATE exchange_cursors SET cursor = 0");
+    }
+    CHECK(pull_decisions(store, config).decisions == 0);
+    CHECK(store.item_decisions(number).size() == 2);
+    CHECK(store.exchange_cursor(office.url()) == 2);
+
+    // The corrected item is approved: the case is decided.
+    office.decide(R"({"reference": ")" + civil + R"(", "outcome": "approved",
+                      "data": {"certificate_number": "WX-MZ-2026-0002"}})");
+    CHECK(pull_decisions(store, config).decisions == 1);
+    CHECK(store.find_case(number)->status == "approved");
+    auto events = store.find_case(number)->events;
+    CHECK(std::count_if(events.begin(), events.end(),
+                        [](const AuditEvent& e) { return e.type == "item.decided"; }) == 3);
+    CHECK(store.verify_audit().ok);
+
+    // A back office that cannot be read is reported; the others are still read.
+    config.endpoints["civil_affairs"].url = dead_url();
+    pulled = pull_decisions(store, config);
+    CHECK(pulled.errors.size() == 1);
+    CHECK_THAT(pulled.errors[0], Catch::Contains("no answer"));
+}
+
+TEST_CASE("HTTPS is a switch: the dispatcher verifies the back office's certificate strictly",
+          "[dispatcher][tls]") {
+    testing::TempDir keys{"onewindow-tls"};
+    const fs::path certificate = keys.path / "office.pem", key = keys.path / "office.key";
+    const std::string openssl =
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1"
+        " -addext subjectAltName=IP:127.0.0.1,DNS:127.0.0.1 -keyout '" +
+        key.string() + "' -out '" + certificate.string() + "' 2>/dev/null";
+    REQUIRE(std::system(openssl.c_str()) == 0);
+    Office office(std::pair{certificate, key});
+    REQUIRE(office.url().rfind("https://", 0) == 0);
+    testing::TempDir dir{"onewindow-dispatch-tls"};
+    auto store = open_store(dir.path);
+    const std::string number = accept_three(store);
+
+    // Without the back office's certificate among the trusted ones, nothing is sent.
+    auto untrusted = exchange_config(office.url(), office.url());
+    auto report = dispatch_once(store, untrusted, {}, kAcceptedAt);
+    CHECK(report.retry == 3);
+    CHECK_THAT(report.results[0].message, Catch::Contains("certificate verify failed"));
+    CHECK(office.cases() == 0);
+
+    // Trusting it, everything goes over TLS; decisions come back the same way.
+    auto trusted = untrusted;
+    for (auto& [name, endpoint] : trusted.endpoints) endpoint.ca_file = certificate.string();
+    const std::string later = row_of(store.outbox(number), "000718001001").next_attempt_at;
+    report = dispatch_once(store, trusted, {}, add_seconds(later, 3600));
+    CHECK(report.sent == 2);
+    CHECK(report.refused == 1);
+    CHECK(office.cases() == 2);
+    CHECK(pull_decisions(store, trusted).errors.empty());
+}
+
+TEST_CASE("The example configurations are valid and work with each other", "[dispatcher]") {
+    const fs::path examples = fs::path(ONEWINDOW_STAGE_DIR) / "share/onewindow/examples";
+    auto office_config = backoffice::load_config(examples / "backoffice.json");
+    testing::TempDir dir{"onewindow-examples"};
+    office_config.address = "127.0.0.1";
+    office_config.port = 0;
+    office_config.database = dir.path / "backoffice.db";
+    backoffice::Server office(office_config);
+    office.start();
+
+    auto exchange = ExchangeConfig::load(examples / "exchange.json");
+    for (auto& [name, endpoint] : exchange.endpoints)
+        endpoint.url = "http://127.0.0.1:" + std::to_string(office.port());
+    auto store = open_store(dir.path);
+    AcceptRequest request = testing::sample_accept_request(kAcceptedAt);
+    request.items = {testing::sample_item("000718001001", "county_health", "county_health")};
+    store.accept(request);
+    CHECK(dispatch_once(store, exchange, {}, kAcceptedAt).sent == 1);
+}
