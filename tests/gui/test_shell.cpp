@@ -18,11 +18,13 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <regex>
 #include <thread>
 
 #include "../unit/cups_server.hpp"
 #include "../unit/temp_dir.hpp"
+#include "onewindow/backoffice/backoffice.hpp"
 #include "onewindow/core/case_store.hpp"
 #include "onewindow/core/demo_data.hpp"
 #include "onewindow/core/i18n.hpp"
@@ -122,8 +124,10 @@ void check_labels_translated(wxWindow* window, std::vector<std::string>& english
 struct Shell {
     testing::TempDir dir{"onewindow-gui"};
     std::unique_ptr<Services> services;
-    Shell() {
+    /// `before_open`: what to put into the data folder before the shell opens it.
+    explicit Shell(const std::function<void(const fs::path&)>& before_open = {}) {
         prepare_demo_data(dir.path);
+        if (before_open) before_open(dir.path);
         ShellOptions options;
         options.data_dir = dir.path;
         services = Services::open(options);
@@ -530,4 +534,47 @@ TEST_CASE("The demo case is taken in with the keyboard alone", "[gui][keyboard]"
     REQUIRE(record);
     CHECK(record->applicant_name == "李娜");
     CHECK(record->materials.size() == 4);
+}
+
+TEST_CASE("The shell's dispatcher sends an accepted case to a real back office",
+          "[gui][exchange]") {
+    // A back office on 127.0.0.1 serving the family-planning department for counter WX01.
+    testing::TempDir office_dir{"onewindow-gui-office"};
+    backoffice::Server office(backoffice::parse_config(
+        R"({"listen": {"address": "127.0.0.1", "port": 0}, "database": "office.db",
+            "departments": [{"code": "county_health", "name": "魏县卫生健康局"}],
+            "counters": [{"id": "WX01", "secret": "counter-WX01-shared-secret"}]})",
+        "office config", office_dir.path));
+    office.start();
+    Shell shell([&](const fs::path& data) {
+        std::ofstream(data / "exchange.json")
+            << R"({"client": "WX01", "timeout_seconds": 5, "endpoints": {"county_health": )"
+            << R"({"url": "http://127.0.0.1:)" << office.port()
+            << R"(", "secret": "counter-WX01-shared-secret"}}})";
+    });
+    REQUIRE(shell.services->dispatcher());
+    shell.sign_in_clerk();
+    auto* frame = shell.open_frame();
+    Closing closing{frame};
+    IntakePanel& intake = *frame->intake();
+    intake.add_items({"000718001001"});
+    fill_first_child_and_migrant(intake);
+    intake.set_value("applicant.hukou_division", "130434");
+    for (const char* key : {"id_card", "hukou", "marriage_cert"}) intake.set_supplied(key, true);
+    intake.tolerate("photo", "申请人承诺于 2026年11月30日 前补交");
+    const auto accepted = intake.accept();
+    INFO(accepted.message);
+    REQUIRE(accepted.kind == DecisionResult::Kind::Accepted);
+
+    // The dispatcher was woken by the acceptance: the item arrives, once.
+    auto received = [&] {
+        SQLite::Database db((office_dir.path / "office.db").string(), SQLite::OPEN_READONLY);
+        return db.execAndGet("SELECT count(*) FROM cases").getInt64();
+    };
+    for (int i = 0; i < 100 && received() == 0; ++i) pump(100);
+    CHECK(received() == 1);
+    for (int i = 0; i < 50 && utf8(shell.services->exchange_status()) != "后台：在线"; ++i)
+        pump(100);
+    CHECK(utf8(shell.services->exchange_status()) == "后台：在线");
+    shell.services->wait_idle();
 }

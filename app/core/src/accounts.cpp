@@ -113,7 +113,7 @@ void CaseStore::create_user(const NewUser& user, const std::string& actor) {
     const std::string hash = pbkdf2_hex(user.password, salt, iterations);
     const std::string now = local_timestamp_now();
     guarded(db_file_, [&] {
-        SQLite::Transaction transaction(*db_);
+        SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
         SQLite::Statement exists(*db_, "SELECT 1 FROM users WHERE name = ?");
         exists.bind(1, user.name);
         if (exists.executeStep())
@@ -148,7 +148,7 @@ void CaseStore::set_password(const std::string& name, const std::string& passwor
     const std::string hash = pbkdf2_hex(password, salt, kPasswordIterations);
     const std::string now = local_timestamp_now();
     guarded(db_file_, [&] {
-        SQLite::Transaction transaction(*db_);
+        SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
         SQLite::Statement update(*db_,
                                  "UPDATE users SET salt = ?, hash = ?, iterations = ?,"
                                  " failed_attempts = 0, locked_until = '' WHERE name = ?");
@@ -168,7 +168,7 @@ LoginResult CaseStore::login(const std::string& name, const std::string& passwor
                              const std::optional<std::string>& when) {
     const std::string now = check_now(when);
     return guarded(db_file_, [&] {
-        SQLite::Transaction transaction(*db_);
+        SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
         SQLite::Statement q(*db_, std::string(kUserColumns) + " WHERE name = ?");
         q.bind(1, name);
         LoginResult result;

@@ -244,6 +244,9 @@ CaseStore CaseStore::open(const fs::path& db_file, const fs::path& materials_dir
             db_file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, 5000);
         auto& db = *store.db_;
         store.statements_ = std::make_unique<StatementCache>(db);
+        // Several connections share the file (the shell's, the dispatcher's): every write
+        // transaction begins IMMEDIATE, so a writer waits for the busy timeout instead of failing
+        // at once when another connection wrote after it first read (SQLITE_BUSY_SNAPSHOT).
         db.exec("PRAGMA journal_mode = WAL");
         db.exec("PRAGMA synchronous = FULL");
         db.exec("PRAGMA foreign_keys = ON");
@@ -255,7 +258,7 @@ CaseStore CaseStore::open(const fs::path& db_file, const fs::path& materials_dir
                             std::to_string(version) + ", this program knows up to " +
                             std::to_string(known) + "); nothing was changed");
         for (int step = version; step < known; ++step) {
-            SQLite::Transaction transaction(db);
+            SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
             db.exec(kMigrations[step]);
             db.exec("PRAGMA user_version = " + std::to_string(step + 1));
             transaction.commit();
@@ -277,7 +280,7 @@ AcceptResult CaseStore::accept(const AcceptRequest& request) {
     return guarded(db_file_, [&] {
         auto& db = *db_;
         StatementCache& cached = *statements_;
-        SQLite::Transaction transaction(db);
+        SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
         AcceptResult result;
         result.accepted_at = now;
         result.case_number = next_number(cached, request.counter, now.substr(0, 10), "");
@@ -382,7 +385,7 @@ std::string CaseStore::record_notice(const NoticeRecord& notice) {
     return guarded(db_file_, [&] {
         auto& db = *db_;
         StatementCache& cached = *statements_;
-        SQLite::Transaction transaction(db);
+        SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
         const std::string number = next_number(cached, notice.counter, now.substr(0, 10), "N");
         SQLite::Statement insert(
             db,
@@ -414,7 +417,7 @@ std::string CaseStore::record_refusal(const RefusalRecord& refusal) {
     return guarded(db_file_, [&] {
         auto& db = *db_;
         StatementCache& cached = *statements_;
-        SQLite::Transaction transaction(db);
+        SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
         const std::string number = next_number(cached, refusal.counter, now.substr(0, 10), "R");
         SQLite::Statement insert(
             db,
@@ -595,7 +598,7 @@ void CaseStore::pause_clock(const std::string& case_number, const std::string& i
     guarded(db_file_, [&] {
         auto& db = *db_;
         StatementCache& cached = *statements_;
-        SQLite::Transaction transaction(db);
+        SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
         SQLite::Statement item(
             db,
             "SELECT i.id, c.counter FROM case_items i JOIN cases c ON c.id = i.case_id"
@@ -634,7 +637,7 @@ void CaseStore::resume_clock(const std::string& case_number, const std::string& 
     guarded(db_file_, [&] {
         auto& db = *db_;
         StatementCache& cached = *statements_;
-        SQLite::Transaction transaction(db);
+        SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
         SQLite::Statement q(
             db,
             "SELECT p.id, p.paused_from, i.id, i.promised_days, i.legal_days, i.paused_days,"

@@ -53,7 +53,7 @@ int CaseStore::record_decisions(const std::string& back_office,
                                 const std::string& now) {
     return guarded(db_file_, [&] {
         StatementCache& cached = *statements_;
-        SQLite::Transaction transaction(*db_);
+        SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
         int kept = 0;
         for (const auto& d : list) {
             SQLite::Statement& item = cached(

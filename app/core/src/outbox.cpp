@@ -63,7 +63,7 @@ namespace {
 void finish_outbox_row(SQLite::Database& db, StatementCache& cached, long long id,
                        const std::string& state, const std::string& response,
                        const std::string& error, const std::string& now) {
-    SQLite::Transaction transaction(db);
+    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
     SQLite::Statement row(
         db,
         "SELECT c.number, c.counter, o.item_code, o.endpoint FROM outbox o"
@@ -120,7 +120,7 @@ void CaseStore::requeue_outbox(const std::string& idempotency_key, const std::st
                                const std::string& now) {
     guarded(db_file_, [&] {
         StatementCache& cached = *statements_;
-        SQLite::Transaction transaction(*db_);
+        SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
         SQLite::Statement row(*db_,
                               "SELECT o.id, o.state, c.number, c.counter, o.item_code FROM outbox o"
                               " JOIN cases c ON c.id = o.case_id WHERE o.idempotency_key = ?");

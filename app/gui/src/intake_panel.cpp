@@ -803,6 +803,7 @@ DecisionResult IntakePanel::accept() {
         result.message =
             trf("Accepted: case number {}. The receipt is being printed.", outcome.number);
         finish_case();
+        services_.wake_dispatcher();  // the items go to their back offices now
         render_document(result, true);
     });
 }

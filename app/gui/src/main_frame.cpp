@@ -647,12 +647,13 @@ void MainFrame::refresh_status() {
     }
     SetStatusText(wxString::Format(wtr("Counter: %s (%s)"), wx(counter_name), wx(code)), 1);
     SetStatusText(wxString::Format(wtr("Waiting to be sent: %d"), static_cast<int>(pending)), 2);
-    SetStatusText(wtr("Back offices: not configured (working offline)"), 3);
+    SetStatusText(services_.exchange_status(), 3);
 }
 
 void MainFrame::note_activity() { last_activity_ms_ = now_ms(); }
 
 void MainFrame::check_idle() {
+    refresh_status();  // the dispatcher works on its own: its progress shows here
     if (locked_) return;
     if (now_ms() - last_activity_ms_ >= services_.options().idle_lock_seconds * 1000LL)
         lock_screen();

@@ -5,6 +5,8 @@
 #include "onewindow/core/i18n.hpp"
 #include "onewindow/core/paths.hpp"
 
+#include <set>
+
 namespace onewindow::gui {
 
 wxString wtr(const char* english) { return wx(tr(english)); }
@@ -15,11 +17,48 @@ std::unique_ptr<Services> Services::open(const ShellOptions& options) {
     if (services->options_.root.empty()) services->options_.root = install_root();
     services->counter_ =
         Counter::open(Counter::Options{services->options_.root, services->options_.data_dir});
+    const auto data = services->options_.data_dir;
+    if (std::filesystem::exists(data / "exchange.json")) {
+        try {
+            auto config = ExchangeConfig::load(data / "exchange.json");
+            const auto calendar = services->options_.root / "share/onewindow/calendar";
+            services->dispatcher_ = std::make_unique<Dispatcher>(
+                [data, calendar] {
+                    return CaseStore::open(data / "counter.db", data / "materials",
+                                           WorkingCalendar::load_dir(calendar));
+                },
+                std::move(config));
+            services->dispatcher_->start();
+        } catch (const std::exception& e) {
+            services->exchange_problem_ = e.what();  // the window opens; the status bar tells
+        }
+    }
     return services;
 }
 
 Services::~Services() {
+    if (dispatcher_) dispatcher_->stop();
     for (auto& worker : workers_) worker.thread.join();
+}
+
+void Services::wake_dispatcher() {
+    if (dispatcher_) dispatcher_->wake();
+}
+
+wxString Services::exchange_status() const {
+    if (!exchange_problem_.empty())
+        return wxString::Format(wtr("Back offices: configuration error (%s)"),
+                                wx(exchange_problem_));
+    if (!dispatcher_) return wtr("Back offices: not configured (working offline)");
+    if (dispatcher_->passes() == 0) return wtr("Back offices: connecting...");
+    if (!dispatcher_->last_error().empty())
+        return wxString::Format(wtr("Back offices: %s"), wx(dispatcher_->last_error()));
+    std::set<std::string> unreachable;
+    for (const auto& result : dispatcher_->last_report().results)
+        if (result.outcome == DispatchOutcome::Retry) unreachable.insert(result.endpoint);
+    if (unreachable.empty()) return wtr("Back offices: online");
+    return wxString::Format(wtr("Back offices: %d unreachable, retrying"),
+                            static_cast<int>(unreachable.size()));
 }
 
 std::filesystem::path Services::documents_dir() const { return options_.data_dir / "documents"; }

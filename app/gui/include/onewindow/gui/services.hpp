@@ -21,6 +21,7 @@
 
 #include "onewindow/core/case_store.hpp"
 #include "onewindow/core/counter.hpp"
+#include "onewindow/core/dispatcher.hpp"
 
 namespace onewindow::gui {
 
@@ -58,6 +59,15 @@ class Services {
     void wait_idle();
     bool busy() const;
 
+    /// The back offices: with <data>/exchange.json the dispatcher sends accepted items and
+    /// pulls decisions on its own thread (dispatcher.hpp) for as long as the shell runs.
+    /// wake_dispatcher() asks for a pass now (after an acceptance).
+    void wake_dispatcher();
+    Dispatcher* dispatcher() { return dispatcher_.get(); }
+    /// The status bar's words for the exchange: not configured, configuration error, connecting,
+    /// online, or how many departments cannot be reached.
+    wxString exchange_status() const;
+
   private:
     Services() = default;
     ShellOptions options_;
@@ -70,6 +80,8 @@ class Services {
     };
     std::vector<Worker> workers_;
     std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+    std::unique_ptr<Dispatcher> dispatcher_;  // stopped before the counter closes
+    std::string exchange_problem_;
 };
 
 // Text helpers: the core speaks UTF-8 std::string, wx speaks wxString (never narrow literals:
