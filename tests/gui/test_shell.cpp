@@ -176,6 +176,13 @@ void fill_first_child_and_migrant(IntakePanel& intake) {
                                             {"member.relation", "配偶"}}});
 }
 
+/// The demo couple's first-child registration, the applicant registered in the county.
+void start_first_child(IntakePanel& intake) {
+    intake.add_items({"000718001001"});
+    fill_first_child_and_migrant(intake);
+    intake.set_value("applicant.hukou_division", "130434");
+}
+
 }  // namespace
 
 TEST_CASE("Sign in: wrong passwords are refused in Chinese, the right one opens", "[gui]") {
@@ -342,9 +349,7 @@ TEST_CASE("Missing materials: accept refuses, the one-time notice prints, the dr
     auto* frame = shell.open_frame();
     Closing closing{frame};
     IntakePanel& intake = *frame->intake();
-    intake.add_items({"000718001001"});
-    fill_first_child_and_migrant(intake);
-    intake.set_value("applicant.hukou_division", "130434");
+    start_first_child(intake);
     intake.attach_material("id_card", scans / "id_card_li_na.png");
     auto refused = intake.accept();
     CHECK(refused.kind == DecisionResult::Kind::MaterialsMissing);
@@ -557,9 +562,7 @@ TEST_CASE("The shell's dispatcher sends an accepted case to a real back office",
     auto* frame = shell.open_frame();
     Closing closing{frame};
     IntakePanel& intake = *frame->intake();
-    intake.add_items({"000718001001"});
-    fill_first_child_and_migrant(intake);
-    intake.set_value("applicant.hukou_division", "130434");
+    start_first_child(intake);
     for (const char* key : {"id_card", "hukou", "marriage_cert"}) intake.set_supplied(key, true);
     intake.tolerate("photo", "申请人承诺于 2026年11月30日 前补交");
     const auto accepted = intake.accept();
