@@ -1,8 +1,10 @@
 #include "commands.hpp"
 
+#include <cmath>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
 
 #include "onewindow/core/case_store.hpp"
@@ -17,6 +19,7 @@
 #include "onewindow/core/paths.hpp"
 #include "onewindow/core/plugin_host.hpp"
 #include "onewindow/core/printing.hpp"
+#include "onewindow/core/report.hpp"
 
 namespace fs = std::filesystem;
 
@@ -37,6 +40,10 @@ const char* kUsageText =
        "  print receipt|notice <number> --printer NAME [--copies N] [--paper A4|A5]\n"
        "                                 print it on a printer of this computer (CUPS)\n"
        "  printers                       list the printers and their state\n"
+       "  report daily [--date DAY] [--counter CODE] [-o FILE.csv]\n"
+       "  report period --from DAY --to DAY [--counter CODE] [-o FILE.csv]\n"
+       "                                 the counter log of a day or period (all counters\n"
+       "                                 unless --counter); -o writes its rows as CSV\n"
        "  catalogue [TEXT]               list service items (search by name, code, keyword)\n"
        "  guide <item-code> -o FILE.pdf  print the service guide of an item\n"
        "  check [PATH...]                check forms, templates and plugin manifests\n"
@@ -166,6 +173,93 @@ int cmd_print(const fs::path& data_dir, const Args& args, std::ostream& out, std
     const std::string job = print_pdf(file, options);
     out << "PRINTED " << job << '\n'
         << trf("Sent to the printer {} (job {})", options.printer, job) << '\n';
+    return 0;
+}
+
+Date day_option(const Args& args, const std::string& name, std::optional<Date> fallback) {
+    auto found = args.options.find(name);
+    if (found == args.options.end()) {
+        if (fallback) return *fallback;
+        throw Error(ErrorKind::Input, trf("Option {} is needed", name));
+    }
+    auto day = Date::parse(found->second);
+    if (!day)
+        throw Error(ErrorKind::Input,
+                    trf("{}: \"{}\" is not a date YYYY-MM-DD", name, found->second));
+    return *day;
+}
+
+std::string joined_counts(const std::vector<LogCount>& counts) {
+    std::string out;
+    for (const auto& c : counts)
+        out += (out.empty() ? "" : "、") + c.name + " " + std::to_string(c.count);
+    return out.empty() ? "-" : out;
+}
+
+std::string percent(double rate) { return std::to_string(std::lround(rate * 100)) + "%"; }
+
+int cmd_report(const fs::path& data_dir, const Args& args, std::ostream& out, std::ostream& err) {
+    const std::string kind = args.positional.empty() ? "" : args.positional[0];
+    if (args.positional.size() != 1 || (kind != "daily" && kind != "period")) {
+        err << tr(kUsageText);
+        return kUsage;
+    }
+    LogPeriod period;
+    if (kind == "daily") {
+        period.from = period.to = day_option(args, "--date", Date::today());
+    } else {
+        period.from = day_option(args, "--from", std::nullopt);
+        period.to = day_option(args, "--to", std::nullopt);
+        if (period.to < period.from)
+            throw Error(ErrorKind::Input, tr("--to: the period ends before it begins"));
+    }
+    if (auto counter = args.options.find("--counter"); counter != args.options.end())
+        period.counter = counter->second;
+    auto counter = open_counter(data_dir);
+    if (auto file = args.options.find("-o"); file != args.options.end()) {
+        std::ofstream(file->second, std::ios::binary) << counter->store().counter_log_csv(period);
+        out << trf("Written to {}", file->second) << '\n';
+        return 0;
+    }
+    const CounterLog log = counter->store().counter_log(period);
+    out << trf("Counter log {} to {}, {}", period.from.chinese(), period.to.chinese(),
+               period.counter.empty() ? tr("all counters") : period.counter)
+        << '\n';
+    out << trf("Cases accepted {} ({} items, {} immediate, immediate rate {}); tolerated gaps {}; "
+               "one-time notices {}; refusals {}",
+               std::to_string(log.cases), std::to_string(log.items),
+               std::to_string(log.immediate_items), percent(log.immediate_rate()),
+               std::to_string(log.tolerated_cases), std::to_string(log.notices),
+               std::to_string(log.refusals))
+        << '\n';
+    out << trf("By clerk: {}", joined_counts(log.by_clerk)) << '\n';
+    out << trf("By department: {}", joined_counts(log.by_department)) << '\n';
+    out << trf("By item: {}", joined_counts(log.by_item)) << '\n';
+    std::vector<LogCount> hours;
+    for (int h = 0; h < 24; ++h)
+        if (log.by_hour[h]) hours.push_back({trf("{}h", std::to_string(h)), log.by_hour[h]});
+    out << trf("By hour: {}", joined_counts(hours)) << '\n';
+    out << trf("Decided {} (approved {}, rejected {}), corrections asked {}; on time {}; hours "
+               "from acceptance to decision: average {}, longest {}",
+               std::to_string(log.decided), std::to_string(log.approved),
+               std::to_string(log.rejected), std::to_string(log.corrections),
+               percent(log.on_time_rate()), std::to_string(std::lround(log.decision_hours_avg)),
+               std::to_string(std::lround(log.decision_hours_max)))
+        << '\n';
+    long long overdue = 0, due_soon = 0;
+    for (const auto& item : log.pending) {
+        overdue += item.state == DeadlineState::Overdue;
+        due_soon += item.state == DeadlineState::DueSoon;
+    }
+    out << trf("Open items {}: overdue {}, due within one working day {}",
+               std::to_string(log.pending.size()), std::to_string(overdue),
+               std::to_string(due_soon))
+        << '\n';
+    for (const auto& item : log.pending)
+        if (item.state == DeadlineState::Overdue || item.state == DeadlineState::DueSoon)
+            out << (item.state == DeadlineState::Overdue ? tr("overdue") : tr("due soon")) << '\t'
+                << item.case_number << '\t' << item.item_name << '\t' << item.department_name
+                << '\t' << item.clerk << '\t' << item.promised_date.chinese() << '\n';
     return 0;
 }
 
@@ -470,6 +564,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     if (command == "intake") return cmd_intake(data_dir, rest, out, err);
     if (command == "print") return cmd_print(data_dir, rest, out, err);
     if (command == "printers") return cmd_printers(out);
+    if (command == "report") return cmd_report(data_dir, rest, out, err);
     if (command == "refuse") return cmd_refuse(data_dir, rest, out, err);
     if (command == "catalogue") return cmd_catalogue(data_dir, rest, out);
     if (command == "guide") return cmd_guide(data_dir, rest, out, err);

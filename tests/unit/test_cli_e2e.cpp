@@ -432,3 +432,24 @@ TEST_CASE("困难群众救助一件事: the allowance checked against the admini
     CHECK(accepted.out.rfind("ACCEPTED ", 0) == 0);
     CHECK(count(dir.path / "counter.db", "outbox") == 2);
 }
+
+TEST_CASE("onewindow-cli report prints the day's counter log and writes its CSV", "[e2e][report]") {
+    TempDir dir;
+    trust_bundled(dir.path);
+    REQUIRE(run(cli(dir.path) + "intake " + quote(demo / "first_child_complete.json")).code == 0);
+    auto today = run(cli(dir.path) + "report daily");
+    INFO(today.out);
+    REQUIRE(today.code == 0);
+    CHECK(today.out.find("受理办件 1 件（事项 1 项") != std::string::npos);
+    CHECK(today.out.find("按部门：魏县卫生健康局 1") != std::string::npos);
+    CHECK(today.out.find("在办事项 1 项") != std::string::npos);
+    const auto csv = dir.path / "log.csv";
+    REQUIRE(run(cli(dir.path) + "report daily -o " + quote(csv)).code == 0);
+    std::ifstream in(csv, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(text.rfind("\xEF\xBB\xBF时间,窗口,经办人,结果", 0) == 0);
+    CHECK(text.find("一孩生育服务登记") != std::string::npos);
+    auto bad = run(cli(dir.path) + "report period --from 2026-11-30 --to 2026-11-01");
+    CHECK(bad.code == 2);
+    CHECK(bad.out.find("结束日期早于开始日期") != std::string::npos);
+}

@@ -37,16 +37,7 @@ class NodeData : public wxTreeItemData {
     std::string guide;               // the item whose guide can be printed
 };
 
-wxString status_label(const std::string& status) {
-    if (status == "accepted") return wtr("accepted");
-    if (status == "dispatched") return wtr("sent to the department");
-    if (status == "received") return wtr("received by the department");
-    if (status == "approved") return wtr("approved");
-    if (status == "rejected") return wtr("rejected");
-    if (status == "correction_needed") return wtr("correction needed");
-    if (status == "handed_out") return wtr("handed out");
-    return wx(status);
-}
+wxString status_label(const std::string& status) { return wx(onewindow::status_label(status)); }
 
 wxString chinese_time(const std::string& timestamp) {
     auto date = Date::parse(timestamp.substr(0, 10));

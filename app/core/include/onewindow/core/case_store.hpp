@@ -31,6 +31,8 @@ class Database;
 
 namespace onewindow {
 
+struct LogPeriod;      // report.hpp
+struct CounterLog;     // report.hpp
 class StatementCache;  // prepared statements kept for the connection's life (case_store.cpp)
 
 struct AcceptItem {
@@ -188,6 +190,8 @@ struct CaseSummary {
 /// Where an open item stands against its promised date (yellow: due within one working day).
 enum class DeadlineState { OnTime, DueSoon, Overdue, Closed };
 DeadlineState deadline_state(const WorkingCalendar& calendar, Date due, Date today, bool open);
+/// The clerk's words for an item's or a case's status ("accepted" -> 已受理), translated.
+std::string status_label(std::string_view status);
 
 struct AuditVerifyResult {
     bool ok = true;
@@ -256,6 +260,9 @@ class CaseStore {
 
     /// Cases matching the filter, newest first.
     std::vector<CaseSummary> list_cases(const CaseFilter& filter) const;
+    /// The daily counter log of a period, and its rows as CSV (report.hpp, report.cpp).
+    CounterLog counter_log(const LogPeriod& period) const;
+    std::string counter_log_csv(const LogPeriod& period) const;
     const WorkingCalendar& calendar() const { return calendar_; }
 
     // Users (accounts.cpp). Passwords are stored as salted PBKDF2-SHA256; kMaxFailedLogins
