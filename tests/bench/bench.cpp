@@ -2,23 +2,30 @@
 // `onewindow-bench --only <name>` runs one figure. Ratios compare with a baseline measured in the
 // same run, because these machines are noisy. Run it from a release (optimised) build.
 #include <Poco/JSON/Object.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "../unit/sample_case.hpp"
+#include "onewindow/backoffice/backoffice.hpp"
 #include "onewindow/core/case_store.hpp"
 #include "onewindow/core/catalogue.hpp"
 #include "onewindow/core/document.hpp"
+#include "onewindow/core/exchange_auth.hpp"
 #include "onewindow/core/forms.hpp"
 #include "onewindow/core/plugin_host.hpp"
 #include "onewindow/core/unified_form.hpp"
@@ -271,6 +278,47 @@ void receipt_pdf() {
 
 }  // namespace
 
+/// A counter's POST /v1/cases to the in-process back office over one keep-alive connection on
+/// loopback: signing, HTTP, verification, the idempotency lookup and the FULL-sync commit.
+void exchange_post_case() {
+    Temp temp;
+    backoffice::Config config;
+    config.port = 0;
+    config.database = temp.path / "backoffice.db";
+    config.departments = {{"county_health", "魏县卫生健康局"}};
+    config.counters = {{"WX01", "counter-WX01-shared-secret", {}}};
+    backoffice::Server server(config);
+    server.start();
+    Poco::Net::HTTPClientSession session("127.0.0.1", server.port());
+    const int rounds = 300;
+    std::vector<double> times;
+    for (int i = 0; i < rounds; ++i) {
+        const std::string number = "WX01-20261123-" + std::to_string(i);
+        const std::string key = number + "/000718001001";
+        const std::string body = R"({"case_number":")" + number +
+                                 R"(","item":"000718001001","department":"county_health"})";
+        auto start = Clock::now();
+        Poco::Net::HTTPRequest request("POST", "/v1/cases", Poco::Net::HTTPMessage::HTTP_1_1);
+        for (const auto& [name, value] : exchange::sign_request(
+                 "POST", "/v1/cases", body, key, "WX01", "counter-WX01-shared-secret",
+                 std::time(nullptr), exchange::new_nonce()))
+            request.set(name, value);
+        request.set(exchange::kIdempotencyHeader, key);
+        request.setContentLength(static_cast<std::streamsize>(body.size()));
+        request.setKeepAlive(true);
+        session.sendRequest(request) << body;
+        Poco::Net::HTTPResponse response;
+        std::istream& in = session.receiveResponse(response);
+        in.ignore(std::numeric_limits<std::streamsize>::max());
+        if (response.getStatus() != Poco::Net::HTTPResponse::HTTP_CREATED)
+            throw std::runtime_error("POST /v1/cases answered " +
+                                     std::to_string(static_cast<int>(response.getStatus())));
+        times.push_back(ms_since(start));
+    }
+    print("exchange_post_case_p50_ms", percentile(times, 0.5), "ms");
+    print("exchange_post_case_p99_ms", percentile(times, 0.99), "ms");
+}
+
 int main(int argc, char** argv) {
     const std::vector<std::pair<std::string, std::function<void()>>> figures = {
         {"plugin_load_ms_per_plugin", plugin_load},
@@ -278,6 +326,7 @@ int main(int argc, char** argv) {
         {"catalogue_search_us", catalogue_search},
         {"accept_commit", accept_commit},  // accept_commit_p50_ms, _p99_ms, _vs_bare_ratio
         {"receipt_pdf", receipt_pdf},      // receipt_pdf_ms, receipt_pdf_kb
+        {"exchange_post_case", exchange_post_case},  // exchange_post_case_p50_ms, _p99_ms
     };
     if (argc == 3 && std::string(argv[1]) == "--only")
         only = argv[2];
