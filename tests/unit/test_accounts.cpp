@@ -39,7 +39,7 @@ long long events_of_type(CaseStore& store, const std::string& type, bool success
 
 }  // namespace
 
-TEST_CASE("Passwords are salted PBKDF2-SHA256; login checks them and audits", "[accounts]") {
+TEST_CASE("Passwords are salted PBKDF2-SHA256, login checks them and audits", "[accounts]") {
     Store s;
     s.store.create_user(clerk(), "admin");
     NewUser twin = clerk("lina");

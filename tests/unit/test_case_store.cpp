@@ -147,7 +147,7 @@ TEST_CASE("The audit chain proves itself intact or names the first broken event"
     CHECK(broken.message == "its content does not match its hash");
 }
 
-TEST_CASE("Notices are numbered and kept; the clock pauses and resumes", "[store]") {
+TEST_CASE("Notices are numbered and kept, the clock pauses and resumes", "[store]") {
     Dir dir;
     auto store = CaseStore::open(dir.path / "counter.db", dir.path / "materials", calendar());
     auto number =

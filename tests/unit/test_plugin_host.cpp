@@ -50,7 +50,7 @@ struct State {
 
 }  // namespace
 
-TEST_CASE("Every broken plugin is reported and skipped; the good ones run", "[plugins]") {
+TEST_CASE("Every broken plugin is reported and skipped, the good ones run", "[plugins]") {
     State state;
     PluginHost host(options(state.dir));
     host.load_all();
