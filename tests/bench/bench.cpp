@@ -2,6 +2,9 @@
 // `onewindow-bench --only <name>` runs one figure. Ratios compare with a baseline measured in the
 // same run, because these machines are noisy. Run it from a release (optimised) build.
 #include <Poco/JSON/Object.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
 #include <Poco/Pipe.h>
 #include <Poco/PipeStream.h>
 #include <Poco/Process.h>
@@ -9,11 +12,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iostream>
 #include <iterator>
+#include <limits>
 #include <map>
 #include <optional>
 #include <random>
@@ -23,11 +28,13 @@
 #include <vector>
 
 #include "../unit/sample_case.hpp"
+#include "onewindow/backoffice/backoffice.hpp"
 #include "onewindow/core/case_store.hpp"
 #include "onewindow/core/catalogue.hpp"
 #include "onewindow/core/counter.hpp"
 #include "onewindow/core/demo_data.hpp"
 #include "onewindow/core/document.hpp"
+#include "onewindow/core/exchange_auth.hpp"
 #include "onewindow/core/forms.hpp"
 #include "onewindow/core/plugin_host.hpp"
 #include "onewindow/core/unified_form.hpp"
@@ -334,6 +341,47 @@ void receipt_pdf() {
 
 }  // namespace
 
+/// A counter's POST /v1/cases to the in-process back office over one keep-alive connection on
+/// loopback: signing, HTTP, verification, the idempotency lookup and the FULL-sync commit.
+void exchange_post_case() {
+    Temp temp;
+    backoffice::Config config;
+    config.port = 0;
+    config.database = temp.path / "backoffice.db";
+    config.departments = {{"county_health", "魏县卫生健康局"}};
+    config.counters = {{"WX01", "counter-WX01-shared-secret", {}}};
+    backoffice::Server server(config);
+    server.start();
+    Poco::Net::HTTPClientSession session("127.0.0.1", server.port());
+    const int rounds = 300;
+    std::vector<double> times;
+    for (int i = 0; i < rounds; ++i) {
+        const std::string number = "WX01-20261123-" + std::to_string(i);
+        const std::string key = number + "/000718001001";
+        const std::string body = R"({"case_number":")" + number +
+                                 R"(","item":"000718001001","department":"county_health"})";
+        auto start = Clock::now();
+        Poco::Net::HTTPRequest request("POST", "/v1/cases", Poco::Net::HTTPMessage::HTTP_1_1);
+        for (const auto& [name, value] : exchange::sign_request(
+                 "POST", "/v1/cases", body, key, "WX01", "counter-WX01-shared-secret",
+                 std::time(nullptr), exchange::new_nonce()))
+            request.set(name, value);
+        request.set(exchange::kIdempotencyHeader, key);
+        request.setContentLength(static_cast<std::streamsize>(body.size()));
+        request.setKeepAlive(true);
+        session.sendRequest(request) << body;
+        Poco::Net::HTTPResponse response;
+        std::istream& in = session.receiveResponse(response);
+        in.ignore(std::numeric_limits<std::streamsize>::max());
+        if (response.getStatus() != Poco::Net::HTTPResponse::HTTP_CREATED)
+            throw std::runtime_error("POST /v1/cases answered " +
+                                     std::to_string(static_cast<int>(response.getStatus())));
+        times.push_back(ms_since(start));
+    }
+    print("exchange_post_case_p50_ms", percentile(times, 0.5), "ms");
+    print("exchange_post_case_p99_ms", percentile(times, 0.99), "ms");
+}
+
 /// An X display for the window figures: $DISPLAY, else an Xvfb of our own for the run.
 class Display {
   public:
@@ -506,6 +554,9 @@ int main(int argc, char** argv) {
          {"accept_commit_p50_ms", "accept_commit_p99_ms", "accept_commit_vs_bare_ratio"},
          accept_commit},
         {"receipt_pdf", {"receipt_pdf_ms", "receipt_pdf_kb"}, receipt_pdf},
+        {"exchange_post_case",
+         {"exchange_post_case_p50_ms", "exchange_post_case_p99_ms"},
+         exchange_post_case},
         {"catalogue_load",
          {"catalogue_load_ms", "catalogue_load_items", "catalogue_load_vs_json_parse_ratio"},
          catalogue_load},

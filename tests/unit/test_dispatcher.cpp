@@ -318,7 +318,7 @@ TEST_CASE("onewindow-cli dispatch, pull and outbox run the exchange from the com
     CHECK(code == 64);
 }
 
-TEST_CASE("Decisions come back by pull; items and the case follow; each is kept once",
+TEST_CASE("Decisions come back by pull, items and the case follow them, each is kept once",
           "[dispatcher]") {
     Office office;
     testing::TempDir dir{"onewindow-pull"};

@@ -127,7 +127,7 @@ Config load_config(const std::filesystem::path& file);
 Config parse_config(const std::string& text, const std::string& file_name,
                     const std::filesystem::path& base_dir);
 
-class Service;  // the request handling (server.cpp)
+class Service;  // the request handling (src/service.hpp)
 
 /// The HTTP server. start() opens the database and binds; stop() (or the destructor) waits for
 /// the requests in progress.

@@ -1,0 +1,227 @@
+// The back office's request handling: routing, body, authentication (see service.hpp).
+#include "service.hpp"
+
+#include <Poco/JSON/Object.h>
+#include <Poco/Net/HTTPResponse.h>
+
+#include <charconv>
+#include <ctime>
+#include <istream>
+#include <map>
+
+#include "onewindow/core/error.hpp"
+#include "onewindow/core/exchange_auth.hpp"
+
+namespace onewindow::backoffice {
+
+namespace ex = onewindow::exchange;
+
+namespace {
+
+/// Chinese messages of the error codes (the English message carries the details).
+const std::map<std::string, std::string, std::less<>> kChinese = {
+    {"not_found", "请求的地址不存在"},
+    {"method_not_allowed", "该地址不支持此请求方法"},
+    {"payload_too_large", "请求内容超过大小限制"},
+    {"missing_header", "缺少签名请求头"},
+    {"malformed_header", "签名请求头格式错误"},
+    {"unknown_client", "未登记的调用方"},
+    {"stale_timestamp", "请求时间戳超出允许的时钟偏差"},
+    {"bad_signature", "签名校验失败"},
+    {"replayed_nonce", "重复的请求随机数（疑似重放）"},
+    {"missing_idempotency_key", "缺少幂等键"},
+    {"idempotency_conflict", "同一幂等键已用于内容不同的请求"},
+    {"malformed_json", "JSON 格式错误"},
+    {"invalid_request", "请求内容不符合要求"},
+    {"unknown_department", "本后台不受理该部门的事项"},
+    {"bad_query", "查询参数错误"},
+    {"unknown_case", "没有该办件"},
+    {"forbidden", "无权处理其他部门的办件"},
+    {"already_decided", "该办件已办结，不能再作其他决定"},
+    {"internal_error", "后台内部错误"},
+};
+
+}  // namespace
+
+Reply error_reply(int status, const std::string& code, const std::string& message,
+                  const std::string& path, const Issues* issues) {
+    Poco::JSON::Object::Ptr body = new Poco::JSON::Object(true);
+    body->set("error", code);
+    body->set("message", message);
+    auto chinese = kChinese.find(code);
+    body->set("message_zh", chinese != kChinese.end() ? chinese->second : std::string());
+    if (!path.empty()) body->set("path", path);
+    if (issues) {
+        Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+        for (const auto& issue : issues->list()) {
+            Poco::JSON::Object::Ptr entry = new Poco::JSON::Object(true);
+            entry->set("path", issue.path);
+            entry->set("message", issue.message);
+            list->add(entry);
+        }
+        body->set("issues", list);
+    }
+    return {status, to_json(body)};
+}
+
+std::optional<std::string> header(const Poco::Net::HTTPServerRequest& request, const char* name) {
+    if (!request.has(name)) return std::nullopt;
+    return request.get(name);
+}
+
+Service::Service(const Config& config) : config_(config), store_(config.database) {
+    const long long now = std::time(nullptr);
+    for (const auto& n : store_.live_nonces(now))
+        nonces_.remember(n.client, n.nonce, n.expires_at, now);
+}
+
+void Service::shutdown() {
+    std::lock_guard lock(store_mutex_);
+    stopping_ = true;
+    decided_.notify_all();
+}
+
+void Service::handle(Poco::Net::HTTPServerRequest& request,
+                     Poco::Net::HTTPServerResponse& response) {
+    Reply reply;
+    bool drain = true;
+    try {
+        reply = route(request, drain);
+    } catch (const std::exception& e) {
+        reply = error_reply(500, "internal_error", e.what());
+    }
+    if (!drain) response.setKeepAlive(false);  // the unread body would follow
+    response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
+    response.setContentType("application/json; charset=utf-8");
+    response.setContentLength(static_cast<std::streamsize>(reply.body.size()));
+    if (reply.replayed) response.set("Idempotent-Replayed", "true");
+    response.send() << reply.body;
+}
+
+Reply Service::route(Poco::Net::HTTPServerRequest& request, bool& drain) {
+    const Poco::URI uri(request.getURI());
+    const std::string& path = uri.getPath();
+    const std::string& method = request.getMethod();
+    if (path == "/v1/health") {
+        if (method != "GET") return not_allowed("GET");
+        return {200, R"({"status":"ok","protocol":"v1"})"};
+    }
+    const bool cases = path == "/v1/cases", decisions = path == "/v1/decisions";
+    if (!cases && !decisions) return error_reply(404, "not_found", "no such resource: " + path);
+    if (method != "GET" && method != "POST") return not_allowed("GET or POST");
+    std::optional<std::string> body = read_body(request);
+    if (!body) {
+        drain = false;
+        return error_reply(
+            413, "payload_too_large",
+            "the body is larger than " + std::to_string(config_.max_body_bytes) + " bytes");
+    }
+    if (cases)
+        return method == "POST" ? post_case(request, *body) : list_cases(request, uri, *body);
+    return method == "GET" ? get_decisions(request, uri, *body) : post_decision(request, *body);
+}
+
+Reply Service::not_allowed(const std::string& allowed) {
+    return error_reply(405, "method_not_allowed", "use " + allowed);
+}
+
+/// The whole body, or nullopt when it is larger than the limit.
+std::optional<std::string> Service::read_body(Poco::Net::HTTPServerRequest& request) {
+    const auto declared = request.getContentLength64();
+    if (declared != Poco::Net::HTTPMessage::UNKNOWN_CONTENT_LENGTH &&
+        declared > static_cast<Poco::Int64>(config_.max_body_bytes))
+        return std::nullopt;
+    std::string body;
+    char buffer[8192];
+    std::istream& in = request.stream();
+    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+        body.append(buffer, static_cast<std::size_t>(in.gcount()));
+        if (body.size() > config_.max_body_bytes) return std::nullopt;
+    }
+    return body;
+}
+
+const Client* Service::find_client(Role role, const std::string& id) const {
+    for (const auto& client : role == Role::Counter ? config_.counters : config_.staff)
+        if (client.id == id) return &client;
+    return nullptr;
+}
+
+/// Checks the signature and the nonce of a caller in `role`; on success fills `caller`.
+std::optional<Reply> Service::authenticate(const Poco::Net::HTTPServerRequest& request,
+                                           const std::string& body, const std::string& key,
+                                           Role role, Caller& caller) {
+    const ex::ReceivedAuth received{
+        header(request, ex::kClientHeader), header(request, ex::kTimestampHeader),
+        header(request, ex::kNonceHeader), header(request, ex::kSignatureHeader)};
+    auto refuse = [](const ex::AuthResult& result) {
+        return error_reply(401, ex::auth_failure_code(result.failure), result.message);
+    };
+    if (auto headers = ex::check_auth_headers(received); !headers.ok()) return refuse(headers);
+    const Client* client = find_client(role, *received.client);
+    if (!client)
+        return refuse({ex::AuthFailure::UnknownClient,
+                       "unknown client \"" + *received.client + "\" (this endpoint serves " +
+                           (role == Role::Counter ? "counters" : "department staff") + ")"});
+    ex::SignedRequest signed_request;
+    signed_request.method = request.getMethod();
+    signed_request.target = request.getURI();
+    signed_request.idempotency_key = key;
+    signed_request.body_sha256 = ex::sha256_hex(body);
+    const long long now = std::time(nullptr);
+    auto result = ex::check_signature(received, signed_request, client->secret, now,
+                                      config_.max_clock_skew_seconds);
+    if (!result.ok()) return refuse(result);
+    caller = {client, {client->id, *received.nonce, now + 2 * config_.max_clock_skew_seconds}};
+    if (!nonces_.remember(client->id, *received.nonce, caller.nonce.expires_at, now))
+        return refuse({ex::AuthFailure::ReplayedNonce,
+                       "replayed nonce: this nonce was already used by " + client->id});
+    return std::nullopt;
+}
+
+std::optional<Reply> Service::parse_body(const std::string& body, Poco::Dynamic::Var& json) {
+    try {
+        json = parse_json(body, "request body");
+        return std::nullopt;
+    } catch (const Error& e) {
+        return error_reply(400, "malformed_json", e.what(), "$");
+    }
+}
+
+Reply Service::invalid(const Issues& issues) {
+    const Issue& first = issues.list().front();
+    return error_reply(400, "invalid_request", first.path + ": " + first.message, first.path,
+                       &issues);
+}
+
+std::optional<std::string> Service::query_value(const Poco::URI& uri, const std::string& name) {
+    for (const auto& [key, value] : uri.getQueryParameters())
+        if (key == name) return value;
+    return std::nullopt;
+}
+
+/// A non-negative integer query parameter, or nullopt (with `bad` set) when malformed.
+std::optional<long long> Service::query_number(const Poco::URI& uri, const std::string& name,
+                                               long long fallback, long long max, bool& bad) {
+    if (auto value = query_value(uri, name)) {
+        long long number = 0;
+        auto [end, error] = std::from_chars(value->data(), value->data() + value->size(), number);
+        if (value->empty() || error != std::errc() || end != value->data() + value->size() ||
+            number < 0 || number > max) {
+            bad = true;
+            return std::nullopt;
+        }
+        return number;
+    }
+    return fallback;
+}
+
+/// The `limit` query parameter (1 to 500, 100 when absent).
+std::optional<int> Service::query_limit(const Poco::URI& uri) {
+    bool bad = false;
+    auto limit = query_number(uri, "limit", 100, 500, bad);
+    if (bad || *limit == 0) return std::nullopt;
+    return static_cast<int>(*limit);
+}
+
+}  // namespace onewindow::backoffice

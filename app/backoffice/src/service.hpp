@@ -1,0 +1,140 @@
+// The back office's request handling (internal): one Service, shared by Poco's server threads,
+// routes each request, enforces the size limit, checks signatures and nonces, and answers:
+//   service.cpp    routing, body, authentication, error bodies, query parameters
+//   intake.cpp     POST /v1/cases (counters), GET /v1/cases (department staff)
+//   decisions.cpp  POST /v1/decisions (staff), GET /v1/decisions with long poll (counters)
+// The protocol and the order of checks are described in onewindow/backoffice/backoffice.hpp.
+// Threads: every member function may run on any server thread at once; the store (one SQLite
+// connection) and `stopping_` are guarded by `store_mutex_`, the nonce memory by its own lock.
+#pragma once
+
+#include <Poco/Dynamic/Var.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/URI.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <iterator>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "onewindow/backoffice/backoffice.hpp"
+#include "onewindow/core/json.hpp"
+#include "store.hpp"
+
+namespace onewindow::backoffice {
+
+/// One answer: status, JSON body, and whether it replays a stored first answer.
+struct Reply {
+    int status = 200;
+    std::string body;
+    bool replayed = false;
+};
+
+/// An error body (see backoffice.hpp): code, English message, Chinese message of the code, and
+/// the JSON path or header to blame and every issue when given.
+Reply error_reply(int status, const std::string& code, const std::string& message,
+                  const std::string& path = {}, const Issues* issues = nullptr);
+
+/// A request header, or nullopt when absent.
+std::optional<std::string> header(const Poco::Net::HTTPServerRequest& request, const char* name);
+
+/// Nonces seen within the replay window, per client. Thread-safe.
+class NonceMemory {
+  public:
+    /// False when (client, nonce) was already seen and has not expired.
+    bool remember(const std::string& client, const std::string& nonce, long long expires_at,
+                  long long now) {
+        std::lock_guard lock(mutex_);
+        if (now >= next_prune_) {
+            for (auto it = seen_.begin(); it != seen_.end();)
+                it = it->second < now ? seen_.erase(it) : std::next(it);
+            next_prune_ = now + 10;
+        }
+        auto [it, inserted] = seen_.try_emplace(client + '\n' + nonce, expires_at);
+        if (!inserted && it->second >= now) return false;
+        it->second = expires_at;
+        return true;
+    }
+
+  private:
+    std::mutex mutex_;
+    std::unordered_map<std::string, long long> seen_;
+    long long next_prune_ = 0;
+};
+
+/// Server threads, and how many of them long polls may hold.
+constexpr int kMaxThreads = 8;
+constexpr int kMaxLongPolls = kMaxThreads / 2;
+
+/// Who may call an endpoint.
+enum class Role { Counter, Staff };
+
+/// An authenticated caller and the nonce its request used.
+struct Caller {
+    const Client* client = nullptr;
+    Nonce nonce;
+};
+
+/// Handles every request; shared by Poco's server threads.
+class Service {
+  public:
+    explicit Service(const Config& config);
+    /// Wakes the long polls so that the server can stop.
+    void shutdown();
+    void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
+
+  private:
+    // service.cpp
+    /// Dispatches on path and method; `drain` false when the body was left unread (413).
+    Reply route(Poco::Net::HTTPServerRequest& request, bool& drain);
+    static Reply not_allowed(const std::string& allowed);
+    /// The whole body, or nullopt when it is larger than the limit.
+    std::optional<std::string> read_body(Poco::Net::HTTPServerRequest& request);
+    const Client* find_client(Role role, const std::string& id) const;
+    /// Checks the signature and the nonce of a caller in `role`; on success fills `caller`.
+    std::optional<Reply> authenticate(const Poco::Net::HTTPServerRequest& request,
+                                      const std::string& body, const std::string& key, Role role,
+                                      Caller& caller);
+    /// Parses a JSON body; a 400 malformed_json answer when it is not JSON.
+    static std::optional<Reply> parse_body(const std::string& body, Poco::Dynamic::Var& json);
+    /// 400 invalid_request naming the first issue's path and listing them all.
+    static Reply invalid(const Issues& issues);
+    static std::optional<std::string> query_value(const Poco::URI& uri, const std::string& name);
+    /// A non-negative integer query parameter, or nullopt (with `bad` set) when malformed.
+    static std::optional<long long> query_number(const Poco::URI& uri, const std::string& name,
+                                                 long long fallback, long long max, bool& bad);
+    /// The `limit` query parameter (1 to 500, 100 when absent).
+    static std::optional<int> query_limit(const Poco::URI& uri);
+
+    // intake.cpp
+    Reply post_case(const Poco::Net::HTTPServerRequest& request, const std::string& body);
+    Reply list_cases(const Poco::Net::HTTPServerRequest& request, const Poco::URI& uri,
+                     const std::string& body);
+
+    // decisions.cpp
+    Reply get_decisions(const Poco::Net::HTTPServerRequest& request, const Poco::URI& uri,
+                        const std::string& body);
+    /// True when `staff` decides for `department`.
+    bool serves(const Client& staff, const std::string& department) const;
+    /// The 201 answer of a decision (also replayed for the same body sent again).
+    static std::string decision_answer(long long cursor, const CaseRow& c,
+                                       const std::string& outcome, const std::string& decided_at);
+    /// Reads a decision body into `d` (case_id and the stamps excepted), recording issues.
+    static std::string read_decision(const Poco::Dynamic::Var& json, NewDecision& d,
+                                     Issues& issues);
+    Reply post_decision(const Poco::Net::HTTPServerRequest& request, const std::string& body);
+
+    const Config& config_;
+    std::mutex store_mutex_;           // guards store_ and stopping_
+    std::condition_variable decided_;  // a decision was stored, or the server stops
+    bool stopping_ = false;
+    std::atomic<int> waiting_{0};  // long polls waiting now
+    Store store_;
+    NonceMemory nonces_;
+};
+
+}  // namespace onewindow::backoffice
