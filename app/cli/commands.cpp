@@ -196,8 +196,6 @@ std::string joined_counts(const std::vector<LogCount>& counts) {
     return out.empty() ? "-" : out;
 }
 
-std::string percent(double rate) { return std::to_string(std::lround(rate * 100)) + "%"; }
-
 int cmd_report(const fs::path& data_dir, const Args& args, std::ostream& out, std::ostream& err) {
     const std::string kind = args.positional.empty() ? "" : args.positional[0];
     if (args.positional.size() != 1 || (kind != "daily" && kind != "period")) {
@@ -225,36 +223,12 @@ int cmd_report(const fs::path& data_dir, const Args& args, std::ostream& out, st
     out << trf("Counter log {} to {}, {}", period.from.chinese(), period.to.chinese(),
                period.counter.empty() ? tr("all counters") : period.counter)
         << '\n';
-    out << trf("Cases accepted {} ({} items, {} immediate, immediate rate {}); tolerated gaps {}; "
-               "one-time notices {}; refusals {}",
-               std::to_string(log.cases), std::to_string(log.items),
-               std::to_string(log.immediate_items), percent(log.immediate_rate()),
-               std::to_string(log.tolerated_cases), std::to_string(log.notices),
-               std::to_string(log.refusals))
-        << '\n';
+    out << intake_summary(log) << '\n';
     out << trf("By clerk: {}", joined_counts(log.by_clerk)) << '\n';
     out << trf("By department: {}", joined_counts(log.by_department)) << '\n';
     out << trf("By item: {}", joined_counts(log.by_item)) << '\n';
-    std::vector<LogCount> hours;
-    for (int h = 0; h < 24; ++h)
-        if (log.by_hour[h]) hours.push_back({trf("{}h", std::to_string(h)), log.by_hour[h]});
-    out << trf("By hour: {}", joined_counts(hours)) << '\n';
-    out << trf("Decided {} (approved {}, rejected {}), corrections asked {}; on time {}; hours "
-               "from acceptance to decision: average {}, longest {}",
-               std::to_string(log.decided), std::to_string(log.approved),
-               std::to_string(log.rejected), std::to_string(log.corrections),
-               percent(log.on_time_rate()), std::to_string(std::lround(log.decision_hours_avg)),
-               std::to_string(std::lround(log.decision_hours_max)))
-        << '\n';
-    long long overdue = 0, due_soon = 0;
-    for (const auto& item : log.pending) {
-        overdue += item.state == DeadlineState::Overdue;
-        due_soon += item.state == DeadlineState::DueSoon;
-    }
-    out << trf("Open items {}: overdue {}, due within one working day {}",
-               std::to_string(log.pending.size()), std::to_string(overdue),
-               std::to_string(due_soon))
-        << '\n';
+    out << trf("By hour: {}", joined_counts(hour_counts(log))) << '\n';
+    out << decision_summary(log) << '\n' << open_summary(log) << '\n';
     for (const auto& item : log.pending)
         if (item.state == DeadlineState::Overdue || item.state == DeadlineState::DueSoon)
             out << (item.state == DeadlineState::Overdue ? tr("overdue") : tr("due soon")) << '\t'

@@ -23,6 +23,7 @@
 #include <thread>
 
 #include "../unit/cups_server.hpp"
+#include "../unit/sample_case.hpp"
 #include "../unit/temp_dir.hpp"
 #include "onewindow/backoffice/backoffice.hpp"
 #include "onewindow/core/case_store.hpp"
@@ -30,6 +31,7 @@
 #include "onewindow/core/i18n.hpp"
 #include "onewindow/core/json.hpp"
 #include "onewindow/gui/intake_panel.hpp"
+#include "onewindow/gui/log_panel.hpp"
 #include "onewindow/gui/login_dialog.hpp"
 #include "onewindow/gui/main_frame.hpp"
 #include "onewindow/gui/preview_frame.hpp"
@@ -110,7 +112,7 @@ std::string pdftotext(const std::string& pdf) {
 /// letters means a string escaped translation (data such as codes and "Ctrl+N" are fine).
 void check_labels_translated(wxWindow* window, std::vector<std::string>& english) {
     static const std::regex word("[A-Za-z]{3,}");
-    static const std::regex allowed("^(Ctrl|PDF|CUPS|Enter|Tab)$");
+    static const std::regex allowed("^(Ctrl|PDF|CSV|CUPS|Enter|Tab)$");
     wxString label;
     if (wxDynamicCast(window, wxStaticText) || wxDynamicCast(window, wxButton) ||
         wxDynamicCast(window, wxCheckBox))
@@ -580,4 +582,47 @@ TEST_CASE("The shell's dispatcher sends an accepted case to a real back office",
         pump(100);
     CHECK(utf8(shell.services->exchange_status()) == "后台：在线");
     shell.services->wait_idle();
+}
+
+TEST_CASE("Supervisors see the counter log: figures, charts, deadline board, CSV",
+          "[gui][report]") {
+    Shell shell;
+    {
+        // Two weeks ago a case was taken in; its item is overdue now. Today, another.
+        auto held = shell.services->lock();
+        CaseStore& store = shell.services->counter().store();
+        for (int days_ago : {14, 0}) {
+            AcceptRequest r = testing::sample_accept_request(
+                Date::today().plus_days(-days_ago).iso() + (days_ago ? " 09:30:00" : " 10:15:00"));
+            r.items = {testing::sample_item("000718001001", "county_health", "county_health")};
+            store.accept(r);
+        }
+    }
+    {
+        // Clerks do not see it.
+        shell.sign_in_clerk();
+        auto* frame = shell.open_frame();
+        Closing closing{frame};
+        CHECK(frame->counter_log() == nullptr);
+    }
+    shell.services->set_user(*shell.login("lijun", kDemoPassword).user);
+    auto* frame = shell.open_frame();
+    Closing closing{frame};
+    LogPanel* log = frame->counter_log();
+    REQUIRE(log);
+    log->show(Date::today().plus_days(-20), Date::today(), {});
+    CHECK(log->log().cases == 2);
+    CHECK(utf8(log->summary()).find("受理办件 2 件") != std::string::npos);
+    REQUIRE(log->board_rows() >= 1);
+    CHECK(log->board_text(0, 0) == "已逾期");
+    CHECK(log->board_text(0, 4) == "魏县卫生健康局");
+    const fs::path csv = shell.dir.path / "log.csv";
+    REQUIRE(log->export_csv(csv.string()));
+    CHECK(fs::file_size(csv) > 100);
+    frame->pages()->SetSelection(frame->pages()->FindPage(log));
+    pump(200);
+    screenshot(frame, "counter-log.png");
+    std::vector<std::string> english;
+    check_labels_translated(frame, english);
+    CHECK(english == std::vector<std::string>{});
 }

@@ -3,6 +3,7 @@
 
 #include <Poco/JSON/Array.h>
 
+#include <cmath>
 #include <sstream>
 
 #include "onewindow/core/i18n.hpp"
@@ -21,6 +22,49 @@ std::string status_label(std::string_view status) {
     if (status == "correction_needed") return tr("correction needed");
     if (status == "handed_out") return tr("handed out");
     return std::string(status);
+}
+
+namespace {
+
+std::string percent(double rate) { return std::to_string(std::lround(rate * 100)) + "%"; }
+
+}  // namespace
+
+std::string intake_summary(const CounterLog& log) {
+    return trf(
+        "Cases accepted {} ({} items, {} immediate, immediate rate {}); tolerated gaps {}; "
+        "one-time notices {}; refusals {}",
+        std::to_string(log.cases), std::to_string(log.items), std::to_string(log.immediate_items),
+        percent(log.immediate_rate()), std::to_string(log.tolerated_cases),
+        std::to_string(log.notices), std::to_string(log.refusals));
+}
+
+std::string decision_summary(const CounterLog& log) {
+    return trf(
+        "Decided {} (approved {}, rejected {}), corrections asked {}; on time {}; hours "
+        "from acceptance to decision: average {}, longest {}",
+        std::to_string(log.decided), std::to_string(log.approved), std::to_string(log.rejected),
+        std::to_string(log.corrections), percent(log.on_time_rate()),
+        std::to_string(std::lround(log.decision_hours_avg)),
+        std::to_string(std::lround(log.decision_hours_max)));
+}
+
+std::string open_summary(const CounterLog& log) {
+    long long overdue = 0, due_soon = 0;
+    for (const auto& item : log.pending) {
+        overdue += item.state == DeadlineState::Overdue;
+        due_soon += item.state == DeadlineState::DueSoon;
+    }
+    return trf("Open items {}: overdue {}, due within one working day {}",
+               std::to_string(log.pending.size()), std::to_string(overdue),
+               std::to_string(due_soon));
+}
+
+std::vector<LogCount> hour_counts(const CounterLog& log) {
+    std::vector<LogCount> hours;
+    for (int h = 0; h < 24; ++h)
+        if (log.by_hour[h]) hours.push_back({trf("{}h", std::to_string(h)), log.by_hour[h]});
+    return hours;
 }
 
 namespace {

@@ -23,6 +23,7 @@
 #include "onewindow/core/idnumber.hpp"
 #include "onewindow/core/plugin_host.hpp"
 #include "onewindow/gui/intake_panel.hpp"
+#include "onewindow/gui/log_panel.hpp"
 #include "onewindow/gui/preview_frame.hpp"
 
 namespace onewindow::gui {
@@ -459,6 +460,12 @@ MainFrame::MainFrame(Services& services)
     pages_->AddPage(intake_, wtr("Intake"), true);
     pages_->AddPage(cases_, wtr("Cases"));
     pages_->AddPage(plugins_, wtr("Plugins"));
+    // Supervisors review the windows' work; clerks do not see it.
+    if (services_.user().role != Role::Clerk) {
+        log_ = new LogPanel(pages_, services_);
+        pages_->AddPage(log_, wtr("Counter log"));
+        log_->show(Date::today(), Date::today(), {});
+    }
     splitter->SplitVertically(catalogue_, pages_, 390);
     splitter->SetMinimumPaneSize(200);
     auto* content_sizer = new wxBoxSizer(wxVERTICAL);

@@ -51,6 +51,13 @@ struct CounterLog {
     double on_time_rate() const { return decided ? double(decided_on_time) / decided : 0; }
 };
 
+/// The log in words, for the screen and the command line (translated): intake ("受理办件 …"),
+/// decisions ("办结 …"), open items ("在办事项 …"); and the hours that saw intake ("9时").
+std::string intake_summary(const CounterLog& log);
+std::string decision_summary(const CounterLog& log);
+std::string open_summary(const CounterLog& log);
+std::vector<LogCount> hour_counts(const CounterLog& log);
+
 // CaseStore::counter_log(period) and CaseStore::counter_log_csv(period) (report.cpp) read them:
 // the CSV has one row per item accepted, notice or refusal of the period, oldest first, UTF-8
 // with a byte-order mark (spreadsheet software then reads Chinese correctly), RFC 4180 quoting,

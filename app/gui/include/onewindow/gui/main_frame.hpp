@@ -83,6 +83,8 @@ class PluginsPanel : public wxPanel {
     wxListCtrl* list_ = nullptr;
 };
 
+class LogPanel;
+
 class MainFrame : public wxFrame {
   public:
     MainFrame(Services& services);
@@ -92,6 +94,8 @@ class MainFrame : public wxFrame {
     IntakePanel* intake() { return intake_; }
     CasesPanel* cases() { return cases_; }
     PluginsPanel* plugins() { return plugins_; }
+    /// The counter log (supervisors and administrators only; nullptr for clerks).
+    LogPanel* counter_log() { return log_; }
     wxNotebook* pages() { return pages_; }
     PreviewFrame* preview() { return preview_; }
 
@@ -115,6 +119,7 @@ class MainFrame : public wxFrame {
     IntakePanel* intake_ = nullptr;
     CasesPanel* cases_ = nullptr;
     PluginsPanel* plugins_ = nullptr;
+    LogPanel* log_ = nullptr;
     wxNotebook* pages_ = nullptr;
     wxPanel* content_ = nullptr;
     wxPanel* lock_panel_ = nullptr;

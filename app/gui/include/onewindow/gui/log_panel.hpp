@@ -1,0 +1,62 @@
+// 窗口日志: the supervisor's screen of the daily counter log (core/report.hpp) for a day or a
+// period, one counter or all: the figures at a glance, bar charts of intake per department and
+// per hour, and the deadline board (yellow: due within one working day; red: overdue) with the
+// clerk and department responsible. "Export CSV" writes the log's rows.
+// Shown to supervisors and administrators only.
+// Threads: UI thread.
+#pragma once
+
+#include <wx/panel.h>
+
+#include <string>
+#include <vector>
+
+#include "onewindow/core/report.hpp"
+#include "onewindow/gui/services.hpp"
+
+class wxChoice;
+class wxListCtrl;
+class wxStaticText;
+class wxTextCtrl;
+
+namespace onewindow::gui {
+
+/// A horizontal bar chart of named counts (drawn with wxDC: crisp at any size, no library).
+class BarChart : public wxPanel {
+  public:
+    BarChart(wxWindow* parent, const wxString& title);
+    void set(const std::vector<LogCount>& bars);
+    const std::vector<LogCount>& bars() const { return bars_; }
+
+  private:
+    void paint();
+    wxString title_;
+    std::vector<LogCount> bars_;
+};
+
+class LogPanel : public wxPanel {
+  public:
+    LogPanel(wxWindow* parent, Services& services);
+    /// Shows the log of `from`..`to` (one day when equal) for `counter` ("" for all).
+    void show(Date from, Date to, const std::string& counter);
+    const CounterLog& log() const { return log_; }
+    wxString summary() const;
+    long board_rows() const;
+    std::string board_text(long row, int column) const;
+    /// Writes the shown period's CSV; false (and a message) when it cannot be written.
+    bool export_csv(const std::string& file);
+
+  private:
+    Services& services_;
+    wxTextCtrl* from_ = nullptr;
+    wxTextCtrl* to_ = nullptr;
+    wxChoice* counter_ = nullptr;
+    std::vector<std::string> counter_codes_;
+    wxStaticText* summary_ = nullptr;
+    BarChart* departments_ = nullptr;
+    BarChart* hours_ = nullptr;
+    wxListCtrl* board_ = nullptr;
+    CounterLog log_;
+};
+
+}  // namespace onewindow::gui
