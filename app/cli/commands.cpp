@@ -10,6 +10,7 @@
 #include "onewindow/core/document.hpp"
 #include "onewindow/core/error.hpp"
 #include "onewindow/core/forms.hpp"
+#include "onewindow/core/guide.hpp"
 #include "onewindow/core/i18n.hpp"
 #include "onewindow/core/paths.hpp"
 #include "onewindow/core/plugin_host.hpp"
@@ -36,6 +37,8 @@ const char* kUsageText =
        "  printers                       list the printers and their state\n"
        "  catalogue [TEXT]               list service items (search by name, code, keyword)\n"
        "  guide <item-code> -o FILE.pdf  print the service guide of an item\n"
+       "  guide --all -o FILE.pdf        every item's guide as one booklet with a table of\n"
+       "                                 contents by department and page numbers\n"
        "  check [PATH...]                check forms, templates and plugin manifests\n"
        "  audit verify                   verify the hash chain of the audit log\n"
        "  plugins [list]                 every plugin with its state and error\n"
@@ -53,7 +56,9 @@ Args parse_args(const std::vector<std::string>& args, std::size_t from) {
     Args parsed;
     for (std::size_t i = from; i < args.size(); ++i) {
         const std::string& a = args[i];
-        if ((a.rfind("--", 0) == 0 || a == "-o") && a.size() > 1) {
+        if (a == "--all") {  // the one option without a value
+            parsed.options[a] = "";
+        } else if ((a.rfind("--", 0) == 0 || a == "-o") && a.size() > 1) {
             if (i + 1 >= args.size())
                 throw Error(ErrorKind::Input, trf("Option {} needs a value", a));
             parsed.options[a] = args[++i];
@@ -178,9 +183,18 @@ int cmd_printers(std::ostream& out) {
 
 int cmd_guide(const fs::path& data_dir, const Args& args, std::ostream& out, std::ostream& err) {
     auto output = args.options.find("-o");
-    if (args.positional.size() != 1 || output == args.options.end()) {
+    const bool all = args.options.count("--all") > 0;
+    if (args.positional.size() != (all ? 0u : 1u) || output == args.options.end()) {
         err << tr(kUsageText);
         return kUsage;
+    }
+    if (all) {
+        const GuideBooklet booklet = open_counter(data_dir)->print_guide_booklet(output->second);
+        out << trf("Service guide booklet of {} items on {} pages written to {}",
+                   std::to_string(booklet.entries.size()), std::to_string(booklet.pages),
+                   output->second)
+            << '\n';
+        return 0;
     }
     open_counter(data_dir)->print_guide(args.positional[0], output->second);
     out << trf("Service guide written to {}", output->second) << '\n';

@@ -8,9 +8,12 @@
 #include <fstream>
 #include <random>
 #include <regex>
+#include <set>
+#include <sstream>
 #include <string>
 
 #include "cups_server.hpp"
+#include "pdf_check.hpp"
 #include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -431,4 +434,45 @@ TEST_CASE("困难群众救助一件事: the allowance checked against the admini
     REQUIRE(accepted.code == 0);
     CHECK(accepted.out.rfind("ACCEPTED ", 0) == 0);
     CHECK(count(dir.path / "counter.db", "outbox") == 2);
+}
+
+TEST_CASE("guide --all: one booklet of every item, contents by department pointing to the pages",
+          "[e2e]") {
+    TempDir dir;
+    trust_all_departments(dir.path);
+    auto catalogue = run(cli(dir.path) + "catalogue");
+    REQUIRE(catalogue.code == 0);
+    std::vector<std::string> codes;
+    std::set<std::string> departments;
+    {
+        std::istringstream lines(catalogue.out);
+        std::string line;
+        while (std::getline(lines, line)) {
+            auto tab = line.find('\t');
+            auto tab2 = line.find('\t', tab + 1);
+            codes.push_back(line.substr(0, tab));
+            departments.insert(line.substr(tab2 + 1, line.find('\t', tab2 + 1) - tab2 - 1));
+        }
+    }
+    REQUIRE(codes.size() >= 20);  // 21 items of 8 departments when this was written
+    REQUIRE(departments.size() >= 8);
+
+    auto pdf = dir.path / "booklet.pdf";
+    auto result = run(cli(dir.path) + "guide --all -o " + quote(pdf));
+    INFO(result.out);
+    REQUIRE(result.code == 0);
+    const auto entries = onewindow::testing::check_booklet_contents(pdf);
+    std::set<std::string> listed;
+    for (const auto& e : entries) listed.insert(e.code);
+    CHECK(listed == std::set<std::string>(codes.begin(), codes.end()));
+    CHECK(entries.size() == codes.size());
+    std::string contents;
+    for (int p = 2; p < entries.front().page; ++p)
+        contents += onewindow::testing::page_text(pdf, p);
+    for (const auto& department : departments) {
+        INFO(department);
+        CHECK(contents.find(department) != std::string::npos);
+    }
+    CHECK(result.out.find(std::to_string(codes.size())) != std::string::npos);
+    CHECK(run(cli(dir.path) + "guide --all " + quote(pdf)).code == 64);
 }

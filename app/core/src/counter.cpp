@@ -25,7 +25,7 @@ struct Counter::State {
     std::unique_ptr<PluginHost> host;
     std::optional<CaseStore> store;
     std::optional<DocumentRenderer> renderer;
-    DocumentTemplate receipt, notice, guide;
+    DocumentTemplate receipt, notice, guide, booklet, contents;
     Issues load_issues;
 };
 
@@ -112,6 +112,8 @@ std::unique_ptr<Counter> Counter::open(const Options& options) {
     s.receipt = load_template(share / "templates" / "common" / "receipt.json", issues);
     s.notice = load_template(share / "templates" / "common" / "notice.json", issues);
     s.guide = load_template(share / "templates" / "common" / "guide.json", issues);
+    s.booklet = load_template(share / "templates" / "common" / "booklet.json", issues);
+    s.contents = load_template(share / "templates" / "common" / "contents.json", issues);
     issues.throw_if_any();
     return counter;
 }
@@ -373,10 +375,14 @@ std::string chinese_time(const std::string& timestamp) {
 
 }  // namespace
 
+const DocumentRenderer& Counter::renderer() const {
+    if (!state_->renderer) state_->renderer.emplace();  // fonts are opened on first use
+    return *state_->renderer;
+}
+
 void Counter::render(const DocumentTemplate& tpl, const Poco::JSON::Object::Ptr& data,
                      const fs::path& out) const {
-    if (!state_->renderer) state_->renderer.emplace();  // fonts are opened on first use
-    state_->renderer->render_to_file(tpl, data, out);
+    renderer().render_to_file(tpl, data, out);
 }
 
 void Counter::print_receipt(const std::string& number, const fs::path& out) const {
@@ -461,6 +467,17 @@ void Counter::print_guide(const std::string& code, const fs::path& out) const {
     const ServiceItem* item = state_->catalogue.find(code);
     if (!item) throw Error(ErrorKind::NotFound, trf("No service item with code {}", code));
     render(state_->guide, guide_data(*item), out);
+}
+
+GuideBooklet Counter::print_guide_booklet(const fs::path& out) const {
+    const State& s = *state_;
+    std::vector<const ServiceItem*> items;
+    for (const auto& item : s.catalogue.items()) items.push_back(&item);
+    GuideBooklet booklet = render_guide_booklet(renderer(), {s.booklet, s.contents, s.guide}, items,
+                                                {s.config.name, Date::today().chinese()});
+    write_pdf_file(booklet.pdf, out);
+    booklet.pdf.clear();
+    return booklet;
 }
 
 }  // namespace onewindow

@@ -126,6 +126,7 @@ struct Binder {
 
 /// An element with every binding resolved: what the layout draws.
 struct Resolved {
+    std::string where;  // JSON path of the element in its template, for messages
     std::string type, text, align;
     double size = 11, mm = 0;
     int columns = 1;
@@ -133,6 +134,7 @@ struct Resolved {
     std::vector<std::string> headers, items, boxes;
     std::vector<double> widths;
     std::vector<std::vector<std::string>> cells;
+    std::vector<std::string> groups;  // table with "group": each row's group heading
 };
 
 std::vector<Resolved> resolve(const DocumentTemplate& tpl, const Poco::JSON::Object::Ptr& data) {
@@ -143,6 +145,7 @@ std::vector<Resolved> resolve(const DocumentTemplate& tpl, const Poco::JSON::Obj
         const std::string where = json_path_index("$.body", i);
         if (!binder.when(e)) continue;
         Resolved r;
+        r.where = where;
         r.type = e->getValue<std::string>("type");
         r.align = e->optValue<std::string>("align", "");
         r.size = e->optValue<double>("size", r.type == "title"     ? 18
@@ -177,6 +180,9 @@ std::vector<Resolved> resolve(const DocumentTemplate& tpl, const Poco::JSON::Obj
                         binder.text(e->getValue<std::string>("text"), where + ".text", row));
                     continue;
                 }
+                if (e->has("group"))
+                    r.groups.push_back(
+                        binder.text(e->getValue<std::string>("group"), where + ".group", row));
                 std::vector<std::string> cells;
                 for (std::size_t c = 0; c < columns->size(); ++c)
                     cells.push_back(
@@ -392,7 +398,8 @@ DocumentTemplate load_template(const fs::path& file, Issues& issues) {
             }
             if (columns->size() && std::fabs(total - 1.0) > 0.01)
                 e.fail("columns", "widths must add up to 1");
-            e.reject_unknown({"type", "rows", "columns", "when"});
+            if (e.raw() && e.raw()->has("group")) check_text(e, "group");
+            e.reject_unknown({"type", "rows", "columns", "group", "when"});
         } else if (type == "list") {
             e.string("rows");
             check_text(e, "text");
@@ -472,23 +479,26 @@ void subset_to_file(hb_face_t* face, const std::set<char32_t>& codepoints, const
     if (!file) throw Error(ErrorKind::Document, out.string() + ": cannot be written");
 }
 
-/// Draws (or, when `page` is null, only measures) resolved elements onto pages.
+/// Draws (or, with `draw` false, only measures) resolved elements onto pages. Parts of a book
+/// each begin() on a new page; pages are numbered through the whole document. Content that
+/// cannot fit on a page (a table row or a label-value row taller than the page) is recorded in
+/// overflow(), naming the element, instead of being clipped silently.
 class Layout {
   public:
-    Layout(HPDF_Doc pdf, HPDF_Font body, HPDF_Font sans, const DocumentTemplate& tpl, bool draw,
-           int total)
-        : pdf_(pdf), body_(body), sans_(sans), tpl_(tpl), draw_(draw), total_(total) {
-        width_ = tpl.width_mm * kPointsPerMm;
-        height_ = tpl.height_mm * kPointsPerMm;
-        top_ = height_ - tpl.margin_mm[0] * kPointsPerMm;
-        bottom_ = tpl.margin_mm[2] * kPointsPerMm + 14;  // room for the footer
-        left_ = tpl.margin_mm[3] * kPointsPerMm;
-        right_ = width_ - tpl.margin_mm[1] * kPointsPerMm;
-        new_page();
-    }
+    Layout(HPDF_Doc pdf, HPDF_Font body, HPDF_Font sans, bool draw, int total)
+        : pdf_(pdf), body_(body), sans_(sans), draw_(draw), total_(total) {}
     int pages() const { return pages_; }
+    const std::string& overflow() const { return overflow_; }
+
+    /// Starts a part laid out after `tpl` on a new page; returns its first page number.
+    int begin(const DocumentTemplate& tpl) {
+        tpl_ = &tpl;
+        new_page();
+        return pages_;
+    }
 
     void element(const Resolved& e) {
+        where_ = &e.where;
         const double text_width = right_ - left_;
         if (e.type == "title") {
             space(4);
@@ -605,17 +615,24 @@ class Layout {
                 out.push_back(wrap(body_, size, cells[c], e.widths[c] * text_width - 2 * pad));
             return out;
         };
-        auto draw_row = [&](const std::vector<std::vector<std::string>>& lines, HPDF_Font font) {
+        auto height_of = [&](const std::vector<std::vector<std::string>>& lines) {
             std::size_t n = 1;
             for (const auto& l : lines) n = std::max(n, l.size());
-            const double height = n * leading + 2 * pad;
+            return n * leading + 2 * pad;
+        };
+        // Draws a row of cells `widths` wide (fractions of the line); false after it started a
+        // new page instead, because the row does not fit on this one.
+        auto draw_row = [&](const std::vector<std::vector<std::string>>& lines, HPDF_Font font,
+                            const std::vector<double>& widths) {
+            const double height = height_of(lines);
+            check_fits(height);
             if (y_ - height < bottom_) {
                 new_page();
                 return false;
             }
             double x = left_;
             for (std::size_t c = 0; c < lines.size(); ++c) {
-                const double w = e.widths[c] * text_width;
+                const double w = widths[c] * text_width;
                 if (draw_) {
                     HPDF_Page_SetLineWidth(page_, 0.6);
                     HPDF_Page_Rectangle(page_, x, y_ - height, w, height);
@@ -630,14 +647,30 @@ class Layout {
             return true;
         };
         const auto header = row_lines(e.headers);
+        // A row on a new page comes under the repeated header.
+        auto add_row = [&](const std::vector<std::vector<std::string>>& lines, HPDF_Font font,
+                           const std::vector<double>& widths) {
+            if (draw_row(lines, font, widths)) return;
+            draw_row(header, sans_, e.widths);
+            draw_row(lines, font, widths);
+        };
         space(2);
-        if (!draw_row(header, sans_)) draw_row(header, sans_);
-        for (const auto& cells : e.cells) {
-            const auto lines = row_lines(cells);
-            if (!draw_row(lines, body_)) {
-                draw_row(header, sans_);
-                draw_row(lines, body_);
+        if (!draw_row(header, sans_, e.widths)) draw_row(header, sans_, e.widths);
+        const std::vector<double> full{1.0};
+        for (std::size_t r = 0; r < e.cells.size(); ++r) {
+            const auto lines = row_lines(e.cells[r]);
+            if (!e.groups.empty() && (r == 0 || e.groups[r] != e.groups[r - 1])) {
+                // A group's heading row never stays alone at the foot of a page.
+                const std::vector<std::vector<std::string>> group{
+                    wrap(sans_, size, e.groups[r], text_width - 2 * pad)};
+                if (y_ - height_of(group) - height_of(lines) < bottom_ &&
+                    height_of(group) + height_of(lines) <= top_ - bottom_) {
+                    new_page();
+                    draw_row(header, sans_, e.widths);
+                }
+                add_row(group, sans_, full);
             }
+            add_row(lines, body_, e.widths);
         }
         space(4);
     }
@@ -696,35 +729,52 @@ class Layout {
         if (y_ < bottom_) new_page();
     }
     void ensure(double points) {
+        check_fits(points);
         if (y_ - points < bottom_) new_page();
     }
     void footer() {
         if (!draw_) return;
         const std::string text =
             "第 " + std::to_string(pages_) + " 页 共 " + std::to_string(total_) + " 页";
-        put(body_, 9, centre(body_, 9, text, left_, right_), tpl_.margin_mm[2] * kPointsPerMm,
-            text);
+        put(body_, 9, centre(body_, 9, text, left_, right_), footer_y_, text);
     }
     void new_page() {
         if (pages_ > 0) footer();
         ++pages_;
+        const DocumentTemplate& tpl = *tpl_;
+        width_ = tpl.width_mm * kPointsPerMm;
+        height_ = tpl.height_mm * kPointsPerMm;
+        top_ = height_ - tpl.margin_mm[0] * kPointsPerMm;
+        footer_y_ = tpl.margin_mm[2] * kPointsPerMm;
+        bottom_ = footer_y_ + 14;  // room for the footer
+        left_ = tpl.margin_mm[3] * kPointsPerMm;
+        right_ = width_ - tpl.margin_mm[1] * kPointsPerMm;
         y_ = top_;
         if (!draw_) return;
         page_ = HPDF_AddPage(pdf_);
         HPDF_Page_SetWidth(page_, static_cast<HPDF_REAL>(width_));
         HPDF_Page_SetHeight(page_, static_cast<HPDF_REAL>(height_));
     }
+    /// Records that `points` of content must go on one page and cannot.
+    void check_fits(double points) {
+        if (points <= top_ - bottom_ + 1e-6 || !overflow_.empty()) return;
+        overflow_ = tpl_->file + ": " + (where_ ? *where_ : std::string("$")) +
+                    ": the content does not fit on one page and would be clipped";
+    }
 
     HPDF_Doc pdf_;
     HPDF_Font body_, sans_;
-    const DocumentTemplate& tpl_;
+    const DocumentTemplate* tpl_ = nullptr;
     bool draw_;
     int total_;
     HPDF_Page page_ = nullptr;
     int pages_ = 0;
-    double width_, height_, top_, bottom_, left_, right_, y_ = 0;
+    double width_ = 0, height_ = 0, top_ = 0, bottom_ = 0, left_ = 0, right_ = 0, y_ = 0,
+           footer_y_ = 0;
     HPDF_UINT16 dash_[2] = {3, 2};
     std::unordered_map<char32_t, double> body_widths_, sans_widths_;
+    const std::string* where_ = nullptr;
+    std::string overflow_;
 };
 
 void collect(const std::string& text, std::set<char32_t>& out) {
@@ -746,23 +796,56 @@ DocumentRenderer::~DocumentRenderer() = default;
 
 std::string DocumentRenderer::render(const DocumentTemplate& tpl,
                                      const Poco::JSON::Object::Ptr& data) const {
-    if (!tpl.body) throw Error(ErrorKind::Document, tpl.file + ": the template was not loaded");
-    const std::vector<Resolved> elements = resolve(tpl, data);
+    return render_book({DocumentPart{&tpl, data, ""}}).pdf;
+}
+
+namespace {
+
+void collect_glyphs(const std::vector<Resolved>& elements, std::set<char32_t>& used,
+                    std::set<char32_t>& sans_used) {
+    for (const auto& e : elements) {
+        collect(e.text, e.type == "title" || e.type == "heading" ? sans_used : used);
+        for (const auto& [label, value] : e.fields) collect(label, sans_used), collect(value, used);
+        for (const auto& s : e.headers) collect(s, sans_used);
+        for (const auto& s : e.groups) collect(s, sans_used);
+        for (const auto& s : e.items) collect(s, used);
+        for (const auto& s : e.boxes) collect(s, used);
+        for (const auto& row : e.cells)
+            for (const auto& s : row) collect(s, used);
+    }
+}
+
+std::string part_prefix(const DocumentPart& part) {
+    return part.name.empty() ? std::string() : part.name + ": ";
+}
+
+}  // namespace
+
+RenderedBook DocumentRenderer::render_book(std::vector<DocumentPart> parts,
+                                           const Paginate& paginate) const {
+    if (parts.empty()) throw Error(ErrorKind::Document, "a document needs at least one part");
+    std::vector<std::vector<Resolved>> resolved(parts.size());
+    auto resolve_all = [&] {
+        for (std::size_t p = 0; p < parts.size(); ++p) {
+            if (!parts[p].tpl || !parts[p].tpl->body)
+                throw Error(ErrorKind::Document, part_prefix(parts[p]) +
+                                                     (parts[p].tpl ? parts[p].tpl->file : "") +
+                                                     ": the template was not loaded");
+            try {
+                resolved[p] = resolve(*parts[p].tpl, parts[p].data);
+            } catch (const Error& e) {
+                throw Error(ErrorKind::Document, part_prefix(parts[p]) + e.what());
+            }
+        }
+    };
+    resolve_all();
 
     // The glyphs this document uses, for each font: Song for text, sans for titles and labels.
     std::set<char32_t> used, sans_used;
     for (char32_t c = 0x20; c < 0x7F; ++c) used.insert(c), sans_used.insert(c);
     collect("第页共：日期年月（）。，", used);
     collect("：", sans_used);
-    for (const auto& e : elements) {
-        collect(e.text, e.type == "title" || e.type == "heading" ? sans_used : used);
-        for (const auto& [label, value] : e.fields) collect(label, sans_used), collect(value, used);
-        for (const auto& s : e.headers) collect(s, sans_used);
-        for (const auto& s : e.items) collect(s, used);
-        for (const auto& s : e.boxes) collect(s, used);
-        for (const auto& row : e.cells)
-            for (const auto& s : row) collect(s, used);
-    }
+    for (const auto& elements : resolved) collect_glyphs(elements, used, sans_used);
     static std::atomic<unsigned> serial{0};
     const std::string stem =
         "onewindow-font-" + std::to_string(::getpid()) + "-" + std::to_string(serial++);
@@ -798,27 +881,60 @@ std::string DocumentRenderer::render(const DocumentTemplate& tpl,
         throw Error(ErrorKind::Document,
                     "cannot use the fonts (libharu error " + std::to_string(state.error) + ")");
 
-    Layout measure(pdf, body, sans, tpl, false, 0);
-    for (const auto& e : elements) measure.element(e);
-    Layout draw(pdf, body, sans, tpl, true, measure.pages());
-    for (const auto& e : elements) draw.element(e);
+    // Measure; a table of contents may change with the page numbers it shows: repeat until
+    // they stay the same (a few rounds at most: numbers only grow by whole pages).
+    RenderedBook book;
+    for (int round = 0;; ++round) {
+        Layout measure(pdf, body, sans, false, 0);
+        std::vector<int> first_pages;
+        for (std::size_t p = 0; p < parts.size(); ++p) {
+            first_pages.push_back(measure.begin(*parts[p].tpl));
+            for (const auto& e : resolved[p]) measure.element(e);
+            if (!measure.overflow().empty())
+                throw Error(ErrorKind::Document, part_prefix(parts[p]) + measure.overflow());
+        }
+        book.pages = measure.pages();
+        if (first_pages == book.first_pages || !paginate) {
+            book.first_pages = first_pages;
+            break;
+        }
+        if (round == 8)
+            throw Error(ErrorKind::Document, "the page numbers of the document do not settle");
+        book.first_pages = first_pages;
+        paginate(first_pages, parts);
+        resolve_all();
+        std::set<char32_t> now_used = used, now_sans = sans_used;
+        for (const auto& elements : resolved) collect_glyphs(elements, now_used, now_sans);
+        if (now_used != used || now_sans != sans_used)
+            throw Error(ErrorKind::Document,
+                        "page numbering may only change numbers, not add other characters");
+    }
+    Layout draw(pdf, body, sans, true, book.pages);
+    for (std::size_t p = 0; p < parts.size(); ++p) {
+        draw.begin(*parts[p].tpl);
+        for (const auto& e : resolved[p]) draw.element(e);
+    }
     draw.finish();
     HPDF_SaveToStream(pdf);
-    std::string out(HPDF_GetStreamSize(pdf), '\0');
-    HPDF_UINT32 size = static_cast<HPDF_UINT32>(out.size());
-    HPDF_ReadFromStream(pdf, reinterpret_cast<HPDF_BYTE*>(out.data()), &size);
-    out.resize(size);
+    book.pdf.assign(HPDF_GetStreamSize(pdf), '\0');
+    HPDF_UINT32 size = static_cast<HPDF_UINT32>(book.pdf.size());
+    HPDF_ReadFromStream(pdf, reinterpret_cast<HPDF_BYTE*>(book.pdf.data()), &size);
+    book.pdf.resize(size);
     if (state.error)
-        throw Error(ErrorKind::Document, tpl.file + ": rendering failed (libharu error " +
+        throw Error(ErrorKind::Document, parts.front().tpl->file +
+                                             ": rendering failed (libharu error " +
                                              std::to_string(state.error) + ", detail " +
                                              std::to_string(state.detail) + ")");
-    return out;
+    return book;
 }
 
 void DocumentRenderer::render_to_file(const DocumentTemplate& tpl,
                                       const Poco::JSON::Object::Ptr& data,
                                       const fs::path& out) const {
-    const std::string pdf = render(tpl, data);
+    write_pdf_file(render(tpl, data), out);
+}
+
+void write_pdf_file(const std::string& pdf, const fs::path& out) {
     const fs::path temp = out.string() + ".tmp";
     {
         std::ofstream file(temp, std::ios::binary | std::ios::trunc);

@@ -3,7 +3,7 @@
 // A Counter opens everything a window needs from an installation root and a data folder:
 //   <root>/share/onewindow/forms/fields.json     the shared field dictionary
 //   <root>/share/onewindow/calendar/*.json       working-day calendars
-//   <root>/share/onewindow/templates/common/     receipt and one-time notice templates
+//   <root>/share/onewindow/templates/common/     receipt, notices, guide and booklet templates
 //   <root>/plugins/ and <data>/plugins/          plugin folders (bundled and installed)
 //   <data>/counter.json                          this counter's code, name, service area, phones
 //   <data>/trusted-plugins.json                  the administrator's trusted list
@@ -34,6 +34,8 @@ class Dictionary;
 class PluginHost;
 class CaseStore;
 struct DocumentTemplate;
+struct GuideBooklet;
+class DocumentRenderer;
 
 struct CounterConfig {
     std::string code = "WX01";
@@ -140,12 +142,17 @@ class Counter {
 
     /// Writes the service guide (办事指南) of a catalogue item as PDF.
     void print_guide(const std::string& item_code, const std::filesystem::path& out) const;
+    /// Writes the guides of every item of every running plugin as one booklet (cover, contents
+    /// by department with page numbers, the guides); returns its entries and page count (the
+    /// PDF is in the file only). Error(Document) naming an item whose guide does not fit.
+    GuideBooklet print_guide_booklet(const std::filesystem::path& out) const;
 
   private:
     Counter();
     std::string record_notice(const IntakeRequest& request, const IntakeReview& checked);
     void render(const DocumentTemplate& tpl, const Poco::JSON::Object::Ptr& data,
                 const std::filesystem::path& out) const;
+    const DocumentRenderer& renderer() const;
     struct State;
     std::unique_ptr<State> state_;
 };
