@@ -30,9 +30,10 @@ const char* kUsageText =
        "                                 validate a case; accept it or issue a one-time notice\n"
        "  refuse <case.json> --reason TEXT\n"
        "                                 record a refusal to accept, with its reason\n"
-       "  print receipt|notice <number> -o FILE.pdf\n"
-       "                                 write an acceptance receipt or a one-time notice\n"
-       "  print receipt|notice <number> --printer NAME [--copies N] [--paper A4|A5]\n"
+       "  print receipt|notice|refusal <number> -o FILE.pdf\n"
+       "                                 write an acceptance receipt, a one-time notice or a\n"
+       "                                 refusal notice\n"
+       "  print receipt|notice|refusal <number> --printer NAME [--copies N] [--paper A4|A5]\n"
        "                                 print it on a printer of this computer (CUPS)\n"
        "  printers                       list the printers and their state\n"
        "  catalogue [TEXT]               list service items (search by name, code, keyword)\n"
@@ -129,7 +130,8 @@ int cmd_print(const fs::path& data_dir, const Args& args, std::ostream& out, std
     auto output = args.options.find("-o");
     auto printer = args.options.find("--printer");
     const std::string what = args.positional.empty() ? "" : args.positional[0];
-    if (args.positional.size() != 2 || (what != "receipt" && what != "notice") ||
+    if (args.positional.size() != 2 ||
+        (what != "receipt" && what != "notice" && what != "refusal") ||
         (output == args.options.end()) == (printer == args.options.end())) {
         err << tr(kUsageText);
         return kUsage;
@@ -144,8 +146,10 @@ int cmd_print(const fs::path& data_dir, const Args& args, std::ostream& out, std
     fs::create_directories(fs::absolute(file).parent_path());
     if (what == "receipt")
         counter->print_receipt(number, file);
-    else
+    else if (what == "notice")
         counter->print_notice(number, file);
+    else
+        counter->print_refusal(number, file);
     if (printer == args.options.end()) {
         out << trf("Written to {}", file.string()) << '\n';
         return 0;

@@ -11,7 +11,17 @@
 #include <string>
 #include <vector>
 
+#include "onewindow/core/document.hpp"
+
 namespace onewindow::testing {
+
+/// A template loaded without a single issue.
+inline DocumentTemplate checked_template(const std::filesystem::path& file) {
+    Issues issues;
+    auto tpl = load_template(file, issues);
+    REQUIRE(issues.to_string() == "");
+    return tpl;
+}
 
 /// Output of a shell command; the test fails when it fails.
 inline std::string command_output(const std::string& command) {

@@ -264,6 +264,25 @@ TEST_CASE("A refusal to accept is recorded with its reason and nothing else", "[
     CHECK(no_reason.code == 2);
     CHECK(count(db, "refusals") == 1);
     CHECK(run(cli(dir.path) + "audit verify").code == 0);
+
+    // The refusal notice in writing, in the look of the receipt and the one-time notice.
+    const std::string number = result.out.substr(8, result.out.find('\n') - 8);
+    auto pdf = dir.path / "refusal.pdf";
+    auto printed = run(cli(dir.path) + "print refusal " + number + " -o " + quote(pdf));
+    INFO(printed.out);
+    REQUIRE(printed.code == 0);
+    const std::string text = onewindow::testing::without_spaces(pdftotext(pdf));
+    for (const char* expected :
+         {"不予受理通知书", "魏县政务服务中心综合受理窗口", "不予受理的理由", "半年",
+          "一孩生育服务登记", "000718001001", "魏县卫生健康局", "行政复议", "经办人",
+          "申请人（签收）", "受理专用章", "决定日期"}) {
+        INFO(expected);
+        CHECK(text.find(expected) != std::string::npos);
+    }
+    CHECK(text.find("编号：" + number) != std::string::npos);
+    CHECK(std::regex_search(text, std::regex("\\d{6}\\*{8}\\d{3}[\\dX]")));  // masked ID
+    CHECK(run(cli(dir.path) + "print refusal WX01-R-20000101-0009 -o " + quote(dir.path / "x.pdf"))
+              .code == 6);
 }
 
 TEST_CASE("Printing goes to a real CUPS printer, and a failed print is told in words",

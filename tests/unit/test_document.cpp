@@ -21,12 +21,7 @@ const fs::path templates = fs::path(ONEWINDOW_SOURCE_DIR) / "templates/common";
 
 std::string run(const std::string& command) { return testing::command_output(command); }
 
-DocumentTemplate load(const fs::path& file) {
-    Issues issues;
-    auto tpl = load_template(file, issues);
-    REQUIRE(issues.to_string() == "");
-    return tpl;
-}
+DocumentTemplate load(const fs::path& file) { return testing::checked_template(file); }
 
 Poco::JSON::Object::Ptr data(const std::string& json) {
     return parse_json(json, "data").extract<Poco::JSON::Object::Ptr>();

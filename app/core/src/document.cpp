@@ -53,8 +53,8 @@ bool is_word(char32_t c) {
 // ---------------------------------------------------------------------------------------------
 // Bindings
 
-const std::string kKnownTypes[] = {"title", "heading", "paragraph", "fields",     "table",
-                                   "list",  "rule",    "spacer",    "signatures", "seal"};
+const std::string kKnownTypes[] = {"title", "heading", "paragraph",  "fields", "table",  "list",
+                                   "rule",  "spacer",  "signatures", "seal",   "include"};
 
 std::optional<Poco::Dynamic::Var> lookup(const Poco::JSON::Object::Ptr& object,
                                          const std::string& path) {
@@ -74,8 +74,8 @@ std::optional<Poco::Dynamic::Var> lookup(const Poco::JSON::Object::Ptr& object,
 }
 
 struct Binder {
-    const DocumentTemplate& tpl;
     Poco::JSON::Object::Ptr root;
+    DocumentTemplate::Origin origin;  // of the element being resolved
 
     std::optional<Poco::Dynamic::Var> find(const std::string& path,
                                            const Poco::JSON::Object::Ptr& row) const {
@@ -84,8 +84,8 @@ struct Binder {
         return lookup(root, path);
     }
     [[noreturn]] void missing(const std::string& where, const std::string& binding) const {
-        throw Error(ErrorKind::Document, tpl.file + ": " + where + ": binding \"" + binding +
-                                             "\" has no value in the document data");
+        throw Error(ErrorKind::Document, origin.file + ": " + where + ": binding \"" + binding +
+                                             "\" has no value in the document data" + origin.note);
     }
     std::string text(const std::string& pattern, const std::string& where,
                      const Poco::JSON::Object::Ptr& row = nullptr) const {
@@ -138,14 +138,17 @@ struct Resolved {
 };
 
 std::vector<Resolved> resolve(const DocumentTemplate& tpl, const Poco::JSON::Object::Ptr& data) {
-    Binder binder{tpl, data};
+    Binder binder{data, {}};
     std::vector<Resolved> out;
     for (std::size_t i = 0; i < tpl.body->size(); ++i) {
         auto e = tpl.body->getObject(static_cast<unsigned>(i));
-        const std::string where = json_path_index("$.body", i);
+        binder.origin = i < tpl.origins.size()
+                            ? tpl.origins[i]
+                            : DocumentTemplate::Origin{tpl.file, json_path_index("$.body", i), ""};
+        const std::string& where = binder.origin.path;
         if (!binder.when(e)) continue;
         Resolved r;
-        r.where = where;
+        r.where = binder.origin.file + ": " + where;
         r.type = e->getValue<std::string>("type");
         r.align = e->optValue<std::string>("align", "");
         r.size = e->optValue<double>("size", r.type == "title"     ? 18
@@ -311,19 +314,164 @@ std::vector<std::string> wrap_text(std::string_view text, double width,
     return lines;
 }
 
-DocumentTemplate load_template(const fs::path& file, Issues& issues) {
-    DocumentTemplate tpl;
-    tpl.file = file.string();
+namespace {
+
+/// Checks one body element (of a template, or of a part when `include_allowed` is false).
+void check_element(const Poco::Dynamic::Var& element, const std::string& file,
+                   const std::string& path, bool include_allowed, Issues& issues) {
+    auto e = ObjectReader::of(element, file, path, issues);
+    const std::string type = e.string("type");
+    if (!type.empty() &&
+        std::find(std::begin(kKnownTypes), std::end(kKnownTypes), type) == std::end(kKnownTypes)) {
+        e.fail("type", "unknown element type \"" + type + "\"");
+        return;
+    }
+    auto check_text = [&](ObjectReader& reader, const char* key) {
+        auto text = reader.string(key);
+        std::size_t open = 0;
+        while ((open = text.find("{{", open)) != std::string::npos) {
+            auto close = text.find("}}", open);
+            if (close == std::string::npos || close == open + 2) {
+                reader.fail(key, "has an unclosed or empty {{binding}}");
+                break;
+            }
+            open = close;
+        }
+    };
+    e.opt_string("when");
+    if (type == "title" || type == "heading" || type == "paragraph" || type == "seal") {
+        check_text(e, "text");
+        e.opt_number("size");
+        if (auto align = e.opt_string("align"); align && *align != "right" && *align != "center")
+            e.fail("align", "must be \"right\" or \"center\"");
+        e.reject_unknown({"type", "text", "size", "align", "when"});
+    } else if (type == "fields") {
+        e.opt_integer("columns", 1, 2);
+        auto fields = e.array("fields", true);
+        for (std::size_t f = 0; f < fields->size(); ++f) {
+            auto field = ObjectReader::of(fields->get(unsigned(f)), file,
+                                          json_path_index(e.path_of("fields"), f), issues);
+            field.string("label");
+            check_text(field, "value");
+            field.reject_unknown({"label", "value"});
+        }
+        e.reject_unknown({"type", "columns", "fields", "when"});
+    } else if (type == "table") {
+        e.string("rows");
+        auto columns = e.array("columns", true);
+        double total = 0;
+        for (std::size_t c = 0; c < columns->size(); ++c) {
+            auto column = ObjectReader::of(columns->get(unsigned(c)), file,
+                                           json_path_index(e.path_of("columns"), c), issues);
+            column.string("header");
+            check_text(column, "text");
+            auto width = column.opt_number("width");
+            if (!width || *width <= 0)
+                column.fail("width", "must be a positive fraction of the line");
+            total += width.value_or(0);
+            column.reject_unknown({"header", "text", "width"});
+        }
+        if (columns->size() && std::fabs(total - 1.0) > 0.01)
+            e.fail("columns", "widths must add up to 1");
+        if (e.raw() && e.raw()->has("group")) check_text(e, "group");
+        e.reject_unknown({"type", "rows", "columns", "group", "when"});
+    } else if (type == "list") {
+        e.string("rows");
+        check_text(e, "text");
+        e.reject_unknown({"type", "rows", "text", "when"});
+    } else if (type == "include") {
+        if (!include_allowed) e.fail("type", "a part cannot include another part");
+        e.string("file");
+        e.object("values", false);
+        e.reject_unknown({"type", "file", "values"});
+    } else if (type == "spacer") {
+        e.opt_number("mm");
+        e.reject_unknown({"type", "mm", "when"});
+    } else if (type == "signatures") {
+        e.strings("boxes", true);
+        e.reject_unknown({"type", "boxes", "when"});
+    } else {
+        e.reject_unknown({"type", "when"});
+    }
+}
+
+/// Replaces each {{part.<name>}} in every string of `value` with the include's value.
+Poco::Dynamic::Var with_part_values(const Poco::Dynamic::Var& value,
+                                    const Poco::JSON::Object::Ptr& values,
+                                    std::set<std::string>& unknown) {
+    if (value.isString()) {
+        std::string text = value.extract<std::string>();
+        std::size_t open = 0;
+        while ((open = text.find("{{part.", open)) != std::string::npos) {
+            const auto close = text.find("}}", open);
+            if (close == std::string::npos) break;
+            const std::string name = text.substr(open + 7, close - open - 7);
+            if (!values || !values->has(name) || !values->get(name).isString()) {
+                unknown.insert(name);
+                open = close;
+                continue;
+            }
+            const std::string replacement = values->getValue<std::string>(name);
+            text.replace(open, close + 2 - open, replacement);
+            open += replacement.size();
+        }
+        return text;
+    }
+    if (value.type() == typeid(Poco::JSON::Object::Ptr)) {
+        auto object = value.extract<Poco::JSON::Object::Ptr>();
+        Poco::JSON::Object::Ptr copy = new Poco::JSON::Object(true);
+        for (const auto& key : object->getNames())
+            copy->set(key, with_part_values(object->get(key), values, unknown));
+        return copy;
+    }
+    if (value.type() == typeid(Poco::JSON::Array::Ptr)) {
+        auto array = value.extract<Poco::JSON::Array::Ptr>();
+        Poco::JSON::Array::Ptr copy = new Poco::JSON::Array;
+        for (std::size_t i = 0; i < array->size(); ++i)
+            copy->add(with_part_values(array->get(static_cast<unsigned>(i)), values, unknown));
+        return copy;
+    }
+    return value;
+}
+
+/// Reads a JSON file whose "format" must be `format`; nullopt when it cannot be read (the
+/// problem is in `issues`).
+std::optional<ObjectReader> read_format(const fs::path& file, const std::string& format,
+                                        Issues& issues) {
     Poco::Dynamic::Var document;
     try {
         document = load_json_file(file);
     } catch (const Error& e) {
         issues.add(file.string(), "$", std::string(e.what()).substr(file.string().size() + 5));
-        return tpl;
+        return std::nullopt;
     }
-    auto r = ObjectReader::of(document, tpl.file, "$", issues);
-    if (r.string("format") != "onewindow.template/1")
-        r.fail("format", "must be \"onewindow.template/1\"");
+    auto r = ObjectReader::of(document, file.string(), "$", issues);
+    if (r.string("format") != format) r.fail("format", "must be \"" + format + "\"");
+    return r;
+}
+
+/// Reads a part file (format onewindow.template-part/1): its checked body, or null.
+Poco::JSON::Array::Ptr load_part(const fs::path& file, Issues& issues) {
+    auto reader = read_format(file, "onewindow.template-part/1", issues);
+    if (!reader) return nullptr;
+    auto& r = *reader;
+    r.reject_unknown({"format", "title", "body"});
+    r.opt_string("title");
+    auto body = r.array("body", true);
+    for (std::size_t i = 0; i < body->size(); ++i)
+        check_element(body->get(unsigned(i)), file.string(), json_path_index("$.body", i), false,
+                      issues);
+    return body;
+}
+
+}  // namespace
+
+DocumentTemplate load_template(const fs::path& file, Issues& issues) {
+    DocumentTemplate tpl;
+    tpl.file = file.string();
+    auto reader = read_format(file, "onewindow.template/1", issues);
+    if (!reader) return tpl;
+    auto& r = *reader;
     tpl.id = r.string("id");
     tpl.version = static_cast<int>(r.integer("version", 1, 1000000));
     r.opt_string("title");
@@ -340,78 +488,35 @@ DocumentTemplate load_template(const fs::path& file, Issues& issues) {
         page.fail("margins_mm", "must be [top, right, bottom, left]");
     page.reject_unknown({"size", "margins_mm"});
     r.reject_unknown({"format", "id", "version", "title", "page", "body"});
-    tpl.body = r.array("body", true);
-    for (std::size_t i = 0; i < tpl.body->size(); ++i) {
-        auto e = ObjectReader::of(tpl.body->get(unsigned(i)), tpl.file,
-                                  json_path_index("$.body", i), issues);
-        const std::string type = e.string("type");
-        if (!type.empty() && std::find(std::begin(kKnownTypes), std::end(kKnownTypes), type) ==
-                                 std::end(kKnownTypes)) {
-            e.fail("type", "unknown element type \"" + type + "\"");
+    // Elements are checked, and parts included, into the body the renderer draws.
+    auto body = r.array("body", true);
+    tpl.body = new Poco::JSON::Array;
+    for (std::size_t i = 0; i < body->size(); ++i) {
+        const std::string path = json_path_index("$.body", i);
+        const auto element = body->get(unsigned(i));
+        const std::size_t before = issues.size();
+        check_element(element, tpl.file, path, true, issues);
+        if (issues.size() != before) continue;
+        auto object = element.extract<Poco::JSON::Object::Ptr>();
+        if (object->getValue<std::string>("type") != "include") {
+            tpl.body->add(object);
+            tpl.origins.push_back({tpl.file, path, ""});
             continue;
         }
-        auto check_text = [&](ObjectReader& reader, const char* key) {
-            auto text = reader.string(key);
-            std::size_t open = 0;
-            while ((open = text.find("{{", open)) != std::string::npos) {
-                auto close = text.find("}}", open);
-                if (close == std::string::npos || close == open + 2) {
-                    reader.fail(key, "has an unclosed or empty {{binding}}");
-                    break;
-                }
-                open = close;
-            }
-        };
-        e.opt_string("when");
-        if (type == "title" || type == "heading" || type == "paragraph" || type == "seal") {
-            check_text(e, "text");
-            e.opt_number("size");
-            if (auto align = e.opt_string("align");
-                align && *align != "right" && *align != "center")
-                e.fail("align", "must be \"right\" or \"center\"");
-            e.reject_unknown({"type", "text", "size", "align", "when"});
-        } else if (type == "fields") {
-            e.opt_integer("columns", 1, 2);
-            auto fields = e.array("fields", true);
-            for (std::size_t f = 0; f < fields->size(); ++f) {
-                auto field = ObjectReader::of(fields->get(unsigned(f)), tpl.file,
-                                              json_path_index(e.path_of("fields"), f), issues);
-                field.string("label");
-                check_text(field, "value");
-                field.reject_unknown({"label", "value"});
-            }
-            e.reject_unknown({"type", "columns", "fields", "when"});
-        } else if (type == "table") {
-            e.string("rows");
-            auto columns = e.array("columns", true);
-            double total = 0;
-            for (std::size_t c = 0; c < columns->size(); ++c) {
-                auto column = ObjectReader::of(columns->get(unsigned(c)), tpl.file,
-                                               json_path_index(e.path_of("columns"), c), issues);
-                column.string("header");
-                check_text(column, "text");
-                auto width = column.opt_number("width");
-                if (!width || *width <= 0)
-                    column.fail("width", "must be a positive fraction of the line");
-                total += width.value_or(0);
-                column.reject_unknown({"header", "text", "width"});
-            }
-            if (columns->size() && std::fabs(total - 1.0) > 0.01)
-                e.fail("columns", "widths must add up to 1");
-            if (e.raw() && e.raw()->has("group")) check_text(e, "group");
-            e.reject_unknown({"type", "rows", "columns", "group", "when"});
-        } else if (type == "list") {
-            e.string("rows");
-            check_text(e, "text");
-            e.reject_unknown({"type", "rows", "text", "when"});
-        } else if (type == "spacer") {
-            e.opt_number("mm");
-            e.reject_unknown({"type", "mm", "when"});
-        } else if (type == "signatures") {
-            e.strings("boxes", true);
-            e.reject_unknown({"type", "boxes", "when"});
-        } else {
-            e.reject_unknown({"type", "when"});
+        const fs::path part_file = file.parent_path() / object->getValue<std::string>("file");
+        auto part = load_part(part_file, issues);
+        if (!part) continue;
+        std::set<std::string> unknown;
+        auto included = with_part_values(part, object->getObject("values"), unknown)
+                            .extract<Poco::JSON::Array::Ptr>();
+        for (const auto& name : unknown)
+            issues.add(
+                tpl.file, path + ".values",
+                "the part " + part_file.filename().string() + " needs the value \"" + name + "\"");
+        for (std::size_t j = 0; j < included->size(); ++j) {
+            tpl.body->add(included->get(unsigned(j)));
+            tpl.origins.push_back({part_file.string(), json_path_index("$.body", j),
+                                   " (included at " + tpl.file + ": " + path + ")"});
         }
     }
     return tpl;
@@ -419,7 +524,19 @@ DocumentTemplate load_template(const fs::path& file, Issues& issues) {
 
 Issues check_template_file(const fs::path& file) {
     Issues issues;
-    load_template(file, issues);
+    bool part = false;
+    try {
+        auto document = load_json_file(file);
+        if (document.type() == typeid(Poco::JSON::Object::Ptr))
+            part = document.extract<Poco::JSON::Object::Ptr>()->optValue<std::string>(
+                       "format", "") == "onewindow.template-part/1";
+    } catch (const Error&) {
+        // load_template names the problem
+    }
+    if (part)
+        load_part(file, issues);
+    else
+        load_template(file, issues);
     return issues;
 }
 
@@ -758,7 +875,7 @@ class Layout {
     /// Records that `points` of content must go on one page and cannot.
     void check_fits(double points) {
         if (points <= top_ - bottom_ + 1e-6 || !overflow_.empty()) return;
-        overflow_ = tpl_->file + ": " + (where_ ? *where_ : std::string("$")) +
+        overflow_ = (where_ ? *where_ : tpl_->file) +
                     ": the content does not fit on one page and would be clipped";
     }
 

@@ -94,6 +94,17 @@ struct IntakeOutcome {
     std::vector<IntakeProblem> warnings;
 };
 
+/// 补正材料通知书: what a back-office decision "correction needed" asks of the applicant.
+struct CorrectionRequest {
+    std::string case_number;
+    std::string applicant_name, applicant_id_number;  // the ID number is printed masked
+    std::string item_code, item_name, department;
+    std::vector<IntakeProblem> materials;  // material name and the reason it is needed
+    Date deadline;                         // bring them by this day
+    Date date;                             // the notice's date
+    std::string clerk;                     // empty: the counter's default clerk
+};
+
 class Counter {
   public:
     struct Options {
@@ -135,6 +146,11 @@ class Counter {
     /// Writes the receipt of an accepted case / a recorded notice as PDF.
     void print_receipt(const std::string& case_number, const std::filesystem::path& out) const;
     void print_notice(const std::string& notice_number, const std::filesystem::path& out) const;
+    /// Writes the refusal notice (不予受理通知书) of a recorded refusal (see refuse()).
+    void print_refusal(const std::string& refusal_number, const std::filesystem::path& out) const;
+    /// Writes a correction notice (补正材料通知书) from explicit data; Error(Input) when it
+    /// lists no material.
+    void print_correction(const CorrectionRequest& request, const std::filesystem::path& out) const;
     /// Reads the card on the first ID card reader of the running device plugins (nullopt: no
     /// card on it). Error(Plugin) when no reader is available or it fails; Error(Input) when the
     /// card data is wrong. See id_card.hpp.

@@ -19,6 +19,11 @@
 //   rule, spacer {"mm"}
 //   signatures {"boxes": ["申请人（签字）", ...]}     signature lines with a date line
 //   seal       {"text"}                       a square box for the seal (盖章处)
+//   include    {"file", "values"?}            the elements of a part file, relative to the
+//              template: {"format": "onewindow.template-part/1", "body": [element, ...]}; each
+//              {{part.<name>}} in the part is replaced, when loading, by "values"."<name>" (a
+//              string, which may hold bindings itself). Parts cannot include parts. The header
+//              and footer that every notice shares live in templates/common/parts/.
 // Texts hold {{bindings}}: dotted paths into the data object; inside a table or list, paths are
 // looked up in the row first, then in the whole document. A binding without a value is an error
 // naming the template, the element's JSON path and the binding: no silently blank documents.
@@ -53,7 +58,13 @@ struct DocumentTemplate {
     int version = 1;
     double width_mm = 210, height_mm = 297;
     double margin_mm[4] = {20, 18, 20, 18};  // top, right, bottom, left
-    Poco::JSON::Array::Ptr body;             // checked elements
+    Poco::JSON::Array::Ptr body;             // checked elements, parts included
+    /// Where each element of `body` comes from, for messages: the file, the JSON path there,
+    /// and for an included element " (included at <template>: <path>)".
+    struct Origin {
+        std::string file, path, note;
+    };
+    std::vector<Origin> origins;
 };
 
 DocumentTemplate load_template(const std::filesystem::path& file, Issues& issues);
