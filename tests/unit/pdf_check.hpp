@@ -4,8 +4,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <qrencode.h>
+
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -53,6 +56,60 @@ inline std::string without_spaces(const std::string& text) {
     for (char c : text)
         if (c != ' ' && c != '\n' && c != '\f' && c != '\t' && c != '\r') out += c;
     return out;
+}
+
+/// A binary PGM (P5), as pdftoppm -gray writes it.
+struct Gray {
+    int width = 0, height = 0;
+    std::string pixels;
+    explicit Gray(const std::filesystem::path& file) {
+        std::ifstream in(file, std::ios::binary);
+        std::string magic;
+        int max = 0;
+        in >> magic >> width >> height >> max;
+        in.get();
+        REQUIRE(magic == "P5");
+        pixels.resize(static_cast<std::size_t>(width) * height);
+        in.read(pixels.data(), static_cast<std::streamsize>(pixels.size()));
+    }
+    bool dark_at(int x, int y) const {
+        return static_cast<unsigned char>(pixels[static_cast<std::size_t>(y) * width + x]) < 128;
+    }
+    int dark(int x0, int x1, int y0, int y1) const {
+        int n = 0;
+        for (int y = y0; y < y1; ++y)
+            for (int x = x0; x < x1; ++x) n += dark_at(x, y);
+        return n;
+    }
+};
+
+/// Checks that page 1 of `pdf` carries the QR code of `text` (as libqrencode makes it, level
+/// M) `side_mm` wide with its top right corner at (`right_mm`, `top_mm`) from the page's top
+/// left: the page is rasterised at 300 dpi and the centre of every module sampled.
+inline void check_qr(const std::filesystem::path& pdf, const std::string& text, double right_mm,
+                     double top_mm, double side_mm) {
+    const auto stem = pdf.parent_path() / (pdf.stem().string() + "-qr");
+    command_output("pdftoppm -r 300 -gray -f 1 -l 1 -singlefile '" + pdf.string() + "' '" +
+                   stem.string() + "'");
+    const Gray page(stem.string() + ".pgm");
+    QRcode* code = QRcode_encodeString(text.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+    REQUIRE(code);
+    const int n = code->width;
+    const double px = 300 / 25.4, module = side_mm / n, left = right_mm - side_mm;
+    int wrong = 0;
+    for (int row = 0; row < n; ++row)
+        for (int col = 0; col < n; ++col) {
+            const int x = static_cast<int>((left + (col + 0.5) * module) * px);
+            const int y = static_cast<int>((top_mm + (row + 0.5) * module) * px);
+            wrong += page.dark_at(x, y) != static_cast<bool>(code->data[row * n + col] & 1);
+        }
+    QRcode_free(code);
+    INFO("QR code of " << text << ": " << wrong << " of " << n * n << " modules differ");
+    CHECK(wrong == 0);
+    // Paper beside it: what was sampled is this code, not a larger dark area.
+    const int outside = static_cast<int>((left - 2 * module) * px);
+    CHECK(page.dark(outside, outside + 3, static_cast<int>(top_mm * px),
+                    static_cast<int>((top_mm + side_mm) * px)) == 0);
 }
 
 struct ContentsEntry {

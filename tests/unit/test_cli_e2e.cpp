@@ -110,6 +110,7 @@ TEST_CASE("A complete case is accepted: case row, outbox row, audit event, recei
     CHECK(text.find("一孩生育服务登记") != std::string::npos);
     CHECK(text.find("13043419960315024X") == std::string::npos);  // ID masked
     CHECK(text.find("130434") != std::string::npos);
+    onewindow::testing::check_qr(receipt, number, 190, 22, 18);  // scanned back on return
 
     // Printing it again from the store gives the same case.
     auto again = dir.path / "again.pdf";
@@ -139,6 +140,8 @@ TEST_CASE("An incomplete case gets a one-time notice listing each missing materi
         INFO(material);
         CHECK(text.find(material) != std::string::npos);
     }
+    const std::string number = result.out.substr(7, result.out.find('\n') - 7);
+    onewindow::testing::check_qr(notice, number, 190, 22, 18);
 }
 
 TEST_CASE("Bad input is refused with a message and changes nothing", "[e2e]") {
@@ -280,6 +283,7 @@ TEST_CASE("A refusal to accept is recorded with its reason and nothing else", "[
         CHECK(text.find(expected) != std::string::npos);
     }
     CHECK(text.find("编号：" + number) != std::string::npos);
+    onewindow::testing::check_qr(pdf, number, 190, 22, 18);
     CHECK(std::regex_search(text, std::regex("\\d{6}\\*{8}\\d{3}[\\dX]")));  // masked ID
     CHECK(run(cli(dir.path) + "print refusal WX01-R-20000101-0009 -o " + quote(dir.path / "x.pdf"))
               .code == 6);

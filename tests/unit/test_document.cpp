@@ -39,28 +39,7 @@ const char* kReceipt = R"({
   "gaps": [{"name": "近期一寸免冠照片", "promise": "申请人承诺于 2026年11月30日 前补交"}],
   "notes": [{"text": "请妥善保管本回执。"}]})";
 
-/// Reads a binary PGM (P5) written by pdftoppm -gray.
-struct Gray {
-    int width = 0, height = 0;
-    std::string pixels;
-    explicit Gray(const fs::path& file) {
-        std::ifstream in(file, std::ios::binary);
-        std::string magic;
-        int max = 0;
-        in >> magic >> width >> height >> max;
-        in.get();
-        REQUIRE(magic == "P5");
-        pixels.resize(static_cast<std::size_t>(width) * height);
-        in.read(pixels.data(), static_cast<std::streamsize>(pixels.size()));
-    }
-    int dark(int x0, int x1, int y0, int y1) const {
-        int n = 0;
-        for (int y = y0; y < y1; ++y)
-            for (int x = x0; x < x1; ++x)
-                if (static_cast<unsigned char>(pixels[y * width + x]) < 128) ++n;
-        return n;
-    }
-};
+using testing::Gray;
 
 }  // namespace
 

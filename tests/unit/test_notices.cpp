@@ -27,6 +27,9 @@ TEST_CASE("Receipt and notices begin with the shared header and end with the sha
         CHECK(fs::path(tpl.origins.back().file).filename() == "footer.json");
         CHECK(tpl.origins.back().note.find(name + std::string(".json: $.body[")) !=
               std::string::npos);
+        CHECK(tpl.body->getObject(0)->getValue<std::string>("type") == "qr");
+        CHECK(tpl.margin_mm[0] == 22);  // where the tests look for the QR code
+        CHECK(tpl.margin_mm[1] == 20);
     }
     for (const char* part : {"parts/header.json", "parts/footer.json"}) {
         INFO(part);
@@ -86,6 +89,15 @@ TEST_CASE("An included part gets its values at load and its problems are named",
     CHECK(issues.find((dir.path / "parts/none.json").string() + ": $") != std::string::npos);
 }
 
+TEST_CASE("A QR code is checked for its size", "[document][notices]") {
+    testing::TempDir dir;
+    const auto file = dir.path / "qr.json";
+    std::ofstream(file) << R"({"format": "onewindow.template/1", "id": "qr", "version": 1,
+        "page": {"size": "A4"}, "body": [{"type": "qr", "text": "{{n}}", "mm": 5}]})";
+    CHECK(check_template_file(file).to_string() ==
+          file.string() + ": $.body[0].mm: must be between 10 and 60 (millimetres)");
+}
+
 TEST_CASE("The correction notice is rendered from a back-office decision's data",
           "[document][notices]") {
     testing::TempDir data;
@@ -114,6 +126,8 @@ TEST_CASE("The correction notice is rendered from a back-office decision's data"
         CHECK(text.find(testing::without_spaces(expected)) != std::string::npos);
     }
     CHECK(text.find("13043419900101002X") == std::string::npos);
+    // The case number as a QR code at the top right (margins 22 mm top, 20 mm right).
+    testing::check_qr(pdf, request.case_number, 210 - 20, 22, 18);
     request.materials.clear();
     CHECK_THROWS_AS(counter->print_correction(request, data.path / "none.pdf"), Error);
     CHECK_FALSE(fs::exists(data.path / "none.pdf"));

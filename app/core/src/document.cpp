@@ -4,6 +4,7 @@
 #include <hb-subset.h>
 #include <hb.h>
 #include <hpdf.h>
+#include <qrencode.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -53,8 +54,8 @@ bool is_word(char32_t c) {
 // ---------------------------------------------------------------------------------------------
 // Bindings
 
-const std::string kKnownTypes[] = {"title", "heading", "paragraph",  "fields", "table",  "list",
-                                   "rule",  "spacer",  "signatures", "seal",   "include"};
+const std::string kKnownTypes[] = {"title", "heading", "paragraph",  "fields", "table",   "list",
+                                   "rule",  "spacer",  "signatures", "seal",   "include", "qr"};
 
 std::optional<Poco::Dynamic::Var> lookup(const Poco::JSON::Object::Ptr& object,
                                          const std::string& path) {
@@ -154,7 +155,7 @@ std::vector<Resolved> resolve(const DocumentTemplate& tpl, const Poco::JSON::Obj
         r.size = e->optValue<double>("size", r.type == "title"     ? 18
                                              : r.type == "heading" ? 12.5
                                                                    : 11);
-        r.mm = e->optValue<double>("mm", 4);
+        r.mm = e->optValue<double>("mm", r.type == "qr" ? 18 : 4);
         if (e->has("text") && r.type != "table" && r.type != "list")
             r.text = binder.text(e->getValue<std::string>("text"), where + ".text");
         if (r.type == "fields") {
@@ -379,6 +380,11 @@ void check_element(const Poco::Dynamic::Var& element, const std::string& file,
         e.string("rows");
         check_text(e, "text");
         e.reject_unknown({"type", "rows", "text", "when"});
+    } else if (type == "qr") {
+        check_text(e, "text");
+        if (auto mm = e.opt_number("mm"); mm && (*mm < 10 || *mm > 60))
+            e.fail("mm", "must be between 10 and 60 (millimetres)");
+        e.reject_unknown({"type", "text", "mm", "when"});
     } else if (type == "include") {
         if (!include_allowed) e.fail("type", "a part cannot include another part");
         e.string("file");
@@ -697,6 +703,8 @@ class Layout {
                 }
             }
             space(3);
+        } else if (e.type == "qr") {
+            qr(e);
         } else if (e.type == "rule") {
             ensure(6);
             y_ -= 3;
@@ -722,6 +730,36 @@ class Layout {
     void finish() { footer(); }
 
   private:
+    /// A QR code of the element's text, `mm` wide, at the right margin from the current line
+    /// down, drawn as filled rectangles (vector, a few hundred bytes). It takes no room of its
+    /// own: the lines after it are laid out as if it were not there, so a template keeps the
+    /// right of those lines free (the shared header: a centred name and title).
+    void qr(const Resolved& e) {
+        QRcode* code = QRcode_encodeString(e.text.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+        if (!code)
+            throw Error(ErrorKind::Document,
+                        e.where + ": cannot make a QR code of \"" + e.text + "\"");
+        const double side = e.mm * kPointsPerMm, module = side / code->width;
+        ensure(side);
+        if (draw_) {
+            const double left = right_ - side;
+            const int n = code->width;
+            for (int row = 0; row < n; ++row)
+                for (int col = 0; col < n;) {  // one rectangle per run of dark modules
+                    int end = col;
+                    while (end < n && (code->data[row * n + end] & 1)) ++end;
+                    if (end > col)
+                        HPDF_Page_Rectangle(page_, static_cast<HPDF_REAL>(left + col * module),
+                                            static_cast<HPDF_REAL>(y_ - (row + 1) * module),
+                                            static_cast<HPDF_REAL>((end - col) * module),
+                                            static_cast<HPDF_REAL>(module));
+                    col = std::max(end, col + 1);
+                }
+            HPDF_Page_Fill(page_);
+        }
+        QRcode_free(code);
+    }
+
     void table(const Resolved& e) {
         const double size = 10;
         const double text_width = right_ - left_;
