@@ -112,6 +112,37 @@ inline void check_qr(const std::filesystem::path& pdf, const std::string& text, 
                     static_cast<int>((top_mm + side_mm) * px)) == 0);
 }
 
+/// Checks that every word of every page lies within the page's margins (`margin_mm` on each
+/// side): nothing is clipped or runs off the paper. A closing punctuation mark may hang one
+/// character past the right margin (see wrap_text); the footer sits on the bottom margin.
+inline void check_words_within_margins(const std::filesystem::path& pdf, double margin_mm) {
+    const std::string html = command_output("pdftotext -bbox '" + pdf.string() + "' -");
+    const double margin = margin_mm / 25.4 * 72;
+    const std::regex page_re(R"re(<page width="([\d.]+)" height="([\d.]+)">)re");
+    const std::regex word_re(
+        R"re(<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<)re");
+    double width = 0, height = 0;
+    int page = 0, words = 0;
+    std::istringstream lines(html);
+    std::string line;
+    std::smatch m;
+    while (std::getline(lines, line)) {
+        if (std::regex_search(line, m, page_re)) {
+            width = std::stod(m[1]), height = std::stod(m[2]);
+            ++page;
+        } else if (std::regex_search(line, m, word_re)) {
+            ++words;
+            INFO("page " << page << ": \"" << m[5] << "\" at x " << m[1] << "-" << m[3] << ", y "
+                         << m[2] << "-" << m[4]);
+            CHECK(std::stod(m[1]) >= margin - 0.5);
+            CHECK(std::stod(m[3]) <= width - margin + 12);
+            CHECK(std::stod(m[2]) >= margin - 0.5);
+            CHECK(std::stod(m[4]) <= height - margin + 4);
+        }
+    }
+    CHECK(words > 0);
+}
+
 struct ContentsEntry {
     std::string code, name;
     int page = 0;

@@ -485,6 +485,7 @@ TEST_CASE("guide --all: one booklet of every item, contents by department pointi
     INFO(result.out);
     REQUIRE(result.code == 0);
     const auto entries = onewindow::testing::check_booklet_contents(pdf);
+    onewindow::testing::check_words_within_margins(pdf, 20);  // booklet, contents, guide: 20 mm
     std::set<std::string> listed;
     for (const auto& e : entries) listed.insert(e.code);
     CHECK(listed == std::set<std::string>(codes.begin(), codes.end()));

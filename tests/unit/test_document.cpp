@@ -264,6 +264,7 @@ TEST_CASE("The guide booklet's contents name the page where each guide starts", 
     CHECK(cover.find("收录 4 个部门 40 个政务服务事项") != std::string::npos);
 
     const auto entries = testing::check_booklet_contents(pdf);
+    testing::check_words_within_margins(pdf, 20);
     REQUIRE(entries.size() == items.size());
     REQUIRE(booklet.entries.size() == items.size());
     for (std::size_t i = 0; i < entries.size(); ++i) {
