@@ -143,6 +143,54 @@ inline void check_words_within_margins(const std::filesystem::path& pdf, double 
     CHECK(words > 0);
 }
 
+/// Checks that the glyphs of page `page` carry ink, not only the text layer (a font embedded
+/// wrongly prints blank glyphs that pdftotext still reads): every word's box from
+/// pdftotext -bbox has ink, and a word of Chinese characters only is cut into one cell per
+/// character, each of which must have ink.
+inline void check_ink(const std::filesystem::path& pdf, int page) {
+    const std::string html = command_output("pdftotext -bbox -f " + std::to_string(page) + " -l " +
+                                            std::to_string(page) + " '" + pdf.string() + "' -");
+    const auto stem = pdf.parent_path() / (pdf.stem().string() + "-ink");
+    const double dpi = 150, px = dpi / 72;
+    command_output("pdftoppm -r 150 -gray -f " + std::to_string(page) + " -l " +
+                   std::to_string(page) + " -singlefile '" + pdf.string() + "' '" + stem.string() +
+                   "'");
+    const Gray image(stem.string() + ".pgm");
+    auto inked = [&](double x0, double x1, double y0, double y1) {
+        int n = 0;
+        for (int y = static_cast<int>(y0 * px); y < static_cast<int>(y1 * px); ++y)
+            for (int x = static_cast<int>(x0 * px); x < static_cast<int>(x1 * px); ++x)
+                n += static_cast<unsigned char>(
+                         image.pixels[static_cast<std::size_t>(y) * image.width + x]) < 200;
+        return n;
+    };
+    const std::regex word_re(
+        R"re(<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<)re");
+    std::istringstream lines(html);
+    std::string line;
+    std::smatch m;
+    int words = 0;
+    while (std::getline(lines, line)) {
+        if (!std::regex_search(line, m, word_re)) continue;
+        ++words;
+        const double x0 = std::stod(m[1]), y0 = std::stod(m[2]), x1 = std::stod(m[3]),
+                     y1 = std::stod(m[4]);
+        const std::string word = m[5];
+        INFO("page " << page << ": \"" << word << "\"");
+        CHECK(inked(x0, x1, y0, y1) > 0);
+        bool chinese = !word.empty() && word.size() % 3 == 0;
+        for (std::size_t i = 0; chinese && i < word.size(); i += 3)
+            chinese = (static_cast<unsigned char>(word[i]) & 0xF0) == 0xE0;
+        const std::size_t n = word.size() / 3;
+        for (std::size_t c = 0; chinese && c < n; ++c) {
+            INFO("character " << c + 1 << " of " << n);
+            const double cell = (x1 - x0) / n;
+            CHECK(inked(x0 + c * cell, x0 + (c + 1) * cell, y0, y1) > 0);
+        }
+    }
+    CHECK(words > 0);
+}
+
 struct ContentsEntry {
     std::string code, name;
     int page = 0;

@@ -284,6 +284,7 @@ TEST_CASE("A refusal to accept is recorded with its reason and nothing else", "[
     }
     CHECK(text.find("编号：" + number) != std::string::npos);
     onewindow::testing::check_qr(pdf, number, 190, 22, 18);
+    onewindow::testing::check_ink(pdf, 1);
     CHECK(std::regex_search(text, std::regex("\\d{6}\\*{8}\\d{3}[\\dX]")));  // masked ID
     CHECK(run(cli(dir.path) + "print refusal WX01-R-20000101-0009 -o " + quote(dir.path / "x.pdf"))
               .code == 6);
@@ -486,6 +487,7 @@ TEST_CASE("guide --all: one booklet of every item, contents by department pointi
     REQUIRE(result.code == 0);
     const auto entries = onewindow::testing::check_booklet_contents(pdf);
     onewindow::testing::check_words_within_margins(pdf, 20);  // booklet, contents, guide: 20 mm
+    for (int page : {1, 2, entries.front().page}) onewindow::testing::check_ink(pdf, page);
     std::set<std::string> listed;
     for (const auto& e : entries) listed.insert(e.code);
     CHECK(listed == std::set<std::string>(codes.begin(), codes.end()));

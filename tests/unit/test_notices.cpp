@@ -128,6 +128,7 @@ TEST_CASE("The correction notice is rendered from a back-office decision's data"
     CHECK(text.find("13043419900101002X") == std::string::npos);
     // The case number as a QR code at the top right (margins 22 mm top, 20 mm right).
     testing::check_qr(pdf, request.case_number, 210 - 20, 22, 18);
+    testing::check_ink(pdf, 1);
     request.materials.clear();
     CHECK_THROWS_AS(counter->print_correction(request, data.path / "none.pdf"), Error);
     CHECK_FALSE(fs::exists(data.path / "none.pdf"));
