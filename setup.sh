@@ -18,6 +18,8 @@ packages=(
     # the libraries
     libsqlitecpp-dev libsqlite3-dev libpoco-dev libhpdf-dev libboost-dev libboost-filesystem-dev
     catch2 libharfbuzz-dev libwxgtk3.2-dev
+    # QR codes of case and notice numbers on receipts and notices
+    libqrencode-dev
     # CJK fonts embedded in printed documents (zenhei: sans; uming: Song/Ming)
     fonts-wqy-zenhei fonts-arphic-uming
     # pinyin data (read through bzcat at build time), gettext tools

@@ -15,6 +15,7 @@
 #include "onewindow/core/document.hpp"
 #include "onewindow/core/error.hpp"
 #include "onewindow/core/forms.hpp"
+#include "onewindow/core/guide.hpp"
 #include "onewindow/core/i18n.hpp"
 #include "onewindow/core/paths.hpp"
 #include "onewindow/core/plugin_host.hpp"
@@ -35,9 +36,10 @@ const char* kUsageText =
        "                                 validate a case; accept it or issue a one-time notice\n"
        "  refuse <case.json> --reason TEXT\n"
        "                                 record a refusal to accept, with its reason\n"
-       "  print receipt|notice <number> -o FILE.pdf\n"
-       "                                 write an acceptance receipt or a one-time notice\n"
-       "  print receipt|notice <number> --printer NAME [--copies N] [--paper A4|A5]\n"
+       "  print receipt|notice|refusal <number> -o FILE.pdf\n"
+       "                                 write an acceptance receipt, a one-time notice or a\n"
+       "                                 refusal notice\n"
+       "  print receipt|notice|refusal <number> --printer NAME [--copies N] [--paper A4|A5]\n"
        "                                 print it on a printer of this computer (CUPS)\n"
        "  printers                       list the printers and their state\n"
        "  report daily [--date DAY] [--counter CODE] [-o FILE.csv]\n"
@@ -46,6 +48,8 @@ const char* kUsageText =
        "                                 unless --counter); -o writes its rows as CSV\n"
        "  catalogue [TEXT]               list service items (search by name, code, keyword)\n"
        "  guide <item-code> -o FILE.pdf  print the service guide of an item\n"
+       "  guide --all -o FILE.pdf        every item's guide as one booklet with a table of\n"
+       "                                 contents by department and page numbers\n"
        "  check [PATH...]                check forms, templates and plugin manifests\n"
        "  audit verify                   verify the hash chain of the audit log\n"
        "  dispatch --once                send the accepted items due to their back offices\n"
@@ -68,7 +72,9 @@ Args parse_args(const std::vector<std::string>& args, std::size_t from) {
     Args parsed;
     for (std::size_t i = from; i < args.size(); ++i) {
         const std::string& a = args[i];
-        if ((a.rfind("--", 0) == 0 || a == "-o") && a.size() > 1) {
+        if (a == "--all") {  // the one option without a value
+            parsed.options[a] = "";
+        } else if ((a.rfind("--", 0) == 0 || a == "-o") && a.size() > 1) {
             if (i + 1 >= args.size())
                 throw Error(ErrorKind::Input, trf("Option {} needs a value", a));
             parsed.options[a] = args[++i];
@@ -139,7 +145,8 @@ int cmd_print(const fs::path& data_dir, const Args& args, std::ostream& out, std
     auto output = args.options.find("-o");
     auto printer = args.options.find("--printer");
     const std::string what = args.positional.empty() ? "" : args.positional[0];
-    if (args.positional.size() != 2 || (what != "receipt" && what != "notice") ||
+    if (args.positional.size() != 2 ||
+        (what != "receipt" && what != "notice" && what != "refusal") ||
         (output == args.options.end()) == (printer == args.options.end())) {
         err << tr(kUsageText);
         return kUsage;
@@ -154,8 +161,10 @@ int cmd_print(const fs::path& data_dir, const Args& args, std::ostream& out, std
     fs::create_directories(fs::absolute(file).parent_path());
     if (what == "receipt")
         counter->print_receipt(number, file);
-    else
+    else if (what == "notice")
         counter->print_notice(number, file);
+    else
+        counter->print_refusal(number, file);
     if (printer == args.options.end()) {
         out << trf("Written to {}", file.string()) << '\n';
         return 0;
@@ -254,9 +263,18 @@ int cmd_printers(std::ostream& out) {
 
 int cmd_guide(const fs::path& data_dir, const Args& args, std::ostream& out, std::ostream& err) {
     auto output = args.options.find("-o");
-    if (args.positional.size() != 1 || output == args.options.end()) {
+    const bool all = args.options.count("--all") > 0;
+    if (args.positional.size() != (all ? 0u : 1u) || output == args.options.end()) {
         err << tr(kUsageText);
         return kUsage;
+    }
+    if (all) {
+        const GuideBooklet booklet = open_counter(data_dir)->print_guide_booklet(output->second);
+        out << trf("Service guide booklet of {} items on {} pages written to {}",
+                   std::to_string(booklet.entries.size()), std::to_string(booklet.pages),
+                   output->second)
+            << '\n';
+        return 0;
     }
     open_counter(data_dir)->print_guide(args.positional[0], output->second);
     out << trf("Service guide written to {}", output->second) << '\n';

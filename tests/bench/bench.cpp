@@ -36,6 +36,7 @@
 #include "onewindow/core/document.hpp"
 #include "onewindow/core/exchange_auth.hpp"
 #include "onewindow/core/forms.hpp"
+#include "onewindow/core/guide.hpp"
 #include "onewindow/core/plugin_host.hpp"
 #include "onewindow/core/unified_form.hpp"
 
@@ -339,6 +340,43 @@ void receipt_pdf() {
     print("receipt_pdf_kb", pdf.size() / 1024.0, "KB");
 }
 
+/// 200 items generated from the family-planning forms, across 10 departments, as one booklet.
+void guide_booklet_200() {
+    auto dict = dictionary();
+    auto base = family_planning_items(dict);
+    const char* departments[] = {
+        "魏县民政局",     "魏县卫生健康局",          "魏县医疗保障局",     "魏县司法局",
+        "魏县公安局",     "魏县残疾人联合会",        "魏县退役军人事务局", "魏县自然资源和规划局",
+        "魏县农业农村局", "魏县人力资源和社会保障局"};
+    std::vector<ServiceItem> items;
+    for (int i = 0; i < 200; ++i) {
+        ServiceItem item = base[static_cast<std::size_t>(i % 3)];
+        char code[16];
+        std::snprintf(code, sizeof code, "%06d%06d", 100 + i % 10, i);
+        item.code = code;
+        item.name += std::to_string(i);
+        item.department_name = departments[i % 10];
+        items.push_back(std::move(item));
+    }
+    std::vector<const ServiceItem*> pointers;
+    for (const auto& item : items) pointers.push_back(&item);
+    Issues issues;
+    const fs::path common = stage / "share/onewindow/templates/common";
+    auto cover = load_template(common / "booklet.json", issues);
+    auto contents = load_template(common / "contents.json", issues);
+    auto guide = load_template(common / "guide.json", issues);
+    issues.throw_if_any();
+    DocumentRenderer renderer;
+    renderer.render(guide, guide_data(items[0]));  // warm-up: fonts parsed once
+    auto start = Clock::now();
+    auto booklet = render_guide_booklet(renderer, {cover, contents, guide}, pointers,
+                                        {"魏县政务服务中心", "2026年11月23日"});
+    const double elapsed = ms_since(start);
+    if (booklet.entries.size() != 200) throw std::runtime_error("booklet incomplete");
+    print("guide_booklet_200_s", elapsed / 1000, "s");
+    print("guide_booklet_200_mb", booklet.pdf.size() / (1024.0 * 1024.0), "MB");
+}
+
 }  // namespace
 
 /// A counter's POST /v1/cases to the in-process back office over one keep-alive connection on
@@ -561,6 +599,7 @@ int main(int argc, char** argv) {
          {"catalogue_load_ms", "catalogue_load_items", "catalogue_load_vs_json_parse_ratio"},
          catalogue_load},
         {"birth_bundle_form_us", {}, birth_bundle_form},
+        {"guide_booklet_200", {"guide_booklet_200_s", "guide_booklet_200_mb"}, guide_booklet_200},
         // The shell in a window (an Xvfb of its own when there is no $DISPLAY).
         {"shell",
          {"shell_start_login_ms", "shell_start_main_ms", "shell_baseline_bare_wx_ms",

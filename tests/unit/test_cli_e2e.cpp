@@ -8,9 +8,12 @@
 #include <fstream>
 #include <random>
 #include <regex>
+#include <set>
+#include <sstream>
 #include <string>
 
 #include "cups_server.hpp"
+#include "pdf_check.hpp"
 #include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -107,6 +110,7 @@ TEST_CASE("A complete case is accepted: case row, outbox row, audit event, recei
     CHECK(text.find("一孩生育服务登记") != std::string::npos);
     CHECK(text.find("13043419960315024X") == std::string::npos);  // ID masked
     CHECK(text.find("130434") != std::string::npos);
+    onewindow::testing::check_qr(receipt, number, 190, 22, 18);  // scanned back on return
 
     // Printing it again from the store gives the same case.
     auto again = dir.path / "again.pdf";
@@ -136,6 +140,8 @@ TEST_CASE("An incomplete case gets a one-time notice listing each missing materi
         INFO(material);
         CHECK(text.find(material) != std::string::npos);
     }
+    const std::string number = result.out.substr(7, result.out.find('\n') - 7);
+    onewindow::testing::check_qr(notice, number, 190, 22, 18);
 }
 
 TEST_CASE("Bad input is refused with a message and changes nothing", "[e2e]") {
@@ -261,6 +267,27 @@ TEST_CASE("A refusal to accept is recorded with its reason and nothing else", "[
     CHECK(no_reason.code == 2);
     CHECK(count(db, "refusals") == 1);
     CHECK(run(cli(dir.path) + "audit verify").code == 0);
+
+    // The refusal notice in writing, in the look of the receipt and the one-time notice.
+    const std::string number = result.out.substr(8, result.out.find('\n') - 8);
+    auto pdf = dir.path / "refusal.pdf";
+    auto printed = run(cli(dir.path) + "print refusal " + number + " -o " + quote(pdf));
+    INFO(printed.out);
+    REQUIRE(printed.code == 0);
+    const std::string text = onewindow::testing::without_spaces(pdftotext(pdf));
+    for (const char* expected :
+         {"不予受理通知书", "魏县政务服务中心综合受理窗口", "不予受理的理由", "半年",
+          "一孩生育服务登记", "000718001001", "魏县卫生健康局", "行政复议", "经办人",
+          "申请人（签收）", "受理专用章", "决定日期"}) {
+        INFO(expected);
+        CHECK(text.find(expected) != std::string::npos);
+    }
+    CHECK(text.find("编号：" + number) != std::string::npos);
+    onewindow::testing::check_qr(pdf, number, 190, 22, 18);
+    onewindow::testing::check_ink(pdf, 1);
+    CHECK(std::regex_search(text, std::regex("\\d{6}\\*{8}\\d{3}[\\dX]")));  // masked ID
+    CHECK(run(cli(dir.path) + "print refusal WX01-R-20000101-0009 -o " + quote(dir.path / "x.pdf"))
+              .code == 6);
 }
 
 TEST_CASE("Printing goes to a real CUPS printer, and a failed print is told in words",
@@ -452,4 +479,47 @@ TEST_CASE("onewindow-cli report prints the day's counter log and writes its CSV"
     auto bad = run(cli(dir.path) + "report period --from 2026-11-30 --to 2026-11-01");
     CHECK(bad.code == 2);
     CHECK(bad.out.find("结束日期早于开始日期") != std::string::npos);
+}
+
+TEST_CASE("guide --all: one booklet of every item, contents by department pointing to the pages",
+          "[e2e]") {
+    TempDir dir;
+    trust_all_departments(dir.path);
+    auto catalogue = run(cli(dir.path) + "catalogue");
+    REQUIRE(catalogue.code == 0);
+    std::vector<std::string> codes;
+    std::set<std::string> departments;
+    {
+        std::istringstream lines(catalogue.out);
+        std::string line;
+        while (std::getline(lines, line)) {
+            auto tab = line.find('\t');
+            auto tab2 = line.find('\t', tab + 1);
+            codes.push_back(line.substr(0, tab));
+            departments.insert(line.substr(tab2 + 1, line.find('\t', tab2 + 1) - tab2 - 1));
+        }
+    }
+    REQUIRE(codes.size() >= 20);  // 21 items of 8 departments when this was written
+    REQUIRE(departments.size() >= 8);
+
+    auto pdf = dir.path / "booklet.pdf";
+    auto result = run(cli(dir.path) + "guide --all -o " + quote(pdf));
+    INFO(result.out);
+    REQUIRE(result.code == 0);
+    const auto entries = onewindow::testing::check_booklet_contents(pdf);
+    onewindow::testing::check_words_within_margins(pdf, 20);  // booklet, contents, guide: 20 mm
+    for (int page : {1, 2, entries.front().page}) onewindow::testing::check_ink(pdf, page);
+    std::set<std::string> listed;
+    for (const auto& e : entries) listed.insert(e.code);
+    CHECK(listed == std::set<std::string>(codes.begin(), codes.end()));
+    CHECK(entries.size() == codes.size());
+    std::string contents;
+    for (int p = 2; p < entries.front().page; ++p)
+        contents += onewindow::testing::page_text(pdf, p);
+    for (const auto& department : departments) {
+        INFO(department);
+        CHECK(contents.find(department) != std::string::npos);
+    }
+    CHECK(result.out.find(std::to_string(codes.size())) != std::string::npos);
+    CHECK(run(cli(dir.path) + "guide --all " + quote(pdf)).code == 64);
 }

@@ -4,9 +4,12 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "onewindow/core/document.hpp"
 #include "onewindow/core/error.hpp"
+#include "onewindow/core/guide.hpp"
+#include "pdf_check.hpp"
 #include "temp_dir.hpp"
 
 using namespace onewindow;
@@ -16,22 +19,9 @@ namespace {
 
 const fs::path templates = fs::path(ONEWINDOW_SOURCE_DIR) / "templates/common";
 
-std::string run(const std::string& command) {
-    std::string out;
-    FILE* pipe = popen((command + " 2>/dev/null").c_str(), "r");
-    REQUIRE(pipe);
-    char buffer[4096];
-    while (auto n = std::fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
-    REQUIRE(pclose(pipe) == 0);
-    return out;
-}
+std::string run(const std::string& command) { return testing::command_output(command); }
 
-DocumentTemplate load(const fs::path& file) {
-    Issues issues;
-    auto tpl = load_template(file, issues);
-    REQUIRE(issues.to_string() == "");
-    return tpl;
-}
+DocumentTemplate load(const fs::path& file) { return testing::checked_template(file); }
 
 Poco::JSON::Object::Ptr data(const std::string& json) {
     return parse_json(json, "data").extract<Poco::JSON::Object::Ptr>();
@@ -49,28 +39,7 @@ const char* kReceipt = R"({
   "gaps": [{"name": "近期一寸免冠照片", "promise": "申请人承诺于 2026年11月30日 前补交"}],
   "notes": [{"text": "请妥善保管本回执。"}]})";
 
-/// Reads a binary PGM (P5) written by pdftoppm -gray.
-struct Gray {
-    int width = 0, height = 0;
-    std::string pixels;
-    explicit Gray(const fs::path& file) {
-        std::ifstream in(file, std::ios::binary);
-        std::string magic;
-        int max = 0;
-        in >> magic >> width >> height >> max;
-        in.get();
-        REQUIRE(magic == "P5");
-        pixels.resize(static_cast<std::size_t>(width) * height);
-        in.read(pixels.data(), static_cast<std::streamsize>(pixels.size()));
-    }
-    int dark(int x0, int x1, int y0, int y1) const {
-        int n = 0;
-        for (int y = y0; y < y1; ++y)
-            for (int x = x0; x < x1; ++x)
-                if (static_cast<unsigned char>(pixels[y * width + x]) < 128) ++n;
-        return n;
-    }
-};
+using testing::Gray;
 
 }  // namespace
 
@@ -173,4 +142,156 @@ TEST_CASE("Bad templates and missing data are named precisely", "[document]") {
               std::string::npos);
         CHECK(std::string(e.what()).find("receipt.json: $.body[") != std::string::npos);
     }
+}
+
+namespace {
+
+/// A service item as a department would describe it, `materials` rows long.
+ServiceItem generated_item(int i, const std::string& department, int materials) {
+    ServiceItem item;
+    char code[16];
+    std::snprintf(code, sizeof code, "%06d%06d", 900 + i % 7, i);
+    item.code = code;
+    item.name = "生成事项" + std::to_string(i) + "登记";
+    item.type = "公共服务";
+    item.content = "为申请人办理登记";
+    item.body = department;
+    item.department_name = department;
+    item.served = "自然人";
+    item.theme = "生育收养";
+    item.basis = "《中华人民共和国人口与计划生育法》";
+    item.handling = {"窗口办理", "网上办理"};
+    item.conditions = {"申请人户籍在本县", "材料真实有效"};
+    item.steps = {"窗口受理", "部门审核", "统一窗口出件"};
+    item.promised_days = 3;
+    item.legal_days = 20;
+    item.place = "魏县政务服务中心一楼综合受理窗口";
+    item.hours = "工作日 8:30-12:00，14:30-17:30";
+    item.enquiry_phone = "0310-3512345";
+    item.complaint_phone = "0310-3519999";
+    for (int m = 0; m < materials; ++m) {
+        ItemMaterial material;
+        material.key = "m" + std::to_string(m);
+        material.name = "申请材料" + std::to_string(m + 1);
+        material.source = "申请人自备";
+        item.materials.push_back(material);
+    }
+    return item;
+}
+
+const DocumentTemplate& common_template(const char* name) {
+    static std::map<std::string, DocumentTemplate> loaded;
+    auto found = loaded.find(name);
+    if (found == loaded.end())
+        found = loaded.emplace(name, load(templates / (std::string(name) + ".json"))).first;
+    return found->second;
+}
+
+BookletTemplates booklet_templates() {
+    return {common_template("booklet"), common_template("contents"), common_template("guide")};
+}
+
+}  // namespace
+
+TEST_CASE("Content taller than a page is an error naming the element, never clipped",
+          "[document]") {
+    testing::TempDir dir;
+    const auto file = dir.path / "tall.json";
+    std::ofstream(file) << R"({"format": "onewindow.template/1", "id": "tall", "version": 1,
+        "page": {"size": "A5", "margins_mm": [20, 20, 20, 20]},
+        "body": [{"type": "paragraph", "text": "正常的段落"},
+                 {"type": "table", "rows": "rows", "columns": [
+                   {"header": "名称", "text": "{{name}}", "width": 0.2},
+                   {"header": "说明", "text": "{{notes}}", "width": 0.8}]}]})";
+    std::string notes;
+    for (int i = 0; i < 200; ++i) notes += "这一行说明文字很长，";
+    auto rows = data(R"({"rows": [{"name": "短", "notes": "短"}]})");
+    DocumentRenderer renderer;
+    CHECK_FALSE(renderer.render(load(file), rows).empty());
+    rows->getArray("rows")->getObject(0)->set("notes", notes);
+    try {
+        renderer.render(load(file), rows);
+        FAIL("a row taller than the page was rendered");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::Document);
+        CHECK(std::string(e.what()) ==
+              file.string() +
+                  ": $.body[1]: the content does not fit on one page and would be "
+                  "clipped");
+    }
+}
+
+TEST_CASE("A grouped table draws one heading row per run of rows of a group", "[document]") {
+    testing::TempDir dir;
+    DocumentRenderer renderer;
+    auto contents = data(R"({"entries": [
+        {"department": "魏县民政局", "code": "000705001000", "name": "最低生活保障", "page": 3},
+        {"department": "魏县民政局", "code": "000705002000", "name": "临时救助", "page": 5},
+        {"department": "魏县卫生健康局", "code": "000718001001", "name": "一孩生育服务登记", "page": 7}]})");
+    const auto pdf = dir.path / "contents.pdf";
+    renderer.render_to_file(common_template("contents"), contents, pdf);
+    const std::string text = testing::page_text(pdf, 1, true);
+    CHECK(text.find("魏县民政局") != std::string::npos);
+    CHECK(text.find("魏县民政局", text.find("魏县民政局") + 1) == std::string::npos);
+    CHECK(text.find("魏县卫生健康局") > text.find("临时救助"));
+    CHECK(text.find("魏县卫生健康局") < text.find("一孩生育服务登记"));
+
+    Issues issues;
+    const auto bad = dir.path / "bad.json";
+    std::ofstream(bad) << R"({"format": "onewindow.template/1", "id": "bad", "version": 1,
+        "page": {"size": "A4"}, "body": [{"type": "table", "rows": "r", "group": "{{x",
+        "columns": [{"header": "a", "text": "{{a}}", "width": 1}]}]})";
+    CHECK(check_template_file(bad).to_string().find(
+              "$.body[0].group: has an unclosed or empty {{binding}}") != std::string::npos);
+}
+
+TEST_CASE("The guide booklet's contents name the page where each guide starts", "[document]") {
+    testing::TempDir dir;
+    const char* departments[] = {"魏县民政局", "魏县卫生健康局", "魏县医疗保障局", "魏县司法局"};
+    std::vector<ServiceItem> items;
+    for (int i = 0; i < 40; ++i)  // every fifth guide runs over two pages
+        items.push_back(generated_item(i, departments[(i * 7) % 4], i % 5 == 0 ? 40 : 3));
+    std::vector<const ServiceItem*> pointers;
+    for (const auto& item : items) pointers.push_back(&item);
+    DocumentRenderer renderer;
+    const auto booklet = render_guide_booklet(renderer, booklet_templates(), pointers,
+                                              {"魏县政务服务中心", "2026年11月23日"});
+    const auto pdf = dir.path / "booklet.pdf";
+    write_pdf_file(booklet.pdf, pdf);
+    REQUIRE(testing::page_count(pdf) == booklet.pages);
+    const auto cover = testing::page_text(pdf, 1);
+    CHECK(cover.find("政务服务事项办事指南汇编") != std::string::npos);
+    CHECK(cover.find("收录 4 个部门 40 个政务服务事项") != std::string::npos);
+
+    const auto entries = testing::check_booklet_contents(pdf);
+    testing::check_words_within_margins(pdf, 20);
+    REQUIRE(entries.size() == items.size());
+    REQUIRE(booklet.entries.size() == items.size());
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        CHECK(entries[i].code == booklet.entries[i].code);
+        CHECK(entries[i].page == booklet.entries[i].page);
+        if (i > 0) CHECK(booklet.entries[i - 1].department <= booklet.entries[i].department);
+    }
+    // The last page is numbered as the last of the whole booklet.
+    const std::string last = testing::page_text(pdf, booklet.pages);
+    CHECK(last.find("第 " + std::to_string(booklet.pages) + " 页 共 " +
+                    std::to_string(booklet.pages) + " 页") != std::string::npos);
+}
+
+TEST_CASE("A guide that does not fit its page stops the booklet, naming the item", "[document]") {
+    std::vector<ServiceItem> items{generated_item(1, "魏县民政局", 3),
+                                   generated_item(2, "魏县民政局", 3)};
+    for (int i = 0; i < 300; ++i) items[1].materials[0].notes += "备注文字很长，";
+    DocumentRenderer renderer;
+    try {
+        render_guide_booklet(renderer, booklet_templates(), {&items[0], &items[1]},
+                             {"魏县政务服务中心", "2026年11月23日"});
+        FAIL("the booklet was rendered");
+    } catch (const Error& e) {
+        const std::string message = e.what();
+        CHECK(message.find(items[1].code) != std::string::npos);
+        CHECK(message.find("生成事项2登记") != std::string::npos);
+        CHECK(message.find("guide.json: $.body[") != std::string::npos);
+    }
+    CHECK_THROWS_AS(render_guide_booklet(renderer, booklet_templates(), {}, {"a", "b"}), Error);
 }

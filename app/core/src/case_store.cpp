@@ -443,25 +443,43 @@ std::string CaseStore::record_refusal(const RefusalRecord& refusal) {
     });
 }
 
-std::optional<StoredNotice> CaseStore::find_notice(const std::string& number) const {
-    return guarded(db_file_, [&]() -> std::optional<StoredNotice> {
-        SQLite::Statement q(
-            *db_,
-            "SELECT number, counter, clerk, applicant_name, applicant_id_number, items_json,"
-            " problems_json, issued_at FROM notices WHERE number = ?");
+/// The first row of `sql` (one `?` for the number) as strings, or nullopt.
+std::optional<std::vector<std::string>> CaseStore::find_row(const std::string& sql,
+                                                            const std::string& number) const {
+    return guarded(db_file_, [&]() -> std::optional<std::vector<std::string>> {
+        SQLite::Statement q(*db_, sql);
         q.bind(1, number);
         if (!q.executeStep()) return std::nullopt;
-        StoredNotice n;
-        n.number = q.getColumn(0).getString();
-        n.counter = q.getColumn(1).getString();
-        n.clerk = q.getColumn(2).getString();
-        n.applicant_name = q.getColumn(3).getString();
-        n.applicant_id_number = q.getColumn(4).getString();
-        n.items_json = q.getColumn(5).getString();
-        n.problems_json = q.getColumn(6).getString();
-        n.issued_at = q.getColumn(7).getString();
-        return n;
+        std::vector<std::string> row;
+        for (int c = 0; c < q.getColumnCount(); ++c) row.push_back(q.getColumn(c).getString());
+        return row;
     });
+}
+
+namespace {
+
+/// A notice or refusal record from its eight columns, in the order of its fields.
+template <typename Record>
+std::optional<Record> eight_columns(const std::optional<std::vector<std::string>>& row) {
+    if (!row) return std::nullopt;
+    const auto& r = *row;
+    return Record{r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]};
+}
+
+}  // namespace
+
+std::optional<StoredNotice> CaseStore::find_notice(const std::string& number) const {
+    return eight_columns<StoredNotice>(
+        find_row("SELECT number, counter, clerk, applicant_name, applicant_id_number, items_json,"
+                 " problems_json, issued_at FROM notices WHERE number = ?",
+                 number));
+}
+
+std::optional<StoredRefusal> CaseStore::find_refusal(const std::string& number) const {
+    return eight_columns<StoredRefusal>(
+        find_row("SELECT number, counter, clerk, applicant_name, applicant_id_number, items_json,"
+                 " reason, refused_at FROM refusals WHERE number = ?",
+                 number));
 }
 
 std::optional<CaseRecord> CaseStore::find_case(const std::string& number) const {

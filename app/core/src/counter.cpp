@@ -25,7 +25,7 @@ struct Counter::State {
     std::unique_ptr<PluginHost> host;
     std::optional<CaseStore> store;
     std::optional<DocumentRenderer> renderer;
-    DocumentTemplate receipt, notice, guide;
+    DocumentTemplate receipt, notice, refusal, correction, guide, booklet, contents;
     Issues load_issues;
 };
 
@@ -111,7 +111,11 @@ std::unique_ptr<Counter> Counter::open(const Options& options) {
                               WorkingCalendar::load_dir(share / "calendar"));
     s.receipt = load_template(share / "templates" / "common" / "receipt.json", issues);
     s.notice = load_template(share / "templates" / "common" / "notice.json", issues);
+    s.refusal = load_template(share / "templates" / "common" / "refusal.json", issues);
+    s.correction = load_template(share / "templates" / "common" / "correction.json", issues);
     s.guide = load_template(share / "templates" / "common" / "guide.json", issues);
+    s.booklet = load_template(share / "templates" / "common" / "booklet.json", issues);
+    s.contents = load_template(share / "templates" / "common" / "contents.json", issues);
     issues.throw_if_any();
     return counter;
 }
@@ -365,6 +369,25 @@ Poco::JSON::Object::Ptr counter_block(const CounterConfig& config, const std::st
     return c;
 }
 
+/// The data every notice starts from: the counter block under "case" and the applicant with
+/// the ID number masked (a notice is not the applicant's own certificate).
+Poco::JSON::Object::Ptr notice_data(const CounterConfig& config, const std::string& clerk,
+                                    const std::string& applicant_name,
+                                    const std::string& applicant_id_number) {
+    Poco::JSON::Object::Ptr data = new Poco::JSON::Object(true);
+    data->set("case", counter_block(config, clerk));
+    Poco::JSON::Object::Ptr applicant = new Poco::JSON::Object(true);
+    applicant->set("name", applicant_name);
+    applicant->set("id_masked", mask_id_number(applicant_id_number));
+    data->set("applicant", applicant);
+    return data;
+}
+
+std::string chinese_date(const std::string& timestamp) {
+    auto date = Date::parse(timestamp.substr(0, 10));
+    return date ? date->chinese() : timestamp;
+}
+
 std::string chinese_time(const std::string& timestamp) {
     auto date = Date::parse(timestamp.substr(0, 10));
     if (!date) return timestamp;
@@ -373,26 +396,26 @@ std::string chinese_time(const std::string& timestamp) {
 
 }  // namespace
 
+const DocumentRenderer& Counter::renderer() const {
+    if (!state_->renderer) state_->renderer.emplace();  // fonts are opened on first use
+    return *state_->renderer;
+}
+
 void Counter::render(const DocumentTemplate& tpl, const Poco::JSON::Object::Ptr& data,
                      const fs::path& out) const {
-    if (!state_->renderer) state_->renderer.emplace();  // fonts are opened on first use
-    state_->renderer->render_to_file(tpl, data, out);
+    renderer().render_to_file(tpl, data, out);
 }
 
 void Counter::print_receipt(const std::string& number, const fs::path& out) const {
     const State& s = *state_;
     auto record = s.store->find_case(number);
     if (!record) throw Error(ErrorKind::NotFound, trf("No case with number {}", number));
-    Poco::JSON::Object::Ptr data = new Poco::JSON::Object(true);
-    auto c = counter_block(s.config, record->clerk);
+    auto data =
+        notice_data(s.config, record->clerk, record->applicant_name, record->applicant_id_number);
+    auto c = data->getObject("case");
     c->set("number", record->number);
     c->set("accepted_at", chinese_time(record->accepted_at));
-    data->set("case", c);
-    Poco::JSON::Object::Ptr applicant = new Poco::JSON::Object(true);
-    applicant->set("name", record->applicant_name);
-    applicant->set("id_masked", mask_id_number(record->applicant_id_number));
-    applicant->set("phone_masked", mask_phone(record->applicant_phone));
-    data->set("applicant", applicant);
+    data->getObject("applicant")->set("phone_masked", mask_phone(record->applicant_phone));
     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
     for (const auto& item : record->items) {
         Poco::JSON::Object::Ptr entry = new Poco::JSON::Object(true);
@@ -437,16 +460,12 @@ void Counter::print_notice(const std::string& number, const fs::path& out) const
     const State& s = *state_;
     auto notice = s.store->find_notice(number);
     if (!notice) throw Error(ErrorKind::NotFound, trf("No one-time notice with number {}", number));
-    Poco::JSON::Object::Ptr data = new Poco::JSON::Object(true);
+    auto data =
+        notice_data(s.config, notice->clerk, notice->applicant_name, notice->applicant_id_number);
     Poco::JSON::Object::Ptr n = new Poco::JSON::Object(true);
     n->set("number", notice->number);
-    n->set("date", Date::parse(notice->issued_at.substr(0, 10))->chinese());
+    n->set("date", chinese_date(notice->issued_at));
     data->set("notice", n);
-    data->set("case", counter_block(s.config, notice->clerk));
-    Poco::JSON::Object::Ptr applicant = new Poco::JSON::Object(true);
-    applicant->set("name", notice->applicant_name);
-    applicant->set("id_masked", mask_id_number(notice->applicant_id_number));
-    data->set("applicant", applicant);
     data->set("items", parse_json(notice->items_json, "notice items"));
     data->set("problems", parse_json(notice->problems_json, "notice problems"));
     data->set("notes",
@@ -457,10 +476,75 @@ void Counter::print_notice(const std::string& number, const fs::path& out) const
     render(s.notice, data, out);
 }
 
+void Counter::print_refusal(const std::string& number, const fs::path& out) const {
+    const State& s = *state_;
+    auto refusal = s.store->find_refusal(number);
+    if (!refusal) throw Error(ErrorKind::NotFound, trf("No refusal with number {}", number));
+    auto data = notice_data(s.config, refusal->clerk, refusal->applicant_name,
+                            refusal->applicant_id_number);
+    Poco::JSON::Object::Ptr r = new Poco::JSON::Object(true);
+    r->set("number", refusal->number);
+    r->set("date", chinese_date(refusal->refused_at));
+    r->set("reason", refusal->reason);
+    data->set("refusal", r);
+    data->set("items", parse_json(refusal->items_json, "refusal items"));
+    data->set("notes",
+              text_rows({tr("If you disagree with this decision, you may apply for administrative "
+                            "reconsideration within 60 days of receiving this notice, or bring "
+                            "an administrative lawsuit within 6 months."),
+                         tr("When the reason above no longer applies, you may apply again.")}));
+    render(s.refusal, data, out);
+}
+
+void Counter::print_correction(const CorrectionRequest& request, const fs::path& out) const {
+    const State& s = *state_;
+    if (request.materials.empty())
+        throw Error(ErrorKind::Input,
+                    tr("A correction notice needs at least one material to correct"));
+    auto data =
+        notice_data(s.config, request.clerk.empty() ? s.config.default_clerk : request.clerk,
+                    request.applicant_name, request.applicant_id_number);
+    data->getObject("case")->set("number", request.case_number);
+    Poco::JSON::Object::Ptr item = new Poco::JSON::Object(true);
+    item->set("code", request.item_code);
+    item->set("name", request.item_name);
+    item->set("department", request.department);
+    data->set("item", item);
+    Poco::JSON::Object::Ptr c = new Poco::JSON::Object(true);
+    c->set("deadline", request.deadline.chinese());
+    c->set("date", request.date.chinese());
+    data->set("correction", c);
+    Poco::JSON::Array::Ptr materials = new Poco::JSON::Array;
+    for (const auto& m : request.materials) {
+        Poco::JSON::Object::Ptr entry = new Poco::JSON::Object(true);
+        entry->set("subject", m.subject);
+        entry->set("reason", m.reason);
+        materials->add(entry);
+    }
+    data->set("materials", materials);
+    data->set("notes",
+              text_rows({tr("Bring this notice with the materials listed above; the time limit "
+                            "of the case is paused until they are received."),
+                         tr("If the materials are not corrected by the deadline, the "
+                            "application may be rejected.")}));
+    render(s.correction, data, out);
+}
+
 void Counter::print_guide(const std::string& code, const fs::path& out) const {
     const ServiceItem* item = state_->catalogue.find(code);
     if (!item) throw Error(ErrorKind::NotFound, trf("No service item with code {}", code));
     render(state_->guide, guide_data(*item), out);
+}
+
+GuideBooklet Counter::print_guide_booklet(const fs::path& out) const {
+    const State& s = *state_;
+    std::vector<const ServiceItem*> items;
+    for (const auto& item : s.catalogue.items()) items.push_back(&item);
+    GuideBooklet booklet = render_guide_booklet(renderer(), {s.booklet, s.contents, s.guide}, items,
+                                                {s.config.name, Date::today().chinese()});
+    write_pdf_file(booklet.pdf, out);
+    booklet.pdf.clear();
+    return booklet;
 }
 
 }  // namespace onewindow

@@ -4,6 +4,7 @@
 #include <hb-subset.h>
 #include <hb.h>
 #include <hpdf.h>
+#include <qrencode.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -53,8 +54,8 @@ bool is_word(char32_t c) {
 // ---------------------------------------------------------------------------------------------
 // Bindings
 
-const std::string kKnownTypes[] = {"title", "heading", "paragraph", "fields",     "table",
-                                   "list",  "rule",    "spacer",    "signatures", "seal"};
+const std::string kKnownTypes[] = {"title", "heading", "paragraph",  "fields", "table",   "list",
+                                   "rule",  "spacer",  "signatures", "seal",   "include", "qr"};
 
 std::optional<Poco::Dynamic::Var> lookup(const Poco::JSON::Object::Ptr& object,
                                          const std::string& path) {
@@ -74,8 +75,8 @@ std::optional<Poco::Dynamic::Var> lookup(const Poco::JSON::Object::Ptr& object,
 }
 
 struct Binder {
-    const DocumentTemplate& tpl;
     Poco::JSON::Object::Ptr root;
+    DocumentTemplate::Origin origin;  // of the element being resolved
 
     std::optional<Poco::Dynamic::Var> find(const std::string& path,
                                            const Poco::JSON::Object::Ptr& row) const {
@@ -84,8 +85,8 @@ struct Binder {
         return lookup(root, path);
     }
     [[noreturn]] void missing(const std::string& where, const std::string& binding) const {
-        throw Error(ErrorKind::Document, tpl.file + ": " + where + ": binding \"" + binding +
-                                             "\" has no value in the document data");
+        throw Error(ErrorKind::Document, origin.file + ": " + where + ": binding \"" + binding +
+                                             "\" has no value in the document data" + origin.note);
     }
     std::string text(const std::string& pattern, const std::string& where,
                      const Poco::JSON::Object::Ptr& row = nullptr) const {
@@ -126,6 +127,7 @@ struct Binder {
 
 /// An element with every binding resolved: what the layout draws.
 struct Resolved {
+    std::string where;  // JSON path of the element in its template, for messages
     std::string type, text, align;
     double size = 11, mm = 0;
     int columns = 1;
@@ -133,22 +135,27 @@ struct Resolved {
     std::vector<std::string> headers, items, boxes;
     std::vector<double> widths;
     std::vector<std::vector<std::string>> cells;
+    std::vector<std::string> groups;  // table with "group": each row's group heading
 };
 
 std::vector<Resolved> resolve(const DocumentTemplate& tpl, const Poco::JSON::Object::Ptr& data) {
-    Binder binder{tpl, data};
+    Binder binder{data, {}};
     std::vector<Resolved> out;
     for (std::size_t i = 0; i < tpl.body->size(); ++i) {
         auto e = tpl.body->getObject(static_cast<unsigned>(i));
-        const std::string where = json_path_index("$.body", i);
+        binder.origin = i < tpl.origins.size()
+                            ? tpl.origins[i]
+                            : DocumentTemplate::Origin{tpl.file, json_path_index("$.body", i), ""};
+        const std::string& where = binder.origin.path;
         if (!binder.when(e)) continue;
         Resolved r;
+        r.where = binder.origin.file + ": " + where;
         r.type = e->getValue<std::string>("type");
         r.align = e->optValue<std::string>("align", "");
         r.size = e->optValue<double>("size", r.type == "title"     ? 18
                                              : r.type == "heading" ? 12.5
                                                                    : 11);
-        r.mm = e->optValue<double>("mm", 4);
+        r.mm = e->optValue<double>("mm", r.type == "qr" ? 18 : 4);
         if (e->has("text") && r.type != "table" && r.type != "list")
             r.text = binder.text(e->getValue<std::string>("text"), where + ".text");
         if (r.type == "fields") {
@@ -177,6 +184,9 @@ std::vector<Resolved> resolve(const DocumentTemplate& tpl, const Poco::JSON::Obj
                         binder.text(e->getValue<std::string>("text"), where + ".text", row));
                     continue;
                 }
+                if (e->has("group"))
+                    r.groups.push_back(
+                        binder.text(e->getValue<std::string>("group"), where + ".group", row));
                 std::vector<std::string> cells;
                 for (std::size_t c = 0; c < columns->size(); ++c)
                     cells.push_back(
@@ -305,19 +315,169 @@ std::vector<std::string> wrap_text(std::string_view text, double width,
     return lines;
 }
 
-DocumentTemplate load_template(const fs::path& file, Issues& issues) {
-    DocumentTemplate tpl;
-    tpl.file = file.string();
+namespace {
+
+/// Checks one body element (of a template, or of a part when `include_allowed` is false).
+void check_element(const Poco::Dynamic::Var& element, const std::string& file,
+                   const std::string& path, bool include_allowed, Issues& issues) {
+    auto e = ObjectReader::of(element, file, path, issues);
+    const std::string type = e.string("type");
+    if (!type.empty() &&
+        std::find(std::begin(kKnownTypes), std::end(kKnownTypes), type) == std::end(kKnownTypes)) {
+        e.fail("type", "unknown element type \"" + type + "\"");
+        return;
+    }
+    auto check_text = [&](ObjectReader& reader, const char* key) {
+        auto text = reader.string(key);
+        std::size_t open = 0;
+        while ((open = text.find("{{", open)) != std::string::npos) {
+            auto close = text.find("}}", open);
+            if (close == std::string::npos || close == open + 2) {
+                reader.fail(key, "has an unclosed or empty {{binding}}");
+                break;
+            }
+            open = close;
+        }
+    };
+    e.opt_string("when");
+    if (type == "title" || type == "heading" || type == "paragraph" || type == "seal") {
+        check_text(e, "text");
+        e.opt_number("size");
+        if (auto align = e.opt_string("align"); align && *align != "right" && *align != "center")
+            e.fail("align", "must be \"right\" or \"center\"");
+        e.reject_unknown({"type", "text", "size", "align", "when"});
+    } else if (type == "fields") {
+        e.opt_integer("columns", 1, 2);
+        auto fields = e.array("fields", true);
+        for (std::size_t f = 0; f < fields->size(); ++f) {
+            auto field = ObjectReader::of(fields->get(unsigned(f)), file,
+                                          json_path_index(e.path_of("fields"), f), issues);
+            field.string("label");
+            check_text(field, "value");
+            field.reject_unknown({"label", "value"});
+        }
+        e.reject_unknown({"type", "columns", "fields", "when"});
+    } else if (type == "table") {
+        e.string("rows");
+        auto columns = e.array("columns", true);
+        double total = 0;
+        for (std::size_t c = 0; c < columns->size(); ++c) {
+            auto column = ObjectReader::of(columns->get(unsigned(c)), file,
+                                           json_path_index(e.path_of("columns"), c), issues);
+            column.string("header");
+            check_text(column, "text");
+            auto width = column.opt_number("width");
+            if (!width || *width <= 0)
+                column.fail("width", "must be a positive fraction of the line");
+            total += width.value_or(0);
+            column.reject_unknown({"header", "text", "width"});
+        }
+        if (columns->size() && std::fabs(total - 1.0) > 0.01)
+            e.fail("columns", "widths must add up to 1");
+        if (e.raw() && e.raw()->has("group")) check_text(e, "group");
+        e.reject_unknown({"type", "rows", "columns", "group", "when"});
+    } else if (type == "list") {
+        e.string("rows");
+        check_text(e, "text");
+        e.reject_unknown({"type", "rows", "text", "when"});
+    } else if (type == "qr") {
+        check_text(e, "text");
+        if (auto mm = e.opt_number("mm"); mm && (*mm < 10 || *mm > 60))
+            e.fail("mm", "must be between 10 and 60 (millimetres)");
+        e.reject_unknown({"type", "text", "mm", "when"});
+    } else if (type == "include") {
+        if (!include_allowed) e.fail("type", "a part cannot include another part");
+        e.string("file");
+        e.object("values", false);
+        e.reject_unknown({"type", "file", "values"});
+    } else if (type == "spacer") {
+        e.opt_number("mm");
+        e.reject_unknown({"type", "mm", "when"});
+    } else if (type == "signatures") {
+        e.strings("boxes", true);
+        e.reject_unknown({"type", "boxes", "when"});
+    } else {
+        e.reject_unknown({"type", "when"});
+    }
+}
+
+/// Replaces each {{part.<name>}} in every string of `value` with the include's value.
+Poco::Dynamic::Var with_part_values(const Poco::Dynamic::Var& value,
+                                    const Poco::JSON::Object::Ptr& values,
+                                    std::set<std::string>& unknown) {
+    if (value.isString()) {
+        std::string text = value.extract<std::string>();
+        std::size_t open = 0;
+        while ((open = text.find("{{part.", open)) != std::string::npos) {
+            const auto close = text.find("}}", open);
+            if (close == std::string::npos) break;
+            const std::string name = text.substr(open + 7, close - open - 7);
+            if (!values || !values->has(name) || !values->get(name).isString()) {
+                unknown.insert(name);
+                open = close;
+                continue;
+            }
+            const std::string replacement = values->getValue<std::string>(name);
+            text.replace(open, close + 2 - open, replacement);
+            open += replacement.size();
+        }
+        return text;
+    }
+    if (value.type() == typeid(Poco::JSON::Object::Ptr)) {
+        auto object = value.extract<Poco::JSON::Object::Ptr>();
+        Poco::JSON::Object::Ptr copy = new Poco::JSON::Object(true);
+        for (const auto& key : object->getNames())
+            copy->set(key, with_part_values(object->get(key), values, unknown));
+        return copy;
+    }
+    if (value.type() == typeid(Poco::JSON::Array::Ptr)) {
+        auto array = value.extract<Poco::JSON::Array::Ptr>();
+        Poco::JSON::Array::Ptr copy = new Poco::JSON::Array;
+        for (std::size_t i = 0; i < array->size(); ++i)
+            copy->add(with_part_values(array->get(static_cast<unsigned>(i)), values, unknown));
+        return copy;
+    }
+    return value;
+}
+
+/// Reads a JSON file whose "format" must be `format`; nullopt when it cannot be read (the
+/// problem is in `issues`).
+std::optional<ObjectReader> read_format(const fs::path& file, const std::string& format,
+                                        Issues& issues) {
     Poco::Dynamic::Var document;
     try {
         document = load_json_file(file);
     } catch (const Error& e) {
         issues.add(file.string(), "$", std::string(e.what()).substr(file.string().size() + 5));
-        return tpl;
+        return std::nullopt;
     }
-    auto r = ObjectReader::of(document, tpl.file, "$", issues);
-    if (r.string("format") != "onewindow.template/1")
-        r.fail("format", "must be \"onewindow.template/1\"");
+    auto r = ObjectReader::of(document, file.string(), "$", issues);
+    if (r.string("format") != format) r.fail("format", "must be \"" + format + "\"");
+    return r;
+}
+
+/// Reads a part file (format onewindow.template-part/1): its checked body, or null.
+Poco::JSON::Array::Ptr load_part(const fs::path& file, Issues& issues) {
+    auto reader = read_format(file, "onewindow.template-part/1", issues);
+    if (!reader) return nullptr;
+    auto& r = *reader;
+    r.reject_unknown({"format", "title", "body"});
+    r.opt_string("title");
+    auto body = r.array("body", true);
+    for (std::size_t i = 0; i < body->size(); ++i)
+        check_element(body->get(unsigned(i)), file.string(), json_path_index("$.body", i), false,
+                      issues);
+    return body;
+}
+
+}  // namespace
+
+DocumentTemplate load_template(const fs::path& file, Issues& issues) {
+    DocumentTemplate tpl;
+    tpl.file = file.string();
+    auto reader = read_format(file, "onewindow.template/1", issues);
+    if (!reader) return tpl;
+    auto& r = *reader;
     tpl.id = r.string("id");
     tpl.version = static_cast<int>(r.integer("version", 1, 1000000));
     r.opt_string("title");
@@ -334,77 +494,35 @@ DocumentTemplate load_template(const fs::path& file, Issues& issues) {
         page.fail("margins_mm", "must be [top, right, bottom, left]");
     page.reject_unknown({"size", "margins_mm"});
     r.reject_unknown({"format", "id", "version", "title", "page", "body"});
-    tpl.body = r.array("body", true);
-    for (std::size_t i = 0; i < tpl.body->size(); ++i) {
-        auto e = ObjectReader::of(tpl.body->get(unsigned(i)), tpl.file,
-                                  json_path_index("$.body", i), issues);
-        const std::string type = e.string("type");
-        if (!type.empty() && std::find(std::begin(kKnownTypes), std::end(kKnownTypes), type) ==
-                                 std::end(kKnownTypes)) {
-            e.fail("type", "unknown element type \"" + type + "\"");
+    // Elements are checked, and parts included, into the body the renderer draws.
+    auto body = r.array("body", true);
+    tpl.body = new Poco::JSON::Array;
+    for (std::size_t i = 0; i < body->size(); ++i) {
+        const std::string path = json_path_index("$.body", i);
+        const auto element = body->get(unsigned(i));
+        const std::size_t before = issues.size();
+        check_element(element, tpl.file, path, true, issues);
+        if (issues.size() != before) continue;
+        auto object = element.extract<Poco::JSON::Object::Ptr>();
+        if (object->getValue<std::string>("type") != "include") {
+            tpl.body->add(object);
+            tpl.origins.push_back({tpl.file, path, ""});
             continue;
         }
-        auto check_text = [&](ObjectReader& reader, const char* key) {
-            auto text = reader.string(key);
-            std::size_t open = 0;
-            while ((open = text.find("{{", open)) != std::string::npos) {
-                auto close = text.find("}}", open);
-                if (close == std::string::npos || close == open + 2) {
-                    reader.fail(key, "has an unclosed or empty {{binding}}");
-                    break;
-                }
-                open = close;
-            }
-        };
-        e.opt_string("when");
-        if (type == "title" || type == "heading" || type == "paragraph" || type == "seal") {
-            check_text(e, "text");
-            e.opt_number("size");
-            if (auto align = e.opt_string("align");
-                align && *align != "right" && *align != "center")
-                e.fail("align", "must be \"right\" or \"center\"");
-            e.reject_unknown({"type", "text", "size", "align", "when"});
-        } else if (type == "fields") {
-            e.opt_integer("columns", 1, 2);
-            auto fields = e.array("fields", true);
-            for (std::size_t f = 0; f < fields->size(); ++f) {
-                auto field = ObjectReader::of(fields->get(unsigned(f)), tpl.file,
-                                              json_path_index(e.path_of("fields"), f), issues);
-                field.string("label");
-                check_text(field, "value");
-                field.reject_unknown({"label", "value"});
-            }
-            e.reject_unknown({"type", "columns", "fields", "when"});
-        } else if (type == "table") {
-            e.string("rows");
-            auto columns = e.array("columns", true);
-            double total = 0;
-            for (std::size_t c = 0; c < columns->size(); ++c) {
-                auto column = ObjectReader::of(columns->get(unsigned(c)), tpl.file,
-                                               json_path_index(e.path_of("columns"), c), issues);
-                column.string("header");
-                check_text(column, "text");
-                auto width = column.opt_number("width");
-                if (!width || *width <= 0)
-                    column.fail("width", "must be a positive fraction of the line");
-                total += width.value_or(0);
-                column.reject_unknown({"header", "text", "width"});
-            }
-            if (columns->size() && std::fabs(total - 1.0) > 0.01)
-                e.fail("columns", "widths must add up to 1");
-            e.reject_unknown({"type", "rows", "columns", "when"});
-        } else if (type == "list") {
-            e.string("rows");
-            check_text(e, "text");
-            e.reject_unknown({"type", "rows", "text", "when"});
-        } else if (type == "spacer") {
-            e.opt_number("mm");
-            e.reject_unknown({"type", "mm", "when"});
-        } else if (type == "signatures") {
-            e.strings("boxes", true);
-            e.reject_unknown({"type", "boxes", "when"});
-        } else {
-            e.reject_unknown({"type", "when"});
+        const fs::path part_file = file.parent_path() / object->getValue<std::string>("file");
+        auto part = load_part(part_file, issues);
+        if (!part) continue;
+        std::set<std::string> unknown;
+        auto included = with_part_values(part, object->getObject("values"), unknown)
+                            .extract<Poco::JSON::Array::Ptr>();
+        for (const auto& name : unknown)
+            issues.add(
+                tpl.file, path + ".values",
+                "the part " + part_file.filename().string() + " needs the value \"" + name + "\"");
+        for (std::size_t j = 0; j < included->size(); ++j) {
+            tpl.body->add(included->get(unsigned(j)));
+            tpl.origins.push_back({part_file.string(), json_path_index("$.body", j),
+                                   " (included at " + tpl.file + ": " + path + ")"});
         }
     }
     return tpl;
@@ -412,7 +530,19 @@ DocumentTemplate load_template(const fs::path& file, Issues& issues) {
 
 Issues check_template_file(const fs::path& file) {
     Issues issues;
-    load_template(file, issues);
+    bool part = false;
+    try {
+        auto document = load_json_file(file);
+        if (document.type() == typeid(Poco::JSON::Object::Ptr))
+            part = document.extract<Poco::JSON::Object::Ptr>()->optValue<std::string>(
+                       "format", "") == "onewindow.template-part/1";
+    } catch (const Error&) {
+        // load_template names the problem
+    }
+    if (part)
+        load_part(file, issues);
+    else
+        load_template(file, issues);
     return issues;
 }
 
@@ -472,23 +602,26 @@ void subset_to_file(hb_face_t* face, const std::set<char32_t>& codepoints, const
     if (!file) throw Error(ErrorKind::Document, out.string() + ": cannot be written");
 }
 
-/// Draws (or, when `page` is null, only measures) resolved elements onto pages.
+/// Draws (or, with `draw` false, only measures) resolved elements onto pages. Parts of a book
+/// each begin() on a new page; pages are numbered through the whole document. Content that
+/// cannot fit on a page (a table row or a label-value row taller than the page) is recorded in
+/// overflow(), naming the element, instead of being clipped silently.
 class Layout {
   public:
-    Layout(HPDF_Doc pdf, HPDF_Font body, HPDF_Font sans, const DocumentTemplate& tpl, bool draw,
-           int total)
-        : pdf_(pdf), body_(body), sans_(sans), tpl_(tpl), draw_(draw), total_(total) {
-        width_ = tpl.width_mm * kPointsPerMm;
-        height_ = tpl.height_mm * kPointsPerMm;
-        top_ = height_ - tpl.margin_mm[0] * kPointsPerMm;
-        bottom_ = tpl.margin_mm[2] * kPointsPerMm + 14;  // room for the footer
-        left_ = tpl.margin_mm[3] * kPointsPerMm;
-        right_ = width_ - tpl.margin_mm[1] * kPointsPerMm;
-        new_page();
-    }
+    Layout(HPDF_Doc pdf, HPDF_Font body, HPDF_Font sans, bool draw, int total)
+        : pdf_(pdf), body_(body), sans_(sans), draw_(draw), total_(total) {}
     int pages() const { return pages_; }
+    const std::string& overflow() const { return overflow_; }
+
+    /// Starts a part laid out after `tpl` on a new page; returns its first page number.
+    int begin(const DocumentTemplate& tpl) {
+        tpl_ = &tpl;
+        new_page();
+        return pages_;
+    }
 
     void element(const Resolved& e) {
+        where_ = &e.where;
         const double text_width = right_ - left_;
         if (e.type == "title") {
             space(4);
@@ -570,6 +703,8 @@ class Layout {
                 }
             }
             space(3);
+        } else if (e.type == "qr") {
+            qr(e);
         } else if (e.type == "rule") {
             ensure(6);
             y_ -= 3;
@@ -595,6 +730,36 @@ class Layout {
     void finish() { footer(); }
 
   private:
+    /// A QR code of the element's text, `mm` wide, at the right margin from the current line
+    /// down, drawn as filled rectangles (vector, a few hundred bytes). It takes no room of its
+    /// own: the lines after it are laid out as if it were not there, so a template keeps the
+    /// right of those lines free (the shared header: a centred name and title).
+    void qr(const Resolved& e) {
+        QRcode* code = QRcode_encodeString(e.text.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+        if (!code)
+            throw Error(ErrorKind::Document,
+                        e.where + ": cannot make a QR code of \"" + e.text + "\"");
+        const double side = e.mm * kPointsPerMm, module = side / code->width;
+        ensure(side);
+        if (draw_) {
+            const double left = right_ - side;
+            const int n = code->width;
+            for (int row = 0; row < n; ++row)
+                for (int col = 0; col < n;) {  // one rectangle per run of dark modules
+                    int end = col;
+                    while (end < n && (code->data[row * n + end] & 1)) ++end;
+                    if (end > col)
+                        HPDF_Page_Rectangle(page_, static_cast<HPDF_REAL>(left + col * module),
+                                            static_cast<HPDF_REAL>(y_ - (row + 1) * module),
+                                            static_cast<HPDF_REAL>((end - col) * module),
+                                            static_cast<HPDF_REAL>(module));
+                    col = std::max(end, col + 1);
+                }
+            HPDF_Page_Fill(page_);
+        }
+        QRcode_free(code);
+    }
+
     void table(const Resolved& e) {
         const double size = 10;
         const double text_width = right_ - left_;
@@ -605,17 +770,24 @@ class Layout {
                 out.push_back(wrap(body_, size, cells[c], e.widths[c] * text_width - 2 * pad));
             return out;
         };
-        auto draw_row = [&](const std::vector<std::vector<std::string>>& lines, HPDF_Font font) {
+        auto height_of = [&](const std::vector<std::vector<std::string>>& lines) {
             std::size_t n = 1;
             for (const auto& l : lines) n = std::max(n, l.size());
-            const double height = n * leading + 2 * pad;
+            return n * leading + 2 * pad;
+        };
+        // Draws a row of cells `widths` wide (fractions of the line); false after it started a
+        // new page instead, because the row does not fit on this one.
+        auto draw_row = [&](const std::vector<std::vector<std::string>>& lines, HPDF_Font font,
+                            const std::vector<double>& widths) {
+            const double height = height_of(lines);
+            check_fits(height);
             if (y_ - height < bottom_) {
                 new_page();
                 return false;
             }
             double x = left_;
             for (std::size_t c = 0; c < lines.size(); ++c) {
-                const double w = e.widths[c] * text_width;
+                const double w = widths[c] * text_width;
                 if (draw_) {
                     HPDF_Page_SetLineWidth(page_, 0.6);
                     HPDF_Page_Rectangle(page_, x, y_ - height, w, height);
@@ -630,14 +802,30 @@ class Layout {
             return true;
         };
         const auto header = row_lines(e.headers);
+        // A row on a new page comes under the repeated header.
+        auto add_row = [&](const std::vector<std::vector<std::string>>& lines, HPDF_Font font,
+                           const std::vector<double>& widths) {
+            if (draw_row(lines, font, widths)) return;
+            draw_row(header, sans_, e.widths);
+            draw_row(lines, font, widths);
+        };
         space(2);
-        if (!draw_row(header, sans_)) draw_row(header, sans_);
-        for (const auto& cells : e.cells) {
-            const auto lines = row_lines(cells);
-            if (!draw_row(lines, body_)) {
-                draw_row(header, sans_);
-                draw_row(lines, body_);
+        if (!draw_row(header, sans_, e.widths)) draw_row(header, sans_, e.widths);
+        const std::vector<double> full{1.0};
+        for (std::size_t r = 0; r < e.cells.size(); ++r) {
+            const auto lines = row_lines(e.cells[r]);
+            if (!e.groups.empty() && (r == 0 || e.groups[r] != e.groups[r - 1])) {
+                // A group's heading row never stays alone at the foot of a page.
+                const std::vector<std::vector<std::string>> group{
+                    wrap(sans_, size, e.groups[r], text_width - 2 * pad)};
+                if (y_ - height_of(group) - height_of(lines) < bottom_ &&
+                    height_of(group) + height_of(lines) <= top_ - bottom_) {
+                    new_page();
+                    draw_row(header, sans_, e.widths);
+                }
+                add_row(group, sans_, full);
             }
+            add_row(lines, body_, e.widths);
         }
         space(4);
     }
@@ -696,35 +884,52 @@ class Layout {
         if (y_ < bottom_) new_page();
     }
     void ensure(double points) {
+        check_fits(points);
         if (y_ - points < bottom_) new_page();
     }
     void footer() {
         if (!draw_) return;
         const std::string text =
             "第 " + std::to_string(pages_) + " 页 共 " + std::to_string(total_) + " 页";
-        put(body_, 9, centre(body_, 9, text, left_, right_), tpl_.margin_mm[2] * kPointsPerMm,
-            text);
+        put(body_, 9, centre(body_, 9, text, left_, right_), footer_y_, text);
     }
     void new_page() {
         if (pages_ > 0) footer();
         ++pages_;
+        const DocumentTemplate& tpl = *tpl_;
+        width_ = tpl.width_mm * kPointsPerMm;
+        height_ = tpl.height_mm * kPointsPerMm;
+        top_ = height_ - tpl.margin_mm[0] * kPointsPerMm;
+        footer_y_ = tpl.margin_mm[2] * kPointsPerMm;
+        bottom_ = footer_y_ + 14;  // room for the footer
+        left_ = tpl.margin_mm[3] * kPointsPerMm;
+        right_ = width_ - tpl.margin_mm[1] * kPointsPerMm;
         y_ = top_;
         if (!draw_) return;
         page_ = HPDF_AddPage(pdf_);
         HPDF_Page_SetWidth(page_, static_cast<HPDF_REAL>(width_));
         HPDF_Page_SetHeight(page_, static_cast<HPDF_REAL>(height_));
     }
+    /// Records that `points` of content must go on one page and cannot.
+    void check_fits(double points) {
+        if (points <= top_ - bottom_ + 1e-6 || !overflow_.empty()) return;
+        overflow_ = (where_ ? *where_ : tpl_->file) +
+                    ": the content does not fit on one page and would be clipped";
+    }
 
     HPDF_Doc pdf_;
     HPDF_Font body_, sans_;
-    const DocumentTemplate& tpl_;
+    const DocumentTemplate* tpl_ = nullptr;
     bool draw_;
     int total_;
     HPDF_Page page_ = nullptr;
     int pages_ = 0;
-    double width_, height_, top_, bottom_, left_, right_, y_ = 0;
+    double width_ = 0, height_ = 0, top_ = 0, bottom_ = 0, left_ = 0, right_ = 0, y_ = 0,
+           footer_y_ = 0;
     HPDF_UINT16 dash_[2] = {3, 2};
     std::unordered_map<char32_t, double> body_widths_, sans_widths_;
+    const std::string* where_ = nullptr;
+    std::string overflow_;
 };
 
 void collect(const std::string& text, std::set<char32_t>& out) {
@@ -746,23 +951,56 @@ DocumentRenderer::~DocumentRenderer() = default;
 
 std::string DocumentRenderer::render(const DocumentTemplate& tpl,
                                      const Poco::JSON::Object::Ptr& data) const {
-    if (!tpl.body) throw Error(ErrorKind::Document, tpl.file + ": the template was not loaded");
-    const std::vector<Resolved> elements = resolve(tpl, data);
+    return render_book({DocumentPart{&tpl, data, ""}}).pdf;
+}
+
+namespace {
+
+void collect_glyphs(const std::vector<Resolved>& elements, std::set<char32_t>& used,
+                    std::set<char32_t>& sans_used) {
+    for (const auto& e : elements) {
+        collect(e.text, e.type == "title" || e.type == "heading" ? sans_used : used);
+        for (const auto& [label, value] : e.fields) collect(label, sans_used), collect(value, used);
+        for (const auto& s : e.headers) collect(s, sans_used);
+        for (const auto& s : e.groups) collect(s, sans_used);
+        for (const auto& s : e.items) collect(s, used);
+        for (const auto& s : e.boxes) collect(s, used);
+        for (const auto& row : e.cells)
+            for (const auto& s : row) collect(s, used);
+    }
+}
+
+std::string part_prefix(const DocumentPart& part) {
+    return part.name.empty() ? std::string() : part.name + ": ";
+}
+
+}  // namespace
+
+RenderedBook DocumentRenderer::render_book(std::vector<DocumentPart> parts,
+                                           const Paginate& paginate) const {
+    if (parts.empty()) throw Error(ErrorKind::Document, "a document needs at least one part");
+    std::vector<std::vector<Resolved>> resolved(parts.size());
+    auto resolve_all = [&] {
+        for (std::size_t p = 0; p < parts.size(); ++p) {
+            if (!parts[p].tpl || !parts[p].tpl->body)
+                throw Error(ErrorKind::Document, part_prefix(parts[p]) +
+                                                     (parts[p].tpl ? parts[p].tpl->file : "") +
+                                                     ": the template was not loaded");
+            try {
+                resolved[p] = resolve(*parts[p].tpl, parts[p].data);
+            } catch (const Error& e) {
+                throw Error(ErrorKind::Document, part_prefix(parts[p]) + e.what());
+            }
+        }
+    };
+    resolve_all();
 
     // The glyphs this document uses, for each font: Song for text, sans for titles and labels.
     std::set<char32_t> used, sans_used;
     for (char32_t c = 0x20; c < 0x7F; ++c) used.insert(c), sans_used.insert(c);
     collect("第页共：日期年月（）。，", used);
     collect("：", sans_used);
-    for (const auto& e : elements) {
-        collect(e.text, e.type == "title" || e.type == "heading" ? sans_used : used);
-        for (const auto& [label, value] : e.fields) collect(label, sans_used), collect(value, used);
-        for (const auto& s : e.headers) collect(s, sans_used);
-        for (const auto& s : e.items) collect(s, used);
-        for (const auto& s : e.boxes) collect(s, used);
-        for (const auto& row : e.cells)
-            for (const auto& s : row) collect(s, used);
-    }
+    for (const auto& elements : resolved) collect_glyphs(elements, used, sans_used);
     static std::atomic<unsigned> serial{0};
     const std::string stem =
         "onewindow-font-" + std::to_string(::getpid()) + "-" + std::to_string(serial++);
@@ -798,27 +1036,60 @@ std::string DocumentRenderer::render(const DocumentTemplate& tpl,
         throw Error(ErrorKind::Document,
                     "cannot use the fonts (libharu error " + std::to_string(state.error) + ")");
 
-    Layout measure(pdf, body, sans, tpl, false, 0);
-    for (const auto& e : elements) measure.element(e);
-    Layout draw(pdf, body, sans, tpl, true, measure.pages());
-    for (const auto& e : elements) draw.element(e);
+    // Measure; a table of contents may change with the page numbers it shows: repeat until
+    // they stay the same (a few rounds at most: numbers only grow by whole pages).
+    RenderedBook book;
+    for (int round = 0;; ++round) {
+        Layout measure(pdf, body, sans, false, 0);
+        std::vector<int> first_pages;
+        for (std::size_t p = 0; p < parts.size(); ++p) {
+            first_pages.push_back(measure.begin(*parts[p].tpl));
+            for (const auto& e : resolved[p]) measure.element(e);
+            if (!measure.overflow().empty())
+                throw Error(ErrorKind::Document, part_prefix(parts[p]) + measure.overflow());
+        }
+        book.pages = measure.pages();
+        if (first_pages == book.first_pages || !paginate) {
+            book.first_pages = first_pages;
+            break;
+        }
+        if (round == 8)
+            throw Error(ErrorKind::Document, "the page numbers of the document do not settle");
+        book.first_pages = first_pages;
+        paginate(first_pages, parts);
+        resolve_all();
+        std::set<char32_t> now_used = used, now_sans = sans_used;
+        for (const auto& elements : resolved) collect_glyphs(elements, now_used, now_sans);
+        if (now_used != used || now_sans != sans_used)
+            throw Error(ErrorKind::Document,
+                        "page numbering may only change numbers, not add other characters");
+    }
+    Layout draw(pdf, body, sans, true, book.pages);
+    for (std::size_t p = 0; p < parts.size(); ++p) {
+        draw.begin(*parts[p].tpl);
+        for (const auto& e : resolved[p]) draw.element(e);
+    }
     draw.finish();
     HPDF_SaveToStream(pdf);
-    std::string out(HPDF_GetStreamSize(pdf), '\0');
-    HPDF_UINT32 size = static_cast<HPDF_UINT32>(out.size());
-    HPDF_ReadFromStream(pdf, reinterpret_cast<HPDF_BYTE*>(out.data()), &size);
-    out.resize(size);
+    book.pdf.assign(HPDF_GetStreamSize(pdf), '\0');
+    HPDF_UINT32 size = static_cast<HPDF_UINT32>(book.pdf.size());
+    HPDF_ReadFromStream(pdf, reinterpret_cast<HPDF_BYTE*>(book.pdf.data()), &size);
+    book.pdf.resize(size);
     if (state.error)
-        throw Error(ErrorKind::Document, tpl.file + ": rendering failed (libharu error " +
+        throw Error(ErrorKind::Document, parts.front().tpl->file +
+                                             ": rendering failed (libharu error " +
                                              std::to_string(state.error) + ", detail " +
                                              std::to_string(state.detail) + ")");
-    return out;
+    return book;
 }
 
 void DocumentRenderer::render_to_file(const DocumentTemplate& tpl,
                                       const Poco::JSON::Object::Ptr& data,
                                       const fs::path& out) const {
-    const std::string pdf = render(tpl, data);
+    write_pdf_file(render(tpl, data), out);
+}
+
+void write_pdf_file(const std::string& pdf, const fs::path& out) {
     const fs::path temp = out.string() + ".tmp";
     {
         std::ofstream file(temp, std::ios::binary | std::ios::trunc);

@@ -2,6 +2,10 @@
 
 #include <Poco/JSON/Array.h>
 
+#include <algorithm>
+#include <set>
+
+#include "onewindow/core/error.hpp"
 #include "onewindow/core/i18n.hpp"
 #include "onewindow/core/json.hpp"
 
@@ -70,6 +74,60 @@ Poco::JSON::Object::Ptr guide_data(const ServiceItem& item) {
     data->set("steps", text_rows(item.steps));
     data->set("materials", materials);
     return data;
+}
+
+GuideBooklet render_guide_booklet(const DocumentRenderer& renderer,
+                                  const BookletTemplates& templates,
+                                  std::vector<const ServiceItem*> items,
+                                  const BookletCover& cover) {
+    if (items.empty())
+        throw Error(ErrorKind::Document, tr("There is no service item to put in a booklet"));
+    std::stable_sort(items.begin(), items.end(), [](const ServiceItem* a, const ServiceItem* b) {
+        return std::tie(a->department_name, a->code) < std::tie(b->department_name, b->code);
+    });
+    std::set<std::string> departments;
+    for (const ServiceItem* item : items) departments.insert(item->department_name);
+
+    Poco::JSON::Object::Ptr booklet = new Poco::JSON::Object(true);
+    booklet->set("issuer", cover.issuer);
+    booklet->set("date", cover.date);
+    booklet->set("items", static_cast<int>(items.size()));
+    booklet->set("departments", static_cast<int>(departments.size()));
+    Poco::JSON::Object::Ptr cover_data = new Poco::JSON::Object(true);
+    cover_data->set("booklet", booklet);
+
+    Poco::JSON::Array::Ptr entries = new Poco::JSON::Array;
+    for (const ServiceItem* item : items) {
+        Poco::JSON::Object::Ptr entry = new Poco::JSON::Object(true);
+        entry->set("department", item->department_name);
+        entry->set("code", item->code);
+        entry->set("name", item->name);
+        entry->set("page", 0);
+        entries->add(entry);
+    }
+    Poco::JSON::Object::Ptr contents_data = new Poco::JSON::Object(true);
+    contents_data->set("booklet", booklet);
+    contents_data->set("entries", entries);
+
+    std::vector<DocumentPart> parts{{&templates.cover, cover_data, ""},
+                                    {&templates.contents, contents_data, ""}};
+    for (const ServiceItem* item : items)
+        parts.push_back({&templates.guide, guide_data(*item),
+                         trf("the service guide of {} {}", item->code, item->name)});
+    const std::size_t first_guide = 2;
+    auto book = renderer.render_book(std::move(parts), [&](const std::vector<int>& first_pages,
+                                                           std::vector<DocumentPart>&) {
+        for (std::size_t i = 0; i < items.size(); ++i)
+            entries->getObject(static_cast<unsigned>(i))->set("page", first_pages[first_guide + i]);
+    });
+
+    GuideBooklet out;
+    out.pdf = std::move(book.pdf);
+    out.pages = book.pages;
+    for (std::size_t i = 0; i < items.size(); ++i)
+        out.entries.push_back({items[i]->department_name, items[i]->code, items[i]->name,
+                               book.first_pages[first_guide + i]});
+    return out;
 }
 
 }  // namespace onewindow

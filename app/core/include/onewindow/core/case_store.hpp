@@ -89,6 +89,11 @@ struct StoredNotice {
         problems_json, issued_at;
 };
 
+struct StoredRefusal {
+    std::string number, counter, clerk, applicant_name, applicant_id_number, items_json, reason,
+        refused_at;
+};
+
 struct CaseItemRecord {
     std::string code, name, department_code, department_name, plugin_id, endpoint, status;
     int version = 1, promised_days = 0, legal_days = 0, paused_days = 0;
@@ -218,6 +223,7 @@ class CaseStore {
     std::optional<StoredNotice> find_notice(const std::string& number) const;
     /// Records a refusal (number like WX01-R-20261123-0001) and its audit event 'case.refused'.
     std::string record_refusal(const RefusalRecord& refusal);
+    std::optional<StoredRefusal> find_refusal(const std::string& number) const;
     std::optional<CaseRecord> find_case(const std::string& number) const;
     std::vector<OutboxRow> outbox(const std::string& case_number = {}) const;
 
@@ -290,6 +296,8 @@ class CaseStore {
 
   private:
     CaseStore() = default;
+    std::optional<std::vector<std::string>> find_row(const std::string& sql,
+                                                     const std::string& number) const;
     std::unique_ptr<SQLite::Database> db_;
     std::unique_ptr<StatementCache> statements_;  // destroyed before db_
     std::filesystem::path db_file_, materials_dir_;

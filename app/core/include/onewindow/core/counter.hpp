@@ -3,7 +3,7 @@
 // A Counter opens everything a window needs from an installation root and a data folder:
 //   <root>/share/onewindow/forms/fields.json     the shared field dictionary
 //   <root>/share/onewindow/calendar/*.json       working-day calendars
-//   <root>/share/onewindow/templates/common/     receipt and one-time notice templates
+//   <root>/share/onewindow/templates/common/     receipt, notices, guide and booklet templates
 //   <root>/plugins/ and <data>/plugins/          plugin folders (bundled and installed)
 //   <data>/counter.json                          this counter's code, name, service area, phones
 //   <data>/trusted-plugins.json                  the administrator's trusted list
@@ -34,6 +34,8 @@ class Dictionary;
 class PluginHost;
 class CaseStore;
 struct DocumentTemplate;
+struct GuideBooklet;
+class DocumentRenderer;
 
 struct CounterConfig {
     std::string code = "WX01";
@@ -92,6 +94,17 @@ struct IntakeOutcome {
     std::vector<IntakeProblem> warnings;
 };
 
+/// 补正材料通知书: what a back-office decision "correction needed" asks of the applicant.
+struct CorrectionRequest {
+    std::string case_number;
+    std::string applicant_name, applicant_id_number;  // the ID number is printed masked
+    std::string item_code, item_name, department;
+    std::vector<IntakeProblem> materials;  // material name and the reason it is needed
+    Date deadline;                         // bring them by this day
+    Date date;                             // the notice's date
+    std::string clerk;                     // empty: the counter's default clerk
+};
+
 class Counter {
   public:
     struct Options {
@@ -133,6 +146,11 @@ class Counter {
     /// Writes the receipt of an accepted case / a recorded notice as PDF.
     void print_receipt(const std::string& case_number, const std::filesystem::path& out) const;
     void print_notice(const std::string& notice_number, const std::filesystem::path& out) const;
+    /// Writes the refusal notice (不予受理通知书) of a recorded refusal (see refuse()).
+    void print_refusal(const std::string& refusal_number, const std::filesystem::path& out) const;
+    /// Writes a correction notice (补正材料通知书) from explicit data; Error(Input) when it
+    /// lists no material.
+    void print_correction(const CorrectionRequest& request, const std::filesystem::path& out) const;
     /// Reads the card on the first ID card reader of the running device plugins (nullopt: no
     /// card on it). Error(Plugin) when no reader is available or it fails; Error(Input) when the
     /// card data is wrong. See id_card.hpp.
@@ -140,12 +158,17 @@ class Counter {
 
     /// Writes the service guide (办事指南) of a catalogue item as PDF.
     void print_guide(const std::string& item_code, const std::filesystem::path& out) const;
+    /// Writes the guides of every item of every running plugin as one booklet (cover, contents
+    /// by department with page numbers, the guides); returns its entries and page count (the
+    /// PDF is in the file only). Error(Document) naming an item whose guide does not fit.
+    GuideBooklet print_guide_booklet(const std::filesystem::path& out) const;
 
   private:
     Counter();
     std::string record_notice(const IntakeRequest& request, const IntakeReview& checked);
     void render(const DocumentTemplate& tpl, const Poco::JSON::Object::Ptr& data,
                 const std::filesystem::path& out) const;
+    const DocumentRenderer& renderer() const;
     struct State;
     std::unique_ptr<State> state_;
 };

@@ -10,12 +10,24 @@
 //   heading    {"text"}                      a bold-looking section heading, sans
 //   paragraph  {"text", "size"?, "align"?}   wrapped body text, Song (宋体); "align": "right"
 //   fields     {"columns": 1|2, "fields": [{"label", "value"}]}   label-value grid
-//   table      {"rows": "<array binding>", "columns": [{"header", "text", "width"}]}
-//              widths are fractions of the text width; header repeated on every page
+//   table      {"rows": "<array binding>", "columns": [{"header", "text", "width"}], "group"?}
+//              widths are fractions of the text width; header repeated on every page; with
+//              "group" (a text with row bindings, e.g. "{{department}}"), a full-width heading
+//              row is drawn before each run of rows whose group text differs from the last
+//              (rows are drawn in the given order: sort them first)
 //   list       {"rows": "<array binding>", "text"}    numbered list, one entry per row
 //   rule, spacer {"mm"}
 //   signatures {"boxes": ["申请人（签字）", ...]}     signature lines with a date line
 //   seal       {"text"}                       a square box for the seal (盖章处)
+//   qr         {"text", "mm"?}                a QR code of the text (libqrencode, level M),
+//              "mm" wide (18 by default, 10-60), at the right margin from the current line
+//              down, as filled rectangles; it takes no room: the lines after it are drawn as
+//              if it were not there, so keep their right free (the shared header does)
+//   include    {"file", "values"?}            the elements of a part file, relative to the
+//              template: {"format": "onewindow.template-part/1", "body": [element, ...]}; each
+//              {{part.<name>}} in the part is replaced, when loading, by "values"."<name>" (a
+//              string, which may hold bindings itself). Parts cannot include parts. The header
+//              and footer that every notice shares live in templates/common/parts/.
 // Texts hold {{bindings}}: dotted paths into the data object; inside a table or list, paths are
 // looked up in the row first, then in the whole document. A binding without a value is an error
 // naming the template, the element's JSON path and the binding: no silently blank documents.
@@ -25,6 +37,10 @@
 // would embed every table of the font: 0.3-0.5 MB and 50-90 ms for a one-page receipt). Lines
 // are wrapped between Chinese characters, never before a closing punctuation mark or after an
 // opening one; Latin words stay whole. Every page has "第 N 页 共 M 页".
+// Content that cannot fit on one page (a table row or label-value row taller than the page) is
+// an Error(Document) naming the template and the element's JSON path, never a clipped line.
+// A document may have several parts (render_book): each starts on a new page, the pages are
+// numbered through, and a table of contents learns the parts' first pages (Paginate).
 // Threads: a renderer may be used from one thread at a time (it caches the parsed fonts).
 #pragma once
 
@@ -46,7 +62,13 @@ struct DocumentTemplate {
     int version = 1;
     double width_mm = 210, height_mm = 297;
     double margin_mm[4] = {20, 18, 20, 18};  // top, right, bottom, left
-    Poco::JSON::Array::Ptr body;             // checked elements
+    Poco::JSON::Array::Ptr body;             // checked elements, parts included
+    /// Where each element of `body` comes from, for messages: the file, the JSON path there,
+    /// and for an included element " (included at <template>: <path>)".
+    struct Origin {
+        std::string file, path, note;
+    };
+    std::vector<Origin> origins;
 };
 
 DocumentTemplate load_template(const std::filesystem::path& file, Issues& issues);
@@ -57,6 +79,29 @@ Issues check_template_file(const std::filesystem::path& file);
 std::vector<std::string> wrap_text(std::string_view text, double width,
                                    const std::function<double(char32_t)>& advance);
 
+/// One part of a multi-part document: a template, its data, and a name for messages (e.g. the
+/// item a service guide is for; an error in the part starts with "<name>: ").
+struct DocumentPart {
+    const DocumentTemplate* tpl = nullptr;
+    Poco::JSON::Object::Ptr data;
+    std::string name;
+};
+
+struct RenderedBook {
+    std::string pdf;
+    std::vector<int> first_pages;  // 1-based first page of each part
+    int pages = 0;
+};
+
+/// Called with the first page of every part once laid out; may change the parts' data to show
+/// those page numbers (a table of contents). Called again until the numbers stay the same; it
+/// may change numbers only (digits and ASCII), as the fonts are cut before.
+using Paginate =
+    std::function<void(const std::vector<int>& first_pages, std::vector<DocumentPart>& parts)>;
+
+/// Writes a PDF atomically (a temporary file renamed over `out`); Error(Document) naming it.
+void write_pdf_file(const std::string& pdf, const std::filesystem::path& out);
+
 class DocumentRenderer {
   public:
     /// Finds the fonts; Error(Document) naming a missing font file.
@@ -65,6 +110,9 @@ class DocumentRenderer {
     std::string render(const DocumentTemplate& tpl, const Poco::JSON::Object::Ptr& data) const;
     void render_to_file(const DocumentTemplate& tpl, const Poco::JSON::Object::Ptr& data,
                         const std::filesystem::path& out) const;
+    /// Several parts as one PDF (one font subset for all); see DocumentPart and Paginate.
+    RenderedBook render_book(std::vector<DocumentPart> parts,
+                             const Paginate& paginate = nullptr) const;
 
   private:
     struct Fonts;

@@ -4,14 +4,50 @@
 // service-guide conventions (domain.md): an immediate item reads "即办"; a promised item reads
 // "自受理之日起 N 个工作日内办结" with the legal limit beside it; a free item reads "不收费",
 // never a blank. (The dictionary refuses a catch-all "其他材料".) Pure function; thread-safe.
+//
+// render_guide_booklet() puts the guides of many items into one booklet (办事指南汇编): a cover
+// (templates/common/booklet.json), a table of contents grouped by department with the page
+// each guide starts on (contents.json), then every guide, each on a new page, pages numbered
+// through. A guide that does not fit its page (see document.hpp) is an error naming the item.
 #pragma once
 
 #include <Poco/JSON/Object.h>
 
+#include <string>
+#include <vector>
+
+#include "onewindow/core/document.hpp"
 #include "onewindow/core/forms.hpp"
 
 namespace onewindow {
 
 Poco::JSON::Object::Ptr guide_data(const ServiceItem& item);
+
+struct BookletTemplates {
+    const DocumentTemplate& cover;
+    const DocumentTemplate& contents;
+    const DocumentTemplate& guide;
+};
+
+/// What the cover says: who issues the booklet and when (e.g. "2026年11月23日").
+struct BookletCover {
+    std::string issuer, date;
+};
+
+struct GuideBooklet {
+    struct Entry {
+        std::string department, code, name;
+        int page = 0;  // the page the item's guide starts on
+    };
+    std::string pdf;
+    std::vector<Entry> entries;  // in booklet order: by department, then by code
+    int pages = 0;
+};
+
+/// Renders the booklet of `items` (in any order; sorted by department name, then code).
+/// Error(Document) for an empty list, or naming the item whose guide cannot be rendered.
+GuideBooklet render_guide_booklet(const DocumentRenderer& renderer,
+                                  const BookletTemplates& templates,
+                                  std::vector<const ServiceItem*> items, const BookletCover& cover);
 
 }  // namespace onewindow

@@ -1,0 +1,135 @@
+// The notices a window hands out share one look: the header and footer parts every notice
+// includes, the refusal notice (不予受理通知书) and the correction notice (补正材料通知书).
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include "onewindow/core/counter.hpp"
+#include "onewindow/core/document.hpp"
+#include "onewindow/core/error.hpp"
+#include "pdf_check.hpp"
+#include "temp_dir.hpp"
+
+using namespace onewindow;
+using testing::checked_template;
+namespace fs = std::filesystem;
+
+static const fs::path templates = fs::path(ONEWINDOW_SOURCE_DIR) / "templates/common";
+
+TEST_CASE("Receipt and notices begin with the shared header and end with the shared footer",
+          "[document][notices]") {
+    for (const char* name : {"receipt", "notice", "refusal", "correction"}) {
+        INFO(name);
+        const auto tpl = checked_template(templates / (std::string(name) + ".json"));
+        REQUIRE(tpl.origins.size() == tpl.body->size());
+        CHECK(fs::path(tpl.origins.front().file).filename() == "header.json");
+        CHECK(fs::path(tpl.origins.back().file).filename() == "footer.json");
+        CHECK(tpl.origins.back().note.find(name + std::string(".json: $.body[")) !=
+              std::string::npos);
+        CHECK(tpl.body->getObject(0)->getValue<std::string>("type") == "qr");
+        CHECK(tpl.margin_mm[0] == 22);  // where the tests look for the QR code
+        CHECK(tpl.margin_mm[1] == 20);
+    }
+    for (const char* part : {"parts/header.json", "parts/footer.json"}) {
+        INFO(part);
+        CHECK(check_template_file(templates / part).to_string() == "");
+    }
+}
+
+TEST_CASE("An included part gets its values at load and its problems are named",
+          "[document][notices]") {
+    testing::TempDir dir;
+    fs::create_directories(dir.path / "parts");
+    std::ofstream(dir.path / "parts/head.json") << R"({"format": "onewindow.template-part/1",
+        "body": [{"type": "title", "text": "{{part.title}}"},
+                 {"type": "paragraph", "text": "编号：{{part.number}}"}]})";
+    std::ofstream(dir.path / "parts/nested.json") << R"({"format": "onewindow.template-part/1",
+        "body": [{"type": "include", "file": "head.json"}]})";
+    const auto good = dir.path / "good.json";
+    std::ofstream(good) << R"({"format": "onewindow.template/1", "id": "good", "version": 1,
+        "page": {"size": "A5"},
+        "body": [{"type": "include", "file": "parts/head.json",
+                  "values": {"title": "测试通知书", "number": "{{doc.number}}"}},
+                 {"type": "paragraph", "text": "正文"}]})";
+    const auto tpl = checked_template(good);
+    REQUIRE(tpl.body->size() == 3);
+    CHECK(tpl.origins[2].path == "$.body[1]");
+
+    testing::TempDir out;
+    DocumentRenderer renderer;
+    auto data = parse_json(R"({"doc": {"number": "WX01-T-0001"}})", "data")
+                    .extract<Poco::JSON::Object::Ptr>();
+    renderer.render_to_file(tpl, data, out.path / "good.pdf");
+    const std::string text = testing::page_text(out.path / "good.pdf", 1);
+    CHECK(text.find("测试通知书") != std::string::npos);
+    CHECK(text.find("编号：WX01-T-0001") != std::string::npos);
+    try {
+        renderer.render(tpl, parse_json("{}", "data").extract<Poco::JSON::Object::Ptr>());
+        FAIL("rendered without data");
+    } catch (const Error& e) {
+        CHECK(std::string(e.what()) == (dir.path / "parts/head.json").string() +
+                                           ": $.body[1].text: binding \"doc.number\" has no "
+                                           "value in the document data (included at " +
+                                           good.string() + ": $.body[0])");
+    }
+
+    const auto bad = dir.path / "bad.json";
+    std::ofstream(bad) << R"({"format": "onewindow.template/1", "id": "bad", "version": 1,
+        "page": {"size": "A4"},
+        "body": [{"type": "include", "file": "parts/head.json", "values": {"title": "缺编号"}},
+                 {"type": "include", "file": "parts/nested.json"},
+                 {"type": "include", "file": "parts/none.json"}]})";
+    const std::string issues = check_template_file(bad).to_string();
+    CHECK(issues.find(bad.string() +
+                      ": $.body[0].values: the part head.json needs the value \"number\"") !=
+          std::string::npos);
+    CHECK(issues.find((dir.path / "parts/nested.json").string() +
+                      ": $.body[0].type: a part cannot include another part") != std::string::npos);
+    CHECK(issues.find((dir.path / "parts/none.json").string() + ": $") != std::string::npos);
+}
+
+TEST_CASE("A QR code is checked for its size", "[document][notices]") {
+    testing::TempDir dir;
+    const auto file = dir.path / "qr.json";
+    std::ofstream(file) << R"({"format": "onewindow.template/1", "id": "qr", "version": 1,
+        "page": {"size": "A4"}, "body": [{"type": "qr", "text": "{{n}}", "mm": 5}]})";
+    CHECK(check_template_file(file).to_string() ==
+          file.string() + ": $.body[0].mm: must be between 10 and 60 (millimetres)");
+}
+
+TEST_CASE("The correction notice is rendered from a back-office decision's data",
+          "[document][notices]") {
+    testing::TempDir data;
+    auto counter = Counter::open({ONEWINDOW_STAGE_DIR, data.path});
+    CorrectionRequest request{
+        .case_number = "WX01-20261123-0007",
+        .applicant_name = "李娜",
+        .applicant_id_number = "13043419900101002X",
+        .item_code = "000718001001",
+        .item_name = "一孩生育服务登记",
+        .department = "魏县卫生健康局",
+        .materials = {{"结婚证", "复印件模糊，无法辨认登记日期，请提交清晰的复印件"},
+                      {"居民户口簿", "户主页缺失，请补交户主页复印件"}},
+        .deadline = *Date::parse("2026-12-07"),
+        .date = *Date::parse("2026-11-25"),
+        .clerk = ""};
+    const auto pdf = data.path / "correction.pdf";
+    counter->print_correction(request, pdf);
+    const std::string text = testing::without_spaces(testing::page_text(pdf, 1));
+    for (const char* expected :
+         {"补正材料通知书", "魏县政务服务中心综合受理窗口", "编号：WX01-20261123-0007", "李娜",
+          "130434********002X", "000718001001", "一孩生育服务登记", "魏县卫生健康局", "结婚证",
+          "请提交清晰的复印件", "户主页缺失", "2026年12月7日", "2026年11月25日", "经办人", "张敏",
+          "申请人（签收）", "受理专用章", "第1页共1页"}) {
+        INFO(expected);
+        CHECK(text.find(testing::without_spaces(expected)) != std::string::npos);
+    }
+    CHECK(text.find("13043419900101002X") == std::string::npos);
+    // The case number as a QR code at the top right (margins 22 mm top, 20 mm right).
+    testing::check_qr(pdf, request.case_number, 210 - 20, 22, 18);
+    testing::check_ink(pdf, 1);
+    request.materials.clear();
+    CHECK_THROWS_AS(counter->print_correction(request, data.path / "none.pdf"), Error);
+    CHECK_FALSE(fs::exists(data.path / "none.pdf"));
+}
