@@ -622,6 +622,18 @@ TEST_CASE("Supervisors see the counter log: figures, charts, deadline board, CSV
     frame->pages()->SetSelection(frame->pages()->FindPage(log));
     pump(200);
     screenshot(frame, "counter-log.png");
+
+    // The audit trail: the two acceptances and the sign-ins, filtered; the chain verified.
+    AuditPanel* audit = frame->audit();
+    REQUIRE(audit);
+    audit->show({"", "", "case.accepted", 500});
+    REQUIRE(audit->rows() == 2);
+    CHECK(audit->row_text(0, 3) == "已受理");
+    audit->show({"lijun", "", "", 500});
+    REQUIRE(audit->rows() >= 1);
+    CHECK(audit->row_text(0, 3) == "登录");
+    CHECK(audit->verify().ok);
+    CHECK(utf8(audit->verdict()).find("审计链完整") != std::string::npos);
     std::vector<std::string> english;
     check_labels_translated(frame, english);
     CHECK(english == std::vector<std::string>{});

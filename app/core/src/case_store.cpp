@@ -708,6 +708,21 @@ std::vector<AuditEvent> CaseStore::audit_events() const {
     });
 }
 
+std::vector<AuditEvent> CaseStore::audit_events(const AuditFilter& filter) const {
+    return guarded(db_file_, [&] {
+        SQLite::Statement q(*db_, std::string(kEventColumns) +
+                                      " WHERE (?1 = '' OR actor = ?1) AND (?2 = '' OR subject = ?2)"
+                                      " AND (?3 = '' OR type = ?3) ORDER BY id DESC LIMIT ?4");
+        q.bind(1, filter.actor);
+        q.bind(2, filter.subject);
+        q.bind(3, filter.type);
+        q.bind(4, static_cast<int64_t>(filter.limit));
+        std::vector<AuditEvent> events;
+        while (q.executeStep()) events.push_back(read_event(q));
+        return events;
+    });
+}
+
 AuditVerifyResult CaseStore::verify_audit() const {
     return guarded(db_file_, [&] {
         SQLite::Statement q(*db_, std::string(kEventColumns) + " ORDER BY id");
@@ -722,8 +737,8 @@ AuditVerifyResult CaseStore::verify_audit() const {
                 result.ok = false;
                 result.first_broken_id = e.id;
                 result.message = stored_previous != previous
-                                     ? "its link to the previous event is broken"
-                                     : "its content does not match its hash";
+                                     ? N_("its link to the previous event is broken")
+                                     : N_("its content does not match its hash");
                 return result;
             }
             previous = e.hash;

@@ -26,6 +26,45 @@ std::string status_label(std::string_view status) {
 
 namespace {
 
+struct EventType {
+    const char* type;
+    const char* label;
+};
+const EventType kEventTypes[] = {
+    {"case.accepted", N_("accepted")},
+    {"case.refused", N_("refused to accept")},
+    {"notice.issued", N_("one-time notice issued")},
+    {"clock.paused", N_("clock paused")},
+    {"clock.resumed", N_("clock resumed")},
+    {"outbox.sent", N_("sent to the department")},
+    {"outbox.refused", N_("refused by the department's system")},
+    {"outbox.requeued", N_("sent again")},
+    {"item.decided", N_("decided by the department")},
+    {"user.login", N_("signed in")},
+    {"user.locked", N_("account locked")},
+    {"user.created", N_("user created")},
+    {"user.password_set", N_("password set")},
+};
+
+}  // namespace
+
+std::string event_label(std::string_view type) {
+    for (const auto& known : kEventTypes)
+        if (type == known.type) return tr(known.label);
+    return std::string(type);
+}
+
+const std::vector<std::string>& audit_event_types() {
+    static const std::vector<std::string> types = [] {
+        std::vector<std::string> out;
+        for (const auto& known : kEventTypes) out.push_back(known.type);
+        return out;
+    }();
+    return types;
+}
+
+namespace {
+
 std::string percent(double rate) { return std::to_string(std::lround(rate * 100)) + "%"; }
 
 }  // namespace

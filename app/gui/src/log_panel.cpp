@@ -193,4 +193,97 @@ bool LogPanel::export_csv(const std::string& file) {
     return true;
 }
 
+AuditPanel::AuditPanel(wxWindow* parent, Services& services)
+    : wxPanel(parent), services_(services) {
+    auto* top = new wxBoxSizer(wxVERTICAL);
+    auto* bar = new wxBoxSizer(wxHORIZONTAL);
+    actor_ =
+        new wxTextCtrl(this, wxID_ANY, {}, wxDefaultPosition, wxSize(110, -1), wxTE_PROCESS_ENTER);
+    actor_->SetHint(wtr("User"));
+    subject_ =
+        new wxTextCtrl(this, wxID_ANY, {}, wxDefaultPosition, wxSize(190, -1), wxTE_PROCESS_ENTER);
+    subject_->SetHint(wtr("Case or notice number"));
+    type_ = new wxChoice(this, wxID_ANY);
+    type_->Append(wtr("Any event"));
+    for (const auto& type : audit_event_types())
+        type_->Append(wx(event_label(type)), new wxStringClientData(wx(type)));
+    type_->SetSelection(0);
+    auto* show_button = new wxButton(this, wxID_ANY, wtr("Show"));
+    auto* verify_button = new wxButton(this, wxID_ANY, wtr("Verify the audit chain"));
+    bar->Add(actor_, 0, wxRIGHT, 6);
+    bar->Add(subject_, 0, wxRIGHT, 6);
+    bar->Add(type_, 0, wxRIGHT, 6);
+    bar->Add(show_button, 0, wxRIGHT, 12);
+    bar->Add(verify_button, 0);
+    top->Add(bar, 0, wxALL, 6);
+    verdict_ = new wxStaticText(this, wxID_ANY, {});
+    top->Add(verdict_, 0, wxLEFT | wxRIGHT | wxBOTTOM, 8);
+    list_ = new wxListCtrl(this, wxID_ANY, wxDefaultPosition, wxDefaultSize,
+                           wxLC_REPORT | wxLC_SINGLE_SEL);
+    const char* headers[] = {N_("Time"),    N_("User"),   N_("Counter"), N_("Event"),
+                             N_("Subject"), N_("Result"), N_("Details")};
+    const int widths[] = {150, 80, 60, 150, 170, 60, 320};
+    for (int c = 0; c < 7; ++c) list_->AppendColumn(wtr(headers[c]), wxLIST_FORMAT_LEFT, widths[c]);
+    top->Add(list_, 1, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, 6);
+    SetSizer(top);
+
+    auto reshow = [this] {
+        AuditFilter filter;
+        filter.actor = utf8(actor_->GetValue());
+        filter.subject = utf8(subject_->GetValue());
+        if (auto* type = dynamic_cast<wxStringClientData*>(
+                type_->GetClientObject(static_cast<unsigned>(type_->GetSelection()))))
+            filter.type = utf8(type->GetData());
+        show(filter);
+    };
+    show_button->Bind(wxEVT_BUTTON, [reshow](wxCommandEvent&) { reshow(); });
+    actor_->Bind(wxEVT_TEXT_ENTER, [reshow](wxCommandEvent&) { reshow(); });
+    subject_->Bind(wxEVT_TEXT_ENTER, [reshow](wxCommandEvent&) { reshow(); });
+    type_->Bind(wxEVT_CHOICE, [reshow](wxCommandEvent&) { reshow(); });
+    verify_button->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { verify(); });
+    show({});
+}
+
+void AuditPanel::show(const AuditFilter& filter) {
+    std::vector<AuditEvent> events;
+    {
+        auto held = services_.lock();
+        events = services_.counter().store().audit_events(filter);
+    }
+    list_->DeleteAllItems();
+    for (const auto& e : events) {
+        const long row = list_->InsertItem(list_->GetItemCount(), wx(e.at));
+        list_->SetItem(row, 1, wx(e.actor));
+        list_->SetItem(row, 2, wx(e.counter));
+        list_->SetItem(row, 3, wx(event_label(e.type)));
+        list_->SetItem(row, 4, wx(e.subject));
+        list_->SetItem(row, 5, e.success ? wtr("done") : wtr("failed"));
+        list_->SetItem(row, 6, wx(e.detail_json));
+        if (!e.success) list_->SetItemBackgroundColour(row, wxColour(255, 225, 225));
+    }
+}
+
+long AuditPanel::rows() const { return list_->GetItemCount(); }
+
+std::string AuditPanel::row_text(long row, int column) const {
+    return utf8(list_->GetItemText(row, column));
+}
+
+AuditVerifyResult AuditPanel::verify() {
+    AuditVerifyResult result;
+    {
+        auto held = services_.lock();
+        result = services_.counter().store().verify_audit();
+    }
+    verdict_->SetForegroundColour(result.ok ? wxColour(0, 110, 0) : wxColour(192, 0, 0));
+    verdict_->SetLabel(
+        result.ok ? wxString::Format(wtr("The audit chain is intact: %lld events"), result.events)
+                  : wxString::Format(wtr("The audit chain is broken at event %lld: %s"),
+                                     result.first_broken_id, wtr(result.message.c_str())));
+    Layout();
+    return result;
+}
+
+wxString AuditPanel::verdict() const { return verdict_->GetLabel(); }
+
 }  // namespace onewindow::gui

@@ -366,11 +366,7 @@ void CasesPanel::show_detail(const std::string& case_number) {
     for (const auto& e : record->events) {
         long row = events->InsertItem(events->GetItemCount(), chinese_time(e.at) + e.at.substr(16));
         events->SetItem(row, 1, wx(e.actor));
-        events->SetItem(row, 2,
-                        e.type == "case.accepted"   ? wtr("accepted")
-                        : e.type == "clock.paused"  ? wtr("clock paused")
-                        : e.type == "clock.resumed" ? wtr("clock resumed")
-                                                    : wx(e.type));
+        events->SetItem(row, 2, wx(event_label(e.type)));
         events->SetItem(row, 3, e.success ? wtr("done") : wtr("failed"));
         events->SetItem(row, 4, wx(e.detail_json));
     }
@@ -465,6 +461,8 @@ MainFrame::MainFrame(Services& services)
         log_ = new LogPanel(pages_, services_);
         pages_->AddPage(log_, wtr("Counter log"));
         log_->show(Date::today(), Date::today(), {});
+        audit_ = new AuditPanel(pages_, services_);
+        pages_->AddPage(audit_, wtr("Audit"));
     }
     splitter->SplitVertically(catalogue_, pages_, 390);
     splitter->SetMinimumPaneSize(200);

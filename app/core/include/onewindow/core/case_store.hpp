@@ -197,6 +197,17 @@ enum class DeadlineState { OnTime, DueSoon, Overdue, Closed };
 DeadlineState deadline_state(const WorkingCalendar& calendar, Date due, Date today, bool open);
 /// The clerk's words for an item's or a case's status ("accepted" -> 已受理), translated.
 std::string status_label(std::string_view status);
+/// The words for an audit event type ("case.accepted" -> 受理), translated; unknown types as
+/// they are. audit_event_types(): every type the program writes, for filters.
+std::string event_label(std::string_view type);
+const std::vector<std::string>& audit_event_types();
+
+/// What the audit viewer asks for: any of actor, subject (a case or notice number, a user) and
+/// event type; newest first.
+struct AuditFilter {
+    std::string actor, subject, type;  // empty: any
+    std::size_t limit = 500;
+};
 
 struct AuditVerifyResult {
     bool ok = true;
@@ -290,6 +301,7 @@ class CaseStore {
 
     AuditVerifyResult verify_audit() const;
     std::vector<AuditEvent> audit_events() const;
+    std::vector<AuditEvent> audit_events(const AuditFilter& filter) const;
 
     /// Test hook: throw after the material files are stored, inside the accept transaction.
     void fail_next_accept_for_test() { fail_next_accept_ = true; }

@@ -1,3 +1,4 @@
+// Supervision screens, for supervisors and administrators only.
 // 窗口日志: the supervisor's screen of the daily counter log (core/report.hpp) for a day or a
 // period, one counter or all: the figures at a glance, bar charts of intake per department and
 // per hour, and the deadline board (yellow: due within one working day; red: overdue) with the
@@ -57,6 +58,28 @@ class LogPanel : public wxPanel {
     BarChart* hours_ = nullptr;
     wxListCtrl* board_ = nullptr;
     CounterLog log_;
+};
+
+/// 审计: the audit trail (who did what, when, with what result), filtered by user, case and event
+/// type, newest first, and the verification of its hash chain. ID numbers never show here: the
+/// events name cases by number.
+class AuditPanel : public wxPanel {
+  public:
+    AuditPanel(wxWindow* parent, Services& services);
+    void show(const AuditFilter& filter);
+    long rows() const;
+    std::string row_text(long row, int column) const;
+    /// Verifies the chain and says the result next to the button.
+    AuditVerifyResult verify();
+    wxString verdict() const;
+
+  private:
+    Services& services_;
+    wxTextCtrl* actor_ = nullptr;
+    wxTextCtrl* subject_ = nullptr;
+    wxChoice* type_ = nullptr;
+    wxListCtrl* list_ = nullptr;
+    wxStaticText* verdict_ = nullptr;
 };
 
 }  // namespace onewindow::gui

@@ -84,6 +84,7 @@ class PluginsPanel : public wxPanel {
 };
 
 class LogPanel;
+class AuditPanel;
 
 class MainFrame : public wxFrame {
   public:
@@ -96,6 +97,7 @@ class MainFrame : public wxFrame {
     PluginsPanel* plugins() { return plugins_; }
     /// The counter log (supervisors and administrators only; nullptr for clerks).
     LogPanel* counter_log() { return log_; }
+    AuditPanel* audit() { return audit_; }
     wxNotebook* pages() { return pages_; }
     PreviewFrame* preview() { return preview_; }
 
@@ -120,6 +122,7 @@ class MainFrame : public wxFrame {
     CasesPanel* cases_ = nullptr;
     PluginsPanel* plugins_ = nullptr;
     LogPanel* log_ = nullptr;
+    AuditPanel* audit_ = nullptr;
     wxNotebook* pages_ = nullptr;
     wxPanel* content_ = nullptr;
     wxPanel* lock_panel_ = nullptr;
