@@ -192,3 +192,43 @@ TEST_CASE("Deadline colours count working days", "[calendar]") {
     // Around the National Day holiday: 30 Sep is followed by 8 Oct.
     CHECK(deadline_state(c, Date{2026, 10, 8}, Date{2026, 9, 30}, true) == DeadlineState::DueSoon);
 }
+
+TEST_CASE("Roles are enforced in the core, and every denied attempt is audited", "[accounts]") {
+    Store s;
+    s.store.create_user(clerk(), "admin");
+    const UserAccount lina = *s.store.find_user(clerk().name);
+    UserAccount boss = lina;
+    boss.role = Role::Supervisor;
+    UserAccount admin = lina;
+    admin.role = Role::Administrator;
+
+    CHECK_FALSE(role_allows(Role::Clerk, Permission::ReadReports));
+    CHECK(role_allows(Role::Supervisor, Permission::ReadReports));
+    CHECK_FALSE(role_allows(Role::Supervisor, Permission::ManageUsers));
+    CHECK(role_allows(Role::Administrator, Permission::ManagePlugins));
+
+    CHECK_NOTHROW(s.store.require(boss, Permission::ReadReports, "counter log"));
+    CHECK_NOTHROW(s.store.require(admin, Permission::ManageUsers, "users"));
+    try {
+        s.store.require(lina, Permission::ReadReports, "counter log");
+        FAIL("a clerk read the reports");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::Denied);
+    }
+    // A clerk's case list is of their own counter; another counter's is denied.
+    CHECK_NOTHROW(s.store.list_cases({}, lina));
+    CaseFilter other;
+    other.counter = "WX99";
+    CHECK_THROWS_AS(s.store.list_cases(other, lina), Error);
+    CHECK_NOTHROW(s.store.list_cases(other, boss));
+
+    std::vector<AuditEvent> denied;
+    for (const auto& e : s.store.audit_events())
+        if (e.type == "access.denied") denied.push_back(e);
+    REQUIRE(denied.size() == 2);
+    CHECK(denied[0].actor == lina.name);
+    CHECK(denied[0].subject == "counter log");
+    CHECK_FALSE(denied[0].success);
+    CHECK(denied[1].subject == "cases of counter WX99");
+    CHECK(s.store.verify_audit().ok);
+}

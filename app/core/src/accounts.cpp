@@ -85,13 +85,14 @@ std::string detail_json(std::initializer_list<std::pair<const char*, std::string
 }  // namespace
 
 const char* role_name(Role role) {
+    // Stored as they are; N_ marks them for the catalogue, where tr() finds their Chinese.
     switch (role) {
         case Role::Clerk:
-            return "clerk";
+            return N_("clerk");
         case Role::Supervisor:
-            return "supervisor";
+            return N_("supervisor");
         case Role::Administrator:
-            return "administrator";
+            return N_("administrator");
     }
     return "clerk";
 }
@@ -162,6 +163,42 @@ void CaseStore::set_password(const std::string& name, const std::string& passwor
         transaction.commit();
         return 0;
     });
+}
+
+bool role_allows(Role role, Permission permission) {
+    switch (role) {
+        case Role::Administrator:
+            return true;
+        case Role::Supervisor:
+            return permission == Permission::ReadOtherCounters ||
+                   permission == Permission::ReadReports;
+        case Role::Clerk:
+            return false;
+    }
+    return false;
+}
+
+void CaseStore::require(const UserAccount& who, Permission permission, const std::string& what) {
+    if (role_allows(who.role, permission)) return;
+    const std::string now = local_timestamp_now();
+    guarded(db_file_, [&] {
+        append_audit(*statements_,
+                     AuditEvent{0, now, who.name, who.counter, "access.denied", what,
+                                detail_json({{"role", role_name(who.role)}}), false, ""});
+        return 0;
+    });
+    throw Error(ErrorKind::Denied,
+                trf("Your role ({}) does not allow this: {}", tr(role_name(who.role)), what));
+}
+
+std::vector<CaseSummary> CaseStore::list_cases(const CaseFilter& filter, const UserAccount& who) {
+    CaseFilter scoped = filter;
+    if (!role_allows(who.role, Permission::ReadOtherCounters)) {
+        if (!filter.counter.empty() && filter.counter != who.counter)
+            require(who, Permission::ReadOtherCounters, "cases of counter " + filter.counter);
+        scoped.counter = who.counter;
+    }
+    return list_cases(scoped);
 }
 
 LoginResult CaseStore::login(const std::string& name, const std::string& password,

@@ -44,6 +44,7 @@ const EventType kEventTypes[] = {
     {"user.locked", N_("account locked")},
     {"user.created", N_("user created")},
     {"user.password_set", N_("password set")},
+    {"access.denied", N_("access denied")},
 };
 
 }  // namespace

@@ -144,9 +144,14 @@ LogPanel::LogPanel(wxWindow* parent, Services& services) : wxPanel(parent), serv
 void LogPanel::show(Date from, Date to, const std::string& counter) {
     from_->ChangeValue(wx(from.iso()));
     to_->ChangeValue(wx(to.iso()));
-    {
+    try {
         auto held = services_.lock();
-        log_ = services_.counter().store().counter_log({from, to, counter});
+        CaseStore& store = services_.counter().store();
+        store.require(services_.user(), Permission::ReadReports, "counter log");
+        log_ = store.counter_log({from, to, counter});
+    } catch (const std::exception& e) {
+        summary_->SetLabel(wx(e.what()));
+        return;
     }
     summary_->SetLabel(summary());
     departments_->set(log_.by_department);

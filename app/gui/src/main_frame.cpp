@@ -291,7 +291,7 @@ void CasesPanel::refresh() {
     try {
         auto held = services_.lock();
         filter.counter = services_.counter().config().code;
-        cases = services_.counter().store().list_cases(filter);
+        cases = services_.counter().store().list_cases(filter, services_.user());
     } catch (const std::exception& e) {
         wxLogError("%s", wx(e.what()));
         return;

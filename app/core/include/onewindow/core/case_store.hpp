@@ -146,6 +146,11 @@ struct ItemDecision {
 /// Roles (issue: clerk, supervisor, administrator); enforced by the core, not only the window.
 enum class Role { Clerk, Supervisor, Administrator };
 const char* role_name(Role role);  // "clerk" | "supervisor" | "administrator"
+
+/// What a role may do. Clerks work their own counter; supervisors also read every counter and
+/// the reports; administrators may do everything (users, counters, endpoints, plugins).
+enum class Permission { ReadOtherCounters, ReadReports, ManageUsers, ManagePlugins };
+bool role_allows(Role role, Permission permission);
 std::optional<Role> parse_role(std::string_view name);
 
 struct UserAccount {
@@ -277,6 +282,12 @@ class CaseStore {
 
     /// Cases matching the filter, newest first.
     std::vector<CaseSummary> list_cases(const CaseFilter& filter) const;
+    /// The same for a signed-in user: a clerk's list is always of their own counter; asking for
+    /// another counter's cases is denied (require()).
+    std::vector<CaseSummary> list_cases(const CaseFilter& filter, const UserAccount& who);
+    /// Throws Error(Denied) with the reason in Chinese, and records an 'access.denied' audit
+    /// event naming `what`, when `who`'s role does not allow `permission`.
+    void require(const UserAccount& who, Permission permission, const std::string& what);
     /// The daily counter log of a period, and its rows as CSV (report.hpp, report.cpp).
     CounterLog counter_log(const LogPeriod& period) const;
     std::string counter_log_csv(const LogPeriod& period) const;

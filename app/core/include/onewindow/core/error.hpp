@@ -12,12 +12,13 @@
 namespace onewindow {
 
 enum class ErrorKind {
-    Input = 2,     // bad input: a file, a field, a command line argument
-    Storage = 3,   // the database or the material store failed; nothing was changed
-    Plugin = 4,    // a plugin failed to load or a call into it failed
-    Document = 5,  // a document could not be rendered
-    NotFound = 6,  // a case, item or template that does not exist
-    Integrity = 7  // a check of stored data failed (audit chain broken, hash mismatch)
+    Input = 2,      // bad input: a file, a field, a command line argument
+    Storage = 3,    // the database or the material store failed; nothing was changed
+    Plugin = 4,     // a plugin failed to load or a call into it failed
+    Document = 5,   // a document could not be rendered
+    NotFound = 6,   // a case, item or template that does not exist
+    Integrity = 7,  // a check of stored data failed (audit chain broken, hash mismatch)
+    Denied = 8      // the user's role does not allow it (recorded as an audit event)
 };
 
 class Error : public std::runtime_error {
