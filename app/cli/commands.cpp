@@ -7,6 +7,7 @@
 #include <fstream>
 #include <map>
 
+#include "onewindow/core/backup.hpp"
 #include "onewindow/core/case_store.hpp"
 #include "onewindow/core/catalogue.hpp"
 #include "onewindow/core/counter.hpp"
@@ -46,6 +47,9 @@ const char* kUsageText =
        "  report period --from DAY --to DAY [--counter CODE] [-o FILE.csv]\n"
        "                                 the counter log of a day or period (all counters\n"
        "                                 unless --counter); -o writes its rows as CSV\n"
+       "  backup --to DIR [--keep N]     back up the cases and materials online (keep the N\n"
+       "                                 newest backups, 14 by default)\n"
+       "  restore BACKUP-FOLDER          restore a backup into the (new, empty) data folder\n"
        "  catalogue [TEXT]               list service items (search by name, code, keyword)\n"
        "  guide <item-code> -o FILE.pdf  print the service guide of an item\n"
        "  guide --all -o FILE.pdf        every item's guide as one booklet with a table of\n"
@@ -243,6 +247,40 @@ int cmd_report(const fs::path& data_dir, const Args& args, std::ostream& out, st
             out << (item.state == DeadlineState::Overdue ? tr("overdue") : tr("due soon")) << '\t'
                 << item.case_number << '\t' << item.item_name << '\t' << item.department_name
                 << '\t' << item.clerk << '\t' << item.promised_date.chinese() << '\n';
+    return 0;
+}
+
+int cmd_backup(const fs::path& data_dir, const Args& args, std::ostream& out, std::ostream& err) {
+    auto to = args.options.find("--to");
+    if (!args.positional.empty() || to == args.options.end()) {
+        err << tr(kUsageText);
+        return kUsage;
+    }
+    int keep = 14;
+    if (auto k = args.options.find("--keep"); k != args.options.end()) {
+        if (k->second.empty() || k->second.size() > 4 ||
+            k->second.find_first_not_of("0123456789") != std::string::npos || k->second == "0")
+            throw Error(ErrorKind::Input,
+                        trf("--keep: \"{}\" is not a number of backups", k->second));
+        keep = std::stoi(k->second);
+    }
+    const BackupResult result = backup_counter(data_dir, to->second, keep);
+    out << "BACKUP " << result.folder.string() << '\n'
+        << trf("Backed up {} cases and {} new material files to {}", std::to_string(result.cases),
+               std::to_string(result.material_files), result.folder.string())
+        << '\n';
+    for (const auto& old : result.removed)
+        out << trf("Removed the old backup {}", old.string()) << '\n';
+    return 0;
+}
+
+int cmd_restore(const fs::path& data_dir, const Args& args, std::ostream& out, std::ostream& err) {
+    if (args.positional.size() != 1) {
+        err << tr(kUsageText);
+        return kUsage;
+    }
+    restore_counter(args.positional[0], data_dir);
+    out << trf("Restored {} into {}", args.positional[0], data_dir.string()) << '\n';
     return 0;
 }
 
@@ -557,6 +595,8 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     if (command == "print") return cmd_print(data_dir, rest, out, err);
     if (command == "printers") return cmd_printers(out);
     if (command == "report") return cmd_report(data_dir, rest, out, err);
+    if (command == "backup") return cmd_backup(data_dir, rest, out, err);
+    if (command == "restore") return cmd_restore(data_dir, rest, out, err);
     if (command == "refuse") return cmd_refuse(data_dir, rest, out, err);
     if (command == "catalogue") return cmd_catalogue(data_dir, rest, out);
     if (command == "guide") return cmd_guide(data_dir, rest, out, err);

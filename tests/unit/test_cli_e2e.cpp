@@ -523,3 +523,21 @@ TEST_CASE("guide --all: one booklet of every item, contents by department pointi
     CHECK(result.out.find(std::to_string(codes.size())) != std::string::npos);
     CHECK(run(cli(dir.path) + "guide --all " + quote(pdf)).code == 64);
 }
+
+TEST_CASE("onewindow-cli backup and restore", "[e2e][backup]") {
+    TempDir dir;
+    trust_bundled(dir.path);
+    REQUIRE(run(cli(dir.path) + "intake " + quote(demo / "first_child_complete.json")).code == 0);
+    const auto backups = dir.path / "backups";
+    auto backup = run(cli(dir.path) + "backup --to " + quote(backups) + " --keep 3");
+    INFO(backup.out);
+    REQUIRE(backup.code == 0);
+    CHECK(backup.out.find("已备份 1 件办件") != std::string::npos);
+    const std::string folder = backup.out.substr(7, backup.out.find('\n') - 7);
+    const auto restored = dir.path / "restored";
+    auto restore = run(cli(restored) + "restore " + quote(folder));
+    CHECK(restore.code == 0);
+    CHECK(count(restored / "counter.db", "cases") == 1);
+    CHECK(run(cli(restored) + "audit verify").code == 0);
+    CHECK(run(cli(dir.path) + "backup --to " + quote(backups) + " --keep 0").code == 2);
+}

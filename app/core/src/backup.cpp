@@ -1,0 +1,153 @@
+#include "onewindow/core/backup.hpp"
+
+#include <SQLiteCpp/Backup.h>
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+
+#include "onewindow/core/error.hpp"
+#include "onewindow/core/i18n.hpp"
+#include "store_internal.hpp"
+
+namespace fs = std::filesystem;
+
+namespace onewindow {
+
+namespace {
+
+constexpr const char* kPrefix = "backup-";
+// Configuration that belongs with the cases (the plugins themselves are installed, not data).
+constexpr const char* kConfigFiles[] = {"counter.json", "trusted-plugins.json",
+                                        "plugin-settings.json", "exchange.json"};
+
+/// Copies every file of `from` missing in `to`; returns how many were copied.
+int copy_new_files(const fs::path& from, const fs::path& to) {
+    int copied = 0;
+    if (!fs::is_directory(from)) return 0;
+    for (const auto& entry : fs::recursive_directory_iterator(from)) {
+        const fs::path target = to / fs::relative(entry.path(), from);
+        if (entry.is_directory()) {
+            fs::create_directories(target);
+        } else if (entry.is_regular_file() && !fs::exists(target)) {
+            fs::create_directories(target.parent_path());
+            fs::copy_file(entry.path(), target);
+            ++copied;
+        }
+    }
+    return copied;
+}
+
+/// Copies a database online, page by page, while others may write to it.
+void copy_database(const fs::path& from, const fs::path& to) {
+    SQLite::Database source(from.string(), SQLite::OPEN_READONLY, 5000);
+    SQLite::Database target(to.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    SQLite::Backup backup(target, source);
+    while (true) {
+        const int rc = backup.executeStep(256);
+        if (rc == SQLITE_DONE) break;
+        if (rc != SQLITE_OK && rc != SQLITE_BUSY && rc != SQLITE_LOCKED)
+            throw Error(ErrorKind::Storage,
+                        from.string() + ": backup step failed (" + std::to_string(rc) + ")");
+    }
+}
+
+void check_integrity(const fs::path& db) {
+    std::string verdict;
+    try {
+        SQLite::Database database(db.string(), SQLite::OPEN_READONLY);
+        verdict = database.execAndGet("PRAGMA integrity_check").getString();
+    } catch (const SQLite::Exception& e) {
+        verdict = e.what();  // too damaged to be read at all
+    }
+    if (verdict != "ok")
+        throw Error(ErrorKind::Integrity,
+                    trf("{}: the backup is damaged ({})", db.string(), verdict));
+}
+
+}  // namespace
+
+std::vector<fs::path> list_backups(const fs::path& dest) {
+    std::vector<fs::path> out;
+    if (!fs::is_directory(dest)) return out;
+    for (const auto& entry : fs::directory_iterator(dest))
+        if (entry.is_directory() && entry.path().filename().string().rfind(kPrefix, 0) == 0 &&
+            entry.path().extension() != ".partial" && fs::exists(entry.path() / "counter.db"))
+            out.push_back(entry.path());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+BackupResult backup_counter(const fs::path& data_dir, const fs::path& dest, int keep,
+                            const std::optional<std::string>& now) {
+    const fs::path db = data_dir / "counter.db";
+    if (!fs::exists(db))
+        throw Error(ErrorKind::NotFound,
+                    trf("{}: there is no case database to back up", db.string()));
+    std::string stamp = check_now(now);  // "YYYY-MM-DD HH:MM:SS"
+    std::erase_if(stamp, [](char c) { return c == '-' || c == ':'; });
+    std::replace(stamp.begin(), stamp.end(), ' ', '-');
+    BackupResult result;
+    result.folder = dest / (kPrefix + stamp);
+    const fs::path partial = dest / (kPrefix + stamp + ".partial");
+    try {
+        fs::remove_all(partial);
+        fs::create_directories(partial);
+        copy_database(db, partial / "counter.db");
+        check_integrity(partial / "counter.db");
+        {
+            SQLite::Database copy((partial / "counter.db").string(), SQLite::OPEN_READONLY);
+            result.cases = copy.execAndGet("SELECT count(*) FROM cases").getInt64();
+        }
+        for (const char* name : kConfigFiles)
+            if (fs::exists(data_dir / name)) fs::copy_file(data_dir / name, partial / name);
+        // Materials never change once stored: copy what the newest earlier backup lacks by
+        // starting from it (hard links: no space for unchanged files), then add the new files.
+        const auto earlier = list_backups(dest);
+        if (!earlier.empty() && fs::is_directory(earlier.back() / "materials")) {
+            for (const auto& entry :
+                 fs::recursive_directory_iterator(earlier.back() / "materials")) {
+                const fs::path target = partial / "materials" /
+                                        fs::relative(entry.path(), earlier.back() / "materials");
+                if (entry.is_directory())
+                    fs::create_directories(target);
+                else
+                    fs::create_hard_link(entry.path(), target);
+            }
+        }
+        result.material_files = copy_new_files(data_dir / "materials", partial / "materials");
+        fs::rename(partial, result.folder);
+    } catch (const fs::filesystem_error& e) {
+        std::error_code ignored;
+        fs::remove_all(partial, ignored);
+        throw Error(ErrorKind::Storage, trf("The backup could not be written: {}", e.what()));
+    } catch (...) {
+        std::error_code ignored;
+        fs::remove_all(partial, ignored);
+        throw;
+    }
+    auto all = list_backups(dest);
+    const std::size_t kept = static_cast<std::size_t>(std::max(1, keep));
+    for (std::size_t i = 0; all.size() > kept && i < all.size() - kept; ++i) {
+        fs::remove_all(all[i]);
+        result.removed.push_back(all[i]);
+    }
+    return result;
+}
+
+void restore_counter(const fs::path& backup, const fs::path& data_dir) {
+    if (!fs::exists(backup / "counter.db"))
+        throw Error(ErrorKind::NotFound, trf("{}: not a backup (no counter.db)", backup.string()));
+    if (fs::exists(data_dir / "counter.db"))
+        throw Error(
+            ErrorKind::Input,
+            trf("{} already holds a case database: restore into a new folder", data_dir.string()));
+    check_integrity(backup / "counter.db");
+    fs::create_directories(data_dir);
+    copy_database(backup / "counter.db", data_dir / "counter.db");
+    for (const char* name : kConfigFiles)
+        if (fs::exists(backup / name)) fs::copy_file(backup / name, data_dir / name);
+    copy_new_files(backup / "materials", data_dir / "materials");
+}
+
+}  // namespace onewindow
