@@ -1,11 +1,15 @@
 // Faults between a counter and a back office, each bounded in time and stopping by itself: the
 // real onewindow-backoffice executable down, or killed with SIGKILL mid-dispatch and restarted;
-// the real onewindow-cli killed with SIGKILL mid-dispatch and restarted; a back office answering
-// 500 or too slowly. Every item must arrive exactly once (rows counted in the back office's
-// SQLite file), and failures must back off instead of looping hot.
+// the real onewindow-cli killed with SIGKILL mid-dispatch and restarted; answers lost after the
+// back office committed; a back office answering 500 or too slowly. Every item must arrive exactly
+// once (rows counted in the back office's SQLite file), and failures must back off instead of
+// looping hot.
 //
-// (Lost answers after a commit are covered in test_dispatcher.cpp: a row set back to pending is
-// answered with the first answer.)
+// Lost answers after the back office committed: a proxy in front of the real executable drops
+// the first answer of each item (test_dispatcher.cpp covers the same after a crash of the
+// counter between sending and recording).
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServer.h>
@@ -20,7 +24,11 @@
 #include <chrono>
 #include <fstream>
 #include <functional>
+#include <iterator>
+#include <limits>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <thread>
 
 #include "child_process.hpp"
@@ -146,10 +154,14 @@ struct CounterAndOffice {
 
 /// A back office that answers every request with 500, or only after `delay` (longer than the
 /// counter waits); counts the cases sent (POST) and the pulls of decisions (GET) apart.
+/// With `forward_port`, a proxy in front of the back office there instead: every request is
+/// passed on, but the answer to the first POST of each Idempotency-Key is lost after the back
+/// office committed it (held `delay`, then a 500 the counter no longer waits for).
 class FaultyOffice {
   public:
-    explicit FaultyOffice(std::chrono::milliseconds delay)
+    explicit FaultyOffice(std::chrono::milliseconds delay, unsigned short forward_port = 0)
         : delay_(delay),
+          forward_port_(forward_port),
           socket_(Poco::Net::SocketAddress("127.0.0.1", 0)),
           server_(new Factory(*this), socket_, new Poco::Net::HTTPServerParams) {
         server_.start();
@@ -160,16 +172,52 @@ class FaultyOffice {
     int pulls() const { return pulls_; }
 
   private:
+    /// Passes the request on; the back office's status and body.
+    std::pair<int, std::string> forward(Poco::Net::HTTPServerRequest& request) const {
+        std::string body(std::istreambuf_iterator<char>(request.stream()), {});
+        Poco::Net::HTTPClientSession session("127.0.0.1", forward_port_);
+        Poco::Net::HTTPRequest out(request.getMethod(), request.getURI(),
+                                   Poco::Net::HTTPMessage::HTTP_1_1);
+        for (const auto& [name, value] : request)
+            if (name.rfind("X-OneWindow-", 0) == 0 || name == "Idempotency-Key" ||
+                name == "Content-Type")
+                out.set(name, value);
+        out.setContentLength(static_cast<std::streamsize>(body.size()));
+        session.sendRequest(out) << body;
+        Poco::Net::HTTPResponse answer;
+        std::istream& in = session.receiveResponse(answer);
+        return {static_cast<int>(answer.getStatus()),
+                std::string(std::istreambuf_iterator<char>(in), {})};
+    }
+    /// True the first time `key` is seen.
+    bool first_time(const std::string& key) {
+        std::lock_guard lock(mutex_);
+        return seen_.insert(key).second;
+    }
+
     struct Handler : Poco::Net::HTTPRequestHandler {
         explicit Handler(FaultyOffice& office) : office(office) {}
         void handleRequest(Poco::Net::HTTPServerRequest& request,
                            Poco::Net::HTTPServerResponse& response) override {
-            ++(request.getMethod() == "POST" ? office.posts_ : office.pulls_);
-            request.stream().ignore(std::numeric_limits<std::streamsize>::max());
-            std::this_thread::sleep_for(office.delay_);
-            response.setStatus(Poco::Net::HTTPResponse::HTTP_INTERNAL_SERVER_ERROR);
-            response.setContentLength(0);
-            response.send();
+            const bool post = request.getMethod() == "POST";
+            ++(post ? office.posts_ : office.pulls_);
+            std::pair<int, std::string> answer{500, ""};
+            bool lose = true;
+            if (office.forward_port_) {
+                const std::string key = request.get("Idempotency-Key", "");
+                answer = office.forward(request);
+                lose = post && office.first_time(key);
+            } else {
+                request.stream().ignore(std::numeric_limits<std::streamsize>::max());
+            }
+            if (lose) {
+                std::this_thread::sleep_for(office.delay_);
+                answer = {500, ""};
+            }
+            response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(answer.first));
+            response.setContentType("application/json");
+            response.setContentLength(static_cast<std::streamsize>(answer.second.size()));
+            response.send() << answer.second;
         }
         FaultyOffice& office;
     };
@@ -183,7 +231,10 @@ class FaultyOffice {
     };
 
     std::chrono::milliseconds delay_;
+    unsigned short forward_port_;
     std::atomic<int> posts_{0}, pulls_{0};
+    std::mutex mutex_;  // guards seen_
+    std::set<std::string> seen_;
     Poco::Net::ServerSocket socket_;
     Poco::Net::HTTPServer server_;
 };
@@ -312,4 +363,25 @@ TEST_CASE("Faults: 500s and slow replies are retried with backoff, a bounded num
         CHECK(requests >= 2);
         CHECK(requests <= 2 * 3);
     }
+}
+
+TEST_CASE(
+    "Faults: answers lost after the back office committed are retried and each item is "
+    "stored once",
+    "[faults][dispatcher]") {
+    CounterAndOffice setup;
+    auto& [dir, store, office, counter_db] = setup;
+    office.start();
+    FaultyOffice proxy(std::chrono::milliseconds(1500), office.port);
+    accept_cases(store, 5, std::nullopt);
+    Dispatcher dispatcher([&] { return open_store(dir.path); }, exchange_to(proxy.port(), 1),
+                          RetryPolicy{1, 2, 0.0}, std::chrono::milliseconds(50));
+    dispatcher.start();
+    dispatcher.wake();
+    CHECK(
+        wait_for([&] { return outbox_in(counter_db, "pending") == 0; }, std::chrono::seconds(40)));
+    dispatcher.stop();
+    CHECK(proxy.posts() >= 2 * 5);  // each item's first answer was lost
+    CHECK(number(office.db, "SELECT count(*) FROM cases WHERE response_status = 201") == 5);
+    stop_and_check_each_once(office, counter_db, 5);
 }
