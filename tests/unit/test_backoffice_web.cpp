@@ -289,6 +289,22 @@ TEST_CASE("Staff web page: an expired or unknown session leads to the login and 
     CHECK(office.decisions() == 0);
 }
 
+TEST_CASE("Staff web page: five failed logins in a row lock the user name", "[backoffice][web]") {
+    WebOffice office;
+    const unsigned short port = office.server.port();
+    auto attempt = [&](const std::string& password) {
+        return browse(port, "POST", "/staff/login", {},
+                      form({{"user", "zhaoqiang"}, {"password", password}}));
+    };
+    for (int i = 0; i < 4; ++i) CHECK(attempt("wrong password").status == 401);
+    CHECK(attempt(kPassword).status == 303);  // a success starts the count again
+    for (int i = 0; i < 5; ++i) CHECK(attempt("wrong password").status == 401);
+    Page page = attempt(kPassword);
+    CHECK(page.status == 429);
+    CHECK(page.cookie.empty());
+    CHECK_THAT(page.body, Catch::Contains("暂时锁定"));
+}
+
 TEST_CASE("Staff passwords: PBKDF2 hashes check, a malformed hash is refused by name",
           "[backoffice][web]") {
     const std::string hash = backoffice::hash_staff_password("一个足够长的密码", 1000);

@@ -171,8 +171,10 @@ class Service {
     std::atomic<int> waiting_{0};  // long polls waiting now
     Store store_;
     NonceMemory nonces_;
-    std::mutex sessions_mutex_;  // guards sessions_
+    std::mutex sessions_mutex_;  // guards sessions_ and failed_logins_
     std::unordered_map<std::string, WebSession> sessions_;
+    /// Failed logins per user name: how many in a row, and until when the name is locked.
+    std::unordered_map<std::string, std::pair<int, long long>> failed_logins_;
 };
 
 }  // namespace onewindow::backoffice

@@ -25,6 +25,9 @@ namespace onewindow::backoffice {
 namespace {
 
 constexpr const char* kCookie = "ow_staff";
+/// Failed logins in a row that lock a user name, and for how long.
+constexpr int kMaxFailedLogins = 5;
+constexpr long long kLockSeconds = 15 * 60;
 constexpr const char* kHtml = "text/html; charset=utf-8";
 
 /// The one escape function: text becomes safe in element content and in quoted attributes.
@@ -305,6 +308,14 @@ Reply Service::web_login(const std::map<std::string, std::string>& form) {
     const std::string name = field("user"), password = field("password");
     if (name.empty() || password.empty())
         return html(400, login_page("请输入用户名和密码。", name));
+    const long long now = std::time(nullptr);
+    {
+        std::lock_guard lock(sessions_mutex_);
+        auto failed = failed_logins_.find(name);
+        if (failed != failed_logins_.end() && failed->second.second > now)
+            return html(
+                429, login_page("登录失败次数过多，该用户名已暂时锁定，请 15 分钟后再试。", name));
+    }
     const StaffUser* user = nullptr;
     for (const auto& candidate : config_.staff_users)
         if (candidate.name == name) user = &candidate;
@@ -314,13 +325,23 @@ Reply Service::web_login(const std::map<std::string, std::string>& form) {
                               : config_.staff_users.empty()
                                   ? std::string()
                                   : config_.staff_users.front().password_hash;
-    if (!check_staff_password(hash, password) || !user)
+    if (!check_staff_password(hash, password) || !user) {
+        std::lock_guard lock(sessions_mutex_);
+        if (failed_logins_.size() > 10000)  // names typed at random must not fill the memory
+            for (auto it = failed_logins_.begin(); it != failed_logins_.end();)
+                it = it->second.second > now ? std::next(it) : failed_logins_.erase(it);
+        auto& [count, locked_until] = failed_logins_[name];
+        if (++count >= kMaxFailedLogins) {
+            count = 0;
+            locked_until = now + kLockSeconds;
+        }
         return html(401, login_page("用户名或密码错误。", name));
+    }
 
     const std::string id = random_hex(16);
-    const long long now = std::time(nullptr);
     {
         std::lock_guard lock(sessions_mutex_);
+        failed_logins_.erase(name);
         for (auto it = sessions_.begin(); it != sessions_.end();)
             it = it->second.expires_at <= now ? sessions_.erase(it) : std::next(it);
         sessions_[id] = {user, random_hex(16), now + config_.session_seconds};

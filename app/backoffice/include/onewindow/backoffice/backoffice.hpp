@@ -89,7 +89,8 @@
 // is 403 and stores nothing. Without a valid session every page redirects (303) to the login.
 // Passwords are stored in the configuration as "pbkdf2-sha256$<rounds>$<salt>$<hex>"
 // (onewindow-backoffice hash-password makes one); a wrong user name costs the same time as a
-// wrong password. Every text put into a page goes through one escape function.
+// wrong password, and 5 failed logins in a row lock a user name for 15 minutes (429; in memory).
+// Every text put into a page goes through one escape function.
 //
 // Threads: Server is driven from one thread (start/stop); requests run on Poco's server threads.
 #pragma once
