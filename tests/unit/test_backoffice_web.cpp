@@ -236,11 +236,15 @@ TEST_CASE("Staff web page: log in, list, approve, reject, and the counter pulls 
     CHECK(page.status == 303);
     CHECK(page.location == "/staff/cases/" + approve + "?saved=1");
     page = browse(port, "GET", page.location, cookie);
-    CHECK_THAT(page.body, Catch::Contains("处理决定已保存") && Catch::Contains("已批准"));
+    CHECK_THAT(page.body, Catch::Contains("处理决定已保存") && Catch::Contains("已批准") &&
+                              Catch::Contains("证书编号") && Catch::Contains("WX-FP-2026-0001"));
+    CHECK_THAT(page.body, !Catch::Contains("name=\"outcome\""));  // decided: no more forms
     page =
         browse(port, "POST", "/staff/cases/" + reject, cookie,
                form({{"csrf", csrf}, {"outcome", "rejected"}, {"reason", "不符合政策规定的条件"}}));
     CHECK(page.status == 303);
+    CHECK_THAT(browse(port, "GET", "/staff/cases/" + reject, cookie).body,
+               Catch::Contains("不符合政策规定的条件") && Catch::Contains("赵强"));
     // A final decision is final.
     page = browse(port, "POST", "/staff/cases/" + approve, cookie,
                   form({{"csrf", csrf}, {"outcome", "rejected"}, {"reason", "改主意了"}}));
@@ -260,6 +264,16 @@ TEST_CASE("Staff web page: log in, list, approve, reject, and the counter pulls 
     CHECK(kept[0].decided_by == "赵强");
     CHECK_THAT(kept[0].data_json, Catch::Contains("WX-FP-2026-0001"));
     CHECK(kept[1].reason == "不符合政策规定的条件");
+
+    // A correction request names the missing materials, one a line; the case stays open.
+    page = browse(port, "POST", "/staff/cases/" + marked, cookie,
+                  form({{"csrf", csrf},
+                        {"outcome", "correction"},
+                        {"missing_materials", "结婚证\r\n\r\n 户口簿 \r\n"}}));
+    CHECK(page.status == 303);
+    page = browse(port, "GET", "/staff/cases/" + marked, cookie);
+    CHECK_THAT(page.body, Catch::Contains("待补正") && Catch::Contains("结婚证、户口簿") &&
+                              Catch::Contains("name=\"outcome\""));
 
     // Logging out ends the session.
     page = browse(port, "POST", "/staff/logout", cookie, form({{"csrf", csrf}}));

@@ -201,12 +201,22 @@ Poco::JSON::Array::Ptr Store::cases(const std::vector<std::string>& departments,
 std::optional<StoredDecision> Store::last_decision(long long case_id) {
     return guarded(file_, [&]() -> std::optional<StoredDecision> {
         SQLite::Statement query(*db_,
-                                "SELECT cursor, outcome, decided_at, body_sha256 FROM decisions"
+                                "SELECT cursor, outcome, decided_at, body_sha256, reason, data,"
+                                " missing_materials, decided_by FROM decisions"
                                 " WHERE case_id = ? ORDER BY cursor DESC LIMIT 1");
         query.bind(1, static_cast<std::int64_t>(case_id));
         if (!query.executeStep()) return std::nullopt;
-        return StoredDecision{query.getColumn(0).getInt64(), query.getColumn(1).getString(),
-                              query.getColumn(2).getString(), query.getColumn(3).getString()};
+        StoredDecision d;
+        d.cursor = query.getColumn(0).getInt64();
+        for (auto [column, field] : {std::pair{1, &d.outcome},
+                                     {2, &d.decided_at},
+                                     {3, &d.body_sha256},
+                                     {4, &d.reason},
+                                     {5, &d.data_json},
+                                     {6, &d.missing_json},
+                                     {7, &d.decided_by}})
+            *field = query.getColumn(column).getString();
+        return d;
     });
 }
 

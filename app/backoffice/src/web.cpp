@@ -70,6 +70,9 @@ constexpr Names kStatusNames[] = {{"received", "待审批"},
 constexpr Names kApplicantLabels[] = {
     {"name", "姓名"}, {"id_number", "公民身份号码"}, {"phone", "联系电话"}, {"address", "住址"}};
 
+/// Labels of the result document's fields that the page's approve form fills.
+constexpr Names kResultLabels[] = {{"certificate_number", "证书编号"}, {"valid_until", "有效期至"}};
+
 /// The name of `key` in `names`, or `key` itself when it has none.
 template <std::size_t N>
 std::string name_in(const Names (&names)[N], const std::string& key) {
@@ -446,10 +449,23 @@ Reply Service::web_case(const WebSession& session, const std::string& reference,
     row("受理窗口", c->client);
     row("受理时间", member(body, "accepted_at"));
     row("接收时间", shown_time(c->received_at));
-    content +=
-        "<tr><th>状态</th><td class=\"s-" + esc(c->status) + "\">" +
-        esc(status_name(c->status) + (last ? "（" + last->decided_at + "）" : std::string())) +
-        "</td></tr></table>";
+    content += "<tr><th>状态</th><td class=\"s-" + esc(c->status) + "\">" +
+               esc(status_name(c->status)) + "</td></tr>";
+    if (last) {
+        // The latest decision, as the counter will receive it.
+        row("决定人", last->decided_by);
+        row("决定时间", shown_time(last->decided_at));
+        if (!last->reason.empty()) row("理由", last->reason);
+        auto data =
+            parse_json(last->data_json, "decisions.data").extract<Poco::JSON::Object::Ptr>();
+        for (const auto& [key, value] : *data) row(name_in(kResultLabels, key), text_of(value));
+        auto missing = parse_json(last->missing_json, "decisions.missing_materials")
+                           .extract<Poco::JSON::Array::Ptr>();
+        std::string names;
+        for (const auto& name : *missing) names += (names.empty() ? "" : "、") + text_of(name);
+        if (!names.empty()) row("所缺材料", names);
+    }
+    content += "</table>";
 
     auto fields = [&](const char* title, const Poco::JSON::Object::Ptr& object, bool labels) {
         if (!object || object->size() == 0) return;
