@@ -53,6 +53,11 @@ void copy_text(Poco::JSON::Object& object, SQLite::Statement& query,
     for (auto [name, column] : columns) object.set(name, query.getColumn(column).getString());
 }
 
+/// Text columns `first`, `first` + 1, ... of the current row into `fields`, in order.
+void read_text(SQLite::Statement& query, int first, std::initializer_list<std::string*> fields) {
+    for (std::string* field : fields) *field = query.getColumn(first++).getString();
+}
+
 }  // namespace
 
 std::string reference_of(long long case_id) {
@@ -153,14 +158,9 @@ std::optional<CaseRow> Store::find_reference(const std::string& reference) {
         CaseRow row;
         row.id = id;
         row.reference = reference;
-        for (auto [column, field] : {std::pair{0, &row.client},
-                                     {1, &row.case_number},
-                                     {2, &row.item},
-                                     {3, &row.department},
-                                     {4, &row.status},
-                                     {5, &row.received_at},
-                                     {6, &row.body}})
-            *field = query.getColumn(column).getString();
+        read_text(query, 0,
+                  {&row.client, &row.case_number, &row.item, &row.department, &row.status,
+                   &row.received_at, &row.body});
         return row;
     });
 }
@@ -208,14 +208,9 @@ std::optional<StoredDecision> Store::last_decision(long long case_id) {
         if (!query.executeStep()) return std::nullopt;
         StoredDecision d;
         d.cursor = query.getColumn(0).getInt64();
-        for (auto [column, field] : {std::pair{1, &d.outcome},
-                                     {2, &d.decided_at},
-                                     {3, &d.body_sha256},
-                                     {4, &d.reason},
-                                     {5, &d.data_json},
-                                     {6, &d.missing_json},
-                                     {7, &d.decided_by}})
-            *field = query.getColumn(column).getString();
+        read_text(query, 1,
+                  {&d.outcome, &d.decided_at, &d.body_sha256, &d.reason, &d.data_json,
+                   &d.missing_json, &d.decided_by});
         return d;
     });
 }
