@@ -285,13 +285,13 @@ TEST_CASE("Staff web page: log in, list, approve, reject, and the counter pulls 
 
 TEST_CASE("Staff web page: an expired or unknown session leads to the login and stores nothing",
           "[backoffice][web]") {
-    WebOffice office(1);
+    WebOffice office(2);  // whole seconds: at least 1 s left after the login
     const unsigned short port = office.server.port();
     const std::string cookie = log_in(port);
     Page page = browse(port, "GET", "/staff/cases", cookie);
     REQUIRE(page.status == 200);
     const std::string csrf = csrf_of(page.body);
-    std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+    std::this_thread::sleep_for(std::chrono::milliseconds(3100));
     page = browse(port, "GET", "/staff/cases", cookie);
     CHECK(page.status == 303);
     CHECK(page.location == "/staff/login");
