@@ -1,5 +1,6 @@
 // A plain HTTP client for tests that talk to a back office on 127.0.0.1 (Poco HTTPClientSession):
-// sends exactly the headers and body given, so tests can sign, spoil or omit each of them.
+// sends exactly the headers and body given, so tests can sign, spoil or omit each of them (or
+// send a browser's cookie and form).
 #pragma once
 
 #include <Poco/JSON/Object.h>
@@ -18,7 +19,8 @@ namespace onewindow::testing {
 struct Response {
     int status = 0;
     std::string body;
-    bool replayed = false;  // header Idempotent-Replayed
+    bool replayed = false;                       // header Idempotent-Replayed
+    std::string location, cookie, content_type;  // headers Location, Set-Cookie, Content-Type
     Poco::JSON::Object::Ptr json() const {
         return parse_json(body, "response").extract<Poco::JSON::Object::Ptr>();
     }
@@ -26,12 +28,13 @@ struct Response {
 };
 
 inline Response send_raw(unsigned short port, const std::string& method, const std::string& target,
-                         const std::string& body, const exchange::Headers& headers) {
+                         const std::string& body, const exchange::Headers& headers,
+                         const std::string& content_type = "application/json") {
     Poco::Net::HTTPClientSession session("127.0.0.1", port);
     Poco::Net::HTTPRequest request(method, target, Poco::Net::HTTPMessage::HTTP_1_1);
     for (const auto& [name, value] : headers) request.set(name, value);
     if (!body.empty() || method == "POST") {
-        request.setContentType("application/json");
+        request.setContentType(content_type);
         request.setContentLength(static_cast<std::streamsize>(body.size()));
     }
     session.sendRequest(request) << body;
@@ -41,6 +44,9 @@ inline Response send_raw(unsigned short port, const std::string& method, const s
     out.status = static_cast<int>(response.getStatus());
     out.body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     out.replayed = response.has("Idempotent-Replayed");
+    out.location = response.get("Location", "");
+    out.cookie = response.get("Set-Cookie", "");
+    out.content_type = response.getContentType();
     return out;
 }
 

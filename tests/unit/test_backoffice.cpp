@@ -2,9 +2,7 @@
 // refusal, checked against the real SQLite file. In process (library) and as the real executable.
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -16,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "child_process.hpp"
 #include "http_test_client.hpp"
 #include "onewindow/backoffice/backoffice.hpp"
 #include "onewindow/core/error.hpp"
@@ -529,25 +528,11 @@ TEST_CASE("The onewindow-backoffice executable serves with a configuration file"
     const fs::path config = dir.path / "backoffice.json";
     std::ofstream(config) << config_text("office.db");  // relative to the configuration file
 
-    int out[2];
-    REQUIRE(pipe(out) == 0);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-    posix_spawn_file_actions_addclose(&actions, out[0]);
-    const std::string program = std::string(ONEWINDOW_STAGE_DIR) + "/bin/onewindow-backoffice";
-    std::vector<std::string> args{program, "--config", config.string()};
-    std::vector<char*> argv;
-    for (auto& arg : args) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    pid_t pid = 0;
-    REQUIRE(posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ) == 0);
-    posix_spawn_file_actions_destroy(&actions);
-    close(out[1]);
-
-    std::string line;
-    char c = 0;
-    while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
+    onewindow::testing::ChildProcess office(
+        {std::string(ONEWINDOW_STAGE_DIR) + "/bin/onewindow-backoffice", "--config",
+         config.string()});
+    REQUIRE(office.started());
+    const std::string line = office.read_line().value_or("");
     INFO(line);
     REQUIRE(line.rfind("LISTENING 127.0.0.1:", 0) == 0);
     const auto port = static_cast<unsigned short>(std::stoi(line.substr(line.rfind(':') + 1)));
@@ -563,10 +548,8 @@ TEST_CASE("The onewindow-backoffice executable serves with a configuration file"
     CHECK(stale.field("error") == "stale_timestamp");
     CHECK(row_counts(db) == std::vector<long long>{1, 0, 1});
 
-    kill(pid, SIGTERM);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    close(out[0]);
+    office.signal(SIGTERM);
+    const int status = office.wait();
     CHECK(WIFEXITED(status));
     CHECK(WEXITSTATUS(status) == 0);
 }

@@ -3,8 +3,45 @@
 
 #include "onewindow/backoffice/backoffice.hpp"
 #include "onewindow/core/json.hpp"
+#include "onewindow/core/password_hash.hpp"
 
 namespace onewindow::backoffice {
+
+namespace {
+
+constexpr std::string_view kHashScheme = "pbkdf2-sha256";
+
+/// The parts of "pbkdf2-sha256$<rounds>$<salt>$<hex>", or false when malformed.
+bool split_hash(const std::string& hash, int& rounds, std::string& salt, std::string& digest) {
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    for (std::size_t end; (end = hash.find('$', start)) != std::string::npos; start = end + 1)
+        parts.push_back(hash.substr(start, end - start));
+    parts.push_back(hash.substr(start));
+    if (parts.size() != 4 || parts[0] != kHashScheme || parts[2].empty() || parts[3].size() != 64 ||
+        parts[1].empty() || parts[1].size() > 7 ||
+        parts[1].find_first_not_of("0123456789") != std::string::npos)
+        return false;
+    rounds = std::stoi(parts[1]);
+    salt = parts[2];
+    digest = parts[3];
+    return rounds >= 1000;
+}
+
+}  // namespace
+
+std::string hash_staff_password(const std::string& password, int rounds) {
+    const std::string salt = random_hex(16);
+    return std::string(kHashScheme) + "$" + std::to_string(rounds) + "$" + salt + "$" +
+           pbkdf2_sha256_hex(password, salt, rounds);
+}
+
+bool check_staff_password(const std::string& password_hash, const std::string& password) {
+    int rounds = 0;
+    std::string salt, digest;
+    if (!split_hash(password_hash, rounds, salt, digest)) return false;
+    return equal_constant_time(pbkdf2_sha256_hex(password, salt, rounds), digest);
+}
 
 Config load_config(const std::filesystem::path& file) {
     return parse_config(read_text_file(file), file.string(),
@@ -18,7 +55,7 @@ Config parse_config(const std::string& text, const std::string& file_name,
     auto root = ObjectReader::of(parse_json(text, file_name), file_name, "$", issues);
     if (!root.raw()) issues.throw_if_any();
     root.reject_unknown({"listen", "database", "departments", "counters", "staff", "max_body_bytes",
-                         "max_clock_skew_seconds", "tls"});
+                         "max_clock_skew_seconds", "tls", "staff_users", "session_seconds"});
 
     auto listen = root.object("listen", true);
     if (listen.raw()) {
@@ -63,26 +100,45 @@ Config parse_config(const std::string& text, const std::string& file_name,
             entry.fail("secret", "must be at least 16 bytes long");
         return client;
     };
+    // The "departments" of a staff entry: at least one, each listed in $.departments.
+    auto served_departments = [&](ObjectReader& entry) {
+        auto codes = entry.strings("departments", true);
+        if (codes.empty()) entry.fail("departments", "must name a department");
+        for (std::size_t i = 0; i < codes.size(); ++i) {
+            bool known = false;
+            for (const auto& department : config.departments)
+                known = known || department.code == codes[i];
+            if (!known)
+                issues.add(file_name, json_path_index(entry.path_of("departments"), i),
+                           "department \"" + codes[i] + "\" is not listed in $.departments");
+        }
+        return codes;
+    };
     entries("counters", true, {"id", "secret"}, "id", [&](ObjectReader& entry) {
         config.counters.push_back(client(entry));
         return config.counters.back().id;
     });
     entries("staff", false, {"id", "secret", "departments"}, "id", [&](ObjectReader& entry) {
         Client staff = client(entry);
-        staff.departments = entry.strings("departments", true);
-        if (staff.departments.empty()) entry.fail("departments", "must name a department");
-        for (std::size_t i = 0; i < staff.departments.size(); ++i) {
-            bool known = false;
-            for (const auto& department : config.departments)
-                known = known || department.code == staff.departments[i];
-            if (!known)
-                issues.add(
-                    file_name, json_path_index(entry.path_of("departments"), i),
-                    "department \"" + staff.departments[i] + "\" is not listed in $.departments");
-        }
+        staff.departments = served_departments(entry);
         config.staff.push_back(staff);
         return staff.id;
     });
+    entries("staff_users", false, {"name", "display_name", "password_hash", "departments"}, "name",
+            [&](ObjectReader& entry) {
+                StaffUser user{entry.string("name"), entry.opt_string("display_name").value_or(""),
+                               entry.string("password_hash"), served_departments(entry)};
+                int rounds = 0;
+                std::string salt, digest;
+                if (!user.password_hash.empty() &&
+                    !split_hash(user.password_hash, rounds, salt, digest))
+                    entry.fail("password_hash",
+                               "must be \"pbkdf2-sha256$<rounds>$<salt>$<64 hex digits>\" with "
+                               "1000 rounds or more (onewindow-backoffice hash-password)");
+                if (user.display_name.empty()) user.display_name = user.name;
+                config.staff_users.push_back(user);
+                return user.name;
+            });
     for (const auto& staff : config.staff)
         for (const auto& counter : config.counters)
             if (staff.id == counter.id)
@@ -92,6 +148,8 @@ Config parse_config(const std::string& text, const std::string& file_name,
         config.max_body_bytes = static_cast<std::size_t>(*limit);
     if (auto skew = root.opt_integer("max_clock_skew_seconds", 1, 3600))
         config.max_clock_skew_seconds = *skew;
+    if (auto seconds = root.opt_integer("session_seconds", 1, 86400))
+        config.session_seconds = *seconds;
     issues.throw_if_any();
     return config;
 }

@@ -56,8 +56,8 @@ Reply Service::get_decisions(const Poco::Net::HTTPServerRequest& request, const 
     return {200, to_json(out)};
 }
 
-bool Service::serves(const Client& staff, const std::string& department) const {
-    for (const auto& code : staff.departments)
+bool Service::serves(const std::vector<std::string>& departments, const std::string& department) {
+    for (const auto& code : departments)
         if (code == department) return true;
     return false;
 }
@@ -109,6 +109,11 @@ std::string Service::read_decision(const Poco::Dynamic::Var& json, NewDecision& 
 Reply Service::post_decision(const Poco::Net::HTTPServerRequest& request, const std::string& body) {
     Caller caller;
     if (auto refused = authenticate(request, body, {}, Role::Staff, caller)) return *refused;
+    return decide(caller.client->id, caller.client->departments, body, caller.nonce);
+}
+
+Reply Service::decide(const std::string& actor, const std::vector<std::string>& departments,
+                      const std::string& body, const Nonce& nonce) {
     Poco::Dynamic::Var json;
     if (auto refused = parse_body(body, json)) return *refused;
     Issues issues;
@@ -119,11 +124,10 @@ Reply Service::post_decision(const Poco::Net::HTTPServerRequest& request, const 
     std::lock_guard lock(store_mutex_);
     auto c = store_.find_reference(reference);
     if (!c) return error_reply(404, "unknown_case", "no case \"" + reference + "\"", "$.reference");
-    if (!serves(*caller.client, c->department))
-        return error_reply(
-            403, "forbidden",
-            caller.client->id + " does not decide for department \"" + c->department + "\"",
-            "$.reference");
+    if (!serves(departments, c->department))
+        return error_reply(403, "forbidden",
+                           actor + " does not decide for department \"" + c->department + "\"",
+                           "$.reference");
     d.body_sha256 = ex::sha256_hex(body);
     if (auto last = store_.last_decision(c->id)) {
         if (last->body_sha256 == d.body_sha256)
@@ -134,9 +138,9 @@ Reply Service::post_decision(const Poco::Net::HTTPServerRequest& request, const 
                                "$.outcome");
     }
     d.case_id = c->id;
-    if (d.decided_by.empty()) d.decided_by = caller.client->id;
+    if (d.decided_by.empty()) d.decided_by = actor;
     d.decided_at = utc_timestamp_now();
-    d.nonce = caller.nonce;
+    d.nonce = nonce;
     const long long cursor = store_.insert_decision(d);
     decided_.notify_all();
     return {201, decision_answer(cursor, *c, d.outcome, d.decided_at)};

@@ -1,6 +1,8 @@
 // onewindow-backoffice: runs the reference department back office until SIGINT or SIGTERM.
 //
 //   onewindow-backoffice --config backoffice.json
+//   onewindow-backoffice hash-password      reads a password line on stdin, prints the
+//                                           "password_hash" of a "staff_users" entry
 //
 // Prints one line "LISTENING <address>:<port>" on stdout once it accepts requests (scripts and
 // tests read the port from it when the configuration asks for port 0), and "STOPPED" on a clean
@@ -14,8 +16,17 @@
 #include "onewindow/core/error.hpp"
 
 int main(int argc, char** argv) {
+    if (argc == 2 && std::string(argv[1]) == "hash-password") {
+        std::string password;
+        if (!std::getline(std::cin, password) || password.size() < 8) {
+            std::cerr << "give a password of at least 8 characters on stdin\n";
+            return 64;
+        }
+        std::cout << onewindow::backoffice::hash_staff_password(password) << std::endl;
+        return 0;
+    }
     if (argc != 3 || std::string(argv[1]) != "--config") {
-        std::cerr << "usage: onewindow-backoffice --config FILE\n";
+        std::cerr << "usage: onewindow-backoffice --config FILE | hash-password\n";
         return 64;
     }
     // Block the stop signals before the server threads start, so that they inherit the mask and

@@ -92,7 +92,8 @@ void Service::handle(Poco::Net::HTTPServerRequest& request,
     }
     if (!drain) response.setKeepAlive(false);  // the unread body would follow
     response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
-    response.setContentType("application/json; charset=utf-8");
+    response.setContentType(reply.content_type);
+    for (const auto& [name, value] : reply.headers) response.add(name, value);
     response.setContentLength(static_cast<std::streamsize>(reply.body.size()));
     if (reply.replayed) response.set("Idempotent-Replayed", "true");
     response.send() << reply.body;
@@ -106,6 +107,7 @@ Reply Service::route(Poco::Net::HTTPServerRequest& request, bool& drain) {
         if (method != "GET") return not_allowed("GET");
         return {200, R"({"status":"ok","protocol":"v1"})"};
     }
+    if (path == "/staff" || path.rfind("/staff/", 0) == 0) return staff_page(request, uri, drain);
     const bool cases = path == "/v1/cases", decisions = path == "/v1/decisions";
     if (!cases && !decisions) return error_reply(404, "not_found", "no such resource: " + path);
     if (method != "GET" && method != "POST") return not_allowed("GET or POST");

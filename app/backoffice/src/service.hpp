@@ -3,6 +3,7 @@
 //   service.cpp    routing, body, authentication, error bodies, query parameters
 //   intake.cpp     POST /v1/cases (counters), GET /v1/cases (department staff)
 //   decisions.cpp  POST /v1/decisions (staff), GET /v1/decisions with long poll (counters)
+//   web.cpp        the staff web page (/staff/...): login, sessions, CSRF, case pages
 // The protocol and the order of checks are described in onewindow/backoffice/backoffice.hpp.
 // Threads: every member function may run on any server thread at once; the store (one SQLite
 // connection) and `stopping_` are guarded by `store_mutex_`, the nonce memory by its own lock.
@@ -16,10 +17,13 @@
 #include <atomic>
 #include <condition_variable>
 #include <iterator>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "onewindow/backoffice/backoffice.hpp"
 #include "onewindow/core/json.hpp"
@@ -27,11 +31,18 @@
 
 namespace onewindow::backoffice {
 
-/// One answer: status, JSON body, and whether it replays a stored first answer.
+/// One answer: status, body (JSON unless the web page sets another type), whether it replays a
+/// stored first answer, and extra headers (the web page's cookies and redirects).
 struct Reply {
+    Reply() = default;
+    Reply(int status_, std::string body_, bool replayed_ = false)
+        : status(status_), body(std::move(body_)), replayed(replayed_) {}
+
     int status = 200;
     std::string body;
     bool replayed = false;
+    std::string content_type = "application/json; charset=utf-8";
+    std::vector<std::pair<std::string, std::string>> headers;
 };
 
 /// An error body (see backoffice.hpp): code, English message, Chinese message of the code, and
@@ -79,6 +90,13 @@ struct Caller {
     Nonce nonce;
 };
 
+/// A logged-in web user (web.cpp): who, the CSRF token of the session, when it ends (time_t).
+struct WebSession {
+    const StaffUser* user = nullptr;
+    std::string csrf;
+    long long expires_at = 0;
+};
+
 /// Handles every request; shared by Poco's server threads.
 class Service {
   public:
@@ -118,8 +136,8 @@ class Service {
     // decisions.cpp
     Reply get_decisions(const Poco::Net::HTTPServerRequest& request, const Poco::URI& uri,
                         const std::string& body);
-    /// True when `staff` decides for `department`.
-    bool serves(const Client& staff, const std::string& department) const;
+    /// True when `department` is among `departments`.
+    static bool serves(const std::vector<std::string>& departments, const std::string& department);
     /// The 201 answer of a decision (also replayed for the same body sent again).
     static std::string decision_answer(long long cursor, const CaseRow& c,
                                        const std::string& outcome, const std::string& decided_at);
@@ -127,6 +145,24 @@ class Service {
     static std::string read_decision(const Poco::Dynamic::Var& json, NewDecision& d,
                                      Issues& issues);
     Reply post_decision(const Poco::Net::HTTPServerRequest& request, const std::string& body);
+    /// A decision body (POST /v1/decisions) by `actor` serving `departments`, after the caller
+    /// was authenticated: validation, rules and storage. The JSON API and the web page both
+    /// decide through this one function.
+    Reply decide(const std::string& actor, const std::vector<std::string>& departments,
+                 const std::string& body, const Nonce& nonce);
+
+    // web.cpp
+    /// Every /staff/... request; `drain` false when the body was left unread (413).
+    Reply staff_page(Poco::Net::HTTPServerRequest& request, const Poco::URI& uri, bool& drain);
+    /// The session of the request's cookie, or nullopt when absent or expired.
+    std::optional<WebSession> web_session(const Poco::Net::HTTPServerRequest& request,
+                                          std::string& id);
+    Reply web_login(const std::map<std::string, std::string>& form);
+    Reply web_cases(const WebSession& session, const Poco::URI& uri);
+    Reply web_case(const WebSession& session, const std::string& reference, int status = 200,
+                   const std::string& message = {}, bool saved = false);
+    Reply web_decide(const WebSession& session, const std::string& reference,
+                     const std::map<std::string, std::string>& form);
 
     const Config& config_;
     std::mutex store_mutex_;           // guards store_ and stopping_
@@ -135,6 +171,10 @@ class Service {
     std::atomic<int> waiting_{0};  // long polls waiting now
     Store store_;
     NonceMemory nonces_;
+    std::mutex sessions_mutex_;  // guards sessions_ and failed_logins_
+    std::unordered_map<std::string, WebSession> sessions_;
+    /// Failed logins per user name: how many in a row, and until when the name is locked.
+    std::unordered_map<std::string, std::pair<int, long long>> failed_logins_;
 };
 
 }  // namespace onewindow::backoffice

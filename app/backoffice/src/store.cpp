@@ -53,6 +53,11 @@ void copy_text(Poco::JSON::Object& object, SQLite::Statement& query,
     for (auto [name, column] : columns) object.set(name, query.getColumn(column).getString());
 }
 
+/// Text columns `first`, `first` + 1, ... of the current row into `fields`, in order.
+void read_text(SQLite::Statement& query, int first, std::initializer_list<std::string*> fields) {
+    for (std::string* field : fields) *field = query.getColumn(first++).getString();
+}
+
 }  // namespace
 
 std::string reference_of(long long case_id) {
@@ -153,14 +158,9 @@ std::optional<CaseRow> Store::find_reference(const std::string& reference) {
         CaseRow row;
         row.id = id;
         row.reference = reference;
-        for (auto [column, field] : {std::pair{0, &row.client},
-                                     {1, &row.case_number},
-                                     {2, &row.item},
-                                     {3, &row.department},
-                                     {4, &row.status},
-                                     {5, &row.received_at},
-                                     {6, &row.body}})
-            *field = query.getColumn(column).getString();
+        read_text(query, 0,
+                  {&row.client, &row.case_number, &row.item, &row.department, &row.status,
+                   &row.received_at, &row.body});
         return row;
     });
 }
@@ -201,12 +201,17 @@ Poco::JSON::Array::Ptr Store::cases(const std::vector<std::string>& departments,
 std::optional<StoredDecision> Store::last_decision(long long case_id) {
     return guarded(file_, [&]() -> std::optional<StoredDecision> {
         SQLite::Statement query(*db_,
-                                "SELECT cursor, outcome, decided_at, body_sha256 FROM decisions"
+                                "SELECT cursor, outcome, decided_at, body_sha256, reason, data,"
+                                " missing_materials, decided_by FROM decisions"
                                 " WHERE case_id = ? ORDER BY cursor DESC LIMIT 1");
         query.bind(1, static_cast<std::int64_t>(case_id));
         if (!query.executeStep()) return std::nullopt;
-        return StoredDecision{query.getColumn(0).getInt64(), query.getColumn(1).getString(),
-                              query.getColumn(2).getString(), query.getColumn(3).getString()};
+        StoredDecision d;
+        d.cursor = query.getColumn(0).getInt64();
+        read_text(query, 1,
+                  {&d.outcome, &d.decided_at, &d.body_sha256, &d.reason, &d.data_json,
+                   &d.missing_json, &d.decided_by});
+        return d;
     });
 }
 

@@ -59,6 +59,7 @@ struct NewDecision {
 struct StoredDecision {
     long long cursor = 0;
     std::string outcome, decided_at, body_sha256;
+    std::string reason, data_json, missing_json, decided_by;  // as in NewDecision
 };
 
 std::string reference_of(long long case_id);

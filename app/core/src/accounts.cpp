@@ -4,49 +4,15 @@
 #include <Poco/DateTimeParser.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/Timespan.h>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/rand.h>
 
 #include "onewindow/core/i18n.hpp"
 #include "onewindow/core/json.hpp"
+#include "onewindow/core/password_hash.hpp"
 #include "store_internal.hpp"
 
 namespace onewindow {
 
 namespace {
-
-std::string to_hex(const unsigned char* data, std::size_t size) {
-    static const char* digits = "0123456789abcdef";
-    std::string out;
-    out.reserve(size * 2);
-    for (std::size_t i = 0; i < size; ++i) {
-        out += digits[data[i] >> 4];
-        out += digits[data[i] & 15];
-    }
-    return out;
-}
-
-std::string pbkdf2_hex(const std::string& password, const std::string& salt, int iterations) {
-    unsigned char key[32];
-    if (PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()),
-                          reinterpret_cast<const unsigned char*>(salt.data()),
-                          static_cast<int>(salt.size()), iterations, EVP_sha256(), sizeof key,
-                          key) != 1)
-        throw Error(ErrorKind::Storage, "PBKDF2 failed in OpenSSL");
-    return to_hex(key, sizeof key);
-}
-
-std::string random_salt() {
-    unsigned char salt[16];
-    if (RAND_bytes(salt, sizeof salt) != 1)
-        throw Error(ErrorKind::Storage, "no random bytes from OpenSSL");
-    return to_hex(salt, sizeof salt);
-}
-
-bool same_hex(const std::string& a, const std::string& b) {
-    return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
 
 std::string plus_minutes(const std::string& timestamp, int minutes) {
     int zone = 0;
@@ -110,8 +76,8 @@ void CaseStore::create_user(const NewUser& user, const std::string& actor) {
         throw Error(ErrorKind::Input, tr("A user needs the name shown on documents"));
     check_password_rules(user.password);
     const int iterations = user.iterations > 0 ? user.iterations : kPasswordIterations;
-    const std::string salt = random_salt();
-    const std::string hash = pbkdf2_hex(user.password, salt, iterations);
+    const std::string salt = random_hex(16);
+    const std::string hash = pbkdf2_sha256_hex(user.password, salt, iterations);
     const std::string now = local_timestamp_now();
     guarded(db_file_, [&] {
         SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
@@ -145,8 +111,8 @@ void CaseStore::set_password(const std::string& name, const std::string& passwor
     check_password_rules(password);
     const auto user = find_user(name);
     if (!user) throw Error(ErrorKind::NotFound, trf("There is no user {}", name));
-    const std::string salt = random_salt();
-    const std::string hash = pbkdf2_hex(password, salt, kPasswordIterations);
+    const std::string salt = random_hex(16);
+    const std::string hash = pbkdf2_sha256_hex(password, salt, kPasswordIterations);
     const std::string now = local_timestamp_now();
     guarded(db_file_, [&] {
         SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
@@ -215,7 +181,8 @@ LoginResult CaseStore::login(const std::string& name, const std::string& passwor
                                                   detail_json({{"reason", reason}}), success, ""});
         };
         if (!q.executeStep()) {
-            pbkdf2_hex(password, "unknown-user", kPasswordIterations);  // same time either way
+            pbkdf2_sha256_hex(password, "unknown-user",
+                              kPasswordIterations);  // same time either way
             result.message = tr("Wrong user name or password");
             audit("user.login", false, "unknown user", "");
             transaction.commit();
@@ -236,7 +203,7 @@ LoginResult CaseStore::login(const std::string& name, const std::string& passwor
             result.message =
                 trf("Too many wrong passwords: the account is locked until {}", user.locked_until);
             audit("user.login", false, "locked", user.counter);
-        } else if (!same_hex(pbkdf2_hex(password, salt, iterations), hash)) {
+        } else if (!equal_constant_time(pbkdf2_sha256_hex(password, salt, iterations), hash)) {
             const int failed = user.failed_attempts + 1;
             SQLite::Statement update(
                 *db_, "UPDATE users SET failed_attempts = ?, locked_until = ? WHERE name = ?");

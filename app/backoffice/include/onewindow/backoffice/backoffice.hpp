@@ -10,6 +10,7 @@
 //   GET  /v1/cases[?status=received|correction|approved|rejected][&limit=1..500]
 //                                      signed by department staff; cases of their departments
 //   POST /v1/decisions                 signed by department staff; decides one case
+//   /staff/...                         the staff web page (below), for people in a browser
 //
 // Signatures: onewindow/core/exchange_auth.hpp (headers, canonical string, reasons).
 //
@@ -74,6 +75,23 @@
 // written (in the case's transaction) and reloaded at start, so a restart does not reopen the
 // replay window for a stored case.
 //
+// The staff web page (web.cpp): server-rendered HTML forms in Simplified Chinese, no script.
+//   GET  /staff/login, POST /staff/login    user name + password of a "staff_users" entry
+//   POST /staff/logout
+//   GET  /staff/cases[?status=...]          the cases of the user's departments
+//   GET  /staff/cases/<reference>           one case: applicant (ID masked), values, materials
+//   POST /staff/cases/<reference>           a decision; the same function and the same rules as
+//                                           POST /v1/decisions (one code path, no copy)
+// A login opens a session: a random 128-bit id in the cookie "ow_staff" (HttpOnly,
+// SameSite=Strict, Path=/staff, Secure with TLS), valid "session_seconds" after the login, kept
+// in memory only (a restart logs everybody out). Each session has a random CSRF token that every
+// POST but the login carries in the hidden field "csrf": a POST without it or with another one
+// is 403 and stores nothing. Without a valid session every page redirects (303) to the login.
+// Passwords are stored in the configuration as "pbkdf2-sha256$<rounds>$<salt>$<hex>"
+// (onewindow-backoffice hash-password makes one); a wrong user name costs the same time as a
+// wrong password, and 5 failed logins in a row lock a user name for 15 minutes (429; in memory).
+// Every text put into a page goes through one escape function.
+//
 // Threads: Server is driven from one thread (start/stop); requests run on Poco's server threads.
 #pragma once
 
@@ -97,6 +115,20 @@ struct Client {
     std::vector<std::string> departments;  // staff only
 };
 
+/// A person of a department who decides in the web page (/staff/login).
+struct StaffUser {
+    std::string name;           // the login name
+    std::string display_name;   // shown and recorded as "decided_by"; the name when empty
+    std::string password_hash;  // "pbkdf2-sha256$<rounds>$<salt>$<64 hex>"
+    std::vector<std::string> departments;
+};
+
+/// A password hash for a StaffUser entry (a fresh random salt each time).
+std::string hash_staff_password(const std::string& password, int rounds = 310000);
+/// True when `password` matches `password_hash` (made by hash_staff_password); false for a
+/// malformed hash.
+bool check_staff_password(const std::string& password_hash, const std::string& password);
+
 /// The configuration file (JSON), e.g.
 ///   {"listen": {"address": "127.0.0.1", "port": 8480},
 ///    "database": "backoffice.db",
@@ -104,6 +136,10 @@ struct Client {
 ///    "counters": [{"id": "WX01", "secret": "a long random string"}],
 ///    "staff": [{"id": "weijian-office", "secret": "another long random string",
 ///               "departments": ["weijian"]}],
+///    "staff_users": [{"name": "zhaoqiang", "display_name": "赵强",
+///                     "password_hash": "pbkdf2-sha256$310000$...$...",
+///                     "departments": ["weijian"]}],
+///    "session_seconds": 1800,
 ///    "max_body_bytes": 1048576, "max_clock_skew_seconds": 300,
 ///    "tls": {"certificate": "server.pem", "private_key": "server.key"}}
 /// "database" and the TLS files relative to the configuration file's folder; port 0 takes a free
@@ -114,7 +150,9 @@ struct Config {
     std::filesystem::path database;
     std::vector<Department> departments;
     std::vector<Client> counters;
-    std::vector<Client> staff;  // optional in the file
+    std::vector<Client> staff;           // optional in the file
+    std::vector<StaffUser> staff_users;  // optional: people using the web page
+    long long session_seconds = 1800;    // 1 to 86400
     std::size_t max_body_bytes = 1024 * 1024;
     long long max_clock_skew_seconds = 300;
     std::filesystem::path tls_certificate, tls_private_key;  // both empty: plain HTTP

@@ -1,0 +1,345 @@
+// The back office's staff web page over real HTTP on 127.0.0.1 (Poco HTTPClientSession): login,
+// sessions, CSRF, the case list and detail, decisions through the same code path as the JSON API,
+// and a real counter pulling the decisions made in the page.
+#include <Poco/JSON/Object.h>
+#include <Poco/URI.h>
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <ctime>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "http_test_client.hpp"
+#include "onewindow/backoffice/backoffice.hpp"
+#include "onewindow/core/case_store.hpp"
+#include "onewindow/core/dispatcher.hpp"
+#include "onewindow/core/error.hpp"
+#include "onewindow/core/exchange_auth.hpp"
+#include "onewindow/core/json.hpp"
+#include "sample_case.hpp"
+#include "temp_dir.hpp"
+
+using namespace onewindow;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kAcceptedAt = "2026-09-29 10:00:00";
+const std::string kSecret = "counter-WX01-shared-secret";
+const std::string kPassword = "赵强的密码 2026";
+
+/// A back office for county_health and civil_affairs with one web user, 赵强, who decides for
+/// county_health only.
+struct WebOffice {
+    testing::TempDir dir{"onewindow-staff-web"};
+    fs::path db = dir.path / "office.db";
+    backoffice::Server server;
+    explicit WebOffice(int session_seconds = 1800)
+        : server(backoffice::parse_config(
+              R"({"listen": {"address": "127.0.0.1", "port": 0}, "database": "office.db",
+                  "departments": [{"code": "county_health", "name": "县卫生健康局"},
+                                  {"code": "civil_affairs", "name": "县民政局"}],
+                  "counters": [{"id": "WX01", "secret": ")" +
+                  kSecret + R"("}],
+                  "staff_users": [{"name": "zhaoqiang", "display_name": "赵强",
+                                   "password_hash": ")" +
+                  backoffice::hash_staff_password(kPassword, 1000) + R"(",
+                                   "departments": ["county_health"]}],
+                  "session_seconds": )" +
+                  std::to_string(session_seconds) + "}",
+              "web office config", dir.path)) {
+        server.start();
+    }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(server.port()); }
+    long long decisions() const {
+        SQLite::Database d(db.string(), SQLite::OPEN_READONLY);
+        return d.execAndGet("SELECT count(*) FROM decisions").getInt64();
+    }
+};
+
+using Page = testing::Response;
+
+/// A browser-like request: `cookie` sent as is, `form` as an urlencoded body of a POST.
+Page browse(unsigned short port, const std::string& method, const std::string& target,
+            const std::string& cookie = {}, const std::string& form = {}) {
+    exchange::Headers headers;
+    if (!cookie.empty()) headers.emplace_back("Cookie", cookie);
+    return testing::send_raw(port, method, target, form, headers,
+                             "application/x-www-form-urlencoded");
+}
+
+/// An urlencoded form body.
+std::string form(const std::vector<std::pair<std::string, std::string>>& fields) {
+    std::string out;
+    for (const auto& [name, value] : fields) {
+        std::string encoded;
+        Poco::URI::encode(value, "!#$&'()*+,/:;=?@[]", encoded);
+        out += (out.empty() ? "" : "&") + name + "=" + encoded;
+    }
+    return out;
+}
+
+/// Logs in; the "name=value" of the session cookie.
+std::string log_in(unsigned short port) {
+    Page page = browse(port, "POST", "/staff/login", {},
+                       form({{"user", "zhaoqiang"}, {"password", kPassword}}));
+    REQUIRE(page.status == 303);
+    REQUIRE(page.location == "/staff/cases");
+    return page.cookie.substr(0, page.cookie.find(';'));
+}
+
+/// The CSRF token in a page's forms.
+std::string csrf_of(const std::string& body) {
+    const std::string marker = "name=\"csrf\" value=\"";
+    const auto at = body.find(marker);
+    REQUIRE(at != std::string::npos);
+    return body.substr(at + marker.size(), 32);
+}
+
+CaseStore open_store(const fs::path& dir) {
+    return CaseStore::open(
+        dir / "counter.db", dir / "materials",
+        WorkingCalendar::load_dir(fs::path(ONEWINDOW_SOURCE_DIR) / "app/core/data/calendar"));
+}
+
+/// The back office's reference of a dispatched item (from the answer its outbox row kept).
+std::string reference_of(CaseStore& store, const std::string& number, const std::string& item) {
+    for (const auto& row : store.outbox(number))
+        if (row.item_code == item)
+            return parse_json(row.response, "answer")
+                .extract<Poco::JSON::Object::Ptr>()
+                ->getValue<std::string>("reference");
+    FAIL("no outbox row for " << item);
+    return {};
+}
+
+}  // namespace
+
+TEST_CASE("Staff web page: log in, list, approve, reject, and the counter pulls the decisions",
+          "[backoffice][web]") {
+    WebOffice office;
+    const unsigned short port = office.server.port();
+    testing::TempDir dir{"onewindow-staff-web-counter"};
+    auto store = open_store(dir.path);
+    AcceptRequest request = testing::sample_accept_request(kAcceptedAt);
+    request.items = {testing::sample_item("000718001001", "county_health", "county_health"),
+                     testing::sample_item("000718001002", "county_health", "county_health"),
+                     testing::sample_item("000718002000", "civil_affairs", "civil_affairs")};
+    const std::string number = store.accept(request).case_number;
+    ExchangeConfig config;
+    config.client = "WX01";
+    config.timeout_seconds = 5;
+    config.endpoints["county_health"] = {office.url(), kSecret, ""};
+    config.endpoints["civil_affairs"] = {office.url(), kSecret, ""};
+    REQUIRE(dispatch_once(store, config, {}, kAcceptedAt).sent == 3);
+    const std::string approve = reference_of(store, number, "000718001001"),
+                      reject = reference_of(store, number, "000718001002"),
+                      civil = reference_of(store, number, "000718002000");
+
+    // A case carrying applicant data and materials, with markup in a name.
+    const std::string body =
+        R"({"case_number": "WX01-20261123-0009", "item": "FP-001", "department": "county_health",
+            "accepted_at": "2026-11-23 09:30:00",
+            "applicant": {"name": "<b>王芳</b>", "id_number": "130434199001011234",
+                          "phone": "13831045678"},
+            "values": {"child_name": "李小明"},
+            "materials": [{"key": "birth_certificate", "name": "出生医学证明.jpg"}]})";
+    const std::string key = "WX01-20261123-0009/FP-001";
+    auto headers = exchange::sign_request("POST", "/v1/cases", body, key, "WX01", kSecret,
+                                          std::time(nullptr), exchange::new_nonce());
+    headers.emplace_back(exchange::kIdempotencyHeader, key);
+    auto posted = testing::send_raw(port, "POST", "/v1/cases", body, headers);
+    REQUIRE(posted.status == 201);
+    const std::string marked = posted.field("reference");
+
+    // Without a session every page leads to the login.
+    Page page = browse(port, "GET", "/staff/cases");
+    CHECK(page.status == 303);
+    CHECK(page.location == "/staff/login");
+    page = browse(port, "GET", "/staff/login");
+    CHECK(page.status == 200);
+    CHECK(page.content_type == "text/html; charset=utf-8");
+    CHECK_THAT(page.body, Catch::Contains("工作人员登录"));
+
+    // A wrong password or an unknown name is refused, with no session.
+    page = browse(port, "POST", "/staff/login", {},
+                  form({{"user", "zhaoqiang"}, {"password", "wrong password"}}));
+    CHECK(page.status == 401);
+    CHECK(page.cookie.empty());
+    CHECK_THAT(page.body, Catch::Contains("用户名或密码错误"));
+    page = browse(port, "POST", "/staff/login", {},
+                  form({{"user", "nobody"}, {"password", kPassword}}));
+    CHECK(page.status == 401);
+    CHECK(page.cookie.empty());
+    page = browse(port, "POST", "/staff/login", {},
+                  form({{"user", "zhaoqiang"}, {"password", kPassword}}));
+    CHECK(page.status == 303);
+    CHECK_THAT(page.cookie, Catch::Contains("HttpOnly") && Catch::Contains("SameSite=Strict") &&
+                                Catch::Contains("Path=/staff"));
+    const std::string cookie = log_in(port);
+    CHECK(cookie.size() == std::string("ow_staff=").size() + 32);
+
+    // The list shows the cases of 赵强's department only, escaped and masked.
+    page = browse(port, "GET", "/staff/cases", cookie);
+    CHECK(page.status == 200);
+    CHECK_THAT(page.body, Catch::Contains(approve) && Catch::Contains(reject) &&
+                              Catch::Contains(marked) && Catch::Contains("赵强（县卫生健康局）"));
+    CHECK_THAT(page.body, !Catch::Contains(civil));
+    CHECK_THAT(page.body, Catch::Contains("&lt;b&gt;王芳&lt;/b&gt;"));
+    CHECK_THAT(page.body, !Catch::Contains("<b>王芳"));
+    CHECK_THAT(page.body, Catch::Contains("130434********1234"));
+    CHECK_THAT(page.body, !Catch::Contains("130434199001011234"));
+
+    // The detail: data, materials by name, the decision forms with the session's token.
+    page = browse(port, "GET", "/staff/cases/" + marked, cookie);
+    CHECK(page.status == 200);
+    CHECK_THAT(page.body, Catch::Contains("出生医学证明.jpg") && Catch::Contains("李小明") &&
+                              Catch::Contains("138****5678"));
+    CHECK_THAT(page.body, !Catch::Contains("13831045678"));
+    const std::string csrf = csrf_of(page.body);
+    CHECK(browse(port, "GET", "/staff/cases/" + civil, cookie).status == 404);
+
+    // A POST without the token or with another one is refused, and stores nothing.
+    page = browse(port, "POST", "/staff/cases/" + approve, cookie,
+                  form({{"outcome", "approved"}, {"certificate_number", "WX-FP-2026-0001"}}));
+    CHECK(page.status == 403);
+    page = browse(port, "POST", "/staff/cases/" + approve, cookie,
+                  form({{"csrf", std::string(32, '0')},
+                        {"outcome", "approved"},
+                        {"certificate_number", "WX-FP-2026-0001"}}));
+    CHECK(page.status == 403);
+    CHECK_THAT(page.body, Catch::Contains("未作任何更改"));
+    CHECK(office.decisions() == 0);
+
+    // Bad input: the same rules as POST /v1/decisions, said in Chinese, nothing stored.
+    page = browse(port, "POST", "/staff/cases/" + approve, cookie,
+                  form({{"csrf", csrf}, {"outcome", "approved"}, {"certificate_number", " "}}));
+    CHECK(page.status == 400);
+    CHECK_THAT(page.body, Catch::Contains("证书编号"));
+    page = browse(port, "POST", "/staff/cases/" + reject, cookie,
+                  form({{"csrf", csrf}, {"outcome", "rejected"}}));
+    CHECK(page.status == 400);
+    CHECK_THAT(page.body, Catch::Contains("不予批准须填写理由"));
+    page = browse(port, "POST", "/staff/cases/" + civil, cookie,
+                  form({{"csrf", csrf}, {"outcome", "rejected"}, {"reason", "x"}}));
+    CHECK(page.status == 404);
+    CHECK(office.decisions() == 0);
+
+    // Approve one, reject one (Post/Redirect/Get).
+    page = browse(
+        port, "POST", "/staff/cases/" + approve, cookie,
+        form({{"csrf", csrf}, {"outcome", "approved"}, {"certificate_number", "WX-FP-2026-0001"}}));
+    CHECK(page.status == 303);
+    CHECK(page.location == "/staff/cases/" + approve + "?saved=1");
+    page = browse(port, "GET", page.location, cookie);
+    CHECK_THAT(page.body, Catch::Contains("处理决定已保存") && Catch::Contains("已批准") &&
+                              Catch::Contains("证书编号") && Catch::Contains("WX-FP-2026-0001"));
+    CHECK_THAT(page.body, !Catch::Contains("name=\"outcome\""));  // decided: no more forms
+    page =
+        browse(port, "POST", "/staff/cases/" + reject, cookie,
+               form({{"csrf", csrf}, {"outcome", "rejected"}, {"reason", "不符合政策规定的条件"}}));
+    CHECK(page.status == 303);
+    CHECK_THAT(browse(port, "GET", "/staff/cases/" + reject, cookie).body,
+               Catch::Contains("不符合政策规定的条件") && Catch::Contains("赵强"));
+    // A final decision is final.
+    page = browse(port, "POST", "/staff/cases/" + approve, cookie,
+                  form({{"csrf", csrf}, {"outcome", "rejected"}, {"reason", "改主意了"}}));
+    CHECK(page.status == 409);
+    CHECK_THAT(page.body, Catch::Contains("已办结"));
+    CHECK(office.decisions() == 2);
+
+    // The counter pulls them: the items follow, with the page's data.
+    auto pulled = pull_decisions(store, config);
+    CHECK(pulled.decisions == 2);
+    CHECK(pulled.errors.empty());
+    auto record = store.find_case(number);
+    CHECK(record->items[0].status == "approved");
+    CHECK(record->items[1].status == "rejected");
+    auto kept = store.item_decisions(number);
+    REQUIRE(kept.size() == 2);
+    CHECK(kept[0].decided_by == "赵强");
+    CHECK_THAT(kept[0].data_json, Catch::Contains("WX-FP-2026-0001"));
+    CHECK(kept[1].reason == "不符合政策规定的条件");
+
+    // A correction request names the missing materials, one a line; the case stays open.
+    page = browse(port, "POST", "/staff/cases/" + marked, cookie,
+                  form({{"csrf", csrf},
+                        {"outcome", "correction"},
+                        {"missing_materials", "结婚证\r\n\r\n 户口簿 \r\n"}}));
+    CHECK(page.status == 303);
+    page = browse(port, "GET", "/staff/cases/" + marked, cookie);
+    CHECK_THAT(page.body, Catch::Contains("待补正") && Catch::Contains("结婚证、户口簿") &&
+                              Catch::Contains("name=\"outcome\""));
+
+    // Logging out ends the session.
+    page = browse(port, "POST", "/staff/logout", cookie, form({{"csrf", csrf}}));
+    CHECK(page.status == 303);
+    CHECK(page.location == "/staff/login");
+    CHECK_THAT(page.cookie, Catch::Contains("Max-Age=0"));
+    CHECK(browse(port, "GET", "/staff/cases", cookie).location == "/staff/login");
+}
+
+TEST_CASE("Staff web page: an expired or unknown session leads to the login and stores nothing",
+          "[backoffice][web]") {
+    WebOffice office(2);  // whole seconds: at least 1 s left after the login
+    const unsigned short port = office.server.port();
+    const std::string cookie = log_in(port);
+    Page page = browse(port, "GET", "/staff/cases", cookie);
+    REQUIRE(page.status == 200);
+    const std::string csrf = csrf_of(page.body);
+    std::this_thread::sleep_for(std::chrono::milliseconds(3100));
+    page = browse(port, "GET", "/staff/cases", cookie);
+    CHECK(page.status == 303);
+    CHECK(page.location == "/staff/login");
+    page = browse(port, "POST", "/staff/cases/BO-000001", cookie,
+                  form({{"csrf", csrf}, {"outcome", "rejected"}, {"reason", "x"}}));
+    CHECK(page.status == 303);
+    CHECK(page.location == "/staff/login");
+    CHECK(browse(port, "GET", "/staff/cases", "ow_staff=" + std::string(32, 'a')).status == 303);
+    CHECK(office.decisions() == 0);
+}
+
+TEST_CASE("Staff web page: five failed logins in a row lock the user name", "[backoffice][web]") {
+    WebOffice office;
+    const unsigned short port = office.server.port();
+    auto attempt = [&](const std::string& password) {
+        return browse(port, "POST", "/staff/login", {},
+                      form({{"user", "zhaoqiang"}, {"password", password}}));
+    };
+    for (int i = 0; i < 4; ++i) CHECK(attempt("wrong password").status == 401);
+    CHECK(attempt(kPassword).status == 303);  // a success starts the count again
+    for (int i = 0; i < 5; ++i) CHECK(attempt("wrong password").status == 401);
+    Page page = attempt(kPassword);
+    CHECK(page.status == 429);
+    CHECK(page.cookie.empty());
+    CHECK_THAT(page.body, Catch::Contains("暂时锁定"));
+}
+
+TEST_CASE("Staff passwords: PBKDF2 hashes check, a malformed hash is refused by name",
+          "[backoffice][web]") {
+    const std::string hash = backoffice::hash_staff_password("一个足够长的密码", 1000);
+    CHECK(hash.rfind("pbkdf2-sha256$1000$", 0) == 0);
+    CHECK(backoffice::check_staff_password(hash, "一个足够长的密码"));
+    CHECK_FALSE(backoffice::check_staff_password(hash, "另一个密码"));
+    CHECK_FALSE(backoffice::check_staff_password("plain text", "plain text"));
+    CHECK(hash != backoffice::hash_staff_password("一个足够长的密码", 1000));  // salted
+    testing::TempDir dir;
+    try {
+        backoffice::parse_config(
+            R"({"listen": {"address": "127.0.0.1", "port": 0}, "database": "x.db",
+                "departments": [{"code": "x", "name": "x"}],
+                "counters": [{"id": "WX01", "secret": "counter-WX01-shared-secret"}],
+                "staff_users": [{"name": "a", "password_hash": "secret",
+                                 "departments": ["y"]}], "session_seconds": 0})",
+            "bad config", dir.path);
+        FAIL("accepted");
+    } catch (const Error& e) {
+        CHECK_THAT(e.what(), Catch::Contains("$.staff_users[0].password_hash") &&
+                                 Catch::Contains("$.staff_users[0].departments[0]") &&
+                                 Catch::Contains("session_seconds"));
+    }
+}
