@@ -38,6 +38,7 @@
 #include "onewindow/core/forms.hpp"
 #include "onewindow/core/guide.hpp"
 #include "onewindow/core/plugin_host.hpp"
+#include "onewindow/core/report.hpp"
 #include "onewindow/core/unified_form.hpp"
 
 using namespace onewindow;
@@ -257,6 +258,124 @@ void accept_commit() {
     print("accept_commit_p50_ms", percentile(times, 0.5), "ms");
     print("accept_commit_p99_ms", percentile(times, 0.99), "ms");
     print("accept_commit_vs_bare_ratio", percentile(times, 0.5) / percentile(bare, 0.5), "ratio");
+}
+
+/// A counter database of `years` of a busy county centre (274 cases a day, one item each, decided
+/// two days later, a tenth of them through a back-office decision), written with bare SQL in one
+/// transaction: the schema is the store's own.
+fs::path big_counter_db(const fs::path& dir, int years) {
+    {
+        auto store = CaseStore::open(dir / "counter.db", dir / "materials",
+                                     WorkingCalendar::load_dir(stage / "share/onewindow/calendar"));
+    }
+    SQLite::Database db((dir / "counter.db").string(), SQLite::OPEN_READWRITE);
+    db.exec("PRAGMA synchronous = OFF");
+    SQLite::Transaction transaction(db);
+    SQLite::Statement add_case(
+        db,
+        "INSERT INTO cases (number, counter, clerk, applicant_name, applicant_id_number,"
+        " applicant_phone, status, accepted_at, form_snapshot, values_json)"
+        " VALUES (?, ?, ?, '李娜', '13043419960315024X', '13831045678', ?, ?, '{}', '{}')");
+    SQLite::Statement add_item(
+        db,
+        "INSERT INTO case_items (case_id, code, name, version, department_code,"
+        " department_name, plugin_id, endpoint, preliminary_review, required, immediate,"
+        " promised_days, legal_days, promised_date, legal_date, status)"
+        " VALUES (?, ?, ?, 1, ?, ?, 'p', 'e', 0, 1, ?, 3, 20, ?, ?, ?)");
+    SQLite::Statement add_decision(
+        db,
+        "INSERT INTO item_decisions (case_item_id, back_office, cursor, outcome, reason, data,"
+        " missing_materials, decided_by, decided_at, received_at)"
+        " VALUES (?, 'http://office', ?, 'approved', '', '{}', '[]', '科员', ?, ?)");
+    const char* clerks[] = {"张敏", "王芳", "刘洋", "陈静"};
+    const char* departments[][2] = {{"county_health", "魏县卫生健康局"},
+                                    {"civil_affairs", "魏县民政局"},
+                                    {"social_security", "魏县人力资源和社会保障局"},
+                                    {"medical_insurance", "魏县医疗保障局"}};
+    const Date first{2026 - years, 11, 23};
+    const int days = years * 365;
+    long long id = 0;
+    for (int d = 0; d < days; ++d) {
+        const Date day = first.plus_days(d);
+        const bool recent = d > days - 20;
+        for (int n = 0; n < 274; ++n) {
+            ++id;
+            char at[32], number[40];
+            std::snprintf(at, sizeof at, "%s %02d:%02d:00", day.iso().c_str(), 8 + n % 9, n % 60);
+            std::snprintf(number, sizeof number, "WX%02d-%s-%04d", 1 + n % 3, day.iso().c_str(), n);
+            add_case.bind(1, number);
+            add_case.bind(2, "WX0" + std::to_string(1 + n % 3));
+            add_case.bind(3, clerks[n % 4]);
+            add_case.bind(4, recent ? "accepted" : "approved");
+            add_case.bind(5, at);
+            add_case.exec();
+            add_case.reset();
+            const auto* department = departments[n % 4];
+            add_item.bind(1, static_cast<int64_t>(id));
+            add_item.bind(2, "00071800100" + std::to_string(n % 4));
+            add_item.bind(3, std::string(department[1]) + "事项");
+            add_item.bind(4, department[0]);
+            add_item.bind(5, department[1]);
+            add_item.bind(6, n % 5 == 0 ? 1 : 0);
+            add_item.bind(7, day.plus_days(3).iso());
+            add_item.bind(8, day.plus_days(28).iso());
+            add_item.bind(9, recent ? "accepted" : "approved");
+            add_item.exec();
+            add_item.reset();
+            if (!recent && n % 10 == 0) {
+                const std::string decided = day.plus_days(2).iso() + " 11:00:00";
+                add_decision.bind(1, static_cast<int64_t>(id));
+                add_decision.bind(2, static_cast<int64_t>(id));
+                add_decision.bind(3, decided);
+                add_decision.bind(4, decided);
+                add_decision.exec();
+                add_decision.reset();
+            }
+        }
+    }
+    transaction.commit();
+    return dir / "counter.db";
+}
+
+/// The counter log over ten years of cases (1,000,000): one day, and one month, for all counters.
+void counter_log_big() {
+    Temp temp;
+    big_counter_db(temp.path, 10);
+    auto store = CaseStore::open(temp.path / "counter.db", temp.path / "materials",
+                                 WorkingCalendar::load_dir(stage / "share/onewindow/calendar"));
+    auto median_ms = [&](const LogPeriod& period) {
+        std::vector<double> times;
+        long long cases = 0;
+        for (int i = 0; i < 5; ++i) {
+            const auto start = Clock::now();
+            cases = store.counter_log(period).cases;
+            times.push_back(ms_since(start));
+        }
+        if (cases == 0) throw std::runtime_error("the log found no cases");
+        return percentile(times, 0.5);
+    };
+    print("daily_log_1m_ms", median_ms({{2026, 11, 20}, {2026, 11, 20}, ""}), "ms");
+    print("month_report_ms", median_ms({{2026, 10, 1}, {2026, 10, 31}, ""}), "ms");
+}
+
+/// Verifying the audit chain: events per second over 20,000 real events (one-time notices).
+void audit_verify() {
+    Temp temp;
+    auto store = CaseStore::open(temp.path / "counter.db", temp.path / "materials",
+                                 WorkingCalendar::load_dir(stage / "share/onewindow/calendar"));
+    {
+        SQLite::Database db((temp.path / "counter.db").string(), SQLite::OPEN_READWRITE);
+        db.exec("PRAGMA synchronous = OFF");  // generating, not measuring
+    }
+    for (int i = 0; i < 20000; ++i)
+        store.record_notice({"WX01", "张敏", "李娜", "13043419960315024X",
+                             R"([{"code":"000718001001","name":"一孩生育服务登记"}])", "[]",
+                             std::nullopt});
+    const auto start = Clock::now();
+    const auto result = store.verify_audit();
+    const double seconds = ms_since(start) / 1000;
+    if (!result.ok || result.events < 20000) throw std::runtime_error("audit chain broken");
+    print("audit_verify_events_per_s", double(result.events) / seconds, "events/s");
 }
 
 /// The whole catalogue (every bundled department) as the counter loads it at start: plugins
@@ -599,6 +718,8 @@ int main(int argc, char** argv) {
          {"catalogue_load_ms", "catalogue_load_items", "catalogue_load_vs_json_parse_ratio"},
          catalogue_load},
         {"birth_bundle_form_us", {}, birth_bundle_form},
+        {"counter_log", {"daily_log_1m_ms", "month_report_ms"}, counter_log_big},
+        {"audit_verify_events_per_s", {}, audit_verify},
         {"guide_booklet_200", {"guide_booklet_200_s", "guide_booklet_200_mb"}, guide_booklet_200},
         // The shell in a window (an Xvfb of its own when there is no $DISPLAY).
         {"shell",

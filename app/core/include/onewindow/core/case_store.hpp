@@ -223,7 +223,7 @@ struct AuditVerifyResult {
 
 class CaseStore {
   public:
-    static constexpr int kSchemaVersion = 4;
+    static constexpr int kSchemaVersion = 5;
     static constexpr int kPasswordIterations = 310000;  // PBKDF2-SHA256 (OWASP)
     static constexpr int kMaxFailedLogins = 5;
     static constexpr int kLockMinutes = 15;
