@@ -39,7 +39,10 @@ const char* kUsageText =
        "  print receipt|notice|refusal <number> -o FILE.pdf\n"
        "                                 write an acceptance receipt, a one-time notice or a\n"
        "                                 refusal notice\n"
+       "  print result <case-number> <item-code> -o FILE.pdf\n"
+       "                                 write the result document of an approved item\n"
        "  print receipt|notice|refusal <number> --printer NAME [--copies N] [--paper A4|A5]\n"
+       "  print result <case-number> <item-code> --printer NAME [--copies N] [--paper A4|A5]\n"
        "                                 print it on a printer of this computer (CUPS)\n"
        "  printers                       list the printers and their state\n"
        "  report daily [--date DAY] [--counter CODE] [-o FILE.csv]\n"
@@ -145,26 +148,31 @@ int cmd_print(const fs::path& data_dir, const Args& args, std::ostream& out, std
     auto output = args.options.find("-o");
     auto printer = args.options.find("--printer");
     const std::string what = args.positional.empty() ? "" : args.positional[0];
-    if (args.positional.size() != 2 ||
-        (what != "receipt" && what != "notice" && what != "refusal") ||
+    // result (and correction) documents are of one item of a case: <case-number> <item-code>
+    const bool of_item = what == "result";
+    if (args.positional.size() != (of_item ? 3u : 2u) ||
+        (what != "receipt" && what != "notice" && what != "refusal" && !of_item) ||
         (output == args.options.end()) == (printer == args.options.end())) {
         err << tr(kUsageText);
         return kUsage;
     }
     auto counter = open_counter(data_dir);
     const std::string& number = args.positional[1];
+    const std::string name = of_item ? number + "-" + args.positional[2] : number;
     // A print job is rendered into the data folder first: the file CUPS prints is the file the
     // preview shows.
     const fs::path file = output != args.options.end()
                               ? fs::path(output->second)
-                              : data_dir / "print" / (number + "-" + what + ".pdf");
+                              : data_dir / "print" / (name + "-" + what + ".pdf");
     fs::create_directories(fs::absolute(file).parent_path());
     if (what == "receipt")
         counter->print_receipt(number, file);
     else if (what == "notice")
         counter->print_notice(number, file);
-    else
+    else if (what == "refusal")
         counter->print_refusal(number, file);
+    else
+        counter->print_result(number, args.positional[2], file);
     if (printer == args.options.end()) {
         out << trf("Written to {}", file.string()) << '\n';
         return 0;

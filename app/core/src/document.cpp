@@ -481,6 +481,7 @@ DocumentTemplate load_template(const fs::path& file, Issues& issues) {
     tpl.id = r.string("id");
     tpl.version = static_cast<int>(r.integer("version", 1, 1000000));
     r.opt_string("title");
+    tpl.items = r.strings("items", false);
     auto page = r.object("page", true);
     const std::string size = page.string("size");
     if (size == "A5")
@@ -493,7 +494,7 @@ DocumentTemplate load_template(const fs::path& file, Issues& issues) {
     else if (margins->size() != 0)
         page.fail("margins_mm", "must be [top, right, bottom, left]");
     page.reject_unknown({"size", "margins_mm"});
-    r.reject_unknown({"format", "id", "version", "title", "page", "body"});
+    r.reject_unknown({"format", "id", "version", "title", "items", "page", "body"});
     // Elements are checked, and parts included, into the body the renderer draws.
     auto body = r.array("body", true);
     tpl.body = new Poco::JSON::Array;
