@@ -39,10 +39,12 @@ const char* kUsageText =
        "  print receipt|notice|refusal <number> -o FILE.pdf\n"
        "                                 write an acceptance receipt, a one-time notice or a\n"
        "                                 refusal notice\n"
-       "  print result <case-number> <item-code> -o FILE.pdf\n"
-       "                                 write the result document of an approved item\n"
+       "  print result|correction <case-number> <item-code> -o FILE.pdf\n"
+       "                                 write the result document of an approved item, or\n"
+       "                                 the correction notice the back office asked for\n"
        "  print receipt|notice|refusal <number> --printer NAME [--copies N] [--paper A4|A5]\n"
-       "  print result <case-number> <item-code> --printer NAME [--copies N] [--paper A4|A5]\n"
+       "  print result|correction <case-number> <item-code> --printer NAME [--copies N]\n"
+       "                                 [--paper A4|A5]\n"
        "                                 print it on a printer of this computer (CUPS)\n"
        "  printers                       list the printers and their state\n"
        "  report daily [--date DAY] [--counter CODE] [-o FILE.csv]\n"
@@ -149,7 +151,7 @@ int cmd_print(const fs::path& data_dir, const Args& args, std::ostream& out, std
     auto printer = args.options.find("--printer");
     const std::string what = args.positional.empty() ? "" : args.positional[0];
     // result (and correction) documents are of one item of a case: <case-number> <item-code>
-    const bool of_item = what == "result";
+    const bool of_item = what == "result" || what == "correction";
     if (args.positional.size() != (of_item ? 3u : 2u) ||
         (what != "receipt" && what != "notice" && what != "refusal" && !of_item) ||
         (output == args.options.end()) == (printer == args.options.end())) {
@@ -171,8 +173,10 @@ int cmd_print(const fs::path& data_dir, const Args& args, std::ostream& out, std
         counter->print_notice(number, file);
     else if (what == "refusal")
         counter->print_refusal(number, file);
-    else
+    else if (what == "result")
         counter->print_result(number, args.positional[2], file);
+    else
+        counter->print_correction(counter->correction_request(number, args.positional[2]), file);
     if (printer == args.options.end()) {
         out << trf("Written to {}", file.string()) << '\n';
         return 0;

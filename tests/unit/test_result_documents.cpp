@@ -23,6 +23,7 @@ namespace fs = std::filesystem;
 namespace {
 
 const fs::path family_templates = fs::path(ONEWINDOW_SOURCE_DIR) / "templates/family_planning";
+const char* kFirstChild = "000718001001";
 const char* kBackOffice = "https://health.weixian.example/exchange";
 
 const char* kCouple = R"("applicant.name": "李娜", "applicant.id_number": "13043419960315024X",
@@ -62,6 +63,19 @@ struct Window {
         return accept(code, name, std::string("{") + kCouple + ", " + more_values + "}");
     }
 
+    /// A first-child registration case of the couple.
+    std::string first_child_case() {
+        return accept_couple(kFirstChild, "一孩生育服务登记", R"("children.count": 0)");
+    }
+
+    /// The shell command printing `what` of an item of a case to `pdf`; its output ends with
+    /// "exit <status>".
+    std::string cli(const std::string& what, const std::string& number, const fs::path& pdf) const {
+        return "'" + std::string(ONEWINDOW_STAGE_DIR) + "/bin/onewindow-cli' --data '" +
+               data.path.string() + "' print " + what + " " + number + " " + kFirstChild + " -o '" +
+               pdf.string() + "' 2>&1; echo \"exit $?\"";
+    }
+
     void decide(const std::string& case_number, const std::string& code, const std::string& outcome,
                 const std::string& data_json, long long cursor) {
         ItemDecision d;
@@ -90,6 +104,12 @@ void check_document(const fs::path& pdf, const std::vector<std::string>& values)
     testing::check_words_within_margins(pdf, 20);
 }
 
+/// A window with a first-child registration case of the couple, taken in.
+struct FirstChildCase : Window {
+    const std::string code = kFirstChild;
+    const std::string number = first_child_case();
+};
+
 }  // namespace
 
 TEST_CASE("The family-planning result templates are valid and name their items",
@@ -102,30 +122,28 @@ TEST_CASE("The family-planning result templates are valid and name their items",
                               "plugins/family_planning/templates/registration_card.json"));
 }
 
-TEST_CASE("The first-child registration card is filled from the case and the approval",
-          "[document][result]") {
-    Window w;
-    const std::string code = "000718001001";
-    const std::string number = w.accept_couple(code, "一孩生育服务登记", R"("children.count": 0)");
-    const auto pdf = w.data.path / "card.pdf";
+TEST_CASE_METHOD(FirstChildCase,
+                 "The first-child registration card is filled from the case and the approval",
+                 "[document][result]") {
+    const auto pdf = data.path / "card.pdf";
 
     // Not decided yet, then asked to correct: no result document.
     try {
-        w.counter->print_result(number, code, pdf);
+        counter->print_result(number, code, pdf);
         FAIL("printed a result before any decision");
     } catch (const Error& e) {
         CHECK(e.kind() == ErrorKind::Input);
         CHECK(std::string(e.what()).find(number) != std::string::npos);
         CHECK(std::string(e.what()).find("一孩生育服务登记") != std::string::npos);
     }
-    w.decide(number, code, "correction", "{}", 1);
-    CHECK_THROWS_AS(w.counter->print_result(number, code, pdf), Error);
+    decide(number, code, "correction", "{}", 1);
+    CHECK_THROWS_AS(counter->print_result(number, code, pdf), Error);
     CHECK_FALSE(fs::exists(pdf));
-    CHECK_THROWS_AS(w.counter->print_result(number, "000718002000", pdf), Error);
-    CHECK_THROWS_AS(w.counter->print_result("WX01-20261120-9999", code, pdf), Error);
+    CHECK_THROWS_AS(counter->print_result(number, "000718002000", pdf), Error);
+    CHECK_THROWS_AS(counter->print_result("WX01-20261120-9999", code, pdf), Error);
 
-    w.decide(number, code, "approved", R"({"certificate_no": "魏卫生育登字〔2026〕第01234号"})", 2);
-    w.counter->print_result(number, code, pdf);
+    decide(number, code, "approved", R"({"certificate_no": "魏卫生育登字〔2026〕第01234号"})", 2);
+    counter->print_result(number, code, pdf);
     // The applicant's own certificate: full ID numbers. The husband comes first.
     check_document(pdf, {"魏县卫生健康局",
                          "生育服务登记卡",
@@ -197,23 +215,74 @@ TEST_CASE("The migrant certificate is filled from the case and the approval",
                          "魏县卫生健康局", "2026年11月23日", "出具机关（盖章）"});
 }
 
-TEST_CASE("onewindow-cli print result writes the result document of an approved item only",
-          "[document][result][e2e]") {
-    Window w;
-    const std::string code = "000718001001";
-    const std::string number = w.accept_couple(code, "一孩生育服务登记", R"("children.count": 0)");
-    const auto pdf = w.data.path / "out" / "card.pdf";
-    const std::string cli = "'" + std::string(ONEWINDOW_STAGE_DIR) +
-                            "/bin/onewindow-cli' --data '" + w.data.path.string() +
-                            "' print result " + number + " " + code + " -o '" + pdf.string() +
-                            "' 2>&1; echo \"exit $?\"";
-    std::string out = testing::command_output(cli);
+TEST_CASE_METHOD(FirstChildCase,
+                 "onewindow-cli print result writes the result document of an approved item only",
+                 "[document][result][e2e]") {
+    const auto pdf = data.path / "out" / "card.pdf";
+    const std::string command = cli("result", number, pdf);
+    std::string out = testing::command_output(command);
     CHECK(out.find("尚未准予办理，不能打印结果文书") != std::string::npos);
     CHECK(out.find("exit 0") == std::string::npos);
     CHECK_FALSE(fs::exists(pdf));
-    w.decide(number, code, "approved", R"({"certificate_no": "魏卫生育登字〔2026〕第01236号"})", 1);
-    out = testing::command_output(cli);
+    decide(number, code, "approved", R"({"certificate_no": "魏卫生育登字〔2026〕第01236号"})", 1);
+    out = testing::command_output(command);
     INFO(out);
     CHECK(out.find("exit 0") != std::string::npos);
     CHECK(testing::page_text(pdf, 1).find("第01236号") != std::string::npos);
+}
+
+TEST_CASE_METHOD(
+    FirstChildCase,
+    "onewindow-cli print correction renders the notice of the latest correction decision",
+    "[document][notices][e2e]") {
+    const auto pdf = data.path / "correction.pdf";
+    const std::string command = cli("correction", number, pdf);
+    std::string out = testing::command_output(command);  // nothing asked yet
+    CHECK(out.find("没有需要补正的审查意见") != std::string::npos);
+    CHECK_FALSE(fs::exists(pdf));
+
+    // Material names as the back office sends them, with its reason and a deadline.
+    decide(number, code, "correction", R"({"deadline": "2026-12-07"})", 1);
+    ItemDecision d = counter->store().item_decisions(number).back();
+    CHECK(d.outcome == "correction");
+    d.cursor = 2;
+    d.reason = "结婚证复印件模糊，无法辨认登记日期";
+    d.missing_json = R"(["结婚证", {"name": "居民户口簿", "reason": "缺户主页"}])";
+    REQUIRE(counter->store().record_decisions(kBackOffice, {d}, 2, "2026-11-23 11:00:00") == 1);
+    out = testing::command_output(command);
+    INFO(out);
+    CHECK(out.find("exit 0") != std::string::npos);
+    const std::string text = testing::without_spaces(testing::page_text(pdf, 1));
+    for (const char* expected :
+         {"补正材料通知书", "编号：", "李娜", "130434********024X", "一孩生育服务登记",
+          "000718001001", "魏县卫生健康局", "结婚证", "结婚证复印件模糊，无法辨认登记日期",
+          "居民户口簿", "缺户主页", "请于2026年12月7日前将补正材料提交至本窗口", "张敏"}) {
+        INFO(expected);
+        CHECK(text.find(testing::without_spaces(expected)) != std::string::npos);
+    }
+    CHECK(text.find(number) != std::string::npos);
+    CHECK(text.find("13043419960315024X") == std::string::npos);  // masked on a notice
+    testing::check_ink(pdf, 1);
+    testing::check_words_within_margins(pdf, 20);
+
+    // No deadline, no reason: "as soon as possible" and the general reason.
+    d.cursor = 3;
+    d.reason.clear();
+    d.data_json = "{}";
+    d.missing_json = R"(["身份证复印件"])";
+    REQUIRE(counter->store().record_decisions(kBackOffice, {d}, 3, "2026-11-23 11:30:00") == 1);
+    const CorrectionRequest request = counter->correction_request(number, code);
+    CHECK_FALSE(request.deadline);
+    REQUIRE(request.materials.size() == 1);
+    CHECK(request.materials[0].subject == "身份证复印件");
+    out = testing::command_output(command);  // the CLI prints in Chinese
+    CHECK(out.find("exit 0") != std::string::npos);
+    const std::string soon = testing::without_spaces(testing::page_text(pdf, 1));
+    CHECK(soon.find("请尽快将补正材料提交至本窗口") != std::string::npos);
+    CHECK(soon.find("经审查需要补正，请按要求提交") != std::string::npos);
+    CHECK(soon.find("补正期限：尽快") != std::string::npos);
+
+    // Approved afterwards: no correction to print any more.
+    decide(number, code, "approved", R"({"certificate_no": "魏卫生育登字〔2026〕第01237号"})", 4);
+    CHECK_THROWS_AS(counter->correction_request(number, code), Error);
 }

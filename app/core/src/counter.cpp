@@ -525,7 +525,10 @@ void Counter::print_correction(const CorrectionRequest& request, const fs::path&
     data->getObject("case")->set("number", request.case_number);
     data->set("item", item_block(request.item_code, request.item_name, request.department));
     Poco::JSON::Object::Ptr c = new Poco::JSON::Object(true);
-    c->set("deadline", request.deadline.chinese());
+    c->set("deadline",
+           request.deadline ? request.deadline->chinese() : std::string(tr("as soon as possible")));
+    c->set("by", request.deadline ? trf("by {}", request.deadline->chinese())
+                                  : std::string(tr("as soon as possible")));
     c->set("date", request.date.chinese());
     data->set("correction", c);
     Poco::JSON::Array::Ptr materials = new Poco::JSON::Array;
@@ -579,15 +582,27 @@ const CaseItemRecord& case_item(const CaseRecord& record, const std::string& ite
                 trf("Case {} has no item with code {}", record.number, item_code));
 }
 
+/// A case, one of its items and the back office's latest decision on it.
+struct DecidedItem {
+    CaseRecord record;
+    CaseItemRecord item;
+    std::optional<ItemDecision> decision;
+};
+
+DecidedItem decided_item(const CaseStore& store, const std::string& case_number,
+                         const std::string& item_code) {
+    auto record = store.find_case(case_number);
+    if (!record) throw Error(ErrorKind::NotFound, trf("No case with number {}", case_number));
+    CaseItemRecord item = case_item(*record, item_code);
+    return {std::move(*record), std::move(item), latest_decision(store, case_number, item_code)};
+}
+
 }  // namespace
 
 void Counter::print_result(const std::string& case_number, const std::string& item_code,
                            const fs::path& out) const {
     const State& s = *state_;
-    auto record = s.store->find_case(case_number);
-    if (!record) throw Error(ErrorKind::NotFound, trf("No case with number {}", case_number));
-    const CaseItemRecord& item = case_item(*record, item_code);
-    const auto decision = latest_decision(*s.store, case_number, item_code);
+    const auto [record, item, decision] = decided_item(*s.store, case_number, item_code);
     if (!decision || decision->outcome != "approved")
         throw Error(ErrorKind::Input,
                     trf("Case {}: the item {} is not approved yet, so its result document "
@@ -603,9 +618,9 @@ void Counter::print_result(const std::string& case_number, const std::string& it
                     trf("The plugin {} has no result document template for the item {}",
                         item.plugin_id, item.name));
     Poco::JSON::Object::Ptr c = new Poco::JSON::Object(true);
-    c->set("number", record->number);
-    c->set("accepted_at", record->accepted_at);
-    c->set("values", parse_json(record->values_json, "case values"));
+    c->set("number", record.number);
+    c->set("accepted_at", record.accepted_at);
+    c->set("values", parse_json(record.values_json, "case values"));
     c->set("item", item_block(item.code, item.name, item.department_name));
     Poco::JSON::Object::Ptr d = new Poco::JSON::Object(true);
     d->set("outcome", decision->outcome);
@@ -623,6 +638,52 @@ void Counter::print_result(const std::string& case_number, const std::string& it
         throw Error(ErrorKind::Plugin,
                     "plugin " + item.plugin_id + ": fill_document: the answer has no \"fields\"");
     render(*tpl, fields, out);
+}
+
+CorrectionRequest Counter::correction_request(const std::string& case_number,
+                                              const std::string& item_code) const {
+    const auto [record, item, decision] = decided_item(*state_->store, case_number, item_code);
+    if (!decision || decision->outcome != "correction")
+        throw Error(ErrorKind::Input,
+                    trf("Case {}: the back office has not asked for a correction of the item {}",
+                        case_number, item.name));
+    CorrectionRequest request;
+    request.case_number = record.number;
+    request.applicant_name = record.applicant_name;
+    request.applicant_id_number = record.applicant_id_number;
+    request.item_code = item.code;
+    request.item_name = item.name;
+    request.department = item.department_name;
+    request.date = Date::today();
+    const std::string reason = decision->reason.empty()
+                                   ? std::string(tr("Required by the back office's review"))
+                                   : decision->reason;
+    auto missing = parse_json(decision->missing_json, "decision missing materials")
+                       .extract<Poco::JSON::Array::Ptr>();
+    for (std::size_t i = 0; missing && i < missing->size(); ++i) {
+        const auto entry = missing->get(static_cast<unsigned>(i));
+        IntakeProblem material{"", reason};
+        if (entry.type() == typeid(Poco::JSON::Object::Ptr)) {
+            auto object = entry.extract<Poco::JSON::Object::Ptr>();
+            material.subject = object->optValue<std::string>("name", "");
+            material.reason = object->optValue<std::string>("reason", reason);
+        } else {
+            material.subject = entry.convert<std::string>();
+        }
+        for (const auto& m : record.materials)  // a material key of the case: its name
+            if (m.key == material.subject) material.subject = m.name;
+        if (!material.subject.empty()) request.materials.push_back(std::move(material));
+    }
+    auto data = parse_json(decision->data_json, "decision data").extract<Poco::JSON::Object::Ptr>();
+    const std::string deadline = data ? data->optValue<std::string>("deadline", "") : "";
+    if (!deadline.empty()) {
+        request.deadline = Date::parse(deadline);
+        if (!request.deadline)
+            throw Error(
+                ErrorKind::Input,
+                trf("The correction deadline \"{}\" of the back office is not a date", deadline));
+    }
+    return request;
 }
 
 }  // namespace onewindow
