@@ -56,6 +56,9 @@ const char* kUsageText =
        "  guide --all -o FILE.pdf        every item's guide as one booklet with a table of\n"
        "                                 contents by department and page numbers\n"
        "  check [PATH...]                check forms, templates and plugin manifests\n"
+       "  check TEMPLATE... --sample DATA.json\n"
+       "                                 also fill the templates with sample data: unknown\n"
+       "                                 bindings, text that does not fit its box\n"
        "  audit verify                   verify the hash chain of the audit log\n"
        "  dispatch --once                send the accepted items due to their back offices\n"
        "  dispatch --every SECONDS       send and fetch decisions every SECONDS until stopped\n"
@@ -356,7 +359,21 @@ int cmd_check(const Args& args, std::ostream& out, std::ostream& err) {
         }
     }
     issues.append(check_form_files(form_files, dictionary ? &*dictionary : nullptr));
-    for (const auto& t : template_files) issues.append(check_template_file(t));
+    // With sample data (--sample FILE.json), each template is also checked against it: unknown
+    // bindings, and text that does not fit its box.
+    Poco::JSON::Object::Ptr sample;
+    if (auto found = args.options.find("--sample"); found != args.options.end()) {
+        auto value = load_json_file(found->second);
+        if (value.type() != typeid(Poco::JSON::Object::Ptr))
+            throw Error(ErrorKind::Input,
+                        trf("{}: the sample data must be a JSON object", found->second));
+        sample = value.extract<Poco::JSON::Object::Ptr>();
+    }
+    for (const auto& t : template_files) {
+        Issues found = check_template_file(t);
+        if (found.empty() && sample) found = check_template_sample(t, sample);
+        issues.append(found);
+    }
     for (const auto& m : manifests) read_manifest(m, issues);
     for (const auto& issue : issues.list()) err << issue.to_string() << '\n';
     out << trf("{} files checked, {} problems", std::to_string(files),

@@ -76,6 +76,12 @@ struct DocumentTemplate {
 
 DocumentTemplate load_template(const std::filesystem::path& file, Issues& issues);
 Issues check_template_file(const std::filesystem::path& file);
+/// Checks a template with sample data (what the document will be filled with): every binding
+/// the data does not have is an "unknown binding" naming the file and the element's JSON path;
+/// then a render finds text that does not fit its box (a seal text wider than the seal box, a
+/// label leaving no room for its value, content taller than a page), naming the element.
+Issues check_template_sample(const std::filesystem::path& file,
+                             const Poco::JSON::Object::Ptr& sample);
 
 /// Splits `text` into lines no wider than `width`, measuring each UTF-8 character with
 /// `advance` (in the same unit). Exposed for tests.
