@@ -40,7 +40,12 @@ const char* kUsageText =
        "  print receipt|notice|refusal <number> -o FILE.pdf\n"
        "                                 write an acceptance receipt, a one-time notice or a\n"
        "                                 refusal notice\n"
+       "  print result|correction <case-number> <item-code> -o FILE.pdf\n"
+       "                                 write the result document of an approved item, or\n"
+       "                                 the correction notice the back office asked for\n"
        "  print receipt|notice|refusal <number> --printer NAME [--copies N] [--paper A4|A5]\n"
+       "  print result|correction <case-number> <item-code> --printer NAME [--copies N]\n"
+       "                                 [--paper A4|A5]\n"
        "                                 print it on a printer of this computer (CUPS)\n"
        "  printers                       list the printers and their state\n"
        "  report daily [--date DAY] [--counter CODE] [-o FILE.csv]\n"
@@ -55,6 +60,9 @@ const char* kUsageText =
        "  guide --all -o FILE.pdf        every item's guide as one booklet with a table of\n"
        "                                 contents by department and page numbers\n"
        "  check [PATH...]                check forms, templates and plugin manifests\n"
+       "  check TEMPLATE... --sample DATA.json\n"
+       "                                 also fill the templates with sample data: unknown\n"
+       "                                 bindings, text that does not fit its box\n"
        "  audit verify                   verify the hash chain of the audit log\n"
        "  dispatch --once                send the accepted items due to their back offices\n"
        "  dispatch --every SECONDS       send and fetch decisions every SECONDS until stopped\n"
@@ -149,26 +157,33 @@ int cmd_print(const fs::path& data_dir, const Args& args, std::ostream& out, std
     auto output = args.options.find("-o");
     auto printer = args.options.find("--printer");
     const std::string what = args.positional.empty() ? "" : args.positional[0];
-    if (args.positional.size() != 2 ||
-        (what != "receipt" && what != "notice" && what != "refusal") ||
+    // result (and correction) documents are of one item of a case: <case-number> <item-code>
+    const bool of_item = what == "result" || what == "correction";
+    if (args.positional.size() != (of_item ? 3u : 2u) ||
+        (what != "receipt" && what != "notice" && what != "refusal" && !of_item) ||
         (output == args.options.end()) == (printer == args.options.end())) {
         err << tr(kUsageText);
         return kUsage;
     }
     auto counter = open_counter(data_dir);
     const std::string& number = args.positional[1];
+    const std::string name = of_item ? number + "-" + args.positional[2] : number;
     // A print job is rendered into the data folder first: the file CUPS prints is the file the
     // preview shows.
     const fs::path file = output != args.options.end()
                               ? fs::path(output->second)
-                              : data_dir / "print" / (number + "-" + what + ".pdf");
+                              : data_dir / "print" / (name + "-" + what + ".pdf");
     fs::create_directories(fs::absolute(file).parent_path());
     if (what == "receipt")
         counter->print_receipt(number, file);
     else if (what == "notice")
         counter->print_notice(number, file);
-    else
+    else if (what == "refusal")
         counter->print_refusal(number, file);
+    else if (what == "result")
+        counter->print_result(number, args.positional[2], file);
+    else
+        counter->print_correction(counter->correction_request(number, args.positional[2]), file);
     if (printer == args.options.end()) {
         out << trf("Written to {}", file.string()) << '\n';
         return 0;
@@ -382,7 +397,21 @@ int cmd_check(const Args& args, std::ostream& out, std::ostream& err) {
         }
     }
     issues.append(check_form_files(form_files, dictionary ? &*dictionary : nullptr));
-    for (const auto& t : template_files) issues.append(check_template_file(t));
+    // With sample data (--sample FILE.json), each template is also checked against it: unknown
+    // bindings, and text that does not fit its box.
+    Poco::JSON::Object::Ptr sample;
+    if (auto found = args.options.find("--sample"); found != args.options.end()) {
+        auto value = load_json_file(found->second);
+        if (value.type() != typeid(Poco::JSON::Object::Ptr))
+            throw Error(ErrorKind::Input,
+                        trf("{}: the sample data must be a JSON object", found->second));
+        sample = value.extract<Poco::JSON::Object::Ptr>();
+    }
+    for (const auto& t : template_files) {
+        Issues found = check_template_file(t);
+        if (found.empty() && sample) found = check_template_sample(t, sample);
+        issues.append(found);
+    }
     for (const auto& m : manifests) read_manifest(m, issues);
     for (const auto& issue : issues.list()) err << issue.to_string() << '\n';
     out << trf("{} files checked, {} problems", std::to_string(files),

@@ -459,6 +459,41 @@ void receipt_pdf() {
     print("receipt_pdf_kb", pdf.size() / 1024.0, "KB");
 }
 
+/// The first-child registration card (生育服务登记卡) of an approved case, end to end: the case
+/// and its decision read from the store, the plugin's fill_document, the render, the file.
+void result_doc() {
+    Temp temp;
+    ::setenv("ONEWINDOW_ROOT", stage.c_str(), 1);
+    prepare_demo_data(temp.path);
+    auto counter = Counter::open({stage, temp.path});
+    auto request = testing::sample_accept_request("2026-11-20 09:30:00");
+    request.values_json = R"({"applicant.name": "李娜", "applicant.id_number": "13043419960315024X",
+        "applicant.hukou_address": "河北省邯郸市魏县魏城镇南关村 12 号", "spouse.name": "王强",
+        "spouse.id_number": "130434199408020132",
+        "spouse.hukou_address": "河北省邯郸市魏县魏城镇南关村 12 号",
+        "marriage.date": "2024-05-20", "marriage.certificate_no": "J130434-2024-001207",
+        "children.count": 0, "pregnancy.expected_date": "2027-03-10",
+        "pregnancy.hospital": "魏县人民医院"})";
+    request.items.push_back(testing::sample_item("000718001001", "county_health", "county_health"));
+    const std::string number = counter->store().accept(request).case_number;
+    ItemDecision decision;
+    decision.cursor = 1;
+    decision.case_number = number;
+    decision.item_code = "000718001001";
+    decision.outcome = "approved";
+    decision.data_json = R"({"certificate_no": "魏卫生育登字〔2026〕第01234号"})";
+    decision.decided_by = "赵静";
+    decision.decided_at = "2026-11-23 10:15:00";
+    counter->store().record_decisions("https://health.example", {decision}, 1,
+                                      "2026-11-23 10:20:00");
+    const fs::path out = temp.path / "card.pdf";
+    counter->print_result(number, "000718001001", out);  // warm-up: fonts parsed once
+    const int rounds = 20;
+    auto start = Clock::now();
+    for (int i = 0; i < rounds; ++i) counter->print_result(number, "000718001001", out);
+    print("result_doc_ms", ms_since(start) / rounds, "ms");
+}
+
 /// 200 items generated from the family-planning forms, across 10 departments, as one booklet.
 void guide_booklet_200() {
     auto dict = dictionary();
@@ -711,6 +746,7 @@ int main(int argc, char** argv) {
          {"accept_commit_p50_ms", "accept_commit_p99_ms", "accept_commit_vs_bare_ratio"},
          accept_commit},
         {"receipt_pdf", {"receipt_pdf_ms", "receipt_pdf_kb"}, receipt_pdf},
+        {"result_doc_ms", {}, result_doc},
         {"exchange_post_case",
          {"exchange_post_case_p50_ms", "exchange_post_case_p99_ms"},
          exchange_post_case},

@@ -26,6 +26,7 @@ struct Counter::State {
     std::optional<CaseStore> store;
     std::optional<DocumentRenderer> renderer;
     DocumentTemplate receipt, notice, refusal, correction, guide, booklet, contents;
+    std::vector<std::pair<std::string, DocumentTemplate>> results;  // plugin id, result template
     Issues load_issues;
 };
 
@@ -96,6 +97,13 @@ std::unique_ptr<Counter> Counter::open(const Options& options) {
             } catch (const Error& e) {
                 s.load_issues.add(plugin.manifest.manifest_file.string(), "$.forms", e.what());
             }
+        }
+        // Its result-document templates, filled by the plugin (print_result).
+        for (const auto& file : plugin.manifest.templates) {
+            Issues template_issues;
+            DocumentTemplate tpl = load_template(plugin.manifest.dir / file, template_issues);
+            if (template_issues.empty()) s.results.emplace_back(plugin.manifest.id, std::move(tpl));
+            s.load_issues.append(template_issues);
         }
     }
     const fs::path bundles = share / "forms" / "bundles";
@@ -383,6 +391,16 @@ Poco::JSON::Object::Ptr notice_data(const CounterConfig& config, const std::stri
     return data;
 }
 
+/// An item as documents name it: {"code", "name", "department"}.
+Poco::JSON::Object::Ptr item_block(const std::string& code, const std::string& name,
+                                   const std::string& department) {
+    Poco::JSON::Object::Ptr item = new Poco::JSON::Object(true);
+    item->set("code", code);
+    item->set("name", name);
+    item->set("department", department);
+    return item;
+}
+
 std::string chinese_date(const std::string& timestamp) {
     auto date = Date::parse(timestamp.substr(0, 10));
     return date ? date->chinese() : timestamp;
@@ -505,13 +523,12 @@ void Counter::print_correction(const CorrectionRequest& request, const fs::path&
         notice_data(s.config, request.clerk.empty() ? s.config.default_clerk : request.clerk,
                     request.applicant_name, request.applicant_id_number);
     data->getObject("case")->set("number", request.case_number);
-    Poco::JSON::Object::Ptr item = new Poco::JSON::Object(true);
-    item->set("code", request.item_code);
-    item->set("name", request.item_name);
-    item->set("department", request.department);
-    data->set("item", item);
+    data->set("item", item_block(request.item_code, request.item_name, request.department));
     Poco::JSON::Object::Ptr c = new Poco::JSON::Object(true);
-    c->set("deadline", request.deadline.chinese());
+    c->set("deadline",
+           request.deadline ? request.deadline->chinese() : std::string(tr("as soon as possible")));
+    c->set("by", request.deadline ? trf("by {}", request.deadline->chinese())
+                                  : std::string(tr("as soon as possible")));
     c->set("date", request.date.chinese());
     data->set("correction", c);
     Poco::JSON::Array::Ptr materials = new Poco::JSON::Array;
@@ -545,6 +562,128 @@ GuideBooklet Counter::print_guide_booklet(const fs::path& out) const {
     write_pdf_file(booklet.pdf, out);
     booklet.pdf.clear();
     return booklet;
+}
+
+namespace {
+
+/// The latest decision on an item of a case, if any.
+std::optional<ItemDecision> latest_decision(const CaseStore& store, const std::string& case_number,
+                                            const std::string& item_code) {
+    std::optional<ItemDecision> latest;
+    for (auto& d : store.item_decisions(case_number))
+        if (d.item_code == item_code) latest = std::move(d);
+    return latest;
+}
+
+const CaseItemRecord& case_item(const CaseRecord& record, const std::string& item_code) {
+    for (const auto& item : record.items)
+        if (item.code == item_code) return item;
+    throw Error(ErrorKind::NotFound,
+                trf("Case {} has no item with code {}", record.number, item_code));
+}
+
+/// A case, one of its items and the back office's latest decision on it.
+struct DecidedItem {
+    CaseRecord record;
+    CaseItemRecord item;
+    std::optional<ItemDecision> decision;
+};
+
+DecidedItem decided_item(const CaseStore& store, const std::string& case_number,
+                         const std::string& item_code) {
+    auto record = store.find_case(case_number);
+    if (!record) throw Error(ErrorKind::NotFound, trf("No case with number {}", case_number));
+    CaseItemRecord item = case_item(*record, item_code);
+    return {std::move(*record), std::move(item), latest_decision(store, case_number, item_code)};
+}
+
+}  // namespace
+
+void Counter::print_result(const std::string& case_number, const std::string& item_code,
+                           const fs::path& out) const {
+    const State& s = *state_;
+    const auto [record, item, decision] = decided_item(*s.store, case_number, item_code);
+    if (!decision || decision->outcome != "approved")
+        throw Error(ErrorKind::Input,
+                    trf("Case {}: the item {} is not approved yet, so its result document "
+                        "cannot be printed",
+                        case_number, item.name));
+    const DocumentTemplate* tpl = nullptr;
+    for (const auto& [plugin, candidate] : s.results)
+        if (plugin == item.plugin_id && std::find(candidate.items.begin(), candidate.items.end(),
+                                                  item_code) != candidate.items.end())
+            tpl = &candidate;
+    if (!tpl)
+        throw Error(ErrorKind::NotFound,
+                    trf("The plugin {} has no result document template for the item {}",
+                        item.plugin_id, item.name));
+    Poco::JSON::Object::Ptr c = new Poco::JSON::Object(true);
+    c->set("number", record.number);
+    c->set("accepted_at", record.accepted_at);
+    c->set("values", parse_json(record.values_json, "case values"));
+    c->set("item", item_block(item.code, item.name, item.department_name));
+    Poco::JSON::Object::Ptr d = new Poco::JSON::Object(true);
+    d->set("outcome", decision->outcome);
+    d->set("decided_at", decision->decided_at);
+    d->set("decided_by", decision->decided_by);
+    d->set("data", parse_json(decision->data_json, "decision data"));
+    Poco::JSON::Object::Ptr request = new Poco::JSON::Object(true);
+    request->set("item", item_code);
+    request->set("template", tpl->id);
+    request->set("case", c);
+    request->set("decision", d);
+    auto answer = s.host->call(item.plugin_id, Operation::FillDocument, request);
+    auto fields = answer->getObject("fields");
+    if (!fields)
+        throw Error(ErrorKind::Plugin,
+                    "plugin " + item.plugin_id + ": fill_document: the answer has no \"fields\"");
+    render(*tpl, fields, out);
+}
+
+CorrectionRequest Counter::correction_request(const std::string& case_number,
+                                              const std::string& item_code) const {
+    const auto [record, item, decision] = decided_item(*state_->store, case_number, item_code);
+    if (!decision || decision->outcome != "correction")
+        throw Error(ErrorKind::Input,
+                    trf("Case {}: the back office has not asked for a correction of the item {}",
+                        case_number, item.name));
+    CorrectionRequest request;
+    request.case_number = record.number;
+    request.applicant_name = record.applicant_name;
+    request.applicant_id_number = record.applicant_id_number;
+    request.item_code = item.code;
+    request.item_name = item.name;
+    request.department = item.department_name;
+    request.date = Date::today();
+    const std::string reason = decision->reason.empty()
+                                   ? std::string(tr("Required by the back office's review"))
+                                   : decision->reason;
+    auto missing = parse_json(decision->missing_json, "decision missing materials")
+                       .extract<Poco::JSON::Array::Ptr>();
+    for (std::size_t i = 0; missing && i < missing->size(); ++i) {
+        const auto entry = missing->get(static_cast<unsigned>(i));
+        IntakeProblem material{"", reason};
+        if (entry.type() == typeid(Poco::JSON::Object::Ptr)) {
+            auto object = entry.extract<Poco::JSON::Object::Ptr>();
+            material.subject = object->optValue<std::string>("name", "");
+            material.reason = object->optValue<std::string>("reason", reason);
+        } else {
+            material.subject = entry.convert<std::string>();
+        }
+        for (const auto& m : record.materials)  // a material key of the case: its name
+            if (m.key == material.subject) material.subject = m.name;
+        if (!material.subject.empty()) request.materials.push_back(std::move(material));
+    }
+    auto data = parse_json(decision->data_json, "decision data").extract<Poco::JSON::Object::Ptr>();
+    const std::string deadline = data ? data->optValue<std::string>("deadline", "") : "";
+    if (!deadline.empty()) {
+        request.deadline = Date::parse(deadline);
+        if (!request.deadline)
+            throw Error(
+                ErrorKind::Input,
+                trf("The correction deadline \"{}\" of the back office is not a date", deadline));
+    }
+    return request;
 }
 
 }  // namespace onewindow

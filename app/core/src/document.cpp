@@ -77,6 +77,7 @@ std::optional<Poco::Dynamic::Var> lookup(const Poco::JSON::Object::Ptr& object,
 struct Binder {
     Poco::JSON::Object::Ptr root;
     DocumentTemplate::Origin origin;  // of the element being resolved
+    Issues* unknown = nullptr;        // checking with sample data: collect, do not throw
 
     std::optional<Poco::Dynamic::Var> find(const std::string& path,
                                            const Poco::JSON::Object::Ptr& row) const {
@@ -84,7 +85,13 @@ struct Binder {
             if (auto v = lookup(row, path)) return v;
         return lookup(root, path);
     }
-    [[noreturn]] void missing(const std::string& where, const std::string& binding) const {
+    void missing(const std::string& where, const std::string& binding) const {
+        if (unknown) {
+            unknown->add(origin.file, where,
+                         "unknown binding \"" + binding + "\": the sample data has no such value" +
+                             origin.note);
+            return;
+        }
         throw Error(ErrorKind::Document, origin.file + ": " + where + ": binding \"" + binding +
                                              "\" has no value in the document data" + origin.note);
     }
@@ -102,7 +109,11 @@ struct Binder {
             out += pattern.substr(i, open - i);
             const std::string binding = pattern.substr(open + 2, close - open - 2);
             auto value = find(binding, row);
-            if (!value) missing(where, binding);
+            if (!value) {
+                missing(where, binding);
+                i = close + 2;
+                continue;
+            }
             out +=
                 value->isString() ? value->extract<std::string>() : value->convert<std::string>();
             i = close + 2;
@@ -111,7 +122,10 @@ struct Binder {
     }
     Poco::JSON::Array::Ptr rows(const std::string& binding, const std::string& where) const {
         auto value = find(binding, nullptr);
-        if (!value || value->type() != typeid(Poco::JSON::Array::Ptr)) missing(where, binding);
+        if (!value || value->type() != typeid(Poco::JSON::Array::Ptr)) {
+            missing(where, binding);
+            return new Poco::JSON::Array;
+        }
         return value->extract<Poco::JSON::Array::Ptr>();
     }
     bool when(const Poco::JSON::Object::Ptr& element) const {
@@ -138,8 +152,9 @@ struct Resolved {
     std::vector<std::string> groups;  // table with "group": each row's group heading
 };
 
-std::vector<Resolved> resolve(const DocumentTemplate& tpl, const Poco::JSON::Object::Ptr& data) {
-    Binder binder{data, {}};
+std::vector<Resolved> resolve(const DocumentTemplate& tpl, const Poco::JSON::Object::Ptr& data,
+                              Issues* unknown = nullptr) {
+    Binder binder{data, {}, unknown};
     std::vector<Resolved> out;
     for (std::size_t i = 0; i < tpl.body->size(); ++i) {
         auto e = tpl.body->getObject(static_cast<unsigned>(i));
@@ -481,6 +496,7 @@ DocumentTemplate load_template(const fs::path& file, Issues& issues) {
     tpl.id = r.string("id");
     tpl.version = static_cast<int>(r.integer("version", 1, 1000000));
     r.opt_string("title");
+    tpl.items = r.strings("items", false);
     auto page = r.object("page", true);
     const std::string size = page.string("size");
     if (size == "A5")
@@ -493,7 +509,7 @@ DocumentTemplate load_template(const fs::path& file, Issues& issues) {
     else if (margins->size() != 0)
         page.fail("margins_mm", "must be [top, right, bottom, left]");
     page.reject_unknown({"size", "margins_mm"});
-    r.reject_unknown({"format", "id", "version", "title", "page", "body"});
+    r.reject_unknown({"format", "id", "version", "title", "items", "page", "body"});
     // Elements are checked, and parts included, into the body the renderer draws.
     auto body = r.array("body", true);
     tpl.body = new Poco::JSON::Array;
@@ -526,6 +542,33 @@ DocumentTemplate load_template(const fs::path& file, Issues& issues) {
         }
     }
     return tpl;
+}
+
+Issues check_template_sample(const fs::path& file, const Poco::JSON::Object::Ptr& sample) {
+    Issues issues;
+    const DocumentTemplate tpl = load_template(file, issues);
+    if (!issues.empty()) return issues;
+    Issues unknown;
+    resolve(tpl, sample, &unknown);
+    std::set<std::string> seen;  // a binding of a table column: once, not once per row
+    for (const auto& issue : unknown.list())
+        if (seen.insert(issue.to_string()).second)
+            issues.add(issue.file, issue.path, issue.message);
+    if (!issues.empty()) return issues;
+    try {
+        DocumentRenderer().render(tpl, sample);
+    } catch (const Error& e) {
+        // "<file>: <path>: <what>" names the element: kept as the issue's file and path.
+        const std::string message = e.what(), prefix = tpl.file + ": ";
+        const std::size_t colon =
+            message.rfind(prefix, 0) == 0 ? message.find(": ", prefix.size()) : std::string::npos;
+        if (colon == std::string::npos)
+            issues.add(tpl.file, "$", message);
+        else
+            issues.add(tpl.file, message.substr(prefix.size(), colon - prefix.size()),
+                       message.substr(colon + 2));
+    }
+    return issues;
 }
 
 Issues check_template_file(const fs::path& file) {
@@ -645,6 +688,8 @@ class Layout {
                 ensure(side + 8);
                 y_ -= side + 4;
                 const double x = right_ - side;
+                if (measure(body_, 10, e.text) > side - 4)
+                    fail("the text is wider than the seal box and would be clipped");
                 if (draw_) {
                     HPDF_Page_SetDash(page_, dash_, 2, 0);
                     HPDF_Page_Rectangle(page_, x, y_, side, side);
@@ -672,6 +717,8 @@ class Layout {
                 for (int c = 0; c < e.columns && i + c < e.fields.size(); ++c) {
                     const auto& [label, value] = e.fields[i + c];
                     const double label_width = measure(sans_, 10.5, label + "：");
+                    if (column_width - label_width - 6 < 4 * 10.5)
+                        fail("the label \"" + label + "\" leaves no room for its value");
                     values.push_back(wrap(body_, 10.5, value, column_width - label_width - 6));
                     lines = std::max(lines, values.back().size());
                 }
@@ -909,6 +956,10 @@ class Layout {
         page_ = HPDF_AddPage(pdf_);
         HPDF_Page_SetWidth(page_, static_cast<HPDF_REAL>(width_));
         HPDF_Page_SetHeight(page_, static_cast<HPDF_REAL>(height_));
+    }
+    /// Records that the element being laid out does not fit its box (the first such problem).
+    void fail(const std::string& what) {
+        if (overflow_.empty()) overflow_ = (where_ ? *where_ : tpl_->file) + ": " + what;
     }
     /// Records that `points` of content must go on one page and cannot.
     void check_fits(double points) {

@@ -63,25 +63,118 @@ class FamilyPlanning : public onewindow::sdk::Plugin {
         return {{"county_health", "county_health", request.item != kMigrant, true}};
     }
 
+    // Result documents (templates/ of this plugin folder): the registration card of both
+    // registration items and the migrant certificate. The full ID numbers are printed: these
+    // are the holders' own certificates.
     onewindow::sdk::Object fill_document(const onewindow::sdk::Object& request) override {
-        onewindow::sdk::Object fields = new Poco::JSON::Object(true);
-        auto values =
-            request->getObject("case") ? request->getObject("case")->getObject("values") : nullptr;
-        auto decision = request->getObject("decision");
-        auto text = [](const onewindow::sdk::Object& o, const char* key) {
-            return o ? o->optValue<std::string>(key, "") : std::string();
-        };
-        fields->set("holder_name", text(values, "applicant.name"));
-        fields->set("spouse_name", text(values, "spouse.name"));
         const std::string item = request->optValue<std::string>("item", "");
-        fields->set("child_order", std::string(item == kSecondChild ? "第二个子女" : "第一个子女"));
-        fields->set("card_no", text(decision, "certificate_number"));
-        fields->set("issued_on", text(decision, "decided_on"));
-        fields->set("issuing_body", text(decision, "issuing_body"));
+        const std::string tpl = request->optValue<std::string>("template", "");
+        auto kase = request->getObject("case");
+        auto decision = request->getObject("decision");
+        if (!kase || !decision)
+            throw PluginError("fill_document needs the \"case\" and the \"decision\"");
+        Source in{kase->getObject("values"), decision->getObject("data")};
+        onewindow::sdk::Object fields = new Poco::JSON::Object(true);
+        fields->set("case_number", text_of(kase, "number"));
+        auto case_item = kase->getObject("item");
+        const std::string body = in.data_text("issuing_body");
+        fields->set("issuing_body", body.empty() ? text_of(case_item, "department") : body);
+        const std::string issued = in.data_text("issued_on");
+        fields->set("issued_on",
+                    chinese_day(issued.empty() ? text_of(decision, "decided_at") : issued));
+        fields->set("decided_by", text_of(decision, "decided_by"));
+        const std::string number = in.data_text("certificate_no");
+        if (number.empty()) throw PluginError("the decision carries no certificate_no");
+        if (tpl == "registration_card" && (item == kFirstChild || item == kSecondChild)) {
+            fill_card(in, item == kSecondChild, number, fields);
+        } else if (tpl == "migrant_certificate" && item == kMigrant) {
+            fill_migrant(in, number, fields);
+        } else {
+            throw PluginError("no template \"" + tpl + "\" for item " + item);
+        }
         return fields;
     }
 
   private:
+    // Where a result document's values come from: the case's form values and the back office's
+    // decision data.
+    struct Source {
+        onewindow::sdk::Object values, data;
+        std::string text(const std::string& key) const { return text_of(values, key); }
+        std::string data_text(const std::string& key) const { return text_of(data, key); }
+    };
+
+    static std::string text_of(const onewindow::sdk::Object& o, const std::string& key) {
+        if (!o || !o->has(key) || o->isNull(key)) return {};
+        return o->get(key).convert<std::string>();
+    }
+
+    // "YYYY-MM-DD[ HH:MM:SS]" -> "2026年11月23日"; other text is kept as it is.
+    static std::string chinese_day(const std::string& text) {
+        auto day = parse_day(text.substr(0, 10));
+        if (!day) return text;
+        return std::to_string(day->year) + "年" + std::to_string(day->month) + "月" +
+               std::to_string(day->day) + "日";
+    }
+
+    static onewindow::sdk::Object person(const std::string& name, const std::string& id,
+                                         const std::string& hukou) {
+        onewindow::sdk::Object p = new Poco::JSON::Object(true);
+        p->set("name", name);
+        p->set("id_number", id);
+        p->set("hukou_address", hukou);
+        const auto parsed = parse_id(id);
+        p->set("sex", parsed ? std::string(parsed->male ? "男" : "女") : std::string());
+        p->set("birth_date", parsed ? chinese_day(onewindow::sdk::iso(parsed->birth)) : "");
+        return p;
+    }
+
+    static void fill_card(const Source& in, bool second, const std::string& number,
+                          onewindow::sdk::Object& fields) {
+        fields->set("card_no", number);
+        auto applicant = person(in.text("applicant.name"), in.text("applicant.id_number"),
+                                in.text("applicant.hukou_address"));
+        auto spouse = person(in.text("spouse.name"), in.text("spouse.id_number"),
+                             in.text("spouse.hukou_address"));
+        const bool applicant_male = applicant->getValue<std::string>("sex") == "男";
+        fields->set("husband", applicant_male ? applicant : spouse);
+        fields->set("wife", applicant_male ? spouse : applicant);
+        fields->set("marriage_date", chinese_day(in.text("marriage.date")));
+        fields->set("marriage_certificate_no", in.text("marriage.certificate_no"));
+        fields->set("children_count", in.text("children.count") + " 个");
+        fields->set("child_order", std::string(second ? "第二个子女" : "第一个子女"));
+        fields->set("expected_date", chinese_day(in.text("pregnancy.expected_date")));
+        fields->set("hospital", in.text("pregnancy.hospital"));
+        if (second) {
+            onewindow::sdk::Object first = new Poco::JSON::Object(true);
+            first->set("name", in.text("first_child.name"));
+            first->set("birth_date", chinese_day(in.text("first_child.birth_date")));
+            fields->set("first_child", first);
+        }
+    }
+
+    static void fill_migrant(const Source& in, const std::string& number,
+                             onewindow::sdk::Object& fields) {
+        fields->set("certificate_no", number);
+        auto holder = person(in.text("applicant.name"), in.text("applicant.id_number"),
+                             in.text("applicant.hukou_address"));
+        holder->set("current_address", in.text("migrant.current_address"));
+        fields->set("holder", holder);
+        fields->set("migrant_since", chinese_day(in.text("migrant.since")));
+        fields->set("migrant_reason", in.text("migrant.reason"));
+        fields->set("marital_status", in.text("applicant.marital_status"));
+        fields->set("children_count", in.text("children.count") + " 个");
+        if (!in.text("spouse.name").empty()) {
+            onewindow::sdk::Object spouse = new Poco::JSON::Object(true);
+            spouse->set("name", in.text("spouse.name"));
+            spouse->set("id_number", in.text("spouse.id_number"));
+            fields->set("spouse", spouse);
+            fields->set("marriage_date", chinese_day(in.text("marriage.date")));
+        }
+        const std::string valid = in.data_text("valid_until");
+        if (!valid.empty()) fields->set("valid_until", chinese_day(valid));
+    }
+
     void check_couple(const Request& r, const Day& today, Findings& findings) const {
         const auto applicant = parse_id(r.text("applicant.id_number"));
         const auto spouse = parse_id(r.text("spouse.id_number"));

@@ -100,7 +100,7 @@ struct CorrectionRequest {
     std::string applicant_name, applicant_id_number;  // the ID number is printed masked
     std::string item_code, item_name, department;
     std::vector<IntakeProblem> materials;  // material name and the reason it is needed
-    Date deadline;                         // bring them by this day
+    std::optional<Date> deadline;          // bring them by this day; none: as soon as possible
     Date date;                             // the notice's date
     std::string clerk;                     // empty: the counter's default clerk
 };
@@ -151,6 +151,20 @@ class Counter {
     /// Writes a correction notice (补正材料通知书) from explicit data; Error(Input) when it
     /// lists no material.
     void print_correction(const CorrectionRequest& request, const std::filesystem::path& out) const;
+    /// The correction notice of an item of a case from the back office's latest decision on it,
+    /// which must ask for a correction: the materials of its missing_materials (each a material
+    /// key of the case, a name, or {"name", "reason"}), its reason, the deadline of its data
+    /// ("deadline": "YYYY-MM-DD") if any, dated today. Error(Input) when the latest decision
+    /// is not a correction; Error(NotFound) for an unknown case or item.
+    CorrectionRequest correction_request(const std::string& case_number,
+                                         const std::string& item_code) const;
+    /// Writes the result document (e.g. 生育服务登记卡) of an approved item of a case: the
+    /// template of the item's plugin (manifest "templates", whose "items" list the item), filled
+    /// by the plugin (fill_document) from the case and the back office's latest decision.
+    /// Error(Input) when the item is not approved yet; Error(NotFound) for an unknown case or
+    /// item, or when the plugin has no template for the item; Error(Plugin) when it fails.
+    void print_result(const std::string& case_number, const std::string& item_code,
+                      const std::filesystem::path& out) const;
     /// Reads the card on the first ID card reader of the running device plugins (nullopt: no
     /// card on it). Error(Plugin) when no reader is available or it fails; Error(Input) when the
     /// card data is wrong. See id_card.hpp.

@@ -3,7 +3,9 @@
 // Template (templates/common/receipt.json is the example to copy):
 //   {"format": "onewindow.template/1", "id": "receipt", "version": 1,
 //    "page": {"size": "A4" | "A5", "margins_mm": [top, right, bottom, left]},
-//    "body": [element, ...]}
+//    "items"?: ["<item code>", ...], "body": [element, ...]}
+// A result document's template (a plugin's, listed in its manifest "templates") names the items
+// whose result it is in "items"; the plugin fills it (ABI fill_document, Counter::print_result).
 // Elements ("type"), each may carry "when": "<binding>" (drawn only when that value is a
 // non-empty string or array):
 //   title      {"text"}                      centred, large, sans (黑体)
@@ -60,6 +62,7 @@ namespace onewindow {
 struct DocumentTemplate {
     std::string id, file;
     int version = 1;
+    std::vector<std::string> items;  // result documents: the items it is the result of
     double width_mm = 210, height_mm = 297;
     double margin_mm[4] = {20, 18, 20, 18};  // top, right, bottom, left
     Poco::JSON::Array::Ptr body;             // checked elements, parts included
@@ -73,6 +76,12 @@ struct DocumentTemplate {
 
 DocumentTemplate load_template(const std::filesystem::path& file, Issues& issues);
 Issues check_template_file(const std::filesystem::path& file);
+/// Checks a template with sample data (what the document will be filled with): every binding
+/// the data does not have is an "unknown binding" naming the file and the element's JSON path;
+/// then a render finds text that does not fit its box (a seal text wider than the seal box, a
+/// label leaving no room for its value, content taller than a page), naming the element.
+Issues check_template_sample(const std::filesystem::path& file,
+                             const Poco::JSON::Object::Ptr& sample);
 
 /// Splits `text` into lines no wider than `width`, measuring each UTF-8 character with
 /// `advance` (in the same unit). Exposed for tests.

@@ -1,0 +1,288 @@
+// Result documents (结果文书): the family-planning plugin's own templates, filled by the plugin
+// through fill_document from the case and the back office's approved decision.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "onewindow/core/case_store.hpp"
+#include "onewindow/core/counter.hpp"
+#include "onewindow/core/demo_data.hpp"
+#include "onewindow/core/document.hpp"
+#include "onewindow/core/error.hpp"
+#include "pdf_check.hpp"
+#include "sample_case.hpp"
+#include "temp_dir.hpp"
+
+using namespace onewindow;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path family_templates = fs::path(ONEWINDOW_SOURCE_DIR) / "templates/family_planning";
+const char* kFirstChild = "000718001001";
+const char* kBackOffice = "https://health.weixian.example/exchange";
+
+const char* kCouple = R"("applicant.name": "李娜", "applicant.id_number": "13043419960315024X",
+    "applicant.hukou_address": "河北省邯郸市魏县魏城镇南关村 12 号",
+    "spouse.name": "王强", "spouse.id_number": "130434199408020132",
+    "spouse.hukou_address": "河北省邯郸市魏县魏城镇北关村 3 号",
+    "marriage.date": "2024-05-20", "marriage.certificate_no": "J130434-2024-001207",
+    "pregnancy.expected_date": "2027-03-10", "pregnancy.hospital": "魏县人民医院")";
+
+/// A counter data folder the administrator has prepared (the bundled plugins trusted).
+std::unique_ptr<Counter> prepared_counter(const fs::path& data) {
+    ::setenv("ONEWINDOW_ROOT", ONEWINDOW_STAGE_DIR, 1);
+    prepare_demo_data(data);
+    return Counter::open({ONEWINDOW_STAGE_DIR, data});
+}
+
+/// A window of its own: a fresh data folder on the staged installation.
+struct Window {
+    testing::TempDir data;
+    std::unique_ptr<Counter> counter = prepared_counter(data.path);
+
+    /// Accepts a case of one family-planning item with the given form values (through the
+    /// store: the values are what a validated intake keeps).
+    std::string accept(const std::string& code, const std::string& name,
+                       const std::string& values_json) {
+        auto request = testing::sample_accept_request("2026-11-20 09:30:00");
+        request.values_json = values_json;
+        auto item = testing::sample_item(code, "county_health", "county_health");
+        item.name = name;
+        request.items.push_back(item);
+        return counter->store().accept(request).case_number;
+    }
+
+    /// The same with the couple of both registration cards and the item's own values.
+    std::string accept_couple(const std::string& code, const std::string& name,
+                              const std::string& more_values) {
+        return accept(code, name, std::string("{") + kCouple + ", " + more_values + "}");
+    }
+
+    /// A first-child registration case of the couple.
+    std::string first_child_case() {
+        return accept_couple(kFirstChild, "一孩生育服务登记", R"("children.count": 0)");
+    }
+
+    /// The shell command printing `what` of an item of a case to `pdf`; its output ends with
+    /// "exit <status>".
+    std::string cli(const std::string& what, const std::string& number, const fs::path& pdf) const {
+        return "'" + std::string(ONEWINDOW_STAGE_DIR) + "/bin/onewindow-cli' --data '" +
+               data.path.string() + "' print " + what + " " + number + " " + kFirstChild + " -o '" +
+               pdf.string() + "' 2>&1; echo \"exit $?\"";
+    }
+
+    void decide(const std::string& case_number, const std::string& code, const std::string& outcome,
+                const std::string& data_json, long long cursor) {
+        ItemDecision d;
+        d.cursor = cursor;
+        d.case_number = case_number;
+        d.item_code = code;
+        d.outcome = outcome;
+        d.data_json = data_json;
+        d.decided_by = "赵静";
+        d.decided_at = "2026-11-23 10:15:00";
+        REQUIRE(counter->store().record_decisions(kBackOffice, {d}, cursor,
+                                                  "2026-11-23 10:20:00") == 1);
+    }
+};
+
+/// Every value must be on the page (spaces aside), the page's glyphs must carry ink and every
+/// word must lie within the 20 mm margins.
+void check_document(const fs::path& pdf, const std::vector<std::string>& values) {
+    REQUIRE(testing::page_count(pdf) == 1);
+    const std::string text = testing::without_spaces(testing::page_text(pdf, 1));
+    for (const auto& value : values) {
+        INFO(value);
+        CHECK(text.find(testing::without_spaces(value)) != std::string::npos);
+    }
+    testing::check_ink(pdf, 1);
+    testing::check_words_within_margins(pdf, 20);
+}
+
+/// A window with a first-child registration case of the couple, taken in.
+struct FirstChildCase : Window {
+    const std::string code = kFirstChild;
+    const std::string number = first_child_case();
+};
+
+}  // namespace
+
+TEST_CASE("The family-planning result templates are valid and name their items",
+          "[document][result]") {
+    const auto card = testing::checked_template(family_templates / "registration_card.json");
+    CHECK(card.items == std::vector<std::string>{"000718001001", "000718001002"});
+    const auto migrant = testing::checked_template(family_templates / "migrant_certificate.json");
+    CHECK(migrant.items == std::vector<std::string>{"000718002000"});
+    CHECK(fs::is_regular_file(fs::path(ONEWINDOW_STAGE_DIR) /
+                              "plugins/family_planning/templates/registration_card.json"));
+}
+
+TEST_CASE_METHOD(FirstChildCase,
+                 "The first-child registration card is filled from the case and the approval",
+                 "[document][result]") {
+    const auto pdf = data.path / "card.pdf";
+
+    // Not decided yet, then asked to correct: no result document.
+    try {
+        counter->print_result(number, code, pdf);
+        FAIL("printed a result before any decision");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::Input);
+        CHECK(std::string(e.what()).find(number) != std::string::npos);
+        CHECK(std::string(e.what()).find("一孩生育服务登记") != std::string::npos);
+    }
+    decide(number, code, "correction", "{}", 1);
+    CHECK_THROWS_AS(counter->print_result(number, code, pdf), Error);
+    CHECK_FALSE(fs::exists(pdf));
+    CHECK_THROWS_AS(counter->print_result(number, "000718002000", pdf), Error);
+    CHECK_THROWS_AS(counter->print_result("WX01-20261120-9999", code, pdf), Error);
+
+    decide(number, code, "approved", R"({"certificate_no": "魏卫生育登字〔2026〕第01234号"})", 2);
+    counter->print_result(number, code, pdf);
+    // The applicant's own certificate: full ID numbers. The husband comes first.
+    check_document(pdf, {"魏县卫生健康局",
+                         "生育服务登记卡",
+                         "（第一个子女）",
+                         "登记证号：魏卫生育登字〔2026〕第01234号",
+                         "1.男方姓名",
+                         "王强",
+                         "130434199408020132",
+                         "1994年8月2日",
+                         "李娜",
+                         "13043419960315024X",
+                         "1996年3月15日",
+                         "河北省邯郸市魏县魏城镇南关村12号",
+                         "河北省邯郸市魏县魏城镇北关村3号",
+                         "2024年5月20日",
+                         "J130434-2024-001207",
+                         "0个",
+                         "2027年3月10日",
+                         "魏县人民医院",
+                         "准予登记",
+                         "登记机关",
+                         "2026年11月23日",
+                         number,
+                         "赵静",
+                         "登记机关（盖章）",
+                         "第1页共1页"});
+    const std::string text = testing::page_text(pdf, 1, true);
+    CHECK(text.find("第一个子女姓名") == std::string::npos);
+    CHECK(text.find("男方姓名") < text.find("女方姓名"));
+}
+
+TEST_CASE("The second-child card names the first child and the issuing body of the decision",
+          "[document][result]") {
+    Window w;
+    const std::string code = "000718001002";
+    const std::string number = w.accept_couple(code, "二孩生育服务登记", R"("children.count": 1,
+        "first_child.name": "王子涵", "first_child.birth_date": "2025-02-14")");
+    w.decide(number, code, "approved",
+             R"({"certificate_no": "魏卫生育登字〔2026〕第01235号",
+               "issuing_body": "魏县魏城镇人民政府", "issued_on": "2026-11-24"})",
+             1);
+    const auto pdf = w.data.path / "card2.pdf";
+    w.counter->print_result(number, code, pdf);
+    check_document(
+        pdf, {"生育服务登记卡", "（第二个子女）", "魏卫生育登字〔2026〕第01235号", "1个",
+              "第一个子女姓名", "王子涵", "2025年2月14日", "魏县魏城镇人民政府", "2026年11月24日"});
+}
+
+TEST_CASE("The migrant certificate is filled from the case and the approval",
+          "[document][result]") {
+    Window w;
+    const std::string code = "000718002000";
+    const std::string number = w.accept(code, "流动人口婚育证明", R"({
+        "applicant.name": "李娜", "applicant.id_number": "13043419960315024X",
+        "applicant.marital_status": "初婚",
+        "applicant.hukou_address": "河南省安阳市内黄县城关镇东街 8 号",
+        "migrant.current_address": "河北省邯郸市魏县魏城镇府前街 20 号",
+        "migrant.since": "2025-03-01", "migrant.reason": "务工",
+        "spouse.name": "王强", "spouse.id_number": "130434199408020132",
+        "marriage.date": "2024-05-20", "children.count": 1})");
+    w.decide(number, code, "approved",
+             R"({"certificate_no": "魏卫流证〔2026〕第00077号", "valid_until": "2029-11-22"})", 1);
+    const auto pdf = w.data.path / "migrant.pdf";
+    w.counter->print_result(number, code, pdf);
+    check_document(pdf, {"流动人口婚育证明", "证明编号：魏卫流证〔2026〕第00077号", "李娜", "女",
+                         "1996年3月15日", "13043419960315024X", "河南省安阳市内黄县城关镇东街8号",
+                         "河北省邯郸市魏县魏城镇府前街20号", "2025年3月1日", "务工", "初婚", "1个",
+                         "2024年5月20日", "王强", "130434199408020132", "2029年11月22日",
+                         "魏县卫生健康局", "2026年11月23日", "出具机关（盖章）"});
+}
+
+TEST_CASE_METHOD(FirstChildCase,
+                 "onewindow-cli print result writes the result document of an approved item only",
+                 "[document][result][e2e]") {
+    const auto pdf = data.path / "out" / "card.pdf";
+    const std::string command = cli("result", number, pdf);
+    std::string out = testing::command_output(command);
+    CHECK(out.find("尚未准予办理，不能打印结果文书") != std::string::npos);
+    CHECK(out.find("exit 0") == std::string::npos);
+    CHECK_FALSE(fs::exists(pdf));
+    decide(number, code, "approved", R"({"certificate_no": "魏卫生育登字〔2026〕第01236号"})", 1);
+    out = testing::command_output(command);
+    INFO(out);
+    CHECK(out.find("exit 0") != std::string::npos);
+    CHECK(testing::page_text(pdf, 1).find("第01236号") != std::string::npos);
+}
+
+TEST_CASE_METHOD(
+    FirstChildCase,
+    "onewindow-cli print correction renders the notice of the latest correction decision",
+    "[document][notices][e2e]") {
+    const auto pdf = data.path / "correction.pdf";
+    const std::string command = cli("correction", number, pdf);
+    std::string out = testing::command_output(command);  // nothing asked yet
+    CHECK(out.find("没有需要补正的审查意见") != std::string::npos);
+    CHECK_FALSE(fs::exists(pdf));
+
+    // Material names as the back office sends them, with its reason and a deadline.
+    decide(number, code, "correction", R"({"deadline": "2026-12-07"})", 1);
+    ItemDecision d = counter->store().item_decisions(number).back();
+    CHECK(d.outcome == "correction");
+    d.cursor = 2;
+    d.reason = "结婚证复印件模糊，无法辨认登记日期";
+    d.missing_json = R"(["结婚证", {"name": "居民户口簿", "reason": "缺户主页"}])";
+    REQUIRE(counter->store().record_decisions(kBackOffice, {d}, 2, "2026-11-23 11:00:00") == 1);
+    out = testing::command_output(command);
+    INFO(out);
+    CHECK(out.find("exit 0") != std::string::npos);
+    const std::string text = testing::without_spaces(testing::page_text(pdf, 1));
+    for (const char* expected :
+         {"补正材料通知书", "编号：", "李娜", "130434********024X", "一孩生育服务登记",
+          "000718001001", "魏县卫生健康局", "结婚证", "结婚证复印件模糊，无法辨认登记日期",
+          "居民户口簿", "缺户主页", "请于2026年12月7日前将补正材料提交至本窗口", "张敏"}) {
+        INFO(expected);
+        CHECK(text.find(testing::without_spaces(expected)) != std::string::npos);
+    }
+    CHECK(text.find(number) != std::string::npos);
+    CHECK(text.find("13043419960315024X") == std::string::npos);  // masked on a notice
+    testing::check_ink(pdf, 1);
+    testing::check_words_within_margins(pdf, 20);
+
+    // No deadline, no reason: "as soon as possible" and the general reason.
+    d.cursor = 3;
+    d.reason.clear();
+    d.data_json = "{}";
+    d.missing_json = R"(["身份证复印件"])";
+    REQUIRE(counter->store().record_decisions(kBackOffice, {d}, 3, "2026-11-23 11:30:00") == 1);
+    const CorrectionRequest request = counter->correction_request(number, code);
+    CHECK_FALSE(request.deadline);
+    REQUIRE(request.materials.size() == 1);
+    CHECK(request.materials[0].subject == "身份证复印件");
+    out = testing::command_output(command);  // the CLI prints in Chinese
+    CHECK(out.find("exit 0") != std::string::npos);
+    const std::string soon = testing::without_spaces(testing::page_text(pdf, 1));
+    CHECK(soon.find("请尽快将补正材料提交至本窗口") != std::string::npos);
+    CHECK(soon.find("经审查需要补正，请按要求提交") != std::string::npos);
+    CHECK(soon.find("补正期限：尽快") != std::string::npos);
+
+    // Approved afterwards: no correction to print any more.
+    decide(number, code, "approved", R"({"certificate_no": "魏卫生育登字〔2026〕第01237号"})", 4);
+    CHECK_THROWS_AS(counter->correction_request(number, code), Error);
+}
