@@ -638,3 +638,43 @@ TEST_CASE("Supervisors see the counter log: figures, charts, deadline board, CSV
     check_labels_translated(frame, english);
     CHECK(english == std::vector<std::string>{});
 }
+
+TEST_CASE("The result document of an approved item prints from the case detail", "[gui][results]") {
+    Shell shell;
+    shell.sign_in_clerk();
+    auto* frame = shell.open_frame();
+    Closing closing{frame};
+    IntakePanel& intake = *frame->intake();
+    start_first_child(intake);
+    for (const char* key : {"id_card", "hukou", "marriage_cert"}) intake.set_supplied(key, true);
+    intake.tolerate("photo", "申请人承诺于 2026年11月30日 前补交");
+    const auto accepted = intake.accept();
+    REQUIRE(accepted.kind == DecisionResult::Kind::Accepted);
+    shell.services->wait_idle();
+    pump(100);
+    CasesPanel& cases = *frame->cases();
+    // Not decided yet: told, nothing printed.
+    CHECK(utf8(cases.print_item_document(accepted.number, "000718001001", true)).find("准予") !=
+          std::string::npos);
+    {
+        auto held = shell.services->lock();
+        ItemDecision d;
+        d.cursor = 1;
+        d.case_number = accepted.number;
+        d.item_code = "000718001001";
+        d.outcome = "approved";
+        d.data_json = R"({"certificate_no": "冀魏生字〔2026〕第0815号"})";
+        d.decided_by = "赵静";
+        d.decided_at = Date::today().iso() + " 10:15:00";
+        REQUIRE(shell.services->counter().store().record_decisions("http://office", {d}, 1,
+                                                                   d.decided_at) == 1);
+    }
+    CHECK(cases.print_item_document(accepted.number, "000718001001", true).empty());
+    shell.services->wait_idle();
+    pump(300);
+    REQUIRE(frame->preview());
+    CHECK(frame->preview()->pdf().find("-result.pdf") != std::string::npos);
+    CHECK(pdftotext(frame->preview()->pdf()).find("冀魏生字〔2026〕第0815号") != std::string::npos);
+    CHECK(frame->preview()->pages_shown() >= 1);
+    screenshot(frame->preview(), "result-preview.png");
+}

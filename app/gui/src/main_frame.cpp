@@ -327,6 +327,25 @@ std::string CasesPanel::row_text(long row, int column) const {
 }
 int CasesPanel::row_state(long row) const { return states_.at(static_cast<std::size_t>(row)); }
 
+wxString CasesPanel::print_item_document(const std::string& case_number,
+                                         const std::string& item_code, bool result) {
+    const auto out = services_.documents_dir() /
+                     (case_number + "-" + item_code + (result ? "-result.pdf" : "-correction.pdf"));
+    try {
+        auto held = services_.lock();
+        Counter& counter = services_.counter();
+        std::filesystem::create_directories(out.parent_path());
+        if (result)
+            counter.print_result(case_number, item_code, out);
+        else
+            counter.print_correction(counter.correction_request(case_number, item_code), out);
+    } catch (const std::exception& e) {
+        return wx(e.what());
+    }
+    if (on_document) on_document(out.string(), wx(case_number));
+    return {};
+}
+
 void CasesPanel::show_detail(const std::string& case_number) {
     std::optional<CaseRecord> record;
     {
@@ -356,6 +375,24 @@ void CasesPanel::show_detail(const std::string& case_number) {
         items->SetItem(row, 3, status_label(item.status));
     }
     sizer->Add(items, 0, wxEXPAND | wxLEFT | wxRIGHT, 8);
+    // 统一窗口出件: the chosen item's result document, or its correction notice, to the preview.
+    auto* documents = new wxBoxSizer(wxHORIZONTAL);
+    auto* result_button = new wxButton(&dialog, wxID_ANY, wtr("Print the result document"));
+    auto* correction_button = new wxButton(&dialog, wxID_ANY, wtr("Print the correction notice"));
+    auto* document_message = new wxStaticText(&dialog, wxID_ANY, {});
+    documents->Add(result_button, 0, wxRIGHT, 8);
+    documents->Add(correction_button, 0, wxRIGHT, 8);
+    documents->Add(document_message, 1, wxALIGN_CENTER_VERTICAL);
+    sizer->Add(documents, 0, wxEXPAND | wxALL, 8);
+    items->SetItemState(0, wxLIST_STATE_SELECTED, wxLIST_STATE_SELECTED);
+    auto print_item = [&, record](bool result) {
+        const long row = items->GetNextItem(-1, wxLIST_NEXT_ALL, wxLIST_STATE_SELECTED);
+        if (row < 0) return;
+        const std::string code = record->items[static_cast<std::size_t>(row)].code;
+        document_message->SetLabel(print_item_document(record->number, code, result));
+    };
+    result_button->Bind(wxEVT_BUTTON, [print_item](wxCommandEvent&) { print_item(true); });
+    correction_button->Bind(wxEVT_BUTTON, [print_item](wxCommandEvent&) { print_item(false); });
     sizer->Add(new wxStaticText(&dialog, wxID_ANY, wtr("Timeline")), 0, wxALL, 8);
     auto* events = new wxListCtrl(&dialog, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxLC_REPORT);
     events->AppendColumn(wtr("Time"), wxLIST_FORMAT_LEFT, 170);
@@ -528,6 +565,9 @@ MainFrame::MainFrame(Services& services)
                 }
                 show_preview(out.string(), wtr("Service guide"));
             });
+    };
+    cases_->on_document = [this](const std::string& pdf, const wxString& title) {
+        show_preview(pdf, title);
     };
     intake_->on_document = [this](const DecisionResult& result) {
         show_preview(result.document, wx(result.number));

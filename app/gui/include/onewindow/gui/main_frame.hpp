@@ -9,6 +9,7 @@
 #include <wx/frame.h>
 #include <wx/panel.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,11 @@ class CasesPanel : public wxPanel {
     int row_state(long row) const;
     void set_today_only(bool today);
     void show_detail(const std::string& case_number);
+    /// Renders an item's result document (when approved) or correction notice (when a correction
+    /// was asked) and hands it to on_document; "" when done, else what went wrong, in Chinese.
+    wxString print_item_document(const std::string& case_number, const std::string& item_code,
+                                 bool result);
+    std::function<void(const std::string& pdf, const wxString& title)> on_document;
 
   private:
     Services& services_;
