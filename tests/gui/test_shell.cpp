@@ -185,6 +185,14 @@ void start_first_child(IntakePanel& intake) {
     intake.set_value("applicant.hukou_division", "130434");
 }
 
+/// The same, with the papers seen at the window and the photo as a tolerated gap, accepted.
+DecisionResult accept_first_child(IntakePanel& intake) {
+    start_first_child(intake);
+    for (const char* key : {"id_card", "hukou", "marriage_cert"}) intake.set_supplied(key, true);
+    intake.tolerate("photo", "申请人承诺于 2026年11月30日 前补交");
+    return intake.accept();
+}
+
 }  // namespace
 
 TEST_CASE("Sign in: wrong passwords are refused in Chinese, the right one opens", "[gui]") {
@@ -564,10 +572,7 @@ TEST_CASE("The shell's dispatcher sends an accepted case to a real back office",
     auto* frame = shell.open_frame();
     Closing closing{frame};
     IntakePanel& intake = *frame->intake();
-    start_first_child(intake);
-    for (const char* key : {"id_card", "hukou", "marriage_cert"}) intake.set_supplied(key, true);
-    intake.tolerate("photo", "申请人承诺于 2026年11月30日 前补交");
-    const auto accepted = intake.accept();
+    const auto accepted = accept_first_child(intake);
     INFO(accepted.message);
     REQUIRE(accepted.kind == DecisionResult::Kind::Accepted);
 
@@ -645,10 +650,7 @@ TEST_CASE("The result document of an approved item prints from the case detail",
     auto* frame = shell.open_frame();
     Closing closing{frame};
     IntakePanel& intake = *frame->intake();
-    start_first_child(intake);
-    for (const char* key : {"id_card", "hukou", "marriage_cert"}) intake.set_supplied(key, true);
-    intake.tolerate("photo", "申请人承诺于 2026年11月30日 前补交");
-    const auto accepted = intake.accept();
+    const auto accepted = accept_first_child(intake);
     REQUIRE(accepted.kind == DecisionResult::Kind::Accepted);
     shell.services->wait_idle();
     pump(100);
