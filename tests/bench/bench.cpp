@@ -9,6 +9,7 @@
 #include <Poco/PipeStream.h>
 #include <Poco/Process.h>
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
@@ -33,6 +34,7 @@
 #include "onewindow/core/catalogue.hpp"
 #include "onewindow/core/counter.hpp"
 #include "onewindow/core/demo_data.hpp"
+#include "onewindow/core/dispatcher.hpp"
 #include "onewindow/core/document.hpp"
 #include "onewindow/core/exchange_auth.hpp"
 #include "onewindow/core/forms.hpp"
@@ -535,20 +537,26 @@ void guide_booklet_200() {
 
 /// A counter's POST /v1/cases to the in-process back office over one keep-alive connection on
 /// loopback: signing, HTTP, verification, the idempotency lookup and the FULL-sync commit.
-void exchange_post_case() {
+/// A back office serving county_health for counter WX01, in process on 127.0.0.1.
+struct Office {
     Temp temp;
-    backoffice::Config config;
-    config.port = 0;
-    config.database = temp.path / "backoffice.db";
-    config.departments = {{"county_health", "魏县卫生健康局"}};
-    config.counters = {{"WX01", "counter-WX01-shared-secret", {}}};
-    backoffice::Server server(config);
-    server.start();
-    Poco::Net::HTTPClientSession session("127.0.0.1", server.port());
-    const int rounds = 300;
+    backoffice::Server server{[this] {
+        backoffice::Config config;
+        config.port = 0;
+        config.database = temp.path / "backoffice.db";
+        config.departments = {{"county_health", "魏县卫生健康局"}};
+        config.counters = {{"WX01", "counter-WX01-shared-secret", {}}};
+        return config;
+    }()};
+    Office() { server.start(); }
+};
+
+/// Signed POST /v1/cases of `count` new items over one keep-alive connection; each one's time.
+std::vector<double> post_cases(unsigned short port, int count, const std::string& prefix) {
+    Poco::Net::HTTPClientSession session("127.0.0.1", port);
     std::vector<double> times;
-    for (int i = 0; i < rounds; ++i) {
-        const std::string number = "WX01-20261123-" + std::to_string(i);
+    for (int i = 0; i < count; ++i) {
+        const std::string number = prefix + std::to_string(i);
         const std::string key = number + "/000718001001";
         const std::string body = R"({"case_number":")" + number +
                                  R"(","item":"000718001001","department":"county_health"})";
@@ -570,8 +578,83 @@ void exchange_post_case() {
                                      std::to_string(static_cast<int>(response.getStatus())));
         times.push_back(ms_since(start));
     }
+    return times;
+}
+
+/// A counter's POST /v1/cases to the in-process back office over one keep-alive connection on
+/// loopback: signing, HTTP, verification, the idempotency lookup and the FULL-sync commit.
+void exchange_post_case() {
+    Office office;
+    const auto times = post_cases(office.server.port(), 300, "WX01-20261123-");
     print("exchange_post_case_p50_ms", percentile(times, 0.5), "ms");
     print("exchange_post_case_p99_ms", percentile(times, 0.99), "ms");
+}
+
+/// Accepts `count` one-item cases for county_health into `store`.
+void accept_backlog(CaseStore& store, int count) {
+    for (int i = 0; i < count; ++i) {
+        AcceptRequest r = testing::sample_accept_request("2026-11-23 10:00:00");
+        r.items = {testing::sample_item("000718001001", "county_health", "county_health")};
+        store.accept(r);
+    }
+}
+
+/// Runs dispatch passes until `count` items are sent; the seconds it took.
+double drain(CaseStore& store, const ExchangeConfig& config, int count) {
+    int sent = 0;
+    const auto start = Clock::now();
+    for (int pass = 0; pass < 10000 && sent < count; ++pass)
+        sent += dispatch_once(store, config, {}, "2026-11-23 12:00:00").sent;
+    if (sent != count) throw std::runtime_error("the dispatcher did not send every item");
+    return ms_since(start) / 1000;
+}
+
+double cpu_seconds() {
+    rusage usage{};
+    ::getrusage(RUSAGE_SELF, &usage);
+    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+           double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+/// The dispatcher: 500 accepted items drained to a back office, next to the same number of bare
+/// signed POSTs over one keep-alive connection in the same run (throughput ratio); a 10,000-item
+/// backlog drained; the background dispatcher's CPU while there is nothing to send.
+void dispatch_throughput() {
+    Office office;
+    Temp temp;
+    auto store = CaseStore::open(temp.path / "counter.db", temp.path / "materials",
+                                 WorkingCalendar::load_dir(stage / "share/onewindow/calendar"));
+    ExchangeConfig config;
+    config.client = "WX01";
+    config.endpoints["county_health"] = {"http://127.0.0.1:" + std::to_string(office.server.port()),
+                                         "counter-WX01-shared-secret", ""};
+    const int items = 500;
+    accept_backlog(store, items);
+    const double seconds = drain(store, config, items);
+    double bare_ms = 0;
+    for (double t : post_cases(office.server.port(), items, "BARE-")) bare_ms += t;
+    print("dispatch_items_per_s", items / seconds, "items/s");
+    print("dispatch_vs_bare_ratio", bare_ms / 1000 / seconds, "x");
+
+    if (only.empty() || only == "outbox_drain_10k_s") {
+        accept_backlog(store, 10000);
+        print("outbox_drain_10k_s", drain(store, config, 10000), "s");
+    }
+
+    Dispatcher dispatcher(
+        [&] {
+            return CaseStore::open(temp.path / "counter.db", temp.path / "materials",
+                                   WorkingCalendar::load_dir(stage / "share/onewindow/calendar"));
+        },
+        config);
+    dispatcher.start();
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));  // its first pass
+    const double cpu = cpu_seconds();
+    const auto start = Clock::now();
+    std::this_thread::sleep_for(std::chrono::seconds(3));
+    const double idle = (cpu_seconds() - cpu) / (ms_since(start) / 1000) * 100;
+    dispatcher.stop();
+    print("dispatcher_idle_cpu_pct", idle, "%");
 }
 
 /// An X display for the window figures: $DISPLAY, else an Xvfb of our own for the run.
@@ -750,6 +833,10 @@ int main(int argc, char** argv) {
         {"exchange_post_case",
          {"exchange_post_case_p50_ms", "exchange_post_case_p99_ms"},
          exchange_post_case},
+        {"dispatch",
+         {"dispatch_items_per_s", "dispatch_vs_bare_ratio", "outbox_drain_10k_s",
+          "dispatcher_idle_cpu_pct"},
+         dispatch_throughput},
         {"catalogue_load",
          {"catalogue_load_ms", "catalogue_load_items", "catalogue_load_vs_json_parse_ratio"},
          catalogue_load},
