@@ -48,10 +48,12 @@ struct Office {
           server(backoffice::parse_config(
               R"({"listen": {"address": "127.0.0.1", "port": 0}, "database": "office.db",
                   "departments": [{"code": "county_health", "name": "县卫生健康局"},
-                                  {"code": "civil_affairs", "name": "县民政局"}],
+                                  {"code": "civil_affairs", "name": "县民政局"},
+                                  {"code": "social_security", "name": "县人社局"}],
                   "counters": [{"id": "WX01", "secret": "counter-WX01-shared-secret"}],
                   "staff": [{"id": "health-office", "secret": "health-office-secret",
-                             "departments": ["county_health", "civil_affairs"]}])" +
+                             "departments": ["county_health", "civil_affairs",
+                                             "social_security"]}])" +
                   (tls ? R"(, "tls": {"certificate": ")" + tls->first.string() +
                              R"(", "private_key": ")" + tls->second.string() + "\"}"
                        : std::string()) +
@@ -441,4 +443,79 @@ TEST_CASE("The example configurations are valid and work with each other", "[dis
     request.items = {testing::sample_item("000718001001", "county_health", "county_health")};
     store.accept(request);
     CHECK(dispatch_once(store, exchange, {}, kAcceptedAt).sent == 1);
+}
+
+TEST_CASE("200 cases for three departments: each item arrives once, every case ends right",
+          "[dispatcher]") {
+    Office office;
+    testing::TempDir dir{"onewindow-200"};
+    auto store = open_store(dir.path);
+    auto config = exchange_config(office.url(), office.url());
+    config.endpoints["social_security"] = {office.url(), "counter-WX01-shared-secret", ""};
+    const std::pair<const char*, const char*> departments[] = {{"000718001001", "county_health"},
+                                                               {"000712001000", "civil_affairs"},
+                                                               {"000720001000", "social_security"}};
+    std::vector<std::string> numbers;
+    std::size_t items = 0;
+    for (int i = 0; i < 200; ++i) {
+        AcceptRequest r = testing::sample_accept_request(kAcceptedAt);
+        for (int d = 0; d <= i % 3; ++d)
+            r.items.push_back(testing::sample_item(departments[(i + d) % 3].first,
+                                                   departments[(i + d) % 3].second,
+                                                   departments[(i + d) % 3].second));
+        items += r.items.size();
+        numbers.push_back(store.accept(r).case_number);
+    }
+    REQUIRE(items == 399);  // 67 cases of one item, 67 of two, 66 of three
+    std::size_t sent = 0;
+    for (int pass = 0; pass < 50 && sent < items; ++pass)
+        sent += static_cast<std::size_t>(dispatch_once(store, config, {}, kAcceptedAt).sent);
+    CHECK(sent == items);
+    CHECK(office.cases() == static_cast<long long>(items));  // each item arrived once
+    CHECK(dispatch_once(store, config, {}, kAcceptedAt).sent == 0);
+
+    // The departments decide every item: approved, rejected or a correction, by a fixed pattern.
+    auto outcome_of = [](std::size_t case_index, std::size_t item_index) {
+        const std::size_t k = (case_index * 7 + item_index) % 5;
+        return k < 3 ? "approved" : k == 3 ? "rejected" : "correction";
+    };
+    for (std::size_t c = 0; c < numbers.size(); ++c) {
+        const auto rows = store.outbox(numbers[c]);
+        const auto record = store.find_case(numbers[c]);
+        for (std::size_t k = 0; k < record->items.size(); ++k) {
+            const auto& row = row_of(rows, record->items[k].code);
+            const std::string reference = parse_json(row.response, "answer")
+                                              .extract<Poco::JSON::Object::Ptr>()
+                                              ->getValue<std::string>("reference");
+            const std::string outcome = outcome_of(c, k);
+            office.decide(R"({"reference": ")" + reference + R"(", "outcome": ")" + outcome +
+                          (outcome == std::string("approved")
+                               ? R"(", "data": {"certificate_number": "C-)" + reference + R"("}})"
+                           : outcome == std::string("rejected")
+                               ? R"(", "reason": "不符合条件"})"
+                               : R"(", "missing_materials": ["户口簿"]})"));
+        }
+    }
+    int pulled = 0;
+    for (int round = 0; round < 20 && pulled < static_cast<int>(items); ++round)
+        pulled += pull_decisions(store, config, "2026-09-30 09:00:00").decisions;
+    CHECK(pulled == static_cast<int>(items));
+    // Every case's state follows its items: a correction waits; all rejected is rejected; else
+    // approved.
+    for (std::size_t c = 0; c < numbers.size(); ++c) {
+        const auto record = store.find_case(numbers[c]);
+        bool correction = false, all_rejected = true;
+        for (std::size_t k = 0; k < record->items.size(); ++k) {
+            const std::string outcome = outcome_of(c, k);
+            const std::string expected =
+                outcome == std::string("correction") ? "correction_needed" : outcome;
+            CHECK(record->items[k].status == expected);
+            correction = correction || outcome == std::string("correction");
+            all_rejected = all_rejected && outcome == std::string("rejected");
+        }
+        INFO(numbers[c]);
+        CHECK(record->status == (correction     ? "correction_needed"
+                                 : all_rejected ? "rejected"
+                                                : "approved"));
+    }
 }
