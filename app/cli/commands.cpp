@@ -1,5 +1,6 @@
 #include "commands.hpp"
 
+#include <cctype>
 #include <cmath>
 #include <csignal>
 #include <cstdlib>
@@ -52,6 +53,10 @@ const char* kUsageText =
        "  report period --from DAY --to DAY [--counter CODE] [-o FILE.csv]\n"
        "                                 the counter log of a day or period (all counters\n"
        "                                 unless --counter); -o writes its rows as CSV\n"
+       "  hand-out <number> <item>... --collector NAME --id-number ID [--proof TEXT]\n"
+       "           [--printer NAME]      print the results, then record their hand-out\n"
+       "  rate <number> <1-5> [--comment TEXT]\n"
+       "                                 record the applicant's rating of the visit\n"
        "  backup --to DIR [--keep N]     back up the cases and materials online (keep the N\n"
        "                                 newest backups, 14 by default)\n"
        "  restore BACKUP-FOLDER          restore a backup into the (new, empty) data folder\n"
@@ -262,6 +267,46 @@ int cmd_report(const fs::path& data_dir, const Args& args, std::ostream& out, st
             out << (item.state == DeadlineState::Overdue ? tr("overdue") : tr("due soon")) << '\t'
                 << item.case_number << '\t' << item.item_name << '\t' << item.department_name
                 << '\t' << item.clerk << '\t' << item.promised_date.chinese() << '\n';
+    return 0;
+}
+
+int cmd_hand_out(const fs::path& data_dir, const Args& args, std::ostream& out, std::ostream& err) {
+    auto collector = args.options.find("--collector");
+    auto id_number = args.options.find("--id-number");
+    if (args.positional.size() < 2 || collector == args.options.end() ||
+        id_number == args.options.end()) {
+        err << tr(kUsageText);
+        return kUsage;
+    }
+    HandOut hand_out;
+    hand_out.case_number = args.positional[0];
+    hand_out.item_codes.assign(args.positional.begin() + 1, args.positional.end());
+    hand_out.collector = collector->second;
+    hand_out.collector_id_number = id_number->second;
+    if (auto proof = args.options.find("--proof"); proof != args.options.end())
+        hand_out.proof = proof->second;
+    std::optional<PrintOptions> printer;
+    if (auto name = args.options.find("--printer"); name != args.options.end())
+        printer = PrintOptions{name->second, 1, "A4"};
+    auto counter = open_counter(data_dir);
+    hand_out.clerk = counter->config().code;
+    for (const auto& file : counter->hand_out(hand_out, printer))
+        out << trf("Written to {}", file.string()) << '\n';
+    out << "HANDED_OUT " << hand_out.case_number << '\n';
+    return 0;
+}
+
+int cmd_rate(const fs::path& data_dir, const Args& args, std::ostream& out, std::ostream& err) {
+    if (args.positional.size() != 2 || args.positional[1].size() != 1 ||
+        !std::isdigit(static_cast<unsigned char>(args.positional[1][0]))) {
+        err << tr(kUsageText);
+        return kUsage;
+    }
+    auto comment = args.options.find("--comment");
+    const long long id = open_counter(data_dir)->store().record_rating(
+        args.positional[0], args.positional[1][0] - '0',
+        comment == args.options.end() ? std::string() : comment->second);
+    out << "RATED " << id << '\n';
     return 0;
 }
 
@@ -625,6 +670,8 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     if (command == "printers") return cmd_printers(out);
     if (command == "report") return cmd_report(data_dir, rest, out, err);
     if (command == "backup") return cmd_backup(data_dir, rest, out, err);
+    if (command == "hand-out") return cmd_hand_out(data_dir, rest, out, err);
+    if (command == "rate") return cmd_rate(data_dir, rest, out, err);
     if (command == "restore") return cmd_restore(data_dir, rest, out, err);
     if (command == "refuse") return cmd_refuse(data_dir, rest, out, err);
     if (command == "catalogue") return cmd_catalogue(data_dir, rest, out);

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cups_server.hpp"
 #include "onewindow/core/case_store.hpp"
 #include "onewindow/core/counter.hpp"
 #include "onewindow/core/demo_data.hpp"
@@ -285,4 +286,57 @@ TEST_CASE_METHOD(
     // Approved afterwards: no correction to print any more.
     decide(number, code, "approved", R"({"certificate_no": "魏卫生育登字〔2026〕第01237号"})", 4);
     CHECK_THROWS_AS(counter->correction_request(number, code), Error);
+}
+
+TEST_CASE("Hand-out prints the results first and records only what printed", "[results][cups]") {
+    Window w;
+    const std::string number = w.first_child_case();
+    HandOut out{number, {kFirstChild},        "李娜", "13043419960315024X", "居民身份证",
+                "张敏", "2026-11-25 10:00:00"};
+    // Not decided yet: nothing printed, nothing recorded.
+    CHECK_THROWS_AS(w.counter->hand_out(out, std::nullopt), Error);
+    w.decide(number, kFirstChild, "approved", R"({"certificate_no": "冀魏生字〔2026〕第0816号"})",
+             1);
+
+    testing::CupsServer cups;
+    cups.run({"cupsdisable", "PDF"});
+    CHECK_THROWS_AS(w.counter->hand_out(out, PrintOptions{"PDF", 1, "A4"}), Error);
+    CHECK(w.counter->store().find_case(number)->items[0].status == "approved");  // not advanced
+
+    cups.run({"cupsenable", "PDF"});
+    const auto printed = w.counter->hand_out(out, PrintOptions{"PDF", 1, "A4"});
+    REQUIRE(printed.size() == 1);
+    CHECK(cups.wait_for_output(job_title(printed[0])));
+    const auto record = w.counter->store().find_case(number);
+    CHECK(record->items[0].status == "handed_out");
+    CHECK(record->status == "handed_out");
+    // Twice is refused; the audit names the collector with the ID number masked.
+    CHECK_THROWS_AS(w.counter->store().record_hand_out(out), Error);
+    bool audited = false;
+    for (const auto& e : w.counter->store().audit_events())
+        if (e.type == "case.handed_out")
+            audited = e.detail_json.find("130434********024X") != std::string::npos;
+    CHECK(audited);
+}
+
+TEST_CASE("Ratings: once a day, a bad one followed up in 15 working days until resolved",
+          "[results]") {
+    Window w;
+    const std::string number = w.first_child_case();
+    CHECK_THROWS_AS(w.counter->store().record_rating(number, 6, ""), Error);
+    const long long bad =
+        w.counter->store().record_rating(number, 2, "等候时间太长", "2026-11-25 10:00:00");
+    CHECK_THROWS_AS(w.counter->store().record_rating(number, 5, "", "2026-11-25 11:00:00"), Error);
+    w.counter->store().record_rating(number, 5, "", "2026-11-26 11:00:00");  // another visit
+    auto open = w.counter->store().open_bad_ratings();
+    REQUIRE(open.size() == 1);
+    CHECK(open[0].id == bad);
+    CHECK(open[0].comment == "等候时间太长");
+    REQUIRE(open[0].follow_up_by);
+    // 15 working days from Wednesday 25 November 2026 (no holiday in between): 16 December.
+    CHECK(*open[0].follow_up_by == Date{2026, 12, 16});
+    CHECK_THROWS_AS(w.counter->store().resolve_rating(bad, "  ", "李军"), Error);
+    w.counter->store().resolve_rating(bad, "已向申请人致歉并调整窗口排班", "李军");
+    CHECK(w.counter->store().open_bad_ratings().empty());
+    CHECK(w.counter->store().verify_audit().ok);
 }

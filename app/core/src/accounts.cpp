@@ -42,13 +42,13 @@ constexpr const char* kUserColumns =
     "SELECT name, display_name, role, counter, active, failed_attempts, locked_until, salt, hash,"
     " iterations FROM users";
 
+}  // namespace
+
 std::string detail_json(std::initializer_list<std::pair<const char*, std::string>> members) {
     Poco::JSON::Object::Ptr detail = new Poco::JSON::Object(true);
     for (const auto& [key, value] : members) detail->set(key, value);
     return to_json(detail);
 }
-
-}  // namespace
 
 const char* role_name(Role role) {
     // Stored as they are; N_ marks them for the catalogue, where tr() finds their Chinese.

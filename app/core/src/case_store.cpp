@@ -108,6 +108,18 @@ const char* const kMigrations[] = {
     CREATE INDEX case_items_open ON case_items (promised_date)
         WHERE status NOT IN ('approved', 'rejected', 'handed_out');
     )sql",
+    // 6: results handed out at the window and the applicants' ratings (handout.cpp).
+    R"sql(
+    CREATE TABLE hand_outs (id INTEGER PRIMARY KEY,
+        case_item_id INTEGER NOT NULL REFERENCES case_items(id), collector TEXT NOT NULL,
+        collector_id_number TEXT NOT NULL, proof TEXT NOT NULL, clerk TEXT NOT NULL,
+        handed_out_at TEXT NOT NULL);
+    CREATE TABLE ratings (id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL REFERENCES cases(id),
+        level INTEGER NOT NULL CHECK (level BETWEEN 1 AND 5), comment TEXT NOT NULL,
+        rated_at TEXT NOT NULL, follow_up_by TEXT NOT NULL, resolution TEXT NOT NULL DEFAULT '',
+        resolved_by TEXT NOT NULL DEFAULT '', resolved_at TEXT NOT NULL DEFAULT '');
+    CREATE INDEX ratings_case ON ratings (case_id);
+    )sql",
 };
 
 }  // namespace

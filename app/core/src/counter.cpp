@@ -599,6 +599,26 @@ DecidedItem decided_item(const CaseStore& store, const std::string& case_number,
 
 }  // namespace
 
+std::vector<fs::path> Counter::hand_out(const HandOut& hand_out,
+                                        const std::optional<PrintOptions>& printer) {
+    std::vector<fs::path> printed;
+    const auto record = state_->store->find_case(hand_out.case_number);
+    if (!record) throw Error(ErrorKind::NotFound, trf("There is no case {}", hand_out.case_number));
+    for (const auto& code : hand_out.item_codes) {
+        const auto item = std::find_if(record->items.begin(), record->items.end(),
+                                       [&](const auto& i) { return i.code == code; });
+        if (item == record->items.end() || item->status != "approved") continue;  // checked below
+        const fs::path out =
+            data_dir() / "documents" / (hand_out.case_number + "-" + code + "-result.pdf");
+        fs::create_directories(out.parent_path());
+        print_result(hand_out.case_number, code, out);
+        if (printer) print_pdf(out, *printer);
+        printed.push_back(out);
+    }
+    state_->store->record_hand_out(hand_out);
+    return printed;
+}
+
 void Counter::print_result(const std::string& case_number, const std::string& item_code,
                            const fs::path& out) const {
     const State& s = *state_;

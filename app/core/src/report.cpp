@@ -45,6 +45,9 @@ const EventType kEventTypes[] = {
     {"user.created", N_("user created")},
     {"user.password_set", N_("password set")},
     {"access.denied", N_("access denied")},
+    {"case.handed_out", N_("results handed out")},
+    {"case.rated", N_("rated by the applicant")},
+    {"rating.resolved", N_("bad rating resolved")},
 };
 
 }  // namespace

@@ -2,6 +2,8 @@
 // the prepared-statement cache, the SQLite error guard and the audit chain. Not a public header.
 #pragma once
 
+#include <initializer_list>
+
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <filesystem>
@@ -47,6 +49,9 @@ std::string sha256_hex(const std::string& data);
 
 /// Appends one event to the hash chain; call inside the transaction of the change it records.
 void append_audit(StatementCache& cached, AuditEvent event);
+
+/// An audit event's detail: {"key": "value", ...} in the given order.
+std::string detail_json(std::initializer_list<std::pair<const char*, std::string>> members);
 
 /// `now` checked as "YYYY-MM-DD HH:MM:SS", or the local time when not given.
 std::string check_now(const std::optional<std::string>& now);

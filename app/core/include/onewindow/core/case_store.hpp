@@ -207,6 +207,23 @@ std::string status_label(std::string_view status);
 std::string event_label(std::string_view type);
 const std::vector<std::string>& audit_event_types();
 
+/// Results handed out at the window (统一窗口出件): who collected them, with what proof.
+struct HandOut {
+    std::string case_number;
+    std::vector<std::string> item_codes;  // each decided (approved or rejected)
+    std::string collector, collector_id_number, proof = "居民身份证", clerk;
+    std::optional<std::string> now;
+};
+
+/// An applicant's rating of a visit (好差评), 1 (very dissatisfied) to 5 (very satisfied). A bad
+/// rating (1 or 2) must be followed up within 15 working days until a supervisor resolves it.
+struct Rating {
+    long long id = 0;
+    std::string case_number, comment, rated_at, resolution, resolved_by, resolved_at;
+    int level = 0;
+    std::optional<Date> follow_up_by;  // bad ratings only
+};
+
 /// What the audit viewer asks for: any of actor, subject (a case or notice number, a user) and
 /// event type; newest first.
 struct AuditFilter {
@@ -223,7 +240,7 @@ struct AuditVerifyResult {
 
 class CaseStore {
   public:
-    static constexpr int kSchemaVersion = 5;
+    static constexpr int kSchemaVersion = 6;
     static constexpr int kPasswordIterations = 310000;  // PBKDF2-SHA256 (OWASP)
     static constexpr int kMaxFailedLogins = 5;
     static constexpr int kLockMinutes = 15;
@@ -288,6 +305,19 @@ class CaseStore {
     /// Throws Error(Denied) with the reason in Chinese, and records an 'access.denied' audit
     /// event naming `what`, when `who`'s role does not allow `permission`.
     void require(const UserAccount& who, Permission permission, const std::string& what);
+    // Hand-out and ratings (handout.cpp).
+    /// Records the hand-out of decided items in one transaction (items -> handed_out, the case
+    /// too once all are, audit 'case.handed_out'). Error(Input) naming the item when one is not
+    /// decided yet or was handed out already; nothing is recorded then.
+    void record_hand_out(const HandOut& hand_out);
+    /// Records a rating (audit 'case.rated'); a case is rated once a day. Returns its id.
+    long long record_rating(const std::string& case_number, int level, const std::string& comment,
+                            const std::optional<std::string>& now = std::nullopt);
+    /// A supervisor's note on how a bad rating was resolved (audit 'rating.resolved').
+    void resolve_rating(long long id, const std::string& resolution, const std::string& actor);
+    /// Bad ratings not resolved yet, the earliest follow-up first.
+    std::vector<Rating> open_bad_ratings() const;
+
     /// The daily counter log of a period, and its rows as CSV (report.hpp, report.cpp).
     CounterLog counter_log(const LogPeriod& period) const;
     std::string counter_log_csv(const LogPeriod& period) const;

@@ -22,9 +22,11 @@
 #include <string>
 #include <vector>
 
+#include "onewindow/core/case_store.hpp"
 #include "onewindow/core/date.hpp"
 #include "onewindow/core/id_card.hpp"
 #include "onewindow/core/json.hpp"
+#include "onewindow/core/printing.hpp"
 #include "onewindow/core/unified_form.hpp"
 
 namespace onewindow {
@@ -165,6 +167,12 @@ class Counter {
     /// item, or when the plugin has no template for the item; Error(Plugin) when it fails.
     void print_result(const std::string& case_number, const std::string& item_code,
                       const std::filesystem::path& out) const;
+    /// 统一窗口出件: prints the result document of every approved item of `hand_out` (into
+    /// <data>/documents, and on `printer` through CUPS when it is given), then records the
+    /// hand-out. A print that fails throws and records nothing: the case never advances on a
+    /// document that did not print. Returns the documents printed.
+    std::vector<std::filesystem::path> hand_out(const HandOut& hand_out,
+                                                const std::optional<PrintOptions>& printer);
     /// Reads the card on the first ID card reader of the running device plugins (nullopt: no
     /// card on it). Error(Plugin) when no reader is available or it fails; Error(Input) when the
     /// card data is wrong. See id_card.hpp.
