@@ -49,10 +49,11 @@ const char* kUsageText =
        "                                 [--paper A4|A5]\n"
        "                                 print it on a printer of this computer (CUPS)\n"
        "  printers                       list the printers and their state\n"
-       "  report daily [--date DAY] [--counter CODE] [-o FILE.csv]\n"
-       "  report period --from DAY --to DAY [--counter CODE] [-o FILE.csv]\n"
+       "  report daily [--date DAY] [--counter CODE] [-o FILE.pdf|FILE.csv]\n"
+       "  report period --from DAY --to DAY [--counter CODE] [-o FILE.pdf|FILE.csv]\n"
        "                                 the counter log of a day or period (all counters\n"
-       "                                 unless --counter); -o writes its rows as CSV\n"
+       "                                 unless --counter), compared with the period before;\n"
+       "                                 -o prints it as PDF or writes its rows as CSV\n"
        "  hand-out <number> <item>... --collector NAME --id-number ID [--proof TEXT]\n"
        "           [--printer NAME]      print the results, then record their hand-out\n"
        "  rate <number> <1-5> [--comment TEXT]\n"
@@ -247,12 +248,26 @@ int cmd_report(const fs::path& data_dir, const Args& args, std::ostream& out, st
     if (auto counter = args.options.find("--counter"); counter != args.options.end())
         period.counter = counter->second;
     auto counter = open_counter(data_dir);
+    const CounterLog log = counter->store().counter_log(period);
     if (auto file = args.options.find("-o"); file != args.options.end()) {
-        std::ofstream(file->second, std::ios::binary) << counter->store().counter_log_csv(period);
+        const std::string ext = fs::path(file->second).extension().string();
+        if (ext == ".pdf") {
+            counter->print_counter_log(
+                log,
+                counter->store().counter_log(previous_period(period, counter->store().calendar())),
+                file->second);
+        } else if (ext == ".csv") {
+            std::ofstream csv(file->second, std::ios::binary);
+            csv << counter->store().counter_log_csv(period);
+            if (!csv.flush())
+                throw Error(ErrorKind::Document, trf("{}: cannot be written", file->second));
+        } else {
+            throw Error(ErrorKind::Input,
+                        trf("-o {}: the log is written as .pdf or .csv", file->second));
+        }
         out << trf("Written to {}", file->second) << '\n';
         return 0;
     }
-    const CounterLog log = counter->store().counter_log(period);
     out << trf("Counter log {} to {}, {}", period.from.chinese(), period.to.chinese(),
                period.counter.empty() ? tr("all counters") : period.counter)
         << '\n';
@@ -261,7 +276,9 @@ int cmd_report(const fs::path& data_dir, const Args& args, std::ostream& out, st
     out << trf("By department: {}", joined_counts(log.by_department)) << '\n';
     out << trf("By item: {}", joined_counts(log.by_item)) << '\n';
     out << trf("By hour: {}", joined_counts(hour_counts(log))) << '\n';
-    out << decision_summary(log) << '\n' << open_summary(log) << '\n';
+    out << decision_summary(log) << '\n'
+        << hand_out_summary(log) << '\n'
+        << open_summary(log) << '\n';
     for (const auto& item : log.pending)
         if (item.state == DeadlineState::Overdue || item.state == DeadlineState::DueSoon)
             out << (item.state == DeadlineState::Overdue ? tr("overdue") : tr("due soon")) << '\t'

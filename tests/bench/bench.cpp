@@ -289,6 +289,16 @@ fs::path big_counter_db(const fs::path& dir, int years) {
         "INSERT INTO item_decisions (case_item_id, back_office, cursor, outcome, reason, data,"
         " missing_materials, decided_by, decided_at, received_at)"
         " VALUES (?, 'http://office', ?, 'approved', '', '{}', '[]', '科员', ?, ?)");
+    // A third of the cases rated (one in five of those badly, resolved unless recent); the
+    // decided items handed out.
+    SQLite::Statement add_rating(
+        db,
+        "INSERT INTO ratings (case_id, level, comment, rated_at, follow_up_by, resolution,"
+        " resolved_by, resolved_at) VALUES (?, ?, '', ?, ?, ?, ?, ?)");
+    SQLite::Statement add_hand_out(
+        db,
+        "INSERT INTO hand_outs (case_item_id, collector, collector_id_number, proof, clerk,"
+        " handed_out_at) VALUES (?, '李娜', '13043419960315024X', '居民身份证', '张敏', ?)");
     const char* clerks[] = {"张敏", "王芳", "刘洋", "陈静"};
     const char* departments[][2] = {{"county_health", "魏县卫生健康局"},
                                     {"civil_affairs", "魏县民政局"},
@@ -332,6 +342,24 @@ fs::path big_counter_db(const fs::path& dir, int years) {
                 add_decision.bind(4, decided);
                 add_decision.exec();
                 add_decision.reset();
+                add_hand_out.bind(1, static_cast<int64_t>(id));
+                add_hand_out.bind(2, day.plus_days(4).iso() + " 09:30:00");
+                add_hand_out.exec();
+                add_hand_out.reset();
+            }
+            if (n % 3 == 0) {
+                const int level = n % 15 == 0 ? 2 : 4 + n % 2;
+                const bool open = level <= 2 && recent;
+                add_rating.bind(1, static_cast<int64_t>(id));
+                add_rating.bind(2, level);
+                add_rating.bind(3, std::string(at));
+                add_rating.bind(4, level <= 2 ? day.plus_days(21).iso() : std::string());
+                add_rating.bind(5, level <= 2 && !open ? "已回访" : "");
+                add_rating.bind(6, level <= 2 && !open ? "李军" : "");
+                add_rating.bind(
+                    7, level <= 2 && !open ? day.plus_days(5).iso() + " 10:00:00" : std::string());
+                add_rating.exec();
+                add_rating.reset();
             }
         }
     }

@@ -600,7 +600,10 @@ TEST_CASE("Supervisors see the counter log: figures, charts, deadline board, CSV
             AcceptRequest r = testing::sample_accept_request(
                 Date::today().plus_days(-days_ago).iso() + (days_ago ? " 09:30:00" : " 10:15:00"));
             r.items = {testing::sample_item("000718001001", "county_health", "county_health")};
-            store.accept(r);
+            const std::string number = store.accept(r).case_number;
+            if (days_ago)  // and the applicant was unhappy with that visit
+                store.record_rating(number, 1, "材料要求没讲清楚",
+                                    Date::today().plus_days(-days_ago).iso() + " 09:50:00");
         }
     }
     {
@@ -624,9 +627,32 @@ TEST_CASE("Supervisors see the counter log: figures, charts, deadline board, CSV
     const fs::path csv = shell.dir.path / "log.csv";
     REQUIRE(log->export_csv(csv.string()));
     CHECK(fs::file_size(csv) > 100);
+    // Compared with the 21 days before: two cases now, none then.
+    REQUIRE(log->comparison_rows() > 5);
+    CHECK(log->comparison_text(0, 0) == "受理件数");
+    CHECK(log->comparison_text(0, 1) == "2");
+    CHECK(log->comparison_text(0, 2) == "0");
+    CHECK(log->comparison_text(0, 3) == "+2");
+    // The bad rating waits for its follow-up.
+    REQUIRE(log->bad_rating_rows() == 1);
+    CHECK(log->bad_rating_text(0, 3) == "非常不满意");
+    CHECK(log->bad_rating_text(0, 5) == "材料要求没讲清楚");
     frame->pages()->SetSelection(frame->pages()->FindPage(log));
     pump(200);
     screenshot(frame, "counter-log.png");
+    CHECK_FALSE(log->resolve_bad_rating(0, " ").empty());  // say how
+    CHECK(log->bad_rating_rows() == 1);
+    CHECK(log->resolve_bad_rating(0, "已电话回访并致歉，窗口增设材料清单").empty());
+    CHECK(log->bad_rating_rows() == 0);
+    // Printed: the report with its charts goes to the preview.
+    log->print_log();
+    shell.services->wait_idle();
+    pump(300);
+    REQUIRE(frame->preview());
+    const std::string report = pdftotext(frame->preview()->pdf());
+    CHECK(report.find("综合受理窗口工作报表") != std::string::npos);
+    CHECK(report.find("与上期比较") != std::string::npos);
+    CHECK(frame->preview()->pages_shown() >= 1);
 
     // The audit trail: the two acceptances and the sign-ins, filtered; the chain verified.
     AuditPanel* audit = frame->audit();
@@ -635,8 +661,9 @@ TEST_CASE("Supervisors see the counter log: figures, charts, deadline board, CSV
     REQUIRE(audit->rows() == 2);
     CHECK(audit->row_text(0, 3) == "已受理");
     audit->show({"lijun", "", "", 500});
-    REQUIRE(audit->rows() >= 1);
-    CHECK(audit->row_text(0, 3) == "登录");
+    REQUIRE(audit->rows() >= 2);
+    CHECK(audit->row_text(0, 3) == "差评整改完毕");  // newest first
+    CHECK(audit->row_text(audit->rows() - 1, 3) == "登录");
     CHECK(audit->verify().ok);
     CHECK(utf8(audit->verdict()).find("审计链完整") != std::string::npos);
     std::vector<std::string> english;
@@ -679,4 +706,20 @@ TEST_CASE("The result document of an approved item prints from the case detail",
     CHECK(pdftotext(frame->preview()->pdf()).find("冀魏生字〔2026〕第0815号") != std::string::npos);
     CHECK(frame->preview()->pages_shown() >= 1);
     screenshot(frame->preview(), "result-preview.png");
+
+    // 统一窗口出件: a wrong ID number is told and records nothing; then handed out.
+    CHECK_FALSE(
+        cases.hand_out(accepted.number, "李娜", "130434199603150241", "居民身份证").empty());
+    {
+        auto held = shell.services->lock();
+        CHECK(shell.services->counter().store().find_case(accepted.number)->status != "handed_out");
+    }
+    CHECK(cases.hand_out(accepted.number, "李娜", "13043419960315024X", "居民身份证").empty());
+    {
+        auto held = shell.services->lock();
+        CHECK(shell.services->counter().store().find_case(accepted.number)->status == "handed_out");
+    }
+    // The applicant rates the visit, once.
+    CHECK(cases.rate(accepted.number, 5, "").empty());
+    CHECK_FALSE(cases.rate(accepted.number, 4, "").empty());
 }

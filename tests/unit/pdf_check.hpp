@@ -83,6 +83,44 @@ struct Gray {
     }
 };
 
+/// The bars of the bar charts on a page of `pdf`, top to bottom, as their lengths in mm: the page
+/// is rasterised in colour at 150 dpi and each run of rows holding the bars' blue is one bar
+/// (the text and rules are black, so nothing else is blue).
+inline std::vector<double> bar_lengths_mm(const std::filesystem::path& pdf, int page) {
+    const auto stem = pdf.parent_path() / (pdf.stem().string() + "-bars");
+    command_output("pdftoppm -r 150 -f " + std::to_string(page) + " -l " + std::to_string(page) +
+                   " -singlefile '" + pdf.string() + "' '" + stem.string() + "'");
+    std::ifstream in(stem.string() + ".ppm", std::ios::binary);
+    std::string magic;
+    int width = 0, height = 0, max = 0;
+    in >> magic >> width >> height >> max;
+    in.get();
+    REQUIRE(magic == "P6");
+    std::string rgb(static_cast<std::size_t>(width) * height * 3, '\0');
+    in.read(rgb.data(), static_cast<std::streamsize>(rgb.size()));
+    auto blue = [&](int x, int y) {
+        const auto* p = reinterpret_cast<const unsigned char*>(rgb.data()) +
+                        (static_cast<std::size_t>(y) * width + x) * 3;
+        return p[2] > 120 && p[2] > p[0] + 60;
+    };
+    std::vector<double> bars;
+    int longest = 0;  // of the bar being read
+    for (int y = 0; y <= height; ++y) {
+        int row_longest = 0;
+        for (int x = 0, run = 0; y < height && x < width; ++x) {
+            run = blue(x, y) ? run + 1 : 0;
+            row_longest = std::max(row_longest, run);
+        }
+        if (row_longest > 0) {
+            longest = std::max(longest, row_longest);
+        } else if (longest > 0) {
+            bars.push_back(longest * 25.4 / 150);
+            longest = 0;
+        }
+    }
+    return bars;
+}
+
 /// Checks that page 1 of `pdf` carries the QR code of `text` (as libqrencode makes it, level
 /// M) `side_mm` wide with its top right corner at (`right_mm`, `top_mm`) from the page's top
 /// left: the page is rasterised at 300 dpi and the centre of every module sampled.

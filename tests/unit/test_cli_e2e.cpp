@@ -460,16 +460,46 @@ TEST_CASE("困难群众救助一件事: the allowance checked against the admini
     CHECK(count(dir.path / "counter.db", "outbox") == 2);
 }
 
-TEST_CASE("onewindow-cli report prints the day's counter log and writes its CSV", "[e2e][report]") {
+TEST_CASE("onewindow-cli report prints the day's counter log, as PDF too, and writes its CSV",
+          "[e2e][report]") {
     TempDir dir;
     trust_bundled(dir.path);
-    REQUIRE(run(cli(dir.path) + "intake " + quote(demo / "first_child_complete.json")).code == 0);
+    auto accepted = run(cli(dir.path) + "intake " + quote(demo / "first_child_complete.json"));
+    REQUIRE(accepted.code == 0);
+    const std::string number = accepted.out.substr(9, accepted.out.find('\n') - 9);
+    // The applicant rates the visit badly: once, and it waits for a supervisor.
+    REQUIRE(run(cli(dir.path) + "rate " + number + " 2 --comment 排队太久").code == 0);
+    auto twice = run(cli(dir.path) + "rate " + number + " 5");
+    CHECK(twice.code == 2);
+    CHECK(count(dir.path / "counter.db", "ratings") == 1);
+    // Not decided yet: nothing to hand out, nothing recorded.
+    auto early = run(cli(dir.path) + "hand-out " + number +
+                     " 000718001001 --collector 李娜 --id-number 13043419960315024X");
+    CHECK(early.code == 2);
+    CHECK(count(dir.path / "counter.db", "hand_outs") == 0);
     auto today = run(cli(dir.path) + "report daily");
     INFO(today.out);
     REQUIRE(today.code == 0);
     CHECK(today.out.find("受理办件 1 件（事项 1 项") != std::string::npos);
     CHECK(today.out.find("按部门：魏县卫生健康局 1") != std::string::npos);
     CHECK(today.out.find("在办事项 1 项") != std::string::npos);
+    CHECK(today.out.find("评价 1 次（平均 2.0 分，差评 1 次）；差评待整改 1 件") !=
+          std::string::npos);
+    const auto pdf = dir.path / "log.pdf";
+    auto printed = run(cli(dir.path) + "report daily -o " + quote(pdf));
+    INFO(printed.out);
+    REQUIRE(printed.code == 0);
+    std::string log_text;
+    for (int p = 1; p <= onewindow::testing::page_count(pdf); ++p)
+        log_text += onewindow::testing::without_spaces(onewindow::testing::page_text(pdf, p));
+    for (const std::string expected : {"综合受理窗口工作日志", "受理件数：1件", "魏县卫生健康局1",
+                                       "不满意1", "排队太久", "与上期比较", number.c_str()}) {
+        INFO(expected);
+        CHECK(log_text.find(expected) != std::string::npos);
+    }
+    auto wrong = run(cli(dir.path) + "report daily -o " + quote(dir.path / "log.txt"));
+    CHECK(wrong.code == 2);
+    CHECK(wrong.out.find("只能输出为 .pdf 或 .csv") != std::string::npos);
     const auto csv = dir.path / "log.csv";
     REQUIRE(run(cli(dir.path) + "report daily -o " + quote(csv)).code == 0);
     std::ifstream in(csv, std::ios::binary);

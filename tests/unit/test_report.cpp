@@ -7,7 +7,10 @@
 #include <filesystem>
 #include <random>
 
+#include "onewindow/core/error.hpp"
+#include "onewindow/core/i18n.hpp"
 #include "onewindow/core/report.hpp"
+#include "pdf_check.hpp"
 #include "sample_case.hpp"
 #include "temp_dir.hpp"
 
@@ -18,6 +21,7 @@ namespace {
 
 struct Generated {
     testing::TempDir dir{"onewindow-report"};
+    UserAccount supervisor{"lijun", "李军", "WX01", Role::Supervisor, true, 0, ""};
     CaseStore store = CaseStore::open(
         dir.path / "counter.db", dir.path / "materials",
         WorkingCalendar::load_dir(fs::path(ONEWINDOW_SOURCE_DIR) / "app/core/data/calendar"));
@@ -53,7 +57,29 @@ struct Generated {
                 if (random() % 4 == 0)
                     r.materials.push_back({"photo", "照片", 1, 0, {}, true, "承诺补交"});
                 const std::string number = store.accept(r).case_number;
-                if (random() % 3 == 0) decide(number, r.items[0].code, date, random() % 4);
+                if (random() % 3 == 0) {
+                    const unsigned how = random() % 4;
+                    decide(number, r.items[0].code, date, how);
+                    // Most decided results are collected a few days later.
+                    if (how != 1 && random() % 3 != 0)
+                        store.record_hand_out(
+                            {number,
+                             {r.items[0].code},
+                             "赵敏",
+                             "13043419960315024X",
+                             "居民身份证",
+                             r.clerk,
+                             date.plus_days(how == 3 ? 10 : 2 + day % 3).iso() + " 09:30:00"});
+                }
+                // About one case in three is rated; bad ratings now and then, some resolved.
+                if (random() % 3 == 0) {
+                    const int level = 1 + static_cast<int>(random() % 5);
+                    const long long id =
+                        store.record_rating(number, level, level <= 2 ? "等候时间太长" : "",
+                                            std::string(now).substr(0, 14) + "59:59");
+                    if (level <= 2 && random() % 2 == 0)
+                        store.resolve_rating(id, "已回访致歉", supervisor);
+                }
             }
             // A notice and, every other day, a refusal.
             NoticeRecord notice{
@@ -160,6 +186,26 @@ TEST_CASE("The counter log counts what the store holds, for a day or a period", 
                         " c.accepted_at < ?2 AND ?1 = ?1 AND (?3 = '' OR c.counter = ?3) AND"
                         " i.status NOT IN ('approved', 'rejected', 'handed_out')",
                         p)));
+        CHECK(log.handed_out ==
+              g.sql("SELECT count(*) FROM hand_outs h JOIN case_items i ON i.id = h.case_item_id"
+                    " JOIN cases c ON c.id = i.case_id WHERE h.handed_out_at >= ?1 AND"
+                    " h.handed_out_at < ?2 AND (?3 = '' OR c.counter = ?3)",
+                    p));
+        for (int level = 1; level <= 5; ++level)
+            CHECK(log.ratings_by_level[level - 1] ==
+                  g.sql("SELECT count(*) FROM ratings r JOIN cases c ON c.id = r.case_id WHERE"
+                        " r.level = " +
+                            std::to_string(level) +
+                            " AND r.rated_at >= ?1 AND r.rated_at < ?2 AND"
+                            " (?3 = '' OR c.counter = ?3)",
+                        p));
+        // Bad ratings open at the period's end: given by then, not resolved by then.
+        CHECK(log.open_bad_ratings.size() ==
+              static_cast<std::size_t>(g.sql(
+                  "SELECT count(*) FROM ratings r JOIN cases c ON c.id = r.case_id WHERE"
+                  " r.level <= 2 AND r.rated_at < ?2 AND ?1 = ?1 AND (?3 = '' OR c.counter = ?3)"
+                  " AND (r.resolved_at = '' OR r.resolved_at >= ?2)",
+                  p)));
     }
     // The whole period: decisions late and on time both occur; hours are positive.
     const CounterLog all = g.store.counter_log({{2026, 11, 2}, {2026, 11, 30}, ""});
@@ -167,6 +213,22 @@ TEST_CASE("The counter log counts what the store holds, for a day or a period", 
     CHECK(all.decided_on_time > 0);
     CHECK(all.decision_hours_max > all.decision_hours_avg);
     CHECK(all.decision_hours_avg > 0);
+    CHECK(all.handed_out > 0);
+    CHECK(all.bad_ratings() > 0);
+    CHECK(all.ratings() > all.bad_ratings());
+    CHECK(all.rating_average() > 1.0);
+    CHECK(all.rating_average() < 5.0);
+    REQUIRE_FALSE(all.open_bad_ratings.empty());
+    for (const auto& r : all.open_bad_ratings) {
+        CHECK(r.level <= 2);
+        // 15 working days after the day it was given.
+        CHECK(r.follow_up_by ==
+              g.store.calendar().add_working_days(*Date::parse(r.rated_at.substr(0, 10)), 15));
+    }
+    // By the end of the year the early ones are overdue; on their own day they are not.
+    const CounterLog year_end = g.store.counter_log({{2026, 12, 31}, {2026, 12, 31}, ""});
+    REQUIRE_FALSE(year_end.open_bad_ratings.empty());
+    CHECK(year_end.open_bad_ratings.front().state == DeadlineState::Overdue);
     // Items still open on the period's last day carry their deadline colours.
     const CounterLog late = g.store.counter_log({{2026, 11, 2}, {2026, 12, 31}, ""});
     REQUIRE_FALSE(late.pending.empty());
@@ -194,4 +256,128 @@ TEST_CASE("The counter log's CSV opens in a spreadsheet: BOM, headers, quoting, 
     // The refusal's reason holds a comma: quoted.
     CHECK(csv.find("\"不属于本窗口受理范围, 已告知到县民政局办理\"") != std::string::npos);
     CHECK(csv.find("一孩生育服务登记") != std::string::npos);  // a notice's items, by name
+}
+
+TEST_CASE("Each period is compared with the one before: working day, month or same length",
+          "[report]") {
+    const auto calendar =
+        WorkingCalendar::load_dir(fs::path(ONEWINDOW_SOURCE_DIR) / "app/core/data/calendar");
+    auto before = [&](Date from, Date to) {
+        const LogPeriod p = previous_period({from, to, "WX01"}, calendar);
+        CHECK(p.counter == "WX01");
+        return std::pair{p.from, p.to};
+    };
+    // A day: the working day before, over the 国庆 holiday and onto a make-up Saturday.
+    CHECK(before({2026, 10, 8}, {2026, 10, 8}) == std::pair{Date{2026, 9, 30}, Date{2026, 9, 30}});
+    CHECK(before({2026, 10, 12}, {2026, 10, 12}) ==
+          std::pair{Date{2026, 10, 10}, Date{2026, 10, 10}});
+    CHECK(before({2026, 11, 23}, {2026, 11, 23}) ==
+          std::pair{Date{2026, 11, 20}, Date{2026, 11, 20}});
+    // A calendar month: the month before, whatever its length.
+    CHECK(before({2026, 3, 1}, {2026, 3, 31}) == std::pair{Date{2026, 2, 1}, Date{2026, 2, 28}});
+    CHECK(before({2026, 11, 1}, {2026, 11, 30}) ==
+          std::pair{Date{2026, 10, 1}, Date{2026, 10, 31}});
+    // Any other range: as many days just before.
+    CHECK(before({2026, 11, 9}, {2026, 11, 15}) == std::pair{Date{2026, 11, 2}, Date{2026, 11, 8}});
+    CHECK(before({2026, 11, 3}, {2026, 11, 5}) == std::pair{Date{2026, 10, 31}, Date{2026, 11, 2}});
+
+    Generated g;
+    const LogPeriod week{{2026, 11, 16}, {2026, 11, 22}, ""};
+    const CounterLog now = g.store.counter_log(week);
+    const CounterLog last = g.store.counter_log(previous_period(week, g.store.calendar()));
+    const auto changes = compare_logs(now, last);
+    auto find = [&](const std::string& name) {
+        for (const auto& c : changes)
+            if (c.name == name) return c;
+        FAIL("no figure " << name);
+        return LogChange{};
+    };
+    const LogChange cases = find("Cases accepted");
+    CHECK(cases.now == std::to_string(now.cases));
+    CHECK(cases.before == std::to_string(last.cases));
+    const long long d = now.cases - last.cases;
+    CHECK(cases.change == (d == 0 ? "no change" : (d > 0 ? "+" : "") + std::to_string(d)));
+    CHECK(find("Results handed out").now == std::to_string(now.handed_out));
+    const LogChange rate = find("Immediate rate");
+    CHECK(rate.now == std::to_string(std::lround(now.immediate_rate() * 100)) + "%");
+    CHECK(rate.change.find("percentage points") != std::string::npos);
+    // A period without ratings shows "-" rather than a made-up average.
+    const CounterLog empty = g.store.counter_log({{2026, 1, 5}, {2026, 1, 5}, ""});
+    const auto none = compare_logs(empty, empty);
+    for (const auto& c : none)
+        if (c.name == "Average rating") CHECK(c.now == "-");
+}
+
+TEST_CASE("The printed counter log: its figures, bar charts to scale, comparison and warnings",
+          "[report][pdf]") {
+    load_default_catalog(fs::path(ONEWINDOW_STAGE_DIR) / "share/locale");
+    struct Reset {
+        ~Reset() { clear_catalog(); }
+    } reset;
+    Generated g;
+    const LogPeriod week{{2026, 11, 16}, {2026, 11, 22}, "WX01"};
+    const CounterLog log = g.store.counter_log(week);
+    const CounterLog before = g.store.counter_log(previous_period(week, g.store.calendar()));
+    REQUIRE(log.by_department.size() == 3);
+    REQUIRE_FALSE(log.open_bad_ratings.empty());
+    const auto tpl = testing::checked_template(fs::path(ONEWINDOW_SOURCE_DIR) /
+                                               "templates/common/counter_log.json");
+    const fs::path pdf = g.dir.path / "log.pdf";
+    DocumentRenderer().render_to_file(
+        tpl, counter_log_data(log, before, "魏县政务服务中心综合受理窗口", "2026-11-23 08:30:00"),
+        pdf);
+    if (const char* keep = std::getenv("ONEWINDOW_PREVIEW_DIR"))  // for templates/previews
+        fs::copy_file(pdf, fs::path(keep) / "counter-log.pdf",
+                      fs::copy_options::overwrite_existing);
+
+    std::string text;
+    for (int page = 1; page <= testing::page_count(pdf); ++page)
+        text += testing::without_spaces(testing::page_text(pdf, page));
+    for (const std::string& expected :
+         {std::string("综合受理窗口工作报表"), std::string("2026年11月16日至2026年11月22日"),
+          "受理件数：" + std::to_string(log.cases) + "件",
+          "受理事项：" + std::to_string(log.items) + "项",
+          "窗口出件：" + std::to_string(log.handed_out) + "项",
+          "评价次数：" + std::to_string(log.ratings()) + "次",
+          std::string("上期：2026年11月9日至2026年11月15日"),
+          "受理件数" + std::to_string(log.cases) + std::to_string(before.cases),
+          log.open_bad_ratings.front().case_number, std::string("打印时间：2026年11月23日08:30")}) {
+        INFO(expected);
+        CHECK(text.find(testing::without_spaces(expected)) != std::string::npos);
+    }
+    for (const auto& d : log.by_department) CHECK(text.find(d.name) != std::string::npos);
+    for (const auto& c : log.by_clerk) CHECK(text.find(c.name) != std::string::npos);
+    // The departments' chart comes first: each bar as long as its count against the largest.
+    const auto bars = testing::bar_lengths_mm(pdf, 1);
+    REQUIRE(bars.size() >= log.by_department.size() + 2);
+    for (std::size_t i = 0; i < log.by_department.size(); ++i) {
+        INFO(log.by_department[i].name << " " << log.by_department[i].count);
+        const double expected =
+            bars[0] * double(log.by_department[i].count) / double(log.by_department[0].count);
+        CHECK(std::fabs(bars[i] - expected) < 0.5);
+    }
+    // Then the hours: as many bars as hours with intake, the busiest one the longest.
+    // (Its labels are narrower, so its bars have more room: compare within the chart.)
+    const auto hours = hour_counts(log);
+    const std::size_t first = log.by_department.size();
+    REQUIRE(bars.size() >= first + hours.size());
+    std::size_t busiest = 0;
+    for (std::size_t i = 0; i < hours.size(); ++i)
+        if (hours[i].count > hours[busiest].count) busiest = i;
+    CHECK(bars[first + busiest] > bars[0]);
+    for (std::size_t i = 0; i < hours.size(); ++i)
+        CHECK(std::fabs(bars[first + i] - bars[first + busiest] * double(hours[i].count) /
+                                              double(hours[busiest].count)) < 0.5);
+    testing::check_words_within_margins(pdf, 18);
+
+    // A bar chart refuses what is not a count, naming the element.
+    auto data = counter_log_data(log, before, "中心", "2026-11-23 08:30:00");
+    data->getArray("by_department")->getObject(0)->set("count", "很多");
+    try {
+        DocumentRenderer().render(tpl, data);
+        FAIL("a bar of \"很多\" was drawn");
+    } catch (const Error& e) {
+        CHECK(std::string(e.what()).find("counter_log.json") != std::string::npos);
+        CHECK(std::string(e.what()).find("is not a number") != std::string::npos);
+    }
 }

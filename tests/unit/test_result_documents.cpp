@@ -335,8 +335,21 @@ TEST_CASE("Ratings: once a day, a bad one followed up in 15 working days until r
     REQUIRE(open[0].follow_up_by);
     // 15 working days from Wednesday 25 November 2026 (no holiday in between): 16 December.
     CHECK(*open[0].follow_up_by == Date{2026, 12, 16});
-    CHECK_THROWS_AS(w.counter->store().resolve_rating(bad, "  ", "李军"), Error);
-    w.counter->store().resolve_rating(bad, "已向申请人致歉并调整窗口排班", "李军");
+    UserAccount clerk{"zhangmin", "张敏", "WX01", Role::Clerk, true, 0, ""};
+    UserAccount supervisor{"lijun", "李军", "WX01", Role::Supervisor, true, 0, ""};
+    // A clerk cannot close it (refused and logged); a supervisor must say how.
+    CHECK_THROWS_AS(w.counter->store().resolve_rating(bad, "已处理", clerk), Error);
+    CHECK(w.counter->store().open_bad_ratings().size() == 1);
+    CHECK_THROWS_AS(w.counter->store().resolve_rating(bad, "  ", supervisor), Error);
+    w.counter->store().resolve_rating(bad, "已向申请人致歉并调整窗口排班", supervisor);
+    CHECK_THROWS_AS(w.counter->store().resolve_rating(bad, "再次处理", supervisor), Error);
     CHECK(w.counter->store().open_bad_ratings().empty());
+    bool denied = false, resolved = false;
+    for (const auto& e : w.counter->store().audit_events()) {
+        denied = denied || (e.type == "access.denied" && e.actor == "zhangmin");
+        resolved = resolved || (e.type == "rating.resolved" && e.actor == "lijun");
+    }
+    CHECK(denied);
+    CHECK(resolved);
     CHECK(w.counter->store().verify_audit().ok);
 }

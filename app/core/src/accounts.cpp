@@ -137,7 +137,8 @@ bool role_allows(Role role, Permission permission) {
             return true;
         case Role::Supervisor:
             return permission == Permission::ReadOtherCounters ||
-                   permission == Permission::ReadReports;
+                   permission == Permission::ReadReports ||
+                   permission == Permission::ResolveRatings;
         case Role::Clerk:
             return false;
     }

@@ -119,6 +119,11 @@ const char* const kMigrations[] = {
         rated_at TEXT NOT NULL, follow_up_by TEXT NOT NULL, resolution TEXT NOT NULL DEFAULT '',
         resolved_by TEXT NOT NULL DEFAULT '', resolved_at TEXT NOT NULL DEFAULT '');
     CREATE INDEX ratings_case ON ratings (case_id);
+    CREATE INDEX ratings_rated ON ratings (rated_at);
+    CREATE INDEX ratings_open ON ratings (rated_at) WHERE follow_up_by <> '' AND resolved_at = '';
+    CREATE INDEX ratings_resolved ON ratings (resolved_at)
+        WHERE follow_up_by <> '' AND resolved_at <> '';
+    CREATE INDEX hand_outs_at ON hand_outs (handed_out_at);
     )sql",
 };
 

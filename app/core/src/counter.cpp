@@ -11,6 +11,7 @@
 #include "onewindow/core/i18n.hpp"
 #include "onewindow/core/idnumber.hpp"
 #include "onewindow/core/plugin_host.hpp"
+#include "onewindow/core/report.hpp"
 #include "onewindow/core/unified_form.hpp"
 
 namespace fs = std::filesystem;
@@ -25,7 +26,7 @@ struct Counter::State {
     std::unique_ptr<PluginHost> host;
     std::optional<CaseStore> store;
     std::optional<DocumentRenderer> renderer;
-    DocumentTemplate receipt, notice, refusal, correction, guide, booklet, contents;
+    DocumentTemplate receipt, notice, refusal, correction, guide, booklet, contents, counter_log;
     std::vector<std::pair<std::string, DocumentTemplate>> results;  // plugin id, result template
     Issues load_issues;
 };
@@ -124,6 +125,7 @@ std::unique_ptr<Counter> Counter::open(const Options& options) {
     s.guide = load_template(share / "templates" / "common" / "guide.json", issues);
     s.booklet = load_template(share / "templates" / "common" / "booklet.json", issues);
     s.contents = load_template(share / "templates" / "common" / "contents.json", issues);
+    s.counter_log = load_template(share / "templates" / "common" / "counter_log.json", issues);
     issues.throw_if_any();
     return counter;
 }
@@ -422,6 +424,12 @@ const DocumentRenderer& Counter::renderer() const {
 void Counter::render(const DocumentTemplate& tpl, const Poco::JSON::Object::Ptr& data,
                      const fs::path& out) const {
     renderer().render_to_file(tpl, data, out);
+}
+
+void Counter::print_counter_log(const CounterLog& log, const CounterLog& before,
+                                const fs::path& out) const {
+    render(state_->counter_log,
+           counter_log_data(log, before, state_->config.name, local_timestamp_now()), out);
 }
 
 void Counter::print_receipt(const std::string& number, const fs::path& out) const {

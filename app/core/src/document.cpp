@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <set>
 #include <unordered_map>
@@ -54,8 +55,9 @@ bool is_word(char32_t c) {
 // ---------------------------------------------------------------------------------------------
 // Bindings
 
-const std::string kKnownTypes[] = {"title", "heading", "paragraph",  "fields", "table",   "list",
-                                   "rule",  "spacer",  "signatures", "seal",   "include", "qr"};
+const std::string kKnownTypes[] = {"title",   "heading", "paragraph", "fields",     "table",
+                                   "list",    "rule",    "spacer",    "signatures", "seal",
+                                   "include", "qr",      "bars"};
 
 std::optional<Poco::Dynamic::Var> lookup(const Poco::JSON::Object::Ptr& object,
                                          const std::string& path) {
@@ -208,6 +210,22 @@ std::vector<Resolved> resolve(const DocumentTemplate& tpl, const Poco::JSON::Obj
                         binder.text(columns->getObject(unsigned(c))->getValue<std::string>("text"),
                                     json_path_index(where + ".columns", c) + ".text", row));
                 r.cells.push_back(std::move(cells));
+            }
+        } else if (r.type == "bars") {
+            auto rows = binder.rows(e->getValue<std::string>("rows"), where + ".rows");
+            for (std::size_t row_index = 0; row_index < rows->size(); ++row_index) {
+                auto row = rows->getObject(static_cast<unsigned>(row_index));
+                std::string value =
+                    binder.text(e->getValue<std::string>("value"), where + ".value", row);
+                char* end = nullptr;
+                const double number = std::strtod(value.c_str(), &end);
+                if (value.empty() || *end != '\0' || !(number >= 0) || !std::isfinite(number))
+                    throw Error(ErrorKind::Document,
+                                r.where + ".value: \"" + value +
+                                    "\" is not a number a bar can show (0 or more)");
+                r.fields.emplace_back(
+                    binder.text(e->getValue<std::string>("label"), where + ".label", row), value);
+                r.widths.push_back(number);
             }
         } else if (r.type == "signatures") {
             auto boxes = e->getArray("boxes");
@@ -391,6 +409,11 @@ void check_element(const Poco::Dynamic::Var& element, const std::string& file,
             e.fail("columns", "widths must add up to 1");
         if (e.raw() && e.raw()->has("group")) check_text(e, "group");
         e.reject_unknown({"type", "rows", "columns", "group", "when"});
+    } else if (type == "bars") {
+        e.string("rows");
+        check_text(e, "label");
+        check_text(e, "value");
+        e.reject_unknown({"type", "rows", "label", "value", "when"});
     } else if (type == "list") {
         e.string("rows");
         check_text(e, "text");
@@ -750,6 +773,8 @@ class Layout {
                 }
             }
             space(3);
+        } else if (e.type == "bars") {
+            bars(e);
         } else if (e.type == "qr") {
             qr(e);
         } else if (e.type == "rule") {
@@ -805,6 +830,47 @@ class Layout {
             HPDF_Page_Fill(page_);
         }
         QRcode_free(code);
+    }
+
+    /// A horizontal bar chart: the labels (wrapped) in a column on the left, one bar per row
+    /// as long as its value against the largest, the value after the bar.
+    void bars(const Resolved& e) {
+        const double size = 10, leading = size * 1.5, pad = 3;
+        const double text_width = right_ - left_;
+        double label_width = 0, value_width = 0, largest = 0;
+        for (std::size_t i = 0; i < e.fields.size(); ++i) {
+            label_width = std::max(label_width, measure(sans_, size, e.fields[i].first));
+            value_width = std::max(value_width, measure(body_, size, e.fields[i].second));
+            largest = std::max(largest, e.widths[i]);
+        }
+        label_width = std::min(label_width, text_width * 0.4) + 2 * pad;
+        value_width += 2 * pad;
+        const double area = text_width - label_width - value_width;
+        if (area < text_width * 0.2) fail("the values leave no room for the bars");
+        space(2);
+        for (std::size_t i = 0; i < e.fields.size(); ++i) {
+            const auto lines = wrap(sans_, size, e.fields[i].first, label_width - 2 * pad);
+            const double height = lines.size() * leading + pad;
+            ensure(height);
+            const double x0 = left_ + label_width;
+            for (std::size_t l = 0; l < lines.size(); ++l)
+                put(sans_, size, x0 - pad - measure(sans_, size, lines[l]),
+                    y_ - leading * (l + 1) + size * 0.25, lines[l]);
+            const double length = largest > 0 ? e.widths[i] / largest * area : 0;
+            const double bar_top = y_ - (leading - size) / 2 - 1;
+            if (draw_ && length > 0) {
+                HPDF_Page_SetRGBFill(page_, 0.29f, 0.45f, 0.69f);
+                HPDF_Page_Rectangle(
+                    page_, static_cast<HPDF_REAL>(x0), static_cast<HPDF_REAL>(bar_top - size),
+                    static_cast<HPDF_REAL>(std::max(length, 0.8)), static_cast<HPDF_REAL>(size));
+                HPDF_Page_Fill(page_);
+                HPDF_Page_SetRGBFill(page_, 0, 0, 0);
+            }
+            put(body_, size, x0 + length + pad, y_ - leading + size * 0.25, e.fields[i].second);
+            line(x0, y_, x0, y_ - height, 0.6);
+            y_ -= height;
+        }
+        space(4);
     }
 
     void table(const Resolved& e) {

@@ -120,7 +120,9 @@ long long CaseStore::record_rating(const std::string& case_number, int level,
 }
 
 void CaseStore::resolve_rating(long long id, const std::string& resolution,
-                               const std::string& actor) {
+                               const UserAccount& supervisor) {
+    require(supervisor, Permission::ResolveRatings, "bad rating " + std::to_string(id));
+    const std::string& actor = supervisor.name;
     if (resolution.find_first_not_of(" \t\r\n") == std::string::npos)
         throw Error(ErrorKind::Input, tr("Say how the rating was resolved"));
     const std::string now = local_timestamp_now();

@@ -4,6 +4,7 @@
 #include <Poco/JSON/Array.h>
 
 #include <cmath>
+#include <cstdio>
 #include <sstream>
 
 #include "onewindow/core/i18n.hpp"
@@ -101,6 +102,226 @@ std::string open_summary(const CounterLog& log) {
     return trf("Open items {}: overdue {}, due within one working day {}",
                std::to_string(log.pending.size()), std::to_string(overdue),
                std::to_string(due_soon));
+}
+
+long long CounterLog::ratings() const {
+    long long total = 0;
+    for (auto n : ratings_by_level) total += n;
+    return total;
+}
+
+double CounterLog::rating_average() const {
+    long long sum = 0;
+    for (int level = 1; level <= 5; ++level) sum += level * ratings_by_level[level - 1];
+    const long long n = ratings();
+    return n ? double(sum) / double(n) : 0;
+}
+
+namespace {
+
+std::string one_decimal(double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f", value);
+    return text;
+}
+
+}  // namespace
+
+std::string hand_out_summary(const CounterLog& log) {
+    return trf("Results handed out {}; ratings {} (average {}, bad {}); bad ratings open {}",
+               std::to_string(log.handed_out), std::to_string(log.ratings()),
+               log.ratings() ? one_decimal(log.rating_average()) : std::string("-"),
+               std::to_string(log.bad_ratings()), std::to_string(log.open_bad_ratings.size()));
+}
+
+LogPeriod previous_period(const LogPeriod& period, const WorkingCalendar& calendar) {
+    LogPeriod before = period;
+    if (period.from == period.to) {
+        Date day = period.from.plus_days(-1);
+        for (int i = 0; i < 60 && !calendar.is_working_day(day); ++i) day = day.plus_days(-1);
+        before.from = before.to = day;
+    } else if (period.from.day == 1 && period.to.plus_days(1).day == 1 &&
+               period.from.month == period.to.month && period.from.year == period.to.year) {
+        before.to = period.from.plus_days(-1);
+        before.from = before.to.plus_days(1 - before.to.day);
+    } else {
+        const long long days = period.to.days_since_epoch() - period.from.days_since_epoch() + 1;
+        before.to = period.from.plus_days(-1);
+        before.from = period.from.plus_days(-days);
+    }
+    return before;
+}
+
+std::vector<LogChange> compare_logs(const CounterLog& now, const CounterLog& before) {
+    std::vector<LogChange> out;
+    auto count = [&](const char* name, long long a, long long b) {
+        const long long d = a - b;
+        out.push_back({tr(name), std::to_string(a), std::to_string(b),
+                       d == 0  ? tr("no change")
+                       : d > 0 ? "+" + std::to_string(d)
+                               : std::to_string(d)});
+    };
+    auto rate = [&](const char* name, double a, double b, bool has_a, bool has_b) {
+        const long long d = std::lround(a * 100) - std::lround(b * 100);
+        out.push_back({tr(name), has_a ? percent(a) : "-", has_b ? percent(b) : "-",
+                       !has_a || !has_b ? std::string("-")
+                       : d == 0
+                           ? tr("no change")
+                           : trf("{} percentage points", (d > 0 ? "+" : "") + std::to_string(d))});
+    };
+    auto overdue = [](const CounterLog& log) {
+        long long n = 0;
+        for (const auto& item : log.pending) n += item.state == DeadlineState::Overdue;
+        return n;
+    };
+    count(N_("Cases accepted"), now.cases, before.cases);
+    count(N_("Items accepted"), now.items, before.items);
+    rate(N_("Immediate rate"), now.immediate_rate(), before.immediate_rate(), now.items,
+         before.items);
+    count(N_("One-time notices"), now.notices, before.notices);
+    count(N_("Refusals"), now.refusals, before.refusals);
+    count(N_("Items decided"), now.decided, before.decided);
+    rate(N_("On-time rate"), now.on_time_rate(), before.on_time_rate(), now.decided,
+         before.decided);
+    count(N_("Results handed out"), now.handed_out, before.handed_out);
+    count(N_("Ratings"), now.ratings(), before.ratings());
+    {
+        const bool a = now.ratings(), b = before.ratings();
+        const double d = now.rating_average() - before.rating_average();
+        out.push_back({tr("Average rating"), a ? one_decimal(now.rating_average()) : "-",
+                       b ? one_decimal(before.rating_average()) : "-",
+                       !a || !b              ? std::string("-")
+                       : std::fabs(d) < 0.05 ? tr("no change")
+                                             : (d > 0 ? "+" : "") + one_decimal(d)});
+    }
+    count(N_("Bad ratings"), now.bad_ratings(), before.bad_ratings());
+    count(N_("Overdue open items"), overdue(now), overdue(before));
+    return out;
+}
+
+std::string rating_label(int level) {
+    static const char* const labels[] = {N_("very dissatisfied"), N_("dissatisfied"),
+                                         N_("fairly satisfied"), N_("satisfied"),
+                                         N_("very satisfied")};
+    return level >= 1 && level <= 5 ? tr(labels[level - 1]) : std::to_string(level);
+}
+
+namespace {
+
+Poco::JSON::Array::Ptr count_rows(const std::vector<LogCount>& counts) {
+    Poco::JSON::Array::Ptr rows = new Poco::JSON::Array;
+    for (const auto& c : counts) {
+        Poco::JSON::Object::Ptr row = new Poco::JSON::Object(true);
+        row->set("name", c.name);
+        row->set("count", std::to_string(c.count));
+        rows->add(row);
+    }
+    return rows;
+}
+
+std::string period_text(const LogPeriod& period) {
+    return period.from == period.to ? period.from.chinese()
+                                    : period.from.chinese() + " 至 " + period.to.chinese();
+}
+
+std::string state_label(DeadlineState state) {
+    return state == DeadlineState::Overdue   ? tr("overdue")
+           : state == DeadlineState::DueSoon ? tr("due soon")
+                                             : tr("on time");
+}
+
+}  // namespace
+
+Poco::JSON::Object::Ptr counter_log_data(const CounterLog& log, const CounterLog& before,
+                                         const std::string& centre, const std::string& printed_at) {
+    Poco::JSON::Object::Ptr data = new Poco::JSON::Object(true);
+    const bool day = log.period.from == log.period.to;
+    data->set("centre", centre);
+    data->set("title", day ? tr("Daily counter log") : tr("Counter report"));
+    data->set("period", period_text(log.period));
+    data->set("previous_period", period_text(before.period));
+    data->set("as_of", log.period.to.chinese());
+    data->set("counter", log.period.counter.empty() ? tr("all counters") : log.period.counter);
+    auto printed = Date::parse(printed_at.substr(0, 10));
+    data->set("printed_at", (printed ? printed->chinese() : printed_at.substr(0, 10)) +
+                                (printed_at.size() >= 16 ? " " + printed_at.substr(11, 5) : ""));
+
+    Poco::JSON::Object::Ptr intake = new Poco::JSON::Object(true);
+    intake->set("cases", std::to_string(log.cases));
+    intake->set("items", std::to_string(log.items));
+    intake->set("immediate", std::to_string(log.immediate_items));
+    intake->set("immediate_rate", log.items ? percent(log.immediate_rate()) : "-");
+    intake->set("tolerated", std::to_string(log.tolerated_cases));
+    intake->set("notices", std::to_string(log.notices));
+    intake->set("refusals", std::to_string(log.refusals));
+    data->set("intake", intake);
+    data->set("by_department", count_rows(log.by_department));
+    data->set("by_hour", count_rows(hour_counts(log)));
+    data->set("by_clerk", count_rows(log.by_clerk));
+
+    Poco::JSON::Object::Ptr decisions = new Poco::JSON::Object(true);
+    decisions->set("decided", std::to_string(log.decided));
+    decisions->set("approved", std::to_string(log.approved));
+    decisions->set("rejected", std::to_string(log.rejected));
+    decisions->set("corrections", std::to_string(log.corrections));
+    decisions->set("on_time_rate", log.decided ? percent(log.on_time_rate()) : "-");
+    decisions->set("hours_avg", one_decimal(log.decision_hours_avg));
+    decisions->set("hours_max", one_decimal(log.decision_hours_max));
+    decisions->set("handed_out", std::to_string(log.handed_out));
+    decisions->set("open", std::to_string(log.pending.size()));
+    data->set("decisions", decisions);
+
+    Poco::JSON::Object::Ptr ratings = new Poco::JSON::Object(true);
+    ratings->set("count", std::to_string(log.ratings()));
+    ratings->set("average", log.ratings() ? one_decimal(log.rating_average()) : "-");
+    ratings->set("bad", std::to_string(log.bad_ratings()));
+    ratings->set("open", std::to_string(log.open_bad_ratings.size()));
+    std::vector<LogCount> levels;
+    for (int level = 5; level >= 1; --level)
+        levels.push_back({rating_label(level), log.ratings_by_level[level - 1]});
+    ratings->set("levels", count_rows(levels));
+    data->set("ratings", ratings);
+    Poco::JSON::Array::Ptr bad = new Poco::JSON::Array;
+    for (const auto& r : log.open_bad_ratings) {
+        Poco::JSON::Object::Ptr row = new Poco::JSON::Object(true);
+        row->set("state", state_label(r.state));
+        row->set("follow_up_by", r.follow_up_by.chinese());
+        row->set("case_number", r.case_number);
+        row->set("level", rating_label(r.level));
+        row->set("clerk", r.clerk);
+        row->set("comment", r.comment.empty() ? std::string("-") : r.comment);
+        bad->add(row);
+    }
+    data->set("bad_ratings", bad);
+
+    Poco::JSON::Array::Ptr comparison = new Poco::JSON::Array;
+    for (const auto& c : compare_logs(log, before)) {
+        Poco::JSON::Object::Ptr row = new Poco::JSON::Object(true);
+        row->set("name", c.name);
+        row->set("now", c.now);
+        row->set("before", c.before);
+        row->set("change", c.change);
+        comparison->add(row);
+    }
+    data->set("comparison", comparison);
+
+    Poco::JSON::Array::Ptr warnings = new Poco::JSON::Array;
+    for (const auto& item : log.pending) {
+        if (item.state != DeadlineState::Overdue && item.state != DeadlineState::DueSoon) continue;
+        Poco::JSON::Object::Ptr row = new Poco::JSON::Object(true);
+        row->set("state", state_label(item.state));
+        row->set("promised", item.promised_date.chinese());
+        row->set("case_number", item.case_number);
+        row->set("item", item.item_name);
+        row->set("department", item.department_name);
+        row->set("clerk", item.clerk);
+        warnings->add(row);
+    }
+    data->set("warnings", warnings);
+    data->set("warnings_none", warnings->size()
+                                   ? std::string()
+                                   : tr("No item is overdue or due within one working day."));
+    return data;
 }
 
 std::vector<LogCount> hour_counts(const CounterLog& log) {
@@ -255,8 +476,67 @@ CounterLog CaseStore::counter_log(const LogPeriod& period) const {
                 log.pending.push_back(item);
             }
         }
+        {
+            SQLite::Statement q(db,
+                                "SELECT count(*) FROM hand_outs h JOIN case_items i ON"
+                                " i.id = h.case_item_id JOIN cases c ON c.id = i.case_id"
+                                " WHERE h.handed_out_at >= ?1 AND h.handed_out_at < ?2"
+                                " AND (?3 = '' OR c.counter = ?3)");
+            bind_period(q, period);
+            q.executeStep();
+            log.handed_out = q.getColumn(0).getInt64();
+        }
+        {
+            SQLite::Statement q(db,
+                                "SELECT r.level, count(*) FROM ratings r JOIN cases c ON"
+                                " c.id = r.case_id WHERE r.rated_at >= ?1 AND r.rated_at < ?2"
+                                " AND (?3 = '' OR c.counter = ?3) GROUP BY 1");
+            bind_period(q, period);
+            while (q.executeStep()) {
+                const int level = q.getColumn(0).getInt();
+                if (level >= 1 && level <= 5)
+                    log.ratings_by_level[level - 1] = q.getColumn(1).getInt64();
+            }
+        }
+        {
+            // Bad ratings given before the period's end and not resolved by then.
+            // Two partial indexes keep this small over years of ratings: the open ones, and
+            // those resolved after the period's end.
+            const std::string columns =
+                "SELECT r.id, c.number, c.clerk, r.comment, r.rated_at, r.level, r.follow_up_by"
+                " FROM ratings r ";
+            SQLite::Statement q(
+                db,
+                columns +
+                    "INDEXED BY ratings_open JOIN cases c ON c.id = r.case_id"
+                    " WHERE r.follow_up_by <> '' AND r.resolved_at = '' AND r.rated_at < ?2"
+                    " AND ?1 = ?1 AND (?3 = '' OR c.counter = ?3) UNION ALL " +
+                    columns +
+                    "INDEXED BY ratings_resolved JOIN cases c ON c.id = r.case_id"
+                    " WHERE r.follow_up_by <> '' AND r.resolved_at <> ''"
+                    " AND r.resolved_at >= ?2 AND r.rated_at < ?2 AND (?3 = '' OR c.counter = ?3)"
+                    " ORDER BY 7, 1");
+            bind_period(q, period);
+            while (q.executeStep()) {
+                LogBadRating r;
+                r.id = q.getColumn(0).getInt64();
+                r.case_number = q.getColumn(1).getString();
+                r.clerk = q.getColumn(2).getString();
+                r.comment = q.getColumn(3).getString();
+                r.rated_at = q.getColumn(4).getString();
+                r.level = q.getColumn(5).getInt();
+                r.follow_up_by = Date::parse(q.getColumn(6).getString()).value_or(Date{});
+                r.state = deadline_state(calendar_, r.follow_up_by, period.to, true);
+                log.open_bad_ratings.push_back(r);
+            }
+        }
         return log;
     });
+}
+
+CounterLog CaseStore::counter_log(const UserAccount& reader, const LogPeriod& period) {
+    require(reader, Permission::ReadReports, "counter log");
+    return counter_log(period);
 }
 
 std::string CaseStore::counter_log_csv(const LogPeriod& period) const {

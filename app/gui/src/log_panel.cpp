@@ -8,9 +8,11 @@
 #include <wx/sizer.h>
 #include <wx/stattext.h>
 #include <wx/textctrl.h>
+#include <wx/textdlg.h>
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 
 namespace onewindow::gui {
@@ -87,6 +89,7 @@ LogPanel::LogPanel(wxWindow* parent, Services& services) : wxPanel(parent), serv
     counter_->SetSelection(0);
     auto* show_button = new wxButton(this, wxID_ANY, wtr("Show"));
     auto* csv_button = new wxButton(this, wxID_ANY, wtr("Export CSV..."));
+    auto* print_button = new wxButton(this, wxID_ANY, wtr("Print..."));
     bar->Add(new wxStaticText(this, wxID_ANY, wtr("From")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT,
              4);
     bar->Add(from_, 0, wxRIGHT, 8);
@@ -94,7 +97,10 @@ LogPanel::LogPanel(wxWindow* parent, Services& services) : wxPanel(parent), serv
     bar->Add(to_, 0, wxRIGHT, 8);
     bar->Add(counter_, 0, wxRIGHT, 8);
     bar->Add(show_button, 0, wxRIGHT, 8);
-    bar->Add(csv_button, 0);
+    bar->Add(csv_button, 0, wxRIGHT, 8);
+    bar->Add(print_button, 0, wxRIGHT, 8);
+    message_ = new wxStaticText(this, wxID_ANY, {});
+    bar->Add(message_, 0, wxALIGN_CENTER_VERTICAL);
     top->Add(bar, 0, wxALL, 6);
     summary_ = new wxStaticText(this, wxID_ANY, {});
     top->Add(summary_, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, 8);
@@ -116,6 +122,39 @@ LogPanel::LogPanel(wxWindow* parent, Services& services) : wxPanel(parent), serv
     for (int c = 0; c < 6; ++c)
         board_->AppendColumn(wtr(headers[c]), wxLIST_FORMAT_LEFT, widths[c]);
     top->Add(board_, 1, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, 6);
+
+    // Below: the comparison with the previous period, and the bad ratings to follow up.
+    auto* lower = new wxBoxSizer(wxHORIZONTAL);
+    auto* left = new wxBoxSizer(wxVERTICAL);
+    left->Add(new wxStaticText(this, wxID_ANY, wtr("Compared with the previous period")), 0,
+              wxBOTTOM, 4);
+    comparison_ = new wxListCtrl(this, wxID_ANY, wxDefaultPosition, wxSize(-1, 150),
+                                 wxLC_REPORT | wxLC_SINGLE_SEL);
+    const char* compare_headers[] = {N_("Figure"), N_("This period"), N_("Previous period"),
+                                     N_("Change")};
+    const int compare_widths[] = {130, 80, 80, 110};
+    for (int c = 0; c < 4; ++c)
+        comparison_->AppendColumn(wtr(compare_headers[c]), wxLIST_FORMAT_LEFT, compare_widths[c]);
+    left->Add(comparison_, 1, wxEXPAND);
+    lower->Add(left, 2, wxEXPAND | wxRIGHT, 6);
+    auto* right = new wxBoxSizer(wxVERTICAL);
+    auto* ratings_bar = new wxBoxSizer(wxHORIZONTAL);
+    ratings_bar->Add(
+        new wxStaticText(this, wxID_ANY, wtr("Bad ratings to follow up within 15 working days")), 1,
+        wxALIGN_CENTER_VERTICAL);
+    auto* resolve_button = new wxButton(this, wxID_ANY, wtr("Record the resolution..."));
+    ratings_bar->Add(resolve_button, 0);
+    right->Add(ratings_bar, 0, wxEXPAND | wxBOTTOM, 4);
+    bad_ratings_ = new wxListCtrl(this, wxID_ANY, wxDefaultPosition, wxSize(-1, 150),
+                                  wxLC_REPORT | wxLC_SINGLE_SEL);
+    const char* rating_headers[] = {N_("Deadline"), N_("Follow up by"), N_("Case number"),
+                                    N_("Rating"),   N_("Clerk"),        N_("Comment")};
+    const int rating_widths[] = {80, 130, 170, 90, 70, 200};
+    for (int c = 0; c < 6; ++c)
+        bad_ratings_->AppendColumn(wtr(rating_headers[c]), wxLIST_FORMAT_LEFT, rating_widths[c]);
+    right->Add(bad_ratings_, 1, wxEXPAND);
+    lower->Add(right, 3, wxEXPAND);
+    top->Add(lower, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, 6);
     SetSizer(top);
 
     auto reshow = [this] {
@@ -139,6 +178,19 @@ LogPanel::LogPanel(wxWindow* parent, Services& services) : wxPanel(parent), serv
                             wtr("CSV files (*.csv)|*.csv"), wxFD_SAVE | wxFD_OVERWRITE_PROMPT);
         if (dialog.ShowModal() == wxID_OK) export_csv(utf8(dialog.GetPath()));
     });
+    print_button->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { print_log(); });
+    resolve_button->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
+        const long row = bad_ratings_->GetNextItem(-1, wxLIST_NEXT_ALL, wxLIST_STATE_SELECTED);
+        if (row < 0) {
+            message_->SetLabel(wtr("Choose a bad rating first"));
+            return;
+        }
+        wxTextEntryDialog ask(this, wtr("How was it resolved (visit, apology, what changed)?"),
+                              wtr("Record the resolution..."), {},
+                              wxOK | wxCANCEL | wxTE_MULTILINE);
+        if (ask.ShowModal() == wxID_OK)
+            message_->SetLabel(resolve_bad_rating(row, utf8(ask.GetValue())));
+    });
 }
 
 void LogPanel::show(Date from, Date to, const std::string& counter) {
@@ -147,8 +199,9 @@ void LogPanel::show(Date from, Date to, const std::string& counter) {
     try {
         auto held = services_.lock();
         CaseStore& store = services_.counter().store();
-        store.require(services_.user(), Permission::ReadReports, "counter log");
-        log_ = store.counter_log({from, to, counter});
+        log_ = store.counter_log(services_.user(), {from, to, counter});
+        previous_ =
+            store.counter_log(services_.user(), previous_period(log_.period, store.calendar()));
     } catch (const std::exception& e) {
         summary_->SetLabel(wx(e.what()));
         return;
@@ -170,11 +223,82 @@ void LogPanel::show(Date from, Date to, const std::string& counter) {
         board_->SetItemBackgroundColour(
             row, overdue ? wxColour(255, 205, 205) : wxColour(255, 240, 180));
     }
+    comparison_->DeleteAllItems();
+    for (const auto& change : compare_logs(log_, previous_)) {
+        const long row = comparison_->InsertItem(comparison_->GetItemCount(), wx(change.name));
+        comparison_->SetItem(row, 1, wx(change.now));
+        comparison_->SetItem(row, 2, wx(change.before));
+        comparison_->SetItem(row, 3, wx(change.change));
+    }
+    bad_ratings_->DeleteAllItems();
+    for (const auto& rating : log_.open_bad_ratings) {
+        const long row =
+            bad_ratings_->InsertItem(bad_ratings_->GetItemCount(),
+                                     rating.state == DeadlineState::Overdue   ? wtr("overdue")
+                                     : rating.state == DeadlineState::DueSoon ? wtr("due soon")
+                                                                              : wtr("on time"));
+        bad_ratings_->SetItem(row, 1, wx(rating.follow_up_by.chinese()));
+        bad_ratings_->SetItem(row, 2, wx(rating.case_number));
+        bad_ratings_->SetItem(row, 3, wx(rating_label(rating.level)));
+        bad_ratings_->SetItem(row, 4, wx(rating.clerk));
+        bad_ratings_->SetItem(row, 5, wx(rating.comment));
+        if (rating.state == DeadlineState::Overdue)
+            bad_ratings_->SetItemBackgroundColour(row, wxColour(255, 205, 205));
+        if (rating.state == DeadlineState::DueSoon)
+            bad_ratings_->SetItemBackgroundColour(row, wxColour(255, 240, 180));
+    }
     Layout();
 }
 
+long LogPanel::comparison_rows() const { return comparison_->GetItemCount(); }
+std::string LogPanel::comparison_text(long row, int column) const {
+    return utf8(comparison_->GetItemText(row, column));
+}
+long LogPanel::bad_rating_rows() const { return bad_ratings_->GetItemCount(); }
+std::string LogPanel::bad_rating_text(long row, int column) const {
+    return utf8(bad_ratings_->GetItemText(row, column));
+}
+
+wxString LogPanel::resolve_bad_rating(long row, const std::string& resolution) {
+    if (row < 0 || static_cast<std::size_t>(row) >= log_.open_bad_ratings.size()) return {};
+    try {
+        auto held = services_.lock();
+        services_.counter().store().resolve_rating(
+            log_.open_bad_ratings[static_cast<std::size_t>(row)].id, resolution, services_.user());
+    } catch (const std::exception& e) {
+        return wx(e.what());
+    }
+    show(log_.period.from, log_.period.to, log_.period.counter);
+    return {};
+}
+
+void LogPanel::print_log() {
+    const auto out = services_.documents_dir() / ("counter-log-" + log_.period.from.iso() + "-" +
+                                                  log_.period.to.iso() + ".pdf");
+    const CounterLog log = log_, previous = previous_;
+    message_->SetLabel(wtr("Rendering..."));
+    services_.run_in_background(
+        [this, out, log, previous] {
+            std::filesystem::create_directories(out.parent_path());
+            services_.counter().print_counter_log(log, previous, out);
+        },
+        [this, out](std::exception_ptr error) {
+            if (error) {
+                try {
+                    std::rethrow_exception(error);
+                } catch (const std::exception& e) {
+                    message_->SetLabel(wx(e.what()));
+                }
+                return;
+            }
+            message_->SetLabel({});
+            if (on_document) on_document(out.string(), wtr("Counter log"));
+        });
+}
+
 wxString LogPanel::summary() const {
-    return wx(intake_summary(log_) + "\n" + decision_summary(log_) + "\n" + open_summary(log_));
+    return wx(intake_summary(log_) + "\n" + decision_summary(log_) + "\n" + hand_out_summary(log_) +
+              "\n" + open_summary(log_));
 }
 
 long LogPanel::board_rows() const { return board_->GetItemCount(); }

@@ -1,6 +1,7 @@
 #include "onewindow/gui/main_frame.hpp"
 
 #include <wx/button.h>
+#include <wx/choicdlg.h>
 #include <wx/choice.h>
 #include <wx/dialog.h>
 #include <wx/listctrl.h>
@@ -12,6 +13,7 @@
 #include <wx/stattext.h>
 #include <wx/statusbr.h>
 #include <wx/textctrl.h>
+#include <wx/textdlg.h>
 #include <wx/timer.h>
 #include <wx/treectrl.h>
 
@@ -346,6 +348,42 @@ wxString CasesPanel::print_item_document(const std::string& case_number,
     return {};
 }
 
+wxString CasesPanel::hand_out(const std::string& case_number, const std::string& collector,
+                              const std::string& id_number, const std::string& proof) {
+    std::vector<std::filesystem::path> printed;
+    try {
+        auto held = services_.lock();
+        Counter& counter = services_.counter();
+        auto record = counter.store().find_case(case_number);
+        if (!record) return wxString::Format(wtr("Case %s"), wx(case_number));
+        HandOut h;
+        h.case_number = case_number;
+        for (const auto& item : record->items)
+            if (item.status == "approved" || item.status == "rejected")
+                h.item_codes.push_back(item.code);
+        h.collector = collector;
+        h.collector_id_number = id_number;
+        h.proof = proof;
+        h.clerk = services_.user().display_name;
+        printed = counter.hand_out(h, std::nullopt);
+    } catch (const std::exception& e) {
+        return wx(e.what());
+    }
+    if (!printed.empty() && on_document) on_document(printed.front().string(), wx(case_number));
+    refresh();
+    return {};
+}
+
+wxString CasesPanel::rate(const std::string& case_number, int level, const std::string& comment) {
+    try {
+        auto held = services_.lock();
+        services_.counter().store().record_rating(case_number, level, comment);
+    } catch (const std::exception& e) {
+        return wx(e.what());
+    }
+    return {};
+}
+
 void CasesPanel::show_detail(const std::string& case_number) {
     std::optional<CaseRecord> record;
     {
@@ -393,6 +431,49 @@ void CasesPanel::show_detail(const std::string& case_number) {
     };
     result_button->Bind(wxEVT_BUTTON, [print_item](wxCommandEvent&) { print_item(true); });
     correction_button->Bind(wxEVT_BUTTON, [print_item](wxCommandEvent&) { print_item(false); });
+    auto* visit = new wxBoxSizer(wxHORIZONTAL);
+    auto* hand_out_button = new wxButton(&dialog, wxID_ANY, wtr("Hand out the results..."));
+    auto* rate_button = new wxButton(&dialog, wxID_ANY, wtr("Applicant's rating..."));
+    visit->Add(hand_out_button, 0, wxRIGHT, 8);
+    visit->Add(rate_button, 0, wxRIGHT, 8);
+    sizer->Add(visit, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, 8);
+    hand_out_button->Bind(wxEVT_BUTTON, [&, record](wxCommandEvent&) {
+        wxDialog ask(&dialog, wxID_ANY, wtr("Hand out the results..."));
+        auto* grid = new wxFlexGridSizer(2, 6, 8);
+        auto field = [&](const wxString& label, const wxString& value) {
+            grid->Add(new wxStaticText(&ask, wxID_ANY, label), 0, wxALIGN_CENTER_VERTICAL);
+            auto* text = new wxTextCtrl(&ask, wxID_ANY, value, wxDefaultPosition, wxSize(260, -1));
+            grid->Add(text, 1, wxEXPAND);
+            return text;
+        };
+        auto* collector = field(wtr("Collected by"), wx(record->applicant_name));
+        auto* id_number = field(wtr("ID number"), {});
+        auto* proof = field(wtr("Proof of identity"), wx("居民身份证"));
+        auto* box = new wxBoxSizer(wxVERTICAL);
+        box->Add(grid, 0, wxALL, 10);
+        box->Add(ask.CreateButtonSizer(wxOK | wxCANCEL), 0, wxEXPAND | wxALL, 8);
+        ask.SetSizerAndFit(box);
+        if (ask.ShowModal() != wxID_OK) return;
+        const wxString problem = hand_out(record->number, utf8(collector->GetValue()),
+                                          utf8(id_number->GetValue()), utf8(proof->GetValue()));
+        document_message->SetLabel(problem.empty() ? wtr("The results were handed out") : problem);
+    });
+    rate_button->Bind(wxEVT_BUTTON, [&, record](wxCommandEvent&) {
+        wxArrayString levels;
+        for (int level = 5; level >= 1; --level) levels.Add(wx(rating_label(level)));
+        wxSingleChoiceDialog choose(&dialog, wtr("How satisfied is the applicant with this visit?"),
+                                    wtr("Applicant's rating..."), levels);
+        if (choose.ShowModal() != wxID_OK) return;
+        const int level = 5 - choose.GetSelection();
+        std::string comment;
+        if (level <= 2) {
+            wxTextEntryDialog why(&dialog, wtr("What was wrong? (the supervisor follows it up)"),
+                                  wtr("Applicant's rating..."));
+            if (why.ShowModal() == wxID_OK) comment = utf8(why.GetValue());
+        }
+        const wxString problem = rate(record->number, level, comment);
+        document_message->SetLabel(problem.empty() ? wtr("Rating recorded") : problem);
+    });
     sizer->Add(new wxStaticText(&dialog, wxID_ANY, wtr("Timeline")), 0, wxALL, 8);
     auto* events = new wxListCtrl(&dialog, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxLC_REPORT);
     events->AppendColumn(wtr("Time"), wxLIST_FORMAT_LEFT, 170);
@@ -569,6 +650,10 @@ MainFrame::MainFrame(Services& services)
     cases_->on_document = [this](const std::string& pdf, const wxString& title) {
         show_preview(pdf, title);
     };
+    if (log_)
+        log_->on_document = [this](const std::string& pdf, const wxString& title) {
+            show_preview(pdf, title);
+        };
     intake_->on_document = [this](const DecisionResult& result) {
         show_preview(result.document, wx(result.number));
         refresh_status();

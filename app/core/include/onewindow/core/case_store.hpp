@@ -149,7 +149,13 @@ const char* role_name(Role role);  // "clerk" | "supervisor" | "administrator"
 
 /// What a role may do. Clerks work their own counter; supervisors also read every counter and
 /// the reports; administrators may do everything (users, counters, endpoints, plugins).
-enum class Permission { ReadOtherCounters, ReadReports, ManageUsers, ManagePlugins };
+enum class Permission {
+    ReadOtherCounters,
+    ReadReports,
+    ManageUsers,
+    ManagePlugins,
+    ResolveRatings
+};
 bool role_allows(Role role, Permission permission);
 std::optional<Role> parse_role(std::string_view name);
 
@@ -313,13 +319,16 @@ class CaseStore {
     /// Records a rating (audit 'case.rated'); a case is rated once a day. Returns its id.
     long long record_rating(const std::string& case_number, int level, const std::string& comment,
                             const std::optional<std::string>& now = std::nullopt);
-    /// A supervisor's note on how a bad rating was resolved (audit 'rating.resolved').
-    void resolve_rating(long long id, const std::string& resolution, const std::string& actor);
+    /// A supervisor's note on how a bad rating was resolved (audit 'rating.resolved'); a clerk
+    /// is refused (require()).
+    void resolve_rating(long long id, const std::string& resolution, const UserAccount& supervisor);
     /// Bad ratings not resolved yet, the earliest follow-up first.
     std::vector<Rating> open_bad_ratings() const;
 
     /// The daily counter log of a period, and its rows as CSV (report.hpp, report.cpp).
     CounterLog counter_log(const LogPeriod& period) const;
+    /// The same for a signed-in user, who must be allowed to read reports (require()).
+    CounterLog counter_log(const UserAccount& reader, const LogPeriod& period);
     std::string counter_log_csv(const LogPeriod& period) const;
     const WorkingCalendar& calendar() const { return calendar_; }
 

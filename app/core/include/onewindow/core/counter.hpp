@@ -185,6 +185,12 @@ class Counter {
     /// PDF is in the file only). Error(Document) naming an item whose guide does not fit.
     GuideBooklet print_guide_booklet(const std::filesystem::path& out) const;
 
+    /// Writes the counter log of `log`'s period as PDF (templates/common/counter_log.json):
+    /// figures, bar charts per department and per hour, the comparison with `before` (the log of
+    /// previous_period()), deadline warnings and open bad ratings.
+    void print_counter_log(const CounterLog& log, const CounterLog& before,
+                           const std::filesystem::path& out) const;
+
   private:
     Counter();
     std::string record_notice(const IntakeRequest& request, const IntakeReview& checked);

@@ -18,6 +18,9 @@
 //              row is drawn before each run of rows whose group text differs from the last
 //              (rows are drawn in the given order: sort them first)
 //   list       {"rows": "<array binding>", "text"}    numbered list, one entry per row
+//   bars       {"rows": "<array binding>", "label", "value"}   horizontal bar chart, a bar per
+//              row as long as its value (a number, 0 or more) against the largest, the label
+//              (wrapped) on the left and the value after the bar
 //   rule, spacer {"mm"}
 //   signatures {"boxes": ["申请人（签字）", ...]}     signature lines with a date line
 //   seal       {"text"}                       a square box for the seal (盖章处)

@@ -6,6 +6,8 @@
 // Threads: as CaseStore (one thread at a time).
 #pragma once
 
+#include <Poco/JSON/Object.h>
+
 #include <array>
 #include <string>
 #include <vector>
@@ -32,6 +34,16 @@ struct LogPendingItem {
     DeadlineState state = DeadlineState::OnTime;  // on the period's last day
 };
 
+/// A bad rating (1 or 2) not resolved by the period's end, with its follow-up deadline
+/// (15 working days) in colour on the period's last day.
+struct LogBadRating {
+    long long id = 0;
+    std::string case_number, clerk, comment, rated_at;
+    int level = 0;
+    Date follow_up_by;
+    DeadlineState state = DeadlineState::OnTime;
+};
+
 struct CounterLog {
     LogPeriod period;
     long long cases = 0;            // cases accepted
@@ -46,17 +58,44 @@ struct CounterLog {
     long long decided_on_time = 0;  // decided on or before the item's promised date
     double decision_hours_avg = 0, decision_hours_max = 0;  // acceptance to decision
     std::vector<LogPendingItem> pending;  // open at the period's end, earliest promised first
+    long long handed_out = 0;             // items whose results were handed out
+    std::array<long long, 5> ratings_by_level{};  // ratings given; [0] is 1 (very bad) .. [4] 5
+    std::vector<LogBadRating> open_bad_ratings;   // earliest follow-up first
+
+    long long ratings() const;
+    long long bad_ratings() const { return ratings_by_level[0] + ratings_by_level[1]; }
+    double rating_average() const;  // 0 without ratings
 
     double immediate_rate() const { return items ? double(immediate_items) / items : 0; }
     double on_time_rate() const { return decided ? double(decided_on_time) / decided : 0; }
 };
+
+/// The period a report is compared with: the working day before a one-day period, the month
+/// before a whole calendar month, else the same number of days just before.
+LogPeriod previous_period(const LogPeriod& period, const WorkingCalendar& calendar);
+
+/// One figure of a period next to the previous period's: "受理办件 12 · 上期 9 · +3".
+struct LogChange {
+    std::string name, now, before, change;  // translated; change "+3", "-2", "+5个百分点", "持平"
+};
+std::vector<LogChange> compare_logs(const CounterLog& now, const CounterLog& before);
 
 /// The log in words, for the screen and the command line (translated): intake ("受理办件 …"),
 /// decisions ("办结 …"), open items ("在办事项 …"); and the hours that saw intake ("9时").
 std::string intake_summary(const CounterLog& log);
 std::string decision_summary(const CounterLog& log);
 std::string open_summary(const CounterLog& log);
+/// "出件 …; 评价 …（平均 …，差评 …）; 差评待整改 …".
+std::string hand_out_summary(const CounterLog& log);
 std::vector<LogCount> hour_counts(const CounterLog& log);
+/// "非常满意" .. "非常不满意" for 5 .. 1 (translated).
+std::string rating_label(int level);
+
+/// The data of the printed log (templates/common/counter_log.json): the figures, the charts'
+/// rows, the comparison with `before` (the previous period's log), the deadline warnings and
+/// the open bad ratings. `centre` heads the page; `printed_at` is "YYYY-MM-DD HH:MM:SS".
+Poco::JSON::Object::Ptr counter_log_data(const CounterLog& log, const CounterLog& before,
+                                         const std::string& centre, const std::string& printed_at);
 
 // CaseStore::counter_log(period) and CaseStore::counter_log_csv(period) (report.cpp) read them:
 // the CSV has one row per item accepted, notice or refusal of the period, oldest first, UTF-8

@@ -2,13 +2,16 @@
 // 窗口日志: the supervisor's screen of the daily counter log (core/report.hpp) for a day or a
 // period, one counter or all: the figures at a glance, bar charts of intake per department and
 // per hour, and the deadline board (yellow: due within one working day; red: overdue) with the
-// clerk and department responsible. "Export CSV" writes the log's rows.
+// clerk and department responsible; the comparison with the previous period; the bad ratings
+// waiting for follow-up (15 working days), which a supervisor resolves here. "Export CSV" writes
+// the log's rows; "Print" renders the PDF report (with its charts) into the print preview.
 // Shown to supervisors and administrators only.
 // Threads: UI thread.
 #pragma once
 
 #include <wx/panel.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -46,6 +49,17 @@ class LogPanel : public wxPanel {
     std::string board_text(long row, int column) const;
     /// Writes the shown period's CSV; false (and a message) when it cannot be written.
     bool export_csv(const std::string& file);
+    const CounterLog& previous() const { return previous_; }
+    long comparison_rows() const;
+    std::string comparison_text(long row, int column) const;
+    long bad_rating_rows() const;
+    std::string bad_rating_text(long row, int column) const;
+    /// Records how the bad rating on `row` was resolved (the supervisor signed in); "" when
+    /// done, else what went wrong, in Chinese.
+    wxString resolve_bad_rating(long row, const std::string& resolution);
+    /// Renders the shown log as PDF in the background; the file goes to on_document.
+    void print_log();
+    std::function<void(const std::string& pdf, const wxString& title)> on_document;
 
   private:
     Services& services_;
@@ -57,7 +71,10 @@ class LogPanel : public wxPanel {
     BarChart* departments_ = nullptr;
     BarChart* hours_ = nullptr;
     wxListCtrl* board_ = nullptr;
-    CounterLog log_;
+    wxListCtrl* comparison_ = nullptr;
+    wxListCtrl* bad_ratings_ = nullptr;
+    wxStaticText* message_ = nullptr;
+    CounterLog log_, previous_;
 };
 
 /// 审计: the audit trail (who did what, when, with what result), filtered by user, case and event

@@ -65,6 +65,13 @@ class CasesPanel : public wxPanel {
     /// was asked) and hands it to on_document; "" when done, else what went wrong, in Chinese.
     wxString print_item_document(const std::string& case_number, const std::string& item_code,
                                  bool result);
+    /// 统一窗口出件: prints the result documents of every decided item not handed out yet (the
+    /// first to on_document) and records who collected them; "" when done, else what went
+    /// wrong, in Chinese (then nothing is recorded).
+    wxString hand_out(const std::string& case_number, const std::string& collector,
+                      const std::string& id_number, const std::string& proof);
+    /// Records the applicant's rating of the visit (1 to 5) with an optional comment.
+    wxString rate(const std::string& case_number, int level, const std::string& comment);
     std::function<void(const std::string& pdf, const wxString& title)> on_document;
 
   private:
