@@ -381,3 +381,44 @@ TEST_CASE("The printed counter log: its figures, bar charts to scale, comparison
         CHECK(std::string(e.what()).find("is not a number") != std::string::npos);
     }
 }
+
+TEST_CASE("The deadline board's colours over weekends, holidays and make-up working days",
+          "[report][calendar]") {
+    testing::TempDir dir{"onewindow-board"};
+    CaseStore store = CaseStore::open(
+        dir.path / "counter.db", dir.path / "materials",
+        WorkingCalendar::load_dir(fs::path(ONEWINDOW_SOURCE_DIR) / "app/core/data/calendar"));
+    // Each item promised in `days` working days from its acceptance.
+    auto accept = [&](const std::string& at, int days) {
+        AcceptRequest r = testing::sample_accept_request(at);
+        r.items = {testing::sample_item("000718001001", "county_health", "county_health")};
+        r.items[0].promised_days = days;
+        return store.accept(r).case_number;
+    };
+    const std::string thursday = accept("2026-11-19 09:00:00", 2);  // due Monday 23 Nov
+    const std::string holiday = accept("2026-09-29 09:00:00", 2);   // due 8 Oct, after 国庆
+    const std::string make_up = accept("2026-10-09 09:00:00", 1);   // due Saturday 10 Oct (调休)
+    auto state_on = [&](const std::string& number, Date day) {
+        const CounterLog log = store.counter_log({day, day, ""});
+        for (const auto& item : log.pending)
+            if (item.case_number == number) return std::pair{item.promised_date, item.state};
+        FAIL("case " << number << " is not on the board of " << day.iso());
+        return std::pair{Date{}, DeadlineState::Closed};
+    };
+    using S = DeadlineState;
+    // Over a weekend: Friday and Saturday are one working day before Monday; Tuesday is late.
+    CHECK(state_on(thursday, {2026, 11, 19}) == std::pair{Date{2026, 11, 23}, S::OnTime});
+    CHECK(state_on(thursday, {2026, 11, 20}).second == S::DueSoon);
+    CHECK(state_on(thursday, {2026, 11, 21}).second == S::DueSoon);
+    CHECK(state_on(thursday, {2026, 11, 23}).second == S::DueSoon);
+    CHECK(state_on(thursday, {2026, 11, 24}).second == S::Overdue);
+    // Over the National Day holiday: due 8 October, yellow already on 30 September.
+    CHECK(state_on(holiday, {2026, 9, 29}) == std::pair{Date{2026, 10, 8}, S::OnTime});
+    CHECK(state_on(holiday, {2026, 9, 30}).second == S::DueSoon);
+    CHECK(state_on(holiday, {2026, 10, 5}).second == S::DueSoon);
+    CHECK(state_on(holiday, {2026, 10, 9}).second == S::Overdue);
+    // A make-up working Saturday counts: due on it, red on the Sunday after.
+    CHECK(state_on(make_up, {2026, 10, 9}) == std::pair{Date{2026, 10, 10}, S::DueSoon});
+    CHECK(state_on(make_up, {2026, 10, 10}).second == S::DueSoon);
+    CHECK(state_on(make_up, {2026, 10, 11}).second == S::Overdue);
+}
