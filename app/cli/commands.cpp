@@ -60,6 +60,8 @@ const char* kUsageText =
        "                                 record the applicant's rating of the visit\n"
        "  backup --to DIR [--keep N]     back up the cases and materials online (keep the N\n"
        "                                 newest backups, 14 by default)\n"
+       "  backup --scheduled             back up as <data>/backup.json says, when one is due\n"
+       "                                 (run it hourly from cron; the shell does it itself)\n"
        "  restore BACKUP-FOLDER          restore a backup into the (new, empty) data folder\n"
        "  catalogue [TEXT]               list service items (search by name, code, keyword)\n"
        "  guide <item-code> -o FILE.pdf  print the service guide of an item\n"
@@ -90,7 +92,7 @@ Args parse_args(const std::vector<std::string>& args, std::size_t from) {
     Args parsed;
     for (std::size_t i = from; i < args.size(); ++i) {
         const std::string& a = args[i];
-        if (a == "--all") {  // the one option without a value
+        if (a == "--all" || a == "--scheduled") {  // the options without a value
             parsed.options[a] = "";
         } else if ((a.rfind("--", 0) == 0 || a == "-o") && a.size() > 1) {
             if (i + 1 >= args.size())
@@ -327,8 +329,25 @@ int cmd_rate(const fs::path& data_dir, const Args& args, std::ostream& out, std:
     return 0;
 }
 
+int print_backup(const BackupResult& result, std::ostream& out);
+
 int cmd_backup(const fs::path& data_dir, const Args& args, std::ostream& out, std::ostream& err) {
     auto to = args.options.find("--to");
+    if (args.options.count("--scheduled") && args.positional.empty() && args.options.size() == 1) {
+        // For cron: back up only when <data>/backup.json says one is due.
+        const auto schedule = BackupSchedule::load(data_dir);
+        if (!schedule)
+            throw Error(ErrorKind::NotFound, trf("{} is missing: no backup is scheduled",
+                                                 (data_dir / "backup.json").string()));
+        if (!backup_due(*schedule, local_timestamp_now())) {
+            out << "NOT-DUE\n"
+                << trf("The last backup ({}) is recent enough",
+                       newest_backup_time(schedule->folder).value_or(""))
+                << '\n';
+            return 0;
+        }
+        return print_backup(backup_counter(data_dir, schedule->folder, schedule->keep), out);
+    }
     if (!args.positional.empty() || to == args.options.end()) {
         err << tr(kUsageText);
         return kUsage;
@@ -341,7 +360,10 @@ int cmd_backup(const fs::path& data_dir, const Args& args, std::ostream& out, st
                         trf("--keep: \"{}\" is not a number of backups", k->second));
         keep = std::stoi(k->second);
     }
-    const BackupResult result = backup_counter(data_dir, to->second, keep);
+    return print_backup(backup_counter(data_dir, to->second, keep), out);
+}
+
+int print_backup(const BackupResult& result, std::ostream& out) {
     out << "BACKUP " << result.folder.string() << '\n'
         << trf("Backed up {} cases and {} new material files to {}", std::to_string(result.cases),
                std::to_string(result.material_files), result.folder.string())

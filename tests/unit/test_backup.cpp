@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "onewindow/core/backup.hpp"
 #include "onewindow/core/error.hpp"
@@ -96,4 +97,76 @@ TEST_CASE("Backups are online, checked, incremental and kept to a number, and re
         CHECK(std::string(e.what()).find("damaged") != std::string::npos);
     }
     CHECK_FALSE(fs::exists(dir.path / "from-damaged" / "counter.db"));
+}
+
+TEST_CASE("Scheduled backups: backup.json checked, due by the newest backup's age, run on a thread",
+          "[backup]") {
+    testing::TempDir dir{"onewindow-schedule"};
+    const fs::path data = dir.path / "data";
+    auto write = [&](const std::string& json) { std::ofstream(data / "backup.json") << json; };
+    fs::create_directories(data);
+    {
+        CaseStore store = open_store(data);
+        accept_with_scan(store, fs::path(ONEWINDOW_SOURCE_DIR) / "app/cli/demo/scans/hukou.png",
+                         "2026-11-23 09:00:00");
+    }
+    CHECK_FALSE(BackupSchedule::load(data));  // none configured
+    // Bad files are refused, naming the key.
+    for (const auto& [json, named] : std::vector<std::pair<std::string, std::string>>{
+             {R"({"every_hours": 24})", "$.folder"},
+             {R"({"folder": "b", "every_hours": 0})", "$.every_hours"},
+             {R"({"folder": "b", "keep": "all"})", "$.keep"},
+             {R"({"folder": "b", "hourly": true})", "hourly"},
+             {R"({"folder": "."})", "$.folder"}}) {
+        write(json);
+        INFO(json);
+        try {
+            BackupSchedule::load(data);
+            FAIL("accepted");
+        } catch (const Error& e) {
+            CHECK(std::string(e.what()).find("backup.json") != std::string::npos);
+            CHECK(std::string(e.what()).find(named) != std::string::npos);
+        }
+    }
+    write(R"({"folder": "../backups", "every_hours": 6, "keep": 2})");
+    const auto schedule = BackupSchedule::load(data);
+    REQUIRE(schedule);
+    CHECK(schedule->folder == data / "../backups");
+    CHECK(schedule->every_hours == 6);
+    // Due with no backup yet; not while the newest is younger than six hours.
+    CHECK(backup_due(*schedule, "2026-11-23 10:00:00"));
+    backup_counter(data, schedule->folder, 2, "2026-11-23 10:00:00");
+    CHECK(newest_backup_time(schedule->folder) == "2026-11-23 10:00:00");
+    CHECK_FALSE(backup_due(*schedule, "2026-11-23 15:59:59"));
+    CHECK(backup_due(*schedule, "2026-11-23 16:00:00"));
+    CHECK(backup_due(*schedule, "2026-11-24 08:00:00"));  // across midnight
+
+    // The scheduler: the backup is due (made at 10:00 "today" long ago), so it makes one at once,
+    // then waits; stop() returns promptly.
+    fs::remove_all(schedule->folder);
+    {
+        BackupScheduler scheduler(data, *schedule, std::chrono::milliseconds(20));
+        scheduler.start();
+        for (int i = 0; i < 250 && scheduler.backups_made() == 0; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        CHECK(scheduler.backups_made() == 1);
+        CHECK(scheduler.last_error().empty());
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));  // several checks
+        CHECK(scheduler.backups_made() == 1);                         // not due again
+        scheduler.stop();
+    }
+    const auto made = list_backups(schedule->folder);
+    REQUIRE(made.size() == 1);
+    CHECK(count(made[0] / "counter.db", "cases") == 1);
+    // A folder that cannot be written: the error is kept, nothing half made.
+    BackupSchedule broken = *schedule;
+    broken.folder = dir.path / "a-file";
+    std::ofstream(broken.folder) << "not a folder";
+    BackupScheduler failing(data, broken, std::chrono::milliseconds(20));
+    failing.start();
+    for (int i = 0; i < 250 && failing.last_error().empty(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    failing.stop();
+    CHECK_FALSE(failing.last_error().empty());
+    CHECK(failing.backups_made() == 0);
 }

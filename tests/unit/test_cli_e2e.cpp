@@ -13,6 +13,7 @@
 #include <string>
 
 #include "cups_server.hpp"
+#include "onewindow/core/backup.hpp"
 #include "pdf_check.hpp"
 #include "temp_dir.hpp"
 
@@ -570,4 +571,16 @@ TEST_CASE("onewindow-cli backup and restore", "[e2e][backup]") {
     CHECK(count(restored / "counter.db", "cases") == 1);
     CHECK(run(cli(restored) + "audit verify").code == 0);
     CHECK(run(cli(dir.path) + "backup --to " + quote(backups) + " --keep 0").code == 2);
+
+    // Scheduled (for cron): nothing without backup.json; then once, and not again while recent.
+    CHECK(run(cli(dir.path) + "backup --scheduled").code == 6);
+    std::ofstream(dir.path / "backup.json") << R"({"folder": "scheduled", "every_hours": 24})";
+    auto scheduled = run(cli(dir.path) + "backup --scheduled");
+    INFO(scheduled.out);
+    CHECK(scheduled.code == 0);
+    CHECK(scheduled.out.rfind("BACKUP ", 0) == 0);
+    auto again = run(cli(dir.path) + "backup --scheduled");
+    CHECK(again.code == 0);
+    CHECK(again.out.rfind("NOT-DUE", 0) == 0);
+    CHECK(onewindow::list_backups(dir.path / "scheduled").size() == 1);
 }

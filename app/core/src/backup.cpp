@@ -6,8 +6,10 @@
 
 #include <algorithm>
 
+#include "onewindow/core/date.hpp"
 #include "onewindow/core/error.hpp"
 #include "onewindow/core/i18n.hpp"
+#include "onewindow/core/json.hpp"
 #include "store_internal.hpp"
 
 namespace fs = std::filesystem;
@@ -19,7 +21,7 @@ namespace {
 constexpr const char* kPrefix = "backup-";
 // Configuration that belongs with the cases (the plugins themselves are installed, not data).
 constexpr const char* kConfigFiles[] = {"counter.json", "trusted-plugins.json",
-                                        "plugin-settings.json", "exchange.json"};
+                                        "plugin-settings.json", "exchange.json", "backup.json"};
 
 /// Copies every file of `from` missing in `to`; returns how many were copied.
 int copy_new_files(const fs::path& from, const fs::path& to) {
@@ -148,6 +150,112 @@ void restore_counter(const fs::path& backup, const fs::path& data_dir) {
     for (const char* name : kConfigFiles)
         if (fs::exists(backup / name)) fs::copy_file(backup / name, data_dir / name);
     copy_new_files(backup / "materials", data_dir / "materials");
+}
+
+std::optional<BackupSchedule> BackupSchedule::load(const fs::path& data_dir) {
+    const fs::path file = data_dir / "backup.json";
+    if (!fs::exists(file)) return std::nullopt;
+    Issues issues;
+    auto root = ObjectReader::of(load_json_file(file), file.string(), "$", issues);
+    BackupSchedule schedule;
+    if (root.raw()) {
+        root.reject_unknown({"folder", "every_hours", "keep"});
+        const fs::path folder = root.string("folder");
+        schedule.folder = folder.is_absolute() ? folder : data_dir / folder;
+        schedule.every_hours =
+            static_cast<int>(root.opt_integer("every_hours", 1, 24 * 31).value_or(24));
+        schedule.keep = static_cast<int>(root.opt_integer("keep", 1, 1000).value_or(14));
+        if (!folder.empty() &&
+            fs::weakly_canonical(schedule.folder) == fs::weakly_canonical(data_dir))
+            root.fail("folder", "must not be the data folder itself");
+    }
+    issues.throw_if_any();
+    return schedule;
+}
+
+std::optional<std::string> newest_backup_time(const fs::path& dest) {
+    const auto all = list_backups(dest);
+    if (all.empty()) return std::nullopt;
+    const std::string name = all.back().filename().string().substr(std::string(kPrefix).size());
+    if (name.size() != 15) return std::nullopt;  // YYYYMMDD-HHMMSS
+    return name.substr(0, 4) + "-" + name.substr(4, 2) + "-" + name.substr(6, 2) + " " +
+           name.substr(9, 2) + ":" + name.substr(11, 2) + ":" + name.substr(13, 2);
+}
+
+namespace {
+
+/// Seconds since the epoch of a local "YYYY-MM-DD HH:MM:SS" (as a calendar count: no zone).
+std::optional<long long> seconds_of(const std::string& at) {
+    auto day = Date::parse(at.substr(0, 10));
+    if (!day || at.size() < 19) return std::nullopt;
+    return day->days_since_epoch() * 86400 + std::stoi(at.substr(11, 2)) * 3600 +
+           std::stoi(at.substr(14, 2)) * 60 + std::stoi(at.substr(17, 2));
+}
+
+}  // namespace
+
+bool backup_due(const BackupSchedule& schedule, const std::string& now) {
+    const auto newest = newest_backup_time(schedule.folder);
+    if (!newest) return true;
+    const auto then = seconds_of(*newest), at = seconds_of(now);
+    if (!then || !at) return true;
+    return *at - *then >= static_cast<long long>(schedule.every_hours) * 3600;
+}
+
+BackupScheduler::BackupScheduler(fs::path data_dir, BackupSchedule schedule,
+                                 std::chrono::milliseconds check_every)
+    : data_dir_(std::move(data_dir)), schedule_(std::move(schedule)), check_every_(check_every) {}
+
+BackupScheduler::~BackupScheduler() { stop(); }
+
+void BackupScheduler::start() {
+    if (thread_.joinable()) return;
+    stopping_ = false;
+    thread_ = std::thread([this] { run(); });
+}
+
+void BackupScheduler::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+}
+
+int BackupScheduler::backups_made() const {
+    std::lock_guard lock(mutex_);
+    return made_;
+}
+
+std::string BackupScheduler::last_error() const {
+    std::lock_guard lock(mutex_);
+    return error_;
+}
+
+std::optional<std::string> BackupScheduler::last_backup() const {
+    return newest_backup_time(schedule_.folder);
+}
+
+void BackupScheduler::run() {
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+        lock.unlock();
+        std::string error;
+        bool made = false;
+        try {
+            if (backup_due(schedule_, local_timestamp_now())) {
+                backup_counter(data_dir_, schedule_.folder, schedule_.keep);
+                made = true;
+            }
+        } catch (const std::exception& e) {
+            error = e.what();
+        }
+        lock.lock();
+        made_ += made;
+        error_ = error;
+        wake_.wait_for(lock, check_every_, [this] { return stopping_; });
+    }
 }
 
 }  // namespace onewindow

@@ -617,9 +617,9 @@ MainFrame::MainFrame(Services& services)
     unlock_button->Bind(wxEVT_BUTTON, [do_unlock](wxCommandEvent&) { do_unlock(); });
     lock_password_->Bind(wxEVT_TEXT_ENTER, [do_unlock](wxCommandEvent&) { do_unlock(); });
 
-    CreateStatusBar(4);
-    const int widths[] = {-2, -3, -2, -3};
-    GetStatusBar()->SetStatusWidths(4, widths);
+    CreateStatusBar(5);
+    const int widths[] = {-2, -3, -2, -3, -3};
+    GetStatusBar()->SetStatusWidths(5, widths);
     build_menu();
 
     catalogue_->on_choose = [this](const std::vector<std::string>& codes) {
@@ -769,6 +769,7 @@ void MainFrame::refresh_status() {
     SetStatusText(wxString::Format(wtr("Counter: %s (%s)"), wx(counter_name), wx(code)), 1);
     SetStatusText(wxString::Format(wtr("Waiting to be sent: %d"), static_cast<int>(pending)), 2);
     SetStatusText(services_.exchange_status(), 3);
+    SetStatusText(services_.backup_status(), 4);
 }
 
 void MainFrame::note_activity() { last_activity_ms_ = now_ms(); }

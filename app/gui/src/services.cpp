@@ -33,10 +33,20 @@ std::unique_ptr<Services> Services::open(const ShellOptions& options) {
             services->exchange_problem_ = e.what();  // the window opens; the status bar tells
         }
     }
+    try {
+        if (auto schedule = BackupSchedule::load(data)) {
+            services->backups_ = std::make_unique<BackupScheduler>(
+                data, *schedule, std::chrono::milliseconds(services->options_.backup_check_ms));
+            services->backups_->start();
+        }
+    } catch (const std::exception& e) {
+        services->backup_problem_ = e.what();
+    }
     return services;
 }
 
 Services::~Services() {
+    if (backups_) backups_->stop();
     if (dispatcher_) dispatcher_->stop();
     for (auto& worker : workers_) worker.thread.join();
 }
@@ -59,6 +69,21 @@ wxString Services::exchange_status() const {
     if (unreachable.empty()) return wtr("Back offices: online");
     return wxString::Format(wtr("Back offices: %d unreachable, retrying"),
                             static_cast<int>(unreachable.size()));
+}
+
+wxString Services::backup_status() const {
+    if (!backup_problem_.empty())
+        return wxString::Format(wtr("Backup: configuration error (%s)"), wx(backup_problem_));
+    if (!backups_) return wtr("Backup: not scheduled");
+    if (const auto error = backups_->last_error(); !error.empty())
+        return wxString::Format(wtr("Backup failed: %s"), wx(error));
+    if (const auto last = backups_->last_backup()) {
+        auto day = Date::parse(last->substr(0, 10));
+        return wxString::Format(
+            wtr("Last backup: %s"),
+            wx((day ? day->chinese() : last->substr(0, 10)) + " " + last->substr(11, 5)));
+    }
+    return wtr("Backup: waiting for the first one");
 }
 
 std::filesystem::path Services::documents_dir() const { return options_.data_dir / "documents"; }

@@ -4,13 +4,19 @@
 // backup folder is not copied again). Each backup is one folder <dest>/backup-YYYYMMDD-HHMMSS/
 // holding counter.db, materials/ and the counter's configuration files; the oldest are removed
 // beyond `keep`. Restoring checks the backup (PRAGMA integrity_check) before it replaces anything.
-// Run `onewindow-cli backup` from cron or a systemd timer to schedule it.
-// Threads: any; each call opens its own connections.
+// Scheduled: <data>/backup.json ({"folder": "...", "every_hours": 24, "keep": 14}; a relative
+// folder is under the data folder) makes the shell run a BackupScheduler, which backs up
+// whenever the newest backup is older than every_hours; `onewindow-cli backup --scheduled` does
+// one such check (for cron). Threads: any; each call opens its own connections.
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace onewindow {
@@ -36,5 +42,47 @@ std::vector<std::filesystem::path> list_backups(const std::filesystem::path& des
 /// Restores a backup folder into `data_dir` (which must not hold a counter.db: restore into a new
 /// or emptied folder). Error(Integrity) when the backup's database fails integrity_check.
 void restore_counter(const std::filesystem::path& backup, const std::filesystem::path& data_dir);
+
+struct BackupSchedule {
+    std::filesystem::path folder;
+    int every_hours = 24;
+    int keep = 14;
+    /// Reads <data>/backup.json; nullopt when there is none. Error(Input) naming each bad key
+    /// with its JSON path.
+    static std::optional<BackupSchedule> load(const std::filesystem::path& data_dir);
+};
+
+/// The time ("YYYY-MM-DD HH:MM:SS") of the newest backup under `dest`, from its folder name;
+/// nullopt when there is none.
+std::optional<std::string> newest_backup_time(const std::filesystem::path& dest);
+/// Whether a backup is due at `now` ("YYYY-MM-DD HH:MM:SS"): none yet, or the newest is
+/// `every_hours` old or older.
+bool backup_due(const BackupSchedule& schedule, const std::string& now);
+
+/// Runs scheduled backups on its own thread: checks every `check_every` whether one is due and
+/// makes it. A failure is kept (last_error) and tried again at the next check.
+class BackupScheduler {
+  public:
+    BackupScheduler(std::filesystem::path data_dir, BackupSchedule schedule,
+                    std::chrono::milliseconds check_every = std::chrono::minutes(5));
+    ~BackupScheduler();
+    void start();
+    void stop();
+    int backups_made() const;
+    std::string last_error() const;
+    std::optional<std::string> last_backup() const;  // its time, as newest_backup_time()
+
+  private:
+    void run();
+    std::filesystem::path data_dir_;
+    BackupSchedule schedule_;
+    std::chrono::milliseconds check_every_;
+    mutable std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stopping_ = false;
+    int made_ = 0;
+    std::string error_;
+    std::thread thread_;
+};
 
 }  // namespace onewindow

@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "onewindow/core/backup.hpp"
 #include "onewindow/core/case_store.hpp"
 #include "onewindow/core/counter.hpp"
 #include "onewindow/core/dispatcher.hpp"
@@ -32,6 +33,7 @@ struct ShellOptions {
     int idle_lock_seconds = 300;             // the screen locks after this long without input
     bool measure = false;                    // --measure: onewindow-bench's run (measure.hpp)
     std::vector<std::string> measure_items;  // --measure-items a,b,...: the form it measures
+    int backup_check_ms = 5 * 60 * 1000;     // how often scheduled backups check they are due
 };
 
 class Services {
@@ -67,6 +69,10 @@ class Services {
     /// The status bar's words for the exchange: not configured, configuration error, connecting,
     /// online, or how many departments cannot be reached.
     wxString exchange_status() const;
+    /// Scheduled backups (<data>/backup.json, backup.hpp) run on their own thread while the
+    /// shell runs; the status bar's words for them: not scheduled, the last backup, or the error.
+    wxString backup_status() const;
+    BackupScheduler* backups() { return backups_.get(); }
 
   private:
     Services() = default;
@@ -82,6 +88,8 @@ class Services {
     std::shared_ptr<int> alive_ = std::make_shared<int>(0);
     std::unique_ptr<Dispatcher> dispatcher_;  // stopped before the counter closes
     std::string exchange_problem_;
+    std::unique_ptr<BackupScheduler> backups_;
+    std::string backup_problem_;
 };
 
 // Text helpers: the core speaks UTF-8 std::string, wx speaks wxString (never narrow literals:
