@@ -462,7 +462,8 @@ void birth_bundle_form() {
     print("birth_bundle_form_us", elapsed * 1000 / rounds, "us");
 }
 
-void receipt_pdf() {
+/// The receipt's template and data (as the counter fills it for a first-child case).
+std::pair<DocumentTemplate, Poco::JSON::Object::Ptr> receipt_document() {
     Issues issues;
     auto tpl = load_template(stage / "share/onewindow/templates/common/receipt.json", issues);
     issues.throw_if_any();
@@ -480,13 +481,50 @@ void receipt_pdf() {
                 {"text": "办理结果在本窗口统一发放，领取时请携带居民身份证和本回执。"}]})",
                            "data")
                     .extract<Poco::JSON::Object::Ptr>();
+    return {tpl, data};
+}
+
+/// Milliseconds per receipt (after a warm-up that parses the fonts) and the last PDF.
+std::pair<double, std::string> time_receipt(int rounds) {
+    const auto [tpl, data] = receipt_document();
     DocumentRenderer renderer;
-    std::string pdf = renderer.render(tpl, data);  // warm-up: fonts parsed once
-    const int rounds = 20;
+    std::string pdf = renderer.render(tpl, data);
     auto start = Clock::now();
     for (int i = 0; i < rounds; ++i) pdf = renderer.render(tpl, data);
-    print("receipt_pdf_ms", ms_since(start) / rounds, "ms");
+    return {ms_since(start) / rounds, pdf};
+}
+
+void receipt_pdf() {
+    const auto [ms, pdf] = time_receipt(20);
+    print("receipt_pdf_ms", ms, "ms");
     print("receipt_pdf_kb", pdf.size() / 1024.0, "KB");
+}
+
+/// The same receipt made by LibreOffice headless from an equivalent document (receipt.fodt),
+/// one soffice call per PDF as a service would make it, after a warm-up call that sets up its
+/// profile; the ratio is ours to LibreOffice's. Needs libreoffice-writer-nogui (not installed by
+/// setup.sh: only this figure uses it).
+void receipt_vs_libreoffice() {
+    if (std::system("command -v soffice > /dev/null 2>&1") != 0)
+        throw std::runtime_error(
+            "receipt_vs_libreoffice_ratio needs soffice: apt-get install libreoffice-writer-nogui");
+    Temp temp;
+    const std::string command =
+        "soffice -env:UserInstallation=file://" + (temp.path / "profile").string() +
+        " --headless --convert-to pdf --outdir '" + (temp.path / "out").string() +
+        "' '" ONEWINDOW_BENCH_DIR "/receipt.fodt' > /dev/null 2>&1";
+    std::vector<double> times;
+    for (int i = 0; i < 4; ++i) {
+        fs::remove(temp.path / "out/receipt.pdf");
+        const auto start = Clock::now();
+        if (std::system(command.c_str()) != 0 || !fs::exists(temp.path / "out/receipt.pdf"))
+            throw std::runtime_error("soffice did not convert receipt.fodt");
+        if (i > 0) times.push_back(ms_since(start));  // the first call creates the profile
+    }
+    const double libreoffice = percentile(times, 0.5);
+    const double ours = time_receipt(20).first;
+    print("receipt_libreoffice_ms", libreoffice, "ms");
+    print("receipt_vs_libreoffice_ratio", ours / libreoffice, "ratio");
 }
 
 /// The first-child registration card (生育服务登记卡) of an approved case, end to end: the case
@@ -872,6 +910,9 @@ int main(int argc, char** argv) {
         {"counter_log", {"daily_log_1m_ms", "month_report_ms"}, counter_log_big},
         {"audit_verify_events_per_s", {}, audit_verify},
         {"guide_booklet_200", {"guide_booklet_200_s", "guide_booklet_200_mb"}, guide_booklet_200},
+        {"receipt_vs_libreoffice",
+         {"receipt_libreoffice_ms", "receipt_vs_libreoffice_ratio"},
+         receipt_vs_libreoffice},
         // The shell in a window (an Xvfb of its own when there is no $DISPLAY).
         {"shell",
          {"shell_start_login_ms", "shell_start_main_ms", "shell_baseline_bare_wx_ms",

@@ -240,7 +240,7 @@ TEST_CASE("The counter log counts what the store holds, for a day or a period", 
 TEST_CASE("The counter log's CSV opens in a spreadsheet: BOM, headers, quoting, masking",
           "[report]") {
     Generated g;
-    const LogPeriod day{{2026, 11, 10}, {2026, 11, 10}, ""};
+    const LogPeriod day{{2026, 11, 9}, {2026, 11, 13}, ""};  // a working week
     const std::string csv = g.store.counter_log_csv(day);
     REQUIRE(csv.rfind("\xEF\xBB\xBF", 0) == 0);
     const std::string header = csv.substr(3, csv.find("\r\n") - 3);
@@ -250,8 +250,15 @@ TEST_CASE("The counter log's CSV opens in a spreadsheet: BOM, headers, quoting, 
     std::size_t lines = 0;
     for (std::size_t at = 0; (at = csv.find("\r\n", at)) != std::string::npos; at += 2) ++lines;
     const CounterLog log = g.store.counter_log(day);
-    CHECK(lines == 1 + static_cast<std::size_t>(log.items + log.notices + log.refusals));
-    CHECK(csv.find("13043419960315024X") == std::string::npos);  // masked
+    CHECK(lines == 1 + static_cast<std::size_t>(log.items + log.notices + log.refusals +
+                                                log.handed_out + log.ratings()));
+    REQUIRE(log.handed_out > 0);
+    REQUIRE(log.bad_ratings() > 0);
+    CHECK(csv.find(",Handed out,") != std::string::npos);
+    CHECK(csv.find("collected by 赵敏 (居民身份证)") != std::string::npos);
+    CHECK(csv.find(",Rated,") != std::string::npos);
+    CHECK(csv.find("dissatisfied：等候时间太长") != std::string::npos);  // level and comment
+    CHECK(csv.find("13043419960315024X") == std::string::npos);          // masked
     CHECK(csv.find("130434********024X") != std::string::npos);
     // The refusal's reason holds a comma: quoted.
     CHECK(csv.find("\"不属于本窗口受理范围, 已告知到县民政局办理\"") != std::string::npos);

@@ -548,17 +548,30 @@ std::string CaseStore::counter_log_csv(const LogPeriod& period) const {
             "SELECT c.accepted_at, c.counter, c.clerk, 'accepted', c.number, c.applicant_name,"
             " c.applicant_id_number, i.name, i.department_name, NULL, i.immediate,"
             " EXISTS (SELECT 1 FROM case_materials m WHERE m.case_id = c.id AND m.tolerated),"
-            " i.promised_date, i.status"
+            " i.promised_date, i.status, '', 0"
             " FROM case_items i JOIN cases c ON c.id = i.case_id WHERE" +
                 std::string(kCaseInPeriod) +
                 " UNION ALL SELECT c.issued_at, c.counter, c.clerk, 'notice', c.number,"
-                " c.applicant_name, c.applicant_id_number, NULL, NULL, c.items_json, 0, 0, '', ''"
-                " FROM notices c WHERE c.issued_at >= ?1 AND c.issued_at < ?2"
+                " c.applicant_name, c.applicant_id_number, NULL, NULL, c.items_json, 0, 0, '', '',"
+                " '', 0 FROM notices c WHERE c.issued_at >= ?1 AND c.issued_at < ?2"
                 " AND (?3 = '' OR c.counter = ?3)"
                 " UNION ALL SELECT c.refused_at, c.counter, c.clerk, 'refusal', c.number,"
                 " c.applicant_name, c.applicant_id_number, NULL, NULL, c.items_json, 0, 0, '',"
-                " c.reason FROM refusals c WHERE c.refused_at >= ?1 AND c.refused_at < ?2"
-                " AND (?3 = '' OR c.counter = ?3) ORDER BY 1, 5");
+                " c.reason, '', 0 FROM refusals c WHERE c.refused_at >= ?1 AND c.refused_at < ?2"
+                " AND (?3 = '' OR c.counter = ?3)"
+                // Results handed out: who collected them, with what proof.
+                " UNION ALL SELECT h.handed_out_at, c.counter, h.clerk, 'handed_out', c.number,"
+                " c.applicant_name, c.applicant_id_number, i.name, i.department_name, NULL, 0, 0,"
+                " i.promised_date, h.collector, h.proof, 0 FROM hand_outs h"
+                " JOIN case_items i ON i.id = h.case_item_id JOIN cases c ON c.id = i.case_id"
+                " WHERE h.handed_out_at >= ?1 AND h.handed_out_at < ?2"
+                " AND (?3 = '' OR c.counter = ?3)"
+                // The applicants' ratings.
+                " UNION ALL SELECT r.rated_at, c.counter, c.clerk, 'rated', c.number,"
+                " c.applicant_name, c.applicant_id_number, NULL, NULL, NULL, 0, 0, '', r.comment,"
+                " '', r.level FROM ratings r JOIN cases c ON c.id = r.case_id"
+                " WHERE r.rated_at >= ?1 AND r.rated_at < ?2 AND (?3 = '' OR c.counter = ?3)"
+                " ORDER BY 1, 5");
         bind_period(q, period);
         std::ostringstream out;
         out << "\xEF\xBB\xBF";  // UTF-8 byte-order mark
@@ -585,11 +598,17 @@ std::string CaseStore::counter_log_csv(const LogPeriod& period) const {
             if (!q.getColumn(9).isNull())
                 std::tie(items, departments) = item_names(q.getColumn(9).getString());
             const bool accepted = kind == "accepted";
-            const std::string outcome = accepted           ? tr("Accepted")
-                                        : kind == "notice" ? tr("One-time notice")
-                                                           : tr("Refused");
-            const std::string last =
-                accepted ? status_label(q.getColumn(13).getString()) : q.getColumn(13).getString();
+            const std::string outcome = accepted               ? tr("Accepted")
+                                        : kind == "notice"     ? tr("One-time notice")
+                                        : kind == "refusal"    ? tr("Refused")
+                                        : kind == "handed_out" ? tr("Handed out")
+                                                               : tr("Rated");
+            std::string last = q.getColumn(13).getString();
+            if (accepted) last = status_label(last);
+            if (kind == "handed_out")
+                last = trf("collected by {} ({})", last, q.getColumn(14).getString());
+            if (kind == "rated")
+                last = rating_label(q.getColumn(15).getInt()) + (last.empty() ? "" : "：" + last);
             const std::vector<std::string> row = {
                 q.getColumn(0).getString(),
                 q.getColumn(1).getString(),

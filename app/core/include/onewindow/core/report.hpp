@@ -98,7 +98,8 @@ Poco::JSON::Object::Ptr counter_log_data(const CounterLog& log, const CounterLog
                                          const std::string& centre, const std::string& printed_at);
 
 // CaseStore::counter_log(period) and CaseStore::counter_log_csv(period) (report.cpp) read them:
-// the CSV has one row per item accepted, notice or refusal of the period, oldest first, UTF-8
+// the CSV has one row per item accepted, notice, refusal, item handed out and rating of the
+// period, oldest first, UTF-8
 // with a byte-order mark (spreadsheet software then reads Chinese correctly), RFC 4180 quoting,
 // Chinese headers, ID numbers masked.
 
