@@ -74,6 +74,29 @@ TEST_CASE("Checking with sample data finds text wider than its box", "[document]
               "leaves no room for its value");
 }
 
+TEST_CASE("Checking with sample data finds characters the fonts cannot print",
+          "[document][check]") {
+    testing::TempDir dir;
+    // U+9FD0 (鿐, Unicode 8) is in neither font: it would print as a blank box.
+    const auto file = write_template(dir.path, R"([
+        {"type": "heading", "text": "{{name}}的申请"},
+        {"type": "paragraph", "text": "申请人：{{name}}"},
+        {"type": "table", "rows": "rows", "columns": [{"header": "姓名", "text": "{{name}}", "width": 1}]}])");
+    const auto rare = sample(R"({"name": "王鿐", "rows": [{"name": "李😀"}]})");
+    CHECK(check_template_sample(file, rare).to_string() ==
+          file.string() +
+              ": $.body[0]: the font wqy-zenhei.ttc has no glyph for 鿐 (U+9FD0): it would print "
+              "as a blank box\n" +
+              file.string() +
+              ": $.body[1]: the font uming.ttc has no glyph for 鿐 (U+9FD0): it would print as a "
+              "blank box\n" +
+              file.string() +
+              ": $.body[2]: the font uming.ttc has no glyph for 😀 (U+1F600): it would print as a "
+              "blank box");
+    CHECK(check_template_sample(file, sample(R"({"name": "王娜", "rows": [{"name": "李娜"}]})"))
+              .empty());
+}
+
 TEST_CASE("onewindow-cli check --sample reports a template's problems with the sample data",
           "[document][check][e2e]") {
     testing::TempDir dir;

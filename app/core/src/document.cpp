@@ -567,18 +567,78 @@ DocumentTemplate load_template(const fs::path& file, Issues& issues) {
     return tpl;
 }
 
+namespace {
+
+constexpr const char* kBodyFont = "/usr/share/fonts/truetype/arphic/uming.ttc";
+constexpr const char* kSansFont = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc";
+hb_face_t* open_face(const std::string& file);  // below
+
+/// The characters of `text` that `font` has no glyph for, as "𠈌 (U+2020C)", each once.
+std::string missing_glyphs(const std::string& text, hb_set_t* font) {
+    std::string out;
+    std::set<char32_t> seen;
+    std::size_t i = 0, start = 0;
+    char32_t cp;
+    while (next_codepoint(text, i, cp)) {
+        if (cp >= 0x20 && !hb_set_has(font, cp) && seen.insert(cp).second) {
+            char code[16];
+            std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned>(cp));
+            out += (out.empty() ? "" : ", ") + text.substr(start, i - start) + " (" + code + ")";
+        }
+        start = i;
+    }
+    return out;
+}
+
+/// Each element whose text uses a character the font it is drawn in lacks (it would print as
+/// an empty box): an issue naming the element, the characters and the font.
+void check_glyphs(const std::vector<Resolved>& elements, Issues& issues) {
+    struct Font {
+        const char* file;
+        hb_set_t* unicodes = hb_set_create();
+        ~Font() { hb_set_destroy(unicodes); }
+    } body{kBodyFont}, sans{kSansFont};
+    for (Font* font : {&body, &sans}) {
+        hb_face_t* face = open_face(font->file);
+        hb_face_collect_unicodes(face, font->unicodes);
+        hb_face_destroy(face);
+    }
+    for (const auto& e : elements) {
+        std::string in_body, in_sans;
+        (e.type == "title" || e.type == "heading" ? in_sans : in_body) += e.text;
+        for (const auto& [label, value] : e.fields) in_sans += label, in_body += value;
+        for (const auto& t : e.headers) in_sans += t;
+        for (const auto& t : e.groups) in_sans += t;
+        for (const auto& t : e.items) in_body += t;
+        for (const auto& t : e.boxes) in_body += t;
+        for (const auto& row : e.cells)
+            for (const auto& t : row) in_body += t;
+        const std::size_t colon = e.where.find(": ");
+        const std::string file = e.where.substr(0, colon),
+                          path = colon == std::string::npos ? "$" : e.where.substr(colon + 2);
+        for (const auto& [text, font] : {std::pair{in_body, &body}, std::pair{in_sans, &sans}})
+            if (auto missing = missing_glyphs(text, font->unicodes); !missing.empty())
+                issues.add(file, path,
+                           "the font " + fs::path(font->file).filename().string() +
+                               " has no glyph for " + missing + ": it would print as a blank box");
+    }
+}
+
+}  // namespace
+
 Issues check_template_sample(const fs::path& file, const Poco::JSON::Object::Ptr& sample) {
     Issues issues;
     const DocumentTemplate tpl = load_template(file, issues);
     if (!issues.empty()) return issues;
     Issues unknown;
-    resolve(tpl, sample, &unknown);
+    const auto resolved = resolve(tpl, sample, &unknown);
     std::set<std::string> seen;  // a binding of a table column: once, not once per row
     for (const auto& issue : unknown.list())
         if (seen.insert(issue.to_string()).second)
             issues.add(issue.file, issue.path, issue.message);
     if (!issues.empty()) return issues;
     try {
+        check_glyphs(resolved, issues);
         DocumentRenderer().render(tpl, sample);
     } catch (const Error& e) {
         // "<file>: <path>: <what>" names the element: kept as the issue's file and path.
@@ -1059,9 +1119,8 @@ void collect(const std::string& text, std::set<char32_t>& out) {
 }  // namespace
 
 DocumentRenderer::DocumentRenderer() : fonts_(std::make_unique<Fonts>()) {
-    fonts_->body.face = open_face(fonts_->body.path = "/usr/share/fonts/truetype/arphic/uming.ttc");
-    fonts_->sans.face =
-        open_face(fonts_->sans.path = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc");
+    fonts_->body.face = open_face(fonts_->body.path = kBodyFont);
+    fonts_->sans.face = open_face(fonts_->sans.path = kSansFont);
 }
 
 DocumentRenderer::~DocumentRenderer() = default;

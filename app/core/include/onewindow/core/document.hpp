@@ -81,8 +81,11 @@ DocumentTemplate load_template(const std::filesystem::path& file, Issues& issues
 Issues check_template_file(const std::filesystem::path& file);
 /// Checks a template with sample data (what the document will be filled with): every binding
 /// the data does not have is an "unknown binding" naming the file and the element's JSON path;
-/// then a render finds text that does not fit its box (a seal text wider than the seal box, a
-/// label leaving no room for its value, content taller than a page), naming the element.
+/// each character the element's font has no glyph for (it would print as a blank box, e.g. a
+/// rare name character) is named with its code point and the font file; then a render finds
+/// text that does not fit its box (a seal text wider than the seal box, a label leaving no room
+/// for its value, content taller than a page), naming the element. A missing font file is an
+/// error naming it and its Debian package.
 Issues check_template_sample(const std::filesystem::path& file,
                              const Poco::JSON::Object::Ptr& sample);
 
