@@ -646,6 +646,7 @@ TEST_CASE("Supervisors see the counter log: figures, charts, deadline board, CSV
     CHECK(log->bad_rating_rows() == 0);
     // Printed: the report with its charts goes to the preview.
     log->print_log();
+    shell.services->wait_idle();  // the PDF; its preview then rasterises in the background too
     shell.services->wait_idle();
     pump(300);
     REQUIRE(frame->preview());

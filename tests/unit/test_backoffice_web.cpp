@@ -343,3 +343,84 @@ TEST_CASE("Staff passwords: PBKDF2 hashes check, a malformed hash is refused by 
                                  Catch::Contains("session_seconds"));
     }
 }
+
+TEST_CASE("Scans travel before the case and show as thumbnails to its department only",
+          "[backoffice][web][materials]") {
+    WebOffice office;
+    const unsigned short port = office.server.port();
+    testing::TempDir dir{"onewindow-staff-web-scans"};
+    auto store = open_store(dir.path);
+    const fs::path scan = fs::path(ONEWINDOW_SOURCE_DIR) / "app/cli/demo/scans/id_card_li_na.png";
+    const std::string png = read_text_file(scan), sha = exchange::sha256_hex(png);
+    AcceptRequest request = testing::sample_accept_request(kAcceptedAt);
+    request.values_json = R"({"child_name": "李小明"})";
+    request.items = {testing::sample_item("000718001001", "county_health", "county_health"),
+                     testing::sample_item("000718002000", "civil_affairs", "civil_affairs")};
+    request.materials = {{"id_card", "居民身份证", 1, 1, scan, false, ""},
+                         {"hukou", "居民户口簿", 1, 0, {}, false, ""}};  // seen on paper only
+    const std::string number = store.accept(request).case_number;
+    ExchangeConfig config;
+    config.client = "WX01";
+    config.timeout_seconds = 5;
+    config.endpoints["county_health"] = {office.url(), kSecret, ""};
+    config.endpoints["civil_affairs"] = {office.url(), kSecret, ""};
+    REQUIRE(dispatch_once(store, config, {}, kAcceptedAt).sent == 2);
+    // Stored once, content-addressed next to the office's database, byte for byte.
+    const fs::path kept = office.dir.path / "materials" / sha.substr(0, 2) / sha;
+    REQUIRE(fs::exists(kept));
+    CHECK(read_text_file(kept) == png);
+
+    // The staff page of the health item: the applicant, the values, a thumbnail of the scan and
+    // a note for the paper-only material.
+    const std::string cookie = log_in(port);
+    Page page =
+        browse(port, "GET", "/staff/cases/" + reference_of(store, number, "000718001001"), cookie);
+    REQUIRE(page.status == 200);
+    CHECK_THAT(page.body,
+               Catch::Contains("李小明") && Catch::Contains("130434********024X") &&
+                   Catch::Contains("<img class=\"scan\" src=\"/staff/materials/" + sha + "\"") &&
+                   Catch::Contains("仅核验纸质材料"));
+    CHECK_THAT(page.body, !Catch::Contains("13043419960315024X"));
+    page = browse(port, "GET", "/staff/materials/" + sha, cookie);
+    CHECK(page.status == 200);
+    CHECK(page.content_type == "image/png");
+    CHECK(page.body == png);
+    // Not without a session; not a file no case of the department lists; not a bad name.
+    CHECK(browse(port, "GET", "/staff/materials/" + sha).status == 303);
+    CHECK(browse(port, "GET", "/staff/materials/" + std::string(64, 'a'), cookie).status == 404);
+    CHECK(browse(port, "GET", "/staff/materials/..%2Foffice.db", cookie).status == 404);
+
+    // The protocol: HEAD says whether it is here; a body that is not its name is refused and
+    // nothing stored; the same file again is fine; unsigned is 401.
+    auto signed_request = [&](const std::string& method, const std::string& target,
+                              const std::string& body) {
+        auto headers = exchange::sign_request(method, target, body, "", "WX01", kSecret,
+                                              std::time(nullptr), exchange::new_nonce());
+        return testing::send_raw(port, method, target, body, headers, "application/octet-stream");
+    };
+    CHECK(signed_request("HEAD", "/v1/materials/" + sha, "").status == 200);
+    const std::string other = "another scan";
+    const std::string other_sha = exchange::sha256_hex(other);
+    CHECK(signed_request("HEAD", "/v1/materials/" + other_sha, "").status == 404);
+    auto wrong = signed_request("PUT", "/v1/materials/" + other_sha, "not that scan");
+    CHECK(wrong.status == 400);
+    CHECK(wrong.field("error") == "digest_mismatch");
+    CHECK_FALSE(fs::exists(office.dir.path / "materials" / other_sha.substr(0, 2) / other_sha));
+    CHECK(signed_request("PUT", "/v1/materials/" + other_sha, other).status == 201);
+    CHECK(signed_request("PUT", "/v1/materials/" + other_sha, other).status == 200);
+    CHECK(testing::send_raw(port, "PUT", "/v1/materials/" + other_sha, other, {},
+                            "application/octet-stream")
+              .status == 401);
+    CHECK(signed_request("PUT", "/v1/materials/not-a-digest", other).status == 404);
+    // A case naming a malformed digest is refused, naming the field.
+    const std::string body =
+        R"({"case_number": "WX01-20261123-0010", "item": "FP-001", "department": "county_health",
+            "materials": [{"name": "出生医学证明.jpg", "sha256": "../../office.db"}]})";
+    const std::string key = "WX01-20261123-0010/FP-001";
+    auto headers = exchange::sign_request("POST", "/v1/cases", body, key, "WX01", kSecret,
+                                          std::time(nullptr), exchange::new_nonce());
+    headers.emplace_back(exchange::kIdempotencyHeader, key);
+    auto refused = testing::send_raw(port, "POST", "/v1/cases", body, headers);
+    CHECK(refused.status == 400);
+    CHECK(refused.field("path") == "$.materials[0].sha256");
+}

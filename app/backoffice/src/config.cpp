@@ -55,7 +55,8 @@ Config parse_config(const std::string& text, const std::string& file_name,
     auto root = ObjectReader::of(parse_json(text, file_name), file_name, "$", issues);
     if (!root.raw()) issues.throw_if_any();
     root.reject_unknown({"listen", "database", "departments", "counters", "staff", "max_body_bytes",
-                         "max_clock_skew_seconds", "tls", "staff_users", "session_seconds"});
+                         "max_material_bytes", "max_clock_skew_seconds", "tls", "staff_users",
+                         "session_seconds"});
 
     auto listen = root.object("listen", true);
     if (listen.raw()) {
@@ -146,6 +147,8 @@ Config parse_config(const std::string& text, const std::string& file_name,
 
     if (auto limit = root.opt_integer("max_body_bytes", 1024, 256LL * 1024 * 1024))
         config.max_body_bytes = static_cast<std::size_t>(*limit);
+    if (auto limit = root.opt_integer("max_material_bytes", 1024, 1024LL * 1024 * 1024))
+        config.max_material_bytes = static_cast<std::size_t>(*limit);
     if (auto skew = root.opt_integer("max_clock_skew_seconds", 1, 3600))
         config.max_clock_skew_seconds = *skew;
     if (auto seconds = root.opt_integer("session_seconds", 1, 86400))

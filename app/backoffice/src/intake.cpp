@@ -66,7 +66,9 @@ Reply Service::post_case(const Poco::Net::HTTPServerRequest& request, const std:
                               "must be a plain file name (no folders, no \"..\", no control "
                               "characters)");
             material.opt_string("key");
-            material.opt_string("sha256");
+            if (auto sha = material.opt_string("sha256");
+                sha && !sha->empty() && !is_material_name(*sha))
+                material.fail("sha256", "must be a SHA-256 in 64 lowercase hex digits");
         }
     }
     if (!issues.empty()) return invalid(issues);

@@ -38,6 +38,7 @@ const std::map<std::string, std::string, std::less<>> kChinese = {
     {"unknown_case", "没有该办件"},
     {"forbidden", "无权处理其他部门的办件"},
     {"already_decided", "该办件已办结，不能再作其他决定"},
+    {"digest_mismatch", "文件内容与其摘要不符"},
     {"internal_error", "后台内部错误"},
 };
 
@@ -96,6 +97,11 @@ void Service::handle(Poco::Net::HTTPServerRequest& request,
     for (const auto& [name, value] : reply.headers) response.add(name, value);
     response.setContentLength(static_cast<std::streamsize>(reply.body.size()));
     if (reply.replayed) response.set("Idempotent-Replayed", "true");
+    if (request.getMethod() == "HEAD") {  // the status alone
+        response.setContentLength(0);
+        response.send();
+        return;
+    }
     response.send() << reply.body;
 }
 
@@ -108,10 +114,13 @@ Reply Service::route(Poco::Net::HTTPServerRequest& request, bool& drain) {
         return {200, R"({"status":"ok","protocol":"v1"})"};
     }
     if (path == "/staff" || path.rfind("/staff/", 0) == 0) return staff_page(request, uri, drain);
+    const std::string materials = "/v1/materials/";
+    if (path.rfind(materials, 0) == 0)
+        return material(request, path.substr(materials.size()), drain);
     const bool cases = path == "/v1/cases", decisions = path == "/v1/decisions";
     if (!cases && !decisions) return error_reply(404, "not_found", "no such resource: " + path);
     if (method != "GET" && method != "POST") return not_allowed("GET or POST");
-    std::optional<std::string> body = read_body(request);
+    std::optional<std::string> body = read_body(request, config_.max_body_bytes);
     if (!body) {
         drain = false;
         return error_reply(
@@ -127,18 +136,19 @@ Reply Service::not_allowed(const std::string& allowed) {
     return error_reply(405, "method_not_allowed", "use " + allowed);
 }
 
-/// The whole body, or nullopt when it is larger than the limit.
-std::optional<std::string> Service::read_body(Poco::Net::HTTPServerRequest& request) {
+/// The whole body, or nullopt when it is larger than `limit`.
+std::optional<std::string> Service::read_body(Poco::Net::HTTPServerRequest& request,
+                                              std::size_t limit) {
     const auto declared = request.getContentLength64();
     if (declared != Poco::Net::HTTPMessage::UNKNOWN_CONTENT_LENGTH &&
-        declared > static_cast<Poco::Int64>(config_.max_body_bytes))
+        declared > static_cast<Poco::Int64>(limit))
         return std::nullopt;
     std::string body;
     char buffer[8192];
     std::istream& in = request.stream();
     while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
         body.append(buffer, static_cast<std::size_t>(in.gcount()));
-        if (body.size() > config_.max_body_bytes) return std::nullopt;
+        if (body.size() > limit) return std::nullopt;
     }
     return body;
 }

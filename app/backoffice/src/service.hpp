@@ -3,6 +3,7 @@
 //   service.cpp    routing, body, authentication, error bodies, query parameters
 //   intake.cpp     POST /v1/cases (counters), GET /v1/cases (department staff)
 //   decisions.cpp  POST /v1/decisions (staff), GET /v1/decisions with long poll (counters)
+//   materials.cpp  HEAD/PUT /v1/materials/<sha256> (counters): the scans, content-addressed
 //   web.cpp        the staff web page (/staff/...): login, sessions, CSRF, case pages
 // The protocol and the order of checks are described in onewindow/backoffice/backoffice.hpp.
 // Threads: every member function may run on any server thread at once; the store (one SQLite
@@ -16,6 +17,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <filesystem>
 #include <iterator>
 #include <map>
 #include <mutex>
@@ -77,6 +79,11 @@ class NonceMemory {
     long long next_prune_ = 0;
 };
 
+/// True for a material's name: its SHA-256 as 64 lowercase hex digits.
+bool is_material_name(const std::string& name);
+/// The media type of a scan from its first bytes: PNG, JPEG, PDF, else octet-stream.
+std::string material_type(const std::string& bytes);
+
 /// Server threads, and how many of them long polls may hold.
 constexpr int kMaxThreads = 8;
 constexpr int kMaxLongPolls = kMaxThreads / 2;
@@ -110,8 +117,8 @@ class Service {
     /// Dispatches on path and method; `drain` false when the body was left unread (413).
     Reply route(Poco::Net::HTTPServerRequest& request, bool& drain);
     static Reply not_allowed(const std::string& allowed);
-    /// The whole body, or nullopt when it is larger than the limit.
-    std::optional<std::string> read_body(Poco::Net::HTTPServerRequest& request);
+    /// The whole body, or nullopt when it is larger than `limit`.
+    std::optional<std::string> read_body(Poco::Net::HTTPServerRequest& request, std::size_t limit);
     const Client* find_client(Role role, const std::string& id) const;
     /// Checks the signature and the nonce of a caller in `role`; on success fills `caller`.
     std::optional<Reply> authenticate(const Poco::Net::HTTPServerRequest& request,
@@ -151,7 +158,15 @@ class Service {
     Reply decide(const std::string& actor, const std::vector<std::string>& departments,
                  const std::string& body, const Nonce& nonce);
 
+    // materials.cpp
+    Reply material(Poco::Net::HTTPServerRequest& request, const std::string& sha256, bool& drain);
+    std::filesystem::path material_path(const std::string& sha256) const;
+    /// The bytes of a stored material, or nullopt when it has not arrived.
+    std::optional<std::string> read_material(const std::string& sha256) const;
+
     // web.cpp
+    /// A scan for the page, when a case of the user's departments lists it.
+    Reply web_material(const WebSession& session, const std::string& sha256);
     /// Every /staff/... request; `drain` false when the body was left unread (413).
     Reply staff_page(Poco::Net::HTTPServerRequest& request, const Poco::URI& uri, bool& drain);
     /// The session of the request's cookie, or nullopt when absent or expired.

@@ -165,6 +165,19 @@ std::optional<CaseRow> Store::find_reference(const std::string& reference) {
     });
 }
 
+bool Store::lists_material(const std::vector<std::string>& departments, const std::string& sha256) {
+    return guarded(file_, [&] {
+        std::string placeholders;
+        for (std::size_t i = 0; i < departments.size(); ++i) placeholders += i ? ", ?" : "?";
+        SQLite::Statement query(*db_, "SELECT 1 FROM cases WHERE department IN (" + placeholders +
+                                          ") AND instr(body, ?) > 0 LIMIT 1");
+        int i = 0;
+        for (const auto& department : departments) query.bind(++i, department);
+        query.bind(++i, "\"" + sha256 + "\"");
+        return query.executeStep();
+    });
+}
+
 Poco::JSON::Array::Ptr Store::cases(const std::vector<std::string>& departments,
                                     const std::string& status, int limit) {
     return guarded(file_, [&] {

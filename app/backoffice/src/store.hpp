@@ -77,6 +77,8 @@ class Store {
     std::string insert_case(const NewCase& c, int response_status,
                             const std::function<std::string(const std::string&)>& make_response);
     std::optional<CaseRow> find_reference(const std::string& reference);
+    /// True when a case of one of `departments` lists the material `sha256`.
+    bool lists_material(const std::vector<std::string>& departments, const std::string& sha256);
     /// Cases of the departments, oldest first; `status` empty: any.
     Poco::JSON::Array::Ptr cases(const std::vector<std::string>& departments,
                                  const std::string& status, int limit);

@@ -136,6 +136,7 @@ button{margin-top:10px;padding:6px 18px;border:0;border-radius:4px;background:#1
  font:inherit;cursor:pointer}button.reject{background:#b3261e}button.correct{background:#8a4baf}
 header button{background:#fff;color:#1f4e8c;margin:0}
 .login{max-width:360px}.muted{color:#777}
+img.scan{max-width:180px;max-height:180px;border:1px solid #c5ccd8;border-radius:3px}
 )";
 
 /// A whole page: `content` is already HTML; everything else is escaped here.
@@ -161,12 +162,13 @@ std::string page(const std::string& title, const std::string& content,
 Reply html(int status, std::string body) {
     Reply reply(status, std::move(body));
     reply.content_type = kHtml;
-    reply.headers = {{"Cache-Control", "no-store"},
-                     {"X-Frame-Options", "DENY"},
-                     {"X-Content-Type-Options", "nosniff"},
-                     {"Content-Security-Policy",
-                      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
-                      "frame-ancestors 'none'"}};
+    reply.headers = {
+        {"Cache-Control", "no-store"},
+        {"X-Frame-Options", "DENY"},
+        {"X-Content-Type-Options", "nosniff"},
+        {"Content-Security-Policy",
+         "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; "
+         "frame-ancestors 'none'"}};
     return reply;
 }
 
@@ -238,7 +240,7 @@ Reply Service::staff_page(Poco::Net::HTTPServerRequest& request, const Poco::URI
         return html(405, page("不支持的请求", message_box("该地址只支持 GET 和 POST 请求。")));
     std::map<std::string, std::string> form;
     if (method == "POST") {
-        std::optional<std::string> body = read_body(request);
+        std::optional<std::string> body = read_body(request, config_.max_body_bytes);
         if (!body) {
             drain = false;
             return html(413,
@@ -279,6 +281,9 @@ Reply Service::staff_page(Poco::Net::HTTPServerRequest& request, const Poco::URI
     }
     if ((path == "/staff" || path == "/staff/") && method == "GET") return redirect("/staff/cases");
     if (path == "/staff/cases" && method == "GET") return web_cases(*session, uri);
+    const std::string materials = "/staff/materials/";
+    if (path.rfind(materials, 0) == 0 && method == "GET")
+        return web_material(*session, path.substr(materials.size()));
     const std::string prefix = "/staff/cases/";
     if (path.rfind(prefix, 0) == 0 && path.size() > prefix.size()) {
         const std::string reference = path.substr(prefix.size());
@@ -371,6 +376,23 @@ static std::string department_name(const Config& config, const std::string& code
     for (const auto& department : config.departments)
         if (department.code == code) return department.name;
     return code;
+}
+
+Reply Service::web_material(const WebSession& session, const std::string& sha256) {
+    std::optional<std::string> bytes;
+    if (is_material_name(sha256)) {
+        std::lock_guard lock(store_mutex_);
+        if (store_.lists_material(session.user->departments, sha256)) bytes = read_material(sha256);
+    }
+    if (!bytes)
+        return html(404, page("没有该材料", message_box("没有该材料，或它不属于您所在部门的办件。"),
+                              &session, who(config_, *session.user)));
+    Reply reply(200, std::move(*bytes));
+    reply.content_type = material_type(reply.body);
+    reply.headers = {{"Cache-Control", "private, max-age=3600"},
+                     {"X-Content-Type-Options", "nosniff"},
+                     {"Content-Security-Policy", "default-src 'none'"}};
+    return reply;
 }
 
 Reply Service::web_cases(const WebSession& session, const Poco::URI& uri) {
@@ -480,13 +502,26 @@ Reply Service::web_case(const WebSession& session, const std::string& reference,
     if (!materials || materials->size() == 0) {
         content += "<p class=\"muted\">未随件传送材料。</p>";
     } else {
-        // Only the materials' names and hashes travel with a case, not their images: the page
-        // lists the names.
-        content += "<table><tr><th>材料代码</th><th>文件名</th></tr>";
+        // The scans arrive before the case (PUT /v1/materials): a thumbnail of each image,
+        // a link to a PDF, and a note for a material seen on paper only or not arrived.
+        content += "<table><tr><th>材料代码</th><th>材料</th><th>扫描件</th></tr>";
         for (std::size_t i = 0; i < materials->size(); ++i) {
             auto material = materials->getObject(static_cast<unsigned>(i));
+            const std::string sha = member(material, "sha256");
+            std::string scan = "<span class=\"muted\">仅核验纸质材料</span>";
+            if (is_material_name(sha)) {
+                const auto bytes = read_material(sha);
+                const std::string href = "/staff/materials/" + sha;
+                if (!bytes)
+                    scan = "<span class=\"muted\">扫描件尚未传到</span>";
+                else if (material_type(*bytes).rfind("image/", 0) == 0)
+                    scan = "<a href=\"" + href + "\"><img class=\"scan\" src=\"" + href +
+                           "\" alt=\"" + esc(member(material, "name")) + "\"></a>";
+                else
+                    scan = "<a href=\"" + href + "\">查看文件</a>";
+            }
             content += "<tr><td>" + esc(member(material, "key")) + "</td><td>" +
-                       esc(member(material, "name")) + "</td></tr>";
+                       esc(member(material, "name")) + "</td><td>" + scan + "</td></tr>";
         }
         content += "</table>";
     }

@@ -332,6 +332,26 @@ AcceptResult CaseStore::accept(const AcceptRequest& request) {
         insert_case.exec();
         const int64_t case_id = db.getLastInsertRowid();
 
+        Poco::JSON::Object::Ptr applicant = new Poco::JSON::Object(true);
+        applicant->set("name", request.applicant_name);
+        applicant->set("id_number", request.applicant_id_number);
+        applicant->set("phone", request.applicant_phone);
+        Poco::Dynamic::Var values =
+            request.values_json.empty()
+                ? Poco::Dynamic::Var(Poco::JSON::Object::Ptr(new Poco::JSON::Object(true)))
+                : parse_json(request.values_json, "values");
+        Poco::JSON::Array::Ptr materials = new Poco::JSON::Array;
+        for (std::size_t m = 0; m < request.materials.size(); ++m) {
+            const AcceptMaterial& material = request.materials[m];
+            Poco::JSON::Object::Ptr entry = new Poco::JSON::Object(true);
+            entry->set("key", material.key);
+            entry->set("name", material.name);
+            entry->set("originals", material.originals);
+            entry->set("copies", material.copies);
+            if (!hashes[m].empty()) entry->set("sha256", hashes[m]);
+            if (material.tolerated) entry->set("tolerated_gap", material.promise);
+            materials->add(entry);
+        }
         for (const auto& item : request.items) {
             AcceptedItem accepted{
                 item.code,
@@ -366,6 +386,12 @@ AcceptResult CaseStore::accept(const AcceptRequest& request) {
             payload->set("item_version", item.version);
             payload->set("department", item.department_code);
             payload->set("accepted_at", now);
+            // What the department decides on: the applicant, the form's values and the
+            // materials (the scans follow by SHA-256, dispatcher.cpp). Every department of a
+            // joint case gets the whole form: facts given once are shared (资料共享互认).
+            payload->set("applicant", applicant);
+            payload->set("values", values);
+            payload->set("materials", materials);
             SQLite::Statement& insert_outbox = cached(
                 "INSERT INTO outbox (case_id, item_code, department, endpoint, idempotency_key,"
                 " payload, state, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)");

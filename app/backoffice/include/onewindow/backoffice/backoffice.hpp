@@ -10,6 +10,9 @@
 //   GET  /v1/cases[?status=received|correction|approved|rejected][&limit=1..500]
 //                                      signed by department staff; cases of their departments
 //   POST /v1/decisions                 signed by department staff; decides one case
+//   HEAD /v1/materials/<sha256>        signed by a counter; 200 when the file is here, else 404
+//   PUT  /v1/materials/<sha256>        signed by a counter; the bytes of a material file (a
+//                                      scan) named by its SHA-256 (lowercase hex)
 //   /staff/...                         the staff web page (below), for people in a browser
 //
 // Signatures: onewindow/core/exchange_auth.hpp (headers, canonical string, reasons).
@@ -20,9 +23,11 @@
 //    "applicant": {...}, "values": {...},
 //    "materials": [{"key": "birth_certificate", "name": "出生医学证明.jpg", "sha256": "..."}]}
 // case_number, item and department are required strings; materials[].name is required and must
-// be a plain file name (no '/', '\', control characters, "." or ".."); other keys are kept as
-// sent (ignored, for forward compatibility). The Idempotency-Key must be "<case_number>/<item>".
-// The first accepted request gets 201 {"status":"received","reference":"BO-000001",
+// be a plain file name (no '/', '\', control characters, "." or ".."); materials[].sha256, when
+// not empty, names the scan sent before (PUT /v1/materials) in 64 lowercase hex; other keys are
+// kept as sent (ignored, for forward compatibility). The Idempotency-Key must be
+// "<case_number>/<item>". The first accepted request gets 201
+// {"status":"received","reference":"BO-000001",
 // "case_number":...,"item":...,"department":...,"received_at":"<UTC ISO 8601>"}; that exact
 // answer (status and bytes) is stored and replayed for the same key with a byte-identical body
 // (header "Idempotent-Replayed: true"); the same key with another body is 409. Keys are scoped
@@ -58,6 +63,12 @@
 // -> department served here (404) -> key matches the body (400). A refusal stores nothing: an
 // accepted request is one SQLite transaction (case row + its nonce); refused ones touch no table.
 //
+// PUT /v1/materials/<sha256>. The scans of a case's materials, before the case that lists them:
+// the body's SHA-256 must be the name (else 400 digest_mismatch, nothing stored); at most
+// "max_material_bytes" (20 MiB by default; 413). 201 {"sha256", "bytes"} when stored, 200 when
+// the file was already here (content-addressed: sending it again is harmless). Files are kept in
+// the folder "materials" next to the database, written to a temporary file, synced and renamed.
+//
 // Error bodies (every status >= 400) are one JSON object:
 //   {"error": "<code>", "message": "<English>", "message_zh": "<简体中文>",
 //    "path": "<JSON path or header name, when one is to blame>",
@@ -65,6 +76,7 @@
 // Codes: not_found, method_not_allowed, payload_too_large, missing_header, malformed_header,
 // unknown_client, stale_timestamp, bad_signature, replayed_nonce, missing_idempotency_key,
 // idempotency_conflict, malformed_json, invalid_request, unknown_department, bad_query,
+// digest_mismatch,
 // unknown_case, forbidden, already_decided, internal_error. Messages are meant for administrators
 // and logs: the counter translates the code for its clerk, so these bodies do not go through
 // gettext.
@@ -80,6 +92,9 @@
 //   POST /staff/logout
 //   GET  /staff/cases[?status=...]          the cases of the user's departments
 //   GET  /staff/cases/<reference>           one case: applicant (ID masked), values, materials
+//                                           with thumbnails of the scans received
+//   GET  /staff/materials/<sha256>          a scan, for a user of a department that has a case
+//                                           listing it (else 404); type sniffed (PNG, JPEG, PDF)
 //   POST /staff/cases/<reference>           a decision; the same function and the same rules as
 //                                           POST /v1/decisions (one code path, no copy)
 // A login opens a session: a random 128-bit id in the cookie "ow_staff" (HttpOnly,
@@ -140,7 +155,7 @@ bool check_staff_password(const std::string& password_hash, const std::string& p
 ///                     "password_hash": "pbkdf2-sha256$310000$...$...",
 ///                     "departments": ["weijian"]}],
 ///    "session_seconds": 1800,
-///    "max_body_bytes": 1048576, "max_clock_skew_seconds": 300,
+///    "max_body_bytes": 1048576, "max_material_bytes": 20971520, "max_clock_skew_seconds": 300,
 ///    "tls": {"certificate": "server.pem", "private_key": "server.key"}}
 /// "database" and the TLS files relative to the configuration file's folder; port 0 takes a free
 /// port. With "tls" the server speaks HTTPS only (onewindow/core/exchange_tls.hpp).
@@ -154,6 +169,7 @@ struct Config {
     std::vector<StaffUser> staff_users;  // optional: people using the web page
     long long session_seconds = 1800;    // 1 to 86400
     std::size_t max_body_bytes = 1024 * 1024;
+    std::size_t max_material_bytes = 20 * 1024 * 1024;  // one material file (PUT /v1/materials)
     long long max_clock_skew_seconds = 300;
     std::filesystem::path tls_certificate, tls_private_key;  // both empty: plain HTTP
 };

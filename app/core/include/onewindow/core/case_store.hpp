@@ -331,6 +331,10 @@ class CaseStore {
     CounterLog counter_log(const UserAccount& reader, const LogPeriod& period);
     std::string counter_log_csv(const LogPeriod& period) const;
     const WorkingCalendar& calendar() const { return calendar_; }
+    /// Where the scan with this SHA-256 is kept (content-addressed; it may not exist).
+    std::filesystem::path material_file(const std::string& sha256) const {
+        return materials_dir_ / sha256.substr(0, 2) / sha256;
+    }
 
     // Users (accounts.cpp). Passwords are stored as salted PBKDF2-SHA256; kMaxFailedLogins
     // failures in a row lock the account for kLockMinutes. Every login attempt, lock and

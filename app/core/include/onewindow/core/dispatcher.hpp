@@ -14,6 +14,10 @@
 //   [1 - jitter, 1 + jitter] so that counters coming back online do not all call at once.
 // - One failing item or endpoint never holds back the others: a pass sends the rows of each
 //   endpoint on a thread of their own, and a failure only reschedules its own row.
+// - A row's case carries the applicant, the form's values and its materials; the scans go first
+//   (HEAD /v1/materials/<sha256>, then PUT of the file when the back office lacks it), so the
+//   department's staff see them with the case. A back office without /v1/materials gets the
+//   case alone.
 // - Rows survive restarts: the outbox is in the case database; a pass only reads rows that are
 //   due, so a restart does not retry early.
 // - Decisions come back by pull (GET /v1/decisions?since=<cursor>), so a counter behind NAT or
