@@ -354,10 +354,13 @@ TEST_CASE("Scans travel before the case and show as thumbnails to its department
     const std::string png = read_text_file(scan), sha = exchange::sha256_hex(png);
     AcceptRequest request = testing::sample_accept_request(kAcceptedAt);
     request.values_json = R"({"child_name": "李小明"})";
+    request.form_snapshot_json =
+        R"({"sections": [{"title": "子女", "fields": [{"key": "child_name", "label": "子女姓名"}]}]})";
     request.items = {testing::sample_item("000718001001", "county_health", "county_health"),
                      testing::sample_item("000718002000", "civil_affairs", "civil_affairs")};
     request.materials = {{"id_card", "居民身份证", 1, 1, scan, false, ""},
-                         {"hukou", "居民户口簿", 1, 0, {}, false, ""}};  // seen on paper only
+                         {"hukou", "居民户口簿", 1, 0, {}, false, ""},  // seen on paper only
+                         {"photo", "近期一寸免冠照片", 1, 0, {}, true, "承诺三日内补交"}};
     const std::string number = store.accept(request).case_number;
     ExchangeConfig config;
     config.client = "WX01";
@@ -376,10 +379,12 @@ TEST_CASE("Scans travel before the case and show as thumbnails to its department
     Page page =
         browse(port, "GET", "/staff/cases/" + reference_of(store, number, "000718001001"), cookie);
     REQUIRE(page.status == 200);
+    CHECK_THAT(page.body, Catch::Contains("<th style=\"width:160px\">子女姓名</th><td>李小明"));
     CHECK_THAT(page.body,
                Catch::Contains("李小明") && Catch::Contains("130434********024X") &&
                    Catch::Contains("<img class=\"scan\" src=\"/staff/materials/" + sha + "\"") &&
-                   Catch::Contains("仅核验纸质材料"));
+                   Catch::Contains("仅核验纸质材料") &&
+                   Catch::Contains("容缺受理：承诺三日内补交"));
     CHECK_THAT(page.body, !Catch::Contains("13043419960315024X"));
     page = browse(port, "GET", "/staff/materials/" + sha, cookie);
     CHECK(page.status == 200);

@@ -489,11 +489,17 @@ Reply Service::web_case(const WebSession& session, const std::string& reference,
     }
     content += "</table>";
 
-    auto fields = [&](const char* title, const Poco::JSON::Object::Ptr& object, bool labels) {
+    // The values under the form's own labels when the counter sent them ("labels"), else keys.
+    auto form_labels = body->getObject("labels");
+    auto fields = [&](const char* title, const Poco::JSON::Object::Ptr& object, bool applicant) {
         if (!object || object->size() == 0) return;
         content += "<h2>" + esc(title) + "</h2><table>";
-        for (const auto& [key, value] : *object)
-            row(labels ? name_in(kApplicantLabels, key) : key, masked(key, text_of(value)));
+        for (const auto& [key, value] : *object) {
+            std::string label = applicant ? name_in(kApplicantLabels, key) : key;
+            if (!applicant && form_labels && form_labels->has(key))
+                label = form_labels->optValue<std::string>(key, key);
+            row(label, masked(key, text_of(value)));
+        }
         content += "</table>";
     };
     fields("申请人", applicant, true);
@@ -508,7 +514,10 @@ Reply Service::web_case(const WebSession& session, const std::string& reference,
         for (std::size_t i = 0; i < materials->size(); ++i) {
             auto material = materials->getObject(static_cast<unsigned>(i));
             const std::string sha = member(material, "sha256");
-            std::string scan = "<span class=\"muted\">仅核验纸质材料</span>";
+            std::string scan = material->has("tolerated_gap")
+                                   ? "<span class=\"muted\">容缺受理：" +
+                                         esc(member(material, "tolerated_gap")) + "</span>"
+                                   : "<span class=\"muted\">仅核验纸质材料</span>";
             if (is_material_name(sha)) {
                 const auto bytes = read_material(sha);
                 const std::string href = "/staff/materials/" + sha;

@@ -340,6 +340,23 @@ AcceptResult CaseStore::accept(const AcceptRequest& request) {
             request.values_json.empty()
                 ? Poco::Dynamic::Var(Poco::JSON::Object::Ptr(new Poco::JSON::Object(true)))
                 : parse_json(request.values_json, "values");
+        // The form's labels of the values ("labels": {key: label}) from the form snapshot.
+        Poco::JSON::Object::Ptr labels = new Poco::JSON::Object(true);
+        if (!request.form_snapshot_json.empty()) {
+            auto snapshot = parse_json(request.form_snapshot_json, "form snapshot")
+                                .extract<Poco::JSON::Object::Ptr>();
+            auto sections = snapshot ? snapshot->getArray("sections") : nullptr;
+            for (std::size_t i = 0; sections && i < sections->size(); ++i) {
+                auto section = sections->getObject(static_cast<unsigned>(i));
+                auto fields = section ? section->getArray("fields") : nullptr;
+                for (std::size_t f = 0; fields && f < fields->size(); ++f) {
+                    auto field = fields->getObject(static_cast<unsigned>(f));
+                    if (field && field->has("key"))
+                        labels->set(field->getValue<std::string>("key"),
+                                    field->optValue<std::string>("label", ""));
+                }
+            }
+        }
         Poco::JSON::Array::Ptr materials = new Poco::JSON::Array;
         for (std::size_t m = 0; m < request.materials.size(); ++m) {
             const AcceptMaterial& material = request.materials[m];
@@ -391,6 +408,7 @@ AcceptResult CaseStore::accept(const AcceptRequest& request) {
             // joint case gets the whole form: facts given once are shared (资料共享互认).
             payload->set("applicant", applicant);
             payload->set("values", values);
+            if (labels->size()) payload->set("labels", labels);
             payload->set("materials", materials);
             SQLite::Statement& insert_outbox = cached(
                 "INSERT INTO outbox (case_id, item_code, department, endpoint, idempotency_key,"
