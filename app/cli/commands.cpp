@@ -72,7 +72,12 @@ const char* kUsageText =
        "  dispatch --once                send the accepted items due to their back offices\n"
        "  dispatch --every SECONDS       send and fetch decisions every SECONDS until stopped\n"
        "  pull --once                    fetch the back offices' decisions on our cases\n"
-       "  outbox [list]                  every item on its way to a back office, with its state\n"
+       "  outbox [list] [--today DAY]    every item on its way to a back office, with its state\n"
+       "                                 (an agent's items also with their forwarding deadline\n"
+       "                                 and its colour on DAY: green; yellow when due within a\n"
+       "                                 working day; red when overdue)\n"
+       "  outbox forwarding [--today DAY]\n"
+       "                                 an agent's items not forwarded yet, how many are late\n"
        "  outbox retry <case>/<item>     send an item again (after fixing why it was refused)\n"
        "  plugins [list]                 every plugin with its state and error\n"
        "  plugins trust <folder>...      trust the plugin libraries in these folders\n"
@@ -516,12 +521,35 @@ int cmd_pull(const fs::path& data_dir, const std::vector<std::string>& args, std
 int cmd_outbox(const fs::path& data_dir, const Args& args, std::ostream& out, std::ostream& err) {
     const std::string sub = args.positional.empty() ? "list" : args.positional[0];
     auto counter = open_counter(data_dir);
+    const Date today = day_option(args, "--today", Date::today());
+    const WorkingCalendar& calendar = counter->store().calendar();
     if (sub == "list" && args.positional.size() <= 1) {
-        // One row a line, tab-separated: key, endpoint, state, attempts, next attempt, error.
-        for (const auto& row : counter->store().outbox())
+        // One row a line, tab-separated: key, endpoint, state, attempts, next attempt, error,
+        // and for an agent's item its forwarding deadline and that deadline's colour today.
+        for (const auto& row : counter->store().outbox()) {
             out << row.idempotency_key << '\t' << row.endpoint << '\t' << row.state << '\t'
                 << row.attempts << '\t' << (row.state == "pending" ? row.next_attempt_at : "")
-                << '\t' << row.last_error << '\n';
+                << '\t' << row.last_error << '\t' << row.forward_by << '\t';
+            if (auto due = Date::parse(row.forward_by))
+                out << deadline_colour(deadline_state(calendar, *due, today, row.state != "sent"));
+            out << '\n';
+        }
+        return 0;
+    }
+    if (sub == "forwarding" && args.positional.size() == 1) {
+        // One item a line: colour, key, item, department, deadline, outbox state.
+        const auto items = counter->store().awaiting_forwarding(today);
+        for (const auto& item : items)
+            out << deadline_colour(item.state) << '\t' << item.idempotency_key << '\t'
+                << item.item_name << '\t' << item.department_name << '\t' << item.forward_by.iso()
+                << '\t' << item.outbox_state << '\n';
+        const ForwardingSummary summary = counter->store().forwarding_summary(today);
+        if (summary.text().empty())
+            out << trf("{} items wait to be forwarded", std::to_string(summary.waiting)) << '\n';
+        else
+            out << trf("{} items wait to be forwarded: {}", std::to_string(summary.waiting),
+                       summary.text())
+                << '\n';
         return 0;
     }
     if (sub == "retry" && args.positional.size() == 2) {

@@ -48,6 +48,7 @@ const EventType kEventTypes[] = {
     {"case.handed_out", N_("results handed out")},
     {"case.rated", N_("rated by the applicant")},
     {"rating.resolved", N_("bad rating resolved")},
+    {"forwarding.late", N_("forwarded late")},
 };
 
 }  // namespace
