@@ -181,7 +181,16 @@ const char* role_name(Role role);  // "clerk" | "supervisor" | "administrator"
 
 /// What a role may do. Clerks work their own counter; supervisors also read every counter and
 /// the reports; administrators may do everything (users, counters, endpoints, plugins).
-enum class Permission { ReadOtherCounters, ReadReports, ManageUsers, ManagePlugins };
+/// ManageEndpoints: the back offices of exchange.json, agent mode and the client code;
+/// ManageCalendar: the administrator's holiday and make-up working day edits.
+enum class Permission {
+    ReadOtherCounters,
+    ReadReports,
+    ManageUsers,
+    ManagePlugins,
+    ManageEndpoints,
+    ManageCalendar
+};
 bool role_allows(Role role, Permission permission);
 std::optional<Role> parse_role(std::string_view name);
 
@@ -372,6 +381,15 @@ class CaseStore {
                       const std::string& actor);
     LoginResult login(const std::string& name, const std::string& password,
                       const std::optional<std::string>& now = std::nullopt);
+    /// Disables or enables an account (a disabled account cannot sign in); audit
+    /// 'user.disabled' / 'user.enabled'. Error(NotFound) for an unknown name.
+    void set_user_active(const std::string& name, bool active, const std::string& actor);
+    /// Audit 'user.role_changed'. Error(NotFound) for an unknown name.
+    void set_user_role(const std::string& name, Role role, const std::string& actor);
+    /// Records an administrator's change made outside the database (exchange.json, the
+    /// calendar edits) as an audit event of `who`. Never pass a secret in `detail_json`.
+    void record_change(const UserAccount& who, const std::string& type, const std::string& subject,
+                       const std::string& detail_json);
     std::vector<UserAccount> users() const;
     std::optional<UserAccount> find_user(const std::string& name) const;
 
