@@ -121,11 +121,13 @@ const char* const kMigrations[] = {
     CREATE INDEX ratings_case ON ratings (case_id);
     )sql",
     // 7: agent mode (代办): each item's forwarding deadline, and the endpoint a row was first
-    // tried at (outbox.cpp, dispatcher.hpp).
+    // tried at (outbox.cpp, dispatcher.hpp); the index holds only the items not forwarded yet,
+    // so the status bar's summary does not grow with the years of forwarded ones.
     R"sql(
     ALTER TABLE outbox ADD COLUMN forward_by TEXT NOT NULL DEFAULT '';
     ALTER TABLE outbox ADD COLUMN sent_to TEXT NOT NULL DEFAULT '';
-    CREATE INDEX outbox_forwarding ON outbox (forward_by) WHERE forward_by != '';
+    CREATE INDEX outbox_forwarding ON outbox (forward_by)
+        WHERE forward_by != '' AND state != 'sent';
     )sql",
 };
 
