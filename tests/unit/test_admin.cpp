@@ -181,6 +181,15 @@ TEST_CASE("Clerks and supervisors are refused administration, audited, and nothi
             CHECK(counter.events("access.denied") == denied + 1);
         }
     }
+    // The message is in Chinese; the audit names the action and its target.
+    try {
+        counter.as(counter.clerk).set_endpoint("county_health", "http://10.0.0.1", "s", "");
+    } catch (const Error& e) {
+        CHECK(std::string(e.what()) ==
+              "您的角色（窗口工作人员）无权进行此操作：设置后台接口 county_health");
+    }
+    CHECK(counter.store.audit_events().back().subject == "set back office endpoint county_health");
+    CHECK(counter.store.audit_events().back().actor == "zhangmin");
     CHECK(file_text(counter.exchange()) == exchange_before);
     CHECK_FALSE(fs::exists(edits));
     CHECK(counter.store.users().size() == 3);
@@ -366,7 +375,7 @@ TEST_CASE("onewindow-cli admin signs in through the core and keeps secrets to it
     auto clerk = run(as("zhangmin", "window-2026") + "agent --upper-centre county_health");
     INFO(clerk.out);
     CHECK(clerk.code == 8);
-    CHECK_THAT(clerk.out, Catch::Contains("无权"));
+    CHECK_THAT(clerk.out, Catch::Contains("您的角色（窗口工作人员）无权进行此操作：设置代办模式"));
     CHECK_FALSE(ExchangeConfig::load(data / "exchange.json").agent_mode());
     auto wrong = run(as("admin", "not-the-password") + "endpoints list");
     CHECK(wrong.code == 8);

@@ -195,7 +195,8 @@ bool role_allows(Role role, Permission permission) {
     return false;
 }
 
-void CaseStore::require(const UserAccount& who, Permission permission, const std::string& what) {
+void CaseStore::require(const UserAccount& who, Permission permission, const std::string& what,
+                        const std::string& shown) {
     if (role_allows(who.role, permission)) return;
     const std::string now = local_timestamp_now();
     guarded(db_file_, [&] {
@@ -204,8 +205,8 @@ void CaseStore::require(const UserAccount& who, Permission permission, const std
                                 detail_json({{"role", role_name(who.role)}}), false, ""});
         return 0;
     });
-    throw Error(ErrorKind::Denied,
-                trf("Your role ({}) does not allow this: {}", tr(role_name(who.role)), what));
+    throw Error(ErrorKind::Denied, trf("Your role ({}) does not allow this: {}",
+                                       tr(role_name(who.role)), shown.empty() ? what : shown));
 }
 
 std::vector<CaseSummary> CaseStore::list_cases(const CaseFilter& filter, const UserAccount& who) {

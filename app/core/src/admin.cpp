@@ -58,10 +58,18 @@ Administration::Administration(CaseStore& store, fs::path data_dir, fs::path shi
       shipped_calendar_(std::move(shipped_calendar)),
       who_(std::move(who)) {}
 
+void Administration::allow(Permission permission, const char* action, const std::string& target) {
+    const std::string what =
+        target.empty() ? std::string(action) : std::string(action) + " " + target;
+    const std::string shown =
+        target.empty() ? std::string(tr(action)) : std::string(tr(action)) + " " + target;
+    store_.require(who_, permission, what, shown);
+}
+
 // Back offices ----------------------------------------------------------------------------------
 
 ExchangeOverview Administration::exchange() {
-    store_.require(who_, Permission::ManageEndpoints, "list back office endpoints");
+    allow(Permission::ManageEndpoints, N_("list back office endpoints"), {});
     ExchangeOverview overview;
     if (!fs::exists(exchange_file())) return overview;
     const ExchangeConfig config = ExchangeConfig::load(exchange_file());
@@ -100,7 +108,7 @@ void Administration::edit_exchange(const std::function<void(Poco::JSON::Object::
 
 void Administration::set_endpoint(const std::string& name, const std::string& url,
                                   const std::string& secret, const std::string& ca_file) {
-    store_.require(who_, Permission::ManageEndpoints, "set back office endpoint " + name);
+    allow(Permission::ManageEndpoints, N_("set back office endpoint"), name);
     if (!plain_name(name))
         throw Error(ErrorKind::Input,
                     trf("Endpoint name: \"{}\" may only have letters, digits, _ - and .", name));
@@ -143,7 +151,7 @@ void Administration::set_endpoint(const std::string& name, const std::string& ur
 }
 
 void Administration::remove_endpoint(const std::string& name) {
-    store_.require(who_, Permission::ManageEndpoints, "remove back office endpoint " + name);
+    allow(Permission::ManageEndpoints, N_("remove back office endpoint"), name);
     const ExchangeOverview now = exchange();
     if (std::none_of(now.endpoints.begin(), now.endpoints.end(),
                      [&](const EndpointInfo& e) { return e.name == name; }))
@@ -159,7 +167,7 @@ void Administration::remove_endpoint(const std::string& name) {
 }
 
 void Administration::set_upper_centre(const std::optional<std::string>& endpoint) {
-    store_.require(who_, Permission::ManageEndpoints, "set agent mode");
+    allow(Permission::ManageEndpoints, N_("set agent mode"), {});
     if (!endpoint && !fs::exists(exchange_file())) return;  // offline: no agent mode to end
     if (endpoint) {
         const ExchangeOverview now = exchange();
@@ -183,7 +191,7 @@ void Administration::set_upper_centre(const std::optional<std::string>& endpoint
 }
 
 void Administration::set_client(const std::string& code) {
-    store_.require(who_, Permission::ManageEndpoints, "set the counter's client code");
+    allow(Permission::ManageEndpoints, N_("set the counter's client code"), {});
     if (!plain_name(code))
         throw Error(ErrorKind::Input,
                     trf("Client code: \"{}\" may only have letters, digits, _ - and .", code));
@@ -194,14 +202,14 @@ void Administration::set_client(const std::string& code) {
 // Users -------------------------------------------------------------------------------------------
 
 std::vector<UserAccount> Administration::users() {
-    store_.require(who_, Permission::ManageUsers, "list users");
+    allow(Permission::ManageUsers, N_("list users"), {});
     return store_.users();
 }
 
 void Administration::add_user(const std::string& name, const std::string& role,
                               const std::string& counter, const std::string& display_name,
                               const std::string& password) {
-    store_.require(who_, Permission::ManageUsers, "add user " + name);
+    allow(Permission::ManageUsers, N_("add user"), name);
     NewUser user;
     user.name = name;
     user.role = parse_role_field(role);
@@ -213,15 +221,14 @@ void Administration::add_user(const std::string& name, const std::string& role,
 }
 
 void Administration::set_user_active(const std::string& name, bool active) {
-    store_.require(who_, Permission::ManageUsers,
-                   (active ? "enable user " : "disable user ") + name);
+    allow(Permission::ManageUsers, active ? N_("enable user") : N_("disable user"), name);
     if (!active && name == who_.name)
         throw Error(ErrorKind::Input, tr("You cannot disable your own account"));
     store_.set_user_active(name, active, who_.name);
 }
 
 void Administration::set_user_role(const std::string& name, const std::string& role) {
-    store_.require(who_, Permission::ManageUsers, "change the role of user " + name);
+    allow(Permission::ManageUsers, N_("change the role of user"), name);
     const Role parsed = parse_role_field(role);
     if (name == who_.name && parsed != Role::Administrator)
         throw Error(ErrorKind::Input, tr("You cannot take the administrator role from yourself"));
@@ -229,7 +236,7 @@ void Administration::set_user_role(const std::string& name, const std::string& r
 }
 
 void Administration::reset_password(const std::string& name, const std::string& password) {
-    store_.require(who_, Permission::ManageUsers, "reset the password of user " + name);
+    allow(Permission::ManageUsers, N_("reset the password of user"), name);
     store_.set_password(name, password, who_.name);
 }
 
@@ -240,7 +247,7 @@ WorkingCalendar Administration::calendar() const {
 }
 
 std::vector<SpecialDay> Administration::special_days(int year) {
-    store_.require(who_, Permission::ManageCalendar, "list holidays");
+    allow(Permission::ManageCalendar, N_("list holidays"), {});
     if (year < 2000 || year > 2100)
         throw Error(ErrorKind::Input, trf("Year: \"{}\" is not a year", std::to_string(year)));
     return calendar().special_days(year);
@@ -270,7 +277,7 @@ void Administration::edit_calendar(const Date& day, const std::optional<Calendar
 }
 
 void Administration::add_holiday(const std::string& date, const std::string& name) {
-    store_.require(who_, Permission::ManageCalendar, "add holiday " + date);
+    allow(Permission::ManageCalendar, N_("add holiday"), date);
     const Date day = parse_day(date);
     if (name.empty()) throw Error(ErrorKind::Input, tr("Name: a holiday needs its name"));
     edit_calendar(day, CalendarEdit{CalendarEdit::Kind::Holiday, day, name});
@@ -279,7 +286,7 @@ void Administration::add_holiday(const std::string& date, const std::string& nam
 }
 
 void Administration::add_workday(const std::string& date, const std::string& name) {
-    store_.require(who_, Permission::ManageCalendar, "add make-up working day " + date);
+    allow(Permission::ManageCalendar, N_("add make-up working day"), date);
     const Date day = parse_day(date);
     if (day.weekday() < 5)
         throw Error(
@@ -291,7 +298,7 @@ void Administration::add_workday(const std::string& date, const std::string& nam
 }
 
 void Administration::remove_day(const std::string& date) {
-    store_.require(who_, Permission::ManageCalendar, "remove calendar day " + date);
+    allow(Permission::ManageCalendar, N_("remove calendar day"), date);
     const Date day = parse_day(date);
     const auto days = calendar().special_days(day.year);
     if (std::none_of(days.begin(), days.end(), [&](const SpecialDay& d) { return d.date == day; }))

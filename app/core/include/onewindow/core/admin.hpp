@@ -87,6 +87,9 @@ class Administration {
     WorkingCalendar calendar() const;
 
   private:
+    /// CaseStore::require() with the action named in English in the audit and translated in
+    /// the message; `target` (an endpoint, user or date) is added to both.
+    void allow(Permission permission, const char* action, const std::string& target);
     std::filesystem::path exchange_file() const { return data_dir_ / "exchange.json"; }
     /// Reads exchange.json as JSON, lets `change` edit it, checks and writes the result.
     void edit_exchange(const std::function<void(Poco::JSON::Object::Ptr&)>& change);

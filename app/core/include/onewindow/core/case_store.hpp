@@ -353,8 +353,10 @@ class CaseStore {
     /// another counter's cases is denied (require()).
     std::vector<CaseSummary> list_cases(const CaseFilter& filter, const UserAccount& who);
     /// Throws Error(Denied) with the reason in Chinese, and records an 'access.denied' audit
-    /// event naming `what`, when `who`'s role does not allow `permission`.
-    void require(const UserAccount& who, Permission permission, const std::string& what);
+    /// event naming `what`, when `who`'s role does not allow `permission`. `shown`: how the
+    /// message names what was refused (translated by the caller); `what` when empty.
+    void require(const UserAccount& who, Permission permission, const std::string& what,
+                 const std::string& shown = {});
     // Hand-out and ratings (handout.cpp).
     /// Records the hand-out of decided items in one transaction (items -> handed_out, the case
     /// too once all are, audit 'case.handed_out'). Error(Input) naming the item when one is not
