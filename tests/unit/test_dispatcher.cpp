@@ -219,6 +219,39 @@ TEST_CASE("Where an item goes is decided when it is first tried, and it stays th
     CHECK(count(office.db, "SELECT count(DISTINCT department) FROM cases") == 2);
 }
 
+TEST_CASE("An outbox written before schema 7 keeps working, and follows a switch to agent mode",
+          "[dispatcher][agent][store]") {
+    Office office;
+    testing::TempDir dir;
+    {
+        CaseStore store = open_store(dir.path);
+        AcceptRequest r = testing::sample_accept_request(kAcceptedAt);
+        r.items = {testing::sample_item("000718001001", "county_health", "county_health")};
+        store.accept(r);
+    }
+    {
+        // The file as schema 6 left it: no forwarding columns.
+        SQLite::Database db((dir.path / "counter.db").string(), SQLite::OPEN_READWRITE);
+        db.exec("DROP INDEX outbox_forwarding");
+        db.exec("ALTER TABLE outbox DROP COLUMN forward_by");
+        db.exec("ALTER TABLE outbox DROP COLUMN sent_to");
+        db.exec("PRAGMA user_version = 6");
+    }
+    CaseStore store = open_store(dir.path);
+    CHECK(count(dir.path / "counter.db", "PRAGMA user_version") == CaseStore::kSchemaVersion);
+    REQUIRE(store.outbox().size() == 1);
+    CHECK(store.outbox().front().forward_by.empty());
+    CHECK(store.awaiting_forwarding({2026, 11, 23}).empty());  // not taken in by an agent
+    ExchangeConfig agent;
+    agent.client = "WX01";
+    agent.timeout_seconds = 5;
+    agent.endpoints["upper"] = {office.url(), "counter-WX01-shared-secret", ""};
+    agent.upper_centre = "upper";
+    CHECK(dispatch_once(store, agent, {}, "2026-09-29 10:00:01").sent == 1);
+    CHECK(store.outbox().front().sent_to == "upper");
+    CHECK(office.cases() == 1);
+}
+
 TEST_CASE("Each outbox row is sent, retried or refused on its own, and never twice as a case",
           "[dispatcher]") {
     Office office;
