@@ -6,8 +6,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <map>
 
+#include "onewindow/core/admin.hpp"
 #include "onewindow/core/backup.hpp"
 #include "onewindow/core/case_store.hpp"
 #include "onewindow/core/catalogue.hpp"
@@ -75,8 +77,29 @@ const char* kUsageText =
        "  dispatch --once                send the accepted items due to their back offices\n"
        "  dispatch --every SECONDS       send and fetch decisions every SECONDS until stopped\n"
        "  pull --once                    fetch the back offices' decisions on our cases\n"
-       "  outbox [list]                  every item on its way to a back office, with its state\n"
+       "  outbox [list] [--today DAY]    every item on its way to a back office, with its state\n"
+       "                                 (an agent's items also with their forwarding deadline\n"
+       "                                 and its colour on DAY: green; yellow when due within a\n"
+       "                                 working day; red when overdue)\n"
+       "  outbox forwarding [--today DAY]\n"
+       "                                 an agent's items not forwarded yet, how many are late\n"
        "  outbox retry <case>/<item>     send an item again (after fixing why it was refused)\n"
+       "  admin --user NAME <what> ...   administration as the signed-in user NAME (password\n"
+       "                                 from $ONEWINDOW_PASSWORD, else a line of stdin):\n"
+       "    endpoints list | remove NAME\n"
+       "    endpoints set NAME --url URL --secret-file FILE [--ca-file FILE]\n"
+       "    agent --upper-centre NAME | --off\n"
+       "                                 agent mode: every item goes to the upper centre\n"
+       "    client CODE                  this counter's id at the back offices\n"
+       "    users list | disable NAME | enable NAME | role NAME ROLE\n"
+       "    users add NAME --role ROLE --counter CODE --display-name TEXT\n"
+       "              [--password-file FILE]\n"
+       "    users password NAME [--password-file FILE]\n"
+       "                                 (the new password from the file, else the next line of\n"
+       "                                 stdin; ROLE: clerk, supervisor or administrator)\n"
+       "    holidays list YEAR | add DATE --name TEXT | remove DATE\n"
+       "    holidays workday DATE [--name TEXT]\n"
+       "                                 a Saturday or Sunday worked (make-up working day)\n"
        "  plugins [list]                 every plugin with its state and error\n"
        "  plugins trust <folder>...      trust the plugin libraries in these folders\n"
        "  plugins check <folder>         check a plugin folder (for plugin developers)\n"
@@ -92,7 +115,7 @@ Args parse_args(const std::vector<std::string>& args, std::size_t from) {
     Args parsed;
     for (std::size_t i = from; i < args.size(); ++i) {
         const std::string& a = args[i];
-        if (a == "--all" || a == "--scheduled") {  // the options without a value
+        if (a == "--all" || a == "--scheduled" || a == "--off") {  // the options without a value
             parsed.options[a] = "";
         } else if ((a.rfind("--", 0) == 0 || a == "-o") && a.size() > 1) {
             if (i + 1 >= args.size())
@@ -555,12 +578,35 @@ int cmd_pull(const fs::path& data_dir, const std::vector<std::string>& args, std
 int cmd_outbox(const fs::path& data_dir, const Args& args, std::ostream& out, std::ostream& err) {
     const std::string sub = args.positional.empty() ? "list" : args.positional[0];
     auto counter = open_counter(data_dir);
+    const Date today = day_option(args, "--today", Date::today());
+    const WorkingCalendar& calendar = counter->store().calendar();
     if (sub == "list" && args.positional.size() <= 1) {
-        // One row a line, tab-separated: key, endpoint, state, attempts, next attempt, error.
-        for (const auto& row : counter->store().outbox())
+        // One row a line, tab-separated: key, endpoint, state, attempts, next attempt, error,
+        // and for an agent's item its forwarding deadline and that deadline's colour today.
+        for (const auto& row : counter->store().outbox()) {
             out << row.idempotency_key << '\t' << row.endpoint << '\t' << row.state << '\t'
                 << row.attempts << '\t' << (row.state == "pending" ? row.next_attempt_at : "")
-                << '\t' << row.last_error << '\n';
+                << '\t' << row.last_error << '\t' << row.forward_by << '\t';
+            if (auto due = Date::parse(row.forward_by))
+                out << deadline_colour(deadline_state(calendar, *due, today, row.state != "sent"));
+            out << '\n';
+        }
+        return 0;
+    }
+    if (sub == "forwarding" && args.positional.size() == 1) {
+        // One item a line: colour, key, item, department, deadline, outbox state.
+        const auto items = counter->store().awaiting_forwarding(today);
+        for (const auto& item : items)
+            out << deadline_colour(item.state) << '\t' << item.idempotency_key << '\t'
+                << item.item_name << '\t' << item.department_name << '\t' << item.forward_by.iso()
+                << '\t' << item.outbox_state << '\n';
+        const ForwardingSummary summary = counter->store().forwarding_summary(today);
+        if (summary.text().empty())
+            out << trf("{} items wait to be forwarded", std::to_string(summary.waiting)) << '\n';
+        else
+            out << trf("{} items wait to be forwarded: {}", std::to_string(summary.waiting),
+                       summary.text())
+                << '\n';
         return 0;
     }
     if (sub == "retry" && args.positional.size() == 2) {
@@ -675,6 +721,190 @@ int cmd_plugins(const fs::path& data_dir, const Args& args, std::ostream& out, s
     return 0;
 }
 
+/// The first line of `file`, or of stdin when `file` is empty; Error(Input) naming `what`.
+std::string secret_line(const std::string& file, const std::string& what) {
+    std::string line;
+    if (file.empty()) {
+        std::getline(std::cin, line);
+    } else {
+        std::ifstream in(file);
+        if (!in) throw Error(ErrorKind::Input, trf("{}: {} cannot be read", what, file));
+        std::getline(in, line);
+    }
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+    if (line.empty()) throw Error(ErrorKind::Input, trf("{}: nothing was given", what));
+    return line;
+}
+
+std::string option(const Args& args, const std::string& name) {
+    auto found = args.options.find(name);
+    return found == args.options.end() ? std::string() : found->second;
+}
+
+std::string required(const Args& args, const std::string& name) {
+    auto found = args.options.find(name);
+    if (found == args.options.end() || found->second.empty())
+        throw Error(ErrorKind::Input, trf("Option {} is needed", name));
+    return found->second;
+}
+
+/// Signs in through the core's login (wrong passwords count toward the lock); Error(Denied).
+UserAccount sign_in(CaseStore& store, const std::string& name) {
+    const char* env = std::getenv("ONEWINDOW_PASSWORD");
+    const std::string password = env && *env ? std::string(env) : secret_line("", "--user");
+    LoginResult result = store.login(name, password);
+    if (result.status != LoginResult::Status::Ok || !result.user)
+        throw Error(ErrorKind::Denied, result.message);
+    return *result.user;
+}
+
+int admin_endpoints(Administration& admin, const Args& args, std::ostream& out) {
+    const auto& p = args.positional;
+    const std::string sub = p.size() > 1 ? p[1] : "list";
+    if (sub == "list" && p.size() <= 2) {
+        const ExchangeOverview overview = admin.exchange();
+        if (!overview.configured) {
+            out << tr("No back office is configured: this counter works offline") << '\n';
+            return 0;
+        }
+        out << trf("Client code: {}", overview.client) << '\n';
+        out << (overview.upper_centre.empty()
+                    ? tr("Agent mode: off")
+                    : trf("Agent mode: every item goes to the upper centre {}",
+                          overview.upper_centre))
+            << '\n';
+        // One endpoint a line: name, URL, CA file, whether a secret is set (never the secret).
+        for (const auto& e : overview.endpoints)
+            out << e.name << '\t' << e.url << '\t' << (e.ca_file.empty() ? "-" : e.ca_file) << '\t'
+                << (e.secret_set ? tr("secret set") : tr("no secret")) << '\n';
+        return 0;
+    }
+    if (sub == "set" && p.size() == 3) {
+        const std::string url = required(args, "--url");
+        const std::string secret = secret_line(required(args, "--secret-file"), "--secret-file");
+        admin.set_endpoint(p[2], url, secret, option(args, "--ca-file"));
+        out << trf("Endpoint {} set to {}", p[2], url) << '\n';
+        return 0;
+    }
+    if (sub == "remove" && p.size() == 3) {
+        admin.remove_endpoint(p[2]);
+        out << trf("Endpoint {} removed", p[2]) << '\n';
+        return 0;
+    }
+    return kUsage;
+}
+
+int admin_users(Administration& admin, const Args& args, std::ostream& out) {
+    const auto& p = args.positional;
+    const std::string sub = p.size() > 1 ? p[1] : "list";
+    if (sub == "list" && p.size() <= 2) {
+        // One user a line: name, display name, role, counter, state.
+        for (const auto& u : admin.users())
+            out << u.name << '\t' << u.display_name << '\t' << tr(role_name(u.role)) << '\t'
+                << u.counter << '\t' << (u.active ? tr("active") : tr("disabled")) << '\n';
+        return 0;
+    }
+    if (p.size() < 3) return kUsage;
+    const std::string& name = p[2];
+    if (sub == "add" && p.size() == 3) {
+        const std::string role = required(args, "--role"), counter = required(args, "--counter"),
+                          display = required(args, "--display-name");
+        admin.add_user(name, role, counter, display,
+                       secret_line(option(args, "--password-file"), "--password-file"));
+        out << trf("User {} added", name) << '\n';
+        return 0;
+    }
+    if ((sub == "disable" || sub == "enable") && p.size() == 3) {
+        admin.set_user_active(name, sub == "enable");
+        out << (sub == "enable" ? trf("User {} enabled", name) : trf("User {} disabled", name))
+            << '\n';
+        return 0;
+    }
+    if (sub == "role" && p.size() == 4) {
+        admin.set_user_role(name, p[3]);
+        out << trf("User {} now has the role {}", name, tr(p[3].c_str())) << '\n';
+        return 0;
+    }
+    if (sub == "password" && p.size() == 3) {
+        admin.reset_password(name, secret_line(option(args, "--password-file"), "--password-file"));
+        out << trf("The password of {} was reset", name) << '\n';
+        return 0;
+    }
+    return kUsage;
+}
+
+int admin_holidays(Administration& admin, const Args& args, std::ostream& out) {
+    const auto& p = args.positional;
+    if (p.size() != 3) return kUsage;
+    const std::string& sub = p[1];
+    if (sub == "list") {
+        const std::string& year = p[2];
+        if (year.size() != 4 || year.find_first_not_of("0123456789") != std::string::npos)
+            throw Error(ErrorKind::Input, trf("Year: \"{}\" is not a year", year));
+        // One day a line: date, holiday or make-up working day, name, shipped or edited.
+        for (const auto& day : admin.special_days(std::stoi(year)))
+            out << day.date.iso() << '\t'
+                << (day.holiday ? tr("holiday") : tr("make-up working day")) << '\t'
+                << (day.name.empty() ? "-" : day.name) << '\t'
+                << (day.edited ? tr("set by the administrator") : tr("shipped")) << '\n';
+        return 0;
+    }
+    if (sub == "add") {
+        admin.add_holiday(p[2], option(args, "--name"));
+        out << trf("{} is a holiday now", p[2]) << '\n';
+        return 0;
+    }
+    if (sub == "workday") {
+        admin.add_workday(p[2], option(args, "--name"));
+        out << trf("{} is a make-up working day now", p[2]) << '\n';
+        return 0;
+    }
+    if (sub == "remove") {
+        admin.remove_day(p[2]);
+        out << trf("{} counts as an ordinary day now", p[2]) << '\n';
+        return 0;
+    }
+    return kUsage;
+}
+
+int cmd_admin(const fs::path& data_dir, const Args& args, std::ostream& out, std::ostream& err) {
+    const std::string user = option(args, "--user");
+    if (user.empty() || args.positional.empty()) {
+        err << tr(kUsageText);
+        return kUsage;
+    }
+    auto counter = open_counter(data_dir);
+    Administration admin(counter->store(), data_dir, share_dir() / "calendar",
+                         sign_in(counter->store(), user));
+    const std::string& what = args.positional[0];
+    int code = kUsage;
+    if (what == "endpoints") {
+        code = admin_endpoints(admin, args, out);
+    } else if (what == "agent" && args.positional.size() == 1) {
+        const bool off = args.options.count("--off") > 0;
+        const std::string centre = option(args, "--upper-centre");
+        if (off != centre.empty()) {
+            code = kUsage;
+        } else {
+            admin.set_upper_centre(off ? std::nullopt : std::optional<std::string>(centre));
+            out << (off ? tr("Agent mode is off: items go to their departments")
+                        : trf("Agent mode is on: every item goes to the upper centre {}", centre))
+                << '\n';
+            code = 0;
+        }
+    } else if (what == "client" && args.positional.size() == 2) {
+        admin.set_client(args.positional[1]);
+        out << trf("Client code set to {}", args.positional[1]) << '\n';
+        code = 0;
+    } else if (what == "users") {
+        code = admin_users(admin, args, out);
+    } else if (what == "holidays") {
+        code = admin_holidays(admin, args, out);
+    }
+    if (code == kUsage) err << tr(kUsageText);
+    return code;
+}
+
 }  // namespace
 
 int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -719,6 +949,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     if (command == "audit") return cmd_audit(data_dir, rest, out, err);
     if (command == "plugins") return cmd_plugins(data_dir, rest, out, err);
     if (command == "outbox") return cmd_outbox(data_dir, rest, out, err);
+    if (command == "admin") return cmd_admin(data_dir, rest, out, err);
     if (command == "demo") return run_demo(data_dir.string(), out, err);
     err << tr(kUsageText);
     return kUsage;

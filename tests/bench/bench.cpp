@@ -389,6 +389,78 @@ void counter_log_big() {
 }
 
 /// Verifying the audit chain: events per second over 20,000 real events (one-time notices).
+/// A village point's status bar over five years of agent items (100,000 outbox rows, all
+/// forwarded but the last 100): forwarding_summary() reads only the rows not forwarded.
+void forwarding_summary() {
+    Temp dir;
+    {
+        auto store = CaseStore::open(dir.path / "counter.db", dir.path / "materials",
+                                     WorkingCalendar::load_dir(stage / "share/onewindow/calendar"));
+    }
+    {
+        SQLite::Database db((dir.path / "counter.db").string(), SQLite::OPEN_READWRITE);
+        db.exec("PRAGMA synchronous = OFF");
+        SQLite::Transaction transaction(db);
+        SQLite::Statement add_case(
+            db,
+            "INSERT INTO cases (number, counter, clerk, applicant_name, applicant_id_number,"
+            " applicant_phone, status, accepted_at, form_snapshot, values_json)"
+            " VALUES (?, 'WX09', '张敏', '李娜', '13043419960315024X', '13831045678',"
+            " 'accepted', ?, '{}', '{}')");
+        SQLite::Statement add_item(
+            db,
+            "INSERT INTO case_items (case_id, code, name, version, department_code,"
+            " department_name, plugin_id, endpoint, preliminary_review, required, immediate,"
+            " promised_days, legal_days, promised_date, legal_date, status)"
+            " VALUES (?, '000718001001', '一孩生育服务登记', 1, 'county_health', '魏县卫生健康局',"
+            " 'p', 'county_health', 1, 1, 0, 3, 20, ?, ?, 'accepted')");
+        SQLite::Statement add_row(
+            db,
+            "INSERT INTO outbox (case_id, item_code, department, endpoint, idempotency_key,"
+            " payload, state, next_attempt_at, forward_by, sent_at)"
+            " VALUES (?, '000718001001', 'county_health', 'county_health', ?, '{}', ?, ?, ?, ?)");
+        constexpr int kRows = 100000, kPending = 100;
+        const Date first{2021, 11, 23};
+        for (int i = 0; i < kRows; ++i) {
+            const Date day = first.plus_days(i / 55);
+            const std::string number = "WX09-" + std::to_string(i);
+            const std::string at = day.iso() + " 10:00:00";
+            add_case.bind(1, number);
+            add_case.bind(2, at);
+            add_case.exec();
+            add_case.reset();
+            const int64_t id = db.getLastInsertRowid();
+            add_item.bind(1, id);
+            add_item.bind(2, day.plus_days(5).iso());
+            add_item.bind(3, day.plus_days(30).iso());
+            add_item.exec();
+            add_item.reset();
+            const bool pending = i >= kRows - kPending;
+            add_row.bind(1, id);
+            add_row.bind(2, number + "/000718001001");
+            add_row.bind(3, pending ? "pending" : "sent");
+            add_row.bind(4, at);
+            add_row.bind(5, day.plus_days(4).iso());
+            add_row.bind(6, pending ? "" : at);
+            add_row.exec();
+            add_row.reset();
+        }
+        transaction.commit();
+    }
+    auto store = CaseStore::open(dir.path / "counter.db", dir.path / "materials",
+                                 WorkingCalendar::load_dir(stage / "share/onewindow/calendar"));
+    const Date today = Date{2021, 11, 23}.plus_days(100000 / 55 + 2);
+    std::vector<double> runs;
+    ForwardingSummary summary;
+    for (int i = 0; i < 21; ++i) {
+        const auto start = Clock::now();
+        summary = store.forwarding_summary(today);
+        runs.push_back(ms_since(start));
+    }
+    if (summary.waiting != 100) throw std::runtime_error("forwarding_summary missed items");
+    print("forwarding_summary_100k_ms", percentile(runs, 0.5), "ms");
+}
+
 void audit_verify() {
     Temp temp;
     auto store = CaseStore::open(temp.path / "counter.db", temp.path / "materials",
@@ -909,6 +981,7 @@ int main(int argc, char** argv) {
         {"birth_bundle_form_us", {}, birth_bundle_form},
         {"counter_log", {"daily_log_1m_ms", "month_report_ms"}, counter_log_big},
         {"audit_verify_events_per_s", {}, audit_verify},
+        {"forwarding_summary_100k_ms", {}, forwarding_summary},
         {"guide_booklet_200", {"guide_booklet_200_s", "guide_booklet_200_mb"}, guide_booklet_200},
         {"receipt_vs_libreoffice",
          {"receipt_libreoffice_ms", "receipt_vs_libreoffice_ratio"},

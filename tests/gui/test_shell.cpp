@@ -589,6 +589,28 @@ TEST_CASE("The shell's dispatcher sends an accepted case to a real back office",
     shell.services->wait_idle();
 }
 
+TEST_CASE("Agent mode: the status bar warns of items to forward that are late", "[gui][agent]") {
+    Shell shell;
+    shell.sign_in_clerk();
+    {
+        auto* frame = shell.open_frame();
+        Closing closing{frame};
+        CHECK(utf8(frame->GetStatusBar()->GetStatusText(2)).find("待转报") == std::string::npos);
+    }
+    {
+        // Taken in by an agent two weeks ago and never forwarded: red.
+        auto held = shell.services->lock();
+        AcceptRequest r =
+            testing::sample_accept_request(Date::today().plus_days(-14).iso() + " 09:30:00");
+        r.agent = true;
+        r.items = {testing::sample_item("000718001001", "county_health", "county_health")};
+        shell.services->counter().store().accept(r);
+    }
+    auto* frame = shell.open_frame();
+    Closing closing{frame};
+    CHECK(utf8(frame->GetStatusBar()->GetStatusText(2)) == "待分送：1 件（1 件待转报已超时）");
+}
+
 TEST_CASE("Supervisors see the counter log: figures, charts, deadline board, CSV",
           "[gui][report]") {
     Shell shell;

@@ -14,7 +14,10 @@
 
 #include "cups_server.hpp"
 #include "onewindow/core/backup.hpp"
+#include "onewindow/core/case_store.hpp"
+#include "onewindow/core/dispatcher.hpp"
 #include "pdf_check.hpp"
+#include "real_backoffice.hpp"
 #include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -370,27 +373,27 @@ void trust_all_departments(const fs::path& data) {
     REQUIRE(result.code == 0);
 }
 
-/// Writes a case file of `items` with `values` (JSON) and every listed material seen on paper.
+/// Writes a case file of `items` with `values` (JSON) and every listed material seen on paper,
+/// taken in at `now`.
 fs::path case_file(const TempDir& dir, const std::string& name, const std::string& items,
-                   const std::string& values, std::initializer_list<const char*> materials) {
+                   const std::string& values, std::initializer_list<const char*> materials,
+                   const std::string& now = "2026-11-23 09:30:00") {
     std::string list;
     for (const char* key : materials)
         list += std::string(list.empty() ? "" : ", ") + R"({"key": ")" + key +
                 R"(", "supplied": true})";
     auto file = dir.path / name;
     std::ofstream(file) << R"({"format": "onewindow.case/1", "items": )" << items
-                        << R"(, "clerk": "张敏", "now": "2026-11-23 09:30:00", "values": )"
-                        << values << R"(, "materials": [)" << list << "]}";
+                        << R"(, "clerk": "张敏", "now": ")" << now << R"(", "values": )" << values
+                        << R"(, "materials": [)" << list << "]}";
     return file;
 }
 
-}  // namespace
-
-TEST_CASE("新生儿出生一件事 at one window: four departments, one form, one receipt", "[e2e]") {
-    TempDir dir;
-    trust_all_departments(dir.path);
-    auto file = case_file(
-        dir, "newborn.json", R"(["000705001000", "000733001000", "000720003000", "000718001001"])",
+/// 新生儿出生一件事 (public security, medical security, social security, health: four
+/// departments, the health item with preliminary review) taken in at `now`.
+fs::path newborn_case(const TempDir& dir, const std::string& name, const std::string& now,
+                      const std::string& birth_date) {
+    std::string values =
         R"({"applicant.name": "李娜", "applicant.id_number": "13043419960315024X",
         "applicant.ethnicity": "汉族", "applicant.phone": "13831045678",
         "applicant.marital_status": "初婚", "applicant.hukou_division": "130434",
@@ -400,12 +403,24 @@ TEST_CASE("新生儿出生一件事 at one window: four departments, one form, o
         "spouse.hukou_division": "130434", "marriage.date": "2024-05-20",
         "marriage.certificate_no": "J130434-2024-001207", "children.count": 0,
         "subject.kind": "申请人的子女", "child.name": "王若汐", "child.sex": "女",
-        "child.birth_date": "2026-11-02", "child.ethnicity": "汉族",
+        "child.birth_date": "BIRTH", "child.ethnicity": "汉族",
         "child.birth_division": "130434", "child.birth_cert_no": "Q130456789",
         "child.hukou_with": "随父落户", "medical.year": 2026, "ssc.kind": "首次申领",
-        "payment.bank": "中国农业银行魏县支行"})",
-        {"birth_cert", "id_card", "hukou", "marriage_cert", "photo", "birth_registration_form",
-         "medical_enrolment_form", "ssc_application_form"});
+        "payment.bank": "中国农业银行魏县支行"})";
+    values.replace(values.find("BIRTH"), 5, birth_date);
+    return case_file(dir, name,
+                     R"(["000705001000", "000733001000", "000720003000", "000718001001"])", values,
+                     {"birth_cert", "id_card", "hukou", "marriage_cert", "photo",
+                      "birth_registration_form", "medical_enrolment_form", "ssc_application_form"},
+                     now);
+}
+
+}  // namespace
+
+TEST_CASE("新生儿出生一件事 at one window: four departments, one form, one receipt", "[e2e]") {
+    TempDir dir;
+    trust_all_departments(dir.path);
+    auto file = newborn_case(dir, "newborn.json", "2026-11-23 09:30:00", "2026-11-02");
     auto receipt = dir.path / "receipt.pdf";
     auto result = run(cli(dir.path) + "intake " + quote(file) + " --receipt " + quote(receipt));
     INFO(result.out);
@@ -583,4 +598,135 @@ TEST_CASE("onewindow-cli backup and restore", "[e2e][backup]") {
     CHECK(again.code == 0);
     CHECK(again.out.rfind("NOT-DUE", 0) == 0);
     CHECK(onewindow::list_backups(dir.path / "scheduled").size() == 1);
+}
+
+namespace {
+
+/// The line of `onewindow-cli outbox list` for `key`, split at the tabs.
+std::vector<std::string> outbox_line(const std::string& listing, const std::string& key) {
+    std::istringstream lines(listing);
+    for (std::string line; std::getline(lines, line);)
+        if (line.rfind(key + "\t", 0) == 0) {
+            std::vector<std::string> fields;
+            std::istringstream parts(line);
+            for (std::string field; std::getline(parts, field, '\t');) fields.push_back(field);
+            while (fields.size() < 8) fields.emplace_back();
+            return fields;
+        }
+    FAIL("no outbox line for " << key << " in\n" << listing);
+    return {};
+}
+
+std::string accepted_number(const std::string& out) {
+    REQUIRE(out.rfind("ACCEPTED ", 0) == 0);
+    return out.substr(9, out.find('\n') - 9);
+}
+
+}  // namespace
+
+TEST_CASE("Agent mode: a township point forwards every item to the upper centre in time",
+          "[e2e][agent]") {
+    TempDir dir;
+    TempDir centre_dir{"onewindow-upper-centre"}, department_dir{"onewindow-department"};
+    trust_all_departments(dir.path);
+    const onewindow::testing::RealOffice::Departments departments = {
+        {"county_public_security", "县公安局"},
+        {"county_medical_security", "县医疗保障局"},
+        {"county_hrss", "县人力资源和社会保障局"},
+        {"county_health", "县卫生健康局"}};
+    // The upper centre serves all four departments; the departments' own endpoints point at
+    // another real back office, which must receive nothing while the point is an agent.
+    onewindow::testing::RealOffice centre(centre_dir.path, departments),
+        department(department_dir.path, departments);
+    centre.start();
+    department.start();
+    std::string endpoints;
+    for (const auto& [code, name] : departments)
+        endpoints += "\"" + code + R"(": {"url": ")" + department.url() + R"(", "secret": ")" +
+                     onewindow::testing::kSecret + "\"}, ";
+    std::ofstream(dir.path / "exchange.json")
+        << R"({"client": "WX01", "timeout_seconds": 5, "endpoints": {)" << endpoints
+        << R"("upper_centre": {"url": ")" << centre.url() << R"(", "secret": ")"
+        << onewindow::testing::kSecret << R"("}}, "agent": {"upper_centre": "upper_centre"}})";
+
+    // Wednesday 30 September, before 国庆 (1-7 October off, Saturday 10 October worked), and
+    // Thursday 19 November, before a weekend.
+    auto before_holiday =
+        run(cli(dir.path) + "intake " +
+            quote(newborn_case(dir, "a.json", "2026-09-30 10:00:00", "2026-09-10")));
+    INFO(before_holiday.out);
+    REQUIRE(before_holiday.code == 0);
+    auto before_weekend =
+        run(cli(dir.path) + "intake " +
+            quote(newborn_case(dir, "b.json", "2026-11-19 10:00:00", "2026-11-02")));
+    INFO(before_weekend.out);
+    REQUIRE(before_weekend.code == 0);
+    const std::string a = accepted_number(before_holiday.out),
+                      b = accepted_number(before_weekend.out);
+    const std::vector<std::string> plain = {"000705001000", "000733001000", "000720003000"};
+    const std::string reviewed = "000718001001";  // 初审: 3 working days
+
+    // Forwarding deadlines: 2 working days, 3 with preliminary review, by the 2026 calendar.
+    auto listed = run(cli(dir.path) + "outbox list --today 2026-11-20");
+    INFO(listed.out);
+    REQUIRE(listed.code == 0);
+    for (const auto& item : plain) {
+        CHECK(outbox_line(listed.out, a + "/" + item)[6] == "2026-10-09");  // Thu 8, Fri 9
+        CHECK(outbox_line(listed.out, b + "/" + item)[6] == "2026-11-23");  // Fri 20, Mon 23
+        CHECK(outbox_line(listed.out, a + "/" + item)[7] == "红");
+        CHECK(outbox_line(listed.out, b + "/" + item)[7] == "黄");  // due next working day
+    }
+    CHECK(outbox_line(listed.out, a + "/" + reviewed)[6] == "2026-10-10");  // make-up Saturday
+    CHECK(outbox_line(listed.out, b + "/" + reviewed)[6] == "2026-11-24");
+    // The route still names the department; the deadline's colour moves with "today".
+    CHECK(outbox_line(listed.out, b + "/" + reviewed)[1] == "county_health");
+    CHECK(outbox_line(listed.out, b + "/" + reviewed)[7] == "绿");
+    for (const auto& [today, colour] :
+         std::vector<std::pair<std::string, std::string>>{{"2026-11-20", "绿"},
+                                                          {"2026-11-23", "黄"},
+                                                          {"2026-11-24", "黄"},
+                                                          {"2026-11-25", "红"}}) {
+        INFO(today);
+        auto on = run(cli(dir.path) + "outbox list --today " + today);
+        CHECK(outbox_line(on.out, b + "/" + reviewed)[7] == colour);
+    }
+    auto warned = run(cli(dir.path) + "outbox forwarding --today 2026-11-23");
+    INFO(warned.out);
+    CHECK(warned.code == 0);
+    CHECK_THAT(warned.out, Catch::Contains("共 8 件待转报：4 件待转报即将超时，4 件已超时"));
+
+    // One pass of the real dispatcher on 23 November: every item at the upper centre once.
+    {
+        auto store = onewindow::CaseStore::open(
+            dir.path / "counter.db", dir.path / "materials",
+            onewindow::WorkingCalendar::load_dir(stage / "share/onewindow/calendar"));
+        auto config = onewindow::ExchangeConfig::load(dir.path / "exchange.json");
+        auto report = onewindow::dispatch_once(store, config, {}, "2026-11-23 11:00:00");
+        CHECK(report.sent == 8);
+        for (const auto& row : store.outbox()) {
+            CHECK(row.state == "sent");
+            CHECK(row.sent_to == "upper_centre");
+            CHECK(row.sent_at == "2026-11-23 11:00:00");
+        }
+        // The items of 30 September were forwarded late; those of 19 November in time.
+        int late = 0;
+        for (const auto& event : store.audit_events())
+            if (event.type == "forwarding.late") {
+                ++late;
+                CHECK(event.subject == a);
+            }
+        CHECK(late == 4);
+        CHECK(store.awaiting_forwarding(*onewindow::Date::parse("2026-11-23")).empty());
+    }
+    CHECK(WEXITSTATUS(centre.stop()) == 0);
+    CHECK(WEXITSTATUS(department.stop()) == 0);
+    SQLite::Database office(centre.db.string(), SQLite::OPEN_READONLY);
+    CHECK(office.execAndGet("SELECT count(*) FROM cases").getInt64() == 8);
+    CHECK(office.execAndGet("SELECT count(DISTINCT case_number || '/' || item) FROM cases")
+              .getInt64() == 8);
+    CHECK(office.execAndGet("SELECT count(DISTINCT department) FROM cases").getInt64() == 4);
+    CHECK(count(department.db, "cases") == 0);
+
+    auto after = run(cli(dir.path) + "outbox forwarding --today 2026-11-23");
+    CHECK_THAT(after.out, Catch::Contains("共 0 件待转报"));
 }

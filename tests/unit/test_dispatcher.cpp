@@ -149,6 +149,109 @@ TEST_CASE("The exchange configuration names each bad key", "[dispatcher]") {
     }
 }
 
+TEST_CASE("Agent mode in the exchange configuration names an endpoint that exists",
+          "[dispatcher][agent]") {
+    const std::string endpoints =
+        R"("endpoints": {"upper": {"url": "http://10.0.0.1:8480", "secret": "s"}})";
+    auto config = ExchangeConfig::parse(
+        R"({"client": "WX01", )" + endpoints + R"(, "agent": {"upper_centre": "upper"}})", "x");
+    CHECK(config.agent_mode());
+    CHECK(config.route("county_health") == "upper");
+    CHECK_FALSE(
+        ExchangeConfig::parse(R"({"client": "WX01", )" + endpoints + "}", "x").agent_mode());
+    for (const std::string agent : {R"({"upper_centre": "county"})", R"({"upper_centre": ""})",
+                                    R"({"centre": "upper"})", R"("upper")"}) {
+        INFO(agent);
+        try {
+            ExchangeConfig::parse(
+                R"({"client": "WX01", )" + endpoints + R"(, "agent": )" + agent + "}",
+                "exchange.json");
+            FAIL("no error");
+        } catch (const Error& e) {
+            CHECK(e.kind() == ErrorKind::Input);
+            CHECK_THAT(e.what(), Catch::Contains("exchange.json: $.agent"));
+        }
+    }
+}
+
+TEST_CASE("Where an item goes is decided when it is first tried, and it stays there",
+          "[dispatcher][agent]") {
+    Office office;
+    testing::TempDir dir;
+    CaseStore store = open_store(dir.path);
+    AcceptRequest r = testing::sample_accept_request(kAcceptedAt);  // not an agent yet
+    r.items = {testing::sample_item("000718001001", "county_health", "county_health"),
+               testing::sample_item("000718002000", "civil_affairs", "civil_affairs")};
+    const std::string number = store.accept(r).case_number;
+    for (const auto& row : store.outbox()) CHECK(row.forward_by.empty());
+
+    // Before the switch: county_health is tried (and fails), civil_affairs is not configured.
+    ExchangeConfig before;
+    before.client = "WX01";
+    before.timeout_seconds = 5;
+    before.endpoints["county_health"] = {dead_url(), "counter-WX01-shared-secret", ""};
+    auto report = dispatch_once(store, before, {}, "2026-09-29 10:00:00");
+    CHECK(report.retry == 2);
+    CHECK(row_of(store.outbox(), "000718001001").sent_to == "county_health");
+    CHECK(row_of(store.outbox(), "000718002000").sent_to.empty());  // went nowhere
+
+    // Agent mode on: the untried row goes to the upper centre, the tried one stays pinned.
+    ExchangeConfig agent = before;
+    agent.endpoints["upper"] = {office.url(), "counter-WX01-shared-secret", ""};
+    agent.upper_centre = "upper";
+    report = dispatch_once(store, agent, {}, "2026-09-30 10:00:00");
+    CHECK(report.sent == 1);
+    CHECK(report.retry == 1);
+    CHECK(row_of(store.outbox(), "000718002000").state == "sent");
+    CHECK(row_of(store.outbox(), "000718002000").sent_to == "upper");
+    CHECK(row_of(store.outbox(), "000718001001").state == "pending");
+    CHECK(office.cases() == 1);
+
+    // The administrator's retry lifts the pin: it goes where agent mode routes it now.
+    store.requeue_outbox(number + "/000718001001", "admin", "2026-09-30 11:00:00");
+    CHECK(row_of(store.outbox(), "000718001001").sent_to.empty());
+    report = dispatch_once(store, agent, {}, "2026-09-30 11:00:00");
+    CHECK(report.sent == 1);
+    CHECK(row_of(store.outbox(), "000718001001").sent_to == "upper");
+    CHECK(office.cases() == 2);
+    // Routes still name the departments, and so do the payloads the centre got.
+    CHECK(row_of(store.outbox(), "000718001001").endpoint == "county_health");
+    CHECK(count(office.db, "SELECT count(DISTINCT department) FROM cases") == 2);
+}
+
+TEST_CASE("An outbox written before schema 7 keeps working, and follows a switch to agent mode",
+          "[dispatcher][agent][store]") {
+    Office office;
+    testing::TempDir dir;
+    {
+        CaseStore store = open_store(dir.path);
+        AcceptRequest r = testing::sample_accept_request(kAcceptedAt);
+        r.items = {testing::sample_item("000718001001", "county_health", "county_health")};
+        store.accept(r);
+    }
+    {
+        // The file as schema 6 left it: no forwarding columns.
+        SQLite::Database db((dir.path / "counter.db").string(), SQLite::OPEN_READWRITE);
+        db.exec("DROP INDEX outbox_forwarding");
+        db.exec("ALTER TABLE outbox DROP COLUMN forward_by");
+        db.exec("ALTER TABLE outbox DROP COLUMN sent_to");
+        db.exec("PRAGMA user_version = 6");
+    }
+    CaseStore store = open_store(dir.path);
+    CHECK(count(dir.path / "counter.db", "PRAGMA user_version") == CaseStore::kSchemaVersion);
+    REQUIRE(store.outbox().size() == 1);
+    CHECK(store.outbox().front().forward_by.empty());
+    CHECK(store.awaiting_forwarding({2026, 11, 23}).empty());  // not taken in by an agent
+    ExchangeConfig agent;
+    agent.client = "WX01";
+    agent.timeout_seconds = 5;
+    agent.endpoints["upper"] = {office.url(), "counter-WX01-shared-secret", ""};
+    agent.upper_centre = "upper";
+    CHECK(dispatch_once(store, agent, {}, "2026-09-29 10:00:01").sent == 1);
+    CHECK(store.outbox().front().sent_to == "upper");
+    CHECK(office.cases() == 1);
+}
+
 TEST_CASE("Each outbox row is sent, retried or refused on its own, and never twice as a case",
           "[dispatcher]") {
     Office office;

@@ -35,6 +35,7 @@
 #include "onewindow/backoffice/backoffice.hpp"
 #include "onewindow/core/case_store.hpp"
 #include "onewindow/core/dispatcher.hpp"
+#include "real_backoffice.hpp"
 #include "sample_case.hpp"
 #include "temp_dir.hpp"
 
@@ -45,13 +46,9 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 const std::string kAcceptedAt = "2026-09-29 10:00:00";
-const std::string kSecret = "counter-WX01-shared-secret";
-
-/// A loopback port nobody listens on now.
-unsigned short free_port() {
-    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
-    return socket.address().port();
-}
+using testing::free_port;
+using testing::kSecret;
+using testing::RealOffice;
 
 /// One number from a SQLite file, read through a connection of our own (0 when unreadable).
 long long number(const fs::path& db, const std::string& sql) {
@@ -106,35 +103,6 @@ ExchangeConfig exchange_to(unsigned short port, int timeout_seconds = 5) {
     config.endpoints["county_health"] = {"http://127.0.0.1:" + std::to_string(port), kSecret, ""};
     return config;
 }
-
-/// The real onewindow-backoffice with a configuration file in `dir` listening on `port`.
-struct RealOffice {
-    unsigned short port;
-    fs::path config, db;
-    std::unique_ptr<testing::ChildProcess> child;
-
-    explicit RealOffice(const fs::path& dir)
-        : port(free_port()), config(dir / "backoffice.json"), db(dir / "office.db") {
-        std::ofstream(config) << R"({"listen": {"address": "127.0.0.1", "port": )" << port
-                              << R"(}, "database": "office.db",
-            "departments": [{"code": "county_health", "name": "县卫生健康局"}],
-            "counters": [{"id": "WX01", "secret": ")"
-                              << kSecret << "\"}]}";
-    }
-    void start() {
-        child = std::make_unique<testing::ChildProcess>(
-            std::vector<std::string>{std::string(ONEWINDOW_STAGE_DIR) + "/bin/onewindow-backoffice",
-                                     "--config", config.string()});
-        const std::string line = child->read_line().value_or("");
-        INFO(line);
-        REQUIRE(line.rfind("LISTENING 127.0.0.1:", 0) == 0);
-    }
-    /// Stops it (SIGTERM: clean; SIGKILL: in the middle of whatever it does); its wait status.
-    int stop(int signal = SIGTERM) {
-        child->signal(signal);
-        return child->wait();
-    }
-};
 
 /// Stops the back office cleanly and checks that each of the `items` accepted arrived once and
 /// is recorded as sent.

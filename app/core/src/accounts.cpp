@@ -131,6 +131,57 @@ void CaseStore::set_password(const std::string& name, const std::string& passwor
     });
 }
 
+namespace {
+
+/// Changes one column of a user's row and records the audit event, in one transaction.
+void update_user(SQLite::Database& db, StatementCache& cached, const std::string& name,
+                 const std::string& sql, const std::string& value, const std::string& actor,
+                 const std::string& type, const std::string& detail) {
+    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement find(db, "SELECT counter FROM users WHERE name = ?");
+    find.bind(1, name);
+    if (!find.executeStep()) throw Error(ErrorKind::NotFound, trf("There is no user {}", name));
+    const std::string counter = find.getColumn(0).getString();
+    find.reset();
+    SQLite::Statement update(db, sql);
+    update.bind(1, value);
+    update.bind(2, name);
+    update.exec();
+    append_audit(
+        cached, AuditEvent{0, local_timestamp_now(), actor, counter, type, name, detail, true, ""});
+    transaction.commit();
+}
+
+}  // namespace
+
+void CaseStore::set_user_active(const std::string& name, bool active, const std::string& actor) {
+    guarded(db_file_, [&] {
+        update_user(*db_, *statements_, name, "UPDATE users SET active = ? WHERE name = ?",
+                    active ? "1" : "0", actor, active ? "user.enabled" : "user.disabled", "{}");
+        return 0;
+    });
+}
+
+void CaseStore::set_user_role(const std::string& name, Role role, const std::string& actor) {
+    guarded(db_file_, [&] {
+        update_user(*db_, *statements_, name, "UPDATE users SET role = ? WHERE name = ?",
+                    role_name(role), actor, "user.role_changed",
+                    detail_json({{"role", role_name(role)}}));
+        return 0;
+    });
+}
+
+void CaseStore::record_change(const UserAccount& who, const std::string& type,
+                              const std::string& subject, const std::string& detail) {
+    guarded(db_file_, [&] {
+        SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+        append_audit(*statements_, AuditEvent{0, local_timestamp_now(), who.name, who.counter, type,
+                                              subject, detail, true, ""});
+        transaction.commit();
+        return 0;
+    });
+}
+
 bool role_allows(Role role, Permission permission) {
     switch (role) {
         case Role::Administrator:
@@ -145,7 +196,8 @@ bool role_allows(Role role, Permission permission) {
     return false;
 }
 
-void CaseStore::require(const UserAccount& who, Permission permission, const std::string& what) {
+void CaseStore::require(const UserAccount& who, Permission permission, const std::string& what,
+                        const std::string& shown) {
     if (role_allows(who.role, permission)) return;
     const std::string now = local_timestamp_now();
     guarded(db_file_, [&] {
@@ -154,8 +206,8 @@ void CaseStore::require(const UserAccount& who, Permission permission, const std
                                 detail_json({{"role", role_name(who.role)}}), false, ""});
         return 0;
     });
-    throw Error(ErrorKind::Denied,
-                trf("Your role ({}) does not allow this: {}", tr(role_name(who.role)), what));
+    throw Error(ErrorKind::Denied, trf("Your role ({}) does not allow this: {}",
+                                       tr(role_name(who.role)), shown.empty() ? what : shown));
 }
 
 std::vector<CaseSummary> CaseStore::list_cases(const CaseFilter& filter, const UserAccount& who) {

@@ -125,6 +125,15 @@ const char* const kMigrations[] = {
         WHERE follow_up_by <> '' AND resolved_at <> '';
     CREATE INDEX hand_outs_at ON hand_outs (handed_out_at);
     )sql",
+    // 7: agent mode (代办): each item's forwarding deadline, and the endpoint a row was first
+    // tried at (outbox.cpp, dispatcher.hpp); the index holds only the items not forwarded yet,
+    // so the status bar's summary does not grow with the years of forwarded ones.
+    R"sql(
+    ALTER TABLE outbox ADD COLUMN forward_by TEXT NOT NULL DEFAULT '';
+    ALTER TABLE outbox ADD COLUMN sent_to TEXT NOT NULL DEFAULT '';
+    CREATE INDEX outbox_forwarding ON outbox (forward_by)
+        WHERE forward_by != '' AND state != 'sent';
+    )sql",
 };
 
 }  // namespace
@@ -373,7 +382,9 @@ AcceptResult CaseStore::accept(const AcceptRequest& request) {
             AcceptedItem accepted{
                 item.code,
                 item.immediate ? day : calendar_.add_working_days(day, item.promised_days),
-                calendar_.add_working_days(day, item.legal_days)};
+                calendar_.add_working_days(day, item.legal_days), std::nullopt};
+            if (request.agent)
+                accepted.forward_by = calendar_.forwarding_deadline(day, item.preliminary_review);
             SQLite::Statement& insert_item = cached(
                 "INSERT INTO case_items (case_id, code, name, version, department_code,"
                 " department_name, plugin_id, endpoint, preliminary_review, required, immediate,"
@@ -412,7 +423,8 @@ AcceptResult CaseStore::accept(const AcceptRequest& request) {
             payload->set("materials", materials);
             SQLite::Statement& insert_outbox = cached(
                 "INSERT INTO outbox (case_id, item_code, department, endpoint, idempotency_key,"
-                " payload, state, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)");
+                " payload, state, next_attempt_at, forward_by)"
+                " VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)");
             insert_outbox.bind(1, case_id);
             insert_outbox.bind(2, item.code);
             insert_outbox.bind(3, item.department_code);
@@ -420,6 +432,7 @@ AcceptResult CaseStore::accept(const AcceptRequest& request) {
             insert_outbox.bind(5, result.case_number + "/" + item.code);
             insert_outbox.bind(6, to_json(payload));
             insert_outbox.bind(7, now);
+            insert_outbox.bind(8, accepted.forward_by ? accepted.forward_by->iso() : "");
             insert_outbox.exec();
             result.items.push_back(accepted);
         }
@@ -444,6 +457,7 @@ AcceptResult CaseStore::accept(const AcceptRequest& request) {
         Poco::JSON::Object::Ptr detail = new Poco::JSON::Object(true);
         detail->set("applicant", mask_id_number(request.applicant_id_number));
         detail->set("items", static_cast<int>(request.items.size()));
+        if (request.agent) detail->set("agent", true);
         detail->set("materials", static_cast<int>(request.materials.size()));
         append_audit(cached, AuditEvent{0, now, request.clerk, request.counter, "case.accepted",
                                         result.case_number, to_json(detail), true, ""});
@@ -634,6 +648,20 @@ DeadlineState deadline_state(const WorkingCalendar& calendar, Date due, Date tod
     if (due < today) return DeadlineState::Overdue;
     return calendar.working_days_between(today, due) <= 1 ? DeadlineState::DueSoon
                                                           : DeadlineState::OnTime;
+}
+
+std::string deadline_colour(DeadlineState state) {
+    switch (state) {
+        case DeadlineState::OnTime:
+            return tr("green");
+        case DeadlineState::DueSoon:
+            return tr("yellow");
+        case DeadlineState::Overdue:
+            return tr("red");
+        case DeadlineState::Closed:
+            return "";
+    }
+    return "";
 }
 
 std::vector<CaseSummary> CaseStore::list_cases(const CaseFilter& filter) const {

@@ -4,6 +4,7 @@
 
 #include "onewindow/core/case_store.hpp"
 #include "onewindow/core/catalogue.hpp"
+#include "onewindow/core/dispatcher.hpp"
 #include "onewindow/core/document.hpp"
 #include "onewindow/core/error.hpp"
 #include "onewindow/core/forms.hpp"
@@ -117,7 +118,7 @@ std::unique_ptr<Counter> Counter::open(const Options& options) {
         }
 
     s.store = CaseStore::open(options.data_dir / "counter.db", options.data_dir / "materials",
-                              WorkingCalendar::load_dir(share / "calendar"));
+                              WorkingCalendar::load(share / "calendar", options.data_dir));
     s.receipt = load_template(share / "templates" / "common" / "receipt.json", issues);
     s.notice = load_template(share / "templates" / "common" / "notice.json", issues);
     s.refusal = load_template(share / "templates" / "common" / "refusal.json", issues);
@@ -311,6 +312,10 @@ IntakeOutcome Counter::intake(const IntakeRequest& request) {
     }
 
     AcceptRequest accept;
+    // Agent mode is read at each acceptance (the administrator may switch it while the shell
+    // runs); a broken exchange.json stops the acceptance rather than lose a forwarding deadline.
+    if (const fs::path exchange = s.options.data_dir / "exchange.json"; fs::exists(exchange))
+        accept.agent = ExchangeConfig::load(exchange).agent_mode();
     accept.counter = s.config.code;
     accept.clerk = clerk;
     accept.applicant_name = text_value(values, "applicant.name");

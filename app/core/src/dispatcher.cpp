@@ -37,7 +37,7 @@ ExchangeConfig ExchangeConfig::parse(const std::string& text, const std::string&
     ExchangeConfig config;
     auto root = ObjectReader::of(parse_json(text, file_name), file_name, "$", issues);
     if (!root.raw()) issues.throw_if_any();
-    root.reject_unknown({"client", "timeout_seconds", "endpoints"});
+    root.reject_unknown({"client", "timeout_seconds", "endpoints", "agent"});
     config.client = root.string("client");
     config.timeout_seconds =
         static_cast<int>(root.opt_integer("timeout_seconds", 1, 300).value_or(10));
@@ -61,6 +61,16 @@ ExchangeConfig ExchangeConfig::parse(const std::string& text, const std::string&
                 }
             }
             config.endpoints[name] = endpoint;
+        }
+    }
+    if (root.has("agent")) {
+        auto agent = root.object("agent", true);
+        if (agent.raw()) {
+            agent.reject_unknown({"upper_centre"});
+            config.upper_centre = agent.string("upper_centre");
+            if (!config.upper_centre.empty() && !config.endpoints.count(config.upper_centre))
+                agent.fail("upper_centre",
+                           "names no endpoint of $.endpoints: \"" + config.upper_centre + "\"");
         }
     }
     issues.throw_if_any();
@@ -224,19 +234,21 @@ double unit_random() {
 }
 
 /// Records one attempt's fate on its row (fills `result.next_attempt_at` for a retry).
+/// `tried_at`: the endpoint the attempt went to (pins the row there), empty when it went nowhere.
 void record(CaseStore& store, const OutboxRow& row, DispatchResult& result,
-            const std::string& answer, const std::string& at, const RetryPolicy& policy) {
+            const std::string& answer, const std::string& at, const RetryPolicy& policy,
+            const std::string& tried_at) {
     switch (result.outcome) {
         case DispatchOutcome::Sent:
-            store.outbox_sent(row.id, answer, at);
+            store.outbox_sent(row.id, answer, at, tried_at);
             break;
         case DispatchOutcome::Refused:
-            store.outbox_refused(row.id, result.message, at);
+            store.outbox_refused(row.id, result.message, at, tried_at);
             break;
         case DispatchOutcome::Retry:
             result.next_attempt_at =
                 add_seconds(at, retry_delay_seconds(row.attempts + 1, policy, unit_random()));
-            store.outbox_retry(row.id, result.next_attempt_at, result.message);
+            store.outbox_retry(row.id, result.next_attempt_at, result.message, tried_at);
             break;
     }
 }
@@ -248,9 +260,15 @@ DispatchReport dispatch_once(CaseStore& store, const ExchangeConfig& config,
     const std::string at = now.value_or(local_timestamp_now());
     const std::vector<OutboxRow> due = store.due_outbox(at);
 
-    // The network part: the rows of each endpoint on a thread of their own.
+    // The network part: the rows of each endpoint on a thread of their own. A row tried before
+    // stays at the endpoint it was tried at; the others go where the configuration routes them
+    // now (see dispatcher.hpp).
+    std::vector<std::string> targets(due.size());
     std::map<std::string, std::vector<std::size_t>> by_endpoint;
-    for (std::size_t i = 0; i < due.size(); ++i) by_endpoint[due[i].endpoint].push_back(i);
+    for (std::size_t i = 0; i < due.size(); ++i) {
+        targets[i] = due[i].sent_to.empty() ? config.route(due[i].endpoint) : due[i].sent_to;
+        by_endpoint[targets[i]].push_back(i);
+    }
     std::vector<Attempt> attempts(due.size());
     std::vector<std::vector<std::pair<std::string, std::filesystem::path>>> scans(due.size());
     for (std::size_t i = 0; i < due.size(); ++i) scans[i] = scans_of(store, due[i]);
@@ -273,11 +291,12 @@ DispatchReport dispatch_once(CaseStore& store, const ExchangeConfig& config,
     DispatchReport report;
     for (std::size_t i = 0; i < due.size(); ++i) {
         const OutboxRow& row = due[i];
-        DispatchResult result{row.idempotency_key,          row.endpoint,
+        DispatchResult result{row.idempotency_key,          targets[i],
                               classify(attempts[i].status), attempts[i].status,
                               describe(attempts[i]),        ""};
         try {
-            record(store, row, result, attempts[i].body, at, policy);
+            record(store, row, result, attempts[i].body, at, policy,
+                   config.endpoints.count(targets[i]) ? targets[i] : std::string());
         } catch (const Error& e) {
             if (e.kind() != ErrorKind::NotFound) throw;
             continue;  // another dispatcher (the shell's, a CLI pass) recorded it meanwhile

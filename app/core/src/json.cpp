@@ -5,6 +5,10 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <fstream>
 #include <sstream>
 
@@ -51,6 +55,23 @@ std::string read_text_file(const std::filesystem::path& path) {
     buffer << in.rdbuf();
     if (in.bad()) throw Error(ErrorKind::Input, path.string() + ": read error");
     return buffer.str();
+}
+
+void write_file_atomically(const std::filesystem::path& path, const std::string& text,
+                           unsigned mode) {
+    const std::filesystem::path temp = path.string() + ".tmp";
+    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, mode);
+    bool ok = fd >= 0 && ::fchmod(fd, mode) == 0 &&
+              ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+              ::fsync(fd) == 0;
+    if (fd >= 0) ok = ::close(fd) == 0 && ok;
+    std::error_code error;
+    if (ok) std::filesystem::rename(temp, path, error);
+    if (!ok || error) {
+        std::filesystem::remove(temp, error);
+        throw Error(ErrorKind::Storage,
+                    path.string() + ": cannot be written (nothing was changed)");
+    }
 }
 
 Poco::Dynamic::Var load_json_file(const std::filesystem::path& path) {

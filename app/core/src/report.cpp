@@ -49,6 +49,15 @@ const EventType kEventTypes[] = {
     {"case.handed_out", N_("results handed out")},
     {"case.rated", N_("rated by the applicant")},
     {"rating.resolved", N_("bad rating resolved")},
+    {"forwarding.late", N_("forwarded late")},
+    {"user.disabled", N_("user disabled")},
+    {"user.enabled", N_("user enabled")},
+    {"user.role_changed", N_("role changed")},
+    {"endpoint.set", N_("back office endpoint set")},
+    {"endpoint.removed", N_("back office endpoint removed")},
+    {"exchange.agent_set", N_("agent mode changed")},
+    {"exchange.client_set", N_("counter client code changed")},
+    {"calendar.edited", N_("calendar edited")},
 };
 
 }  // namespace

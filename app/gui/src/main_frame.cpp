@@ -618,7 +618,7 @@ MainFrame::MainFrame(Services& services)
     lock_password_->Bind(wxEVT_TEXT_ENTER, [do_unlock](wxCommandEvent&) { do_unlock(); });
 
     CreateStatusBar(5);
-    const int widths[] = {-2, -3, -2, -3, -3};
+    const int widths[] = {-2, -3, -3, -3, -3};
     GetStatusBar()->SetStatusWidths(5, widths);
     build_menu();
 
@@ -758,16 +758,24 @@ void MainFrame::refresh_status() {
     const auto& user = services_.user();
     SetStatusText(wxString::Format(wtr("Clerk: %s"), wx(user.display_name)), 0);
     std::size_t pending = 0;
-    std::string counter_name, code;
+    std::string counter_name, code, forwarding;
     {
         auto held = services_.lock();
         counter_name = services_.counter().config().name;
         code = services_.counter().config().code;
         for (const auto& row : services_.counter().store().outbox())
             if (row.state == "pending") ++pending;
+        // Agent mode: items to forward that are due within a working day or late.
+        forwarding = services_.counter().store().forwarding_summary(Date::today()).text();
     }
     SetStatusText(wxString::Format(wtr("Counter: %s (%s)"), wx(counter_name), wx(code)), 1);
-    SetStatusText(wxString::Format(wtr("Waiting to be sent: %d"), static_cast<int>(pending)), 2);
+    if (forwarding.empty())
+        SetStatusText(wxString::Format(wtr("Waiting to be sent: %d"), static_cast<int>(pending)),
+                      2);
+    else
+        SetStatusText(wxString::Format(wtr("Waiting to be sent: %d (%s)"),
+                                       static_cast<int>(pending), wx(forwarding)),
+                      2);
     SetStatusText(services_.exchange_status(), 3);
     SetStatusText(services_.backup_status(), 4);
 }

@@ -25,7 +25,7 @@ std::unique_ptr<Services> Services::open(const ShellOptions& options) {
             services->dispatcher_ = std::make_unique<Dispatcher>(
                 [data, calendar] {
                     return CaseStore::open(data / "counter.db", data / "materials",
-                                           WorkingCalendar::load_dir(calendar));
+                                           WorkingCalendar::load(calendar, data));
                 },
                 std::move(config));
             services->dispatcher_->start();

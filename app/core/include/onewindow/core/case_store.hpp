@@ -57,11 +57,15 @@ struct AcceptRequest {
     std::vector<AcceptItem> items;
     std::vector<AcceptMaterial> materials;
     std::optional<std::string> now;  // "YYYY-MM-DD HH:MM:SS"; default: local time
+    /// Taken in by an agent (代办, exchange.json "agent"): each item gets a forwarding deadline,
+    /// 2 working days from acceptance, 3 when its route asks for preliminary review.
+    bool agent = false;
 };
 
 struct AcceptedItem {
     std::string code;
     Date promised_date, legal_date;
+    std::optional<Date> forward_by;  // agent mode only
 };
 
 struct AcceptResult {
@@ -122,15 +126,43 @@ struct CaseRecord {
     std::vector<AuditEvent> events;  // events whose subject is this case
 };
 
+/// Where an open item stands against its promised date (yellow: due within one working day).
+enum class DeadlineState { OnTime, DueSoon, Overdue, Closed };
+DeadlineState deadline_state(const WorkingCalendar& calendar, Date due, Date today, bool open);
+/// The colour a deadline state shows in ("green", "yellow", "red"; "" when closed), translated.
+std::string deadline_colour(DeadlineState state);
+
 /// One item of an accepted case on its way to a back office (the dispatcher's work list).
 /// state: pending -> sent (the back office took it; `response` is its answer) or refused (it
 /// answered a permanent 4xx; `last_error` says why, the administrator looks into it). A pending
 /// row with attempts > 0 failed that often; it is due again at `next_attempt_at`.
+/// `endpoint` is the route the plugin chose; `sent_to` the endpoint the row was first tried at
+/// (empty until then; the dispatcher keeps it there, see dispatcher.hpp). `forward_by`: the
+/// agent's forwarding deadline (empty when not taken in by an agent); the item is forwarded at
+/// `sent_at`, when the upper centre acknowledged it.
 struct OutboxRow {
     std::string case_number, item_code, department, endpoint, idempotency_key, state;
     int attempts = 0;
     long long id = 0;
     std::string counter, payload, next_attempt_at, last_error, response, sent_at;
+    std::string sent_to, forward_by;
+};
+
+/// An item taken in by an agent and not forwarded yet (not acknowledged by the upper centre).
+struct ForwardingItem {
+    std::string case_number, item_code, item_name, department_name, idempotency_key;
+    std::string outbox_state;  // pending | refused
+    std::string accepted_at;
+    bool preliminary_review = false;
+    Date forward_by;
+    DeadlineState state = DeadlineState::OnTime;  // yellow: due within a working day; red: late
+};
+
+/// Counts of ForwardingItem by state, for the shell's status bar.
+struct ForwardingSummary {
+    int waiting = 0, due_soon = 0, overdue = 0;
+    /// "2 件待转报即将超时，1 件已超时" (translated); empty when nothing is due soon or late.
+    std::string text() const;
 };
 
 /// A back office's decision on one item, as pulled with GET /v1/decisions (dispatcher.hpp).
@@ -149,11 +181,16 @@ const char* role_name(Role role);  // "clerk" | "supervisor" | "administrator"
 
 /// What a role may do. Clerks work their own counter; supervisors also read every counter and
 /// the reports; administrators may do everything (users, counters, endpoints, plugins).
+/// ManageEndpoints: the back offices of exchange.json, agent mode and the client code;
+/// ManageCalendar: the administrator's holiday and make-up working day edits;
+/// ResolveRatings: closing a bad rating's follow-up (supervisors).
 enum class Permission {
     ReadOtherCounters,
     ReadReports,
     ManageUsers,
     ManagePlugins,
+    ManageEndpoints,
+    ManageCalendar,
     ResolveRatings
 };
 bool role_allows(Role role, Permission permission);
@@ -203,9 +240,6 @@ struct CaseSummary {
     bool open = true;                // some item is not decided yet
 };
 
-/// Where an open item stands against its promised date (yellow: due within one working day).
-enum class DeadlineState { OnTime, DueSoon, Overdue, Closed };
-DeadlineState deadline_state(const WorkingCalendar& calendar, Date due, Date today, bool open);
 /// The clerk's words for an item's or a case's status ("accepted" -> 已受理), translated.
 std::string status_label(std::string_view status);
 /// The words for an audit event type ("case.accepted" -> 受理), translated; unknown types as
@@ -246,7 +280,7 @@ struct AuditVerifyResult {
 
 class CaseStore {
   public:
-    static constexpr int kSchemaVersion = 6;
+    static constexpr int kSchemaVersion = 7;
     static constexpr int kPasswordIterations = 310000;  // PBKDF2-SHA256 (OWASP)
     static constexpr int kMaxFailedLogins = 5;
     static constexpr int kLockMinutes = 15;
@@ -270,17 +304,29 @@ class CaseStore {
     /// Pending rows with next_attempt_at <= now, the longest waiting first.
     std::vector<OutboxRow> due_outbox(const std::string& now, std::size_t limit = 100) const;
     /// The back office took the item: state 'sent', its answer kept, audit 'outbox.sent'.
-    void outbox_sent(long long id, const std::string& response, const std::string& now);
+    /// An item taken in by an agent and acknowledged after its forwarding deadline is also an
+    /// audit event 'forwarding.late'. `tried_at` (each of these three): the endpoint the
+    /// attempt went to; the row is pinned there from its first attempt (see OutboxRow).
+    void outbox_sent(long long id, const std::string& response, const std::string& now,
+                     const std::string& tried_at = {});
     /// A failure worth retrying: attempts + 1, due again at `next_attempt_at`, error kept.
-    void outbox_retry(long long id, const std::string& next_attempt_at, const std::string& error);
+    void outbox_retry(long long id, const std::string& next_attempt_at, const std::string& error,
+                      const std::string& tried_at = {});
     /// Refused for good (a permanent 4xx): state 'refused', audit 'outbox.refused'.
-    void outbox_refused(long long id, const std::string& error, const std::string& now);
+    void outbox_refused(long long id, const std::string& error, const std::string& now,
+                        const std::string& tried_at = {});
     /// An administrator sends a row again (after fixing what made the back office refuse it,
     /// or to skip the rest of a backoff): pending, due at `now`, attempts from zero, the last
-    /// error kept until the next attempt; audit 'outbox.requeued'. Error(NotFound) for an
+    /// error kept until the next attempt, the pin to an endpoint lifted (it goes where the
+    /// configuration routes it now); audit 'outbox.requeued'. Error(NotFound) for an
     /// unknown key, Error(Input) for a row already sent.
     void requeue_outbox(const std::string& idempotency_key, const std::string& actor,
                         const std::string& now);
+
+    /// Items taken in by an agent that the upper centre has not acknowledged yet, the earliest
+    /// forwarding deadline first, each with its state on `today` (outbox.cpp).
+    std::vector<ForwardingItem> awaiting_forwarding(Date today) const;
+    ForwardingSummary forwarding_summary(Date today) const;
 
     // Decisions pulled from the back offices (decisions.cpp). A back office is named by its
     // base URL; its cursor only grows.
@@ -309,8 +355,10 @@ class CaseStore {
     /// another counter's cases is denied (require()).
     std::vector<CaseSummary> list_cases(const CaseFilter& filter, const UserAccount& who);
     /// Throws Error(Denied) with the reason in Chinese, and records an 'access.denied' audit
-    /// event naming `what`, when `who`'s role does not allow `permission`.
-    void require(const UserAccount& who, Permission permission, const std::string& what);
+    /// event naming `what`, when `who`'s role does not allow `permission`. `shown`: how the
+    /// message names what was refused (translated by the caller); `what` when empty.
+    void require(const UserAccount& who, Permission permission, const std::string& what,
+                 const std::string& shown = {});
     // Hand-out and ratings (handout.cpp).
     /// Records the hand-out of decided items in one transaction (items -> handed_out, the case
     /// too once all are, audit 'case.handed_out'). Error(Input) naming the item when one is not
@@ -344,6 +392,15 @@ class CaseStore {
                       const std::string& actor);
     LoginResult login(const std::string& name, const std::string& password,
                       const std::optional<std::string>& now = std::nullopt);
+    /// Disables or enables an account (a disabled account cannot sign in); audit
+    /// 'user.disabled' / 'user.enabled'. Error(NotFound) for an unknown name.
+    void set_user_active(const std::string& name, bool active, const std::string& actor);
+    /// Audit 'user.role_changed'. Error(NotFound) for an unknown name.
+    void set_user_role(const std::string& name, Role role, const std::string& actor);
+    /// Records an administrator's change made outside the database (exchange.json, the
+    /// calendar edits) as an audit event of `who`. Never pass a secret in `detail_json`.
+    void record_change(const UserAccount& who, const std::string& type, const std::string& subject,
+                       const std::string& detail_json);
     std::vector<UserAccount> users() const;
     std::optional<UserAccount> find_user(const std::string& name) const;
 

@@ -34,6 +34,21 @@
 // verification); "ca_file" (relative to the configuration file) names the CA to trust instead
 // of the system's.
 //
+// Agent mode (代办): a village or township service point forwards every item to the upper-level
+// centre instead of the departments: "agent": {"upper_centre": "<endpoint name>"}. The payload
+// still names the department, so the centre's back office (serving those departments) takes it.
+// Each item accepted in agent mode carries a forwarding deadline, fixed at acceptance like the
+// promised dates: 2 working days, 3 when its route asks for preliminary review (初审).
+//
+// Where an item goes is decided at dispatch, not at acceptance: the outbox row keeps the route
+// the plugin chose (the department endpoint), and route() maps it through the configuration in
+// force when the row is first tried. So switching a counter into or out of agent mode, or
+// renaming the upper centre, also moves the rows accepted before the switch that were never
+// tried (a village point that gives up its department endpoints does not strand them). Once a
+// row has been tried it stays pinned to the endpoint it was tried at (OutboxRow::sent_to): an
+// answer lost after that back office committed must be retried there, or the item would become
+// two cases at two back offices. An administrator's `outbox retry` lifts the pin.
+//
 // Threads: dispatch_once() uses the CaseStore it is given (one thread at a time, as always) and
 // starts one short-lived thread per endpoint for the network part. A Dispatcher runs passes on
 // its own thread with its own CaseStore (from the factory); start/wake/stop from any thread.
@@ -63,6 +78,13 @@ struct ExchangeConfig {
     std::string client;
     std::map<std::string, ExchangeEndpoint> endpoints;  // by endpoint name
     int timeout_seconds = 10;
+    std::string upper_centre;  // agent mode: the endpoint every item goes to; empty: not agent
+
+    bool agent_mode() const { return !upper_centre.empty(); }
+    /// The endpoint an item whose route names `route_endpoint` is sent to now.
+    const std::string& route(const std::string& route_endpoint) const {
+        return agent_mode() ? upper_centre : route_endpoint;
+    }
 
     /// Reads <data>/exchange.json; Error(Input) naming each bad key with its JSON path.
     static ExchangeConfig load(const std::filesystem::path& file);
@@ -85,7 +107,7 @@ std::string add_seconds(const std::string& local_timestamp, long long seconds);
 enum class DispatchOutcome { Sent, Retry, Refused };
 
 struct DispatchResult {
-    std::string idempotency_key, endpoint;
+    std::string idempotency_key, endpoint;  // endpoint: where it went (ExchangeConfig::route)
     DispatchOutcome outcome = DispatchOutcome::Retry;
     int http_status = 0;          // 0: no answer
     std::string message;          // the back office's reference when sent, else what went wrong

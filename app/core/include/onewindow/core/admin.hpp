@@ -1,0 +1,103 @@
+// The administrator's work on a counter (onewindow-cli admin now, a window later): the back
+// offices and agent mode of <data>/exchange.json, user accounts, and the calendar edits.
+//
+// Every function requires the acting, signed-in user's role to allow it (ManageEndpoints,
+// ManageUsers, ManageCalendar: administrators only). A denied attempt throws Error(Denied) and
+// is an 'access.denied' audit event (CaseStore::require); nothing is changed then. Bad input
+// throws Error(Input) with a message in Chinese naming the field, before anything is written.
+// Every change is an audit event of the acting user; a secret never appears in one, nor in
+// anything these functions return.
+//
+// exchange.json is edited as JSON: the keys it already has are kept, the result is checked by
+// ExchangeConfig::parse() before it replaces the file (temporary file, fsync, rename; mode 0600
+// since it holds the secrets). A counter without the file gets one whose "client" is its code
+// from counter.json.
+//
+// The calendar edits live in <data>/calendar-edits.json (calendar.hpp), over the shipped
+// calendar, so that an update of the program (which replaces the shipped files) keeps them.
+// They count from the next time a calendar is loaded: the next CLI command, the next start of
+// the shell.
+//
+// Counters: no table of counters is kept. A counter is one data folder; its code and name are in
+// counter.json (CounterConfig), and agent mode is a setting of its own exchange.json, so agent
+// mode needs nothing more. Editing counter.json from here is left for the administrator's window.
+#pragma once
+
+#include <Poco/JSON/Object.h>
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "onewindow/core/calendar.hpp"
+#include "onewindow/core/case_store.hpp"
+
+namespace onewindow {
+
+struct EndpointInfo {
+    std::string name, url, ca_file;
+    bool secret_set = false;
+};
+
+struct ExchangeOverview {
+    bool configured = false;   // exchange.json exists
+    std::string client;        // X-OneWindow-Client
+    std::string upper_centre;  // agent mode; empty: not an agent
+    std::vector<EndpointInfo> endpoints;
+};
+
+class Administration {
+  public:
+    /// `shipped_calendar` is <root>/share/onewindow/calendar.
+    Administration(CaseStore& store, std::filesystem::path data_dir,
+                   std::filesystem::path shipped_calendar, UserAccount who);
+
+    // Back offices (ManageEndpoints).
+    ExchangeOverview exchange();
+    /// Adds or replaces an endpoint. `ca_file` is relative to the data folder (or absolute) and
+    /// must exist; empty: the system's CAs.
+    void set_endpoint(const std::string& name, const std::string& url, const std::string& secret,
+                      const std::string& ca_file);
+    /// Error(NotFound) for an unknown name; Error(Input) while it is the upper centre.
+    void remove_endpoint(const std::string& name);
+    /// Agent mode on (the endpoint must exist) or off (nullopt).
+    void set_upper_centre(const std::optional<std::string>& endpoint);
+    void set_client(const std::string& code);
+
+    // Users (ManageUsers). Roles by their stored names: clerk, supervisor, administrator.
+    std::vector<UserAccount> users();
+    void add_user(const std::string& name, const std::string& role, const std::string& counter,
+                  const std::string& display_name, const std::string& password);
+    void set_user_active(const std::string& name, bool active);
+    void set_user_role(const std::string& name, const std::string& role);
+    void reset_password(const std::string& name, const std::string& password);
+
+    // Calendar (ManageCalendar). Dates as YYYY-MM-DD.
+    std::vector<SpecialDay> special_days(int year);
+    /// A day off, named (e.g. 县庆).
+    void add_holiday(const std::string& date, const std::string& name);
+    /// A make-up working day (调休): a Saturday or Sunday.
+    void add_workday(const std::string& date, const std::string& name);
+    /// The day counts by the weekday rule again (a shipped holiday removed, or an edit undone);
+    /// Error(NotFound) when it is neither a holiday nor a make-up working day.
+    void remove_day(const std::string& date);
+    /// The calendar as it counts now (shipped + edits).
+    WorkingCalendar calendar() const;
+
+  private:
+    /// CaseStore::require() with the action named in English in the audit and translated in
+    /// the message; `target` (an endpoint, user or date) is added to both.
+    void allow(Permission permission, const char* action, const std::string& target);
+    std::filesystem::path exchange_file() const { return data_dir_ / "exchange.json"; }
+    /// Reads exchange.json as JSON, lets `change` edit it, checks and writes the result.
+    void edit_exchange(const std::function<void(Poco::JSON::Object::Ptr&)>& change);
+    void edit_calendar(const Date& day, const std::optional<CalendarEdit>& edit);
+
+    CaseStore& store_;
+    std::filesystem::path data_dir_, shipped_calendar_;
+    UserAccount who_;
+};
+
+}  // namespace onewindow
