@@ -45,6 +45,7 @@ TEST_CASE("Backups are online, checked, incremental and kept to a number, and re
     const fs::path scans = fs::path(ONEWINDOW_SOURCE_DIR) / "app/cli/demo/scans";
     CaseStore store = open_store(data);  // stays open, as in a running shell
     std::ofstream(data / "counter.json") << R"({"code": "WX01"})";
+    std::ofstream(data / "calendar-edits.json") << "{}";  // the administrator's holiday edits
     for (int i = 0; i < 5; ++i)
         accept_with_scan(store, scans / "id_card_li_na.png",
                          "2026-11-2" + std::to_string(i) + " 10:00:00");
@@ -54,6 +55,7 @@ TEST_CASE("Backups are online, checked, incremental and kept to a number, and re
     CHECK(first.cases == 5);
     CHECK(first.material_files == 1);  // the same scan five times: one content-addressed file
     CHECK(fs::exists(first.folder / "counter.json"));
+    CHECK(fs::exists(first.folder / "calendar-edits.json"));
 
     // More work after the first backup: a new scan; the next backup copies only what is new.
     accept_with_scan(store, scans / "hukou.png", "2026-11-24 09:00:00");

@@ -20,8 +20,9 @@ namespace {
 
 constexpr const char* kPrefix = "backup-";
 // Configuration that belongs with the cases (the plugins themselves are installed, not data).
-constexpr const char* kConfigFiles[] = {"counter.json", "trusted-plugins.json",
-                                        "plugin-settings.json", "exchange.json", "backup.json"};
+constexpr const char* kConfigFiles[] = {"counter.json",         "trusted-plugins.json",
+                                        "plugin-settings.json", "exchange.json",
+                                        "backup.json",          "calendar-edits.json"};
 
 /// Copies every file of `from` missing in `to`; returns how many were copied.
 int copy_new_files(const fs::path& from, const fs::path& to) {
