@@ -100,8 +100,11 @@ const char* kUsageText =
        "    holidays list YEAR | add DATE --name TEXT | remove DATE\n"
        "    holidays workday DATE [--name TEXT]\n"
        "                                 a Saturday or Sunday worked (make-up working day)\n"
+       "    plugins trust <folder>...    trust the plugin libraries in these folders\n"
+       "  admin init NAME --display-name TEXT [--counter CODE] [--password-file FILE]\n"
+       "                                 the first administrator of a new counter\n"
        "  plugins [list]                 every plugin with its state and error\n"
-       "  plugins trust <folder>...      trust the plugin libraries in these folders\n"
+       "  plugins trust <folder>...      the same while no administrator exists (set-up)\n"
        "  plugins check <folder>         check a plugin folder (for plugin developers)\n"
        "  demo                           prepare the demo data and take in two demo cases\n"
        "The data folder defaults to $ONEWINDOW_DATA, else ~/.local/share/onewindow.\n");
@@ -688,19 +691,20 @@ int cmd_plugins(const fs::path& data_dir, const Args& args, std::ostream& out, s
             err << tr(kUsageText);
             return kUsage;
         }
-        fs::create_directories(data_dir);
-        auto list_file = data_dir / "trusted-plugins.json";
-        TrustedList trusted = TrustedList::load(list_file);
+        // Setting up a new counter: the local operator trusts the plugins. Once an
+        // administrator exists, only they do (admin --user NAME plugins trust).
+        {
+            fs::create_directories(data_dir);
+            CaseStore store = CaseStore::open(data_dir / "counter.db", data_dir / "materials",
+                                              WorkingCalendar::load_dir(share_dir() / "calendar"));
+            Administration::require_first_setup(store, N_("trust plugins"));
+        }
         Issues issues;
-        for (std::size_t i = 1; i < args.positional.size(); ++i) {
-            fs::path dir = args.positional[i];
-            auto manifest = read_manifest(dir / "plugin.json", issues);
-            if (!issues.empty()) continue;
-            trusted.add(manifest.id, manifest.sha256);
+        const std::vector<fs::path> folders(args.positional.begin() + 1, args.positional.end());
+        for (const auto& manifest :
+             trust_plugin_folders(data_dir / "trusted-plugins.json", folders, issues))
             out << trf("Trusted plugin {} ({})", manifest.id, manifest.sha256.substr(0, 12))
                 << '\n';
-        }
-        trusted.save(list_file);
         for (const auto& issue : issues.list()) err << issue.to_string() << '\n';
         return issues.empty() ? 0 : static_cast<int>(ErrorKind::Input);
     }
@@ -868,6 +872,21 @@ int admin_holidays(Administration& admin, const Args& args, std::ostream& out) {
 }
 
 int cmd_admin(const fs::path& data_dir, const Args& args, std::ostream& out, std::ostream& err) {
+    if (!args.positional.empty() && args.positional[0] == "init") {
+        // The first administrator of a new counter (nobody to sign in as yet).
+        if (args.positional.size() != 2 || args.options.count("--user")) {
+            err << tr(kUsageText);
+            return kUsage;
+        }
+        auto counter = open_counter(data_dir);
+        const std::string& name = args.positional[1];
+        Administration::create_first_admin(
+            counter->store(), name, required(args, "--display-name"),
+            option(args, "--counter").empty() ? counter->config().code : option(args, "--counter"),
+            secret_line(option(args, "--password-file"), "--password-file"));
+        out << trf("Administrator {} created", name) << '\n';
+        return 0;
+    }
     const std::string user = option(args, "--user");
     if (user.empty() || args.positional.empty()) {
         err << tr(kUsageText);
@@ -900,6 +919,12 @@ int cmd_admin(const fs::path& data_dir, const Args& args, std::ostream& out, std
         code = admin_users(admin, args, out);
     } else if (what == "holidays") {
         code = admin_holidays(admin, args, out);
+    } else if (what == "plugins" && args.positional.size() >= 3 && args.positional[1] == "trust") {
+        const std::vector<fs::path> folders(args.positional.begin() + 2, args.positional.end());
+        for (const auto& manifest : admin.trust_plugins(folders))
+            out << trf("Trusted plugin {} ({})", manifest.id, manifest.sha256.substr(0, 12))
+                << '\n';
+        code = 0;
     }
     if (code == kUsage) err << tr(kUsageText);
     return code;

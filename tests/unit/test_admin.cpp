@@ -419,3 +419,54 @@ TEST_CASE("onewindow-cli admin signs in through the core and keeps secrets to it
     CHECK_THAT(holidays.out, Catch::Contains("2026-10-10\t调休上班日\t国庆节调休\t随程序发布"));
     CHECK(counter.open().calendar().add_working_days({2026, 11, 23}, 3) == Date{2026, 11, 27});
 }
+
+TEST_CASE(
+    "A new counter is set up by its operator until the first administrator exists, then "
+    "only administrators trust plugins",
+    "[admin][e2e]") {
+    Chinese chinese;
+    testing::TempDir dir{"onewindow-first-admin"};
+    const fs::path data = dir.path / "data";
+    const std::string cli = quote(stage / "bin/onewindow-cli") + " --data " + quote(data) + " ";
+    const fs::path plugin = stage / "plugins/family_planning";
+    // Set-up: the operator trusts the plugins and creates the first administrator.
+    auto trusted = run(cli + "plugins trust " + quote(plugin));
+    INFO(trusted.out);
+    REQUIRE(trusted.code == 0);
+    fs::create_directories(data);
+    std::ofstream(dir.path / "pw.txt") << "first-admin-2026\n";
+    auto created = run(cli + "admin init wangju --display-name 王局 --password-file " +
+                       quote(dir.path / "pw.txt"));
+    INFO(created.out);
+    REQUIRE(created.code == 0);
+    CHECK_THAT(created.out, Catch::Contains("已建立系统管理员 wangju"));
+    // From now on: a second "first" administrator and an operator's trust are refused, audited,
+    // and change nothing.
+    const std::string list_before = read_text_file(data / "trusted-plugins.json");
+    auto second = run(cli + "admin init other --display-name 其他 --password-file " +
+                      quote(dir.path / "pw.txt"));
+    CHECK(second.code == 8);
+    auto operator_trust = run(cli + "plugins trust " + quote(stage / "plugins/justice"));
+    INFO(operator_trust.out);
+    CHECK(operator_trust.code == 8);
+    CHECK_THAT(operator_trust.out,
+               Catch::Contains("已有系统管理员账号：信任插件须由系统管理员执行"));
+    CHECK(read_text_file(data / "trusted-plugins.json") == list_before);
+    // The administrator does it, signed in; the audit names the plugin.
+    auto by_admin = run("ONEWINDOW_PASSWORD=first-admin-2026 " + cli +
+                        "admin --user wangju plugins trust " + quote(stage / "plugins/justice"));
+    INFO(by_admin.out);
+    CHECK(by_admin.code == 0);
+    CHECK(read_text_file(data / "trusted-plugins.json") != list_before);
+    CaseStore store = CaseStore::open(data / "counter.db", data / "materials",
+                                      WorkingCalendar::load(shipped, data));
+    int denied = 0, trusted_events = 0;
+    for (const auto& e : store.audit_events()) {
+        denied += e.type == "access.denied" && e.actor == "onewindow-cli";
+        trusted_events += e.type == "plugin.trusted" && e.actor == "wangju";
+    }
+    CHECK(denied == 2);
+    CHECK(trusted_events == 1);
+    CHECK(store.users().size() == 1);
+    CHECK(store.verify_audit().ok);
+}

@@ -199,6 +199,63 @@ void Administration::set_client(const std::string& code) {
     store_.record_change(who_, "exchange.client_set", code, "{}");
 }
 
+// Plugins -----------------------------------------------------------------------------------------
+
+std::vector<PluginManifest> Administration::trust_plugins(const std::vector<fs::path>& folders) {
+    allow(Permission::ManagePlugins, N_("trust plugins"), {});
+    Issues issues;
+    auto trusted = trust_plugin_folders(data_dir_ / "trusted-plugins.json", folders, issues);
+    for (const auto& manifest : trusted)
+        store_.record_change(who_, "plugin.trusted", manifest.id,
+                             "{\"sha256\":\"" + manifest.sha256 + "\"}");
+    issues.throw_if_any();
+    return trusted;
+}
+
+namespace {
+
+/// Whoever runs the command line before signing in (the local operator).
+UserAccount local_operator() {
+    UserAccount who;
+    who.name = "onewindow-cli";
+    who.display_name = "onewindow-cli";
+    who.role = Role::Clerk;  // no permission of its own
+    return who;
+}
+
+}  // namespace
+
+bool Administration::first_setup(CaseStore& store) {
+    for (const auto& user : store.users())
+        if (user.active && user.role == Role::Administrator) return false;
+    return true;
+}
+
+void Administration::require_first_setup(CaseStore& store, const char* action) {
+    if (first_setup(store)) return;
+    try {
+        store.require(local_operator(), Permission::ManageUsers, action, tr(action));
+    } catch (const Error&) {
+        throw Error(ErrorKind::Denied,
+                    trf("An administrator account exists: {} needs onewindow-cli admin --user "
+                        "<administrator>",
+                        tr(action)));
+    }
+}
+
+void Administration::create_first_admin(CaseStore& store, const std::string& name,
+                                        const std::string& display_name, const std::string& counter,
+                                        const std::string& password) {
+    require_first_setup(store, N_("create the first administrator"));
+    NewUser user;
+    user.name = name;
+    user.display_name = display_name;
+    user.counter = counter;
+    user.password = password;
+    user.role = Role::Administrator;
+    store.create_user(user, "onewindow-cli");
+}
+
 // Users -------------------------------------------------------------------------------------------
 
 std::vector<UserAccount> Administration::users() {

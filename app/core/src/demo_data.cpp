@@ -14,16 +14,12 @@ namespace onewindow {
 
 void prepare_demo_data(const fs::path& data_dir) {
     fs::create_directories(data_dir);
-    const fs::path trusted_file = data_dir / "trusted-plugins.json";
-    TrustedList trusted = TrustedList::load(trusted_file);
-    if (fs::is_directory(bundled_plugins_dir())) {
-        for (const auto& entry : fs::directory_iterator(bundled_plugins_dir())) {
-            Issues issues;
-            auto manifest = read_manifest(entry.path() / "plugin.json", issues);
-            if (issues.empty()) trusted.add(manifest.id, manifest.sha256);
-        }
-    }
-    trusted.save(trusted_file);
+    std::vector<fs::path> bundled;
+    if (fs::is_directory(bundled_plugins_dir()))
+        for (const auto& entry : fs::directory_iterator(bundled_plugins_dir()))
+            bundled.push_back(entry.path());
+    Issues ignored;  // a broken bundled plugin is reported when the counter loads it
+    trust_plugin_folders(data_dir / "trusted-plugins.json", bundled, ignored);
 
     // The simulated ID card reader reads the card that "lies" in <data>/idcard-reader/.
     const fs::path reader = data_dir / "idcard-reader";

@@ -117,6 +117,26 @@ PluginManifest read_manifest(const fs::path& file, Issues& issues) {
     return m;
 }
 
+std::vector<PluginManifest> trust_plugin_folders(const fs::path& list_file,
+                                                 const std::vector<fs::path>& folders,
+                                                 Issues& issues) {
+    TrustedList trusted = TrustedList::load(list_file);
+    std::vector<PluginManifest> added;
+    for (const auto& dir : folders) {
+        Issues own;
+        auto manifest = read_manifest(dir / "plugin.json", own);
+        if (!own.empty()) {
+            issues.append(own);
+            continue;
+        }
+        trusted.add(manifest.id, manifest.sha256);
+        added.push_back(std::move(manifest));
+    }
+    if (!list_file.parent_path().empty()) fs::create_directories(list_file.parent_path());
+    trusted.save(list_file);
+    return added;
+}
+
 TrustedList TrustedList::load(const fs::path& file) {
     TrustedList list;
     if (!fs::exists(file)) return list;

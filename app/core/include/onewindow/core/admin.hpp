@@ -33,6 +33,7 @@
 
 #include "onewindow/core/calendar.hpp"
 #include "onewindow/core/case_store.hpp"
+#include "onewindow/core/plugin_host.hpp"
 
 namespace onewindow {
 
@@ -73,6 +74,24 @@ class Administration {
     void set_user_active(const std::string& name, bool active);
     void set_user_role(const std::string& name, const std::string& role);
     void reset_password(const std::string& name, const std::string& password);
+
+    // Plugins (ManagePlugins).
+    /// Trusts the plugins of `folders` (their plugin.json and library hash) in
+    /// <data>/trusted-plugins.json; audit 'plugin.trusted' each. Error(Input) listing every
+    /// folder whose manifest is wrong (the others are trusted).
+    std::vector<PluginManifest> trust_plugins(const std::vector<std::filesystem::path>& folders);
+
+    /// True while the store has no active administrator: a new counter being set up, whose
+    /// local operator may trust plugins and create the first administrator (create_first_admin).
+    static bool first_setup(CaseStore& store);
+    /// The first administrator of a new counter. Once one exists, Error(Denied) and an
+    /// 'access.denied' audit event: further users come from an administrator (add_user).
+    static void create_first_admin(CaseStore& store, const std::string& name,
+                                   const std::string& display_name, const std::string& counter,
+                                   const std::string& password);
+    /// The local operator of the command line before an administrator exists; once one does,
+    /// Error(Denied) with an 'access.denied' event naming `action` (translated in the message).
+    static void require_first_setup(CaseStore& store, const char* action);
 
     // Calendar (ManageCalendar). Dates as YYYY-MM-DD.
     std::vector<SpecialDay> special_days(int year);

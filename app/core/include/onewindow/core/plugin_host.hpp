@@ -70,6 +70,13 @@ class TrustedList {
     std::vector<std::pair<std::string, std::string>> entries_;
 };
 
+/// Adds the plugins of `folders` (each with its plugin.json) to the trusted list in `list_file`
+/// and saves it; a folder whose manifest is wrong adds issues and is skipped. Returns the
+/// manifests trusted.
+std::vector<PluginManifest> trust_plugin_folders(const std::filesystem::path& list_file,
+                                                 const std::vector<std::filesystem::path>& folders,
+                                                 Issues& issues);
+
 struct HostOptions {
     std::vector<std::filesystem::path> plugin_roots;  // missing roots are skipped
     std::filesystem::path trusted_list_file;
