@@ -18,6 +18,7 @@
 #include "onewindow/core/json.hpp"
 #include "real_backoffice.hpp"
 #include "sample_case.hpp"
+#include "shell_run.hpp"
 #include "temp_dir.hpp"
 
 using namespace onewindow;
@@ -323,24 +324,9 @@ TEST_CASE("Holiday edits live in the data folder and move promised dates compute
 
 namespace {
 
-struct Run {
-    int code;
-    std::string out;
-};
-
-/// Runs the staged CLI through the shell: stdout and stderr together, and the exit code.
-Run run(const std::string& command) {
-    std::string output;
-    FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-    REQUIRE(pipe);
-    std::array<char, 4096> buffer;
-    while (auto n = std::fread(buffer.data(), 1, buffer.size(), pipe))
-        output.append(buffer.data(), n);
-    const int status = pclose(pipe);
-    return Run{WEXITSTATUS(status), output};
-}
-
-std::string quote(const fs::path& p) { return "'" + p.string() + "'"; }
+using onewindow::testing::quote;
+using onewindow::testing::Run;
+using onewindow::testing::run;
 
 }  // namespace
 

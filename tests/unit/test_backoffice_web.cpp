@@ -106,6 +106,16 @@ CaseStore open_store(const fs::path& dir) {
         WorkingCalendar::load_dir(fs::path(ONEWINDOW_SOURCE_DIR) / "app/core/data/calendar"));
 }
 
+/// WX01's exchange.json: both departments' endpoints at `office`.
+ExchangeConfig counter_config(const WebOffice& office) {
+    ExchangeConfig config;
+    config.client = "WX01";
+    config.timeout_seconds = 5;
+    config.endpoints["county_health"] = {office.url(), kSecret, ""};
+    config.endpoints["civil_affairs"] = {office.url(), kSecret, ""};
+    return config;
+}
+
 /// The back office's reference of a dispatched item (from the answer its outbox row kept).
 std::string reference_of(CaseStore& store, const std::string& number, const std::string& item) {
     for (const auto& row : store.outbox(number))
@@ -130,11 +140,7 @@ TEST_CASE("Staff web page: log in, list, approve, reject, and the counter pulls 
                      testing::sample_item("000718001002", "county_health", "county_health"),
                      testing::sample_item("000718002000", "civil_affairs", "civil_affairs")};
     const std::string number = store.accept(request).case_number;
-    ExchangeConfig config;
-    config.client = "WX01";
-    config.timeout_seconds = 5;
-    config.endpoints["county_health"] = {office.url(), kSecret, ""};
-    config.endpoints["civil_affairs"] = {office.url(), kSecret, ""};
+    const ExchangeConfig config = counter_config(office);
     REQUIRE(dispatch_once(store, config, {}, kAcceptedAt).sent == 3);
     const std::string approve = reference_of(store, number, "000718001001"),
                       reject = reference_of(store, number, "000718001002"),
@@ -362,11 +368,7 @@ TEST_CASE("Scans travel before the case and show as thumbnails to its department
                          {"hukou", "居民户口簿", 1, 0, {}, false, ""},  // seen on paper only
                          {"photo", "近期一寸免冠照片", 1, 0, {}, true, "承诺三日内补交"}};
     const std::string number = store.accept(request).case_number;
-    ExchangeConfig config;
-    config.client = "WX01";
-    config.timeout_seconds = 5;
-    config.endpoints["county_health"] = {office.url(), kSecret, ""};
-    config.endpoints["civil_affairs"] = {office.url(), kSecret, ""};
+    const ExchangeConfig config = counter_config(office);
     REQUIRE(dispatch_once(store, config, {}, kAcceptedAt).sent == 2);
     // Stored once, content-addressed next to the office's database, byte for byte.
     const fs::path kept = office.dir.path / "materials" / sha.substr(0, 2) / sha;

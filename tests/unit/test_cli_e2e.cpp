@@ -18,29 +18,16 @@
 #include "onewindow/core/dispatcher.hpp"
 #include "pdf_check.hpp"
 #include "real_backoffice.hpp"
+#include "shell_run.hpp"
 #include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
-    int code;
-    std::string out;
-};
-
-Run run(const std::string& command) {
-    std::string output;
-    FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-    REQUIRE(pipe);
-    std::array<char, 4096> buffer;
-    while (auto n = std::fread(buffer.data(), 1, buffer.size(), pipe))
-        output.append(buffer.data(), n);
-    int status = pclose(pipe);
-    return Run{WEXITSTATUS(status), output};
-}
-
-std::string quote(const fs::path& p) { return "'" + p.string() + "'"; }
+using onewindow::testing::quote;
+using onewindow::testing::Run;
+using onewindow::testing::run;
 
 using onewindow::testing::TempDir;
 

@@ -165,11 +165,21 @@ std::optional<CaseRow> Store::find_reference(const std::string& reference) {
     });
 }
 
+namespace {
+
+/// "?, ?, ?": `n` SQL parameters for an IN list.
+std::string parameter_list(std::size_t n) {
+    std::string out;
+    for (std::size_t i = 0; i < n; ++i) out += i ? ", ?" : "?";
+    return out;
+}
+
+}  // namespace
+
 bool Store::lists_material(const std::vector<std::string>& departments, const std::string& sha256) {
     return guarded(file_, [&] {
-        std::string placeholders;
-        for (std::size_t i = 0; i < departments.size(); ++i) placeholders += i ? ", ?" : "?";
-        SQLite::Statement query(*db_, "SELECT 1 FROM cases WHERE department IN (" + placeholders +
+        SQLite::Statement query(*db_, "SELECT 1 FROM cases WHERE department IN (" +
+                                          parameter_list(departments.size()) +
                                           ") AND instr(body, ?) > 0 LIMIT 1");
         int i = 0;
         for (const auto& department : departments) query.bind(++i, department);
@@ -182,14 +192,12 @@ Poco::JSON::Array::Ptr Store::cases(const std::vector<std::string>& departments,
                                     const std::string& status, int limit) {
     return guarded(file_, [&] {
         Poco::JSON::Array::Ptr out = new Poco::JSON::Array;
-        std::string placeholders;
-        for (std::size_t i = 0; i < departments.size(); ++i) placeholders += i ? ", ?" : "?";
         SQLite::Statement query(
             *db_,
             "SELECT id, client, case_number, item, department, status, received_at, body"
             " FROM cases WHERE department IN (" +
-                placeholders + ")" + (status.empty() ? "" : " AND status = ?") +
-                " ORDER BY id LIMIT ?");
+                parameter_list(departments.size()) + ")" +
+                (status.empty() ? "" : " AND status = ?") + " ORDER BY id LIMIT ?");
         int i = 0;
         for (const auto& department : departments) query.bind(++i, department);
         if (!status.empty()) query.bind(++i, status);
