@@ -745,4 +745,20 @@ TEST_CASE("The result document of an approved item prints from the case detail",
     // The applicant rates the visit, once.
     CHECK(cases.rate(accepted.number, 5, "").empty());
     CHECK_FALSE(cases.rate(accepted.number, 4, "").empty());
+
+    // The case detail (modal): its items, the documents, hand-out and rating, the timeline.
+    bool shown = false;
+    wxTheApp->CallAfter([&] {
+        for (wxWindow* w : wxTopLevelWindows)
+            if (auto* dialog = dynamic_cast<wxDialog*>(w); dialog && dialog->IsModal()) {
+                screenshot(dialog, "case-detail.png");
+                std::vector<std::string> english;
+                check_labels_translated(dialog, english);
+                CHECK(english == std::vector<std::string>{});
+                shown = true;
+                dialog->EndModal(wxID_CLOSE);
+            }
+    });
+    cases.show_detail(accepted.number);
+    CHECK(shown);
 }

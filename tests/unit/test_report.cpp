@@ -429,3 +429,15 @@ TEST_CASE("The deadline board's colours over weekends, holidays and make-up work
     CHECK(state_on(make_up, {2026, 10, 10}).second == S::DueSoon);
     CHECK(state_on(make_up, {2026, 10, 11}).second == S::Overdue);
 }
+
+TEST_CASE("The program's own actors are named in words on every screen", "[report][i18n]") {
+    load_default_catalog(fs::path(ONEWINDOW_STAGE_DIR) / "share/locale");
+    struct Reset {
+        ~Reset() { clear_catalog(); }
+    } reset;
+    CHECK(actor_label("dispatcher") == "后台交换服务");
+    CHECK(actor_label("applicant") == "申请人");
+    CHECK(actor_label("onewindow-cli") == "命令行");
+    CHECK(actor_label("张敏") == "张敏");
+    CHECK(event_label("case.rated") == "申请人评价");
+}

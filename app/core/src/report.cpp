@@ -68,6 +68,13 @@ std::string event_label(std::string_view type) {
     return std::string(type);
 }
 
+std::string actor_label(std::string_view actor) {
+    if (actor == "dispatcher") return tr("exchange service");
+    if (actor == "applicant") return tr("the applicant");
+    if (actor == "onewindow-cli") return tr("command line");
+    return std::string(actor);
+}
+
 const std::vector<std::string>& audit_event_types() {
     static const std::vector<std::string> types = [] {
         std::vector<std::string> out;

@@ -913,6 +913,7 @@ void IntakePanel::ask_refusal_reason() {
                              wtr("Why is the application not accepted? The applicant "
                                  "receives this reason in writing."),
                              wtr("Refuse to accept"), {}, wxOK | wxCANCEL | wxTE_MULTILINE);
+    chinese_buttons(&dialog);
     if (dialog.ShowModal() == wxID_OK) refuse(utf8(dialog.GetValue()));
 }
 

@@ -188,6 +188,7 @@ LogPanel::LogPanel(wxWindow* parent, Services& services) : wxPanel(parent), serv
         wxTextEntryDialog ask(this, wtr("How was it resolved (visit, apology, what changed)?"),
                               wtr("Record the resolution..."), {},
                               wxOK | wxCANCEL | wxTE_MULTILINE);
+        chinese_buttons(&ask);
         if (ask.ShowModal() == wxID_OK)
             message_->SetLabel(resolve_bad_rating(row, utf8(ask.GetValue())));
     });
@@ -382,7 +383,7 @@ void AuditPanel::show(const AuditFilter& filter) {
     list_->DeleteAllItems();
     for (const auto& e : events) {
         const long row = list_->InsertItem(list_->GetItemCount(), wx(e.at));
-        list_->SetItem(row, 1, wx(e.actor));
+        list_->SetItem(row, 1, wx(actor_label(e.actor)));
         list_->SetItem(row, 2, wx(e.counter));
         list_->SetItem(row, 3, wx(event_label(e.type)));
         list_->SetItem(row, 4, wx(e.subject));

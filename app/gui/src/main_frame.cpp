@@ -453,6 +453,7 @@ void CasesPanel::show_detail(const std::string& case_number) {
         box->Add(grid, 0, wxALL, 10);
         box->Add(ask.CreateButtonSizer(wxOK | wxCANCEL), 0, wxEXPAND | wxALL, 8);
         ask.SetSizerAndFit(box);
+        chinese_buttons(&ask);
         if (ask.ShowModal() != wxID_OK) return;
         const wxString problem = hand_out(record->number, utf8(collector->GetValue()),
                                           utf8(id_number->GetValue()), utf8(proof->GetValue()));
@@ -463,12 +464,14 @@ void CasesPanel::show_detail(const std::string& case_number) {
         for (int level = 5; level >= 1; --level) levels.Add(wx(rating_label(level)));
         wxSingleChoiceDialog choose(&dialog, wtr("How satisfied is the applicant with this visit?"),
                                     wtr("Applicant's rating..."), levels);
+        chinese_buttons(&choose);
         if (choose.ShowModal() != wxID_OK) return;
         const int level = 5 - choose.GetSelection();
         std::string comment;
         if (level <= 2) {
             wxTextEntryDialog why(&dialog, wtr("What was wrong? (the supervisor follows it up)"),
                                   wtr("Applicant's rating..."));
+            chinese_buttons(&why);
             if (why.ShowModal() == wxID_OK) comment = utf8(why.GetValue());
         }
         const wxString problem = rate(record->number, level, comment);
@@ -476,14 +479,14 @@ void CasesPanel::show_detail(const std::string& case_number) {
     });
     sizer->Add(new wxStaticText(&dialog, wxID_ANY, wtr("Timeline")), 0, wxALL, 8);
     auto* events = new wxListCtrl(&dialog, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxLC_REPORT);
-    events->AppendColumn(wtr("Time"), wxLIST_FORMAT_LEFT, 170);
+    events->AppendColumn(wtr("Time"), wxLIST_FORMAT_LEFT, 195);
     events->AppendColumn(wtr("Who"), wxLIST_FORMAT_LEFT, 90);
     events->AppendColumn(wtr("Event"), wxLIST_FORMAT_LEFT, 160);
     events->AppendColumn(wtr("Result"), wxLIST_FORMAT_LEFT, 70);
     events->AppendColumn(wtr("Details"), wxLIST_FORMAT_LEFT, 300);
     for (const auto& e : record->events) {
         long row = events->InsertItem(events->GetItemCount(), chinese_time(e.at) + e.at.substr(16));
-        events->SetItem(row, 1, wx(e.actor));
+        events->SetItem(row, 1, wx(actor_label(e.actor)));
         events->SetItem(row, 2, wx(event_label(e.type)));
         events->SetItem(row, 3, e.success ? wtr("done") : wtr("failed"));
         events->SetItem(row, 4, wx(e.detail_json));
@@ -492,6 +495,7 @@ void CasesPanel::show_detail(const std::string& case_number) {
     sizer->Add(dialog.CreateButtonSizer(wxCLOSE), 0, wxEXPAND | wxALL, 8);
     dialog.SetSizer(sizer);
     dialog.SetEscapeId(wxID_CLOSE);
+    chinese_buttons(&dialog);
     dialog.ShowModal();
 }
 

@@ -183,6 +183,7 @@ PrintDialog::PrintDialog(wxWindow* parent, const std::vector<Printer>& printers,
     top->Add(grid, 1, wxEXPAND | wxALL, 16);
     top->Add(CreateStdDialogButtonSizer(wxOK | wxCANCEL), 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM,
              12);
+    chinese_buttons(this);
     SetSizerAndFit(top);
     printer_->SetFocus();
 }

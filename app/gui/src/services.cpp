@@ -1,6 +1,7 @@
 #include "onewindow/gui/services.hpp"
 
 #include <wx/app.h>
+#include <wx/button.h>
 
 #include "onewindow/core/i18n.hpp"
 #include "onewindow/core/paths.hpp"
@@ -10,6 +11,20 @@
 namespace onewindow::gui {
 
 wxString wtr(const char* english) { return wx(tr(english)); }
+
+void chinese_buttons(wxWindow* window) {
+    static const std::pair<int, const char*> labels[] = {{wxID_OK, N_("OK")},
+                                                         {wxID_CANCEL, N_("Cancel")},
+                                                         {wxID_CLOSE, N_("Close")},
+                                                         {wxID_YES, N_("Yes")},
+                                                         {wxID_NO, N_("No")}};
+    for (wxWindow* child : window->GetChildren()) {
+        if (auto* button = dynamic_cast<wxButton*>(child))
+            for (const auto& [id, label] : labels)
+                if (button->GetId() == id) button->SetLabel(wtr(label));
+        chinese_buttons(child);
+    }
+}
 
 std::unique_ptr<Services> Services::open(const ShellOptions& options) {
     std::unique_ptr<Services> services(new Services);

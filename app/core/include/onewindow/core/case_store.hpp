@@ -245,6 +245,9 @@ std::string status_label(std::string_view status);
 /// The words for an audit event type ("case.accepted" -> 受理), translated; unknown types as
 /// they are. audit_event_types(): every type the program writes, for filters.
 std::string event_label(std::string_view type);
+/// Who did it, for people: a user's name as it is; the program's own actors in words
+/// ("dispatcher" -> 后台交换服务, "applicant" -> 申请人, "onewindow-cli" -> 命令行).
+std::string actor_label(std::string_view actor);
 const std::vector<std::string>& audit_event_types();
 
 /// Results handed out at the window (统一窗口出件): who collected them, with what proof.

@@ -100,4 +100,9 @@ inline std::string utf8(const wxString& text) { return std::string(text.utf8_str
 /// tr() of core/i18n.hpp as a wxString.
 wxString wtr(const char* english);
 
+/// Gives the standard buttons of `window` (a dialog; OK, Cancel, Close, Yes, No) their Chinese
+/// labels from our catalog: GTK would draw its own stock labels, in English without GTK's
+/// translations. Call on every dialog before showing it.
+void chinese_buttons(wxWindow* window);
+
 }  // namespace onewindow::gui
