@@ -440,4 +440,11 @@ TEST_CASE("The program's own actors are named in words on every screen", "[repor
     CHECK(actor_label("onewindow-cli") == "命令行");
     CHECK(actor_label("张敏") == "张敏");
     CHECK(event_label("case.rated") == "申请人评价");
+    // An event's details in words: known keys named, outcomes and ratings translated, lists
+    // joined, unknown keys kept.
+    CHECK(detail_text(R"({"item":"000718001001","outcome":"approved","decided_by":"赵静"})") ==
+          "事项：000718001001；结果：已批准；决定人：赵静");
+    CHECK(detail_text(R"({"level":"2","items":[{"name":"结婚证"},{"name":"户口簿"}],"x":1})") ==
+          "评价：不满意；事项：结婚证、户口簿；x：1");
+    CHECK(detail_text("not json") == "not json");
 }

@@ -75,6 +75,84 @@ std::string actor_label(std::string_view actor) {
     return std::string(actor);
 }
 
+namespace {
+
+const EventType kDetailKeys[] = {
+    {"applicant", N_("applicant")},
+    {"items", N_("items")},
+    {"materials", N_("materials")},
+    {"agent", N_("agent mode")},
+    {"problems", N_("problems")},
+    {"reason", N_("reason")},
+    {"item", N_("item")},
+    {"from", N_("from")},
+    {"to", N_("to")},
+    {"paused_working_days", N_("working days paused")},
+    {"promised_date", N_("promised by")},
+    {"outcome", N_("outcome")},
+    {"back_office", N_("back office")},
+    {"cursor", N_("cursor")},
+    {"decided_by", N_("decided by")},
+    {"collector", N_("collected by")},
+    {"id_number", N_("ID number")},
+    {"proof", N_("proof of identity")},
+    {"level", N_("rating")},
+    {"endpoint", N_("endpoint")},
+    {"sent_to", N_("sent to")},
+    {"error", N_("error")},
+    {"was", N_("was")},
+    {"role", N_("role")},
+    {"until", N_("until")},
+};
+
+std::string detail_value(const std::string& key, const Poco::Dynamic::Var& value) {
+    if (value.type() == typeid(Poco::JSON::Array::Ptr)) {
+        auto list = value.extract<Poco::JSON::Array::Ptr>();
+        std::string out;
+        for (std::size_t i = 0; list && i < list->size(); ++i) {
+            auto entry = list->get(static_cast<unsigned>(i));
+            std::string text;
+            if (entry.type() == typeid(Poco::JSON::Object::Ptr)) {
+                auto object = entry.extract<Poco::JSON::Object::Ptr>();
+                text = object->optValue<std::string>("name",
+                                                     object->optValue<std::string>("subject", ""));
+            } else {
+                text = entry.toString();
+            }
+            out += (out.empty() ? "" : "、") + text;
+        }
+        return out;
+    }
+    if (value.type() == typeid(Poco::JSON::Object::Ptr)) return "…";
+    const std::string text = value.isEmpty() ? std::string() : value.toString();
+    if (key == "outcome") return status_label(text);
+    if (key == "level") return rating_label(std::atoi(text.c_str()));
+    if (key == "role" && parse_role(text)) return tr(text.c_str());  // msgids of role_name()
+    if (text == "true") return tr("yes");
+    if (text == "false") return tr("no");
+    return text;
+}
+
+}  // namespace
+
+std::string detail_text(const std::string& detail_json) {
+    Poco::JSON::Object::Ptr object;
+    try {
+        object = parse_json(detail_json, "detail").extract<Poco::JSON::Object::Ptr>();
+    } catch (const std::exception&) {
+        return detail_json;
+    }
+    if (!object) return detail_json;
+    std::string out;
+    for (const auto& key : object->getNames()) {  // in the order written
+        std::string name = key;
+        for (const auto& known : kDetailKeys)
+            if (key == known.type) name = tr(known.label);
+        out += (out.empty() ? "" : "；") + name + "：" + detail_value(key, object->get(key));
+    }
+    return out;
+}
+
 const std::vector<std::string>& audit_event_types() {
     static const std::vector<std::string> types = [] {
         std::vector<std::string> out;

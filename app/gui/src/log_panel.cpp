@@ -388,7 +388,7 @@ void AuditPanel::show(const AuditFilter& filter) {
         list_->SetItem(row, 3, wx(event_label(e.type)));
         list_->SetItem(row, 4, wx(e.subject));
         list_->SetItem(row, 5, e.success ? wtr("done") : wtr("failed"));
-        list_->SetItem(row, 6, wx(e.detail_json));
+        list_->SetItem(row, 6, wx(detail_text(e.detail_json)));
         if (!e.success) list_->SetItemBackgroundColour(row, wxColour(255, 225, 225));
     }
 }

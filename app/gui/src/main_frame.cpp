@@ -489,7 +489,7 @@ void CasesPanel::show_detail(const std::string& case_number) {
         events->SetItem(row, 1, wx(actor_label(e.actor)));
         events->SetItem(row, 2, wx(event_label(e.type)));
         events->SetItem(row, 3, e.success ? wtr("done") : wtr("failed"));
-        events->SetItem(row, 4, wx(e.detail_json));
+        events->SetItem(row, 4, wx(detail_text(e.detail_json)));
     }
     sizer->Add(events, 1, wxEXPAND | wxLEFT | wxRIGHT, 8);
     sizer->Add(dialog.CreateButtonSizer(wxCLOSE), 0, wxEXPAND | wxALL, 8);

@@ -248,6 +248,9 @@ std::string event_label(std::string_view type);
 /// Who did it, for people: a user's name as it is; the program's own actors in words
 /// ("dispatcher" -> 后台交换服务, "applicant" -> 申请人, "onewindow-cli" -> 命令行).
 std::string actor_label(std::string_view actor);
+/// An audit event's details for people: "申请人：130434********024X；事项数：2" from its JSON,
+/// the known keys named in words and lists and objects summarised; unknown keys as they are.
+std::string detail_text(const std::string& detail_json);
 const std::vector<std::string>& audit_event_types();
 
 /// Results handed out at the window (统一窗口出件): who collected them, with what proof.
