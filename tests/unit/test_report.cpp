@@ -26,16 +26,21 @@ struct Generated {
         dir.path / "counter.db", dir.path / "materials",
         WorkingCalendar::load_dir(fs::path(ONEWINDOW_SOURCE_DIR) / "app/core/data/calendar"));
 
-    /// Three weeks of November 2026 at WX01 and WX02.
+    /// Two months and more of autumn 2026 (21 September to 22 November, the National Day
+    /// holiday and its make-up working days included) at WX01 and WX02: intake on working days
+    /// only, as the centre opens.
     Generated() {
         std::mt19937 random(20261123);
         const char* clerks[] = {"张敏", "王芳", "刘洋"};
         const char* departments[][2] = {{"county_health", "魏县卫生健康局"},
                                         {"civil_affairs", "魏县民政局"},
                                         {"social_security", "魏县人力资源和社会保障局"}};
-        const Date first{2026, 11, 2};
-        for (int day = 0; day < 21; ++day) {
+        const Date first{2026, 9, 21};
+        const int days =
+            static_cast<int>(Date{2026, 11, 22}.days_since_epoch() - first.days_since_epoch()) + 1;
+        for (int day = 0; day < days; ++day) {
             const Date date = first.plus_days(day);
+            if (!store.calendar().is_working_day(date)) continue;
             for (int n = 0; n < 6 + day % 5; ++n) {
                 const int hour = 8 + static_cast<int>(random() % 10);
                 char now[32];
@@ -133,7 +138,10 @@ TEST_CASE("The counter log counts what the store holds, for a day or a period", 
     const std::string in = " accepted_at >= ?1 AND accepted_at < ?2 AND (?3 = '' OR counter = ?3)";
     for (const LogPeriod& p : {LogPeriod{{2026, 11, 10}, {2026, 11, 10}, "WX01"},
                                LogPeriod{{2026, 11, 2}, {2026, 11, 22}, ""},
-                               LogPeriod{{2026, 11, 9}, {2026, 11, 15}, "WX02"}}) {
+                               LogPeriod{{2026, 11, 9}, {2026, 11, 15}, "WX02"},
+                               LogPeriod{{2026, 9, 28}, {2026, 10, 11}, ""},  // over 国庆
+                               LogPeriod{{2026, 10, 1}, {2026, 10, 31}, "WX01"},
+                               LogPeriod{{2026, 10, 10}, {2026, 10, 10}, ""}}) {  // make-up day
         INFO(p.from.iso() << " to " << p.to.iso() << " " << p.counter);
         const CounterLog log = g.store.counter_log(p);
         CHECK(log.cases == g.sql("SELECT count(*) FROM cases WHERE" + in, p));
@@ -207,6 +215,9 @@ TEST_CASE("The counter log counts what the store holds, for a day or a period", 
                   " AND (r.resolved_at = '' OR r.resolved_at >= ?2)",
                   p)));
     }
+    // The centre is closed on the holiday: nothing taken in; a make-up Saturday is worked.
+    CHECK(g.store.counter_log({{2026, 10, 3}, {2026, 10, 3}, ""}).cases == 0);
+    CHECK(g.store.counter_log({{2026, 10, 1}, {2026, 10, 7}, ""}).cases == 0);
     // The whole period: decisions late and on time both occur; hours are positive.
     const CounterLog all = g.store.counter_log({{2026, 11, 2}, {2026, 11, 30}, ""});
     CHECK(all.decided > all.decided_on_time);
