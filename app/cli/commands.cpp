@@ -51,11 +51,14 @@ const char* kUsageText =
        "                                 [--paper A4|A5]\n"
        "                                 print it on a printer of this computer (CUPS)\n"
        "  printers                       list the printers and their state\n"
-       "  report daily [--date DAY] [--counter CODE] [-o FILE.pdf|FILE.csv]\n"
+       "  report daily [--date DAY] [--counter CODE] [-o FILE.pdf|FILE.csv] [--user NAME]\n"
        "  report period --from DAY --to DAY [--counter CODE] [-o FILE.pdf|FILE.csv]\n"
+       "         [--user NAME]\n"
        "                                 the counter log of a day or period (all counters\n"
        "                                 unless --counter), compared with the period before;\n"
-       "                                 -o prints it as PDF or writes its rows as CSV\n"
+       "                                 -o prints it as PDF or writes its rows as CSV; once\n"
+       "                                 an administrator exists, as the signed-in supervisor\n"
+       "                                 NAME (password as for admin)\n"
        "  hand-out <number> <item>... --collector NAME --id-number ID [--proof TEXT]\n"
        "           [--printer NAME]      print the results, then record their hand-out\n"
        "  rate <number> <1-5> [--comment TEXT]\n"
@@ -258,6 +261,8 @@ std::string joined_counts(const std::vector<LogCount>& counts) {
     return out.empty() ? "-" : out;
 }
 
+UserAccount sign_in(CaseStore& store, const std::string& name);  // below
+
 int cmd_report(const fs::path& data_dir, const Args& args, std::ostream& out, std::ostream& err) {
     const std::string kind = args.positional.empty() ? "" : args.positional[0];
     if (args.positional.size() != 1 || (kind != "daily" && kind != "period")) {
@@ -276,7 +281,16 @@ int cmd_report(const fs::path& data_dir, const Args& args, std::ostream& out, st
     if (auto counter = args.options.find("--counter"); counter != args.options.end())
         period.counter = counter->second;
     auto counter = open_counter(data_dir);
-    const CounterLog log = counter->store().counter_log(period);
+    // Reports are for supervisors: once the counter has an administrator (it is set up), the
+    // command line reads them as a signed-in user, as the window does; refusals are audited.
+    CaseStore& store = counter->store();
+    const auto user = args.options.find("--user");
+    if (user != args.options.end())
+        store.require(sign_in(store, user->second), Permission::ReadReports, "read the counter log",
+                      tr("read the counter log"));
+    else
+        Administration::require_first_setup(store, N_("read the counter log"));
+    const CounterLog log = store.counter_log(period);
     if (auto file = args.options.find("-o"); file != args.options.end()) {
         const std::string ext = fs::path(file->second).extension().string();
         if (ext == ".pdf") {

@@ -451,8 +451,16 @@ TEST_CASE(
         denied += e.type == "access.denied" && e.actor == "onewindow-cli";
         trusted_events += e.type == "plugin.trusted" && e.actor == "wangju";
     }
-    CHECK(denied == 2);
-    CHECK(trusted_events == 1);
+    // Reports too: the operator no longer reads them; a supervisor or administrator signs in.
+    auto report = run(cli + "report daily");
+    CHECK(report.code == 8);
+    CHECK_THAT(report.out, Catch::Contains("查阅窗口日志"));
+    auto signed_report =
+        run("ONEWINDOW_PASSWORD=first-admin-2026 " + cli + "report daily --user wangju");
+    INFO(signed_report.out);
+    CHECK(signed_report.code == 0);
+    for (const auto& e : store.audit_events()) denied += e.type == "access.denied";
+    CHECK(denied == 2 + 3);  // the two above, counted again, and the report
     CHECK(store.users().size() == 1);
     CHECK(store.verify_audit().ok);
 }
