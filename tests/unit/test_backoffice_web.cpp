@@ -106,6 +106,14 @@ CaseStore open_store(const fs::path& dir) {
         WorkingCalendar::load_dir(fs::path(ONEWINDOW_SOURCE_DIR) / "app/core/data/calendar"));
 }
 
+/// POST /v1/cases as WX01 would send it: signed, with its idempotency key.
+testing::Response post_case(unsigned short port, const std::string& body, const std::string& key) {
+    auto headers = exchange::sign_request("POST", "/v1/cases", body, key, "WX01", kSecret,
+                                          std::time(nullptr), exchange::new_nonce());
+    headers.emplace_back(exchange::kIdempotencyHeader, key);
+    return testing::send_raw(port, "POST", "/v1/cases", body, headers);
+}
+
 /// WX01's exchange.json: both departments' endpoints at `office`.
 ExchangeConfig counter_config(const WebOffice& office) {
     ExchangeConfig config;
@@ -154,11 +162,7 @@ TEST_CASE("Staff web page: log in, list, approve, reject, and the counter pulls 
                           "phone": "13831045678"},
             "values": {"child_name": "李小明"},
             "materials": [{"key": "birth_certificate", "name": "出生医学证明.jpg"}]})";
-    const std::string key = "WX01-20261123-0009/FP-001";
-    auto headers = exchange::sign_request("POST", "/v1/cases", body, key, "WX01", kSecret,
-                                          std::time(nullptr), exchange::new_nonce());
-    headers.emplace_back(exchange::kIdempotencyHeader, key);
-    auto posted = testing::send_raw(port, "POST", "/v1/cases", body, headers);
+    auto posted = post_case(port, body, "WX01-20261123-0009/FP-001");
     REQUIRE(posted.status == 201);
     const std::string marked = posted.field("reference");
 
@@ -423,11 +427,7 @@ TEST_CASE("Scans travel before the case and show as thumbnails to its department
     const std::string body =
         R"({"case_number": "WX01-20261123-0010", "item": "FP-001", "department": "county_health",
             "materials": [{"name": "出生医学证明.jpg", "sha256": "../../office.db"}]})";
-    const std::string key = "WX01-20261123-0010/FP-001";
-    auto headers = exchange::sign_request("POST", "/v1/cases", body, key, "WX01", kSecret,
-                                          std::time(nullptr), exchange::new_nonce());
-    headers.emplace_back(exchange::kIdempotencyHeader, key);
-    auto refused = testing::send_raw(port, "POST", "/v1/cases", body, headers);
+    auto refused = post_case(port, body, "WX01-20261123-0010/FP-001");
     CHECK(refused.status == 400);
     CHECK(refused.field("path") == "$.materials[0].sha256");
 }
