@@ -25,6 +25,7 @@
 #include "onewindow/core/plugin_host.hpp"
 #include "onewindow/core/printing.hpp"
 #include "onewindow/core/report.hpp"
+#include "onewindow/store/counter_log.hpp"
 
 namespace fs = std::filesystem;
 
@@ -286,21 +287,21 @@ int cmd_report(const fs::path& data_dir, const Args& args, std::ostream& out, st
     CaseStore& store = counter->store();
     const auto user = args.options.find("--user");
     if (user != args.options.end())
-        store.require(sign_in(store, user->second), Permission::ReadReports, "read the counter log",
-                      tr("read the counter log"));
+        store.accounts().require(sign_in(store, user->second), Permission::ReadReports,
+                                 "read the counter log", tr("read the counter log"));
     else
         Administration::require_first_setup(store, N_("read the counter log"));
-    const CounterLog log = store.counter_log(period);
+    const CounterLog log = store.log().counter_log(period);
     if (auto file = args.options.find("-o"); file != args.options.end()) {
         const std::string ext = fs::path(file->second).extension().string();
         if (ext == ".pdf") {
-            counter->print_counter_log(
-                log,
-                counter->store().counter_log(previous_period(period, counter->store().calendar())),
-                file->second);
+            counter->print_counter_log(log,
+                                       counter->store().log().counter_log(
+                                           previous_period(period, counter->store().calendar())),
+                                       file->second);
         } else if (ext == ".csv") {
             std::ofstream csv(file->second, std::ios::binary);
-            csv << counter->store().counter_log_csv(period);
+            csv << counter->store().log().csv(period);
             if (!csv.flush())
                 throw Error(ErrorKind::Document, trf("{}: cannot be written", file->second));
         } else {
@@ -362,7 +363,7 @@ int cmd_rate(const fs::path& data_dir, const Args& args, std::ostream& out, std:
         return kUsage;
     }
     auto comment = args.options.find("--comment");
-    const long long id = open_counter(data_dir)->store().record_rating(
+    const long long id = open_counter(data_dir)->store().hand_outs().record_rating(
         args.positional[0], args.positional[1][0] - '0',
         comment == args.options.end() ? std::string() : comment->second);
     out << "RATED " << id << '\n';
@@ -550,7 +551,7 @@ int cmd_audit(const fs::path& data_dir, const Args& args, std::ostream& out, std
         return kUsage;
     }
     auto counter = open_counter(data_dir);
-    auto result = counter->store().verify_audit();
+    auto result = counter->store().audit().verify();
     if (result.ok) {
         out << trf("Audit log intact: {} events verified", std::to_string(result.events)) << '\n';
         return 0;
@@ -600,7 +601,7 @@ int cmd_outbox(const fs::path& data_dir, const Args& args, std::ostream& out, st
     if (sub == "list" && args.positional.size() <= 1) {
         // One row a line, tab-separated: key, endpoint, state, attempts, next attempt, error,
         // and for an agent's item its forwarding deadline and that deadline's colour today.
-        for (const auto& row : counter->store().outbox()) {
+        for (const auto& row : counter->store().outbox().rows()) {
             out << row.idempotency_key << '\t' << row.endpoint << '\t' << row.state << '\t'
                 << row.attempts << '\t' << (row.state == "pending" ? row.next_attempt_at : "")
                 << '\t' << row.last_error << '\t' << row.forward_by << '\t';
@@ -612,12 +613,12 @@ int cmd_outbox(const fs::path& data_dir, const Args& args, std::ostream& out, st
     }
     if (sub == "forwarding" && args.positional.size() == 1) {
         // One item a line: colour, key, item, department, deadline, outbox state.
-        const auto items = counter->store().awaiting_forwarding(today);
+        const auto items = counter->store().outbox().awaiting_forwarding(today);
         for (const auto& item : items)
             out << deadline_colour(item.state) << '\t' << item.idempotency_key << '\t'
                 << item.item_name << '\t' << item.department_name << '\t' << item.forward_by.iso()
                 << '\t' << item.outbox_state << '\n';
-        const ForwardingSummary summary = counter->store().forwarding_summary(today);
+        const ForwardingSummary summary = counter->store().outbox().forwarding_summary(today);
         if (summary.text().empty())
             out << trf("{} items wait to be forwarded", std::to_string(summary.waiting)) << '\n';
         else
@@ -627,7 +628,8 @@ int cmd_outbox(const fs::path& data_dir, const Args& args, std::ostream& out, st
         return 0;
     }
     if (sub == "retry" && args.positional.size() == 2) {
-        counter->store().requeue_outbox(args.positional[1], "onewindow-cli", local_timestamp_now());
+        counter->store().outbox().requeue(args.positional[1], "onewindow-cli",
+                                          local_timestamp_now());
         out << trf("{} will be sent at the next dispatch", args.positional[1]) << '\n';
         return 0;
     }
@@ -770,7 +772,7 @@ std::string required(const Args& args, const std::string& name) {
 UserAccount sign_in(CaseStore& store, const std::string& name) {
     const char* env = std::getenv("ONEWINDOW_PASSWORD");
     const std::string password = env && *env ? std::string(env) : secret_line("", "--user");
-    LoginResult result = store.login(name, password);
+    LoginResult result = store.accounts().login(name, password);
     if (result.status != LoginResult::Status::Ok || !result.user)
         throw Error(ErrorKind::Denied, result.message);
     return *result.user;

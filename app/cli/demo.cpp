@@ -70,7 +70,7 @@ int run_demo(const std::string& data, std::ostream& out, std::ostream& err) {
     take_in("first_child_complete.json");
     take_in("second_child_incomplete.json");
 
-    auto audit = counter->store().verify_audit();
+    auto audit = counter->store().audit().verify();
     out << "\n== " << tr("Audit log") << '\n'
         << "  "
         << (audit.ok ? trf("Audit log intact: {} events verified", std::to_string(audit.events))

@@ -690,20 +690,20 @@ TEST_CASE("Agent mode: a township point forwards every item to the upper centre 
         auto config = onewindow::ExchangeConfig::load(dir.path / "exchange.json");
         auto report = onewindow::dispatch_once(store, config, {}, "2026-11-23 11:00:00");
         CHECK(report.sent == 8);
-        for (const auto& row : store.outbox()) {
+        for (const auto& row : store.outbox().rows()) {
             CHECK(row.state == "sent");
             CHECK(row.sent_to == "upper_centre");
             CHECK(row.sent_at == "2026-11-23 11:00:00");
         }
         // The items of 30 September were forwarded late; those of 19 November in time.
         int late = 0;
-        for (const auto& event : store.audit_events())
+        for (const auto& event : store.audit().events())
             if (event.type == "forwarding.late") {
                 ++late;
                 CHECK(event.subject == a);
             }
         CHECK(late == 4);
-        CHECK(store.awaiting_forwarding(*onewindow::Date::parse("2026-11-23")).empty());
+        CHECK(store.outbox().awaiting_forwarding(*onewindow::Date::parse("2026-11-23")).empty());
     }
     CHECK(WEXITSTATUS(centre.stop()) == 0);
     CHECK(WEXITSTATUS(department.stop()) == 0);

@@ -59,7 +59,7 @@ void prepare_demo_data(const fs::path& data_dir) {
     const CounterConfig config = CounterConfig::load(data_dir / "counter.json");
     auto store = CaseStore::open(data_dir / "counter.db", data_dir / "materials",
                                  WorkingCalendar::load_dir(share_dir() / "calendar"));
-    if (!store.users().empty()) return;
+    if (!store.accounts().users().empty()) return;
     for (const auto& account : kDemoAccounts) {
         NewUser user;
         user.name = account.name;
@@ -67,7 +67,7 @@ void prepare_demo_data(const fs::path& data_dir) {
         user.role = parse_role(account.role).value_or(Role::Clerk);
         user.counter = config.code;
         user.password = kDemoPassword;
-        store.create_user(user, "setup");
+        store.accounts().create_user(user, "setup");
     }
 }
 

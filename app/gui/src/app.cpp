@@ -65,7 +65,7 @@ bool App::OnInit() {
     auto login = [this, opening](const std::string& name, const std::string& password) {
         if (!services_) services_ = opening->get();  // rethrows what opening threw
         auto held = services_->lock();
-        return services_->counter().store().login(name, password);
+        return services_->counter().store().accounts().login(name, password);
     };
     const wxString hint =
         options.demo ? wxString::Format(wtr("Demo accounts: zhangmin (clerk), lijun (supervisor), "
