@@ -36,7 +36,7 @@ constexpr int kUsage = 64;
 constexpr int kNotice = 10;
 
 const char* kUsageText =
-    N_("Usage: onewindow-cli [--data DIR] <command> ...\n"
+    N_("Usage: onewindow-cli [--data DIR] [--store LOCATION] <command> ...\n"
        "  intake <case.json> [--receipt FILE.pdf] [--notice FILE.pdf]\n"
        "                                 validate a case; accept it or issue a one-time notice\n"
        "  refuse <case.json> --reason TEXT\n"
@@ -135,8 +135,11 @@ Args parse_args(const std::vector<std::string>& args, std::size_t from) {
     return parsed;
 }
 
+// --store LOCATION: the case store to use instead of the one counter.json names (run_cli()).
+std::optional<std::string> store_option;
+
 std::unique_ptr<Counter> open_counter(const fs::path& data_dir) {
-    return Counter::open(Counter::Options{install_root(), data_dir});
+    return Counter::open(Counter::Options{install_root(), data_dir, store_option});
 }
 
 void print_problems(std::ostream& out, const std::vector<IntakeProblem>& problems) {
@@ -711,8 +714,7 @@ int cmd_plugins(const fs::path& data_dir, const Args& args, std::ostream& out, s
         // administrator exists, only they do (admin --user NAME plugins trust).
         {
             fs::create_directories(data_dir);
-            CaseStore store = CaseStore::open(data_dir / "counter.db", data_dir / "materials",
-                                              WorkingCalendar::load_dir(share_dir() / "calendar"));
+            CaseStore store = open_store(install_root(), data_dir, store_option);
             Administration::require_first_setup(store, N_("trust plugins"));
         }
         Issues issues;
@@ -951,6 +953,7 @@ int cmd_admin(const fs::path& data_dir, const Args& args, std::ostream& out, std
 int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     std::size_t i = 0;
     fs::path data_dir = default_data_dir();
+    store_option.reset();
     while (i < args.size() && args[i].rfind("--", 0) == 0) {
         if (args[i] == "--help") {
             out << tr(kUsageText);
@@ -958,6 +961,9 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         }
         if (args[i] == "--data" && i + 1 < args.size()) {
             data_dir = args[i + 1];
+            i += 2;
+        } else if (args[i] == "--store" && i + 1 < args.size()) {
+            store_option = args[i + 1];
             i += 2;
         } else {
             err << tr(kUsageText);
@@ -991,7 +997,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     if (command == "plugins") return cmd_plugins(data_dir, rest, out, err);
     if (command == "outbox") return cmd_outbox(data_dir, rest, out, err);
     if (command == "admin") return cmd_admin(data_dir, rest, out, err);
-    if (command == "demo") return run_demo(data_dir.string(), out, err);
+    if (command == "demo") return run_demo(data_dir.string(), store_option, out, err);
     err << tr(kUsageText);
     return kUsage;
 }

@@ -1,4 +1,3 @@
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -6,6 +5,7 @@
 #include "onewindow/core/case_store.hpp"
 #include "onewindow/core/error.hpp"
 #include "temp_dir.hpp"
+#include "test_store.hpp"
 
 using namespace onewindow;
 namespace fs = std::filesystem;
@@ -18,7 +18,8 @@ WorkingCalendar calendar() {
 
 struct Store {
     testing::TempDir dir;
-    CaseStore store = CaseStore::open(dir.path / "counter.db", dir.path / "materials", calendar());
+    testing::TestStore db{dir.path};
+    CaseStore store = db.open(dir.path / "materials", calendar());
 };
 
 NewUser clerk(const std::string& name = "zhangmin") {
@@ -40,23 +41,24 @@ long long events_of_type(CaseStore& store, const std::string& type, bool success
 
 }  // namespace
 
-TEST_CASE("Passwords are salted PBKDF2-SHA256, and login checks them and audits", "[accounts]") {
+TEST_CASE("Passwords are salted PBKDF2-SHA256, and login checks them and audits",
+          "[accounts][store]") {
     Store s;
     s.store.accounts().create_user(clerk(), "admin");
     NewUser twin = clerk("lina");
     s.store.accounts().create_user(twin, "admin");
     {
-        SQLite::Database db((s.dir.path / "counter.db").string(), SQLite::OPEN_READONLY);
-        SQLite::Statement q(db, "SELECT salt, hash, iterations FROM users ORDER BY name");
-        REQUIRE(q.executeStep());
-        const std::string salt1 = q.getColumn(0).getString(), hash1 = q.getColumn(1).getString();
-        CHECK(q.getColumn(2).getInt() == 1000);
-        REQUIRE(q.executeStep());
+        auto db = s.db.connect();
+        auto q = db->prepare("SELECT salt, hash, iterations FROM users ORDER BY name");
+        REQUIRE(q.step());
+        const std::string salt1 = q.text(0), hash1 = q.text(1);
+        CHECK(q.integer(2) == 1000);
+        REQUIRE(q.step());
         // Same password, different salt, different hash; nothing stores the password itself.
-        CHECK(salt1 != q.getColumn(0).getString());
-        CHECK(hash1 != q.getColumn(1).getString());
+        CHECK(salt1 != q.text(0));
+        CHECK(hash1 != q.text(1));
         CHECK(hash1.size() == 64);
-        CHECK(db.execAndGet("SELECT count(*) FROM users WHERE hash LIKE '%window%'").getInt() == 0);
+        CHECK(s.db.scalar("SELECT count(*) FROM users WHERE hash LIKE '%window%'") == 0);
     }
     auto ok = s.store.accounts().login("zhangmin", "window-2026", "2026-11-23 08:30:00");
     REQUIRE(ok.status == LoginResult::Status::Ok);
@@ -76,7 +78,7 @@ TEST_CASE("Passwords are salted PBKDF2-SHA256, and login checks them and audits"
     CHECK(s.store.audit().verify().ok);
 }
 
-TEST_CASE("Five wrong passwords lock the account for a while", "[accounts]") {
+TEST_CASE("Five wrong passwords lock the account for a while", "[accounts][store]") {
     Store s;
     s.store.accounts().create_user(clerk(), "admin");
     for (int i = 1; i <= 4; ++i) {
@@ -104,7 +106,7 @@ TEST_CASE("Five wrong passwords lock the account for a while", "[accounts]") {
               .attempts_left == 4);
 }
 
-TEST_CASE("Drafts are saved, updated, listed per clerk and deleted", "[drafts]") {
+TEST_CASE("Drafts are saved, updated, listed per clerk and deleted", "[drafts][store]") {
     Store s;
     Draft d;
     d.clerk = "张敏";
@@ -124,8 +126,7 @@ TEST_CASE("Drafts are saved, updated, listed per clerk and deleted", "[drafts]")
     REQUIRE(mine.size() == 1);
     CHECK(mine[0].values_json.find("13831045678") != std::string::npos);
     // A new connection (the shell after a crash) finds the same draft.
-    auto reopened =
-        CaseStore::open(s.dir.path / "counter.db", s.dir.path / "materials", calendar());
+    auto reopened = s.db.open(s.dir.path / "materials", calendar());
     REQUIRE(reopened.drafts().find(d.id));
     CHECK(reopened.drafts().find(d.id)->title == "李娜 一孩生育服务登记");
     reopened.drafts().remove(d.id);
@@ -198,7 +199,8 @@ TEST_CASE("Deadline colours count working days", "[calendar]") {
     CHECK(deadline_state(c, Date{2026, 10, 8}, Date{2026, 9, 30}, true) == DeadlineState::DueSoon);
 }
 
-TEST_CASE("Roles are enforced in the core, and every denied attempt is audited", "[accounts]") {
+TEST_CASE("Roles are enforced in the core, and every denied attempt is audited",
+          "[accounts][store]") {
     Store s;
     s.store.accounts().create_user(clerk(), "admin");
     const UserAccount lina = *s.store.accounts().find(clerk().name);

@@ -20,6 +20,7 @@
 #include "sample_case.hpp"
 #include "shell_run.hpp"
 #include "temp_dir.hpp"
+#include "test_store.hpp"
 
 using namespace onewindow;
 namespace fs = std::filesystem;
@@ -49,8 +50,9 @@ struct Counter {
                 supervisor = add("lead", Role::Supervisor), clerk = add("zhangmin", Role::Clerk);
 
     CaseStore open() const {
-        return CaseStore::open(dir.path / "counter.db", dir.path / "materials",
-                               WorkingCalendar::load(shipped, dir.path));
+        testing::test_store(dir.path).configure(dir.path);
+        return testing::test_store(dir.path).open(dir.path / "materials",
+                                                  WorkingCalendar::load(shipped, dir.path));
     }
     UserAccount add(const std::string& name, Role role) {
         NewUser user;
@@ -82,7 +84,7 @@ struct Counter {
 }  // namespace
 
 TEST_CASE("An administrator sets and removes an endpoint, and the dispatcher then uses it",
-          "[admin]") {
+          "[admin][store]") {
     Counter counter;
     testing::TempDir office_dir{"onewindow-admin-office"};
     testing::RealOffice office(office_dir.path);
@@ -143,7 +145,7 @@ TEST_CASE("An administrator sets and removes an endpoint, and the dispatcher the
 }
 
 TEST_CASE("Clerks and supervisors are refused administration, audited, and nothing changes",
-          "[admin]") {
+          "[admin][store]") {
     Counter counter;
     std::ofstream(counter.exchange()) << R"({"client": "WX01", "endpoints": {"county_health":
         {"url": "http://10.9.9.9:8480", "secret": "x"}}})";
@@ -201,7 +203,8 @@ TEST_CASE("Clerks and supervisors are refused administration, audited, and nothi
     CHECK(counter.store.audit().verify().ok);
 }
 
-TEST_CASE("Bad administrator input is refused naming the field, and nothing changes", "[admin]") {
+TEST_CASE("Bad administrator input is refused naming the field, and nothing changes",
+          "[admin][store]") {
     Counter counter;
     std::ofstream(counter.exchange()) << R"({"client": "WX01", "endpoints": {"county_health":
         {"url": "http://10.9.9.9:8480", "secret": "x"}, "centre":
@@ -268,7 +271,7 @@ TEST_CASE("Bad administrator input is refused naming the field, and nothing chan
 }
 
 TEST_CASE("Holiday edits live in the data folder and move promised dates computed afterwards",
-          "[admin][calendar]") {
+          "[admin][calendar][store]") {
     Counter counter;
     // Monday 23 November + 3 working days: Thursday 26 November.
     CHECK(counter.store.calendar().add_working_days({2026, 11, 23}, 3) == Date{2026, 11, 26});
@@ -332,7 +335,7 @@ using onewindow::testing::run;
 }  // namespace
 
 TEST_CASE("onewindow-cli admin signs in through the core and keeps secrets to itself",
-          "[admin][e2e]") {
+          "[admin][e2e][store]") {
     Counter counter;
     const fs::path data = counter.dir.path;
     const std::string cli = quote(stage / "bin/onewindow-cli") + " --data " + quote(data) + " ";

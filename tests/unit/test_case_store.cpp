@@ -9,6 +9,7 @@
 #include "onewindow/core/plugin_host.hpp"
 #include "sample_case.hpp"
 #include "temp_dir.hpp"
+#include "test_store.hpp"
 
 using namespace onewindow;
 namespace fs = std::filesystem;
@@ -35,19 +36,14 @@ AcceptRequest request(const fs::path& scan, const std::string& now = "2026-09-29
     return r;
 }
 
-long long count(const fs::path& db, const char* table) {
-    SQLite::Database d(db.string(), SQLite::OPEN_READONLY);
-    return d.execAndGet(std::string("SELECT count(*) FROM ") + table).getInt64();
-}
-
 }  // namespace
 
 TEST_CASE("Accepting a case writes every row in one transaction", "[store]") {
     Dir dir;
     const fs::path scan = dir.path / "scan.png";
     std::ofstream(scan) << "scan of an ID card";
-    auto db = dir.path / "counter.db";
-    auto store = CaseStore::open(db, dir.path / "materials", calendar());
+    testing::TestStore db(dir.path);
+    auto store = db.open(dir.path / "materials", calendar());
     auto result = store.cases().accept(request(scan));
     CHECK(result.case_number == "WX01-20260929-0001");
     // 29 Sep + 3 working days skips the National Day holiday: 30 Sep, 8 Oct, 9 Oct.
@@ -56,10 +52,10 @@ TEST_CASE("Accepting a case writes every row in one transaction", "[store]") {
     CHECK(store.cases().accept(request(scan)).case_number == "WX01-20260929-0002");
     CHECK(store.cases().accept(request(scan, "2026-09-30 09:00:00")).case_number ==
           "WX01-20260930-0001");
-    CHECK(count(db, "cases") == 3);
-    CHECK(count(db, "case_items") == 6);
-    CHECK(count(db, "outbox") == 6);
-    CHECK(count(db, "audit_events") == 3);
+    CHECK(db.count("cases") == 3);
+    CHECK(db.count("case_items") == 6);
+    CHECK(db.count("outbox") == 6);
+    CHECK(db.count("audit_events") == 3);
 
     auto record = store.cases().find("WX01-20260929-0001");
     REQUIRE(record);
@@ -67,7 +63,7 @@ TEST_CASE("Accepting a case writes every row in one transaction", "[store]") {
     REQUIRE(record->materials.size() == 2);
     const std::string hash = record->materials[0].sha256;
     CHECK(hash == sha256_of_file(scan));
-    CHECK(fs::exists(dir.path / "materials" / hash.substr(0, 2) / hash));
+    CHECK(store.materials().read(hash) == "scan of an ID card");
     CHECK(record->materials[1].tolerated);
     CHECK(record->materials[1].sha256.empty());
     REQUIRE(record->events.size() == 1);
@@ -84,8 +80,8 @@ TEST_CASE("A failed acceptance leaves the database as it was", "[store]") {
     Dir dir;
     const fs::path scan = dir.path / "scan.png";
     std::ofstream(scan) << "scan";
-    auto db = dir.path / "counter.db";
-    auto store = CaseStore::open(db, dir.path / "materials", calendar());
+    testing::TestStore db(dir.path);
+    auto store = db.open(dir.path / "materials", calendar());
     store.cases().accept(request(scan));
     store.cases().fail_next_accept_for_test();
     CHECK_THROWS_AS(store.cases().accept(request(scan)), Error);
@@ -97,9 +93,9 @@ TEST_CASE("A failed acceptance leaves the database as it was", "[store]") {
         CHECK(e.kind() == ErrorKind::Input);
         CHECK(std::string(e.what()).find("no-such-scan.png") != std::string::npos);
     }
-    CHECK(count(db, "cases") == 1);
-    CHECK(count(db, "outbox") == 2);
-    CHECK(count(db, "audit_events") == 1);
+    CHECK(db.count("cases") == 1);
+    CHECK(db.count("outbox") == 2);
+    CHECK(db.count("audit_events") == 1);
     CHECK(store.audit().verify().ok);
     // The sequence rolled back too: the next number follows the last committed one.
     CHECK(store.cases().accept(request(scan)).case_number == "WX01-20260929-0002");
@@ -107,17 +103,20 @@ TEST_CASE("A failed acceptance leaves the database as it was", "[store]") {
 
 TEST_CASE("Schema versions: migrated once, newer files refused", "[store]") {
     Dir dir;
-    auto db = dir.path / "counter.db";
-    { CaseStore::open(db, dir.path / "m", calendar()); }
-    { CaseStore::open(db, dir.path / "m", calendar()); }
-    {
-        SQLite::Database d(db.string(), SQLite::OPEN_READWRITE);
+    testing::TestStore db(dir.path);
+    { db.open(dir.path / "m", calendar()); }
+    { db.open(dir.path / "m", calendar()); }
+    if (db.postgresql()) {
+        CHECK(db.scalar("SELECT version FROM onewindow_schema") == store::kSchemaVersion);
+        db.connect()->exec("UPDATE onewindow_schema SET version = 99");
+    } else {
+        SQLite::Database d(db.location().target, SQLite::OPEN_READWRITE);
         CHECK(d.execAndGet("PRAGMA user_version").getInt() == store::kSchemaVersion);
         CHECK(d.execAndGet("PRAGMA journal_mode").getString() == "wal");
         d.exec("PRAGMA user_version = 99");
     }
     try {
-        CaseStore::open(db, dir.path / "m", calendar());
+        db.open(dir.path / "m", calendar());
         FAIL("opened a newer database");
     } catch (const Error& e) {
         CHECK(e.kind() == ErrorKind::Storage);
@@ -127,8 +126,8 @@ TEST_CASE("Schema versions: migrated once, newer files refused", "[store]") {
 
 TEST_CASE("The audit chain proves itself intact or names the first broken event", "[store]") {
     Dir dir;
-    auto db = dir.path / "counter.db";
-    auto store = CaseStore::open(db, dir.path / "materials", calendar());
+    testing::TestStore db(dir.path);
+    auto store = db.open(dir.path / "materials", calendar());
     store.cases().accept(request({}));
     store.notices().record_notice({"WX01", "张敏", "赵丽", "411526199203100247", "[]",
                                    R"([{"subject":"居民户口簿","reason":"未提交"}])",
@@ -138,10 +137,13 @@ TEST_CASE("The audit chain proves itself intact or names the first broken event"
     CHECK(ok.ok);
     CHECK(ok.events == 3);
     {
-        SQLite::Database d(db.string(), SQLite::OPEN_READWRITE);
-        CHECK_THROWS(d.exec("UPDATE audit_events SET actor = 'x' WHERE id = 2"));
-        d.exec("DROP TRIGGER audit_events_no_update");
-        d.exec("UPDATE audit_events SET actor = '王五' WHERE id = 2");
+        // Whoever can write the database outside the program: the trigger stops a plain
+        // UPDATE, and the chain catches what gets past it.
+        auto d = db.connect();
+        CHECK_THROWS(d->exec("UPDATE audit_events SET actor = 'x' WHERE id = 2"));
+        d->exec(db.postgresql() ? "ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_change"
+                                : "DROP TRIGGER audit_events_no_update");
+        d->exec("UPDATE audit_events SET actor = '王五' WHERE id = 2");
     }
     auto broken = store.audit().verify();
     CHECK_FALSE(broken.ok);
@@ -151,7 +153,8 @@ TEST_CASE("The audit chain proves itself intact or names the first broken event"
 
 TEST_CASE("Notices are numbered and kept, and the clock pauses and resumes", "[store]") {
     Dir dir;
-    auto store = CaseStore::open(dir.path / "counter.db", dir.path / "materials", calendar());
+    testing::TestStore db(dir.path);
+    auto store = db.open(dir.path / "materials", calendar());
     auto number = store.notices().record_notice({"WX01", "张敏", "赵丽", "411526199203100247",
                                                  R"([{"code":"000718001002"}])", R"([])",
                                                  "2026-11-23 09:30:00"});

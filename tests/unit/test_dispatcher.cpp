@@ -23,6 +23,7 @@
 #include "onewindow/core/json.hpp"
 #include "sample_case.hpp"
 #include "temp_dir.hpp"
+#include "test_store.hpp"
 
 using namespace onewindow;
 namespace fs = std::filesystem;
@@ -97,9 +98,11 @@ std::string accept_three(CaseStore& store) {
     return store.cases().accept(r).case_number;
 }
 
+/// The counter's store in `dir` (on the pass's engine); the command line finds it there too.
 CaseStore open_store(const fs::path& dir) {
-    return CaseStore::open(
-        dir / "counter.db", dir / "materials",
+    testing::test_store(dir).configure(dir);
+    return testing::test_store(dir).open(
+        dir / "materials",
         WorkingCalendar::load_dir(fs::path(ONEWINDOW_SOURCE_DIR) / "app/core/data/calendar"));
 }
 
@@ -175,7 +178,7 @@ TEST_CASE("Agent mode in the exchange configuration names an endpoint that exist
 }
 
 TEST_CASE("Where an item goes is decided when it is first tried, and it stays there",
-          "[dispatcher][agent]") {
+          "[dispatcher][agent][store]") {
     Office office;
     testing::TempDir dir;
     CaseStore store = open_store(dir.path);
@@ -220,7 +223,7 @@ TEST_CASE("Where an item goes is decided when it is first tried, and it stays th
 }
 
 TEST_CASE("An outbox written before schema 7 keeps working, and follows a switch to agent mode",
-          "[dispatcher][agent][store]") {
+          "[dispatcher][agent][migration]") {
     Office office;
     testing::TempDir dir;
     {
@@ -260,7 +263,7 @@ TEST_CASE("An outbox written before schema 7 keeps working, and follows a switch
 }
 
 TEST_CASE("Each outbox row is sent, retried or refused on its own, and never twice as a case",
-          "[dispatcher]") {
+          "[dispatcher][store]") {
     Office office;
     testing::TempDir dir{"onewindow-dispatch-counter"};
     auto store = open_store(dir.path);
@@ -320,10 +323,8 @@ TEST_CASE("Each outbox row is sent, retried or refused on its own, and never twi
 
     // A crash after sending but before recording: the row is sent again and the back office
     // answers with its first answer instead of taking a second case.
-    {
-        SQLite::Database raw((dir.path / "counter.db").string(), SQLite::OPEN_READWRITE);
-        raw.exec("UPDATE outbox SET state = 'pending' WHERE item_code = '000718001001'");
-    }
+    testing::test_store(dir.path).connect()->exec(
+        "UPDATE outbox SET state = 'pending' WHERE item_code = '000718001001'");
     report = dispatch_once(store, exchange_config(office.url(), office.url()), {},
                            again.next_attempt_at);
     CHECK(report.sent == 1);
@@ -331,7 +332,8 @@ TEST_CASE("Each outbox row is sent, retried or refused on its own, and never twi
     CHECK(office.cases() == 2);
 }
 
-TEST_CASE("The background dispatcher sends what is accepted and stops cleanly", "[dispatcher]") {
+TEST_CASE("The background dispatcher sends what is accepted and stops cleanly",
+          "[dispatcher][store]") {
     Office office;
     testing::TempDir dir{"onewindow-dispatch-thread"};
     auto store = open_store(dir.path);
@@ -357,7 +359,7 @@ TEST_CASE("The background dispatcher sends what is accepted and stops cleanly", 
 }
 
 TEST_CASE("onewindow-cli dispatch, pull and outbox run the exchange from the command line",
-          "[dispatcher][e2e]") {
+          "[dispatcher][e2e][store]") {
     Office office;
     testing::TempDir dir{"onewindow-dispatch-cli"};
     {
@@ -431,7 +433,7 @@ TEST_CASE("onewindow-cli dispatch, pull and outbox run the exchange from the com
 }
 
 TEST_CASE("Decisions come back by pull, items and the case follow them, each is kept once",
-          "[dispatcher]") {
+          "[dispatcher][store]") {
     Office office;
     testing::TempDir dir{"onewindow-pull"};
     auto store = open_store(dir.path);
@@ -477,10 +479,7 @@ TEST_CASE("Decisions come back by pull, items and the case follow them, each is 
 
     // Pulling again keeps nothing; neither does a cursor set back (each decision is kept once).
     CHECK(pull_decisions(store, config).decisions == 0);
-    {
-        SQLite::Database raw((dir.path / "counter.db").string(), SQLite::OPEN_READWRITE);
-        raw.exec("UPDATE exchange_cursors SET cursor = 0");
-    }
+    testing::test_store(dir.path).connect()->exec("UPDATE exchange_cursors SET cursor = 0");
     CHECK(pull_decisions(store, config).decisions == 0);
     CHECK(store.decisions().of_case(number).size() == 2);
     CHECK(store.decisions().cursor(office.url()) == 2);
@@ -503,7 +502,7 @@ TEST_CASE("Decisions come back by pull, items and the case follow them, each is 
 }
 
 TEST_CASE("HTTPS is a switch: the dispatcher verifies the back office's certificate strictly",
-          "[dispatcher][tls]") {
+          "[dispatcher][tls][store]") {
     testing::TempDir keys{"onewindow-tls"};
     const fs::path certificate = keys.path / "office.pem", key = keys.path / "office.key";
     const std::string openssl =
@@ -535,7 +534,7 @@ TEST_CASE("HTTPS is a switch: the dispatcher verifies the back office's certific
     CHECK(pull_decisions(store, trusted).errors.empty());
 }
 
-TEST_CASE("The example configurations are valid and work with each other", "[dispatcher]") {
+TEST_CASE("The example configurations are valid and work with each other", "[dispatcher][store]") {
     const fs::path examples = fs::path(ONEWINDOW_STAGE_DIR) / "share/onewindow/examples";
     auto office_config = backoffice::load_config(examples / "backoffice.json");
     testing::TempDir dir{"onewindow-examples"};
@@ -556,7 +555,7 @@ TEST_CASE("The example configurations are valid and work with each other", "[dis
 }
 
 TEST_CASE("200 cases for three departments: each item arrives once, every case ends right",
-          "[dispatcher]") {
+          "[dispatcher][store]") {
     Office office;
     testing::TempDir dir{"onewindow-200"};
     auto store = open_store(dir.path);

@@ -1,7 +1,6 @@
 // The daily counter log and period reports: generated weeks of cases at two counters (clerks,
 // departments, hours, immediate items, tolerated gaps, notices, refusals, decisions), every
 // figure compared with an independent count in plain SQL; the CSV's columns and masking.
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -13,6 +12,7 @@
 #include "pdf_check.hpp"
 #include "sample_case.hpp"
 #include "temp_dir.hpp"
+#include "test_store.hpp"
 
 using namespace onewindow;
 namespace fs = std::filesystem;
@@ -21,9 +21,10 @@ namespace {
 
 struct Generated {
     testing::TempDir dir{"onewindow-report"};
+    testing::TestStore db{dir.path};
     UserAccount supervisor{"lijun", "李军", "WX01", Role::Supervisor, true, 0, ""};
-    CaseStore store = CaseStore::open(
-        dir.path / "counter.db", dir.path / "materials",
+    CaseStore store = db.open(
+        dir.path / "materials",
         WorkingCalendar::load_dir(fs::path(ONEWINDOW_SOURCE_DIR) / "app/core/data/calendar"));
 
     /// Two months and more of autumn 2026 (21 September to 22 November, the National Day
@@ -120,20 +121,18 @@ struct Generated {
         store.decisions().record("http://office", {d}, cursor, d.decided_at);
     }
 
+    /// An independent count over the store's own connection.
     long long sql(const std::string& query, const LogPeriod& p) const {
-        SQLite::Database db((dir.path / "counter.db").string(), SQLite::OPEN_READONLY);
-        SQLite::Statement q(db, query);
-        q.bind(1, p.from.iso());
-        q.bind(2, p.to.plus_days(1).iso());
-        q.bind(3, p.counter);
-        q.executeStep();
-        return q.getColumn(0).getInt64();
+        auto q = store.database().prepare(query);
+        q.bind(1, p.from.iso()).bind(2, p.to.plus_days(1).iso()).bind(3, p.counter);
+        q.step();
+        return q.int64(0);
     }
 };
 
 }  // namespace
 
-TEST_CASE("The counter log counts what the store holds, for a day or a period", "[report]") {
+TEST_CASE("The counter log counts what the store holds, for a day or a period", "[report][store]") {
     Generated g;
     const std::string in = " accepted_at >= ?1 AND accepted_at < ?2 AND (?3 = '' OR counter = ?3)";
     for (const LogPeriod& p : {LogPeriod{{2026, 11, 10}, {2026, 11, 10}, "WX01"},
@@ -249,7 +248,7 @@ TEST_CASE("The counter log counts what the store holds, for a day or a period", 
 }
 
 TEST_CASE("The counter log's CSV opens in a spreadsheet: BOM, headers, quoting, masking",
-          "[report]") {
+          "[report][store]") {
     Generated g;
     const LogPeriod day{{2026, 11, 9}, {2026, 11, 13}, ""};  // a working week
     const std::string csv = g.store.log().csv(day);
@@ -277,7 +276,7 @@ TEST_CASE("The counter log's CSV opens in a spreadsheet: BOM, headers, quoting, 
 }
 
 TEST_CASE("Each period is compared with the one before: working day, month or same length",
-          "[report]") {
+          "[report][store]") {
     const auto calendar =
         WorkingCalendar::load_dir(fs::path(ONEWINDOW_SOURCE_DIR) / "app/core/data/calendar");
     auto before = [&](Date from, Date to) {
@@ -327,7 +326,7 @@ TEST_CASE("Each period is compared with the one before: working day, month or sa
 }
 
 TEST_CASE("The printed counter log: its figures, bar charts to scale, comparison and warnings",
-          "[report][pdf]") {
+          "[report][pdf][store]") {
     load_default_catalog(fs::path(ONEWINDOW_STAGE_DIR) / "share/locale");
     struct Reset {
         ~Reset() { clear_catalog(); }
@@ -401,10 +400,11 @@ TEST_CASE("The printed counter log: its figures, bar charts to scale, comparison
 }
 
 TEST_CASE("The deadline board's colours over weekends, holidays and make-up working days",
-          "[report][calendar]") {
+          "[report][calendar][store]") {
     testing::TempDir dir{"onewindow-board"};
-    CaseStore store = CaseStore::open(
-        dir.path / "counter.db", dir.path / "materials",
+    testing::TestStore db{dir.path};
+    CaseStore store = db.open(
+        dir.path / "materials",
         WorkingCalendar::load_dir(fs::path(ONEWINDOW_SOURCE_DIR) / "app/core/data/calendar"));
     // Each item promised in `days` working days from its acceptance.
     auto accept = [&](const std::string& at, int days) {

@@ -17,6 +17,7 @@
 #include "pdf_check.hpp"
 #include "sample_case.hpp"
 #include "temp_dir.hpp"
+#include "test_store.hpp"
 
 using namespace onewindow;
 namespace fs = std::filesystem;
@@ -37,6 +38,7 @@ const char* kCouple = R"("applicant.name": "李娜", "applicant.id_number": "130
 /// A counter data folder the administrator has prepared (the bundled plugins trusted).
 std::unique_ptr<Counter> prepared_counter(const fs::path& data) {
     ::setenv("ONEWINDOW_ROOT", ONEWINDOW_STAGE_DIR, 1);
+    testing::test_store(data).configure(data);
     prepare_demo_data(data);
     return Counter::open({ONEWINDOW_STAGE_DIR, data});
 }
@@ -114,7 +116,7 @@ struct FirstChildCase : Window {
 }  // namespace
 
 TEST_CASE("The family-planning result templates are valid and name their items",
-          "[document][result]") {
+          "[document][result][intake]") {
     const auto card = testing::checked_template(family_templates / "registration_card.json");
     CHECK(card.items == std::vector<std::string>{"000718001001", "000718001002"});
     const auto migrant = testing::checked_template(family_templates / "migrant_certificate.json");
@@ -125,7 +127,7 @@ TEST_CASE("The family-planning result templates are valid and name their items",
 
 TEST_CASE_METHOD(FirstChildCase,
                  "The first-child registration card is filled from the case and the approval",
-                 "[document][result]") {
+                 "[document][result][intake]") {
     const auto pdf = data.path / "card.pdf";
 
     // Not decided yet, then asked to correct: no result document.
@@ -177,7 +179,7 @@ TEST_CASE_METHOD(FirstChildCase,
 }
 
 TEST_CASE("The second-child card names the first child and the issuing body of the decision",
-          "[document][result]") {
+          "[document][result][intake]") {
     Window w;
     const std::string code = "000718001002";
     const std::string number = w.accept_couple(code, "二孩生育服务登记", R"("children.count": 1,
@@ -194,7 +196,7 @@ TEST_CASE("The second-child card names the first child and the issuing body of t
 }
 
 TEST_CASE("The migrant certificate is filled from the case and the approval",
-          "[document][result]") {
+          "[document][result][intake]") {
     Window w;
     const std::string code = "000718002000";
     const std::string number = w.accept(code, "流动人口婚育证明", R"({
@@ -218,7 +220,7 @@ TEST_CASE("The migrant certificate is filled from the case and the approval",
 
 TEST_CASE_METHOD(FirstChildCase,
                  "onewindow-cli print result writes the result document of an approved item only",
-                 "[document][result][e2e]") {
+                 "[document][result][e2e][intake]") {
     const auto pdf = data.path / "out" / "card.pdf";
     const std::string command = cli("result", number, pdf);
     std::string out = testing::command_output(command);
@@ -235,7 +237,7 @@ TEST_CASE_METHOD(FirstChildCase,
 TEST_CASE_METHOD(
     FirstChildCase,
     "onewindow-cli print correction renders the notice of the latest correction decision",
-    "[document][notices][e2e]") {
+    "[document][notices][e2e][intake]") {
     const auto pdf = data.path / "correction.pdf";
     const std::string command = cli("correction", number, pdf);
     std::string out = testing::command_output(command);  // nothing asked yet
@@ -288,7 +290,8 @@ TEST_CASE_METHOD(
     CHECK_THROWS_AS(counter->correction_request(number, code), Error);
 }
 
-TEST_CASE("Hand-out prints the results first and records only what printed", "[results][cups]") {
+TEST_CASE("Hand-out prints the results first and records only what printed",
+          "[results][cups][intake]") {
     Window w;
     const std::string number = w.first_child_case();
     HandOut out{number, {kFirstChild},        "李娜", "13043419960315024X", "居民身份证",
@@ -320,7 +323,7 @@ TEST_CASE("Hand-out prints the results first and records only what printed", "[r
 }
 
 TEST_CASE("Ratings: once a day, a bad one followed up in 15 working days until resolved",
-          "[results]") {
+          "[results][intake]") {
     Window w;
     const std::string number = w.first_child_case();
     CHECK_THROWS_AS(w.counter->store().hand_outs().record_rating(number, 6, ""), Error);

@@ -117,8 +117,7 @@ std::unique_ptr<Counter> Counter::open(const Options& options) {
             s.load_issues.append(bundle_issues);
         }
 
-    s.store = CaseStore::open(options.data_dir / "counter.db", options.data_dir / "materials",
-                              WorkingCalendar::load(share / "calendar", options.data_dir));
+    s.store = open_store(options.root, options.data_dir, options.store);
     s.receipt = load_template(share / "templates" / "common" / "receipt.json", issues);
     s.notice = load_template(share / "templates" / "common" / "notice.json", issues);
     s.refusal = load_template(share / "templates" / "common" / "refusal.json", issues);
