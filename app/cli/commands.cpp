@@ -22,6 +22,7 @@
 #include "onewindow/core/guide.hpp"
 #include "onewindow/core/i18n.hpp"
 #include "onewindow/core/paths.hpp"
+#include "onewindow/core/plugin_data.hpp"
 #include "onewindow/core/plugin_host.hpp"
 #include "onewindow/core/printing.hpp"
 #include "onewindow/core/report.hpp"
@@ -502,7 +503,7 @@ int cmd_check(const Args& args, std::ostream& out, std::ostream& err) {
     if (fs::exists(fields)) dictionary = Dictionary::load(fields, dictionary_issues);
     issues.append(dictionary_issues);
 
-    std::vector<fs::path> form_files, template_files, manifests;
+    std::vector<fs::path> form_files, template_files, manifests, plugin_dirs;
     auto classify = [&](const fs::path& file) {
         if (file.extension() != ".json") return;
         ++files;
@@ -518,8 +519,20 @@ int cmd_check(const Args& args, std::ostream& out, std::ostream& err) {
         if (!fs::exists(p)) {
             issues.add(p.string(), "$", "no such file or folder");
         } else if (fs::is_directory(p)) {
-            for (const auto& entry : fs::recursive_directory_iterator(p))
-                if (entry.is_regular_file()) classify(entry.path());
+            // A plugin folder is checked as the counter loads it: its forms and templates
+            // against the shared dictionary with its own fragment (plugin_data.hpp).
+            if (fs::exists(p / "plugin.json")) {
+                plugin_dirs.push_back(p);
+                continue;
+            }
+            for (auto it = fs::recursive_directory_iterator(p); it != fs::end(it); ++it) {
+                if (it->is_directory() && fs::exists(it->path() / "plugin.json")) {
+                    plugin_dirs.push_back(it->path());
+                    it.disable_recursion_pending();
+                } else if (it->is_regular_file()) {
+                    classify(it->path());
+                }
+            }
         } else {
             classify(p);
         }
@@ -541,6 +554,18 @@ int cmd_check(const Args& args, std::ostream& out, std::ostream& err) {
         issues.append(found);
     }
     for (const auto& m : manifests) read_manifest(m, issues);
+    for (const auto& dir : plugin_dirs) {
+        Issues plugin_issues;
+        const PluginManifest manifest = read_manifest(dir / "plugin.json", plugin_issues);
+        for (const auto& entry : fs::recursive_directory_iterator(dir))
+            if (entry.is_regular_file() && entry.path().extension() == ".json") ++files;
+        if (plugin_issues.empty() && dictionary) {
+            Dictionary merged = *dictionary;
+            for (const auto& tpl : load_plugin_data(manifest, merged, plugin_issues).templates)
+                if (sample) plugin_issues.append(check_template_sample(tpl.file, sample));
+        }
+        issues.append(plugin_issues);
+    }
     for (const auto& issue : issues.list()) err << issue.to_string() << '\n';
     out << trf("{} files checked, {} problems", std::to_string(files),
                std::to_string(issues.size()))

@@ -39,6 +39,7 @@
 #include "onewindow/core/exchange_auth.hpp"
 #include "onewindow/core/forms.hpp"
 #include "onewindow/core/guide.hpp"
+#include "onewindow/core/plugin_data.hpp"
 #include "onewindow/core/plugin_host.hpp"
 #include "onewindow/core/report.hpp"
 #include "onewindow/core/unified_form.hpp"
@@ -68,9 +69,12 @@ void print(const std::string& name, double value, const char* unit) {
     if (only.empty() || name == only) std::cout << name << ' ' << value << ' ' << unit << std::endl;
 }
 
+/// The shared dictionary with the family-planning plugin's fragment, as the counter merges it.
 Dictionary dictionary() {
     Issues issues;
     auto d = Dictionary::load(stage / "share/onewindow/forms/fields.json", issues);
+    load_plugin_data(read_manifest(stage / "plugins/family_planning/plugin.json", issues), d,
+                     issues);
     issues.throw_if_any();
     return d;
 }
@@ -611,9 +615,9 @@ void result_doc() {
         "applicant.hukou_address": "河北省邯郸市魏县魏城镇南关村 12 号", "spouse.name": "王强",
         "spouse.id_number": "130434199408020132",
         "spouse.hukou_address": "河北省邯郸市魏县魏城镇南关村 12 号",
-        "marriage.date": "2024-05-20", "marriage.certificate_no": "J130434-2024-001207",
-        "children.count": 0, "pregnancy.expected_date": "2027-03-10",
-        "pregnancy.hospital": "魏县人民医院"})";
+        "family_planning.marriage.date": "2024-05-20", "family_planning.marriage.certificate_no": "J130434-2024-001207",
+        "family_planning.children.count": 0, "family_planning.pregnancy.expected_date": "2027-03-10",
+        "family_planning.pregnancy.hospital": "魏县人民医院"})";
     request.items.push_back(testing::sample_item("000718001001", "county_health", "county_health"));
     const std::string number = counter->store().cases().accept(request).case_number;
     ItemDecision decision;
@@ -904,6 +908,12 @@ std::vector<std::string> install_bulk_plugin(const fs::path& data, int count) {
     }
     auto object = load_json_file(manifest.manifest_file).extract<Poco::JSON::Object::Ptr>();
     object->set("id", "bulk");
+    // The family-planning forms use that plugin's vocabulary; no result documents.
+    object->remove("dictionary");
+    object->set("templates", Poco::JSON::Array::Ptr(new Poco::JSON::Array));
+    Poco::JSON::Array::Ptr dependencies = new Poco::JSON::Array;
+    dependencies->add(std::string("family_planning"));
+    object->set("dependencies", dependencies);
     object->set("items", codes);
     object->set("forms", forms);
     std::ofstream(dir / "plugin.json") << to_json(object);

@@ -162,15 +162,15 @@ void fill_first_child_and_migrant(IntakePanel& intake) {
         {"spouse.phone", "13931087654"},
         {"spouse.hukou_division", "130434"},
         {"spouse.hukou_address", "河北省邯郸市魏县魏城镇南关村 12 号"},
-        {"marriage.date", "2024-05-20"},
-        {"marriage.certificate_no", "J130434-2024-001207"},
-        {"children.count", "0"},
-        {"pregnancy.expected_date", "2027-03-10"},
-        {"pregnancy.hospital", "魏县人民医院"},
-        {"migrant.current_address", "河北省邯郸市魏县魏城镇南关村 12 号"},
-        {"migrant.current_division", "130434"},
-        {"migrant.since", "2024-06-01"},
-        {"migrant.reason", "投靠亲友"},
+        {"family_planning.marriage.date", "2024-05-20"},
+        {"family_planning.marriage.certificate_no", "J130434-2024-001207"},
+        {"family_planning.children.count", "0"},
+        {"family_planning.pregnancy.expected_date", "2027-03-10"},
+        {"family_planning.pregnancy.hospital", "魏县人民医院"},
+        {"family_planning.migrant.current_address", "河北省邯郸市魏县魏城镇南关村 12 号"},
+        {"family_planning.migrant.current_division", "130434"},
+        {"family_planning.migrant.since", "2024-06-01"},
+        {"family_planning.migrant.reason", "投靠亲友"},
     };
     for (const auto& [key, value] : values) intake.set_value(key, value);
     intake.set_table("household.members", {{{"member.name", "王强"},
@@ -234,7 +234,7 @@ TEST_CASE("A clerk takes in a two-item case at one window", "[gui]") {
     REQUIRE(intake.items().size() == 2);
     // One form: the applicant's facts once, the migrant's section from the second item.
     REQUIRE(intake.control("applicant.id_number"));
-    REQUIRE(intake.control("migrant.since"));
+    REQUIRE(intake.control("family_planning.migrant.since"));
     fill_first_child_and_migrant(intake);
 
     // A wrong check digit is flagged next to the field as the clerk leaves it.
@@ -532,8 +532,9 @@ TEST_CASE("The demo case is taken in with the keyboard alone", "[gui][keyboard]"
         if (w.rfind("field:", 0) == 0 && !intake.message(w.substr(6)).empty())
             messages += w + "=" + intake.message(w.substr(6)) + " ";
     INFO("messages: " << messages);
-    for (const char* key : {"field:applicant.phone", "field:spouse.name", "field:children.count",
-                            "supplied:hukou", "promise:photo"})
+    for (const char* key :
+         {"field:applicant.phone", "field:spouse.name", "field:family_planning.children.count",
+          "supplied:hukou", "promise:photo"})
         CHECK(std::find(visited.begin(), visited.end(), key) != visited.end());
     CHECK(intake.value("spouse.name") == "王强");
     CHECK(intake.value("applicant.marital_status") == "初婚");

@@ -390,19 +390,20 @@ fs::path newborn_case(const TempDir& dir, const std::string& name, const std::st
         "applicant.hukou_address": "河北省邯郸市魏县魏城镇南关村 12 号",
         "applicant.address": "河北省邯郸市魏县魏城镇南关村 12 号",
         "spouse.name": "王强", "spouse.id_number": "130434199408020132",
-        "spouse.hukou_division": "130434", "marriage.date": "2024-05-20",
-        "marriage.certificate_no": "J130434-2024-001207", "children.count": 0,
+        "spouse.hukou_division": "130434", "family_planning.marriage.date": "2024-05-20",
+        "family_planning.marriage.certificate_no": "J130434-2024-001207", "family_planning.children.count": 0,
         "subject.kind": "申请人的子女", "child.name": "王若汐", "child.sex": "女",
         "child.birth_date": "BIRTH", "child.ethnicity": "汉族",
         "child.birth_division": "130434", "child.birth_cert_no": "Q130456789",
-        "child.hukou_with": "随父落户", "medical.year": 2026, "ssc.kind": "首次申领",
+        "child.hukou_with": "随父落户", "medical_insurance.year": 2026, "social_security.ssc.kind": "首次申领",
         "payment.bank": "中国农业银行魏县支行"})";
     values.replace(values.find("BIRTH"), 5, birth_date);
-    return case_file(dir, name,
-                     R"(["000705001000", "000733001000", "000720003000", "000718001001"])", values,
-                     {"birth_cert", "id_card", "hukou", "marriage_cert", "photo",
-                      "birth_registration_form", "medical_enrolment_form", "ssc_application_form"},
-                     now);
+    return case_file(
+        dir, name, R"(["000705001000", "000733001000", "000720003000", "000718001001"])", values,
+        {"birth_cert", "id_card", "hukou", "marriage_cert", "photo",
+         "public_security.birth_registration_form", "medical_insurance.medical_enrolment_form",
+         "social_security.ssc_application_form"},
+        now);
 }
 
 }  // namespace
@@ -439,18 +440,20 @@ TEST_CASE("困难群众救助一件事: the allowance checked against the admini
         "household.area_type": "农村", "household.dibao": "否",
         "household.members": [{"member.name": "孙秀兰", "member.id_number": "130434198009250024",
           "member.relation": "配偶", "member.monthly_income": INCOME}],
-        "hardship.reason": "因病", "hardship.description": "妻子患尿毒症长期透析，家庭无力承担医疗费用",
-        "property.houses": 1, "property.vehicles": 0, "property.deposits": 2000,
-        "property.business": "无", "payment.bank": "魏县农村信用合作联社",
-        "payment.account": "6228480123456789012", "relief.type": "支出型",
-        "relief.incident_date": "2026-10-08", "relief.amount_requested": 3000})";
+        "civil_affairs.hardship.reason": "因病", "civil_affairs.hardship.description": "妻子患尿毒症长期透析，家庭无力承担医疗费用",
+        "civil_affairs.property.houses": 1, "civil_affairs.property.vehicles": 0, "civil_affairs.property.deposits": 2000,
+        "civil_affairs.property.business": "无", "payment.bank": "魏县农村信用合作联社",
+        "payment.account": "6228480123456789012", "civil_affairs.relief.type": "支出型",
+        "civil_affairs.relief.incident_date": "2026-10-08", "civil_affairs.relief.amount_requested": 3000})";
     auto with_income = [&](const std::string& income) {
         std::string text = values;
         text.replace(text.find("INCOME"), 6, income);
-        return case_file(
-            dir, "relief-" + income + ".json", R"(["000712001000", "000712003000"])", text,
-            {"id_card", "hukou", "dibao_application", "finance_check_authorization", "income_proof",
-             "medical_records", "bank_card", "relief_application", "hardship_proof"});
+        return case_file(dir, "relief-" + income + ".json", R"(["000712001000", "000712003000"])",
+                         text,
+                         {"id_card", "hukou", "civil_affairs.dibao_application",
+                          "civil_affairs.finance_check_authorization", "civil_affairs.income_proof",
+                          "civil_affairs.medical_records", "bank_card",
+                          "civil_affairs.relief_application", "civil_affairs.hardship_proof"});
     };
     auto refused = run(cli(dir.path) + "intake " + quote(with_income("400")));
     INFO(refused.out);

@@ -24,7 +24,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path family_templates = fs::path(ONEWINDOW_SOURCE_DIR) / "templates/family_planning";
+const fs::path family_templates =
+    fs::path(ONEWINDOW_SOURCE_DIR) / "plugins/family_planning/templates";
 const char* kFirstChild = "000718001001";
 const char* kBackOffice = "https://health.weixian.example/exchange";
 
@@ -32,8 +33,8 @@ const char* kCouple = R"("applicant.name": "李娜", "applicant.id_number": "130
     "applicant.hukou_address": "河北省邯郸市魏县魏城镇南关村 12 号",
     "spouse.name": "王强", "spouse.id_number": "130434199408020132",
     "spouse.hukou_address": "河北省邯郸市魏县魏城镇北关村 3 号",
-    "marriage.date": "2024-05-20", "marriage.certificate_no": "J130434-2024-001207",
-    "pregnancy.expected_date": "2027-03-10", "pregnancy.hospital": "魏县人民医院")";
+    "family_planning.marriage.date": "2024-05-20", "family_planning.marriage.certificate_no": "J130434-2024-001207",
+    "family_planning.pregnancy.expected_date": "2027-03-10", "family_planning.pregnancy.hospital": "魏县人民医院")";
 
 /// A counter data folder the administrator has prepared (the bundled plugins trusted).
 std::unique_ptr<Counter> prepared_counter(const fs::path& data) {
@@ -68,7 +69,8 @@ struct Window {
 
     /// A first-child registration case of the couple.
     std::string first_child_case() {
-        return accept_couple(kFirstChild, "一孩生育服务登记", R"("children.count": 0)");
+        return accept_couple(kFirstChild, "一孩生育服务登记",
+                             R"("family_planning.children.count": 0)");
     }
 
     /// The shell command printing `what` of an item of a case to `pdf`; its output ends with
@@ -182,8 +184,9 @@ TEST_CASE("The second-child card names the first child and the issuing body of t
           "[document][result][intake]") {
     Window w;
     const std::string code = "000718001002";
-    const std::string number = w.accept_couple(code, "二孩生育服务登记", R"("children.count": 1,
-        "first_child.name": "王子涵", "first_child.birth_date": "2025-02-14")");
+    const std::string number =
+        w.accept_couple(code, "二孩生育服务登记", R"("family_planning.children.count": 1,
+        "family_planning.first_child.name": "王子涵", "family_planning.first_child.birth_date": "2025-02-14")");
     w.decide(number, code, "approved",
              R"({"certificate_no": "魏卫生育登字〔2026〕第01235号",
                "issuing_body": "魏县魏城镇人民政府", "issued_on": "2026-11-24"})",
@@ -203,10 +206,10 @@ TEST_CASE("The migrant certificate is filled from the case and the approval",
         "applicant.name": "李娜", "applicant.id_number": "13043419960315024X",
         "applicant.marital_status": "初婚",
         "applicant.hukou_address": "河南省安阳市内黄县城关镇东街 8 号",
-        "migrant.current_address": "河北省邯郸市魏县魏城镇府前街 20 号",
-        "migrant.since": "2025-03-01", "migrant.reason": "务工",
+        "family_planning.migrant.current_address": "河北省邯郸市魏县魏城镇府前街 20 号",
+        "family_planning.migrant.since": "2025-03-01", "family_planning.migrant.reason": "务工",
         "spouse.name": "王强", "spouse.id_number": "130434199408020132",
-        "marriage.date": "2024-05-20", "children.count": 1})");
+        "family_planning.marriage.date": "2024-05-20", "family_planning.children.count": 1})");
     w.decide(number, code, "approved",
              R"({"certificate_no": "魏卫流证〔2026〕第00077号", "valid_until": "2029-11-22"})", 1);
     const auto pdf = w.data.path / "migrant.pdf";

@@ -11,6 +11,7 @@
 #include "onewindow/core/guide.hpp"
 #include "onewindow/core/i18n.hpp"
 #include "onewindow/core/idnumber.hpp"
+#include "onewindow/core/plugin_data.hpp"
 #include "onewindow/core/plugin_host.hpp"
 #include "onewindow/core/report.hpp"
 #include "onewindow/core/unified_form.hpp"
@@ -79,21 +80,12 @@ std::unique_ptr<Counter> Counter::open(const Options& options) {
     }
     s.host->load_all();
 
-    // The catalogue: every item of every running plugin, from the forms it ships.
+    // The catalogue: every item of every running plugin, from the forms it ships, on the shared
+    // dictionary with the plugins' fragments merged in.
     for (const auto& plugin : s.host->plugins()) {
         if (plugin.state != PluginState::Running) continue;
-        for (const auto& form : plugin.manifest.forms) {
-            Issues item_issues;
-            ServiceItem item = load_item(plugin.manifest.dir / form, s.dictionary, item_issues);
-            item.plugin_id = plugin.manifest.id;
-            if (std::find(plugin.manifest.items.begin(), plugin.manifest.items.end(), item.code) ==
-                plugin.manifest.items.end())
-                item_issues.add(item.source_file, "$.code",
-                                "item " + item.code + " is not listed in the plugin's manifest");
-            if (!item_issues.empty()) {
-                s.load_issues.append(item_issues);
-                continue;
-            }
+        PluginData data = load_plugin_data(plugin.manifest, s.dictionary, s.load_issues);
+        for (auto& item : data.items) {
             try {
                 s.catalogue.add(std::move(item));
             } catch (const Error& e) {
@@ -101,12 +93,7 @@ std::unique_ptr<Counter> Counter::open(const Options& options) {
             }
         }
         // Its result-document templates, filled by the plugin (print_result).
-        for (const auto& file : plugin.manifest.templates) {
-            Issues template_issues;
-            DocumentTemplate tpl = load_template(plugin.manifest.dir / file, template_issues);
-            if (template_issues.empty()) s.results.emplace_back(plugin.manifest.id, std::move(tpl));
-            s.load_issues.append(template_issues);
-        }
+        for (auto& tpl : data.templates) s.results.emplace_back(plugin.manifest.id, std::move(tpl));
     }
     const fs::path bundles = share / "forms" / "bundles";
     if (fs::is_directory(bundles))
