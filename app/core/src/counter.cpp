@@ -614,7 +614,9 @@ std::vector<fs::path> Counter::hand_out(const HandOut& hand_out,
         if (printer) print_pdf(out, *printer);
         printed.push_back(out);
     }
-    state_->store->hand_outs().record_hand_out(hand_out);
+    HandOut here = hand_out;  // at this window, whichever took the case in
+    if (here.counter.empty()) here.counter = state_->config.code;
+    state_->store->hand_outs().record_hand_out(here);
     return printed;
 }
 

@@ -6,8 +6,12 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/URI.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
 #include <cmath>
 #include <ctime>
 #include <future>
@@ -159,17 +163,18 @@ Attempt send_signed(const ExchangeEndpoint& endpoint, const std::string& client,
     return attempt;
 }
 
-/// The scans an outbox row's case lists (payload "materials"[].sha256) and their files.
-std::vector<std::pair<std::string, std::filesystem::path>> scans_of(const CaseStore& store,
-                                                                    const OutboxRow& row) {
-    std::vector<std::pair<std::string, std::filesystem::path>> out;
+using ScanReader = std::function<std::optional<std::string>(const std::string&)>;
+
+/// The scans an outbox row's case lists (payload "materials"[].sha256).
+std::vector<std::string> scans_of(const OutboxRow& row) {
+    std::vector<std::string> out;
     try {
         auto payload = parse_json(row.payload, "outbox.payload").extract<Poco::JSON::Object::Ptr>();
         auto materials = payload ? payload->getArray("materials") : nullptr;
         for (std::size_t i = 0; materials && i < materials->size(); ++i) {
             auto material = materials->getObject(static_cast<unsigned>(i));
             const std::string sha = material ? material->optValue<std::string>("sha256", "") : "";
-            if (sha.size() == 64) out.emplace_back(sha, store.materials().file(sha));
+            if (sha.size() == 64) out.push_back(sha);
         }
     } catch (const std::exception&) {
         // a payload without materials (written before they travelled): nothing to upload
@@ -181,21 +186,21 @@ std::vector<std::pair<std::string, std::filesystem::path>> scans_of(const CaseSt
 /// case. A failed upload is the row's attempt (retried or refused like the case would be); a
 /// scan missing here is skipped, so the case still arrives (the staff page says it is missing).
 Attempt send_row(const ExchangeEndpoint& endpoint, const ExchangeConfig& config,
-                 const OutboxRow& row,
-                 const std::vector<std::pair<std::string, std::filesystem::path>>& scans) {
-    for (const auto& [sha, file] : scans) {
+                 const OutboxRow& row, const std::vector<std::string>& scans,
+                 const ScanReader& read_scan) {
+    for (const auto& sha : scans) {
         const std::string resource = "/v1/materials/" + sha;
         Attempt have =
             send_signed(endpoint, config.client, "HEAD", resource, "", "", config.timeout_seconds);
         if (have.status == 200) continue;
         if (have.status != 404) return have;
-        std::string bytes;
+        std::optional<std::string> bytes;
         try {
-            bytes = read_text_file(file);
+            bytes = read_scan(sha);
         } catch (const Error&) {
-            continue;
         }
-        Attempt put = send_signed(endpoint, config.client, "PUT", resource, bytes, "",
+        if (!bytes) continue;
+        Attempt put = send_signed(endpoint, config.client, "PUT", resource, *bytes, "",
                                   config.timeout_seconds);
         if (put.status == 404 || put.status == 405) break;  // a back office that takes no scans
         if (put.status != 200 && put.status != 201) return put;
@@ -253,12 +258,46 @@ void record(CaseStore& store, const OutboxRow& row, DispatchResult& result,
     }
 }
 
+/// Who claims rows and pulls (outbox.hpp, decisions.hpp): the counter, the PC, the process and
+/// the pass, so that two passes never share a claim.
+std::string dispatcher_identity(const ExchangeConfig& config) {
+    static std::atomic<long long> serial{0};
+    char host[256] = "";
+    ::gethostname(host, sizeof host - 1);
+    return config.client + "@" + host + "/" + std::to_string(::getpid()) + "/" +
+           std::to_string(++serial);
+}
+
+/// Ends the claims of dispatchers that ran on this PC and whose process is gone (killed, or the
+/// PC restarted): their leases need not run out first. Claimers elsewhere are left alone.
+void release_claims_of_the_dead(CaseStore& store, const std::string& me, const std::string& now) {
+    const std::string here = me.substr(0, me.find('/') + 1);  // "client@host/"
+    for (const auto& claimer : store.outbox().claimers(now)) {
+        if (claimer.rfind(here, 0) != 0) continue;
+        const std::string rest = claimer.substr(here.size());
+        const pid_t pid = static_cast<pid_t>(std::atol(rest.c_str()));
+        if (pid <= 0 || pid == ::getpid()) continue;
+        if (::kill(pid, 0) == 0 || errno != ESRCH) continue;  // alive (or not ours to ask)
+        store.outbox().release_claims(claimer);
+    }
+}
+
+/// Rows one pass claims.
+constexpr std::size_t kRowsPerPass = 100;
+
 }  // namespace
 
 DispatchReport dispatch_once(CaseStore& store, const ExchangeConfig& config,
                              const RetryPolicy& policy, const std::optional<std::string>& now) {
     const std::string at = now.value_or(local_timestamp_now());
-    const std::vector<OutboxRow> due = store.outbox().due(at);
+    // Claimed for this pass (outbox.hpp): each endpoint's rows go one after the other, so the
+    // claim lasts as long as all of them could take at the timeout, and a minute more.
+    const std::string lease =
+        add_seconds(at, 60 + 2LL * kRowsPerPass * std::max(1, config.timeout_seconds));
+    const std::string me = dispatcher_identity(config);
+    release_claims_of_the_dead(store, me, at);
+    const std::vector<OutboxRow> due = store.outbox().claim_due(me, at, lease, kRowsPerPass);
+    const ScanReader read_scan = store.materials().reader();
 
     // The network part: the rows of each endpoint on a thread of their own. A row tried before
     // stays at the endpoint it was tried at; the others go where the configuration routes them
@@ -270,8 +309,8 @@ DispatchReport dispatch_once(CaseStore& store, const ExchangeConfig& config,
         by_endpoint[targets[i]].push_back(i);
     }
     std::vector<Attempt> attempts(due.size());
-    std::vector<std::vector<std::pair<std::string, std::filesystem::path>>> scans(due.size());
-    for (std::size_t i = 0; i < due.size(); ++i) scans[i] = scans_of(store, due[i]);
+    std::vector<std::vector<std::string>> scans(due.size());
+    for (std::size_t i = 0; i < due.size(); ++i) scans[i] = scans_of(due[i]);
     std::vector<std::future<void>> running;
     for (const auto& [name, rows] : by_endpoint) {
         auto endpoint = config.endpoints.find(name);
@@ -282,7 +321,7 @@ DispatchReport dispatch_once(CaseStore& store, const ExchangeConfig& config,
         }
         running.push_back(std::async(std::launch::async, [&, rows = &rows, endpoint] {
             for (std::size_t i : *rows)
-                attempts[i] = send_row(endpoint->second, config, due[i], scans[i]);
+                attempts[i] = send_row(endpoint->second, config, due[i], scans[i], read_scan);
         }));
     }
     for (auto& task : running) task.get();
@@ -323,9 +362,15 @@ PullReport pull_decisions(CaseStore& store, const ExchangeConfig& config,
     const std::string at = now.value_or(local_timestamp_now());
     PullReport report;
     std::set<std::string> pulled;  // several endpoint names may share one back office
+    const std::string puller = dispatcher_identity(config);
     for (const auto& [name, endpoint] : config.endpoints) {
         const std::string back_office = base_url(endpoint);
         if (!pulled.insert(back_office).second) continue;
+        // One pull of a back office at a time across a centre (decisions.hpp); a lease long
+        // enough for every page at the timeout.
+        if (!store.decisions().claim_pull(back_office, puller, at,
+                                          add_seconds(at, 300 + 10LL * config.timeout_seconds)))
+            continue;  // another counter of the centre is pulling it now
         for (;;) {
             const long long since = store.decisions().cursor(back_office);
             const std::string resource =
@@ -364,6 +409,7 @@ PullReport pull_decisions(CaseStore& store, const ExchangeConfig& config,
             report.decisions += store.decisions().record(back_office, page, cursor, at);
             if (static_cast<int>(page.size()) < kPage || cursor <= since) break;
         }
+        store.decisions().release_pull(back_office, puller);
     }
     return report;
 }

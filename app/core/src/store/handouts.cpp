@@ -61,6 +61,7 @@ void HandOutRepository::record_hand_out(const HandOut& hand_out) {
         .run();
     std::string items;
     for (const auto& code : hand_out.item_codes) items += (items.empty() ? "" : ",") + code;
+    if (!hand_out.counter.empty()) counter = hand_out.counter;  // handed out at another window
     db_.append_audit(
         AuditEvent{0, now, hand_out.clerk, counter, "case.handed_out", hand_out.case_number,
                    detail_json({{"items", items},

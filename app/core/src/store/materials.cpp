@@ -79,9 +79,20 @@ std::optional<std::string> MaterialStore::read(const std::string& sha256) const 
         q.reset();
         return bytes;
     }
-    const fs::path path = file(sha256);
-    if (sha256.size() != 64 || !fs::exists(path)) return std::nullopt;
-    return read_text_file(path);
+    return reader()(sha256);
+}
+
+std::function<std::optional<std::string>(const std::string&)> MaterialStore::reader() const {
+    if (db_.engine() == Engine::PostgreSQL)
+        return [where = db_.location(), folder = folder_](const std::string& sha256) {
+            auto db = Database::open(where);
+            return MaterialStore(*db, folder).read(sha256);
+        };
+    return [folder = folder_](const std::string& sha256) -> std::optional<std::string> {
+        const fs::path path = folder / sha256.substr(0, 2) / sha256;
+        if (sha256.size() != 64 || !fs::exists(path)) return std::nullopt;
+        return read_text_file(path);
+    };
 }
 
 }  // namespace onewindow::store

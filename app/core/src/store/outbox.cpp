@@ -80,6 +80,27 @@ std::vector<OutboxRow> OutboxRepository::claim_due(const std::string& dispatcher
     return rows;
 }
 
+std::vector<std::string> OutboxRepository::claimers(const std::string& now) const {
+    Statement q = db_.prepare(
+        "SELECT claimed_by FROM outbox WHERE claimed_by <> '' AND claimed_until > ?1 UNION"
+        " SELECT pulled_by FROM exchange_cursors WHERE pulled_by <> '' AND pull_until > ?1");
+    q.bind(1, now);
+    std::vector<std::string> out;
+    while (q.step()) out.push_back(q.text(0));
+    return out;
+}
+
+void OutboxRepository::release_claims(const std::string& claimer) {
+    Transaction transaction(db_);
+    db_.prepare("UPDATE outbox SET claimed_by = '', claimed_until = '' WHERE claimed_by = ?")
+        .bind(1, claimer)
+        .run();
+    db_.prepare("UPDATE exchange_cursors SET pulled_by = '', pull_until = '' WHERE pulled_by = ?")
+        .bind(1, claimer)
+        .run();
+    transaction.commit();
+}
+
 void OutboxRepository::finish(long long id, const std::string& state, const std::string& response,
                               const std::string& error, const std::string& now,
                               const std::string& tried_at) {

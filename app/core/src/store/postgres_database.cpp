@@ -50,6 +50,18 @@ std::string numbered_placeholders(std::string_view sql) {
     return out;
 }
 
+void check_postgres_version(const Location& where, int server_version) {
+    const int major = server_version / 10000;
+    if (std::find(std::begin(kPostgresMajors), std::end(kPostgresMajors), major) !=
+        std::end(kPostgresMajors))
+        return;
+    throw Error(ErrorKind::Storage,
+                trf("{}: the server runs PostgreSQL {}, this program works with PostgreSQL {} to "
+                    "{} (nothing was changed)",
+                    where.display(), std::to_string(major), std::to_string(kPostgresMajors[0]),
+                    std::to_string(std::end(kPostgresMajors)[-1])));
+}
+
 namespace {
 
 struct ResultDeleter {
@@ -63,7 +75,7 @@ std::string server_message(PGconn* conn, const PGresult* result) {
     while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
         message.pop_back();
     for (auto& c : message)
-        if (c == '\n') c = ' ';
+        if (c == '\n' || c == '\t') c = ' ';
     const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
     if (state && std::string_view(state) == "42501")
         return trf("the database role {} lacks the rights for this ({})", PQuser(conn), message);
@@ -187,7 +199,7 @@ class PostgresDatabase final : public Database {
         ensure_connected();
         if (!name.empty() && prepared_in != generation_) {
             Result prepared(PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr));
-            check(prepared.get(), sql);
+            check(prepared.get());
             prepared_in = generation_;
         }
         const int n = static_cast<int>(values.size());
@@ -195,7 +207,7 @@ class PostgresDatabase final : public Database {
                                                   lengths.data(), formats.data(), 0)
                                    : PQexecPrepared(conn_, name.c_str(), n, values.data(),
                                                     lengths.data(), formats.data(), 0));
-        check(result.get(), sql);
+        check(result.get());
         return result;
     }
 
@@ -242,6 +254,10 @@ class PostgresDatabase final : public Database {
                     location().display(), std::to_string(major), std::to_string(kPostgresMajors[0]),
                     std::to_string(std::end(kPostgresMajors)[-1])));
         run_plain("SET client_min_messages = warning");
+        // A counter that hangs (or whose PC loses power) inside a transaction must not hold the
+        // centre's row locks: the server ends such a session after a minute idle. A counter
+        // killed outright closes its socket, and the server rolls back at once.
+        run_plain("SET idle_in_transaction_session_timeout = '60s'");
         ++generation_;
     }
     void ensure_connected() {
@@ -252,18 +268,16 @@ class PostgresDatabase final : public Database {
                             server_message(conn_, nullptr)));
         connect();
     }
-    void check(const PGresult* result, std::string_view sql) {
+    void check(const PGresult* result) {
         const auto status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
         if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return;
-        (void)sql;
-        throw Error(
-            ErrorKind::Storage,
-            location().display() + ": " + server_message(conn_, result) + " (nothing was changed)");
+        throw Error(ErrorKind::Storage, trf("{}: {} (nothing was changed)", location().display(),
+                                            server_message(conn_, result)));
     }
     Result run_plain(const std::string& sql) {
         ensure_connected();
         Result result(PQexec(conn_, sql.c_str()));
-        check(result.get(), sql);
+        check(result.get());
         return result;
     }
 

@@ -4,13 +4,14 @@
 #include <sqlite3.h>
 
 #include "engines.hpp"
+#include "onewindow/core/i18n.hpp"
 
 namespace onewindow::store {
 
 namespace {
 
 [[noreturn]] void fail(const Location& where, const std::exception& e) {
-    throw Error(ErrorKind::Storage, where.target + ": " + e.what() + " (nothing was changed)");
+    throw Error(ErrorKind::Storage, trf("{}: {} (nothing was changed)", where.target, e.what()));
 }
 
 /// Runs `body`, turning SQLiteCpp's exceptions into Error(Storage) naming the file.

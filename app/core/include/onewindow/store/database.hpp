@@ -67,6 +67,10 @@ inline constexpr int kSchemaVersion = 8;
 /// The PostgreSQL majors this store runs on (15 is tested; 16 and 17 keep every feature used).
 inline constexpr int kPostgresMajors[] = {15, 16, 17};
 
+/// Error(Storage) naming `where` unless `server_version` (libpq's PQserverVersion: 150018 for
+/// 15.18) is of one of kPostgresMajors.
+void check_postgres_version(const struct Location& where, int server_version);
+
 /// Where a store lives.
 struct Location {
     Engine engine = Engine::SQLite;

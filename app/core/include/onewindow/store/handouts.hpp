@@ -20,6 +20,8 @@ struct HandOut {
     std::vector<std::string> item_codes;  // each decided (approved or rejected)
     std::string collector, collector_id_number, proof = "居民身份证", clerk;
     std::optional<std::string> now;
+    /// The window handing out (any of a centre's); empty: the case's own.
+    std::string counter = std::string();
 };
 
 /// An applicant's rating of a visit (好差评), 1 (very dissatisfied) to 5 (very satisfied). A bad

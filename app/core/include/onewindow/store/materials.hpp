@@ -15,6 +15,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,6 +34,10 @@ class MaterialStore {
     void put(const std::string& sha256, std::string_view bytes);
     /// The bytes kept under `sha256`, or nullopt.
     std::optional<std::string> read(const std::string& sha256) const;
+    /// A reader of scans that any thread may call, without this store's connection (the
+    /// dispatcher's network threads): the files on SQLite; a short connection of its own per
+    /// read on PostgreSQL.
+    std::function<std::optional<std::string>(const std::string& sha256)> reader() const;
     /// SQLite only: the file a scan is kept in (it may not exist).
     std::filesystem::path file(const std::string& sha256) const {
         return folder_ / sha256.substr(0, 2) / sha256;

@@ -8,8 +8,9 @@
 // (an UPDATE over a SELECT ... FOR UPDATE SKIP LOCKED on PostgreSQL: two dispatchers never get
 // the same row, and neither waits for the other). The network call happens after the claim's
 // transaction committed, so no lock is held across it; sent(), retry() and refused() end the
-// claim. A dispatcher killed mid-send leaves its claim to run out, after which another may send
-// the row again under the same Idempotency-Key, which the back office answers with its first
+// claim. A dispatcher killed mid-send leaves its claim to run out (or to be released by the next
+// dispatcher on the same PC, which sees the process is gone), after which another may send the
+// row again under the same Idempotency-Key, which the back office answers with its first
 // answer: an item never becomes two cases.
 // Threads: as Database.
 #pragma once
@@ -73,6 +74,12 @@ class OutboxRepository {
     /// "YYYY-MM-DD HH:MM:SS".
     std::vector<OutboxRow> claim_due(const std::string& dispatcher, const std::string& now,
                                      const std::string& lease_until, std::size_t limit = 100);
+    /// Who holds claims (of rows or of pulls, decisions.hpp) still running at `now`.
+    std::vector<std::string> claimers(const std::string& now) const;
+    /// Ends every claim of `claimer` (rows and pulls): a dispatcher known to be gone (its process
+    /// died on this PC) need not be waited for until its leases run out.
+    void release_claims(const std::string& claimer);
+
     /// The back office took the item: state 'sent', its answer kept, audit 'outbox.sent'.
     /// An item taken in by an agent and acknowledged after its forwarding deadline is also an
     /// audit event 'forwarding.late'. `tried_at` (each of these three): the endpoint the
