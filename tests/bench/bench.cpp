@@ -211,7 +211,7 @@ void accept_commit() {
     std::vector<double> times;
     for (int i = 0; i < rounds; ++i) {
         auto start = Clock::now();
-        store.accept(accept_request(scan));
+        store.cases().accept(accept_request(scan));
         times.push_back(ms_since(start));
     }
     // The bare baseline: the same rows, the same pragmas, one transaction, SQLiteCpp only.
@@ -386,7 +386,7 @@ void counter_log_big() {
         long long cases = 0;
         for (int i = 0; i < 5; ++i) {
             const auto start = Clock::now();
-            cases = store.counter_log(period).cases;
+            cases = store.log().counter_log(period).cases;
             times.push_back(ms_since(start));
         }
         if (cases == 0) throw std::runtime_error("the log found no cases");
@@ -462,7 +462,7 @@ void forwarding_summary() {
     ForwardingSummary summary;
     for (int i = 0; i < 21; ++i) {
         const auto start = Clock::now();
-        summary = store.forwarding_summary(today);
+        summary = store.outbox().forwarding_summary(today);
         runs.push_back(ms_since(start));
     }
     if (summary.waiting != 100) throw std::runtime_error("forwarding_summary missed items");
@@ -478,11 +478,11 @@ void audit_verify() {
         db.exec("PRAGMA synchronous = OFF");  // generating, not measuring
     }
     for (int i = 0; i < 20000; ++i)
-        store.record_notice({"WX01", "张敏", "李娜", "13043419960315024X",
-                             R"([{"code":"000718001001","name":"一孩生育服务登记"}])", "[]",
-                             std::nullopt});
+        store.notices().record_notice({"WX01", "张敏", "李娜", "13043419960315024X",
+                                       R"([{"code":"000718001001","name":"一孩生育服务登记"}])",
+                                       "[]", std::nullopt});
     const auto start = Clock::now();
-    const auto result = store.verify_audit();
+    const auto result = store.audit().verify();
     const double seconds = ms_since(start) / 1000;
     if (!result.ok || result.events < 20000) throw std::runtime_error("audit chain broken");
     print("audit_verify_events_per_s", double(result.events) / seconds, "events/s");
@@ -623,7 +623,7 @@ void result_doc() {
         "family_planning.children.count": 0, "family_planning.pregnancy.expected_date": "2027-03-10",
         "family_planning.pregnancy.hospital": "魏县人民医院"})";
     request.items.push_back(testing::sample_item("000718001001", "county_health", "county_health"));
-    const std::string number = counter->store().accept(request).case_number;
+    const std::string number = counter->store().cases().accept(request).case_number;
     ItemDecision decision;
     decision.cursor = 1;
     decision.case_number = number;
@@ -632,8 +632,8 @@ void result_doc() {
     decision.data_json = R"({"certificate_no": "魏卫生育登字〔2026〕第01234号"})";
     decision.decided_by = "赵静";
     decision.decided_at = "2026-11-23 10:15:00";
-    counter->store().record_decisions("https://health.example", {decision}, 1,
-                                      "2026-11-23 10:20:00");
+    counter->store().decisions().record("https://health.example", {decision}, 1,
+                                        "2026-11-23 10:20:00");
     const fs::path out = temp.path / "card.pdf";
     counter->print_result(number, "000718001001", out);  // warm-up: fonts parsed once
     const int rounds = 20;
@@ -741,7 +741,7 @@ void accept_backlog(CaseStore& store, int count) {
     for (int i = 0; i < count; ++i) {
         AcceptRequest r = testing::sample_accept_request("2026-11-23 10:00:00");
         r.items = {testing::sample_item("000718001001", "county_health", "county_health")};
-        store.accept(r);
+        store.cases().accept(r);
     }
 }
 

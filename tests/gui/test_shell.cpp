@@ -138,7 +138,7 @@ struct Shell {
     }
     LoginResult login(const std::string& name, const std::string& password) {
         auto held = services->lock();
-        return services->counter().store().login(name, password);
+        return services->counter().store().accounts().login(name, password);
     }
     void sign_in_clerk() { services->set_user(*login("zhangmin", kDemoPassword).user); }
     /// A shown main window; declare a Closing for it right after.
@@ -282,13 +282,13 @@ TEST_CASE("A clerk takes in a two-item case at one window", "[gui]") {
     // In the database: the case, both items, the materials, the outbox rows.
     {
         auto held = shell.services->lock();
-        auto record = shell.services->counter().store().find_case(result.number);
+        auto record = shell.services->counter().store().cases().find(result.number);
         REQUIRE(record);
         CHECK(record->items.size() == 2);
         CHECK(record->clerk == "张敏");
         CHECK(record->materials.size() == 4);
-        CHECK(shell.services->counter().store().outbox(result.number).size() == 2);
-        CHECK(shell.services->counter().store().drafts("张敏").empty());
+        CHECK(shell.services->counter().store().outbox().rows(result.number).size() == 2);
+        CHECK(shell.services->counter().store().drafts().of_clerk("张敏").empty());
     }
     // The preview shows the very PDF.
     REQUIRE(frame->preview());
@@ -487,7 +487,7 @@ TEST_CASE("A draft survives the window and is resumed; the idle lock hides the s
         // A crash: the window goes without a goodbye (the autosaved draft is what remains).
         {
             auto held = shell.services->lock();
-            auto drafts = shell.services->counter().store().drafts("张敏");
+            auto drafts = shell.services->counter().store().drafts().of_clerk("张敏");
             REQUIRE(drafts.size() == 1);
             CHECK(drafts[0].values_json.find("13700001111") != std::string::npos);
         }
@@ -610,7 +610,7 @@ TEST_CASE("The demo case is taken in with the keyboard alone", "[gui][keyboard]"
     INFO(intake.last_result().message);
     REQUIRE(intake.last_result().kind == DecisionResult::Kind::Accepted);
     auto held = shell.services->lock();
-    auto record = shell.services->counter().store().find_case(intake.last_result().number);
+    auto record = shell.services->counter().store().cases().find(intake.last_result().number);
     REQUIRE(record);
     CHECK(record->applicant_name == "李娜");
     CHECK(record->materials.size() == 4);
@@ -669,7 +669,7 @@ TEST_CASE("Agent mode: the status bar warns of items to forward that are late", 
             testing::sample_accept_request(Date::today().plus_days(-14).iso() + " 09:30:00");
         r.agent = true;
         r.items = {testing::sample_item("000718001001", "county_health", "county_health")};
-        shell.services->counter().store().accept(r);
+        shell.services->counter().store().cases().accept(r);
     }
     auto* frame = shell.open_frame();
     Closing closing{frame};
@@ -687,10 +687,11 @@ TEST_CASE("Supervisors see the counter log: figures, charts, deadline board, CSV
             AcceptRequest r = testing::sample_accept_request(
                 Date::today().plus_days(-days_ago).iso() + (days_ago ? " 09:30:00" : " 10:15:00"));
             r.items = {testing::sample_item("000718001001", "county_health", "county_health")};
-            const std::string number = store.accept(r).case_number;
+            const std::string number = store.cases().accept(r).case_number;
             if (days_ago)  // and the applicant was unhappy with that visit
-                store.record_rating(number, 1, "材料要求没讲清楚",
-                                    Date::today().plus_days(-days_ago).iso() + " 09:50:00");
+                store.hand_outs().record_rating(
+                    number, 1, "材料要求没讲清楚",
+                    Date::today().plus_days(-days_ago).iso() + " 09:50:00");
         }
     }
     {
@@ -783,8 +784,8 @@ TEST_CASE("The result document of an approved item prints from the case detail",
         d.data_json = R"({"certificate_no": "冀魏生字〔2026〕第0815号"})";
         d.decided_by = "赵静";
         d.decided_at = Date::today().iso() + " 10:15:00";
-        REQUIRE(shell.services->counter().store().record_decisions("http://office", {d}, 1,
-                                                                   d.decided_at) == 1);
+        REQUIRE(shell.services->counter().store().decisions().record("http://office", {d}, 1,
+                                                                     d.decided_at) == 1);
     }
     CHECK(cases.print_item_document(accepted.number, "000718001001", true).empty());
     shell.services->wait_idle();
@@ -800,12 +801,14 @@ TEST_CASE("The result document of an approved item prints from the case detail",
         cases.hand_out(accepted.number, "李娜", "130434199603150241", "居民身份证").empty());
     {
         auto held = shell.services->lock();
-        CHECK(shell.services->counter().store().find_case(accepted.number)->status != "handed_out");
+        CHECK(shell.services->counter().store().cases().find(accepted.number)->status !=
+              "handed_out");
     }
     CHECK(cases.hand_out(accepted.number, "李娜", "13043419960315024X", "居民身份证").empty());
     {
         auto held = shell.services->lock();
-        CHECK(shell.services->counter().store().find_case(accepted.number)->status == "handed_out");
+        CHECK(shell.services->counter().store().cases().find(accepted.number)->status ==
+              "handed_out");
     }
     // The applicant rates the visit, once.
     CHECK(cases.rate(accepted.number, 5, "").empty());

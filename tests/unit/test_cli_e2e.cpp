@@ -1,5 +1,5 @@
 // End to end: the real onewindow-cli on a real database file, real plugin, real PDFs.
-#include <SQLiteCpp/SQLiteCpp.h>
+#include <SQLiteCpp/SQLiteCpp.h>  // the back offices' own files
 #include <catch2/catch.hpp>
 
 #include <array>
@@ -20,6 +20,7 @@
 #include "real_backoffice.hpp"
 #include "shell_run.hpp"
 #include "temp_dir.hpp"
+#include "test_store.hpp"
 
 namespace fs = std::filesystem;
 
@@ -34,13 +35,15 @@ using onewindow::testing::TempDir;
 const fs::path stage = ONEWINDOW_STAGE_DIR;
 const fs::path demo = stage / "share/onewindow/demo";
 
+/// The command line on the data folder `data`, whose store is the test pass's (test_store.hpp).
 std::string cli(const fs::path& data) {
+    onewindow::testing::test_store(data).configure(data);
     return quote(stage / "bin/onewindow-cli") + " --data " + quote(data) + " ";
 }
 
+/// Rows of `table` in the store of the data folder that holds `db` (its counter.db on SQLite).
 long long count(const fs::path& db, const std::string& table) {
-    SQLite::Database database(db.string(), SQLite::OPEN_READONLY);
-    return database.execAndGet("SELECT count(*) FROM " + table).getInt64();
+    return onewindow::testing::test_store(db.parent_path()).count(table);
 }
 
 std::string pdftotext(const fs::path& pdf) {
@@ -73,7 +76,8 @@ void trust_bundled(const fs::path& data) {
 
 }  // namespace
 
-TEST_CASE("A complete case is accepted: case row, outbox row, audit event, receipt", "[e2e]") {
+TEST_CASE("A complete case is accepted: case row, outbox row, audit event, receipt",
+          "[e2e][intake]") {
     TempDir dir;
     trust_bundled(dir.path);
     auto receipt = dir.path / "receipt.pdf";
@@ -89,13 +93,8 @@ TEST_CASE("A complete case is accepted: case row, outbox row, audit event, recei
     CHECK(count(db, "cases") == 1);
     CHECK(count(db, "outbox") == 1);
     CHECK(count(db, "audit_events") >= 1);
-    {
-        SQLite::Database database(db.string(), SQLite::OPEN_READONLY);
-        SQLite::Statement q(database, "SELECT count(*) FROM cases WHERE number = ?");
-        q.bind(1, number);
-        REQUIRE(q.executeStep());
-        CHECK(q.getColumn(0).getInt() == 1);
-    }
+    CHECK(onewindow::testing::test_store(dir.path).scalar(
+              "SELECT count(*) FROM cases WHERE number = '" + number + "'") == 1);
     std::string text = pdftotext(receipt);
     CHECK(text.find(number) != std::string::npos);
     CHECK(text.find("一孩生育服务登记") != std::string::npos);
@@ -113,7 +112,8 @@ TEST_CASE("A complete case is accepted: case row, outbox row, audit event, recei
     CHECK(audit.code == 0);
 }
 
-TEST_CASE("An incomplete case gets a one-time notice listing each missing material", "[e2e]") {
+TEST_CASE("An incomplete case gets a one-time notice listing each missing material",
+          "[e2e][intake]") {
     TempDir dir;
     trust_bundled(dir.path);
     auto notice = dir.path / "notice.pdf";
@@ -135,7 +135,7 @@ TEST_CASE("An incomplete case gets a one-time notice listing each missing materi
     onewindow::testing::check_qr(notice, number, 190, 22, 18);
 }
 
-TEST_CASE("Bad input is refused with a message and changes nothing", "[e2e]") {
+TEST_CASE("Bad input is refused with a message and changes nothing", "[e2e][intake]") {
     TempDir dir;
     trust_bundled(dir.path);
     auto db = dir.path / "counter.db";
@@ -235,7 +235,7 @@ TEST_CASE("The service guide of an item follows the guide conventions", "[e2e]")
     CHECK_FALSE(fs::exists(dir.path / "x.pdf"));
 }
 
-TEST_CASE("A refusal to accept is recorded with its reason and nothing else", "[e2e]") {
+TEST_CASE("A refusal to accept is recorded with its reason and nothing else", "[e2e][intake]") {
     TempDir dir;
     trust_bundled(dir.path);
     auto result = run(cli(dir.path) + "refuse " + quote(demo / "first_child_complete.json") +
@@ -248,10 +248,13 @@ TEST_CASE("A refusal to accept is recorded with its reason and nothing else", "[
     CHECK(count(db, "cases") == 0);
     CHECK(count(db, "outbox") == 0);
     {
-        SQLite::Database database(db.string(), SQLite::OPEN_READONLY);
-        CHECK(database.execAndGet("SELECT type FROM audit_events").getString() == "case.refused");
-        CHECK(database.execAndGet("SELECT reason FROM refusals").getString().find("半年") !=
-              std::string::npos);
+        auto database = onewindow::testing::test_store(dir.path).connect();
+        auto type = database->prepare("SELECT type FROM audit_events");
+        REQUIRE(type.step());
+        CHECK(type.text(0) == "case.refused");
+        auto reason = database->prepare("SELECT reason FROM refusals");
+        REQUIRE(reason.step());
+        CHECK(reason.text(0).find("半年") != std::string::npos);
     }
     auto no_reason = run(cli(dir.path) + "refuse " + quote(demo / "first_child_complete.json") +
                          " --reason ' '");
@@ -405,7 +408,8 @@ fs::path newborn_case(const TempDir& dir, const std::string& name, const std::st
 
 }  // namespace
 
-TEST_CASE("新生儿出生一件事 at one window: four departments, one form, one receipt", "[e2e]") {
+TEST_CASE("新生儿出生一件事 at one window: four departments, one form, one receipt",
+          "[e2e][intake]") {
     TempDir dir;
     trust_all_departments(dir.path);
     auto file = newborn_case(dir, "newborn.json", "2026-11-23 09:30:00", "2026-11-02");
@@ -424,7 +428,7 @@ TEST_CASE("新生儿出生一件事 at one window: four departments, one form, o
 }
 
 TEST_CASE("困难群众救助一件事: the allowance checked against the administrator's standard",
-          "[e2e]") {
+          "[e2e][intake]") {
     TempDir dir;
     trust_all_departments(dir.path);
     std::ofstream(dir.path / "plugin-settings.json")
@@ -467,7 +471,7 @@ TEST_CASE("困难群众救助一件事: the allowance checked against the admini
 }
 
 TEST_CASE("onewindow-cli report prints the day's counter log, as PDF too, and writes its CSV",
-          "[e2e][report]") {
+          "[e2e][report][intake]") {
     TempDir dir;
     trust_bundled(dir.path);
     auto accepted = run(cli(dir.path) + "intake " + quote(demo / "first_child_complete.json"));
@@ -615,7 +619,7 @@ std::string accepted_number(const std::string& out) {
 }  // namespace
 
 TEST_CASE("Agent mode: a township point forwards every item to the upper centre in time",
-          "[e2e][agent]") {
+          "[e2e][agent][intake]") {
     TempDir dir;
     TempDir centre_dir{"onewindow-upper-centre"}, department_dir{"onewindow-department"};
     trust_all_departments(dir.path);
@@ -687,26 +691,26 @@ TEST_CASE("Agent mode: a township point forwards every item to the upper centre 
 
     // One pass of the real dispatcher on 23 November: every item at the upper centre once.
     {
-        auto store = onewindow::CaseStore::open(
-            dir.path / "counter.db", dir.path / "materials",
+        auto store = onewindow::testing::test_store(dir.path).open(
+            dir.path / "materials",
             onewindow::WorkingCalendar::load_dir(stage / "share/onewindow/calendar"));
         auto config = onewindow::ExchangeConfig::load(dir.path / "exchange.json");
         auto report = onewindow::dispatch_once(store, config, {}, "2026-11-23 11:00:00");
         CHECK(report.sent == 8);
-        for (const auto& row : store.outbox()) {
+        for (const auto& row : store.outbox().rows()) {
             CHECK(row.state == "sent");
             CHECK(row.sent_to == "upper_centre");
             CHECK(row.sent_at == "2026-11-23 11:00:00");
         }
         // The items of 30 September were forwarded late; those of 19 November in time.
         int late = 0;
-        for (const auto& event : store.audit_events())
+        for (const auto& event : store.audit().events())
             if (event.type == "forwarding.late") {
                 ++late;
                 CHECK(event.subject == a);
             }
         CHECK(late == 4);
-        CHECK(store.awaiting_forwarding(*onewindow::Date::parse("2026-11-23")).empty());
+        CHECK(store.outbox().awaiting_forwarding(*onewindow::Date::parse("2026-11-23")).empty());
     }
     CHECK(WEXITSTATUS(centre.stop()) == 0);
     CHECK(WEXITSTATUS(department.stop()) == 0);

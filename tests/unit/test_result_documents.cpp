@@ -17,6 +17,7 @@
 #include "pdf_check.hpp"
 #include "sample_case.hpp"
 #include "temp_dir.hpp"
+#include "test_store.hpp"
 
 using namespace onewindow;
 namespace fs = std::filesystem;
@@ -38,6 +39,7 @@ const char* kCouple = R"("applicant.name": "李娜", "applicant.id_number": "130
 /// A counter data folder the administrator has prepared (the bundled plugins trusted).
 std::unique_ptr<Counter> prepared_counter(const fs::path& data) {
     ::setenv("ONEWINDOW_ROOT", ONEWINDOW_STAGE_DIR, 1);
+    testing::test_store(data).configure(data);
     prepare_demo_data(data);
     return Counter::open({ONEWINDOW_STAGE_DIR, data});
 }
@@ -56,7 +58,7 @@ struct Window {
         auto item = testing::sample_item(code, "county_health", "county_health");
         item.name = name;
         request.items.push_back(item);
-        return counter->store().accept(request).case_number;
+        return counter->store().cases().accept(request).case_number;
     }
 
     /// The same with the couple of both registration cards and the item's own values.
@@ -89,8 +91,8 @@ struct Window {
         d.data_json = data_json;
         d.decided_by = "赵静";
         d.decided_at = "2026-11-23 10:15:00";
-        REQUIRE(counter->store().record_decisions(kBackOffice, {d}, cursor,
-                                                  "2026-11-23 10:20:00") == 1);
+        REQUIRE(counter->store().decisions().record(kBackOffice, {d}, cursor,
+                                                    "2026-11-23 10:20:00") == 1);
     }
 };
 
@@ -116,7 +118,7 @@ struct FirstChildCase : Window {
 }  // namespace
 
 TEST_CASE("The family-planning result templates are valid and name their items",
-          "[document][result]") {
+          "[document][result][intake]") {
     const auto card = testing::checked_template(family_templates / "registration_card.json");
     CHECK(card.items == std::vector<std::string>{"000718001001", "000718001002"});
     const auto migrant = testing::checked_template(family_templates / "migrant_certificate.json");
@@ -127,7 +129,7 @@ TEST_CASE("The family-planning result templates are valid and name their items",
 
 TEST_CASE_METHOD(FirstChildCase,
                  "The first-child registration card is filled from the case and the approval",
-                 "[document][result]") {
+                 "[document][result][intake]") {
     const auto pdf = data.path / "card.pdf";
 
     // Not decided yet, then asked to correct: no result document.
@@ -179,7 +181,7 @@ TEST_CASE_METHOD(FirstChildCase,
 }
 
 TEST_CASE("The second-child card names the first child and the issuing body of the decision",
-          "[document][result]") {
+          "[document][result][intake]") {
     Window w;
     const std::string code = "000718001002";
     const std::string number =
@@ -197,7 +199,7 @@ TEST_CASE("The second-child card names the first child and the issuing body of t
 }
 
 TEST_CASE("The migrant certificate is filled from the case and the approval",
-          "[document][result]") {
+          "[document][result][intake]") {
     Window w;
     const std::string code = "000718002000";
     const std::string number = w.accept(code, "流动人口婚育证明", R"({
@@ -221,7 +223,7 @@ TEST_CASE("The migrant certificate is filled from the case and the approval",
 
 TEST_CASE_METHOD(FirstChildCase,
                  "onewindow-cli print result writes the result document of an approved item only",
-                 "[document][result][e2e]") {
+                 "[document][result][e2e][intake]") {
     const auto pdf = data.path / "out" / "card.pdf";
     const std::string command = cli("result", number, pdf);
     std::string out = testing::command_output(command);
@@ -238,7 +240,7 @@ TEST_CASE_METHOD(FirstChildCase,
 TEST_CASE_METHOD(
     FirstChildCase,
     "onewindow-cli print correction renders the notice of the latest correction decision",
-    "[document][notices][e2e]") {
+    "[document][notices][e2e][intake]") {
     const auto pdf = data.path / "correction.pdf";
     const std::string command = cli("correction", number, pdf);
     std::string out = testing::command_output(command);  // nothing asked yet
@@ -247,12 +249,12 @@ TEST_CASE_METHOD(
 
     // Material names as the back office sends them, with its reason and a deadline.
     decide(number, code, "correction", R"({"deadline": "2026-12-07"})", 1);
-    ItemDecision d = counter->store().item_decisions(number).back();
+    ItemDecision d = counter->store().decisions().of_case(number).back();
     CHECK(d.outcome == "correction");
     d.cursor = 2;
     d.reason = "结婚证复印件模糊，无法辨认登记日期";
     d.missing_json = R"(["结婚证", {"name": "居民户口簿", "reason": "缺户主页"}])";
-    REQUIRE(counter->store().record_decisions(kBackOffice, {d}, 2, "2026-11-23 11:00:00") == 1);
+    REQUIRE(counter->store().decisions().record(kBackOffice, {d}, 2, "2026-11-23 11:00:00") == 1);
     out = testing::command_output(command);
     INFO(out);
     CHECK(out.find("exit 0") != std::string::npos);
@@ -274,7 +276,7 @@ TEST_CASE_METHOD(
     d.reason.clear();
     d.data_json = "{}";
     d.missing_json = R"(["身份证复印件"])";
-    REQUIRE(counter->store().record_decisions(kBackOffice, {d}, 3, "2026-11-23 11:30:00") == 1);
+    REQUIRE(counter->store().decisions().record(kBackOffice, {d}, 3, "2026-11-23 11:30:00") == 1);
     const CorrectionRequest request = counter->correction_request(number, code);
     CHECK_FALSE(request.deadline);
     REQUIRE(request.materials.size() == 1);
@@ -291,7 +293,8 @@ TEST_CASE_METHOD(
     CHECK_THROWS_AS(counter->correction_request(number, code), Error);
 }
 
-TEST_CASE("Hand-out prints the results first and records only what printed", "[results][cups]") {
+TEST_CASE("Hand-out prints the results first and records only what printed",
+          "[results][cups][intake]") {
     Window w;
     const std::string number = w.first_child_case();
     HandOut out{number, {kFirstChild},        "李娜", "13043419960315024X", "居民身份证",
@@ -304,34 +307,36 @@ TEST_CASE("Hand-out prints the results first and records only what printed", "[r
     testing::CupsServer cups;
     cups.run({"cupsdisable", "PDF"});
     CHECK_THROWS_AS(w.counter->hand_out(out, PrintOptions{"PDF", 1, "A4"}), Error);
-    CHECK(w.counter->store().find_case(number)->items[0].status == "approved");  // not advanced
+    CHECK(w.counter->store().cases().find(number)->items[0].status == "approved");  // not advanced
 
     cups.run({"cupsenable", "PDF"});
     const auto printed = w.counter->hand_out(out, PrintOptions{"PDF", 1, "A4"});
     REQUIRE(printed.size() == 1);
     CHECK(cups.wait_for_output(job_title(printed[0])));
-    const auto record = w.counter->store().find_case(number);
+    const auto record = w.counter->store().cases().find(number);
     CHECK(record->items[0].status == "handed_out");
     CHECK(record->status == "handed_out");
     // Twice is refused; the audit names the collector with the ID number masked.
-    CHECK_THROWS_AS(w.counter->store().record_hand_out(out), Error);
+    CHECK_THROWS_AS(w.counter->store().hand_outs().record_hand_out(out), Error);
     bool audited = false;
-    for (const auto& e : w.counter->store().audit_events())
+    for (const auto& e : w.counter->store().audit().events())
         if (e.type == "case.handed_out")
             audited = e.detail_json.find("130434********024X") != std::string::npos;
     CHECK(audited);
 }
 
 TEST_CASE("Ratings: once a day, a bad one followed up in 15 working days until resolved",
-          "[results]") {
+          "[results][intake]") {
     Window w;
     const std::string number = w.first_child_case();
-    CHECK_THROWS_AS(w.counter->store().record_rating(number, 6, ""), Error);
-    const long long bad =
-        w.counter->store().record_rating(number, 2, "等候时间太长", "2026-11-25 10:00:00");
-    CHECK_THROWS_AS(w.counter->store().record_rating(number, 5, "", "2026-11-25 11:00:00"), Error);
-    w.counter->store().record_rating(number, 5, "", "2026-11-26 11:00:00");  // another visit
-    auto open = w.counter->store().open_bad_ratings();
+    CHECK_THROWS_AS(w.counter->store().hand_outs().record_rating(number, 6, ""), Error);
+    const long long bad = w.counter->store().hand_outs().record_rating(number, 2, "等候时间太长",
+                                                                       "2026-11-25 10:00:00");
+    CHECK_THROWS_AS(
+        w.counter->store().hand_outs().record_rating(number, 5, "", "2026-11-25 11:00:00"), Error);
+    w.counter->store().hand_outs().record_rating(number, 5, "",
+                                                 "2026-11-26 11:00:00");  // another visit
+    auto open = w.counter->store().hand_outs().open_bad_ratings();
     REQUIRE(open.size() == 1);
     CHECK(open[0].id == bad);
     CHECK(open[0].comment == "等候时间太长");
@@ -342,17 +347,17 @@ TEST_CASE("Ratings: once a day, a bad one followed up in 15 working days until r
     UserAccount supervisor{"lijun", "李军", "WX01", Role::Supervisor, true, 0, ""};
     // A clerk cannot close it (refused and logged); a supervisor must say how.
     CHECK_THROWS_AS(w.counter->store().resolve_rating(bad, "已处理", clerk), Error);
-    CHECK(w.counter->store().open_bad_ratings().size() == 1);
+    CHECK(w.counter->store().hand_outs().open_bad_ratings().size() == 1);
     CHECK_THROWS_AS(w.counter->store().resolve_rating(bad, "  ", supervisor), Error);
     w.counter->store().resolve_rating(bad, "已向申请人致歉并调整窗口排班", supervisor);
     CHECK_THROWS_AS(w.counter->store().resolve_rating(bad, "再次处理", supervisor), Error);
-    CHECK(w.counter->store().open_bad_ratings().empty());
+    CHECK(w.counter->store().hand_outs().open_bad_ratings().empty());
     bool denied = false, resolved = false;
-    for (const auto& e : w.counter->store().audit_events()) {
+    for (const auto& e : w.counter->store().audit().events()) {
         denied = denied || (e.type == "access.denied" && e.actor == "zhangmin");
         resolved = resolved || (e.type == "rating.resolved" && e.actor == "lijun");
     }
     CHECK(denied);
     CHECK(resolved);
-    CHECK(w.counter->store().verify_audit().ok);
+    CHECK(w.counter->store().audit().verify().ok);
 }

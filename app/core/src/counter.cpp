@@ -123,8 +123,7 @@ std::unique_ptr<Counter> Counter::open(const Options& options) {
             s.load_issues.append(bundle_issues);
         }
 
-    s.store = CaseStore::open(options.data_dir / "counter.db", options.data_dir / "materials",
-                              WorkingCalendar::load(share / "calendar", options.data_dir));
+    s.store = open_store(options.root, options.data_dir, options.store);
     s.receipt = load_template(share / "templates" / "common" / "receipt.json", issues);
     s.notice = load_template(share / "templates" / "common" / "notice.json", issues);
     s.refusal = load_template(share / "templates" / "common" / "refusal.json", issues);
@@ -287,7 +286,7 @@ std::string Counter::record_notice(const IntakeRequest& request, const IntakeRev
         entry->set("reason", p.reason);
         problems->add(entry);
     }
-    return s.store->record_notice(
+    return s.store->notices().record_notice(
         {s.config.code, request.clerk.empty() ? s.config.default_clerk : request.clerk,
          text_value(checked.values, "applicant.name"),
          text_value(checked.values, "applicant.id_number"), to_json(Poco::Dynamic::Var(items)),
@@ -364,7 +363,7 @@ IntakeOutcome Counter::intake(const IntakeRequest& request) {
                                     unified.material.originals, unified.material.copies,
                                     given->file, given->tolerated, given->promise});
     }
-    outcome.number = s.store->accept(accept).case_number;
+    outcome.number = s.store->cases().accept(accept).case_number;
     outcome.kind = IntakeOutcome::Kind::Accepted;
     return outcome;
 }
@@ -372,7 +371,7 @@ IntakeOutcome Counter::intake(const IntakeRequest& request) {
 std::string Counter::refuse(const IntakeRequest& request, const std::string& reason) {
     State& s = *state_;
     UnifiedForm form = unified_form(request.items, request.source);
-    return s.store->record_refusal(
+    return s.store->notices().record_refusal(
         {s.config.code, request.clerk.empty() ? s.config.default_clerk : request.clerk,
          text_value(request.values, "applicant.name"),
          text_value(request.values, "applicant.id_number"),
@@ -445,7 +444,7 @@ void Counter::print_counter_log(const CounterLog& log, const CounterLog& before,
 
 void Counter::print_receipt(const std::string& number, const fs::path& out) const {
     const State& s = *state_;
-    auto record = s.store->find_case(number);
+    auto record = s.store->cases().find(number);
     if (!record) throw Error(ErrorKind::NotFound, trf("No case with number {}", number));
     auto data =
         notice_data(s.config, record->clerk, record->applicant_name, record->applicant_id_number);
@@ -495,7 +494,7 @@ void Counter::print_receipt(const std::string& number, const fs::path& out) cons
 
 void Counter::print_notice(const std::string& number, const fs::path& out) const {
     const State& s = *state_;
-    auto notice = s.store->find_notice(number);
+    auto notice = s.store->notices().find_notice(number);
     if (!notice) throw Error(ErrorKind::NotFound, trf("No one-time notice with number {}", number));
     auto data =
         notice_data(s.config, notice->clerk, notice->applicant_name, notice->applicant_id_number);
@@ -515,7 +514,7 @@ void Counter::print_notice(const std::string& number, const fs::path& out) const
 
 void Counter::print_refusal(const std::string& number, const fs::path& out) const {
     const State& s = *state_;
-    auto refusal = s.store->find_refusal(number);
+    auto refusal = s.store->notices().find_refusal(number);
     if (!refusal) throw Error(ErrorKind::NotFound, trf("No refusal with number {}", number));
     auto data = notice_data(s.config, refusal->clerk, refusal->applicant_name,
                             refusal->applicant_id_number);
@@ -589,7 +588,7 @@ namespace {
 std::optional<ItemDecision> latest_decision(const CaseStore& store, const std::string& case_number,
                                             const std::string& item_code) {
     std::optional<ItemDecision> latest;
-    for (auto& d : store.item_decisions(case_number))
+    for (auto& d : store.decisions().of_case(case_number))
         if (d.item_code == item_code) latest = std::move(d);
     return latest;
 }
@@ -610,7 +609,7 @@ struct DecidedItem {
 
 DecidedItem decided_item(const CaseStore& store, const std::string& case_number,
                          const std::string& item_code) {
-    auto record = store.find_case(case_number);
+    auto record = store.cases().find(case_number);
     if (!record) throw Error(ErrorKind::NotFound, trf("No case with number {}", case_number));
     CaseItemRecord item = case_item(*record, item_code);
     return {std::move(*record), std::move(item), latest_decision(store, case_number, item_code)};
@@ -621,7 +620,7 @@ DecidedItem decided_item(const CaseStore& store, const std::string& case_number,
 std::vector<fs::path> Counter::hand_out(const HandOut& hand_out,
                                         const std::optional<PrintOptions>& printer) {
     std::vector<fs::path> printed;
-    const auto record = state_->store->find_case(hand_out.case_number);
+    const auto record = state_->store->cases().find(hand_out.case_number);
     if (!record) throw Error(ErrorKind::NotFound, trf("There is no case {}", hand_out.case_number));
     for (const auto& code : hand_out.item_codes) {
         const auto item = std::find_if(record->items.begin(), record->items.end(),
@@ -634,7 +633,7 @@ std::vector<fs::path> Counter::hand_out(const HandOut& hand_out,
         if (printer) print_pdf(out, *printer);
         printed.push_back(out);
     }
-    state_->store->record_hand_out(hand_out);
+    state_->store->hand_outs().record_hand_out(hand_out);
     return printed;
 }
 

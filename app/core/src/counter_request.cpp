@@ -20,7 +20,9 @@ CounterConfig CounterConfig::load(const fs::path& file) {
     config.service_area = reader.string("service_area");
     config.enquiry_phone = reader.string("enquiry_phone");
     config.default_clerk = reader.opt_string("default_clerk").value_or(config.default_clerk);
-    reader.reject_unknown({"code", "name", "service_area", "enquiry_phone", "default_clerk"});
+    config.store = reader.opt_string("store").value_or("");
+    reader.reject_unknown(
+        {"code", "name", "service_area", "enquiry_phone", "default_clerk", "store"});
     if (config.service_area.size() != 6 ||
         config.service_area.find_first_not_of("0123456789") != std::string::npos)
         reader.fail("service_area", "must be a 6-digit division code");
@@ -37,6 +39,7 @@ void CounterConfig::save(const fs::path& file) const {
     object->set("service_area", service_area);
     object->set("enquiry_phone", enquiry_phone);
     object->set("default_clerk", default_clerk);
+    if (!store.empty()) object->set("store", store);
     const fs::path temp = file.string() + ".tmp";
     {
         std::ofstream out(temp, std::ios::binary | std::ios::trunc);
@@ -45,6 +48,20 @@ void CounterConfig::save(const fs::path& file) const {
         if (!out) throw Error(ErrorKind::Storage, file.string() + ": cannot be written");
     }
     fs::rename(temp, file);
+}
+
+store::Location store_location(const fs::path& data_dir,
+                               const std::optional<std::string>& override) {
+    if (override) return store::Location::parse(*override, data_dir);
+    const std::string configured = CounterConfig::load(data_dir / "counter.json").store;
+    return store::Location::parse(configured.empty() ? "counter.db" : configured, data_dir);
+}
+
+CaseStore open_store(const fs::path& root, const fs::path& data_dir,
+                     const std::optional<std::string>& override) {
+    return CaseStore::open(
+        store_location(data_dir, override), data_dir / "materials",
+        WorkingCalendar::load(root / "share" / "onewindow" / "calendar", data_dir));
 }
 
 IntakeRequest IntakeRequest::load(const fs::path& file) {

@@ -7,6 +7,8 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
+#include <string>
 
 namespace onewindow {
 
@@ -22,6 +24,8 @@ inline constexpr DemoAccount kDemoAccounts[] = {
 };
 inline constexpr const char* kDemoPassword = "onewindow-demo";
 
-void prepare_demo_data(const std::filesystem::path& data_dir);
+/// `store`: the case store when not the folder's own (a --store option; else counter.json's).
+void prepare_demo_data(const std::filesystem::path& data_dir,
+                       const std::optional<std::string>& store = std::nullopt);
 
 }  // namespace onewindow
