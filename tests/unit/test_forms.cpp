@@ -262,8 +262,8 @@ TEST_CASE("Broken form files: one message per problem, with file and JSON path",
     testing::TempDir dir;
     auto file = write_temp(dir, "broken_item.json", R"({"format": "onewindow.item/1", "code": "X1",
       "version": 0, "department": {"code": "d"},
-      "catalogue": {"name": "测试", "type": "公共服务", "content": "c", "body": "b", "served": "自然人",
-                    "theme": "t", "basis": "b", "handling": ["窗口办理"], "public": "yes"},
+      "catalogue": {"name": "测试", "type": "审批", "content": "c", "body": "b", "served": "个人",
+                    "theme": "t", "basis": "b", "handling": ["窗口办理", "上门"], "public": "yes"},
       "implementation": {"conditions": [], "steps": [], "immediate": false, "promised_days": 0,
                          "legal_days": 20, "preliminary_review": false, "fees": "", "place": "p",
                          "hours": "h", "enquiry_phone": "1", "complaint_phone": "2"},
@@ -287,7 +287,15 @@ TEST_CASE("Broken form files: one message per problem, with file and JSON path",
     CHECK(text.find(f + "$.form.sections[0].fields[1].visible_if: refers to unknown field key") !=
           std::string::npos);
     CHECK(text.find(f + "$.colour: unknown key") != std::string::npos);
-    CHECK(issues.size() == 9);
+    // The catalogue's closed vocabularies, each value named with the allowed ones.
+    CHECK(text.find(f + "$.catalogue.type: \"审批\" is not one of: 行政许可, 行政确认, 行政裁决, "
+                        "行政给付, 行政奖励, 行政备案, 其他行政权力, 公共服务") !=
+          std::string::npos);
+    CHECK(text.find(f + "$.catalogue.served: \"个人\" is not one of: 自然人, 法人, 自然人、法人") !=
+          std::string::npos);
+    CHECK(text.find(f + "$.catalogue.handling: \"上门\" is not one of: 窗口办理, 网上办理, 代办") !=
+          std::string::npos);
+    CHECK(issues.size() == 12);
 
     auto bad_json = write_temp(dir, "bad.json", "{\"format\": ");
     auto bad = check_form_files({bad_json}, nullptr);

@@ -81,10 +81,10 @@ class StrictHandler : public Poco::JSON::ParseHandler {
 class PrivateCopy {
   public:
     PrivateCopy(const PluginPackage& package, const std::string& library) {
-        std::string pattern = (fs::temp_directory_path() / "onewindow-plugin-XXXXXX").string();
+        std::string pattern = (scratch_root() / "onewindow-plugin-XXXXXX").string();
         if (!::mkdtemp(pattern.data()))
             throw Error(ErrorKind::Storage,
-                        "cannot create a private folder in " + fs::temp_directory_path().string());
+                        "cannot create a private folder in " + scratch_root().string());
         dir = pattern;
         for (const auto& [path, bytes] : package.files) {
             if (path == library) continue;

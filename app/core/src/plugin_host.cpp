@@ -453,7 +453,7 @@ char* service_settings(void* context) {
 std::string library_problem(const PluginPackage& package, const PluginManifest& m) {
     const std::string* bytes = package.find(m.library);
     if (!bytes) return "library " + package.name(m.library) + " is missing";
-    if (sha256_of_bytes(*bytes) != m.sha256)
+    if (package.hash(m.library) != m.sha256)
         return "library " + m.library +
                " does not match the SHA-256 of its manifest (changed after build?)";
     if (auto problem = elf_problem(*bytes)) return "library " + m.library + ": " + *problem;

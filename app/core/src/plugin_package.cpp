@@ -26,6 +26,21 @@ const std::string* PluginPackage::find(const std::string& relative) const {
     return found == files.end() ? nullptr : &found->second;
 }
 
+std::string PluginPackage::hash(const std::string& relative) const {
+    auto found = hashes.find(relative);
+    return found == hashes.end() ? std::string() : found->second;
+}
+
+fs::path scratch_root() {
+    static const fs::path root = [] {
+        const fs::path shm = "/dev/shm";
+        std::error_code error;
+        if (fs::is_directory(shm, error) && ::access(shm.c_str(), W_OK | X_OK) == 0) return shm;
+        return fs::temp_directory_path();
+    }();
+    return root;
+}
+
 std::string PluginPackage::name(const std::string& relative) const {
     return (dir / relative).string();
 }
@@ -39,7 +54,7 @@ std::string sha256_of_bytes(const std::string& bytes) {
 std::string plugin_digest(const PluginPackage& package, const std::string& plugin_id) {
     std::string text = "onewindow.plugin/1\n" + plugin_id + "\n";
     for (const auto& [path, bytes] : package.files)  // std::map: by path, byte order
-        text += path + "\n" + sha256_of_bytes(bytes) + "\n";
+        text += path + "\n" + package.hash(path) + "\n";
     return sha256_of_bytes(text);
 }
 
@@ -141,6 +156,7 @@ class Reader {
             bytes.append(buffer, static_cast<std::size_t>(n));
             if (bytes.size() > kMaxPluginBytes) return fail(relative, "is too large");
         }
+        package_.hashes.emplace(relative, sha256_of_bytes(bytes));
         package_.files.emplace(relative, std::move(bytes));
         return true;
     }
@@ -202,10 +218,10 @@ SealedFile::~SealedFile() {
 
 std::string SealedFile::unique_path() {
     unlink_path();
-    std::string pattern = (fs::temp_directory_path() / "onewindow-load-XXXXXX").string();
+    std::string pattern = (scratch_root() / "onewindow-load-XXXXXX").string();
     if (!::mkdtemp(pattern.data()))
-        throw Error(ErrorKind::Plugin, name_ + ": cannot create a private folder in " +
-                                           fs::temp_directory_path().string());
+        throw Error(ErrorKind::Plugin,
+                    name_ + ": cannot create a private folder in " + scratch_root().string());
     link_dir_ = pattern;
     // The folder's random name, and a serial within the process: never the same path twice.
     static std::atomic<unsigned long> serial{0};

@@ -26,9 +26,12 @@ namespace onewindow {
 
 struct PluginPackage {
     std::filesystem::path dir;
-    std::map<std::string, std::string> files;  // path relative to dir ("forms/a.json") -> bytes
+    std::map<std::string, std::string> files;   // path relative to dir ("forms/a.json") -> bytes
+    std::map<std::string, std::string> hashes;  // the same path -> SHA-256 of its bytes (hex)
     /// The bytes of a file of the package, or nullptr.
     const std::string* find(const std::string& relative) const;
+    /// The SHA-256 of a file of the package, or "".
+    std::string hash(const std::string& relative) const;
     /// dir / relative, for messages.
     std::string name(const std::string& relative) const;
 };
@@ -50,6 +53,11 @@ std::string plugin_digest(const PluginPackage& package, const std::string& plugi
 
 /// SHA-256 (lower-case hex) of bytes in memory.
 std::string sha256_of_bytes(const std::string& bytes);
+
+/// Where the host makes its short-lived private folders (a copy of templates, the link a
+/// library is loaded through): /dev/shm when it is there (memory: nothing reaches a disk), else
+/// the system's temporary folder.
+std::filesystem::path scratch_root();
 
 /// An anonymous in-memory file (memfd) holding a copy of some bytes, sealed against any change
 /// (no write, no shrink, no grow), for dlopen(). The dynamic loader recognises a library it has
