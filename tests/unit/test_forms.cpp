@@ -302,3 +302,42 @@ TEST_CASE("Broken form files: one message per problem, with file and JSON path",
     REQUIRE(bad.size() == 1);
     CHECK(bad.list()[0].message.rfind("malformed JSON", 0) == 0);
 }
+
+TEST_CASE("A shared table is asked with the columns its items need", "[unified_form]") {
+    // Two items asking the household's members: one their names and relations, the other their
+    // names and incomes.
+    const ServiceItem* base = loaded().catalogue.find("000718002000");
+    REQUIRE(base);
+    auto with_members = [&](const std::string& code, std::vector<std::string> columns) {
+        ServiceItem item = *base;
+        item.code = code;
+        item.sections = {FormSection{"家庭成员", {FieldRef{"household.members", {}, {}, columns}}}};
+        return item;
+    };
+    const ServiceItem names = with_members("T-1", {"member.name", "member.relation"});
+    const ServiceItem incomes = with_members("T-2", {"member.monthly_income", "member.name"});
+
+    auto alone = build_unified_form({&names}, loaded().dictionary);
+    const UnifiedField* table = alone.field("household.members");
+    REQUIRE(table);
+    CHECK(table->def.columns == std::vector<std::string>{"member.name", "member.relation"});
+    REQUIRE(table->columns.size() == 2);
+    CHECK(table->columns[1].label == "与申请人关系");
+    // A column the item does not ask is not part of its table.
+    Poco::JSON::Object::Ptr values = new Poco::JSON::Object;
+    values->set("household.members",
+                parse_json(R"([{"member.name": "王强", "member.relation": "配偶",
+                                "member.monthly_income": 1200}])",
+                           "rows"));
+    const std::string found = messages(validate_values(alone, values, today));
+    CHECK(found.find("member.monthly_income is not a column of this table") != std::string::npos);
+
+    // Both items: the columns either needs, in the dictionary's order, asked once.
+    auto both = build_unified_form({&names, &incomes}, loaded().dictionary);
+    CHECK(both.conflicts.empty());
+    CHECK(both.field("household.members")->def.columns ==
+          std::vector<std::string>{"member.name", "member.relation", "member.monthly_income"});
+    CHECK(both.field("household.members")->columns.size() == 3);
+    CHECK(messages(validate_values(both, values, today)).find("is not a column") ==
+          std::string::npos);
+}
