@@ -24,6 +24,7 @@
 #include "onewindow/core/paths.hpp"
 #include "onewindow/core/plugin_data.hpp"
 #include "onewindow/core/plugin_host.hpp"
+#include "onewindow/core/plugin_scaffold.hpp"
 #include "onewindow/core/printing.hpp"
 #include "onewindow/core/report.hpp"
 #include "onewindow/store/counter_log.hpp"
@@ -105,12 +106,16 @@ const char* kUsageText =
        "    holidays list YEAR | add DATE --name TEXT | remove DATE\n"
        "    holidays workday DATE [--name TEXT]\n"
        "                                 a Saturday or Sunday worked (make-up working day)\n"
-       "    plugins trust <folder>...    trust the plugin libraries in these folders\n"
+       "    plugins trust <folder>...    trust the plugins in these folders (all their files)\n"
        "  admin init NAME --display-name TEXT [--counter CODE] [--password-file FILE]\n"
        "                                 the first administrator of a new counter\n"
-       "  plugins [list]                 every plugin with its state and error\n"
+       "  plugins [list]                 every plugin with its state, and why it does not run\n"
        "  plugins trust <folder>...      the same while no administrator exists (set-up)\n"
-       "  plugins check <folder>         check a plugin folder (for plugin developers)\n"
+       "  plugins check <folder> [--settings FILE]\n"
+       "                                 check a plugin folder as the counter loads it (for\n"
+       "                                 plugin developers)\n"
+       "  plugins new <id> --department NAME [--dir DIR]\n"
+       "                                 write a new plugin folder to start from (DIR/<id>)\n"
        "  demo                           prepare the demo data and take in two demo cases\n"
        "The data folder defaults to $ONEWINDOW_DATA, else ~/.local/share/onewindow.\n");
 
@@ -718,18 +723,60 @@ int cmd_dispatch(const fs::path& data_dir, const std::vector<std::string>& args,
     return 0;
 }
 
+/// "Trusted plugin <id> (<digest>...)" for each plugin trusted.
+void print_trusted(const std::vector<TrustedPlugin>& trusted, std::ostream& out) {
+    for (const auto& plugin : trusted)
+        out << trf("Trusted plugin {} ({})", plugin.manifest.id, plugin.digest.substr(0, 12))
+            << '\n';
+}
+
+/// `plugins check <folder> [--settings FILE]`: everything the host will load (plugin_host.hpp
+/// check_plugin_folder); OK or FAILED with one line per problem.
+int plugins_check(const Args& args, std::ostream& out, std::ostream& err) {
+    CheckOptions options;
+    Issues issues;
+    options.dictionary = Dictionary::load(share_dir() / "forms" / "fields.json", issues);
+    issues.throw_if_any();
+    if (auto found = args.options.find("--settings"); found != args.options.end()) {
+        auto value = load_json_file(found->second);
+        if (value.type() != typeid(Poco::JSON::Object::Ptr))
+            throw Error(ErrorKind::Input,
+                        trf("{}: the settings must be a JSON object", found->second));
+        options.settings = value.extract<Poco::JSON::Object::Ptr>();
+    }
+    issues = check_plugin_folder(args.positional[1], options);
+    for (const auto& issue : issues.list()) err << issue.to_string() << '\n';
+    out << (issues.empty() ? "OK" : "FAILED") << '\n';
+    return issues.empty() ? 0 : static_cast<int>(ErrorKind::Plugin);
+}
+
+/// `plugins new <id> --department NAME [--dir DIR]`: the SDK example made the new plugin's own
+/// (plugin_scaffold.hpp), in DIR/<id> (DIR: the current folder).
+int plugins_new(const Args& args, std::ostream& out, std::ostream& err) {
+    const std::string id = args.positional[1];
+    const auto department = args.options.find("--department");
+    if (department == args.options.end()) {
+        err << tr(kUsageText);
+        return kUsage;
+    }
+    const auto parent = args.options.find("--dir");
+    const fs::path dir =
+        (parent == args.options.end() ? fs::current_path() : fs::path(parent->second)) / id;
+    const auto files =
+        write_plugin_scaffold(share_dir() / "sdk" / "example", dir, id, department->second);
+    out << trf("Plugin folder {} written ({} files)", dir.string(), std::to_string(files.size()))
+        << '\n';
+    out << trf("Build it: cmake -S {} -B {}/build -DOneWindowSDK_DIR={} && cmake --build {}/build",
+               dir.string(), dir.string(), (share_dir() / "sdk" / "cmake").string(), dir.string())
+        << '\n';
+    out << trf("Then check it: onewindow-cli plugins check {}/build/{}", dir.string(), id) << '\n';
+    return 0;
+}
+
 int cmd_plugins(const fs::path& data_dir, const Args& args, std::ostream& out, std::ostream& err) {
     std::string sub = args.positional.empty() ? "list" : args.positional[0];
-    if (sub == "check") {
-        if (args.positional.size() != 2) {
-            err << tr(kUsageText);
-            return kUsage;
-        }
-        Issues issues = check_plugin_folder(args.positional[1]);
-        for (const auto& issue : issues.list()) err << issue.to_string() << '\n';
-        out << (issues.empty() ? "OK" : "FAILED") << '\n';
-        return issues.empty() ? 0 : static_cast<int>(ErrorKind::Plugin);
-    }
+    if (sub == "check" && args.positional.size() == 2) return plugins_check(args, out, err);
+    if (sub == "new" && args.positional.size() == 2) return plugins_new(args, out, err);
     if (sub == "trust") {
         if (args.positional.size() < 2) {
             err << tr(kUsageText);
@@ -744,25 +791,27 @@ int cmd_plugins(const fs::path& data_dir, const Args& args, std::ostream& out, s
         }
         Issues issues;
         const std::vector<fs::path> folders(args.positional.begin() + 1, args.positional.end());
-        for (const auto& manifest :
-             trust_plugin_folders(data_dir / "trusted-plugins.json", folders, issues))
-            out << trf("Trusted plugin {} ({})", manifest.id, manifest.sha256.substr(0, 12))
-                << '\n';
+        print_trusted(trust_plugin_folders(data_dir / "trusted-plugins.json", folders, issues),
+                      out);
         for (const auto& issue : issues.list()) err << issue.to_string() << '\n';
         return issues.empty() ? 0 : static_cast<int>(ErrorKind::Input);
     }
-    if (sub != "list") {
+    if (sub != "list" || args.positional.size() > 1) {
         err << tr(kUsageText);
         return kUsage;
     }
+    // One line per plugin (id, version, department, state), then each reason it is not running
+    // on a line of its own, indented.
     auto counter = open_counter(data_dir);
-    int failed = 0;
     for (const auto& p : counter->plugins().plugins()) {
         out << p.manifest.id << '\t' << p.manifest.version << '\t' << p.manifest.department_name
-            << '\t' << state_name(p.state);
-        if (!p.error.empty()) out << '\t' << p.error;
-        out << '\n';
-        if (p.state != PluginState::Running) ++failed;
+            << '\t' << state_name(p.state) << '\n';
+        std::size_t from = 0;
+        while (from < p.error.size()) {
+            const std::size_t end = std::min(p.error.find('\n', from), p.error.size());
+            out << "\t" << p.error.substr(from, end - from) << '\n';
+            from = end + 1;
+        }
     }
     for (const auto& issue : counter->load_issues().list()) err << issue.to_string() << '\n';
     return 0;
@@ -964,9 +1013,7 @@ int cmd_admin(const fs::path& data_dir, const Args& args, std::ostream& out, std
         code = admin_holidays(admin, args, out);
     } else if (what == "plugins" && args.positional.size() >= 3 && args.positional[1] == "trust") {
         const std::vector<fs::path> folders(args.positional.begin() + 2, args.positional.end());
-        for (const auto& manifest : admin.trust_plugins(folders))
-            out << trf("Trusted plugin {} ({})", manifest.id, manifest.sha256.substr(0, 12))
-                << '\n';
+        print_trusted(admin.trust_plugins(folders), out);
         code = 0;
     }
     if (code == kUsage) err << tr(kUsageText);

@@ -17,6 +17,9 @@
 #   and SHA-256, and the plugin's data in the folder's own layout: the dictionary fragment the
 #   manifest names ("dictionary"), and the folders forms/ and templates/ beside the manifest.
 #   The data is copied again whenever a file of it changes.
+#   onewindow_add_plugin_test(<name> PLUGIN <plugin target> SOURCES <files...>)
+#   A test executable against the SDK alone (onewindow/sdk/testing.hpp), registered with CTest
+#   (call enable_testing() first), given the plugin folder as its first argument.
 include(CMakeFindDependencyMacro)
 find_dependency(Poco COMPONENTS Foundation JSON)
 
@@ -122,4 +125,17 @@ set(EXTRA_TEMPLATES "@extra_templates@")
                 -P "${_onewindow_sdk_cmake_dir}/OneWindowStampManifest.cmake"
         VERBATIM)
     set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS "${manifest}")
+    set_property(TARGET ${target} PROPERTY ONEWINDOW_PLUGIN_DIR "${ARG_OUTPUT_DIR}")
+endfunction()
+
+function(onewindow_add_plugin_test name)
+    cmake_parse_arguments(ARG "" "PLUGIN" "SOURCES" ${ARGN})
+    if(NOT ARG_PLUGIN OR NOT ARG_SOURCES)
+        message(FATAL_ERROR "onewindow_add_plugin_test(${name}): PLUGIN and SOURCES are required")
+    endif()
+    get_target_property(plugin_dir ${ARG_PLUGIN} ONEWINDOW_PLUGIN_DIR)
+    add_executable(${name} ${ARG_SOURCES})
+    target_link_libraries(${name} PRIVATE OneWindow::sdk_headers ${CMAKE_DL_LIBS})
+    add_dependencies(${name} ${ARG_PLUGIN})
+    add_test(NAME ${name} COMMAND ${name} "${plugin_dir}")
 endfunction()

@@ -94,9 +94,7 @@ void plugin_load() {
     const int copies = 20;
     Issues issues;
     auto manifest = read_manifest(stage / "plugins/family_planning/plugin.json", issues);
-    TrustedList trusted;
-    trusted.add("family_planning", manifest.sha256);
-    trusted.save(temp.path / "trusted.json");
+    std::vector<fs::path> folders;
     for (int i = 0; i < copies; ++i) {
         const fs::path dir = temp.path / "plugins" / ("fp" + std::to_string(i));
         fs::create_directories(dir);
@@ -104,15 +102,21 @@ void plugin_load() {
         auto text = read_text_file(manifest.manifest_file);
         auto object = parse_json(text, "manifest").extract<Poco::JSON::Object::Ptr>();
         object->set("id", "fp" + std::to_string(i));
-        object->set("forms", Poco::JSON::Array::Ptr(new Poco::JSON::Array));
+        // The library alone: no items, forms, fragment or templates to read.
+        for (const char* key : {"items", "forms", "templates"})
+            object->set(key, Poco::JSON::Array::Ptr(new Poco::JSON::Array));
+        object->remove("dictionary");
         std::ofstream(dir / "plugin.json") << to_json(object);
+        folders.push_back(dir);
     }
+    trust_plugin_folders(temp.path / "trusted.json", folders, issues);
+    issues.throw_if_any();
+    HostOptions options;
+    options.plugin_roots = {temp.path / "plugins"};
+    options.trusted_list_file = temp.path / "trusted.json";
+    options.state_dir = temp.path / "state";
     auto start = Clock::now();
-    PluginHost host(HostOptions{{temp.path / "plugins"},
-                                temp.path / "trusted.json",
-                                temp.path / "state",
-                                "0.1.0",
-                                nullptr});
+    PluginHost host(std::move(options));
     host.load_all();
     const double elapsed = ms_since(start);
     for (const auto& p : host.plugins())
@@ -917,6 +921,9 @@ std::vector<std::string> install_bulk_plugin(const fs::path& data, int count) {
     object->set("items", codes);
     object->set("forms", forms);
     std::ofstream(dir / "plugin.json") << to_json(object);
+    // The administrator trusts the new folder (its digest covers the generated forms).
+    trust_plugin_folders(data / "trusted-plugins.json", {dir}, issues);
+    issues.throw_if_any();
     return five;
 }
 

@@ -16,6 +16,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -30,6 +31,7 @@
 #include "onewindow/core/demo_data.hpp"
 #include "onewindow/core/i18n.hpp"
 #include "onewindow/core/json.hpp"
+#include "onewindow/core/plugin_host.hpp"
 #include "onewindow/gui/intake_panel.hpp"
 #include "onewindow/gui/log_panel.hpp"
 #include "onewindow/gui/login_dialog.hpp"
@@ -350,6 +352,68 @@ TEST_CASE("A clerk takes in a two-item case at one window", "[gui]") {
     check_labels_translated(frame, english);
     CHECK(english == std::vector<std::string>{});
     CHECK(untranslated_messages() == std::vector<std::string>{});
+}
+
+TEST_CASE("A department's own plugin, built out of tree, serves its item in the window",
+          "[gui][sdk]") {
+    // The SDK example as the fixture sdk_example built it against the SDK alone, installed and
+    // trusted; and a copy under another id whose fragment defines keys of the example's
+    // namespace: refused with its reasons, while everything else runs.
+    const char* built = std::getenv("ONEWINDOW_SDK_EXAMPLE_DIR");
+    REQUIRE(built);
+    Shell shell([&](const fs::path& data) {
+        fs::create_directories(data / "plugins");
+        fs::copy(built, data / "plugins" / "example", fs::copy_options::recursive);
+        fs::copy(built, data / "plugins" / "borrowed", fs::copy_options::recursive);
+        auto manifest = load_json_file(data / "plugins/borrowed/plugin.json")
+                            .extract<Poco::JSON::Object::Ptr>();
+        manifest->set("id", std::string("borrowed"));
+        std::ofstream(data / "plugins/borrowed/plugin.json", std::ios::trunc) << to_json(manifest);
+        Issues issues;
+        trust_plugin_folders(data / "trusted-plugins.json",
+                             {data / "plugins/example", data / "plugins/borrowed"}, issues);
+        REQUIRE(issues.empty());
+    });
+    shell.sign_in_clerk();
+    auto* frame = shell.open_frame();
+    Closing closing{frame};
+    pump(200);
+
+    // Its item in the catalogue, found by its name and by its keyword's pinyin initials.
+    frame->catalogue()->set_query("用地登记");
+    pump(100);
+    CHECK(frame->catalogue()->shown_items() == std::vector<std::string>{"000799001000"});
+    frame->catalogue()->set_query("yddj");
+    pump(100);
+    CHECK(frame->catalogue()->shown_items() == std::vector<std::string>{"000799001000"});
+
+    // The plugins overview: the example runs with its item; the copy failed, every reason shown.
+    frame->pages()->SetSelection(2);
+    pump(100);
+    PluginsPanel& plugins = *frame->plugins();
+    long example = -1, borrowed = -1;
+    for (long row = 0; row < plugins.rows(); ++row) {
+        if (plugins.row_text(row, 0) == "example") example = row;
+        if (plugins.row_text(row, 0) == "borrowed") borrowed = row;
+    }
+    REQUIRE(example >= 0);
+    REQUIRE(borrowed >= 0);
+    CHECK(plugins.row_text(example, 4) == "运行中");
+    CHECK(plugins.row_text(example, 5) == "1/1");
+    CHECK(plugins.row_text(borrowed, 4) == "失败");
+    CHECK(plugins.row_text(borrowed, 5) == "0/1");
+    CHECK(plugins.row_text(borrowed, 6).find("outside the plugin's namespace") !=
+          std::string::npos);
+    CHECK(plugins.row_text(borrowed, 6).find("（另有 3 条）") != std::string::npos);
+    // The first plugin that does not run is selected, its reasons below the list.
+    const std::string details = plugins.details();
+    CHECK(details.rfind("borrowed 未运行的原因：", 0) == 0);
+    for (const char* key :
+         {"example.site_area", "example.site_address", "example.purpose", "example.site_plan"})
+        CHECK(details.find(std::string("the key ") + key + " lies outside") != std::string::npos);
+    screenshot(frame, "plugins.png");
+    plugins.select(example);
+    CHECK(plugins.details() == "example 运行正常。");
 }
 
 TEST_CASE("Missing materials: accept refuses, the one-time notice prints, the draft stays",

@@ -45,15 +45,18 @@ struct PluginFixture {
                            bool must_run = true)
         : plugin(std::move(id)) {
         Issues issues;
-        auto manifest = read_manifest(staged_plugins() / plugin / "plugin.json", issues);
+        trust_plugin_folders(dir.path / "trusted.json", {staged_plugins() / plugin}, issues);
         REQUIRE(issues.empty());
-        TrustedList trusted;
-        trusted.add(manifest.id, manifest.sha256);
-        trusted.save(dir.path / "trusted.json");
         Poco::JSON::Object::Ptr all = new Poco::JSON::Object;
         all->set(plugin, settings);
-        host = std::make_unique<PluginHost>(HostOptions{
-            {staged_plugins()}, dir.path / "trusted.json", dir.path / "state", "0.1.0", all});
+        HostOptions options;
+        options.plugin_roots = {staged_plugins()};
+        options.trusted_list_file = dir.path / "trusted.json";
+        options.state_dir = dir.path / "state";
+        options.settings = all;
+        options.dictionary = Dictionary::load(
+            std::filesystem::path(ONEWINDOW_SOURCE_DIR) / "forms" / "fields.json", issues);
+        host = std::make_unique<PluginHost>(std::move(options));
         host->load_all();
         if (must_run) REQUIRE(host->running(plugin));
     }

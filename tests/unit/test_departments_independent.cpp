@@ -10,6 +10,7 @@
 #include "onewindow/core/counter.hpp"
 #include "onewindow/core/plugin_host.hpp"
 #include "temp_dir.hpp"
+#include "trust.hpp"
 
 using namespace onewindow;
 namespace fs = std::filesystem;
@@ -26,18 +27,13 @@ struct RootWithout {
     explicit RootWithout(const std::string& missing) {
         fs::create_directories(root / "plugins");
         fs::create_directory_symlink(stage / "share", root / "share");
-        TrustedList trusted;
-        for (const auto& entry : fs::directory_iterator(stage / "plugins")) {
-            Issues issues;
-            auto manifest = read_manifest(entry.path() / "plugin.json", issues);
-            REQUIRE(issues.empty());
-            trusted.add(manifest.id, manifest.sha256);
-            if (manifest.id != missing)
-                fs::create_directory_symlink(entry.path(),
-                                             root / "plugins" / entry.path().filename());
-        }
+        // Plugin folders are copied: the host refuses a plugin folder that is a symbolic link.
+        for (const auto& entry : fs::directory_iterator(stage / "plugins"))
+            if (entry.path().filename() != missing && fs::exists(entry.path() / "plugin.json"))
+                fs::copy(entry.path(), root / "plugins" / entry.path().filename(),
+                         fs::copy_options::recursive);
         fs::create_directories(data);
-        trusted.save(data / "trusted-plugins.json");
+        testing::trust_plugins_under(data / "trusted-plugins.json", {root / "plugins"});
     }
 };
 

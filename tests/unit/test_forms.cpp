@@ -262,8 +262,8 @@ TEST_CASE("Broken form files: one message per problem, with file and JSON path",
     testing::TempDir dir;
     auto file = write_temp(dir, "broken_item.json", R"({"format": "onewindow.item/1", "code": "X1",
       "version": 0, "department": {"code": "d"},
-      "catalogue": {"name": "测试", "type": "公共服务", "content": "c", "body": "b", "served": "自然人",
-                    "theme": "t", "basis": "b", "handling": ["窗口办理"], "public": "yes"},
+      "catalogue": {"name": "测试", "type": "审批", "content": "c", "body": "b", "served": "个人",
+                    "theme": "t", "basis": "b", "handling": ["窗口办理", "上门"], "public": "yes"},
       "implementation": {"conditions": [], "steps": [], "immediate": false, "promised_days": 0,
                          "legal_days": 20, "preliminary_review": false, "fees": "", "place": "p",
                          "hours": "h", "enquiry_phone": "1", "complaint_phone": "2"},
@@ -287,10 +287,57 @@ TEST_CASE("Broken form files: one message per problem, with file and JSON path",
     CHECK(text.find(f + "$.form.sections[0].fields[1].visible_if: refers to unknown field key") !=
           std::string::npos);
     CHECK(text.find(f + "$.colour: unknown key") != std::string::npos);
-    CHECK(issues.size() == 9);
+    // The catalogue's closed vocabularies, each value named with the allowed ones.
+    CHECK(text.find(f + "$.catalogue.type: \"审批\" is not one of: 行政许可, 行政确认, 行政裁决, "
+                        "行政给付, 行政奖励, 行政备案, 其他行政权力, 公共服务") !=
+          std::string::npos);
+    CHECK(text.find(f + "$.catalogue.served: \"个人\" is not one of: 自然人, 法人, 自然人、法人") !=
+          std::string::npos);
+    CHECK(text.find(f + "$.catalogue.handling: \"上门\" is not one of: 窗口办理, 网上办理, 代办") !=
+          std::string::npos);
+    CHECK(issues.size() == 12);
 
     auto bad_json = write_temp(dir, "bad.json", "{\"format\": ");
     auto bad = check_form_files({bad_json}, nullptr);
     REQUIRE(bad.size() == 1);
     CHECK(bad.list()[0].message.rfind("malformed JSON", 0) == 0);
+}
+
+TEST_CASE("A shared table is asked with the columns its items need", "[unified_form]") {
+    // Two items asking the household's members: one their names and relations, the other their
+    // names and incomes.
+    const ServiceItem* base = loaded().catalogue.find("000718002000");
+    REQUIRE(base);
+    auto with_members = [&](const std::string& code, std::vector<std::string> columns) {
+        ServiceItem item = *base;
+        item.code = code;
+        item.sections = {FormSection{"家庭成员", {FieldRef{"household.members", {}, {}, columns}}}};
+        return item;
+    };
+    const ServiceItem names = with_members("T-1", {"member.name", "member.relation"});
+    const ServiceItem incomes = with_members("T-2", {"member.monthly_income", "member.name"});
+
+    auto alone = build_unified_form({&names}, loaded().dictionary);
+    const UnifiedField* table = alone.field("household.members");
+    REQUIRE(table);
+    CHECK(table->def.columns == std::vector<std::string>{"member.name", "member.relation"});
+    REQUIRE(table->columns.size() == 2);
+    CHECK(table->columns[1].label == "与申请人关系");
+    // A column the item does not ask is not part of its table.
+    Poco::JSON::Object::Ptr values = new Poco::JSON::Object;
+    values->set("household.members",
+                parse_json(R"([{"member.name": "王强", "member.relation": "配偶",
+                                "member.monthly_income": 1200}])",
+                           "rows"));
+    const std::string found = messages(validate_values(alone, values, today));
+    CHECK(found.find("member.monthly_income is not a column of this table") != std::string::npos);
+
+    // Both items: the columns either needs, in the dictionary's order, asked once.
+    auto both = build_unified_form({&names, &incomes}, loaded().dictionary);
+    CHECK(both.conflicts.empty());
+    CHECK(both.field("household.members")->def.columns ==
+          std::vector<std::string>{"member.name", "member.relation", "member.monthly_income"});
+    CHECK(both.field("household.members")->columns.size() == 3);
+    CHECK(messages(validate_values(both, values, today)).find("is not a column") ==
+          std::string::npos);
 }

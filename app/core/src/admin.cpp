@@ -201,13 +201,13 @@ void Administration::set_client(const std::string& code) {
 
 // Plugins -----------------------------------------------------------------------------------------
 
-std::vector<PluginManifest> Administration::trust_plugins(const std::vector<fs::path>& folders) {
+std::vector<TrustedPlugin> Administration::trust_plugins(const std::vector<fs::path>& folders) {
     allow(Permission::ManagePlugins, N_("trust plugins"), {});
     Issues issues;
     auto trusted = trust_plugin_folders(data_dir_ / "trusted-plugins.json", folders, issues);
-    for (const auto& manifest : trusted)
-        store_.accounts().record_change(who_, "plugin.trusted", manifest.id,
-                                        "{\"sha256\":\"" + manifest.sha256 + "\"}");
+    for (const auto& plugin : trusted)
+        store_.accounts().record_change(who_, "plugin.trusted", plugin.manifest.id,
+                                        "{\"sha256\":\"" + plugin.digest + "\"}");
     issues.throw_if_any();
     return trusted;
 }

@@ -1,6 +1,10 @@
 #include "onewindow/core/counter.hpp"
 
 #include <Poco/JSON/Array.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <mutex>
 
 #include "onewindow/core/case_store.hpp"
 #include "onewindow/core/catalogue.hpp"
@@ -11,7 +15,6 @@
 #include "onewindow/core/guide.hpp"
 #include "onewindow/core/i18n.hpp"
 #include "onewindow/core/idnumber.hpp"
-#include "onewindow/core/plugin_data.hpp"
 #include "onewindow/core/plugin_host.hpp"
 #include "onewindow/core/report.hpp"
 #include "onewindow/core/unified_form.hpp"
@@ -20,10 +23,39 @@ namespace fs = std::filesystem;
 
 namespace onewindow {
 
+namespace {
+
+/// The counter's log: <data>/logs/counter.log, one line per event from the plugins
+/// ("2026-11-23 09:12:03 WARNING civil_affairs: ..."), appended; several processes of one
+/// counter (the window, the command line) may write to it at once.
+class CounterLogFile {
+  public:
+    explicit CounterLogFile(fs::path file) : file_(std::move(file)) {}
+    void write(const LogLine& line) {
+        static const char* const levels[] = {"DEBUG", "INFO", "WARNING", "ERROR"};
+        const std::string text = local_timestamp_now() + " " + levels[line.level] + " " +
+                                 line.plugin + ": " + line.message + "\n";
+        std::lock_guard<std::mutex> lock(mutex_);
+        std::error_code ignored;
+        fs::create_directories(file_.parent_path(), ignored);
+        // O_APPEND: each line lands whole at the end, whoever else writes.
+        const int fd = ::open(file_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+        if (fd < 0) return;  // a log that cannot be written never stops the counter
+        const ssize_t written = ::write(fd, text.data(), text.size());
+        (void)written;
+        ::close(fd);
+    }
+
+  private:
+    fs::path file_;
+    std::mutex mutex_;
+};
+
+}  // namespace
+
 struct Counter::State {
     Options options;
     CounterConfig config;
-    Dictionary dictionary;
     Catalogue catalogue;
     std::unique_ptr<PluginHost> host;
     std::optional<CaseStore> store;
@@ -49,17 +81,15 @@ std::unique_ptr<Counter> Counter::open(const Options& options) {
     if (!fs::exists(config_file)) s.config.save(config_file);
 
     Issues issues;
-    s.dictionary = Dictionary::load(share / "forms" / "fields.json", issues);
-    issues.throw_if_any();
-
     HostOptions host;
+    host.dictionary = Dictionary::load(share / "forms" / "fields.json", issues);
+    issues.throw_if_any();
     host.plugin_roots = {options.root / "plugins", options.data_dir / "plugins"};
     host.trusted_list_file = options.data_dir / "trusted-plugins.json";
     host.state_dir = options.data_dir / "state";
-    Poco::JSON::Object::Ptr defaults = new Poco::JSON::Object;
-    defaults->set("service_area", s.config.service_area);
     host.settings = new Poco::JSON::Object;
     const fs::path settings_file = options.data_dir / "plugin-settings.json";
+    host.settings_file = settings_file.string();
     if (fs::exists(settings_file)) {
         Issues settings_issues;
         auto reader = ObjectReader::of(load_json_file(settings_file), settings_file.string(), "$",
@@ -69,31 +99,20 @@ std::unique_ptr<Counter> Counter::open(const Options& options) {
         settings_issues.throw_if_any();
         host.settings = reader.raw();
     }
-    s.host = std::make_unique<PluginHost>(host);
-    // Every plugin gets the counter's service area unless its settings say otherwise.
-    for (const auto& root : host.plugin_roots) {
-        if (!fs::is_directory(root)) continue;
-        for (const auto& entry : fs::directory_iterator(root)) {
-            const std::string id = entry.path().filename().string();
-            if (!s.host->find(id) && !host.settings->has(id)) host.settings->set(id, defaults);
-        }
-    }
+    // The plugins' log lines go to the counter's log, <data>/logs/counter.log.
+    host.log = [log = std::make_shared<CounterLogFile>(options.data_dir / "logs" / "counter.log")](
+                   const LogLine& line) { log->write(line); };
+    s.host = std::make_unique<PluginHost>(std::move(host));
     s.host->load_all();
 
-    // The catalogue: every item of every running plugin, from the forms it ships, on the shared
-    // dictionary with the plugins' fragments merged in.
+    // The catalogue: every item of every running plugin (the host has checked them against the
+    // shared dictionary with the plugins' fragments), and their result-document templates,
+    // filled by the plugin (print_result).
     for (const auto& plugin : s.host->plugins()) {
         if (plugin.state != PluginState::Running) continue;
-        PluginData data = load_plugin_data(plugin.manifest, s.dictionary, s.load_issues);
-        for (auto& item : data.items) {
-            try {
-                s.catalogue.add(std::move(item));
-            } catch (const Error& e) {
-                s.load_issues.add(plugin.manifest.manifest_file.string(), "$.forms", e.what());
-            }
-        }
-        // Its result-document templates, filled by the plugin (print_result).
-        for (auto& tpl : data.templates) s.results.emplace_back(plugin.manifest.id, std::move(tpl));
+        for (const auto& item : plugin.data.items) s.catalogue.add(item);
+        for (const auto& tpl : plugin.data.templates)
+            s.results.emplace_back(plugin.manifest.id, tpl);
     }
     const fs::path bundles = share / "forms" / "bundles";
     if (fs::is_directory(bundles))
@@ -118,7 +137,7 @@ std::unique_ptr<Counter> Counter::open(const Options& options) {
 }
 
 const CounterConfig& Counter::config() const { return state_->config; }
-const Dictionary& Counter::dictionary() const { return state_->dictionary; }
+const Dictionary& Counter::dictionary() const { return state_->host->dictionary(); }
 const Catalogue& Counter::catalogue() const { return state_->catalogue; }
 
 std::optional<IdCard> Counter::read_id_card() {
@@ -150,7 +169,7 @@ UnifiedForm Counter::unified_form(const std::vector<std::string>& codes,
             items.push_back(item);
     }
     issues.throw_if_any();
-    UnifiedForm form = build_unified_form(items, state_->dictionary);
+    UnifiedForm form = build_unified_form(items, dictionary());
     if (!form.conflicts.empty()) {
         std::string message;
         for (const auto& c : form.conflicts) message += (message.empty() ? "" : "\n") + c;
@@ -308,7 +327,7 @@ IntakeOutcome Counter::intake(const IntakeRequest& request) {
     accept.applicant_id_number = text_value(values, "applicant.id_number");
     accept.applicant_phone = text_value(values, "applicant.phone");
     accept.values_json = to_json(values);
-    accept.form_snapshot_json = to_json(form_snapshot(form, s.dictionary.version()));
+    accept.form_snapshot_json = to_json(form_snapshot(form, dictionary().version()));
     accept.now = now;
     for (const ServiceItem* item : form.items) {
         auto answer = s.host->call(

@@ -64,6 +64,26 @@ std::optional<Poco::Dynamic::Var> read_json_document(const fs::path& file, Issue
     }
 }
 
+namespace {
+
+// The catalogue's closed vocabularies (事项类型: the kinds of item a citizen or an organisation
+// applies for; 服务对象; 办理形式), as sdk/docs/items.md lists them.
+const std::vector<std::string> kItemTypes = {"行政许可", "行政确认", "行政裁决",     "行政给付",
+                                             "行政奖励", "行政备案", "其他行政权力", "公共服务"};
+const std::vector<std::string> kServed = {"自然人", "法人", "自然人、法人"};
+const std::vector<std::string> kHandling = {"窗口办理", "网上办理", "代办"};
+
+/// An issue on `key` unless `value` is one of `allowed` (an empty value is reported already).
+void one_of(ObjectReader& reader, const std::string& key, const std::string& value,
+            const std::vector<std::string>& allowed) {
+    if (value.empty() || std::find(allowed.begin(), allowed.end(), value) != allowed.end()) return;
+    std::string list;
+    for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+    reader.fail(key, "\"" + value + "\" is not one of: " + list);
+}
+
+}  // namespace
+
 const char* field_type_name(FieldType type) {
     for (const auto& [t, name] : kTypes)
         if (t == type) return name;
@@ -280,12 +300,15 @@ ServiceItem load_item(const Poco::Dynamic::Var& document, const std::string& nam
     auto catalogue = reader.object("catalogue", true);
     item.name = catalogue.string("name");
     item.type = catalogue.string("type");
+    one_of(catalogue, "type", item.type, kItemTypes);
     item.content = catalogue.string("content");
     item.body = catalogue.string("body");
     item.served = catalogue.string("served");
+    one_of(catalogue, "served", item.served, kServed);
     item.theme = catalogue.string("theme");
     item.basis = catalogue.string("basis");
     item.handling = catalogue.strings("handling", true);
+    for (const auto& handling : item.handling) one_of(catalogue, "handling", handling, kHandling);
     item.is_public = catalogue.boolean("public");
     catalogue.reject_unknown(
         {"name", "type", "content", "body", "served", "theme", "basis", "handling", "public"});

@@ -17,6 +17,7 @@
 #include <wx/timer.h>
 #include <wx/treectrl.h>
 
+#include <algorithm>
 #include <set>
 
 #include "onewindow/core/case_store.hpp"
@@ -506,11 +507,12 @@ PluginsPanel::PluginsPanel(wxWindow* parent, Services& services) : wxPanel(paren
     auto* sizer = new wxBoxSizer(wxVERTICAL);
     list_ = new wxListCtrl(this, wxID_ANY, wxDefaultPosition, wxDefaultSize,
                            wxLC_REPORT | wxLC_SINGLE_SEL);
-    const char* headers[] = {N_("Plugin"),     N_("Name"),  N_("Version"),
-                             N_("Department"), N_("State"), N_("Problem")};
-    const int widths[] = {140, 160, 70, 160, 80, 520};
-    for (int c = 0; c < 6; ++c) list_->AppendColumn(wtr(headers[c]), wxLIST_FORMAT_LEFT, widths[c]);
+    const char* headers[] = {N_("Plugin"), N_("Name"),  N_("Version"), N_("Department"),
+                             N_("State"),  N_("Items"), N_("Problem")};
+    const int widths[] = {140, 160, 70, 160, 80, 60, 460};
+    for (int c = 0; c < 7; ++c) list_->AppendColumn(wtr(headers[c]), wxLIST_FORMAT_LEFT, widths[c]);
     auto held = services.lock();
+    long first_failed = -1;
     for (const auto& p : services.counter().plugins().plugins()) {
         long row = list_->InsertItem(list_->GetItemCount(), wx(p.manifest.id));
         list_->SetItem(row, 1, wx(p.manifest.name));
@@ -525,20 +527,60 @@ PluginsPanel::PluginsPanel(wxWindow* parent, Services& services) : wxPanel(paren
                                : p.state == PluginState::Failed    ? wtr("failed")
                                                                    : wtr("invalid");
         list_->SetItem(row, 4, state);
-        list_->SetItem(row, 5, wx(p.error));
-        if (p.state != PluginState::Running)
+        // The items it serves in the catalogue: none unless it runs.
+        list_->SetItem(row, 5,
+                       wxString::Format("%lu/%lu", static_cast<unsigned long>(p.data.items.size()),
+                                        static_cast<unsigned long>(p.manifest.items.size())));
+        // Files are named inside the plugin's folder: the folder itself is the row's.
+        std::string reasons = p.error;
+        const std::string folder = p.manifest.dir.string() + "/";
+        for (std::size_t at = reasons.find(folder); !folder.empty() && at != std::string::npos;
+             at = reasons.find(folder, at))
+            reasons.erase(at, folder.size());
+        const std::size_t lines =
+            reasons.empty() ? 0 : 1 + std::count(reasons.begin(), reasons.end(), '\n');
+        const std::string first = reasons.substr(0, reasons.find('\n'));
+        list_->SetItem(row, 6,
+                       lines > 1
+                           ? wx(first) + wxString::Format(wtr(" (and %lu more)"),
+                                                          static_cast<unsigned long>(lines - 1))
+                           : wx(first));
+        reasons_.push_back(reasons);
+        if (p.state != PluginState::Running) {
             list_->SetItemBackgroundColour(row, wxColour(255, 225, 225));
+            if (first_failed < 0) first_failed = row;
+        }
     }
     sizer->Add(list_, 1, wxEXPAND | wxALL, 6);
+    details_ = new wxTextCtrl(this, wxID_ANY, wxString(), wxDefaultPosition, wxSize(-1, 140),
+                              wxTE_MULTILINE | wxTE_READONLY);
+    sizer->Add(details_, 0, wxEXPAND | wxLEFT | wxRIGHT, 6);
+    list_->Bind(wxEVT_LIST_ITEM_SELECTED, [this](wxListEvent& event) { select(event.GetIndex()); });
     for (const auto& issue : services.counter().load_issues().list())
         sizer->Add(new wxStaticText(this, wxID_ANY, wx(issue.to_string())), 0, wxLEFT | wxBOTTOM,
                    6);
     sizer->Add(new wxStaticText(this, wxID_ANY,
-                                wtr("A plugin that is not running is skipped; everything else "
-                                    "works. The administrator trusts new plugins.")),
+                                wtr("A plugin that is not running is skipped, and its items are "
+                                    "not offered; everything else works. The administrator "
+                                    "trusts new plugins.")),
                0, wxALL, 6);
     SetSizer(sizer);
+    if (first_failed >= 0) select(first_failed);
 }
+
+void PluginsPanel::select(long row) {
+    if (row < 0 || row >= static_cast<long>(reasons_.size())) return;
+    if (!(list_->GetItemState(row, wxLIST_STATE_SELECTED) & wxLIST_STATE_SELECTED))
+        list_->SetItemState(row, wxLIST_STATE_SELECTED, wxLIST_STATE_SELECTED);
+    const std::string& reasons = reasons_[static_cast<std::size_t>(row)];
+    details_->ChangeValue(
+        reasons.empty()
+            ? wxString::Format(wtr("%s is running."), list_->GetItemText(row, 0))
+            : wxString::Format(wtr("Why %s does not run:"), list_->GetItemText(row, 0)) + "\n" +
+                  wx(reasons));
+}
+
+std::string PluginsPanel::details() const { return utf8(details_->GetValue()); }
 
 long PluginsPanel::rows() const { return list_->GetItemCount(); }
 std::string PluginsPanel::row_text(long row, int column) const {

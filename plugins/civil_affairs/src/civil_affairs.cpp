@@ -2,10 +2,10 @@
 // 临时救助对象审核确认, 困难残疾人生活补贴和重度残疾人护理补贴.
 //
 // The form rules (required fields, ID checksums, money, dates) are the host's, from the item files
-// in forms/civil_affairs/. This plugin adds the department's rules, which need several facts at
-// once: the household's monthly income per person against the local minimum living standard,
-// the household's property, who counts as unable to work (特困), and a disability certificate
-// number that must agree with its holder, category and level.
+// of this plugin folder (forms/). This plugin adds the department's rules, which need several facts
+// at once: the household's monthly income per person against the local minimum living standard, the
+// household's property, who counts as unable to work (特困), and a disability certificate number
+// that must agree with its holder, category and level.
 //
 // Settings (plugin-settings.json, "civil_affairs": {...}), set by the administrator each year:
 //   dibao_standard_urban, dibao_standard_rural   yuan per person per month (城市 / 农村低保标准)

@@ -149,8 +149,9 @@ TEST_CASE("Civil affairs: the standard is the administrator's setting, not the p
     bad->set("dibao_standard_urban", "七百八十");
     PluginFixture refused("civil_affairs", bad, false);
     CHECK_FALSE(refused.host->running("civil_affairs"));
+    // The manifest declares the setting a number: the host refuses the text before init.
     CHECK(has(refused.load_error(),
-              "settings.dibao_standard_urban must be a positive amount of yuan"));
+              "$.civil_affairs.dibao_standard_urban: must be a number (城市最低生活保障标准"));
 }
 
 TEST_CASE("Civil affairs: who can be supported as a person in extreme poverty", "[civil_affairs]") {

@@ -2,7 +2,7 @@
 // disability assessment (残疾评定), and 残疾人证换领.
 //
 // The form rules (required fields, ID checksums, dates) are the host's, from the item files in
-// forms/disabled_federation/. This plugin adds the rules that need several facts at once: a new
+// this plugin folder (forms/). This plugin adds the rules that need several facts at once: a new
 // certificate only for someone without one, a renewal only of the applicant's own certificate
 // (its codes must agree unless the category or level is what changes), registration in the
 // county, and an assessment appointment on a later weekday at an institution designated for the

@@ -1,8 +1,8 @@
 // The family-planning department plugin: 一孩/二孩生育服务登记 and 流动人口婚育证明.
 //
 // The form rules (required fields, ID checksums, dates) are the host's, from the item files in
-// forms/family_planning/. This plugin adds the department's own rules, which need several facts
-// at once: marriageable age on the marriage date, a couple of two sexes, the child order, and
+// this plugin folder (forms/). This plugin adds the department's own rules, which need several
+// facts at once: marriageable age on the marriage date, a couple of two sexes, the child order, and
 // the household registration of a migrant. Its findings are written in Chinese here: a plugin
 // is data-and-decisions only and has no access to the host's message catalogue.
 #include <onewindow/sdk/helpers.hpp>

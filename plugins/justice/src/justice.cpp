@@ -1,10 +1,11 @@
 // The justice department plugin (司法): 法律援助申请.
 //
 // The form rules (required fields, ID checksums) are the host's, from the item file in
-// forms/justice/. This plugin adds the rules of the Legal Aid Law (法律援助法) that need several
-// facts at once: who may skip the check of economic hardship (第四十二条) — a migrant worker only
-// for wages or a work injury, the "no fixed income" group only as a minor, an elderly or a
-// disabled person — and warnings for matters outside the list of 第三十一条 and for criminal cases.
+// this plugin folder (forms/). This plugin adds the rules of the Legal Aid Law (法律援助法) that
+// need several facts at once: who may skip the check of economic hardship (第四十二条) — a migrant
+// worker only for wages or a work injury, the "no fixed income" group only as a minor, an elderly
+// or a disabled person — and warnings for matters outside the list of 第三十一条 and for criminal
+// cases.
 //
 // Findings are written in Chinese here: a plugin has no access to the host's message catalogue.
 #include <onewindow/sdk/helpers.hpp>

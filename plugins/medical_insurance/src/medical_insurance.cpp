@@ -3,8 +3,8 @@
 // (the second item of 退休一件事).
 //
 // The form rules (required fields, ID checksums, dates) are the host's, from the item files in
-// forms/medical_insurance/. This plugin adds the rules that need several facts at once: a newborn
-// identified by the birth registration (ID number) or the birth certificate number, the
+// this plugin folder (forms/). This plugin adds the rules that need several facts at once: a
+// newborn identified by the birth registration (ID number) or the birth certificate number, the
 // three-month window in which a newborn is covered from birth, no residents' scheme for
 // employees' scheme members, the contribution year, whether the place of treatment lies outside
 // the prefecture's pooling area at all, a diagnosis by a hospital of level two or above, and a

@@ -170,5 +170,5 @@ TEST_CASE("Medical insurance: a retiree's contribution years against the prefect
     minimums->set("retiree_min_local_years", -1);
     PluginFixture refused("medical_insurance", minimums, false);
     CHECK(has(refused.load_error(),
-              "settings.retiree_min_local_years must be a number of years from 0 to 60"));
+              "$.medical_insurance.retiree_min_local_years: must lie between 0 and 60"));
 }

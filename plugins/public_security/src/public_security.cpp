@@ -2,7 +2,7 @@
 // of the newborn bundle (新生儿出生一件事).
 //
 // The form rules (required fields, ID checksums, dates) are the host's, from the item file in
-// forms/public_security/. This plugin adds the rules that need several facts at once: a child
+// this plugin folder (forms/). This plugin adds the rules that need several facts at once: a child
 // registered once (no ID number yet), the one-month declaration period (户口登记条例 第七条), and
 // the parent the child is registered with: who is the father or the mother follows from the
 // parents' ID numbers, and that parent's household registration must lie in the county.

@@ -3,8 +3,8 @@
 // 职工基本养老保险退休待遇申领 (the first item of 退休一件事).
 //
 // The form rules (required fields, ID checksums, dates) are the host's, from the item files in
-// forms/social_security/. This plugin adds the rules that need several facts at once: ages from
-// the ID number on the application date (16 to 59 to join the residents' pension, 60 to draw
+// this plugin folder (forms/). This plugin adds the rules that need several facts at once: ages
+// from the ID number on the application date (16 to 59 to join the residents' pension, 60 to draw
 // it), who belongs in the employees' scheme instead, a child identified by ID number or birth
 // certificate, registrations consistent with the applicant's occupation, and for retirement the
 // statutory retirement age after the 2024 reform (born month by born month), flexible early

@@ -2,9 +2,9 @@
 // families of martyrs and of soldiers who died on duty or of illness.
 //
 // The form rules (required fields, ID checksums, dates) are the host's, from the item file in
-// forms/veterans_affairs/. This plugin adds the rules that need several facts at once: a service
-// that ends after it begins and begins no earlier than the 16th birthday, registration in the
-// county, and a brother or sister counted as family only when the deceased supported them.
+// this plugin folder (forms/). This plugin adds the rules that need several facts at once: a
+// service that ends after it begins and begins no earlier than the 16th birthday, registration in
+// the county, and a brother or sister counted as family only when the deceased supported them.
 //
 // Findings are written in Chinese here: a plugin has no access to the host's message catalogue.
 #include <onewindow/sdk/helpers.hpp>

@@ -187,13 +187,17 @@ inline std::optional<double> number_setting(const Object& settings, const std::s
     return number;
 }
 
-/// Yuan with two decimals and no trailing zeros after the point: 512.5 -> "512.5", 800 -> "800".
-inline std::string yuan(double amount) {
-    std::string text = std::to_string(std::round(amount * 100) / 100);
+/// A number for messages and documents, with at most two decimals and no trailing zeros after
+/// the point: 512.5 -> "512.5", 800 -> "800".
+inline std::string number_text(double value) {
+    std::string text = std::to_string(std::round(value * 100) / 100);
     text.erase(text.find_last_not_of('0') + 1);
     if (!text.empty() && text.back() == '.') text.pop_back();
     return text;
 }
+
+/// Yuan the same way: 512.5 -> "512.5", 800 -> "800".
+inline std::string yuan(double amount) { return number_text(amount); }
 
 /// True when the applicant's household registration (applicant.hukou_division) is known and lies
 /// outside the counter's service area (request.service_area).

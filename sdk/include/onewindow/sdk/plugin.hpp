@@ -11,9 +11,20 @@
 // is compiled against, and turns every exception thrown by the plugin into an OW_ERROR answer
 // carrying the exception's message: no exception ever crosses into the shell.
 //
-// JSON is Poco::JSON (Debian libpoco-dev); the SDK package links it for you.
-// Threads: the host calls one plugin from one thread at a time, init() first.
+// Instances. A host of ABI 1.2 creates one instance of your class per loaded plugin (`create`)
+// and destroys it last; the instance reaches the host's services through host() (HostServices:
+// the counter's log, its date and time, your settings). Keep state in members, never in
+// statics: two hosts in one process (the tests do that) have two instances. Older hosts call
+// the 1.0 members, which serve one instance per loaded library.
+//
+// Threads: the host calls one instance from one thread at a time, init() first; see abi.h for
+// the call order and time budgets of each member.
 // Forbidden: windows, database files, network. A plugin gets data and returns decisions.
+//
+// JSON is Poco::JSON (Debian libpoco-dev; the SDK package links it for you): it is the data
+// model of the request and answer types below since SDK 1.0, and stays so that every existing
+// plugin keeps building. Poco types never cross the C boundary (only JSON text does), and the
+// host services (HostServices) use std::string only; see sdk/docs/abi.md.
 #pragma once
 
 #include <Poco/JSON/Array.h>
@@ -21,6 +32,7 @@
 #include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
 
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -90,6 +102,67 @@ struct Route {
 };
 using Routes = std::vector<Route>;
 
+/// Levels of HostServices::log (OW_LOG_* in abi.h).
+enum class LogLevel {
+    Debug = OW_LOG_DEBUG,
+    Info = OW_LOG_INFO,
+    Warning = OW_LOG_WARNING,
+    Error = OW_LOG_ERROR
+};
+
+/// What the host offers one plugin instance (ABI 1.2, abi.h ow_host_v1). Call it only while the
+/// host is calling the plugin (init included), from that call's thread. Unavailable (a host
+/// before 1.2): log() does nothing, now() is "", settings_json() is "{}".
+class HostServices {
+  public:
+    HostServices() = default;
+    explicit HostServices(const ow_host_v1* table) : table_(table) {}
+    bool available() const { return table_ != nullptr; }
+
+    /// One line into the counter's log, marked with the plugin's id. Do not log personal data.
+    void log(LogLevel level, const std::string& message) const {
+        if (has(offsetof(ow_host_v1, log), sizeof table_->log) && table_->log)
+            table_->log(table_->context, static_cast<int>(level), message.c_str());
+    }
+    void info(const std::string& message) const { log(LogLevel::Info, message); }
+    void warning(const std::string& message) const { log(LogLevel::Warning, message); }
+
+    /// The counter's date and time, "YYYY-MM-DD HH:MM:SS" (tests and replays set it).
+    std::string now() const {
+        if (!has(offsetof(ow_host_v1, now), sizeof table_->now) || !table_->now) return {};
+        return take(table_->now(table_->context));
+    }
+    /// The counter's date, "YYYY-MM-DD".
+    std::string today() const { return now().substr(0, 10); }
+
+    /// The plugin's settings (the manifest's "settings" filled in with their defaults), as JSON.
+    std::string settings_json() const {
+        if (!has(offsetof(ow_host_v1, settings), sizeof table_->settings) || !table_->settings)
+            return "{}";
+        std::string text = take(table_->settings(table_->context));
+        return text.empty() ? "{}" : text;
+    }
+
+  private:
+    bool has(std::size_t offset, std::size_t size) const {
+        return table_ && table_->struct_size >= offset + size;
+    }
+    std::string take(char* text) const {
+        if (!text) return {};
+        std::string out = text;
+        if (has(offsetof(ow_host_v1, free_string), sizeof table_->free_string) &&
+            table_->free_string)
+            table_->free_string(table_->context, text);
+        return out;
+    }
+    const ow_host_v1* table_ = nullptr;
+};
+
+namespace detail {
+template <typename P>
+struct Host;
+}
+
 /// Base class of a plugin. Override what your department needs; defaults do nothing.
 class Plugin {
   public:
@@ -108,6 +181,14 @@ class Plugin {
         throw PluginError("this plugin drives no device");
     }
     virtual void shutdown() {}
+
+    /// The host's services for this instance (available from init() on).
+    const HostServices& host() const { return host_; }
+
+  private:
+    template <typename P>
+    friend struct detail::Host;
+    HostServices host_;
 };
 
 namespace detail {
@@ -166,8 +247,80 @@ int guarded(char** answer, Body&& body) {
     return OW_ERROR;
 }
 
+/// The answer of one operation (OW_OP_*) of `plugin` to `request`.
+inline Object answer_of(Plugin& plugin, int operation, const char* request) {
+    Object out = new Poco::JSON::Object;
+    switch (operation) {
+        case OW_OP_VALIDATE: {
+            Array list = new Poco::JSON::Array;
+            for (const auto& f : plugin.validate(parse_request(request))) {
+                Object item = new Poco::JSON::Object(true);
+                item->set("field", f.field);
+                item->set("severity", f.severity.empty() ? std::string("error") : f.severity);
+                item->set("message", f.message);
+                list->add(item);
+            }
+            out->set("findings", list);
+            return out;
+        }
+        case OW_OP_ROUTE: {
+            Array list = new Poco::JSON::Array;
+            for (const auto& r : plugin.route(parse_request(request))) {
+                Object item = new Poco::JSON::Object(true);
+                item->set("department", r.department);
+                item->set("endpoint", r.endpoint);
+                item->set("preliminary_review", r.preliminary_review);
+                item->set("required", r.required);
+                list->add(item);
+            }
+            out->set("routes", list);
+            return out;
+        }
+        case OW_OP_DERIVE:
+            out->set("values", plugin.derive(parse_request(request)));
+            return out;
+        case OW_OP_FILL_DOCUMENT:
+            out->set("fields", plugin.fill_document(parse_object(request)));
+            return out;
+        case OW_OP_DEVICE:
+            return plugin.device(parse_object(request));
+    }
+    throw PluginError("unknown operation " + std::to_string(operation));
+}
+
 template <typename P>
 struct Host {
+    // ABI 1.2: one instance per create().
+    static int create(const ow_host_v1* services, const char* request, void** instance,
+                      char** answer) {
+        if (instance) *instance = nullptr;
+        return guarded(answer, [&] {
+            Object host = parse_object(request);
+            std::unique_ptr<Plugin> plugin = std::make_unique<P>();
+            plugin->host_ = HostServices(services);
+            plugin->init(host);
+            if (!instance) throw PluginError("create: no place for the instance");
+            *instance = plugin.release();
+            return Object(new Poco::JSON::Object);
+        });
+    }
+    static int call(void* instance, int operation, const char* request, char** answer) {
+        return guarded(answer, [&] {
+            if (!instance) throw PluginError("called without an instance");
+            return answer_of(*static_cast<Plugin*>(instance), operation, request);
+        });
+    }
+    static void destroy(void* instance) {
+        auto* plugin = static_cast<Plugin*>(instance);
+        if (!plugin) return;
+        try {
+            plugin->shutdown();
+        } catch (...) {
+        }
+        delete plugin;
+    }
+
+    // ABI 1.0/1.1, for hosts before 1.2: one instance per loaded library.
     static std::unique_ptr<Plugin>& instance() {
         static std::unique_ptr<Plugin> plugin;
         return plugin;
@@ -184,55 +337,9 @@ struct Host {
             return Object(new Poco::JSON::Object);
         });
     }
-    static int validate(const char* request, char** answer) {
-        return guarded(answer, [&] {
-            Findings findings = get().validate(parse_request(request));
-            Array list = new Poco::JSON::Array;
-            for (const auto& f : findings) {
-                Object item = new Poco::JSON::Object(true);
-                item->set("field", f.field);
-                item->set("severity", f.severity.empty() ? std::string("error") : f.severity);
-                item->set("message", f.message);
-                list->add(item);
-            }
-            Object out = new Poco::JSON::Object;
-            out->set("findings", list);
-            return out;
-        });
-    }
-    static int route(const char* request, char** answer) {
-        return guarded(answer, [&] {
-            Routes routes = get().route(parse_request(request));
-            Array list = new Poco::JSON::Array;
-            for (const auto& r : routes) {
-                Object item = new Poco::JSON::Object(true);
-                item->set("department", r.department);
-                item->set("endpoint", r.endpoint);
-                item->set("preliminary_review", r.preliminary_review);
-                item->set("required", r.required);
-                list->add(item);
-            }
-            Object out = new Poco::JSON::Object;
-            out->set("routes", list);
-            return out;
-        });
-    }
-    static int derive(const char* request, char** answer) {
-        return guarded(answer, [&] {
-            Object out = new Poco::JSON::Object;
-            out->set("values", get().derive(parse_request(request)));
-            return out;
-        });
-    }
-    static int fill_document(const char* request, char** answer) {
-        return guarded(answer, [&] {
-            Object out = new Poco::JSON::Object;
-            out->set("fields", get().fill_document(parse_object(request)));
-            return out;
-        });
-    }
-    static int device(const char* request, char** answer) {
-        return guarded(answer, [&] { return get().device(parse_object(request)); });
+    template <int Operation>
+    static int legacy(const char* request, char** answer) {
+        return guarded(answer, [&] { return answer_of(get(), Operation, request); });
     }
     static void shutdown() {
         try {
@@ -247,12 +354,15 @@ struct Host {
                                        ONEWINDOW_ABI_MINOR,
                                        &free_string,
                                        &init,
-                                       &validate,
-                                       &route,
-                                       &derive,
-                                       &fill_document,
+                                       &legacy<OW_OP_VALIDATE>,
+                                       &legacy<OW_OP_ROUTE>,
+                                       &legacy<OW_OP_DERIVE>,
+                                       &legacy<OW_OP_FILL_DOCUMENT>,
                                        &shutdown,
-                                       &device};
+                                       &legacy<OW_OP_DEVICE>,
+                                       &create,
+                                       &call,
+                                       &destroy};
         return &t;
     }
 };

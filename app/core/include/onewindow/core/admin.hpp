@@ -76,10 +76,10 @@ class Administration {
     void reset_password(const std::string& name, const std::string& password);
 
     // Plugins (ManagePlugins).
-    /// Trusts the plugins of `folders` (their plugin.json and library hash) in
+    /// Trusts the plugins of `folders` (the digest of all their files, plugin_host.hpp) in
     /// <data>/trusted-plugins.json; audit 'plugin.trusted' each. Error(Input) listing every
     /// folder whose manifest is wrong (the others are trusted).
-    std::vector<PluginManifest> trust_plugins(const std::vector<std::filesystem::path>& folders);
+    std::vector<TrustedPlugin> trust_plugins(const std::vector<std::filesystem::path>& folders);
 
     /// True while the store has no active administrator: a new counter being set up, whose
     /// local operator may trust plugins and create the first administrator (create_first_admin).

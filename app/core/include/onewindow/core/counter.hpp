@@ -7,6 +7,8 @@
 //   <root>/plugins/ and <data>/plugins/          plugin folders (bundled and installed)
 //   <data>/counter.json                          this counter's code, name, service area, phones
 //   <data>/trusted-plugins.json                  the administrator's trusted list
+//   <data>/plugin-settings.json                  the plugins' settings (one object per id)
+//   <data>/logs/counter.log                      the counter's log (the plugins' log lines)
 //   <data>/counter.db, <data>/materials/         the case store and scanned materials, or the
 //                                                centre's store that counter.json "store" names
 // and offers the flow of design.md: items -> unified form -> validation (form rules + each

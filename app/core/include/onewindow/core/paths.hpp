@@ -1,7 +1,9 @@
 // Where an installation (or the build's stage folder) keeps its parts.
 //
 //   <root>/bin/                      onewindow-cli, onewindow-shell, ...
-//   <root>/plugins/<id>/             bundled plugins (plugin.json, library, forms, templates)
+//   <root>/plugins/<id>/             bundled plugins (plugin.json, library, dictionary
+//                                    fragment, forms, templates)
+//   <root>/share/onewindow/sdk/      the plugin SDK (headers, CMake package, example, guide)
 //   <root>/share/onewindow/forms/    fields.json (the shared dictionary), bundles/
 //   <root>/share/onewindow/templates/common/   receipt, one-time notice, ...
 //   <root>/share/onewindow/calendar/ working-day calendars (one JSON file per year)

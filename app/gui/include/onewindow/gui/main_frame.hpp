@@ -86,14 +86,24 @@ class CasesPanel : public wxPanel {
     std::vector<int> states_;
 };
 
+/// The plugins overview: one row per plugin (id, name, version, what it serves, state, items
+/// in the catalogue, the first reason it does not run); below, every reason of the selected
+/// plugin (a plugin whose items were refused lists each problem with file and JSON path).
+/// A plugin that does not run is drawn red; the first of them is selected.
 class PluginsPanel : public wxPanel {
   public:
     PluginsPanel(wxWindow* parent, Services& services);
     long rows() const;
     std::string row_text(long row, int column) const;
+    /// Selects a row and shows its reasons below.
+    void select(long row);
+    /// The reasons shown below the list.
+    std::string details() const;
 
   private:
     wxListCtrl* list_ = nullptr;
+    wxTextCtrl* details_ = nullptr;
+    std::vector<std::string> reasons_;  // per row, every reason ("" when running)
 };
 
 class LogPanel;
