@@ -541,12 +541,15 @@ std::pair<DocumentTemplate, Poco::JSON::Object::Ptr> receipt_document() {
     issues.throw_if_any();
     auto data = parse_json(R"({
       "case": {"number": "WX01-20261123-0007", "accepted_at": "2026年11月23日 10:05", "counter": "WX01",
-               "counter_name": "魏县政务服务中心综合受理窗口", "clerk": "张敏", "enquiry_phone": "0310-3512345"},
+               "counter_name": "魏县政务服务中心综合受理窗口", "clerk": "张敏",
+               "enquiry_phone": "0310-0000000（示例号码）", "hotline": "12345",
+               "review": "已收取下列材料，暂缺材料由申请人书面承诺补交"},
       "applicant": {"name": "李娜", "id_masked": "130434********024X", "phone_masked": "138****5678"},
       "items": [{"code": "000718001001", "name": "一孩生育服务登记", "department": "魏县卫生健康局",
                  "promised_date": "2026年11月26日", "time_limit": "承诺 3 个工作日（法定 20 个工作日）"}],
-      "materials": [{"name": "居民身份证", "originals": 1, "copies": 1}, {"name": "居民户口簿", "originals": 1, "copies": 1},
-                    {"name": "结婚证", "originals": 1, "copies": 1}],
+      "materials": [{"name": "居民身份证", "received": "原件已核验，窗口扫描留存"},
+                    {"name": "居民户口簿", "received": "原件已核验，窗口扫描留存"},
+                    {"name": "结婚证", "received": "原件 1 份"}],
       "gaps": [{"name": "近期一寸免冠照片", "promise": "申请人承诺于 2026年11月30日 前补交近期一寸免冠照片"}],
       "notes": [{"text": "请妥善保管本回执，查询办理进度和领取办理结果时须出示。"},
                 {"text": "承诺办结日期自受理之日起按工作日计算，双休日和法定节假日不计算在内。"},

@@ -706,7 +706,7 @@ TEST_CASE("The result document of an approved item prints from the case detail",
     pump(100);
     CasesPanel& cases = *frame->cases();
     // Not decided yet: told, nothing printed.
-    CHECK(utf8(cases.print_item_document(accepted.number, "000718001001", true)).find("准予") !=
+    CHECK(utf8(cases.print_item_document(accepted.number, "000718001001", true)).find("尚未办结") !=
           std::string::npos);
     {
         auto held = shell.services->lock();

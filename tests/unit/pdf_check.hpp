@@ -7,6 +7,7 @@
 #include <qrencode.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "onewindow/core/document.hpp"
+#include "onewindow/core/i18n.hpp"
 
 namespace onewindow::testing {
 
@@ -24,6 +26,21 @@ inline DocumentTemplate checked_template(const std::filesystem::path& file) {
     auto tpl = load_template(file, issues);
     REQUIRE(issues.to_string() == "");
     return tpl;
+}
+
+/// Documents in Chinese, as the window and the CLI print them: the compiled zh_CN catalogue of
+/// the staged installation is loaded (tests that check English sources clear it again).
+inline void use_chinese_messages() {
+    load_catalog(std::filesystem::path(ONEWINDOW_STAGE_DIR) /
+                 "share/locale/zh_CN/LC_MESSAGES/onewindow.mo");
+}
+
+/// Keeps a copy of `pdf` as <$ONEWINDOW_PREVIEW_DIR>/<name>.pdf when that is set: the README's
+/// previews (templates/previews/*.png) are drawn from the documents the tests check.
+inline void keep_preview(const std::filesystem::path& pdf, const std::string& name) {
+    if (const char* keep = std::getenv("ONEWINDOW_PREVIEW_DIR"))
+        std::filesystem::copy_file(pdf, std::filesystem::path(keep) / (name + ".pdf"),
+                                   std::filesystem::copy_options::overwrite_existing);
 }
 
 /// Output of a shell command; the test fails when it fails.

@@ -267,18 +267,68 @@ TEST_CASE("A refusal to accept is recorded with its reason and nothing else", "[
     REQUIRE(printed.code == 0);
     const std::string text = onewindow::testing::without_spaces(pdftotext(pdf));
     for (const char* expected :
-         {"不予受理通知书", "魏县政务服务中心综合受理窗口", "不予受理的理由", "半年",
-          "一孩生育服务登记", "000718001001", "魏县卫生健康局", "行政复议", "经办人",
-          "申请人（签收）", "受理专用章", "决定日期"}) {
+         {"不予受理通知书", "不予受理的理由", "半年", "一孩生育服务登记", "000718001001", "经办人",
+          "申请人（签收）", "决定日期",
+          // In the name of the department that decides; the window took it in on its behalf.
+          "通过魏县政务服务中心综合受理窗口向魏县卫生健康局申请", "魏县卫生健康局决定不予受理",
+          "（魏县卫生健康局印章）", "受理窗口：魏县政务服务中心综合受理窗口",
+          // The remedies as the statutes word them (行政复议法 2023 arts. 20, 24; 行政诉讼法 46).
+          "救济途径", "自知道或者应当知道本决定之日起六十日内向魏县人民政府申请行政复议",
+          "《中华人民共和国行政复议法》第二十条、第二十四条", "六个月内依法向人民法院提起行政诉讼",
+          "《中华人民共和国行政诉讼法》第四十六条", "政务服务便民热线：12345"}) {
         INFO(expected);
         CHECK(text.find(expected) != std::string::npos);
     }
+    // 生育登记 is no 行政许可: the licensing law is not cited, and nothing is left to "apply to".
+    CHECK(text.find("行政许可法") == std::string::npos);
+    CHECK(text.find("可以申请的机关") == std::string::npos);
+    CHECK(text.find("受理窗口：WX01") == std::string::npos);
+    // Numbered without gaps: the optional section is absent, so 说明 is the fourth.
+    CHECK(text.find("三、救济途径") != std::string::npos);
+    CHECK(text.find("四、说明") != std::string::npos);
     CHECK(text.find("编号：" + number) != std::string::npos);
     onewindow::testing::check_qr(pdf, number, 190, 22, 18);
     onewindow::testing::check_ink(pdf, 1);
     CHECK(std::regex_search(text, std::regex("\\d{6}\\*{8}\\d{3}[\\dX]")));  // masked ID
     CHECK(run(cli(dir.path) + "print refusal WX01-R-20000101-0009 -o " + quote(dir.path / "x.pdf"))
               .code == 6);
+    onewindow::testing::keep_preview(pdf, "refusal");
+
+    // A matter outside the department's remit: the notice says where to apply instead.
+    auto elsewhere = run(cli(dir.path) + "refuse " + quote(demo / "first_child_complete.json") +
+                         " --reason '所申请事项属于民政部门职责' --apply-to 魏县民政局");
+    REQUIRE(elsewhere.code == 0);
+    const std::string second = elsewhere.out.substr(8, elsewhere.out.find('\n') - 8);
+    REQUIRE(run(cli(dir.path) + "print refusal " + second + " -o " + quote(pdf)).code == 0);
+    const std::string moved = onewindow::testing::without_spaces(pdftotext(pdf));
+    CHECK(moved.find("三、可以申请的机关") != std::string::npos);
+    CHECK(moved.find("请向魏县民政局申请") != std::string::npos);
+    CHECK(moved.find("五、说明") != std::string::npos);
+}
+
+TEST_CASE("A refused legal-aid application names the objection to the justice bureau first",
+          "[e2e]") {
+    TempDir dir;
+    REQUIRE(run(cli(dir.path) + "plugins trust " + quote(stage / "plugins/justice")).code == 0);
+    const fs::path request = dir.path / "legal_aid.json";
+    std::ofstream(request) << R"({"format": "onewindow.case/1", "items": ["000713001000"],
+        "values": {"applicant.name": "李娜", "applicant.id_number": "13043419960315024X"},
+        "materials": []})";
+    auto refused =
+        run(cli(dir.path) + "refuse " + quote(request) + " --reason '不属于法律援助范围'");
+    INFO(refused.out);
+    REQUIRE(refused.code == 0);
+    const std::string number = refused.out.substr(8, refused.out.find('\n') - 8);
+    auto pdf = dir.path / "refusal.pdf";
+    REQUIRE(run(cli(dir.path) + "print refusal " + number + " -o " + quote(pdf)).code == 0);
+    const std::string text = onewindow::testing::without_spaces(pdftotext(pdf));
+    // 法律援助法 art. 49: the objection goes to the justice bureau; reconsideration and suit
+    // only against its decision upholding the refusal.
+    CHECK(text.find("可以向魏县司法局提出（《中华人民共和国法律援助法》第四十九条）") !=
+          std::string::npos);
+    CHECK(text.find("对其维持本决定的决定不服的，可以依法申请行政复议或者提起行政诉讼") !=
+          std::string::npos);
+    CHECK(text.find("六十日内向魏县人民政府申请行政复议") == std::string::npos);
 }
 
 TEST_CASE("Printing goes to a real CUPS printer, and a failed print is told in words",

@@ -344,9 +344,7 @@ TEST_CASE("The printed counter log: its figures, bar charts to scale, comparison
     DocumentRenderer().render_to_file(
         tpl, counter_log_data(log, before, "魏县政务服务中心综合受理窗口", "2026-11-23 08:30:00"),
         pdf);
-    if (const char* keep = std::getenv("ONEWINDOW_PREVIEW_DIR"))  // for templates/previews
-        fs::copy_file(pdf, fs::path(keep) / "counter-log.pdf",
-                      fs::copy_options::overwrite_existing);
+    testing::keep_preview(pdf, "counter-log");
 
     std::string text;
     for (int page = 1; page <= testing::page_count(pdf); ++page)

@@ -222,7 +222,7 @@ TEST_CASE_METHOD(FirstChildCase,
     const auto pdf = data.path / "out" / "card.pdf";
     const std::string command = cli("result", number, pdf);
     std::string out = testing::command_output(command);
-    CHECK(out.find("尚未准予办理，不能打印结果文书") != std::string::npos);
+    CHECK(out.find("尚未办结，不能打印结果文书") != std::string::npos);
     CHECK(out.find("exit 0") == std::string::npos);
     CHECK_FALSE(fs::exists(pdf));
     decide(number, code, "approved", R"({"certificate_no": "魏卫生育登字〔2026〕第01236号"})", 1);
@@ -262,9 +262,12 @@ TEST_CASE_METHOD(
         CHECK(text.find(testing::without_spaces(expected)) != std::string::npos);
     }
     CHECK(text.find(number) != std::string::npos);
+    // Its own number: the second request for a correction of this item.
+    CHECK(text.find("编号：" + number + "-BZ2") != std::string::npos);
     CHECK(text.find("13043419960315024X") == std::string::npos);  // masked on a notice
     testing::check_ink(pdf, 1);
     testing::check_words_within_margins(pdf, 20);
+    testing::keep_preview(pdf, "correction");
 
     // No deadline, no reason: "as soon as possible" and the general reason.
     d.cursor = 3;
@@ -286,6 +289,37 @@ TEST_CASE_METHOD(
     // Approved afterwards: no correction to print any more.
     decide(number, code, "approved", R"({"certificate_no": "魏卫生育登字〔2026〕第01237号"})", 4);
     CHECK_THROWS_AS(counter->correction_request(number, code), Error);
+}
+
+TEST_CASE_METHOD(FirstChildCase,
+                 "A rejected item's result is the department's 不予批准决定书, printed at hand-out",
+                 "[document][result]") {
+    testing::use_chinese_messages();
+    ItemDecision d;
+    d.cursor = 1;
+    d.case_number = number;
+    d.item_code = code;
+    d.outcome = "rejected";
+    d.reason = "经核查，夫妻双方已共同生育三个子女，所提交的婚姻状况与户籍信息不一致";
+    d.decided_by = "赵静";
+    d.decided_at = "2026-11-24 15:40:00";
+    REQUIRE(counter->store().record_decisions(kBackOffice, {d}, 1, "2026-11-24 15:45:00") == 1);
+    const auto pdf = data.path / "rejection.pdf";
+    counter->print_result(number, code, pdf);
+    check_document(pdf, {"魏县卫生健康局", "不予批准决定书", "编号：" + number + "-" + code + "-BY",
+                         "李娜", "130434********024X", "一孩生育服务登记", d.reason,
+                         "经魏县卫生健康局审查，决定不予批准", "决定日期：2026年11月24日",
+                         "六十日内向魏县人民政府申请行政复议", "第二十条、第二十四条",
+                         "六个月内依法向人民法院提起行政诉讼", "第四十六条",
+                         "政务服务便民热线：12345", "（魏县卫生健康局印章）"});
+    testing::keep_preview(pdf, "rejection");
+    // 统一窗口出件: the decision is printed and handed out like any result.
+    const auto printed = counter->hand_out(
+        {number, {code}, "李娜", "13043419960315024X", "居民身份证", "张敏", "2026-11-25 09:00:00"},
+        std::nullopt);
+    REQUIRE(printed.size() == 1);
+    CHECK(testing::page_text(printed[0], 1).find("不予批准决定书") != std::string::npos);
+    CHECK(counter->store().find_case(number)->items[0].status == "handed_out");
 }
 
 TEST_CASE("Hand-out prints the results first and records only what printed", "[results][cups]") {

@@ -21,6 +21,13 @@ std::string joined(const std::vector<std::string>& parts, const char* separator)
 
 }  // namespace
 
+std::string material_quantity(int originals, int copies) {
+    std::vector<std::string> parts;
+    if (originals > 0) parts.push_back(trf("{} original(s)", std::to_string(originals)));
+    if (copies > 0) parts.push_back(trf("{} copy(ies)", std::to_string(copies)));
+    return parts.empty() ? std::string("—") : joined(parts, "、");
+}
+
 Poco::JSON::Object::Ptr guide_data(const ServiceItem& item) {
     Poco::JSON::Object::Ptr i = new Poco::JSON::Object(true);
     i->set("code", item.code);
@@ -55,8 +62,7 @@ Poco::JSON::Object::Ptr guide_data(const ServiceItem& item) {
         Poco::JSON::Object::Ptr row = new Poco::JSON::Object(true);
         row->set("number", ++number);
         row->set("name", m.name);
-        row->set("originals", m.originals);
-        row->set("copies", m.copies);
+        row->set("quantity", material_quantity(m.originals, m.copies));
         std::string requirement =
             m.required ? (m.required_if.active() ? tr("required in some cases") : tr("required"))
                        : tr("optional");

@@ -23,6 +23,10 @@ namespace onewindow {
 
 Poco::JSON::Object::Ptr guide_data(const ServiceItem& item);
 
+/// How many papers of a material: "原件 1 份", "原件 1 份、复印件 2 份", "复印件 1 份"; "—" for
+/// none. Never "复印件 0 份".
+std::string material_quantity(int originals, int copies);
+
 struct BookletTemplates {
     const DocumentTemplate& cover;
     const DocumentTemplate& contents;
