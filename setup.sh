@@ -20,8 +20,11 @@ packages=(
     catch2 libharfbuzz-dev libwxgtk3.2-dev
     # QR codes of case and notice numbers on receipts and notices
     libqrencode-dev
-    # CJK fonts embedded in printed documents (zenhei: sans; uming: Song/Ming)
-    fonts-wqy-zenhei fonts-arphic-uming
+    # CJK fonts embedded in printed documents (gbsn00lp: GB Song for the body and titles;
+    # uming: Song/Ming for the characters gbsn00lp lacks; zenhei: 黑体 headings and labels)
+    fonts-arphic-gbsn00lp fonts-arphic-uming fonts-wqy-zenhei
+    # the benchmark's baseline: the same receipt drawn by ReportLab (receipt_vs_reportlab_ratio)
+    python3-reportlab
     # pinyin data (read through bzcat at build time), gettext tools
     unicode-data bzip2 gettext
     # PDF pages for the print preview and the tests' checks; a display for the window tests

@@ -602,6 +602,43 @@ void receipt_vs_libreoffice() {
     print("receipt_vs_libreoffice_ratio", ours / libreoffice, "ratio");
 }
 
+/// The same receipt drawn by ReportLab (Debian's python3-reportlab, under Debian's own
+/// /usr/bin/python3) with the same Song face: our PDF's
+/// words, each at its place and height (pdftotext -bbox), drawn by receipt_reportlab.py, which
+/// times its own rounds after registering the font once (as our renderer parses its fonts once),
+/// so Python's start is not counted. ReportLab draws the words only (no table rules, no QR code),
+/// in one face where ours uses three: the baseline does less than we do.
+void receipt_vs_reportlab() {
+    if (std::system("/usr/bin/python3 -c 'import reportlab' > /dev/null 2>&1") != 0)
+        throw std::runtime_error(
+            "receipt_vs_reportlab_ratio needs ReportLab: apt-get install python3-reportlab");
+    Temp temp;
+    const auto [ours, pdf] = time_receipt(20);
+    {
+        std::ofstream file(temp.path / "receipt.pdf", std::ios::binary);
+        file << pdf;
+    }
+    const std::string words = (temp.path / "words.html").string();
+    if (std::system(("pdftotext -bbox '" + (temp.path / "receipt.pdf").string() + "' '" + words +
+                     "' 2> /dev/null")
+                        .c_str()) != 0)
+        throw std::runtime_error("pdftotext -bbox failed on our receipt");
+    const std::string command = "/usr/bin/python3 '" ONEWINDOW_BENCH_DIR
+                                "/receipt_reportlab.py' '" +
+                                words + "' 20 '" + (temp.path / "reportlab.pdf").string() + "'";
+    Poco::Pipe out_pipe;
+    Poco::ProcessHandle process =
+        Poco::Process::launch("/bin/sh", {"-c", command}, nullptr, &out_pipe, nullptr);
+    Poco::PipeInputStream output(out_pipe);
+    std::string line;
+    std::getline(output, line);
+    if (process.wait() != 0 || line.empty())
+        throw std::runtime_error("receipt_reportlab.py failed: " + command);
+    const double reportlab = std::stod(line);
+    print("receipt_reportlab_ms", reportlab, "ms");
+    print("receipt_vs_reportlab_ratio", ours / reportlab, "ratio");
+}
+
 /// The first-child registration card (生育服务登记卡) of an approved case, end to end: the case
 /// and its decision read from the store, the plugin's fill_document, the render, the file.
 void result_doc() {
@@ -989,6 +1026,9 @@ int main(int argc, char** argv) {
         {"receipt_vs_libreoffice",
          {"receipt_libreoffice_ms", "receipt_vs_libreoffice_ratio"},
          receipt_vs_libreoffice},
+        {"receipt_vs_reportlab",
+         {"receipt_reportlab_ms", "receipt_vs_reportlab_ratio"},
+         receipt_vs_reportlab},
         // The shell in a window (an Xvfb of its own when there is no $DISPLAY).
         {"shell",
          {"shell_start_login_ms", "shell_start_main_ms", "shell_baseline_bare_wx_ms",
