@@ -28,12 +28,18 @@ inline DocumentTemplate checked_template(const std::filesystem::path& file) {
     return tpl;
 }
 
-/// Documents in Chinese, as the window and the CLI print them: the compiled zh_CN catalogue of
-/// the staged installation is loaded (tests that check English sources clear it again).
-inline void use_chinese_messages() {
-    load_catalog(std::filesystem::path(ONEWINDOW_STAGE_DIR) /
-                 "share/locale/zh_CN/LC_MESSAGES/onewindow.mo");
-}
+/// Documents in Chinese, as the window and the CLI print them: while it lives, the compiled
+/// zh_CN catalogue of the staged installation is loaded; English sources again afterwards, for
+/// the tests that check those.
+struct ChineseMessages {
+    ChineseMessages() {
+        load_catalog(std::filesystem::path(ONEWINDOW_STAGE_DIR) /
+                     "share/locale/zh_CN/LC_MESSAGES/onewindow.mo");
+    }
+    ~ChineseMessages() { clear_catalog(); }
+    ChineseMessages(const ChineseMessages&) = delete;
+    ChineseMessages& operator=(const ChineseMessages&) = delete;
+};
 
 /// Keeps a copy of `pdf` as <$ONEWINDOW_PREVIEW_DIR>/<name>.pdf when that is set: the README's
 /// previews (templates/previews/*.png) are drawn from the documents the tests check.

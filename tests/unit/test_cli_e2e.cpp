@@ -133,6 +133,19 @@ TEST_CASE("An incomplete case gets a one-time notice listing each missing materi
     }
     const std::string number = result.out.substr(7, result.out.find('\n') - 7);
     onewindow::testing::check_qr(notice, number, 190, 22, 18);
+    // 生育登记 is no 行政许可: the notice does not cite the licensing law; the window's name
+    // and the 12345 line are on it; its sections are numbered in order.
+    const std::string flat = onewindow::testing::without_spaces(text);
+    CHECK(flat.find("行政许可法") == std::string::npos);
+    CHECK(flat.find("0份") == std::string::npos);  // the photo: 原件 2 份, no "复印件 0 份"
+    CHECK(flat.find("请携带原件2份") != std::string::npos);
+    for (const char* expected :
+         {"受理窗口：魏县政务服务中心综合受理窗口", "政务服务便民热线：12345", "一、申请事项",
+          "二、需要补正的全部材料和内容", "三、说明"}) {
+        INFO(expected);
+        CHECK(flat.find(expected) != std::string::npos);
+    }
+    onewindow::testing::keep_preview(notice, "notice");
 }
 
 TEST_CASE("Bad input is refused with a message and changes nothing", "[e2e]") {
@@ -590,6 +603,7 @@ TEST_CASE("guide --all: one booklet of every item, contents by department pointi
     INFO(result.out);
     REQUIRE(result.code == 0);
     const auto entries = onewindow::testing::check_booklet_contents(pdf);
+    onewindow::testing::keep_preview(pdf, "booklet");
     onewindow::testing::check_words_within_margins(pdf, 20);  // booklet, contents, guide: 20 mm
     for (int page : {1, 2, entries.front().page}) onewindow::testing::check_ink(pdf, page);
     std::set<std::string> listed;

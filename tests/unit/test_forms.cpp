@@ -235,7 +235,7 @@ TEST_CASE("Materials: every missing one at once, tolerated gaps only where allow
     for (const auto& p : problems) keys.push_back(p.key);
     CHECK(keys == std::vector<std::string>{"hukou", "marriage_cert", "first_child_birth_cert"});
     CHECK(problems[0].name == "居民户口簿");
-    CHECK(problems[0].reason == "not submitted: please bring 1 original(s) and 1 copy(ies)");
+    CHECK(problems[0].reason == "not submitted: please bring 1 original(s)、1 copy(ies)");
 
     supplied.push_back({"hukou", false, true, "明天补交"});
     problems = check_materials(form, values, supplied);

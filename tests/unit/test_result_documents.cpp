@@ -174,6 +174,7 @@ TEST_CASE_METHOD(FirstChildCase,
     const std::string text = testing::page_text(pdf, 1, true);
     CHECK(text.find("第一个子女姓名") == std::string::npos);
     CHECK(text.find("男方姓名") < text.find("女方姓名"));
+    testing::keep_preview(pdf, "registration-card");
 }
 
 TEST_CASE("The second-child card names the first child and the issuing body of the decision",
@@ -214,6 +215,7 @@ TEST_CASE("The migrant certificate is filled from the case and the approval",
                          "河北省邯郸市魏县魏城镇府前街20号", "2025年3月1日", "务工", "初婚", "1个",
                          "2024年5月20日", "王强", "130434199408020132", "2029年11月22日",
                          "魏县卫生健康局", "2026年11月23日", "出具机关（盖章）"});
+    testing::keep_preview(pdf, "migrant-certificate");
 }
 
 TEST_CASE_METHOD(FirstChildCase,
@@ -294,7 +296,7 @@ TEST_CASE_METHOD(
 TEST_CASE_METHOD(FirstChildCase,
                  "A rejected item's result is the department's 不予批准决定书, printed at hand-out",
                  "[document][result]") {
-    testing::use_chinese_messages();
+    const testing::ChineseMessages chinese;
     ItemDecision d;
     d.cursor = 1;
     d.case_number = number;

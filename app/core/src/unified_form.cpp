@@ -7,6 +7,7 @@
 #include <cmath>
 #include <map>
 
+#include "onewindow/core/guide.hpp"
 #include "onewindow/core/i18n.hpp"
 #include "onewindow/core/idnumber.hpp"
 #include "onewindow/core/utf8.hpp"
@@ -446,8 +447,8 @@ std::vector<MaterialProblem> check_materials(const UnifiedForm& form,
             continue;
         }
         problems.push_back({m.key, m.name,
-                            trf("not submitted: please bring {} original(s) and {} copy(ies)",
-                                std::to_string(m.originals), std::to_string(m.copies))});
+                            trf("not submitted: please bring {}",
+                                material_quantity(m.originals, m.copies))});
     }
     return problems;
 }
