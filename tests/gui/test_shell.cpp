@@ -189,7 +189,7 @@ void start_first_child(IntakePanel& intake) {
 DecisionResult accept_first_child(IntakePanel& intake) {
     start_first_child(intake);
     for (const char* key : {"id_card", "hukou", "marriage_cert"}) intake.set_supplied(key, true);
-    intake.tolerate("photo", "申请人承诺于 2026年11月30日 前补交");
+    intake.tolerate("photo", "申请人承诺自受理之日起 5 个工作日内补交");
     return intake.accept();
 }
 
@@ -258,7 +258,7 @@ TEST_CASE("A clerk takes in a two-item case at one window", "[gui]") {
     CHECK(drop->OnDropFiles(10, 10, dropped));
     CHECK(intake.has_thumbnail("marriage_cert"));
     CHECK(intake.has_thumbnail("id_card"));
-    intake.tolerate("photo", "申请人承诺于 2026年11月30日 前补交");
+    intake.tolerate("photo", "申请人承诺自受理之日起 5 个工作日内补交");
     frame->SetSize(1280, 800);
     screenshot(frame, "intake.png");
 
@@ -514,7 +514,7 @@ TEST_CASE("The demo case is taken in with the keyboard alone", "[gui][keyboard]"
             keyboard(key == "photo" ? "key space"
                                     : "key Tab");  // space puts the keys on the promise
         } else if (where.rfind("promise:", 0) == 0) {
-            keyboard("type --delay 15 '申请人承诺于 2026年11月30日 前补交照片'");
+            keyboard("type --delay 15 '申请人承诺自受理之日起 5 个工作日内补交照片'");
             keyboard("key Tab");
         } else {
             keyboard("key Tab");

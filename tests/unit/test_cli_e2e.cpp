@@ -186,6 +186,17 @@ TEST_CASE("Bad input is refused with a message and changes nothing", "[e2e]") {
         CHECK(result.out.find("missing.png") != std::string::npos);
         CHECK(result.out.find("$.materials[1].file") != std::string::npos);
     }
+    SECTION("a tolerated gap promised for a day already past") {
+        auto file = variant(dir, "promise.json", "自受理之日起 5 个工作日内补交",
+                            "于 2020年11月30日 前补交");
+        auto result = run(cli(dir.path) + "intake " + quote(file));
+        INFO(result.out);
+        CHECK(result.code == 2);
+        CHECK(result.out.rfind("INVALID", 0) == 0);
+        CHECK(result.out.find("近期一寸免冠照片") != std::string::npos);
+        CHECK(result.out.find("申请人承诺的补交日期 2020年11月30日 早于受理日期") !=
+              std::string::npos);
+    }
     SECTION("unknown item code") {
         auto file = variant(dir, "noitem.json", "000718001001", "999999999999");
         auto result = run(cli(dir.path) + "intake " + quote(file));

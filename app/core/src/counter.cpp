@@ -1,6 +1,7 @@
 #include "onewindow/core/counter.hpp"
 
 #include <Poco/JSON/Array.h>
+#include <Poco/RegularExpression.h>
 
 #include "onewindow/core/case_store.hpp"
 #include "onewindow/core/catalogue.hpp"
@@ -209,6 +210,21 @@ Poco::JSON::Array::Ptr items_json(const UnifiedForm& form) {
     return items;
 }
 
+/// The dates a written promise names ("2026年11月30日", "2026-11-30"), in order.
+std::vector<Date> dates_in(const std::string& text) {
+    static const Poco::RegularExpression pattern("(\\d{4})(?:年|-)(\\d{1,2})(?:月|-)(\\d{1,2})日?");
+    std::vector<Date> dates;
+    Poco::RegularExpression::MatchVec match;
+    for (std::size_t offset = 0; pattern.match(text, offset, match) >= 4;
+         offset = match[0].offset + match[0].length) {
+        const int year = std::stoi(text.substr(match[1].offset, match[1].length));
+        const int month = std::stoi(text.substr(match[2].offset, match[2].length));
+        const int day = std::stoi(text.substr(match[3].offset, match[3].length));
+        if (Date::valid(year, month, day)) dates.push_back(Date{year, month, day});
+    }
+    return dates;
+}
+
 std::string text_value(const Poco::JSON::Object::Ptr& values, const std::string& key) {
     if (!values->has(key) || values->isNull(key)) return {};
     auto v = values->get(key);
@@ -266,6 +282,22 @@ IntakeReview Counter::review(const IntakeRequest& request) const {
     for (const auto& m : request.materials)
         supplied.push_back({m.key, m.supplied, m.tolerated, m.promise});
     review.missing_materials = check_materials(form, review.values, supplied);
+    // A tolerated gap is promised for a day to come: a promise dated before the acceptance
+    // cannot be kept (容缺受理 rests on it).
+    for (const auto& m : request.materials) {
+        if (!m.tolerated) continue;
+        for (const Date& promised : dates_in(m.promise))
+            if (promised < review.today) {
+                auto unified =
+                    std::find_if(form.materials.begin(), form.materials.end(),
+                                 [&](const UnifiedMaterial& u) { return u.material.key == m.key; });
+                review.problems.push_back(
+                    {unified == form.materials.end() ? m.key : unified->material.name,
+                     trf("the applicant promises it by {}, which is before today ({})",
+                         promised.chinese(), review.today.chinese())});
+                break;
+            }
+    }
     return review;
 }
 
