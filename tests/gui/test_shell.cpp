@@ -35,6 +35,7 @@
 #include "onewindow/gui/login_dialog.hpp"
 #include "onewindow/gui/main_frame.hpp"
 #include "onewindow/gui/preview_frame.hpp"
+#include "onewindow/gui/rating_frame.hpp"
 
 using namespace onewindow;
 using namespace onewindow::gui;
@@ -742,9 +743,14 @@ TEST_CASE("The result document of an approved item prints from the case detail",
         auto held = shell.services->lock();
         CHECK(shell.services->counter().store().find_case(accepted.number)->status == "handed_out");
     }
-    // The applicant rates the visit, once.
-    CHECK(cases.rate(accepted.number, 5, "").empty());
-    CHECK_FALSE(cases.rate(accepted.number, 4, "").empty());
+    // The hand-out invites the applicant to rate the visit on the rating screen, once.
+    RatingFrame& rating = *frame->rating();
+    CHECK(rating.state() == "levels");
+    CHECK(rating.case_number() == accepted.number);
+    CHECK(rating.choose(5).empty());
+    CHECK(rating.state() == "thanks");
+    rating.invite(accepted.number, "张敏");
+    CHECK_FALSE(rating.choose(4).empty());  // rated already today
 
     // The case detail (modal): its items, the documents, hand-out and rating, the timeline.
     bool shown = false;
@@ -761,4 +767,65 @@ TEST_CASE("The result document of an approved item prints from the case detail",
     });
     cases.show_detail(accepted.number);
     CHECK(shown);
+}
+
+TEST_CASE("The applicant rates the visit on the rating screen; the clerk has no rating button",
+          "[gui][rating]") {
+    Shell shell;
+    shell.sign_in_clerk();
+    auto* frame = shell.open_frame();
+    Closing closing{frame};
+    IntakePanel& intake = *frame->intake();
+    RatingFrame& rating = *frame->rating();
+    CHECK(rating.IsShown());
+    CHECK(rating.state() == "welcome");
+    const auto accepted = accept_first_child(intake);
+    REQUIRE(accepted.kind == DecisionResult::Kind::Accepted);
+    shell.services->wait_idle();
+    pump(200);
+    // The acceptance invites the applicant: the case, the clerk, five levels.
+    CHECK(rating.state() == "levels");
+    CHECK(rating.case_number() == accepted.number);
+    std::vector<std::string> english;
+    check_labels_translated(&rating, english);
+    CHECK(english == std::vector<std::string>{});
+    screenshot(&rating, "rating.png");
+    // A bad level asks why before it is recorded; the supervisor follows it up.
+    CHECK(rating.choose(2).empty());
+    CHECK(rating.state() == "reason");
+    {
+        auto held = shell.services->lock();
+        CHECK(shell.services->counter().store().open_bad_ratings().empty());
+    }
+    CHECK(rating.submit("等候时间太长").empty());
+    CHECK(rating.state() == "thanks");
+    {
+        auto held = shell.services->lock();
+        const auto open = shell.services->counter().store().open_bad_ratings();
+        REQUIRE(open.size() == 1);
+        CHECK(open[0].case_number == accepted.number);
+        CHECK(open[0].level == 2);
+        CHECK(open[0].comment == "等候时间太长");
+    }
+    rating.rest();
+    CHECK(rating.state() == "welcome");
+    CHECK_FALSE(rating.choose(5).empty());  // not invited: nothing to rate
+
+    // The case detail has no rating button: ratings are the applicant's.
+    bool looked = false;
+    wxTheApp->CallAfter([&] {
+        for (wxWindow* w : wxTopLevelWindows)
+            if (auto* dialog = dynamic_cast<wxDialog*>(w); dialog && dialog->IsModal()) {
+                std::function<void(wxWindow*)> visit = [&](wxWindow* window) {
+                    if (wxDynamicCast(window, wxButton))
+                        CHECK(utf8(window->GetLabel()).find("评价") == std::string::npos);
+                    for (wxWindow* child : window->GetChildren()) visit(child);
+                };
+                visit(dialog);
+                looked = true;
+                dialog->EndModal(wxID_CLOSE);
+            }
+    });
+    frame->cases()->show_detail(accepted.number);
+    CHECK(looked);
 }
