@@ -29,6 +29,8 @@ packages=(
     unicode-data bzip2 gettext
     # PDF pages for the print preview and the tests' checks; a display for the window tests
     poppler-utils poppler-data xvfb xauth imagemagick
+    # reading the QR codes of printed documents back, as a phone would
+    zbar-tools
     # real key presses for the keyboard-only window test
     xdotool
     # printing: the CUPS clients; the tests start their own scheduler with a cups-pdf printer

@@ -144,6 +144,25 @@ inline std::vector<double> bar_lengths_mm(const std::filesystem::path& pdf, int 
     return bars;
 }
 
+/// The texts of every QR code on page `page` of `pdf`, as a scanner reads them (zbarimg, Debian
+/// zbar-tools, on the page rasterised at 300 dpi).
+inline std::vector<std::string> scanned_qr_codes(const std::filesystem::path& pdf, int page) {
+    const auto stem = pdf.parent_path() / (pdf.stem().string() + "-scan");
+    command_output("pdftoppm -r 300 -gray -png -singlefile -f " + std::to_string(page) + " -l " +
+                   std::to_string(page) + " '" + pdf.string() + "' '" + stem.string() + "'");
+    FILE* pipe = popen(("zbarimg -q --raw '" + stem.string() + ".png'").c_str(), "r");
+    REQUIRE(pipe);
+    std::string out;
+    char buffer[4096];
+    while (auto n = std::fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
+    pclose(pipe);  // zbarimg exits 4 when it finds no code
+    std::vector<std::string> codes;
+    std::istringstream lines(out);
+    for (std::string line; std::getline(lines, line);)
+        if (!line.empty()) codes.push_back(line);
+    return codes;
+}
+
 /// Checks that page 1 of `pdf` carries the QR code of `text` (as libqrencode makes it, level
 /// M) `side_mm` wide with its top right corner at (`right_mm`, `top_mm`) from the page's top
 /// left: the page is rasterised at 300 dpi and the centre of every module sampled.

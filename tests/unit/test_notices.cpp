@@ -2,6 +2,7 @@
 // includes, the refusal notice (不予受理通知书) and the correction notice (补正材料通知书).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -25,7 +26,10 @@ TEST_CASE("Receipt and notices begin with the shared header and end with the sha
         INFO(name);
         const auto tpl = checked_template(templates / (std::string(name) + ".json"));
         REQUIRE(tpl.origins.size() == tpl.body->size());
-        CHECK(fs::path(tpl.origins.front().file).filename() == "header.json");
+        // The receipt's own first element: the rating link's QR code at the top left.
+        const std::size_t first = name == std::string("receipt") ? 1 : 0;
+        if (first == 1) CHECK(tpl.body->getObject(0)->getValue<std::string>("align") == "left");
+        CHECK(fs::path(tpl.origins[first].file).filename() == "header.json");
         CHECK(fs::path(tpl.origins.back().file).filename() == "footer.json");
         CHECK(tpl.origins.back().note.find(name + std::string(".json: $.body[")) !=
               std::string::npos);
@@ -214,6 +218,12 @@ TEST_CASE("The receipt numbers its sections without gaps and says how each paper
     CHECK(text.find("材料齐全") == std::string::npos);
     CHECK(text.find("补正材料通知书") != std::string::npos);
     testing::check_ink(receipt.pdf, 1);
+    // Two QR codes a phone can read: the case number, and the page to rate the visit later.
+    auto codes = testing::scanned_qr_codes(receipt.pdf, 1);
+    std::sort(codes.begin(), codes.end());
+    CHECK(codes == std::vector<std::string>{receipt.number,
+                                            "https://rating.example/hcp?case=" + receipt.number});
+    CHECK(text.find("扫码评价") != std::string::npos);
     testing::keep_preview(receipt.pdf, "receipt");
 }
 

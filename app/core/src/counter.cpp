@@ -634,6 +634,10 @@ void Counter::print_receipt(const std::string& number, const fs::path& out) cons
                  tr("Keep this receipt as the record of your application.")};
     }
     data->set("notes", text_rows(notes));
+    // The applicant may rate the visit later too: a QR code of the rating page for this case.
+    c->set("rating_link", s.config.rating_url.empty()
+                              ? std::string()
+                              : format_message(s.config.rating_url, {record->number}));
     render(s.receipt, data, out);
 }
 

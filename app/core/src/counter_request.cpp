@@ -23,6 +23,7 @@ CounterConfig CounterConfig::load(const fs::path& file) {
     config.default_clerk = reader.opt_string("default_clerk").value_or(config.default_clerk);
     config.reconsideration_body =
         reader.opt_string("reconsideration_body").value_or(config.reconsideration_body);
+    config.rating_url = reader.opt_string("rating_url").value_or(config.rating_url);
     if (reader.raw() && reader.raw()->has("objections")) {
         config.objections.clear();
         auto objections = reader.array("objections", true);
@@ -35,7 +36,7 @@ CounterConfig CounterConfig::load(const fs::path& file) {
         }
     }
     reader.reject_unknown({"code", "name", "service_area", "enquiry_phone", "default_clerk",
-                           "reconsideration_body", "objections"});
+                           "reconsideration_body", "objections", "rating_url"});
     if (config.service_area.size() != 6 ||
         config.service_area.find_first_not_of("0123456789") != std::string::npos)
         reader.fail("service_area", "must be a 6-digit division code");
@@ -53,6 +54,7 @@ void CounterConfig::save(const fs::path& file) const {
     object->set("enquiry_phone", enquiry_phone);
     object->set("default_clerk", default_clerk);
     object->set("reconsideration_body", reconsideration_body);
+    object->set("rating_url", rating_url);
     Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
     for (const auto& o : objections) {
         Poco::JSON::Object::Ptr entry = new Poco::JSON::Object(true);

@@ -144,7 +144,8 @@ struct Binder {
 struct Resolved {
     std::string where;  // JSON path of the element in its template, for messages
     std::string type, text, align;
-    std::string number;  // a numbered heading's "一、", "二、", ...
+    std::string number;   // a numbered heading's "一、", "二、", ...
+    std::string caption;  // a QR code's caption, under it
     double size = 11, mm = 0;
     int columns = 1;
     std::vector<std::pair<std::string, std::string>> fields;
@@ -176,6 +177,8 @@ std::vector<Resolved> resolve(const DocumentTemplate& tpl, const Poco::JSON::Obj
         r.mm = e->optValue<double>("mm", r.type == "qr" ? 18 : 4);
         if (e->has("text") && r.type != "table" && r.type != "list")
             r.text = binder.text(e->getValue<std::string>("text"), where + ".text");
+        if (e->has("caption"))
+            r.caption = binder.text(e->getValue<std::string>("caption"), where + ".caption");
         if (r.type == "heading" && e->optValue<bool>("numbered", false))
             r.number = chinese_numeral(++headings) + "、";
         if (r.type == "fields") {
@@ -450,7 +453,10 @@ void check_element(const Poco::Dynamic::Var& element, const std::string& file,
         check_text(e, "text");
         if (auto mm = e.opt_number("mm"); mm && (*mm < 10 || *mm > 60))
             e.fail("mm", "must be between 10 and 60 (millimetres)");
-        e.reject_unknown({"type", "text", "mm", "when"});
+        if (auto align = e.opt_string("align"); align && *align != "left" && *align != "right")
+            e.fail("align", "must be \"left\" or \"right\"");
+        if (e.raw() && e.raw()->has("caption")) check_text(e, "caption");
+        e.reject_unknown({"type", "text", "mm", "align", "caption", "when"});
     } else if (type == "include") {
         if (!include_allowed) e.fail("type", "a part cannot include another part");
         e.string("file");
@@ -646,6 +652,7 @@ void check_glyphs(const std::vector<Resolved>& elements, Issues& issues) {
     for (const auto& e : elements) {
         std::string in_body, in_sans;
         (e.type == "heading" ? in_sans : in_body) += e.text;
+        in_body += e.caption;
         for (const auto& [label, value] : e.fields) in_sans += label, in_body += value;
         for (const auto& t : e.headers) in_sans += t;
         for (const auto& t : e.groups) in_sans += t;
@@ -1022,8 +1029,13 @@ class Layout {
                         e.where + ": cannot make a QR code of \"" + e.text + "\"");
         const double side = e.mm * kPointsPerMm, module = side / code->width;
         ensure(side);
+        const double left = e.align == "left" ? left_ : right_ - side;
+        if (!e.caption.empty()) {
+            if (measure(body_, 8, e.caption) > side + 12)
+                fail("the caption is wider than its QR code");
+            put(body_, 8, centre(body_, 8, e.caption, left, left + side), y_ - side - 9, e.caption);
+        }
         if (draw_) {
-            const double left = right_ - side;
             const int n = code->width;
             for (int row = 0; row < n; ++row)
                 for (int col = 0; col < n;) {  // one rectangle per run of dark modules
@@ -1316,6 +1328,7 @@ void collect_glyphs(const std::vector<Resolved>& elements, std::set<char32_t>& u
                     std::set<char32_t>& sans_used) {
     for (const auto& e : elements) {
         collect(e.text, e.type == "heading" ? sans_used : used);
+        collect(e.caption, used);
         for (const auto& [label, value] : e.fields) collect(label, sans_used), collect(value, used);
         for (const auto& s : e.headers) collect(s, sans_used);
         for (const auto& s : e.groups) collect(s, sans_used);

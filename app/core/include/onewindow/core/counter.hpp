@@ -59,6 +59,10 @@ struct CounterConfig {
     std::string enquiry_phone = "0310-0000000（示例号码）";
     std::string default_clerk = "张敏";
     std::string reconsideration_body = "魏县人民政府";
+    /// Where an applicant rates the visit later (好差评): "{}" is replaced by the case number and
+    /// the receipt carries it as a QR code; empty: no code. The shipped address is an example
+    /// (the reserved .example domain): every installation sets its province's rating page.
+    std::string rating_url = "https://rating.example/hcp?case={}";
     std::vector<Objection> objections = {
         {{"000713001000"}, "魏县司法局", "《中华人民共和国法律援助法》第四十九条"}};
 

@@ -26,10 +26,11 @@
 //   rule, spacer {"mm"}
 //   signatures {"boxes": ["申请人（签字）", ...]}     signature lines with a date line
 //   seal       {"text"}                       a square box for the seal (盖章处)
-//   qr         {"text", "mm"?}                a QR code of the text (libqrencode, level M),
-//              "mm" wide (18 by default, 10-60), at the right margin from the current line
-//              down, as filled rectangles; it takes no room: the lines after it are drawn as
-//              if it were not there, so keep their right free (the shared header does)
+//   qr         {"text", "mm"?, "align"?, "caption"?}   a QR code of the text (libqrencode,
+//              level M), "mm" wide (18 by default, 10-60), at the right margin ("align":
+//              "left": the left one) from the current line down, as filled rectangles, with
+//              an optional small caption under it; it takes no room: the lines after it are
+//              drawn as if it were not there, so keep that side free (the shared header does)
 //   include    {"file", "values"?}            the elements of a part file, relative to the
 //              template: {"format": "onewindow.template-part/1", "body": [element, ...]}; each
 //              {{part.<name>}} in the part is replaced, when loading, by "values"."<name>" (a
