@@ -23,9 +23,11 @@
 #include "onewindow/core/guide.hpp"
 #include "onewindow/core/i18n.hpp"
 #include "onewindow/core/paths.hpp"
+#include "onewindow/core/plugin_data.hpp"
 #include "onewindow/core/plugin_host.hpp"
 #include "onewindow/core/printing.hpp"
 #include "onewindow/core/report.hpp"
+#include "onewindow/store/counter_log.hpp"
 
 namespace fs = std::filesystem;
 
@@ -36,7 +38,7 @@ constexpr int kUsage = 64;
 constexpr int kNotice = 10;
 
 const char* kUsageText =
-    N_("Usage: onewindow-cli [--data DIR] <command> ...\n"
+    N_("Usage: onewindow-cli [--data DIR] [--store LOCATION] <command> ...\n"
        "  intake <case.json> [--receipt FILE.pdf] [--notice FILE.pdf]\n"
        "                                 validate a case; accept it or issue a one-time notice\n"
        "  refuse <case.json> --reason TEXT [--apply-to BODY]\n"
@@ -138,8 +140,11 @@ Args parse_args(const std::vector<std::string>& args, std::size_t from) {
     return parsed;
 }
 
+// --store LOCATION: the case store to use instead of the one counter.json names (run_cli()).
+std::optional<std::string> store_option;
+
 std::unique_ptr<Counter> open_counter(const fs::path& data_dir) {
-    return Counter::open(Counter::Options{install_root(), data_dir});
+    return Counter::open(Counter::Options{install_root(), data_dir, store_option});
 }
 
 void print_problems(std::ostream& out, const std::vector<IntakeProblem>& problems) {
@@ -292,21 +297,21 @@ int cmd_report(const fs::path& data_dir, const Args& args, std::ostream& out, st
     CaseStore& store = counter->store();
     const auto user = args.options.find("--user");
     if (user != args.options.end())
-        store.require(sign_in(store, user->second), Permission::ReadReports, "read the counter log",
-                      tr("read the counter log"));
+        store.accounts().require(sign_in(store, user->second), Permission::ReadReports,
+                                 "read the counter log", tr("read the counter log"));
     else
         Administration::require_first_setup(store, N_("read the counter log"));
-    const CounterLog log = store.counter_log(period);
+    const CounterLog log = store.log().counter_log(period);
     if (auto file = args.options.find("-o"); file != args.options.end()) {
         const std::string ext = fs::path(file->second).extension().string();
         if (ext == ".pdf") {
-            counter->print_counter_log(
-                log,
-                counter->store().counter_log(previous_period(period, counter->store().calendar())),
-                file->second);
+            counter->print_counter_log(log,
+                                       counter->store().log().counter_log(
+                                           previous_period(period, counter->store().calendar())),
+                                       file->second);
         } else if (ext == ".csv") {
             std::ofstream csv(file->second, std::ios::binary);
-            csv << counter->store().counter_log_csv(period);
+            csv << counter->store().log().csv(period);
             if (!csv.flush())
                 throw Error(ErrorKind::Document, trf("{}: cannot be written", file->second));
         } else {
@@ -368,7 +373,7 @@ int cmd_rate(const fs::path& data_dir, const Args& args, std::ostream& out, std:
         return kUsage;
     }
     auto comment = args.options.find("--comment");
-    const long long id = open_counter(data_dir)->store().record_rating(
+    const long long id = open_counter(data_dir)->store().hand_outs().record_rating(
         args.positional[0], args.positional[1][0] - '0',
         comment == args.options.end() ? std::string() : comment->second);
     out << "RATED " << id << '\n';
@@ -536,7 +541,7 @@ int cmd_check(const Args& args, std::ostream& out, std::ostream& err) {
     if (fs::exists(fields)) dictionary = Dictionary::load(fields, dictionary_issues);
     issues.append(dictionary_issues);
 
-    std::vector<fs::path> form_files, template_files, manifests;
+    std::vector<fs::path> form_files, template_files, manifests, plugin_dirs;
     auto classify = [&](const fs::path& file) {
         if (file.extension() != ".json") return;
         ++files;
@@ -552,8 +557,20 @@ int cmd_check(const Args& args, std::ostream& out, std::ostream& err) {
         if (!fs::exists(p)) {
             issues.add(p.string(), "$", "no such file or folder");
         } else if (fs::is_directory(p)) {
-            for (const auto& entry : fs::recursive_directory_iterator(p))
-                if (entry.is_regular_file()) classify(entry.path());
+            // A plugin folder is checked as the counter loads it: its forms and templates
+            // against the shared dictionary with its own fragment (plugin_data.hpp).
+            if (fs::exists(p / "plugin.json")) {
+                plugin_dirs.push_back(p);
+                continue;
+            }
+            for (auto it = fs::recursive_directory_iterator(p); it != fs::end(it); ++it) {
+                if (it->is_directory() && fs::exists(it->path() / "plugin.json")) {
+                    plugin_dirs.push_back(it->path());
+                    it.disable_recursion_pending();
+                } else if (it->is_regular_file()) {
+                    classify(it->path());
+                }
+            }
         } else {
             classify(p);
         }
@@ -575,6 +592,18 @@ int cmd_check(const Args& args, std::ostream& out, std::ostream& err) {
         issues.append(found);
     }
     for (const auto& m : manifests) read_manifest(m, issues);
+    for (const auto& dir : plugin_dirs) {
+        Issues plugin_issues;
+        const PluginManifest manifest = read_manifest(dir / "plugin.json", plugin_issues);
+        for (const auto& entry : fs::recursive_directory_iterator(dir))
+            if (entry.is_regular_file() && entry.path().extension() == ".json") ++files;
+        if (plugin_issues.empty() && dictionary) {
+            Dictionary merged = *dictionary;
+            for (const auto& tpl : load_plugin_data(manifest, merged, plugin_issues).templates)
+                if (sample) plugin_issues.append(check_template_sample(tpl.file, sample));
+        }
+        issues.append(plugin_issues);
+    }
     for (const auto& issue : issues.list()) err << issue.to_string() << '\n';
     out << trf("{} files checked, {} problems", std::to_string(files),
                std::to_string(issues.size()))
@@ -588,7 +617,7 @@ int cmd_audit(const fs::path& data_dir, const Args& args, std::ostream& out, std
         return kUsage;
     }
     auto counter = open_counter(data_dir);
-    auto result = counter->store().verify_audit();
+    auto result = counter->store().audit().verify();
     if (result.ok) {
         out << trf("Audit log intact: {} events verified", std::to_string(result.events)) << '\n';
         return 0;
@@ -638,7 +667,7 @@ int cmd_outbox(const fs::path& data_dir, const Args& args, std::ostream& out, st
     if (sub == "list" && args.positional.size() <= 1) {
         // One row a line, tab-separated: key, endpoint, state, attempts, next attempt, error,
         // and for an agent's item its forwarding deadline and that deadline's colour today.
-        for (const auto& row : counter->store().outbox()) {
+        for (const auto& row : counter->store().outbox().rows()) {
             out << row.idempotency_key << '\t' << row.endpoint << '\t' << row.state << '\t'
                 << row.attempts << '\t' << (row.state == "pending" ? row.next_attempt_at : "")
                 << '\t' << row.last_error << '\t' << row.forward_by << '\t';
@@ -650,12 +679,12 @@ int cmd_outbox(const fs::path& data_dir, const Args& args, std::ostream& out, st
     }
     if (sub == "forwarding" && args.positional.size() == 1) {
         // One item a line: colour, key, item, department, deadline, outbox state.
-        const auto items = counter->store().awaiting_forwarding(today);
+        const auto items = counter->store().outbox().awaiting_forwarding(today);
         for (const auto& item : items)
             out << deadline_colour(item.state) << '\t' << item.idempotency_key << '\t'
                 << item.item_name << '\t' << item.department_name << '\t' << item.forward_by.iso()
                 << '\t' << item.outbox_state << '\n';
-        const ForwardingSummary summary = counter->store().forwarding_summary(today);
+        const ForwardingSummary summary = counter->store().outbox().forwarding_summary(today);
         if (summary.text().empty())
             out << trf("{} items wait to be forwarded", std::to_string(summary.waiting)) << '\n';
         else
@@ -665,7 +694,8 @@ int cmd_outbox(const fs::path& data_dir, const Args& args, std::ostream& out, st
         return 0;
     }
     if (sub == "retry" && args.positional.size() == 2) {
-        counter->store().requeue_outbox(args.positional[1], "onewindow-cli", local_timestamp_now());
+        counter->store().outbox().requeue(args.positional[1], "onewindow-cli",
+                                          local_timestamp_now());
         out << trf("{} will be sent at the next dispatch", args.positional[1]) << '\n';
         return 0;
     }
@@ -747,8 +777,7 @@ int cmd_plugins(const fs::path& data_dir, const Args& args, std::ostream& out, s
         // administrator exists, only they do (admin --user NAME plugins trust).
         {
             fs::create_directories(data_dir);
-            CaseStore store = CaseStore::open(data_dir / "counter.db", data_dir / "materials",
-                                              WorkingCalendar::load_dir(share_dir() / "calendar"));
+            CaseStore store = open_store(install_root(), data_dir, store_option);
             Administration::require_first_setup(store, N_("trust plugins"));
         }
         Issues issues;
@@ -808,7 +837,7 @@ std::string required(const Args& args, const std::string& name) {
 UserAccount sign_in(CaseStore& store, const std::string& name) {
     const char* env = std::getenv("ONEWINDOW_PASSWORD");
     const std::string password = env && *env ? std::string(env) : secret_line("", "--user");
-    LoginResult result = store.login(name, password);
+    LoginResult result = store.accounts().login(name, password);
     if (result.status != LoginResult::Status::Ok || !result.user)
         throw Error(ErrorKind::Denied, result.message);
     return *result.user;
@@ -987,6 +1016,7 @@ int cmd_admin(const fs::path& data_dir, const Args& args, std::ostream& out, std
 int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     std::size_t i = 0;
     fs::path data_dir = default_data_dir();
+    store_option.reset();
     while (i < args.size() && args[i].rfind("--", 0) == 0) {
         if (args[i] == "--help") {
             out << tr(kUsageText);
@@ -994,6 +1024,9 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         }
         if (args[i] == "--data" && i + 1 < args.size()) {
             data_dir = args[i + 1];
+            i += 2;
+        } else if (args[i] == "--store" && i + 1 < args.size()) {
+            store_option = args[i + 1];
             i += 2;
         } else {
             err << tr(kUsageText);
@@ -1027,7 +1060,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     if (command == "plugins") return cmd_plugins(data_dir, rest, out, err);
     if (command == "outbox") return cmd_outbox(data_dir, rest, out, err);
     if (command == "admin") return cmd_admin(data_dir, rest, out, err);
-    if (command == "demo") return run_demo(data_dir.string(), out, err);
+    if (command == "demo") return run_demo(data_dir.string(), store_option, out, err);
     err << tr(kUsageText);
     return kUsage;
 }

@@ -21,13 +21,14 @@ namespace fs = std::filesystem;
 
 namespace onewindow {
 
-int run_demo(const std::string& data, std::ostream& out, std::ostream& err) {
+int run_demo(const std::string& data, const std::optional<std::string>& store, std::ostream& out,
+             std::ostream& err) {
     const fs::path data_dir = fs::absolute(data);
     fs::create_directories(data_dir);
 
-    prepare_demo_data(data_dir);
+    prepare_demo_data(data_dir, store);
 
-    auto counter = Counter::open(Counter::Options{install_root(), data_dir});
+    auto counter = Counter::open(Counter::Options{install_root(), data_dir, store});
     out << "== " << tr("OneWindow demo") << " — " << counter->config().name << " ("
         << counter->config().code << ")\n\n";
 
@@ -72,7 +73,7 @@ int run_demo(const std::string& data, std::ostream& out, std::ostream& err) {
     take_in("first_child_complete.json");
     take_in("second_child_incomplete.json");
 
-    auto audit = counter->store().verify_audit();
+    auto audit = counter->store().audit().verify();
     out << "\n== " << tr("Audit log") << '\n'
         << "  "
         << (audit.ok ? trf("Audit log intact: {} events verified", std::to_string(audit.events))

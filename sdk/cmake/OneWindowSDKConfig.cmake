@@ -4,16 +4,19 @@
 # Provides:
 #   OneWindow::sdk_headers      INTERFACE target: the SDK headers + Poco JSON, C++20
 #   onewindow_add_plugin(<target>
-#       MANIFEST <plugin.json>            the manifest without the library hash
+#       MANIFEST <plugin.json>            the manifest without the library hash; the plugin
+#                                         folder is the manifest's folder
 #       SOURCES <files...>
-#       [FORMS <files or folders...>]     copied into <plugin dir>/forms
-#       [TEMPLATES <files or folders...>] copied into <plugin dir>/templates
+#       [FORMS <files or folders...>]     more item forms, copied into <plugin dir>/forms
+#       [TEMPLATES <files or folders...>] more templates, copied into <plugin dir>/templates
 #       [OUTPUT_DIR <dir>])               default: ${ONEWINDOW_PLUGIN_STAGE_DIR}/<id> when that
 #                                         variable is set (a host tree staging its plugins),
 #                                         else ${CMAKE_BINARY_DIR}/<id>
 #   Builds the plugin as a MODULE library (hidden visibility, -Wl,--no-undefined) and assembles
 #   the installable plugin folder: the library, plugin.json stamped with the library's file name
-#   and SHA-256, forms/ and templates/.
+#   and SHA-256, and the plugin's data in the folder's own layout: the dictionary fragment the
+#   manifest names ("dictionary"), and the folders forms/ and templates/ beside the manifest.
+#   The data is copied again whenever a file of it changes.
 include(CMakeFindDependencyMacro)
 find_dependency(Poco COMPONENTS Foundation JSON)
 
@@ -65,23 +68,55 @@ function(onewindow_add_plugin target)
         VISIBILITY_INLINES_HIDDEN ON
         LIBRARY_OUTPUT_DIRECTORY "${ARG_OUTPUT_DIR}")
 
-    set(copy_commands)
+    # The plugin's data, in the layout of its folder: copied by a rule of its own, so that an
+    # edited form reaches the plugin folder without relinking the library.
+    get_filename_component(plugin_dir "${manifest}" DIRECTORY)
+    string(JSON dictionary ERROR_VARIABLE no_dictionary GET "${manifest_text}" dictionary)
+    if(no_dictionary)
+        set(dictionary "")
+    endif()
+    set(data_inputs "${manifest}")
+    if(dictionary)
+        list(APPEND data_inputs "${plugin_dir}/${dictionary}")
+    endif()
+    set(extra_forms)
+    set(extra_templates)
     foreach(kind FORMS TEMPLATES)
         string(TOLOWER ${kind} sub)
+        if(IS_DIRECTORY "${plugin_dir}/${sub}")
+            file(GLOB_RECURSE found CONFIGURE_DEPENDS "${plugin_dir}/${sub}/*")
+            list(APPEND data_inputs ${found})
+        endif()
         foreach(item IN LISTS ARG_${kind})
             get_filename_component(item "${item}" ABSOLUTE)
+            list(APPEND extra_${sub} "${item}")
             if(IS_DIRECTORY "${item}")
-                list(APPEND copy_commands COMMAND ${CMAKE_COMMAND} -E copy_directory
-                     "${item}" "${ARG_OUTPUT_DIR}/${sub}")
+                file(GLOB_RECURSE found CONFIGURE_DEPENDS "${item}/*")
+                list(APPEND data_inputs ${found})
             else()
-                list(APPEND copy_commands COMMAND ${CMAKE_COMMAND} -E make_directory
-                     "${ARG_OUTPUT_DIR}/${sub}" COMMAND ${CMAKE_COMMAND} -E copy
-                     "${item}" "${ARG_OUTPUT_DIR}/${sub}/")
+                list(APPEND data_inputs "${item}")
             endif()
         endforeach()
     endforeach()
+    set(data_config "${CMAKE_CURRENT_BINARY_DIR}/${target}_data.cmake")
+    file(CONFIGURE OUTPUT "${data_config}" CONTENT [=[
+set(PLUGIN_DIR "@plugin_dir@")
+set(OUTPUT_DIR "@ARG_OUTPUT_DIR@")
+set(DICTIONARY "@dictionary@")
+set(EXTRA_FORMS "@extra_forms@")
+set(EXTRA_TEMPLATES "@extra_templates@")
+]=] @ONLY)
+    set(data_stamp "${CMAKE_CURRENT_BINARY_DIR}/${target}_data.stamp")
+    add_custom_command(OUTPUT "${data_stamp}"
+        COMMAND ${CMAKE_COMMAND} -DCONFIG=${data_config}
+                -P "${_onewindow_sdk_cmake_dir}/OneWindowStageData.cmake"
+        COMMAND ${CMAKE_COMMAND} -E touch "${data_stamp}"
+        DEPENDS ${data_inputs} "${data_config}" "${_onewindow_sdk_cmake_dir}/OneWindowStageData.cmake"
+        COMMENT "Staging the data of plugin ${plugin_id}" VERBATIM)
+    add_custom_target(${target}_data ALL DEPENDS "${data_stamp}")
+    add_dependencies(${target} ${target}_data)
+
     add_custom_command(TARGET ${target} POST_BUILD
-        ${copy_commands}
         COMMAND ${CMAKE_COMMAND} -DMANIFEST=${manifest} -DLIBRARY=$<TARGET_FILE:${target}>
                 -DOUTPUT=${ARG_OUTPUT_DIR}/plugin.json
                 -P "${_onewindow_sdk_cmake_dir}/OneWindowStampManifest.cmake"

@@ -39,6 +39,7 @@
 #include "onewindow/core/exchange_auth.hpp"
 #include "onewindow/core/forms.hpp"
 #include "onewindow/core/guide.hpp"
+#include "onewindow/core/plugin_data.hpp"
 #include "onewindow/core/plugin_host.hpp"
 #include "onewindow/core/report.hpp"
 #include "onewindow/core/unified_form.hpp"
@@ -68,9 +69,12 @@ void print(const std::string& name, double value, const char* unit) {
     if (only.empty() || name == only) std::cout << name << ' ' << value << ' ' << unit << std::endl;
 }
 
+/// The shared dictionary with the family-planning plugin's fragment, as the counter merges it.
 Dictionary dictionary() {
     Issues issues;
     auto d = Dictionary::load(stage / "share/onewindow/forms/fields.json", issues);
+    load_plugin_data(read_manifest(stage / "plugins/family_planning/plugin.json", issues), d,
+                     issues);
     issues.throw_if_any();
     return d;
 }
@@ -203,7 +207,7 @@ void accept_commit() {
     std::vector<double> times;
     for (int i = 0; i < rounds; ++i) {
         auto start = Clock::now();
-        store.accept(accept_request(scan));
+        store.cases().accept(accept_request(scan));
         times.push_back(ms_since(start));
     }
     // The bare baseline: the same rows, the same pragmas, one transaction, SQLiteCpp only.
@@ -378,7 +382,7 @@ void counter_log_big() {
         long long cases = 0;
         for (int i = 0; i < 5; ++i) {
             const auto start = Clock::now();
-            cases = store.counter_log(period).cases;
+            cases = store.log().counter_log(period).cases;
             times.push_back(ms_since(start));
         }
         if (cases == 0) throw std::runtime_error("the log found no cases");
@@ -454,7 +458,7 @@ void forwarding_summary() {
     ForwardingSummary summary;
     for (int i = 0; i < 21; ++i) {
         const auto start = Clock::now();
-        summary = store.forwarding_summary(today);
+        summary = store.outbox().forwarding_summary(today);
         runs.push_back(ms_since(start));
     }
     if (summary.waiting != 100) throw std::runtime_error("forwarding_summary missed items");
@@ -470,11 +474,11 @@ void audit_verify() {
         db.exec("PRAGMA synchronous = OFF");  // generating, not measuring
     }
     for (int i = 0; i < 20000; ++i)
-        store.record_notice({"WX01", "张敏", "李娜", "13043419960315024X",
-                             R"([{"code":"000718001001","name":"一孩生育服务登记"}])", "[]",
-                             std::nullopt});
+        store.notices().record_notice({"WX01", "张敏", "李娜", "13043419960315024X",
+                                       R"([{"code":"000718001001","name":"一孩生育服务登记"}])",
+                                       "[]", std::nullopt});
     const auto start = Clock::now();
-    const auto result = store.verify_audit();
+    const auto result = store.audit().verify();
     const double seconds = ms_since(start) / 1000;
     if (!result.ok || result.events < 20000) throw std::runtime_error("audit chain broken");
     print("audit_verify_events_per_s", double(result.events) / seconds, "events/s");
@@ -651,11 +655,11 @@ void result_doc() {
         "applicant.hukou_address": "河北省邯郸市魏县魏城镇南关村 12 号", "spouse.name": "王强",
         "spouse.id_number": "130434199408020132",
         "spouse.hukou_address": "河北省邯郸市魏县魏城镇南关村 12 号",
-        "marriage.date": "2024-05-20", "marriage.certificate_no": "J130434-2024-001207",
-        "children.count": 0, "pregnancy.expected_date": "2027-03-10",
-        "pregnancy.hospital": "魏县人民医院"})";
+        "family_planning.marriage.date": "2024-05-20", "family_planning.marriage.certificate_no": "J130434-2024-001207",
+        "family_planning.children.count": 0, "family_planning.pregnancy.expected_date": "2027-03-10",
+        "family_planning.pregnancy.hospital": "魏县人民医院"})";
     request.items.push_back(testing::sample_item("000718001001", "county_health", "county_health"));
-    const std::string number = counter->store().accept(request).case_number;
+    const std::string number = counter->store().cases().accept(request).case_number;
     ItemDecision decision;
     decision.cursor = 1;
     decision.case_number = number;
@@ -664,8 +668,8 @@ void result_doc() {
     decision.data_json = R"({"certificate_no": "魏卫生育登字〔2026〕第01234号"})";
     decision.decided_by = "赵静";
     decision.decided_at = "2026-11-23 10:15:00";
-    counter->store().record_decisions("https://health.example", {decision}, 1,
-                                      "2026-11-23 10:20:00");
+    counter->store().decisions().record("https://health.example", {decision}, 1,
+                                        "2026-11-23 10:20:00");
     const fs::path out = temp.path / "card.pdf";
     counter->print_result(number, "000718001001", out);  // warm-up: fonts parsed once
     const int rounds = 20;
@@ -773,7 +777,7 @@ void accept_backlog(CaseStore& store, int count) {
     for (int i = 0; i < count; ++i) {
         AcceptRequest r = testing::sample_accept_request("2026-11-23 10:00:00");
         r.items = {testing::sample_item("000718001001", "county_health", "county_health")};
-        store.accept(r);
+        store.cases().accept(r);
     }
 }
 
@@ -944,6 +948,12 @@ std::vector<std::string> install_bulk_plugin(const fs::path& data, int count) {
     }
     auto object = load_json_file(manifest.manifest_file).extract<Poco::JSON::Object::Ptr>();
     object->set("id", "bulk");
+    // The family-planning forms use that plugin's vocabulary; no result documents.
+    object->remove("dictionary");
+    object->set("templates", Poco::JSON::Array::Ptr(new Poco::JSON::Array));
+    Poco::JSON::Array::Ptr dependencies = new Poco::JSON::Array;
+    dependencies->add(std::string("family_planning"));
+    object->set("dependencies", dependencies);
     object->set("items", codes);
     object->set("forms", forms);
     std::ofstream(dir / "plugin.json") << to_json(object);

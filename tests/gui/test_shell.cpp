@@ -137,7 +137,7 @@ struct Shell {
     }
     LoginResult login(const std::string& name, const std::string& password) {
         auto held = services->lock();
-        return services->counter().store().login(name, password);
+        return services->counter().store().accounts().login(name, password);
     }
     void sign_in_clerk() { services->set_user(*login("zhangmin", kDemoPassword).user); }
     /// A shown main window; declare a Closing for it right after.
@@ -163,15 +163,15 @@ void fill_first_child_and_migrant(IntakePanel& intake) {
         {"spouse.phone", "13931087654"},
         {"spouse.hukou_division", "130434"},
         {"spouse.hukou_address", "河北省邯郸市魏县魏城镇南关村 12 号"},
-        {"marriage.date", "2024-05-20"},
-        {"marriage.certificate_no", "J130434-2024-001207"},
-        {"children.count", "0"},
-        {"pregnancy.expected_date", "2027-03-10"},
-        {"pregnancy.hospital", "魏县人民医院"},
-        {"migrant.current_address", "河北省邯郸市魏县魏城镇南关村 12 号"},
-        {"migrant.current_division", "130434"},
-        {"migrant.since", "2024-06-01"},
-        {"migrant.reason", "投靠亲友"},
+        {"family_planning.marriage.date", "2024-05-20"},
+        {"family_planning.marriage.certificate_no", "J130434-2024-001207"},
+        {"family_planning.children.count", "0"},
+        {"family_planning.pregnancy.expected_date", "2027-03-10"},
+        {"family_planning.pregnancy.hospital", "魏县人民医院"},
+        {"family_planning.migrant.current_address", "河北省邯郸市魏县魏城镇南关村 12 号"},
+        {"family_planning.migrant.current_division", "130434"},
+        {"family_planning.migrant.since", "2024-06-01"},
+        {"family_planning.migrant.reason", "投靠亲友"},
     };
     for (const auto& [key, value] : values) intake.set_value(key, value);
     intake.set_table("household.members", {{{"member.name", "王强"},
@@ -235,7 +235,7 @@ TEST_CASE("A clerk takes in a two-item case at one window", "[gui]") {
     REQUIRE(intake.items().size() == 2);
     // One form: the applicant's facts once, the migrant's section from the second item.
     REQUIRE(intake.control("applicant.id_number"));
-    REQUIRE(intake.control("migrant.since"));
+    REQUIRE(intake.control("family_planning.migrant.since"));
     fill_first_child_and_migrant(intake);
 
     // A wrong check digit is flagged next to the field as the clerk leaves it.
@@ -281,13 +281,13 @@ TEST_CASE("A clerk takes in a two-item case at one window", "[gui]") {
     // In the database: the case, both items, the materials, the outbox rows.
     {
         auto held = shell.services->lock();
-        auto record = shell.services->counter().store().find_case(result.number);
+        auto record = shell.services->counter().store().cases().find(result.number);
         REQUIRE(record);
         CHECK(record->items.size() == 2);
         CHECK(record->clerk == "张敏");
         CHECK(record->materials.size() == 4);
-        CHECK(shell.services->counter().store().outbox(result.number).size() == 2);
-        CHECK(shell.services->counter().store().drafts("张敏").empty());
+        CHECK(shell.services->counter().store().outbox().rows(result.number).size() == 2);
+        CHECK(shell.services->counter().store().drafts().of_clerk("张敏").empty());
     }
     // The preview shows the very PDF.
     REQUIRE(frame->preview());
@@ -424,7 +424,7 @@ TEST_CASE("A draft survives the window and is resumed; the idle lock hides the s
         // A crash: the window goes without a goodbye (the autosaved draft is what remains).
         {
             auto held = shell.services->lock();
-            auto drafts = shell.services->counter().store().drafts("张敏");
+            auto drafts = shell.services->counter().store().drafts().of_clerk("张敏");
             REQUIRE(drafts.size() == 1);
             CHECK(drafts[0].values_json.find("13700001111") != std::string::npos);
         }
@@ -533,8 +533,9 @@ TEST_CASE("The demo case is taken in with the keyboard alone", "[gui][keyboard]"
         if (w.rfind("field:", 0) == 0 && !intake.message(w.substr(6)).empty())
             messages += w + "=" + intake.message(w.substr(6)) + " ";
     INFO("messages: " << messages);
-    for (const char* key : {"field:applicant.phone", "field:spouse.name", "field:children.count",
-                            "supplied:hukou", "promise:photo"})
+    for (const char* key :
+         {"field:applicant.phone", "field:spouse.name", "field:family_planning.children.count",
+          "supplied:hukou", "promise:photo"})
         CHECK(std::find(visited.begin(), visited.end(), key) != visited.end());
     CHECK(intake.value("spouse.name") == "王强");
     CHECK(intake.value("applicant.marital_status") == "初婚");
@@ -546,7 +547,7 @@ TEST_CASE("The demo case is taken in with the keyboard alone", "[gui][keyboard]"
     INFO(intake.last_result().message);
     REQUIRE(intake.last_result().kind == DecisionResult::Kind::Accepted);
     auto held = shell.services->lock();
-    auto record = shell.services->counter().store().find_case(intake.last_result().number);
+    auto record = shell.services->counter().store().cases().find(intake.last_result().number);
     REQUIRE(record);
     CHECK(record->applicant_name == "李娜");
     CHECK(record->materials.size() == 4);
@@ -605,7 +606,7 @@ TEST_CASE("Agent mode: the status bar warns of items to forward that are late", 
             testing::sample_accept_request(Date::today().plus_days(-14).iso() + " 09:30:00");
         r.agent = true;
         r.items = {testing::sample_item("000718001001", "county_health", "county_health")};
-        shell.services->counter().store().accept(r);
+        shell.services->counter().store().cases().accept(r);
     }
     auto* frame = shell.open_frame();
     Closing closing{frame};
@@ -623,10 +624,11 @@ TEST_CASE("Supervisors see the counter log: figures, charts, deadline board, CSV
             AcceptRequest r = testing::sample_accept_request(
                 Date::today().plus_days(-days_ago).iso() + (days_ago ? " 09:30:00" : " 10:15:00"));
             r.items = {testing::sample_item("000718001001", "county_health", "county_health")};
-            const std::string number = store.accept(r).case_number;
+            const std::string number = store.cases().accept(r).case_number;
             if (days_ago)  // and the applicant was unhappy with that visit
-                store.record_rating(number, 1, "材料要求没讲清楚",
-                                    Date::today().plus_days(-days_ago).iso() + " 09:50:00");
+                store.hand_outs().record_rating(
+                    number, 1, "材料要求没讲清楚",
+                    Date::today().plus_days(-days_ago).iso() + " 09:50:00");
         }
     }
     {
@@ -719,8 +721,8 @@ TEST_CASE("The result document of an approved item prints from the case detail",
         d.data_json = R"({"certificate_no": "冀魏生字〔2026〕第0815号"})";
         d.decided_by = "赵静";
         d.decided_at = Date::today().iso() + " 10:15:00";
-        REQUIRE(shell.services->counter().store().record_decisions("http://office", {d}, 1,
-                                                                   d.decided_at) == 1);
+        REQUIRE(shell.services->counter().store().decisions().record("http://office", {d}, 1,
+                                                                     d.decided_at) == 1);
     }
     CHECK(cases.print_item_document(accepted.number, "000718001001", true).empty());
     shell.services->wait_idle();
@@ -736,12 +738,14 @@ TEST_CASE("The result document of an approved item prints from the case detail",
         cases.hand_out(accepted.number, "李娜", "130434199603150241", "居民身份证").empty());
     {
         auto held = shell.services->lock();
-        CHECK(shell.services->counter().store().find_case(accepted.number)->status != "handed_out");
+        CHECK(shell.services->counter().store().cases().find(accepted.number)->status !=
+              "handed_out");
     }
     CHECK(cases.hand_out(accepted.number, "李娜", "13043419960315024X", "居民身份证").empty());
     {
         auto held = shell.services->lock();
-        CHECK(shell.services->counter().store().find_case(accepted.number)->status == "handed_out");
+        CHECK(shell.services->counter().store().cases().find(accepted.number)->status ==
+              "handed_out");
     }
     // The hand-out invites the applicant to rate the visit on the rating screen, once.
     RatingFrame& rating = *frame->rating();
@@ -795,13 +799,13 @@ TEST_CASE("The applicant rates the visit on the rating screen; the clerk has no 
     CHECK(rating.state() == "reason");
     {
         auto held = shell.services->lock();
-        CHECK(shell.services->counter().store().open_bad_ratings().empty());
+        CHECK(shell.services->counter().store().hand_outs().open_bad_ratings().empty());
     }
     CHECK(rating.submit("等候时间太长").empty());
     CHECK(rating.state() == "thanks");
     {
         auto held = shell.services->lock();
-        const auto open = shell.services->counter().store().open_bad_ratings();
+        const auto open = shell.services->counter().store().hand_outs().open_bad_ratings();
         REQUIRE(open.size() == 1);
         CHECK(open[0].case_number == accepted.number);
         CHECK(open[0].level == 2);

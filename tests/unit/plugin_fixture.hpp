@@ -1,13 +1,14 @@
 // A department plugin as the host runs it, for the plugin tests: the real built .so from the
 // stage folder, trusted and loaded through the plugin host (Boost.DLL), with the settings an
 // administrator would give it; and the plugin's item files read from its staged folder against
-// the shared dictionary.
+// the shared dictionary and its own fragment.
 #pragma once
 
 #include <catch2/catch.hpp>
 
 #include <filesystem>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "onewindow/core/catalogue.hpp"
@@ -15,6 +16,7 @@
 #include "onewindow/core/forms.hpp"
 #include "onewindow/core/idnumber.hpp"
 #include "onewindow/core/json.hpp"
+#include "onewindow/core/plugin_data.hpp"
 #include "onewindow/core/plugin_host.hpp"
 #include "onewindow/core/unified_form.hpp"
 #include "temp_dir.hpp"
@@ -104,7 +106,8 @@ inline void supply(Poco::JSON::Object::Ptr request, std::initializer_list<const 
     request->set("materials", materials);
 }
 
-/// The shared dictionary and every item the staged plugins ship, as the counter reads them.
+/// The shared dictionary with every staged plugin's fragment, and every item the staged plugins
+/// ship, as the counter reads them.
 struct StagedItems {
     Dictionary dictionary;
     Catalogue catalogue;
@@ -113,10 +116,13 @@ struct StagedItems {
         Issues issues;
         dictionary = Dictionary::load(
             std::filesystem::path(ONEWINDOW_SOURCE_DIR) / "forms" / "fields.json", issues);
-        for (const auto& plugin : std::filesystem::directory_iterator(staged_plugins())) {
-            if (!std::filesystem::is_directory(plugin.path() / "forms")) continue;
-            for (const auto& file : std::filesystem::directory_iterator(plugin.path() / "forms"))
-                catalogue.add(load_item(file.path(), dictionary, issues));
+        std::set<std::filesystem::path> folders;
+        for (const auto& plugin : std::filesystem::directory_iterator(staged_plugins()))
+            if (std::filesystem::exists(plugin.path() / "plugin.json")) folders.insert(plugin);
+        for (const auto& folder : folders) {
+            const PluginManifest manifest = read_manifest(folder / "plugin.json", issues);
+            for (auto& item : load_plugin_data(manifest, dictionary, issues).items)
+                catalogue.add(std::move(item));
         }
         REQUIRE(issues.to_string() == "");
     }

@@ -1,4 +1,3 @@
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -6,6 +5,7 @@
 #include "onewindow/core/case_store.hpp"
 #include "onewindow/core/error.hpp"
 #include "temp_dir.hpp"
+#include "test_store.hpp"
 
 using namespace onewindow;
 namespace fs = std::filesystem;
@@ -18,7 +18,8 @@ WorkingCalendar calendar() {
 
 struct Store {
     testing::TempDir dir;
-    CaseStore store = CaseStore::open(dir.path / "counter.db", dir.path / "materials", calendar());
+    testing::TestStore db{dir.path};
+    CaseStore store = db.open(dir.path / "materials", calendar());
 };
 
 NewUser clerk(const std::string& name = "zhangmin") {
@@ -27,79 +28,85 @@ NewUser clerk(const std::string& name = "zhangmin") {
     u.display_name = "张敏";
     u.counter = "WX01";
     u.password = "window-2026";
-    u.iterations = 1000;  // stored per user; the default is CaseStore::kPasswordIterations
+    u.iterations =
+        1000;  // stored per user; the default is store::AccountRepository::kPasswordIterations
     return u;
 }
 
 long long events_of_type(CaseStore& store, const std::string& type, bool success) {
     long long n = 0;
-    for (const auto& e : store.audit_events()) n += e.type == type && e.success == success;
+    for (const auto& e : store.audit().events()) n += e.type == type && e.success == success;
     return n;
 }
 
 }  // namespace
 
-TEST_CASE("Passwords are salted PBKDF2-SHA256, and login checks them and audits", "[accounts]") {
+TEST_CASE("Passwords are salted PBKDF2-SHA256, and login checks them and audits",
+          "[accounts][store]") {
     Store s;
-    s.store.create_user(clerk(), "admin");
+    s.store.accounts().create_user(clerk(), "admin");
     NewUser twin = clerk("lina");
-    s.store.create_user(twin, "admin");
+    s.store.accounts().create_user(twin, "admin");
     {
-        SQLite::Database db((s.dir.path / "counter.db").string(), SQLite::OPEN_READONLY);
-        SQLite::Statement q(db, "SELECT salt, hash, iterations FROM users ORDER BY name");
-        REQUIRE(q.executeStep());
-        const std::string salt1 = q.getColumn(0).getString(), hash1 = q.getColumn(1).getString();
-        CHECK(q.getColumn(2).getInt() == 1000);
-        REQUIRE(q.executeStep());
+        auto db = s.db.connect();
+        auto q = db->prepare("SELECT salt, hash, iterations FROM users ORDER BY name");
+        REQUIRE(q.step());
+        const std::string salt1 = q.text(0), hash1 = q.text(1);
+        CHECK(q.integer(2) == 1000);
+        REQUIRE(q.step());
         // Same password, different salt, different hash; nothing stores the password itself.
-        CHECK(salt1 != q.getColumn(0).getString());
-        CHECK(hash1 != q.getColumn(1).getString());
+        CHECK(salt1 != q.text(0));
+        CHECK(hash1 != q.text(1));
         CHECK(hash1.size() == 64);
-        CHECK(db.execAndGet("SELECT count(*) FROM users WHERE hash LIKE '%window%'").getInt() == 0);
+        CHECK(s.db.scalar("SELECT count(*) FROM users WHERE hash LIKE '%window%'") == 0);
     }
-    auto ok = s.store.login("zhangmin", "window-2026", "2026-11-23 08:30:00");
+    auto ok = s.store.accounts().login("zhangmin", "window-2026", "2026-11-23 08:30:00");
     REQUIRE(ok.status == LoginResult::Status::Ok);
     CHECK(ok.user->display_name == "张敏");
     CHECK(ok.user->role == Role::Clerk);
-    CHECK(s.store.login("zhangmin", "Window-2026").status == LoginResult::Status::BadCredentials);
-    CHECK(s.store.login("nobody", "window-2026").status == LoginResult::Status::BadCredentials);
+    CHECK(s.store.accounts().login("zhangmin", "Window-2026").status ==
+          LoginResult::Status::BadCredentials);
+    CHECK(s.store.accounts().login("nobody", "window-2026").status ==
+          LoginResult::Status::BadCredentials);
     CHECK(events_of_type(s.store, "user.login", true) == 1);
     CHECK(events_of_type(s.store, "user.login", false) == 2);
-    CHECK_THROWS_AS(s.store.create_user(clerk(), "admin"), Error);  // name taken
+    CHECK_THROWS_AS(s.store.accounts().create_user(clerk(), "admin"), Error);  // name taken
     NewUser weak = clerk("weak");
     weak.password = "short";
-    CHECK_THROWS_AS(s.store.create_user(weak, "admin"), Error);
-    CHECK(s.store.users().size() == 2);
-    CHECK(s.store.verify_audit().ok);
+    CHECK_THROWS_AS(s.store.accounts().create_user(weak, "admin"), Error);
+    CHECK(s.store.accounts().users().size() == 2);
+    CHECK(s.store.audit().verify().ok);
 }
 
-TEST_CASE("Five wrong passwords lock the account for a while", "[accounts]") {
+TEST_CASE("Five wrong passwords lock the account for a while", "[accounts][store]") {
     Store s;
-    s.store.create_user(clerk(), "admin");
+    s.store.accounts().create_user(clerk(), "admin");
     for (int i = 1; i <= 4; ++i) {
-        auto r = s.store.login("zhangmin", "wrong-password", "2026-11-23 09:00:00");
+        auto r = s.store.accounts().login("zhangmin", "wrong-password", "2026-11-23 09:00:00");
         CHECK(r.status == LoginResult::Status::BadCredentials);
         CHECK(r.attempts_left == 5 - i);
     }
-    auto locked = s.store.login("zhangmin", "wrong-password", "2026-11-23 09:00:10");
+    auto locked = s.store.accounts().login("zhangmin", "wrong-password", "2026-11-23 09:00:10");
     CHECK(locked.status == LoginResult::Status::Locked);
     CHECK(locked.locked_until == "2026-11-23 09:15:10");
     // While locked even the right password is refused, and says until when.
-    auto still = s.store.login("zhangmin", "window-2026", "2026-11-23 09:10:00");
+    auto still = s.store.accounts().login("zhangmin", "window-2026", "2026-11-23 09:10:00");
     CHECK(still.status == LoginResult::Status::Locked);
     CHECK(still.message.find("09:15:10") != std::string::npos);
     CHECK(events_of_type(s.store, "user.locked", true) == 1);
     // After the lock the count starts again.
-    CHECK(s.store.login("zhangmin", "window-2026", "2026-11-23 09:15:11").status ==
+    CHECK(s.store.accounts().login("zhangmin", "window-2026", "2026-11-23 09:15:11").status ==
           LoginResult::Status::Ok);
-    CHECK(s.store.find_user("zhangmin")->failed_attempts == 0);
+    CHECK(s.store.accounts().find("zhangmin")->failed_attempts == 0);
     // A success in between resets the count.
-    s.store.login("zhangmin", "wrong-password", "2026-11-23 10:00:00");
-    s.store.login("zhangmin", "window-2026", "2026-11-23 10:00:01");
-    CHECK(s.store.login("zhangmin", "wrong-password", "2026-11-23 10:00:02").attempts_left == 4);
+    s.store.accounts().login("zhangmin", "wrong-password", "2026-11-23 10:00:00");
+    s.store.accounts().login("zhangmin", "window-2026", "2026-11-23 10:00:01");
+    CHECK(s.store.accounts()
+              .login("zhangmin", "wrong-password", "2026-11-23 10:00:02")
+              .attempts_left == 4);
 }
 
-TEST_CASE("Drafts are saved, updated, listed per clerk and deleted", "[drafts]") {
+TEST_CASE("Drafts are saved, updated, listed per clerk and deleted", "[drafts][store]") {
     Store s;
     Draft d;
     d.clerk = "张敏";
@@ -107,25 +114,24 @@ TEST_CASE("Drafts are saved, updated, listed per clerk and deleted", "[drafts]")
     d.title = "李娜 一孩生育服务登记";
     d.items_json = R"(["000718001001"])";
     d.values_json = R"({"applicant.name":"李娜"})";
-    d.id = s.store.save_draft(d);
+    d.id = s.store.drafts().save(d);
     CHECK(d.id > 0);
     d.values_json = R"({"applicant.name":"李娜","applicant.phone":"13831045678"})";
-    CHECK(s.store.save_draft(d) == d.id);
+    CHECK(s.store.drafts().save(d) == d.id);
     Draft other = d;
     other.id = 0;
     other.clerk = "王强";
-    s.store.save_draft(other);
-    auto mine = s.store.drafts("张敏");
+    s.store.drafts().save(other);
+    auto mine = s.store.drafts().of_clerk("张敏");
     REQUIRE(mine.size() == 1);
     CHECK(mine[0].values_json.find("13831045678") != std::string::npos);
     // A new connection (the shell after a crash) finds the same draft.
-    auto reopened =
-        CaseStore::open(s.dir.path / "counter.db", s.dir.path / "materials", calendar());
-    REQUIRE(reopened.find_draft(d.id));
-    CHECK(reopened.find_draft(d.id)->title == "李娜 一孩生育服务登记");
-    reopened.delete_draft(d.id);
-    CHECK(s.store.drafts("张敏").empty());
-    CHECK(s.store.drafts("王强").size() == 1);
+    auto reopened = s.db.open(s.dir.path / "materials", calendar());
+    REQUIRE(reopened.drafts().find(d.id));
+    CHECK(reopened.drafts().find(d.id)->title == "李娜 一孩生育服务登记");
+    reopened.drafts().remove(d.id);
+    CHECK(s.store.drafts().of_clerk("张敏").empty());
+    CHECK(s.store.drafts().of_clerk("王强").size() == 1);
 }
 
 TEST_CASE("Case lists filter by counter, status, department, item, clerk and day", "[store]") {
@@ -148,36 +154,36 @@ TEST_CASE("Case lists filter by counter, status, department, item, clerk and day
         item.legal_days = 20;
         r.items = {item};
         r.now = now;
-        return s.store.accept(r).case_number;
+        return s.store.cases().accept(r).case_number;
     };
     const auto first = accept("2026-11-20 09:00:00", "张敏", "A", "health", 3);
     const auto second = accept("2026-11-23 10:00:00", "张敏", "B", "social", 5);
     const auto third = accept("2026-11-23 11:00:00", "王强", "A", "health", 1);
     CaseFilter all;
-    auto cases = s.store.list_cases(all);
+    auto cases = s.store.cases().list(all);
     REQUIRE(cases.size() == 3);
     CHECK(cases[0].number == third);  // newest first
     CHECK(cases[2].promised_date == Date{2026, 11, 25});
     CHECK(cases[2].departments == "魏县卫生健康局");
     CaseFilter today;
     today.from = today.to = Date{2026, 11, 23};
-    CHECK(s.store.list_cases(today).size() == 2);
+    CHECK(s.store.cases().list(today).size() == 2);
     CaseFilter by_clerk;
     by_clerk.clerk = "张敏";
-    CHECK(s.store.list_cases(by_clerk).size() == 2);
+    CHECK(s.store.cases().list(by_clerk).size() == 2);
     CaseFilter by_department;
     by_department.department = "health";
-    CHECK(s.store.list_cases(by_department).size() == 2);
+    CHECK(s.store.cases().list(by_department).size() == 2);
     CaseFilter by_item;
     by_item.item = "养老";
-    REQUIRE(s.store.list_cases(by_item).size() == 1);
-    CHECK(s.store.list_cases(by_item)[0].number == second);
+    REQUIRE(s.store.cases().list(by_item).size() == 1);
+    CHECK(s.store.cases().list(by_item)[0].number == second);
     CaseFilter by_status;
     by_status.status = "refused";
-    CHECK(s.store.list_cases(by_status).empty());
+    CHECK(s.store.cases().list(by_status).empty());
     CaseFilter other_counter;
     other_counter.counter = "WX02";
-    CHECK(s.store.list_cases(other_counter).empty());
+    CHECK(s.store.cases().list(other_counter).empty());
     CHECK(first != second);
 }
 
@@ -193,10 +199,11 @@ TEST_CASE("Deadline colours count working days", "[calendar]") {
     CHECK(deadline_state(c, Date{2026, 10, 8}, Date{2026, 9, 30}, true) == DeadlineState::DueSoon);
 }
 
-TEST_CASE("Roles are enforced in the core, and every denied attempt is audited", "[accounts]") {
+TEST_CASE("Roles are enforced in the core, and every denied attempt is audited",
+          "[accounts][store]") {
     Store s;
-    s.store.create_user(clerk(), "admin");
-    const UserAccount lina = *s.store.find_user(clerk().name);
+    s.store.accounts().create_user(clerk(), "admin");
+    const UserAccount lina = *s.store.accounts().find(clerk().name);
     UserAccount boss = lina;
     boss.role = Role::Supervisor;
     UserAccount admin = lina;
@@ -207,10 +214,10 @@ TEST_CASE("Roles are enforced in the core, and every denied attempt is audited",
     CHECK_FALSE(role_allows(Role::Supervisor, Permission::ManageUsers));
     CHECK(role_allows(Role::Administrator, Permission::ManagePlugins));
 
-    CHECK_NOTHROW(s.store.require(boss, Permission::ReadReports, "counter log"));
-    CHECK_NOTHROW(s.store.require(admin, Permission::ManageUsers, "users"));
+    CHECK_NOTHROW(s.store.accounts().require(boss, Permission::ReadReports, "counter log"));
+    CHECK_NOTHROW(s.store.accounts().require(admin, Permission::ManageUsers, "users"));
     try {
-        s.store.require(lina, Permission::ReadReports, "counter log");
+        s.store.accounts().require(lina, Permission::ReadReports, "counter log");
         FAIL("a clerk read the reports");
     } catch (const Error& e) {
         CHECK(e.kind() == ErrorKind::Denied);
@@ -223,12 +230,12 @@ TEST_CASE("Roles are enforced in the core, and every denied attempt is audited",
     CHECK_NOTHROW(s.store.list_cases(other, boss));
 
     std::vector<AuditEvent> denied;
-    for (const auto& e : s.store.audit_events())
+    for (const auto& e : s.store.audit().events())
         if (e.type == "access.denied") denied.push_back(e);
     REQUIRE(denied.size() == 2);
     CHECK(denied[0].actor == lina.name);
     CHECK(denied[0].subject == "counter log");
     CHECK_FALSE(denied[0].success);
     CHECK(denied[1].subject == "cases of counter WX99");
-    CHECK(s.store.verify_audit().ok);
+    CHECK(s.store.audit().verify().ok);
 }

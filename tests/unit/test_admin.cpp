@@ -20,6 +20,7 @@
 #include "sample_case.hpp"
 #include "shell_run.hpp"
 #include "temp_dir.hpp"
+#include "test_store.hpp"
 
 using namespace onewindow;
 namespace fs = std::filesystem;
@@ -49,8 +50,9 @@ struct Counter {
                 supervisor = add("lead", Role::Supervisor), clerk = add("zhangmin", Role::Clerk);
 
     CaseStore open() const {
-        return CaseStore::open(dir.path / "counter.db", dir.path / "materials",
-                               WorkingCalendar::load(shipped, dir.path));
+        testing::test_store(dir.path).configure(dir.path);
+        return testing::test_store(dir.path).open(dir.path / "materials",
+                                                  WorkingCalendar::load(shipped, dir.path));
     }
     UserAccount add(const std::string& name, Role role) {
         NewUser user;
@@ -60,8 +62,8 @@ struct Counter {
         user.password = "window-2026";
         user.role = role;
         user.iterations = 1000;
-        store.create_user(user, "setup");
-        return *store.find_user(name);
+        store.accounts().create_user(user, "setup");
+        return *store.accounts().find(name);
     }
     Administration as(const UserAccount& who) {
         return Administration(store, dir.path, shipped, who);
@@ -69,20 +71,20 @@ struct Counter {
     fs::path exchange() const { return dir.path / "exchange.json"; }
     long long events(const std::string& type) {
         long long n = 0;
-        for (const auto& e : store.audit_events()) n += e.type == type;
+        for (const auto& e : store.audit().events()) n += e.type == type;
         return n;
     }
     std::string accept_health(const std::string& now) {
         AcceptRequest r = testing::sample_accept_request(now);
         r.items = {testing::sample_item("000718001001", "county_health", "county_health")};
-        return store.accept(r).case_number;
+        return store.cases().accept(r).case_number;
     }
 };
 
 }  // namespace
 
 TEST_CASE("An administrator sets and removes an endpoint, and the dispatcher then uses it",
-          "[admin]") {
+          "[admin][store]") {
     Counter counter;
     testing::TempDir office_dir{"onewindow-admin-office"};
     testing::RealOffice office(office_dir.path);
@@ -106,7 +108,7 @@ TEST_CASE("An administrator sets and removes an endpoint, and the dispatcher the
     CHECK(overview.endpoints.at(1).name == "county_health");
     CHECK(overview.endpoints.at(1).secret_set);
     REQUIRE(counter.events("endpoint.set") == 1);
-    for (const auto& e : counter.store.audit_events())
+    for (const auto& e : counter.store.audit().events())
         CHECK(e.detail_json.find(testing::kSecret) == std::string::npos);
 
     const std::string first = counter.accept_health("2026-11-23 09:00:00");
@@ -143,7 +145,7 @@ TEST_CASE("An administrator sets and removes an endpoint, and the dispatcher the
 }
 
 TEST_CASE("Clerks and supervisors are refused administration, audited, and nothing changes",
-          "[admin]") {
+          "[admin][store]") {
     Counter counter;
     std::ofstream(counter.exchange()) << R"({"client": "WX01", "endpoints": {"county_health":
         {"url": "http://10.9.9.9:8480", "secret": "x"}}})";
@@ -189,25 +191,27 @@ TEST_CASE("Clerks and supervisors are refused administration, audited, and nothi
         CHECK(std::string(e.what()) ==
               "您的角色（窗口工作人员）无权进行此操作：设置后台接口 county_health");
     }
-    CHECK(counter.store.audit_events().back().subject == "set back office endpoint county_health");
-    CHECK(counter.store.audit_events().back().actor == "zhangmin");
+    CHECK(counter.store.audit().events().back().subject ==
+          "set back office endpoint county_health");
+    CHECK(counter.store.audit().events().back().actor == "zhangmin");
     CHECK(file_text(counter.exchange()) == exchange_before);
     CHECK_FALSE(fs::exists(edits));
-    CHECK(counter.store.users().size() == 3);
-    CHECK(counter.store.find_user("admin")->active);
-    CHECK(counter.store.find_user("zhangmin")->role == Role::Clerk);
-    CHECK(counter.store.login("admin", "window-2026").status == LoginResult::Status::Ok);
-    CHECK(counter.store.verify_audit().ok);
+    CHECK(counter.store.accounts().users().size() == 3);
+    CHECK(counter.store.accounts().find("admin")->active);
+    CHECK(counter.store.accounts().find("zhangmin")->role == Role::Clerk);
+    CHECK(counter.store.accounts().login("admin", "window-2026").status == LoginResult::Status::Ok);
+    CHECK(counter.store.audit().verify().ok);
 }
 
-TEST_CASE("Bad administrator input is refused naming the field, and nothing changes", "[admin]") {
+TEST_CASE("Bad administrator input is refused naming the field, and nothing changes",
+          "[admin][store]") {
     Counter counter;
     std::ofstream(counter.exchange()) << R"({"client": "WX01", "endpoints": {"county_health":
         {"url": "http://10.9.9.9:8480", "secret": "x"}, "centre":
         {"url": "http://10.9.9.8:8480", "secret": "y"}}, "agent": {"upper_centre": "centre"}})";
     const std::string exchange_before = file_text(counter.exchange());
     auto admin = counter.as(counter.admin);
-    const long long audit_before = static_cast<long long>(counter.store.audit_events().size());
+    const long long audit_before = static_cast<long long>(counter.store.audit().events().size());
     const std::vector<std::tuple<const char*, std::function<void()>, const char*, ErrorKind>>
         cases = {
             {"bad URL", [&] { admin.set_endpoint("county_health", "ftp://x", "s", ""); },
@@ -262,12 +266,12 @@ TEST_CASE("Bad administrator input is refused naming the field, and nothing chan
     }
     CHECK(file_text(counter.exchange()) == exchange_before);
     CHECK_FALSE(fs::exists(WorkingCalendar::edits_file(counter.dir.path)));
-    CHECK(counter.store.users().size() == 3);
-    CHECK(static_cast<long long>(counter.store.audit_events().size()) == audit_before);
+    CHECK(counter.store.accounts().users().size() == 3);
+    CHECK(static_cast<long long>(counter.store.audit().events().size()) == audit_before);
 }
 
 TEST_CASE("Holiday edits live in the data folder and move promised dates computed afterwards",
-          "[admin][calendar]") {
+          "[admin][calendar][store]") {
     Counter counter;
     // Monday 23 November + 3 working days: Thursday 26 November.
     CHECK(counter.store.calendar().add_working_days({2026, 11, 23}, 3) == Date{2026, 11, 26});
@@ -277,7 +281,7 @@ TEST_CASE("Holiday edits live in the data folder and move promised dates compute
     CaseStore store = counter.open();
     AcceptRequest r = testing::sample_accept_request("2026-11-23 09:00:00");
     r.items = {testing::sample_item("000718001001", "county_health", "county_health")};
-    CHECK(store.accept(r).items.at(0).promised_date == Date{2026, 11, 27});
+    CHECK(store.cases().accept(r).items.at(0).promised_date == Date{2026, 11, 27});
 
     // A make-up Saturday counts: Wednesday 25 November + 3 is that Saturday, not Monday 30.
     admin.add_workday("2026-11-28", "调休");
@@ -331,7 +335,7 @@ using onewindow::testing::run;
 }  // namespace
 
 TEST_CASE("onewindow-cli admin signs in through the core and keeps secrets to itself",
-          "[admin][e2e]") {
+          "[admin][e2e][store]") {
     Counter counter;
     const fs::path data = counter.dir.path;
     const std::string cli = quote(stage / "bin/onewindow-cli") + " --data " + quote(data) + " ";
@@ -366,7 +370,7 @@ TEST_CASE("onewindow-cli admin signs in through the core and keeps secrets to it
     auto wrong = run(as("admin", "not-the-password") + "endpoints list");
     CHECK(wrong.code == 8);
     CHECK_THAT(wrong.out, Catch::Contains("用户名或密码错误"));
-    CHECK(counter.store.find_user("admin")->failed_attempts == 1);
+    CHECK(counter.store.accounts().find("admin")->failed_attempts == 1);
 
     auto agent = run(admin + "agent --upper-centre county_centre");
     CHECK(agent.code == 2);
@@ -447,7 +451,7 @@ TEST_CASE(
     CaseStore store = CaseStore::open(data / "counter.db", data / "materials",
                                       WorkingCalendar::load(shipped, data));
     int denied = 0, trusted_events = 0;
-    for (const auto& e : store.audit_events()) {
+    for (const auto& e : store.audit().events()) {
         denied += e.type == "access.denied" && e.actor == "onewindow-cli";
         trusted_events += e.type == "plugin.trusted" && e.actor == "wangju";
     }
@@ -459,8 +463,8 @@ TEST_CASE(
         run("ONEWINDOW_PASSWORD=first-admin-2026 " + cli + "report daily --user wangju");
     INFO(signed_report.out);
     CHECK(signed_report.code == 0);
-    for (const auto& e : store.audit_events()) denied += e.type == "access.denied";
+    for (const auto& e : store.audit().events()) denied += e.type == "access.denied";
     CHECK(denied == 2 + 3);  // the two above, counted again, and the report
-    CHECK(store.users().size() == 1);
-    CHECK(store.verify_audit().ok);
+    CHECK(store.accounts().users().size() == 1);
+    CHECK(store.audit().verify().ok);
 }

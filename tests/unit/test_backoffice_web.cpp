@@ -126,7 +126,7 @@ ExchangeConfig counter_config(const WebOffice& office) {
 
 /// The back office's reference of a dispatched item (from the answer its outbox row kept).
 std::string reference_of(CaseStore& store, const std::string& number, const std::string& item) {
-    for (const auto& row : store.outbox(number))
+    for (const auto& row : store.outbox().rows(number))
         if (row.item_code == item)
             return parse_json(row.response, "answer")
                 .extract<Poco::JSON::Object::Ptr>()
@@ -147,7 +147,7 @@ TEST_CASE("Staff web page: log in, list, approve, reject, and the counter pulls 
     request.items = {testing::sample_item("000718001001", "county_health", "county_health"),
                      testing::sample_item("000718001002", "county_health", "county_health"),
                      testing::sample_item("000718002000", "civil_affairs", "civil_affairs")};
-    const std::string number = store.accept(request).case_number;
+    const std::string number = store.cases().accept(request).case_number;
     const ExchangeConfig config = counter_config(office);
     REQUIRE(dispatch_once(store, config, {}, kAcceptedAt).sent == 3);
     const std::string approve = reference_of(store, number, "000718001001"),
@@ -266,10 +266,10 @@ TEST_CASE("Staff web page: log in, list, approve, reject, and the counter pulls 
     auto pulled = pull_decisions(store, config);
     CHECK(pulled.decisions == 2);
     CHECK(pulled.errors.empty());
-    auto record = store.find_case(number);
+    auto record = store.cases().find(number);
     CHECK(record->items[0].status == "approved");
     CHECK(record->items[1].status == "rejected");
-    auto kept = store.item_decisions(number);
+    auto kept = store.decisions().of_case(number);
     REQUIRE(kept.size() == 2);
     CHECK(kept[0].decided_by == "赵强");
     CHECK_THAT(kept[0].data_json, Catch::Contains("WX-FP-2026-0001"));
@@ -371,7 +371,7 @@ TEST_CASE("Scans travel before the case and show as thumbnails to its department
     request.materials = {{"id_card", "居民身份证", 1, 1, scan, false, ""},
                          {"hukou", "居民户口簿", 1, 0, {}, false, ""},  // seen on paper only
                          {"photo", "近期一寸免冠照片", 1, 0, {}, true, "承诺三日内补交"}};
-    const std::string number = store.accept(request).case_number;
+    const std::string number = store.cases().accept(request).case_number;
     const ExchangeConfig config = counter_config(office);
     REQUIRE(dispatch_once(store, config, {}, kAcceptedAt).sent == 2);
     // Stored once, content-addressed next to the office's database, byte for byte.

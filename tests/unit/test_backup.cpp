@@ -27,7 +27,7 @@ std::string accept_with_scan(CaseStore& store, const fs::path& scan, const std::
     AcceptRequest r = testing::sample_accept_request(now);
     r.items = {testing::sample_item("000718001001", "county_health", "county_health")};
     r.materials = {{"id_card", "居民身份证", 1, 1, scan, false, ""}};
-    return store.accept(r).case_number;
+    return store.cases().accept(r).case_number;
 }
 
 long long count(const fs::path& db, const std::string& table) {
@@ -80,8 +80,8 @@ TEST_CASE("Backups are online, checked, incremental and kept to a number, and re
         files += e.is_regular_file();
     CHECK(files == 2);
     CaseStore reopened = open_store(restored);
-    CHECK(reopened.verify_audit().ok);
-    CHECK(reopened.list_cases({}).size() == 6);
+    CHECK(reopened.audit().verify().ok);
+    CHECK(reopened.cases().list({}).size() == 6);
 
     // Restoring over existing data is refused; a damaged backup is refused before anything.
     CHECK_THROWS_AS(restore_counter(third.folder, restored), Error);

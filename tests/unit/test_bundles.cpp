@@ -96,10 +96,10 @@ TEST_CASE("困难群众救助一件事: one form for the allowance and temporary
     auto form = bundle_form(relief, "困难群众救助一件事");
     asked_once(form,
                {"applicant.id_number", "applicant.monthly_income", "household.members",
-                "hardship.reason", "payment.account"},
+                "civil_affairs.hardship.reason", "payment.account"},
                2);
-    listed_once(
-        form, {"id_card", "hukou", "finance_check_authorization", "bank_card", "medical_records"});
+    listed_once(form, {"id_card", "hukou", "civil_affairs.finance_check_authorization", "bank_card",
+                       "civil_affairs.medical_records"});
     // The household register may follow later for relief, not for the allowance: not tolerable.
     CHECK_FALSE(material(form, "hukou").tolerable_gap);
 }
@@ -116,9 +116,9 @@ TEST_CASE("残疾人服务一件事: the certificate and the subsidies from one 
     // waits for the certificate.
     auto values = R"({"applicant.name": "赵建国", "applicant.id_number": "130434197804120312",
         "applicant.hukou_division": "130434", "household.dibao": "是",
-        "disability.certified": "正在申办", "disability.category": "肢体残疾",
-        "assessment.institution": "魏县人民医院", "assessment.date": "2026-11-24",
-        "subsidy.type": "两项补贴"})";
+        "civil_affairs.disability.certified": "正在申办", "disability.category": "肢体残疾",
+        "disabled_federation.assessment.institution": "魏县人民医院", "disabled_federation.assessment.date": "2026-11-24",
+        "civil_affairs.subsidy.type": "两项补贴"})";
     PluginFixture federation("disabled_federation");
     CHECK(federation.validate(request_of(services.items[0], values)) == kNoFindings);
     PluginFixture civil("civil_affairs");
@@ -132,9 +132,11 @@ TEST_CASE("退休一件事: the pension and the retiree's medical insurance from
     const Bundle retirement = bundle("retirement");
     auto form = bundle_form(retirement, "退休一件事");
     asked_once(form, {"applicant.name", "applicant.id_number", "retirement.employer"}, 2);
-    listed_once(form, {"id_card", "retirement_application", "retiree_medical_form"});
+    listed_once(form, {"id_card", "social_security.retirement_application",
+                       "medical_insurance.retiree_medical_form"});
     // Each department's own facts are asked by that department only.
-    CHECK(form.field("pension.contribution_years")->items ==
+    CHECK(form.field("social_security.pension.contribution_years")->items ==
           std::vector<std::string>{"000720005000"});
-    CHECK(form.field("medical.local_years")->items == std::vector<std::string>{"000733004000"});
+    CHECK(form.field("medical_insurance.local_years")->items ==
+          std::vector<std::string>{"000733004000"});
 }

@@ -9,6 +9,7 @@
 #include "onewindow/core/plugin_host.hpp"
 #include "sample_case.hpp"
 #include "temp_dir.hpp"
+#include "test_store.hpp"
 
 using namespace onewindow;
 namespace fs = std::filesystem;
@@ -35,45 +36,41 @@ AcceptRequest request(const fs::path& scan, const std::string& now = "2026-09-29
     return r;
 }
 
-long long count(const fs::path& db, const char* table) {
-    SQLite::Database d(db.string(), SQLite::OPEN_READONLY);
-    return d.execAndGet(std::string("SELECT count(*) FROM ") + table).getInt64();
-}
-
 }  // namespace
 
 TEST_CASE("Accepting a case writes every row in one transaction", "[store]") {
     Dir dir;
     const fs::path scan = dir.path / "scan.png";
     std::ofstream(scan) << "scan of an ID card";
-    auto db = dir.path / "counter.db";
-    auto store = CaseStore::open(db, dir.path / "materials", calendar());
-    auto result = store.accept(request(scan));
+    testing::TestStore db(dir.path);
+    auto store = db.open(dir.path / "materials", calendar());
+    auto result = store.cases().accept(request(scan));
     CHECK(result.case_number == "WX01-20260929-0001");
     // 29 Sep + 3 working days skips the National Day holiday: 30 Sep, 8 Oct, 9 Oct.
     CHECK(result.items[0].promised_date == Date{2026, 10, 9});
     CHECK(result.items[1].promised_date == Date{2026, 9, 29});  // immediate
-    CHECK(store.accept(request(scan)).case_number == "WX01-20260929-0002");
-    CHECK(store.accept(request(scan, "2026-09-30 09:00:00")).case_number == "WX01-20260930-0001");
-    CHECK(count(db, "cases") == 3);
-    CHECK(count(db, "case_items") == 6);
-    CHECK(count(db, "outbox") == 6);
-    CHECK(count(db, "audit_events") == 3);
+    CHECK(store.cases().accept(request(scan)).case_number == "WX01-20260929-0002");
+    CHECK(store.cases().accept(request(scan, "2026-09-30 09:00:00")).case_number ==
+          "WX01-20260930-0001");
+    CHECK(db.count("cases") == 3);
+    CHECK(db.count("case_items") == 6);
+    CHECK(db.count("outbox") == 6);
+    CHECK(db.count("audit_events") == 3);
 
-    auto record = store.find_case("WX01-20260929-0001");
+    auto record = store.cases().find("WX01-20260929-0001");
     REQUIRE(record);
     CHECK(record->applicant_id_number == "13043419960315024X");
     REQUIRE(record->materials.size() == 2);
     const std::string hash = record->materials[0].sha256;
     CHECK(hash == sha256_of_file(scan));
-    CHECK(fs::exists(dir.path / "materials" / hash.substr(0, 2) / hash));
+    CHECK(store.materials().read(hash) == "scan of an ID card");
     CHECK(record->materials[1].tolerated);
     CHECK(record->materials[1].sha256.empty());
     REQUIRE(record->events.size() == 1);
     CHECK(record->events[0].type == "case.accepted");
     CHECK(record->events[0].detail_json.find("130434********024X") != std::string::npos);
     CHECK(record->events[0].detail_json.find("13043419960315024X") == std::string::npos);
-    auto outbox = store.outbox("WX01-20260929-0001");
+    auto outbox = store.outbox().rows("WX01-20260929-0001");
     REQUIRE(outbox.size() == 2);
     CHECK(outbox[0].idempotency_key == "WX01-20260929-0001/000718001001");
     CHECK(outbox[0].state == "pending");
@@ -83,40 +80,43 @@ TEST_CASE("A failed acceptance leaves the database as it was", "[store]") {
     Dir dir;
     const fs::path scan = dir.path / "scan.png";
     std::ofstream(scan) << "scan";
-    auto db = dir.path / "counter.db";
-    auto store = CaseStore::open(db, dir.path / "materials", calendar());
-    store.accept(request(scan));
-    store.fail_next_accept_for_test();
-    CHECK_THROWS_AS(store.accept(request(scan)), Error);
+    testing::TestStore db(dir.path);
+    auto store = db.open(dir.path / "materials", calendar());
+    store.cases().accept(request(scan));
+    store.cases().fail_next_accept_for_test();
+    CHECK_THROWS_AS(store.cases().accept(request(scan)), Error);
     auto missing = request(dir.path / "no-such-scan.png");
     try {
-        store.accept(missing);
+        store.cases().accept(missing);
         FAIL("accepted an unreadable material");
     } catch (const Error& e) {
         CHECK(e.kind() == ErrorKind::Input);
         CHECK(std::string(e.what()).find("no-such-scan.png") != std::string::npos);
     }
-    CHECK(count(db, "cases") == 1);
-    CHECK(count(db, "outbox") == 2);
-    CHECK(count(db, "audit_events") == 1);
-    CHECK(store.verify_audit().ok);
+    CHECK(db.count("cases") == 1);
+    CHECK(db.count("outbox") == 2);
+    CHECK(db.count("audit_events") == 1);
+    CHECK(store.audit().verify().ok);
     // The sequence rolled back too: the next number follows the last committed one.
-    CHECK(store.accept(request(scan)).case_number == "WX01-20260929-0002");
+    CHECK(store.cases().accept(request(scan)).case_number == "WX01-20260929-0002");
 }
 
 TEST_CASE("Schema versions: migrated once, newer files refused", "[store]") {
     Dir dir;
-    auto db = dir.path / "counter.db";
-    { CaseStore::open(db, dir.path / "m", calendar()); }
-    { CaseStore::open(db, dir.path / "m", calendar()); }
-    {
-        SQLite::Database d(db.string(), SQLite::OPEN_READWRITE);
-        CHECK(d.execAndGet("PRAGMA user_version").getInt() == CaseStore::kSchemaVersion);
+    testing::TestStore db(dir.path);
+    { db.open(dir.path / "m", calendar()); }
+    { db.open(dir.path / "m", calendar()); }
+    if (db.postgresql()) {
+        CHECK(db.scalar("SELECT version FROM onewindow_schema") == store::kSchemaVersion);
+        db.connect()->exec("UPDATE onewindow_schema SET version = 99");
+    } else {
+        SQLite::Database d(db.location().target, SQLite::OPEN_READWRITE);
+        CHECK(d.execAndGet("PRAGMA user_version").getInt() == store::kSchemaVersion);
         CHECK(d.execAndGet("PRAGMA journal_mode").getString() == "wal");
         d.exec("PRAGMA user_version = 99");
     }
     try {
-        CaseStore::open(db, dir.path / "m", calendar());
+        db.open(dir.path / "m", calendar());
         FAIL("opened a newer database");
     } catch (const Error& e) {
         CHECK(e.kind() == ErrorKind::Storage);
@@ -126,22 +126,26 @@ TEST_CASE("Schema versions: migrated once, newer files refused", "[store]") {
 
 TEST_CASE("The audit chain proves itself intact or names the first broken event", "[store]") {
     Dir dir;
-    auto db = dir.path / "counter.db";
-    auto store = CaseStore::open(db, dir.path / "materials", calendar());
-    store.accept(request({}));
-    store.record_notice({"WX01", "张敏", "赵丽", "411526199203100247", "[]",
-                         R"([{"subject":"居民户口簿","reason":"未提交"}])", "2026-09-29 11:00:00"});
-    store.accept(request({}));
-    auto ok = store.verify_audit();
+    testing::TestStore db(dir.path);
+    auto store = db.open(dir.path / "materials", calendar());
+    store.cases().accept(request({}));
+    store.notices().record_notice({"WX01", "张敏", "赵丽", "411526199203100247", "[]",
+                                   R"([{"subject":"居民户口簿","reason":"未提交"}])",
+                                   "2026-09-29 11:00:00"});
+    store.cases().accept(request({}));
+    auto ok = store.audit().verify();
     CHECK(ok.ok);
     CHECK(ok.events == 3);
     {
-        SQLite::Database d(db.string(), SQLite::OPEN_READWRITE);
-        CHECK_THROWS(d.exec("UPDATE audit_events SET actor = 'x' WHERE id = 2"));
-        d.exec("DROP TRIGGER audit_events_no_update");
-        d.exec("UPDATE audit_events SET actor = '王五' WHERE id = 2");
+        // Whoever can write the database outside the program: the trigger stops a plain
+        // UPDATE, and the chain catches what gets past it.
+        auto d = db.connect();
+        CHECK_THROWS(d->exec("UPDATE audit_events SET actor = 'x' WHERE id = 2"));
+        d->exec(db.postgresql() ? "ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_change"
+                                : "DROP TRIGGER audit_events_no_update");
+        d->exec("UPDATE audit_events SET actor = '王五' WHERE id = 2");
     }
-    auto broken = store.verify_audit();
+    auto broken = store.audit().verify();
     CHECK_FALSE(broken.ok);
     CHECK(broken.first_broken_id == 2);
     CHECK(broken.message == "its content does not match its hash");
@@ -149,27 +153,29 @@ TEST_CASE("The audit chain proves itself intact or names the first broken event"
 
 TEST_CASE("Notices are numbered and kept, and the clock pauses and resumes", "[store]") {
     Dir dir;
-    auto store = CaseStore::open(dir.path / "counter.db", dir.path / "materials", calendar());
-    auto number =
-        store.record_notice({"WX01", "张敏", "赵丽", "411526199203100247",
-                             R"([{"code":"000718001002"}])", R"([])", "2026-11-23 09:30:00"});
+    testing::TestStore db(dir.path);
+    auto store = db.open(dir.path / "materials", calendar());
+    auto number = store.notices().record_notice({"WX01", "张敏", "赵丽", "411526199203100247",
+                                                 R"([{"code":"000718001002"}])", R"([])",
+                                                 "2026-11-23 09:30:00"});
     CHECK(number == "WX01-N-20261123-0001");
-    auto notice = store.find_notice(number);
+    auto notice = store.notices().find_notice(number);
     REQUIRE(notice);
     CHECK(notice->applicant_name == "赵丽");
-    CHECK_FALSE(store.find_notice("WX01-N-20261123-0002"));
+    CHECK_FALSE(store.notices().find_notice("WX01-N-20261123-0002"));
 
-    auto accepted = store.accept(request({}, "2026-11-23 10:00:00"));
+    auto accepted = store.cases().accept(request({}, "2026-11-23 10:00:00"));
     CHECK(accepted.items[0].promised_date == Date{2026, 11, 26});
-    store.pause_clock(accepted.case_number, "000718001001", "专家评审", Date{2026, 11, 24}, "张敏");
-    CHECK_THROWS_AS(
-        store.pause_clock(accepted.case_number, "000718001001", "x", Date{2026, 11, 24}, "张敏"),
-        Error);
-    store.resume_clock(accepted.case_number, "000718001001", Date{2026, 11, 27}, "张敏");
-    auto record = store.find_case(accepted.case_number);
+    store.cases().pause_clock(accepted.case_number, "000718001001", "专家评审", Date{2026, 11, 24},
+                              "张敏");
+    CHECK_THROWS_AS(store.cases().pause_clock(accepted.case_number, "000718001001", "x",
+                                              Date{2026, 11, 24}, "张敏"),
+                    Error);
+    store.cases().resume_clock(accepted.case_number, "000718001001", Date{2026, 11, 27}, "张敏");
+    auto record = store.cases().find(accepted.case_number);
     REQUIRE(record);
     CHECK(record->items[0].paused_days == 3);  // 25, 26, 27 November
     CHECK(record->items[0].promised_date == Date{2026, 12, 1});
     CHECK(record->events.size() == 3);
-    CHECK(store.verify_audit().ok);
+    CHECK(store.audit().verify().ok);
 }

@@ -1,5 +1,5 @@
 // End to end: the real onewindow-cli on a real database file, real plugin, real PDFs.
-#include <SQLiteCpp/SQLiteCpp.h>
+#include <SQLiteCpp/SQLiteCpp.h>  // the back offices' own files
 #include <catch2/catch.hpp>
 
 #include <array>
@@ -20,6 +20,7 @@
 #include "real_backoffice.hpp"
 #include "shell_run.hpp"
 #include "temp_dir.hpp"
+#include "test_store.hpp"
 
 namespace fs = std::filesystem;
 
@@ -34,13 +35,15 @@ using onewindow::testing::TempDir;
 const fs::path stage = ONEWINDOW_STAGE_DIR;
 const fs::path demo = stage / "share/onewindow/demo";
 
+/// The command line on the data folder `data`, whose store is the test pass's (test_store.hpp).
 std::string cli(const fs::path& data) {
+    onewindow::testing::test_store(data).configure(data);
     return quote(stage / "bin/onewindow-cli") + " --data " + quote(data) + " ";
 }
 
+/// Rows of `table` in the store of the data folder that holds `db` (its counter.db on SQLite).
 long long count(const fs::path& db, const std::string& table) {
-    SQLite::Database database(db.string(), SQLite::OPEN_READONLY);
-    return database.execAndGet("SELECT count(*) FROM " + table).getInt64();
+    return onewindow::testing::test_store(db.parent_path()).count(table);
 }
 
 std::string pdftotext(const fs::path& pdf) {
@@ -73,7 +76,8 @@ void trust_bundled(const fs::path& data) {
 
 }  // namespace
 
-TEST_CASE("A complete case is accepted: case row, outbox row, audit event, receipt", "[e2e]") {
+TEST_CASE("A complete case is accepted: case row, outbox row, audit event, receipt",
+          "[e2e][intake]") {
     TempDir dir;
     trust_bundled(dir.path);
     auto receipt = dir.path / "receipt.pdf";
@@ -89,13 +93,8 @@ TEST_CASE("A complete case is accepted: case row, outbox row, audit event, recei
     CHECK(count(db, "cases") == 1);
     CHECK(count(db, "outbox") == 1);
     CHECK(count(db, "audit_events") >= 1);
-    {
-        SQLite::Database database(db.string(), SQLite::OPEN_READONLY);
-        SQLite::Statement q(database, "SELECT count(*) FROM cases WHERE number = ?");
-        q.bind(1, number);
-        REQUIRE(q.executeStep());
-        CHECK(q.getColumn(0).getInt() == 1);
-    }
+    CHECK(onewindow::testing::test_store(dir.path).scalar(
+              "SELECT count(*) FROM cases WHERE number = '" + number + "'") == 1);
     std::string text = pdftotext(receipt);
     CHECK(text.find(number) != std::string::npos);
     CHECK(text.find("一孩生育服务登记") != std::string::npos);
@@ -113,7 +112,8 @@ TEST_CASE("A complete case is accepted: case row, outbox row, audit event, recei
     CHECK(audit.code == 0);
 }
 
-TEST_CASE("An incomplete case gets a one-time notice listing each missing material", "[e2e]") {
+TEST_CASE("An incomplete case gets a one-time notice listing each missing material",
+          "[e2e][intake]") {
     TempDir dir;
     trust_bundled(dir.path);
     auto notice = dir.path / "notice.pdf";
@@ -148,7 +148,7 @@ TEST_CASE("An incomplete case gets a one-time notice listing each missing materi
     onewindow::testing::keep_preview(notice, "notice");
 }
 
-TEST_CASE("Bad input is refused with a message and changes nothing", "[e2e]") {
+TEST_CASE("Bad input is refused with a message and changes nothing", "[e2e][intake]") {
     TempDir dir;
     trust_bundled(dir.path);
     auto db = dir.path / "counter.db";
@@ -259,7 +259,7 @@ TEST_CASE("The service guide of an item follows the guide conventions", "[e2e]")
     CHECK_FALSE(fs::exists(dir.path / "x.pdf"));
 }
 
-TEST_CASE("A refusal to accept is recorded with its reason and nothing else", "[e2e]") {
+TEST_CASE("A refusal to accept is recorded with its reason and nothing else", "[e2e][intake]") {
     TempDir dir;
     trust_bundled(dir.path);
     auto result = run(cli(dir.path) + "refuse " + quote(demo / "first_child_complete.json") +
@@ -272,10 +272,13 @@ TEST_CASE("A refusal to accept is recorded with its reason and nothing else", "[
     CHECK(count(db, "cases") == 0);
     CHECK(count(db, "outbox") == 0);
     {
-        SQLite::Database database(db.string(), SQLite::OPEN_READONLY);
-        CHECK(database.execAndGet("SELECT type FROM audit_events").getString() == "case.refused");
-        CHECK(database.execAndGet("SELECT reason FROM refusals").getString().find("半年") !=
-              std::string::npos);
+        auto database = onewindow::testing::test_store(dir.path).connect();
+        auto type = database->prepare("SELECT type FROM audit_events");
+        REQUIRE(type.step());
+        CHECK(type.text(0) == "case.refused");
+        auto reason = database->prepare("SELECT reason FROM refusals");
+        REQUIRE(reason.step());
+        CHECK(reason.text(0).find("半年") != std::string::npos);
     }
     auto no_reason = run(cli(dir.path) + "refuse " + quote(demo / "first_child_complete.json") +
                          " --reason ' '");
@@ -461,24 +464,26 @@ fs::path newborn_case(const TempDir& dir, const std::string& name, const std::st
         "applicant.hukou_address": "河北省邯郸市魏县魏城镇南关村 12 号",
         "applicant.address": "河北省邯郸市魏县魏城镇南关村 12 号",
         "spouse.name": "王强", "spouse.id_number": "130434199408020132",
-        "spouse.hukou_division": "130434", "marriage.date": "2024-05-20",
-        "marriage.certificate_no": "J130434-2024-001207", "children.count": 0,
+        "spouse.hukou_division": "130434", "family_planning.marriage.date": "2024-05-20",
+        "family_planning.marriage.certificate_no": "J130434-2024-001207", "family_planning.children.count": 0,
         "subject.kind": "申请人的子女", "child.name": "王若汐", "child.sex": "女",
         "child.birth_date": "BIRTH", "child.ethnicity": "汉族",
         "child.birth_division": "130434", "child.birth_cert_no": "Q130456789",
-        "child.hukou_with": "随父落户", "medical.year": 2026, "ssc.kind": "首次申领",
+        "child.hukou_with": "随父落户", "medical_insurance.year": 2026, "social_security.ssc.kind": "首次申领",
         "payment.bank": "中国农业银行魏县支行"})";
     values.replace(values.find("BIRTH"), 5, birth_date);
-    return case_file(dir, name,
-                     R"(["000705001000", "000733001000", "000720003000", "000718001001"])", values,
-                     {"birth_cert", "id_card", "hukou", "marriage_cert", "photo",
-                      "birth_registration_form", "medical_enrolment_form", "ssc_application_form"},
-                     now);
+    return case_file(
+        dir, name, R"(["000705001000", "000733001000", "000720003000", "000718001001"])", values,
+        {"birth_cert", "id_card", "hukou", "marriage_cert", "photo",
+         "public_security.birth_registration_form", "medical_insurance.medical_enrolment_form",
+         "social_security.ssc_application_form"},
+        now);
 }
 
 }  // namespace
 
-TEST_CASE("新生儿出生一件事 at one window: four departments, one form, one receipt", "[e2e]") {
+TEST_CASE("新生儿出生一件事 at one window: four departments, one form, one receipt",
+          "[e2e][intake]") {
     TempDir dir;
     trust_all_departments(dir.path);
     auto file = newborn_case(dir, "newborn.json", "2026-11-23 09:30:00", "2026-11-02");
@@ -497,7 +502,7 @@ TEST_CASE("新生儿出生一件事 at one window: four departments, one form, o
 }
 
 TEST_CASE("困难群众救助一件事: the allowance checked against the administrator's standard",
-          "[e2e]") {
+          "[e2e][intake]") {
     TempDir dir;
     trust_all_departments(dir.path);
     std::ofstream(dir.path / "plugin-settings.json")
@@ -509,18 +514,20 @@ TEST_CASE("困难群众救助一件事: the allowance checked against the admini
         "household.area_type": "农村", "household.dibao": "否",
         "household.members": [{"member.name": "孙秀兰", "member.id_number": "130434198009250024",
           "member.relation": "配偶", "member.monthly_income": INCOME}],
-        "hardship.reason": "因病", "hardship.description": "妻子患尿毒症长期透析，家庭无力承担医疗费用",
-        "property.houses": 1, "property.vehicles": 0, "property.deposits": 2000,
-        "property.business": "无", "payment.bank": "魏县农村信用合作联社",
-        "payment.account": "6228480123456789012", "relief.type": "支出型",
-        "relief.incident_date": "2026-10-08", "relief.amount_requested": 3000})";
+        "civil_affairs.hardship.reason": "因病", "civil_affairs.hardship.description": "妻子患尿毒症长期透析，家庭无力承担医疗费用",
+        "civil_affairs.property.houses": 1, "civil_affairs.property.vehicles": 0, "civil_affairs.property.deposits": 2000,
+        "civil_affairs.property.business": "无", "payment.bank": "魏县农村信用合作联社",
+        "payment.account": "6228480123456789012", "civil_affairs.relief.type": "支出型",
+        "civil_affairs.relief.incident_date": "2026-10-08", "civil_affairs.relief.amount_requested": 3000})";
     auto with_income = [&](const std::string& income) {
         std::string text = values;
         text.replace(text.find("INCOME"), 6, income);
-        return case_file(
-            dir, "relief-" + income + ".json", R"(["000712001000", "000712003000"])", text,
-            {"id_card", "hukou", "dibao_application", "finance_check_authorization", "income_proof",
-             "medical_records", "bank_card", "relief_application", "hardship_proof"});
+        return case_file(dir, "relief-" + income + ".json", R"(["000712001000", "000712003000"])",
+                         text,
+                         {"id_card", "hukou", "civil_affairs.dibao_application",
+                          "civil_affairs.finance_check_authorization", "civil_affairs.income_proof",
+                          "civil_affairs.medical_records", "bank_card",
+                          "civil_affairs.relief_application", "civil_affairs.hardship_proof"});
     };
     auto refused = run(cli(dir.path) + "intake " + quote(with_income("400")));
     INFO(refused.out);
@@ -538,7 +545,7 @@ TEST_CASE("困难群众救助一件事: the allowance checked against the admini
 }
 
 TEST_CASE("onewindow-cli report prints the day's counter log, as PDF too, and writes its CSV",
-          "[e2e][report]") {
+          "[e2e][report][intake]") {
     TempDir dir;
     trust_bundled(dir.path);
     auto accepted = run(cli(dir.path) + "intake " + quote(demo / "first_child_complete.json"));
@@ -687,7 +694,7 @@ std::string accepted_number(const std::string& out) {
 }  // namespace
 
 TEST_CASE("Agent mode: a township point forwards every item to the upper centre in time",
-          "[e2e][agent]") {
+          "[e2e][agent][intake]") {
     TempDir dir;
     TempDir centre_dir{"onewindow-upper-centre"}, department_dir{"onewindow-department"};
     trust_all_departments(dir.path);
@@ -759,26 +766,26 @@ TEST_CASE("Agent mode: a township point forwards every item to the upper centre 
 
     // One pass of the real dispatcher on 23 November: every item at the upper centre once.
     {
-        auto store = onewindow::CaseStore::open(
-            dir.path / "counter.db", dir.path / "materials",
+        auto store = onewindow::testing::test_store(dir.path).open(
+            dir.path / "materials",
             onewindow::WorkingCalendar::load_dir(stage / "share/onewindow/calendar"));
         auto config = onewindow::ExchangeConfig::load(dir.path / "exchange.json");
         auto report = onewindow::dispatch_once(store, config, {}, "2026-11-23 11:00:00");
         CHECK(report.sent == 8);
-        for (const auto& row : store.outbox()) {
+        for (const auto& row : store.outbox().rows()) {
             CHECK(row.state == "sent");
             CHECK(row.sent_to == "upper_centre");
             CHECK(row.sent_at == "2026-11-23 11:00:00");
         }
         // The items of 30 September were forwarded late; those of 19 November in time.
         int late = 0;
-        for (const auto& event : store.audit_events())
+        for (const auto& event : store.audit().events())
             if (event.type == "forwarding.late") {
                 ++late;
                 CHECK(event.subject == a);
             }
         CHECK(late == 4);
-        CHECK(store.awaiting_forwarding(*onewindow::Date::parse("2026-11-23")).empty());
+        CHECK(store.outbox().awaiting_forwarding(*onewindow::Date::parse("2026-11-23")).empty());
     }
     CHECK(WEXITSTATUS(centre.stop()) == 0);
     CHECK(WEXITSTATUS(department.stop()) == 0);

@@ -23,6 +23,7 @@
 #include "onewindow/core/json.hpp"
 #include "sample_case.hpp"
 #include "temp_dir.hpp"
+#include "test_store.hpp"
 
 using namespace onewindow;
 namespace fs = std::filesystem;
@@ -94,12 +95,14 @@ std::string accept_three(CaseStore& store) {
     r.items = {testing::sample_item("000718001001", "county_health", "county_health"),
                testing::sample_item("000718002000", "civil_affairs", "civil_affairs"),
                testing::sample_item("000718003000", "water", "county_health")};
-    return store.accept(r).case_number;
+    return store.cases().accept(r).case_number;
 }
 
+/// The counter's store in `dir` (on the pass's engine); the command line finds it there too.
 CaseStore open_store(const fs::path& dir) {
-    return CaseStore::open(
-        dir / "counter.db", dir / "materials",
+    testing::test_store(dir).configure(dir);
+    return testing::test_store(dir).open(
+        dir / "materials",
         WorkingCalendar::load_dir(fs::path(ONEWINDOW_SOURCE_DIR) / "app/core/data/calendar"));
 }
 
@@ -175,15 +178,15 @@ TEST_CASE("Agent mode in the exchange configuration names an endpoint that exist
 }
 
 TEST_CASE("Where an item goes is decided when it is first tried, and it stays there",
-          "[dispatcher][agent]") {
+          "[dispatcher][agent][store]") {
     Office office;
     testing::TempDir dir;
     CaseStore store = open_store(dir.path);
     AcceptRequest r = testing::sample_accept_request(kAcceptedAt);  // not an agent yet
     r.items = {testing::sample_item("000718001001", "county_health", "county_health"),
                testing::sample_item("000718002000", "civil_affairs", "civil_affairs")};
-    const std::string number = store.accept(r).case_number;
-    for (const auto& row : store.outbox()) CHECK(row.forward_by.empty());
+    const std::string number = store.cases().accept(r).case_number;
+    for (const auto& row : store.outbox().rows()) CHECK(row.forward_by.empty());
 
     // Before the switch: county_health is tried (and fails), civil_affairs is not configured.
     ExchangeConfig before;
@@ -192,8 +195,8 @@ TEST_CASE("Where an item goes is decided when it is first tried, and it stays th
     before.endpoints["county_health"] = {dead_url(), "counter-WX01-shared-secret", ""};
     auto report = dispatch_once(store, before, {}, "2026-09-29 10:00:00");
     CHECK(report.retry == 2);
-    CHECK(row_of(store.outbox(), "000718001001").sent_to == "county_health");
-    CHECK(row_of(store.outbox(), "000718002000").sent_to.empty());  // went nowhere
+    CHECK(row_of(store.outbox().rows(), "000718001001").sent_to == "county_health");
+    CHECK(row_of(store.outbox().rows(), "000718002000").sent_to.empty());  // went nowhere
 
     // Agent mode on: the untried row goes to the upper centre, the tried one stays pinned.
     ExchangeConfig agent = before;
@@ -202,58 +205,65 @@ TEST_CASE("Where an item goes is decided when it is first tried, and it stays th
     report = dispatch_once(store, agent, {}, "2026-09-30 10:00:00");
     CHECK(report.sent == 1);
     CHECK(report.retry == 1);
-    CHECK(row_of(store.outbox(), "000718002000").state == "sent");
-    CHECK(row_of(store.outbox(), "000718002000").sent_to == "upper");
-    CHECK(row_of(store.outbox(), "000718001001").state == "pending");
+    CHECK(row_of(store.outbox().rows(), "000718002000").state == "sent");
+    CHECK(row_of(store.outbox().rows(), "000718002000").sent_to == "upper");
+    CHECK(row_of(store.outbox().rows(), "000718001001").state == "pending");
     CHECK(office.cases() == 1);
 
     // The administrator's retry lifts the pin: it goes where agent mode routes it now.
-    store.requeue_outbox(number + "/000718001001", "admin", "2026-09-30 11:00:00");
-    CHECK(row_of(store.outbox(), "000718001001").sent_to.empty());
+    store.outbox().requeue(number + "/000718001001", "admin", "2026-09-30 11:00:00");
+    CHECK(row_of(store.outbox().rows(), "000718001001").sent_to.empty());
     report = dispatch_once(store, agent, {}, "2026-09-30 11:00:00");
     CHECK(report.sent == 1);
-    CHECK(row_of(store.outbox(), "000718001001").sent_to == "upper");
+    CHECK(row_of(store.outbox().rows(), "000718001001").sent_to == "upper");
     CHECK(office.cases() == 2);
     // Routes still name the departments, and so do the payloads the centre got.
-    CHECK(row_of(store.outbox(), "000718001001").endpoint == "county_health");
+    CHECK(row_of(store.outbox().rows(), "000718001001").endpoint == "county_health");
     CHECK(count(office.db, "SELECT count(DISTINCT department) FROM cases") == 2);
 }
 
 TEST_CASE("An outbox written before schema 7 keeps working, and follows a switch to agent mode",
-          "[dispatcher][agent][store]") {
+          "[dispatcher][agent][migration]") {
     Office office;
     testing::TempDir dir;
     {
         CaseStore store = open_store(dir.path);
         AcceptRequest r = testing::sample_accept_request(kAcceptedAt);
         r.items = {testing::sample_item("000718001001", "county_health", "county_health")};
-        store.accept(r);
+        store.cases().accept(r);
     }
     {
-        // The file as schema 6 left it: no forwarding columns.
+        // The file as schema 6 left it: without what steps 8 (a centre's claims and the audit
+        // head) and 7 (the forwarding columns) add.
         SQLite::Database db((dir.path / "counter.db").string(), SQLite::OPEN_READWRITE);
+        db.exec("DROP TABLE audit_head");
+        db.exec("DROP INDEX cases_applicant");
+        for (const char* column :
+             {"outbox DROP COLUMN claimed_by", "outbox DROP COLUMN claimed_until",
+              "exchange_cursors DROP COLUMN pulled_by", "exchange_cursors DROP COLUMN pull_until"})
+            db.exec(std::string("ALTER TABLE ") + column);
         db.exec("DROP INDEX outbox_forwarding");
         db.exec("ALTER TABLE outbox DROP COLUMN forward_by");
         db.exec("ALTER TABLE outbox DROP COLUMN sent_to");
         db.exec("PRAGMA user_version = 6");
     }
     CaseStore store = open_store(dir.path);
-    CHECK(count(dir.path / "counter.db", "PRAGMA user_version") == CaseStore::kSchemaVersion);
-    REQUIRE(store.outbox().size() == 1);
-    CHECK(store.outbox().front().forward_by.empty());
-    CHECK(store.awaiting_forwarding({2026, 11, 23}).empty());  // not taken in by an agent
+    CHECK(count(dir.path / "counter.db", "PRAGMA user_version") == store::kSchemaVersion);
+    REQUIRE(store.outbox().rows().size() == 1);
+    CHECK(store.outbox().rows().front().forward_by.empty());
+    CHECK(store.outbox().awaiting_forwarding({2026, 11, 23}).empty());  // not taken in by an agent
     ExchangeConfig agent;
     agent.client = "WX01";
     agent.timeout_seconds = 5;
     agent.endpoints["upper"] = {office.url(), "counter-WX01-shared-secret", ""};
     agent.upper_centre = "upper";
     CHECK(dispatch_once(store, agent, {}, "2026-09-29 10:00:01").sent == 1);
-    CHECK(store.outbox().front().sent_to == "upper");
+    CHECK(store.outbox().rows().front().sent_to == "upper");
     CHECK(office.cases() == 1);
 }
 
 TEST_CASE("Each outbox row is sent, retried or refused on its own, and never twice as a case",
-          "[dispatcher]") {
+          "[dispatcher][store]") {
     Office office;
     testing::TempDir dir{"onewindow-dispatch-counter"};
     auto store = open_store(dir.path);
@@ -266,7 +276,7 @@ TEST_CASE("Each outbox row is sent, retried or refused on its own, and never twi
     CHECK(report.retry == 1);
     CHECK(report.refused == 1);
     CHECK(office.cases() == 1);
-    auto rows = store.outbox(number);
+    auto rows = store.outbox().rows(number);
     const auto& health = row_of(rows, "000718001001");
     CHECK(health.state == "sent");
     CHECK(health.attempts == 1);
@@ -281,12 +291,12 @@ TEST_CASE("Each outbox row is sent, retried or refused on its own, and never twi
     const auto& water = row_of(rows, "000718003000");
     CHECK(water.state == "refused");
     CHECK_THAT(water.last_error, Catch::Contains("HTTP 404 unknown_department"));
-    auto events = store.find_case(number)->events;
+    auto events = store.cases().find(number)->events;
     CHECK(std::count_if(events.begin(), events.end(),
                         [](const AuditEvent& e) { return e.type == "outbox.sent"; }) == 1);
     CHECK(std::count_if(events.begin(), events.end(),
                         [](const AuditEvent& e) { return e.type == "outbox.refused"; }) == 1);
-    CHECK(store.verify_audit().ok);
+    CHECK(store.audit().verify().ok);
 
     // Nothing is due before the backoff has passed.
     CHECK(
@@ -300,7 +310,7 @@ TEST_CASE("Each outbox row is sent, retried or refused on its own, and never twi
     report = dispatch_once(store, without_civil, {}, due);
     REQUIRE(report.results.size() == 1);
     CHECK_THAT(report.results[0].message, Catch::Contains("not configured"));
-    const auto again = row_of(store.outbox(number), "000718002000");
+    const auto again = row_of(store.outbox().rows(number), "000718002000");
     CHECK(again.attempts == 2);
     CHECK(again.next_attempt_at >= add_seconds(due, 48));
     CHECK(again.next_attempt_at <= add_seconds(due, 72));
@@ -313,10 +323,8 @@ TEST_CASE("Each outbox row is sent, retried or refused on its own, and never twi
 
     // A crash after sending but before recording: the row is sent again and the back office
     // answers with its first answer instead of taking a second case.
-    {
-        SQLite::Database raw((dir.path / "counter.db").string(), SQLite::OPEN_READWRITE);
-        raw.exec("UPDATE outbox SET state = 'pending' WHERE item_code = '000718001001'");
-    }
+    testing::test_store(dir.path).connect()->exec(
+        "UPDATE outbox SET state = 'pending' WHERE item_code = '000718001001'");
     report = dispatch_once(store, exchange_config(office.url(), office.url()), {},
                            again.next_attempt_at);
     CHECK(report.sent == 1);
@@ -324,7 +332,8 @@ TEST_CASE("Each outbox row is sent, retried or refused on its own, and never twi
     CHECK(office.cases() == 2);
 }
 
-TEST_CASE("The background dispatcher sends what is accepted and stops cleanly", "[dispatcher]") {
+TEST_CASE("The background dispatcher sends what is accepted and stops cleanly",
+          "[dispatcher][store]") {
     Office office;
     testing::TempDir dir{"onewindow-dispatch-thread"};
     auto store = open_store(dir.path);
@@ -336,7 +345,7 @@ TEST_CASE("The background dispatcher sends what is accepted and stops cleanly", 
     dispatcher.wake();
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     auto settled = [&] {
-        for (const auto& row : store.outbox(number))
+        for (const auto& row : store.outbox().rows(number))
             if (row.state == "pending") return false;
         return true;
     };
@@ -350,7 +359,7 @@ TEST_CASE("The background dispatcher sends what is accepted and stops cleanly", 
 }
 
 TEST_CASE("onewindow-cli dispatch, pull and outbox run the exchange from the command line",
-          "[dispatcher][e2e]") {
+          "[dispatcher][e2e][store]") {
     Office office;
     testing::TempDir dir{"onewindow-dispatch-cli"};
     {
@@ -408,7 +417,7 @@ TEST_CASE("onewindow-cli dispatch, pull and outbox run the exchange from the com
     std::tie(code, output) = run();
     CHECK(output.rfind("DISPATCHED sent=0 retry=0 refused=1\n", 0) == 0);
     auto store = open_store(dir.path);
-    auto events = store.find_case(number)->events;
+    auto events = store.cases().find(number)->events;
     CHECK(std::count_if(events.begin(), events.end(),
                         [](const AuditEvent& e) { return e.type == "outbox.requeued"; }) == 1);
 
@@ -424,17 +433,17 @@ TEST_CASE("onewindow-cli dispatch, pull and outbox run the exchange from the com
 }
 
 TEST_CASE("Decisions come back by pull, items and the case follow them, each is kept once",
-          "[dispatcher]") {
+          "[dispatcher][store]") {
     Office office;
     testing::TempDir dir{"onewindow-pull"};
     auto store = open_store(dir.path);
     AcceptRequest request = testing::sample_accept_request(kAcceptedAt);
     request.items = {testing::sample_item("000718001001", "county_health", "county_health"),
                      testing::sample_item("000718002000", "civil_affairs", "civil_affairs")};
-    const std::string number = store.accept(request).case_number;
+    const std::string number = store.cases().accept(request).case_number;
     auto config = exchange_config(office.url(), office.url() + "/");
     REQUIRE(dispatch_once(store, config, {}, kAcceptedAt).sent == 2);
-    const auto sent = store.find_case(number);
+    const auto sent = store.cases().find(number);
     for (const auto& item : sent->items) CHECK(item.status == "received");
 
     auto pulled = pull_decisions(store, config);
@@ -443,7 +452,7 @@ TEST_CASE("Decisions come back by pull, items and the case follow them, each is 
 
     // The two items went on two threads: which reference each got is in its row's answer.
     auto reference = [&](const std::string& item) {
-        return parse_json(row_of(store.outbox(number), item).response, "answer")
+        return parse_json(row_of(store.outbox().rows(number), item).response, "answer")
             .extract<Poco::JSON::Object::Ptr>()
             ->getValue<std::string>("reference");
     };
@@ -455,38 +464,35 @@ TEST_CASE("Decisions come back by pull, items and the case follow them, each is 
     pulled = pull_decisions(store, config, "2026-09-30 09:00:00");
     CHECK(pulled.decisions == 2);  // both endpoints name one back office: read once
     CHECK(pulled.errors.empty());
-    auto record = store.find_case(number);
+    auto record = store.cases().find(number);
     CHECK(record->items[0].status == "approved");
     CHECK(record->items[1].status == "correction_needed");
     CHECK(record->status == "correction_needed");
-    auto kept = store.item_decisions(number);
+    auto kept = store.decisions().of_case(number);
     REQUIRE(kept.size() == 2);
     CHECK(kept[0].item_code == "000718001001");
     CHECK(kept[0].decided_by == "赵强");
     CHECK_THAT(kept[0].data_json, Catch::Contains("WX-FP-2026-0001"));
     CHECK_THAT(kept[1].missing_json, Catch::Contains("结婚证"));
     CHECK(kept[1].received_at == "2026-09-30 09:00:00");
-    CHECK(store.exchange_cursor(office.url()) == 2);
+    CHECK(store.decisions().cursor(office.url()) == 2);
 
     // Pulling again keeps nothing; neither does a cursor set back (each decision is kept once).
     CHECK(pull_decisions(store, config).decisions == 0);
-    {
-        SQLite::Database raw((dir.path / "counter.db").string(), SQLite::OPEN_READWRITE);
-        raw.exec("UPDATE exchange_cursors SET cursor = 0");
-    }
+    testing::test_store(dir.path).connect()->exec("UPDATE exchange_cursors SET cursor = 0");
     CHECK(pull_decisions(store, config).decisions == 0);
-    CHECK(store.item_decisions(number).size() == 2);
-    CHECK(store.exchange_cursor(office.url()) == 2);
+    CHECK(store.decisions().of_case(number).size() == 2);
+    CHECK(store.decisions().cursor(office.url()) == 2);
 
     // The corrected item is approved: the case is decided.
     office.decide(R"({"reference": ")" + civil + R"(", "outcome": "approved",
                       "data": {"certificate_number": "WX-MZ-2026-0002"}})");
     CHECK(pull_decisions(store, config).decisions == 1);
-    CHECK(store.find_case(number)->status == "approved");
-    auto events = store.find_case(number)->events;
+    CHECK(store.cases().find(number)->status == "approved");
+    auto events = store.cases().find(number)->events;
     CHECK(std::count_if(events.begin(), events.end(),
                         [](const AuditEvent& e) { return e.type == "item.decided"; }) == 3);
-    CHECK(store.verify_audit().ok);
+    CHECK(store.audit().verify().ok);
 
     // A back office that cannot be read is reported; the others are still read.
     config.endpoints["civil_affairs"].url = dead_url();
@@ -496,7 +502,7 @@ TEST_CASE("Decisions come back by pull, items and the case follow them, each is 
 }
 
 TEST_CASE("HTTPS is a switch: the dispatcher verifies the back office's certificate strictly",
-          "[dispatcher][tls]") {
+          "[dispatcher][tls][store]") {
     testing::TempDir keys{"onewindow-tls"};
     const fs::path certificate = keys.path / "office.pem", key = keys.path / "office.key";
     const std::string openssl =
@@ -520,7 +526,7 @@ TEST_CASE("HTTPS is a switch: the dispatcher verifies the back office's certific
     // Trusting it, everything goes over TLS; decisions come back the same way.
     auto trusted = untrusted;
     for (auto& [name, endpoint] : trusted.endpoints) endpoint.ca_file = certificate.string();
-    const std::string later = row_of(store.outbox(number), "000718001001").next_attempt_at;
+    const std::string later = row_of(store.outbox().rows(number), "000718001001").next_attempt_at;
     report = dispatch_once(store, trusted, {}, add_seconds(later, 3600));
     CHECK(report.sent == 2);
     CHECK(report.refused == 1);
@@ -528,7 +534,7 @@ TEST_CASE("HTTPS is a switch: the dispatcher verifies the back office's certific
     CHECK(pull_decisions(store, trusted).errors.empty());
 }
 
-TEST_CASE("The example configurations are valid and work with each other", "[dispatcher]") {
+TEST_CASE("The example configurations are valid and work with each other", "[dispatcher][store]") {
     const fs::path examples = fs::path(ONEWINDOW_STAGE_DIR) / "share/onewindow/examples";
     auto office_config = backoffice::load_config(examples / "backoffice.json");
     testing::TempDir dir{"onewindow-examples"};
@@ -544,12 +550,12 @@ TEST_CASE("The example configurations are valid and work with each other", "[dis
     auto store = open_store(dir.path);
     AcceptRequest request = testing::sample_accept_request(kAcceptedAt);
     request.items = {testing::sample_item("000718001001", "county_health", "county_health")};
-    store.accept(request);
+    store.cases().accept(request);
     CHECK(dispatch_once(store, exchange, {}, kAcceptedAt).sent == 1);
 }
 
 TEST_CASE("200 cases for three departments: each item arrives once, every case ends right",
-          "[dispatcher]") {
+          "[dispatcher][store]") {
     Office office;
     testing::TempDir dir{"onewindow-200"};
     auto store = open_store(dir.path);
@@ -567,7 +573,7 @@ TEST_CASE("200 cases for three departments: each item arrives once, every case e
                                                    departments[(i + d) % 3].second,
                                                    departments[(i + d) % 3].second));
         items += r.items.size();
-        numbers.push_back(store.accept(r).case_number);
+        numbers.push_back(store.cases().accept(r).case_number);
     }
     REQUIRE(items == 399);  // 67 cases of one item, 67 of two, 66 of three
     std::size_t sent = 0;
@@ -583,8 +589,8 @@ TEST_CASE("200 cases for three departments: each item arrives once, every case e
         return k < 3 ? "approved" : k == 3 ? "rejected" : "correction";
     };
     for (std::size_t c = 0; c < numbers.size(); ++c) {
-        const auto rows = store.outbox(numbers[c]);
-        const auto record = store.find_case(numbers[c]);
+        const auto rows = store.outbox().rows(numbers[c]);
+        const auto record = store.cases().find(numbers[c]);
         for (std::size_t k = 0; k < record->items.size(); ++k) {
             const auto& row = row_of(rows, record->items[k].code);
             const std::string reference = parse_json(row.response, "answer")
@@ -606,7 +612,7 @@ TEST_CASE("200 cases for three departments: each item arrives once, every case e
     // Every case's state follows its items: a correction waits; all rejected is rejected; else
     // approved.
     for (std::size_t c = 0; c < numbers.size(); ++c) {
-        const auto record = store.find_case(numbers[c]);
+        const auto record = store.cases().find(numbers[c]);
         bool correction = false, all_rejected = true;
         for (std::size_t k = 0; k < record->items.size(); ++k) {
             const std::string outcome = outcome_of(c, k);

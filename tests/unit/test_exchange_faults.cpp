@@ -92,7 +92,7 @@ void accept_cases(CaseStore& store, int count, const std::optional<std::string>&
     for (int i = 0; i < count; ++i) {
         AcceptRequest request = testing::sample_accept_request(now);
         request.items = {testing::sample_item("000718001001", "county_health", "county_health")};
-        store.accept(request);
+        store.cases().accept(request);
     }
 }
 

@@ -7,6 +7,7 @@
 #include "onewindow/core/error.hpp"
 #include "onewindow/core/forms.hpp"
 #include "onewindow/core/i18n.hpp"
+#include "onewindow/core/plugin_data.hpp"
 #include "onewindow/core/unified_form.hpp"
 #include "temp_dir.hpp"
 
@@ -16,6 +17,8 @@ namespace fs = std::filesystem;
 namespace {
 
 const fs::path forms_dir = fs::path(ONEWINDOW_SOURCE_DIR) / "forms";
+// The family-planning plugin as built (its manifest stamped with the library), forms as shipped.
+const fs::path family_planning = fs::path(ONEWINDOW_STAGE_DIR) / "plugins" / "family_planning";
 const Date today{2026, 11, 23};
 
 struct Loaded {
@@ -27,9 +30,9 @@ const Loaded& loaded() {
     static const Loaded data = [] {
         Issues issues;
         Loaded l{Dictionary::load(forms_dir / "fields.json", issues), {}};
-        for (auto name : {"first_child", "second_child", "migrant_certificate"})
-            l.catalogue.add(load_item(forms_dir / "family_planning" / (std::string(name) + ".json"),
-                                      l.dictionary, issues));
+        const PluginManifest manifest = read_manifest(family_planning / "plugin.json", issues);
+        for (auto& item : load_plugin_data(manifest, l.dictionary, issues).items)
+            l.catalogue.add(std::move(item));
         REQUIRE(issues.to_string() == "");
         return l;
     }();
@@ -52,9 +55,9 @@ Poco::JSON::Object::Ptr demo_values() {
     v->set("applicant.hukou_address", "魏县魏城镇南关村 12 号");
     v->set("spouse.name", "王强");
     v->set("spouse.id_number", "130434199408020132");
-    v->set("marriage.date", "2024-05-20");
-    v->set("marriage.certificate_no", "J130434-2024-001207");
-    v->set("children.count", 0);
+    v->set("family_planning.marriage.date", "2024-05-20");
+    v->set("family_planning.marriage.certificate_no", "J130434-2024-001207");
+    v->set("family_planning.children.count", 0);
     return v;
 }
 
@@ -73,9 +76,10 @@ fs::path write_temp(const testing::TempDir& dir, const std::string& name, const 
 
 TEST_CASE("The shipped forms check clean and load the catalogue", "[forms]") {
     std::vector<fs::path> files;
-    for (const auto& entry : fs::recursive_directory_iterator(forms_dir))
-        if (entry.path().extension() == ".json") files.push_back(entry.path());
-    REQUIRE(files.size() >= 5);
+    for (const auto& dir : {forms_dir, family_planning / "forms"})
+        for (const auto& entry : fs::recursive_directory_iterator(dir))
+            if (entry.path().extension() == ".json") files.push_back(entry.path());
+    REQUIRE(files.size() >= 8);
     auto issues = check_form_files(files, &loaded().dictionary);
     CHECK(issues.to_string() == "");
     const ServiceItem* item = loaded().catalogue.find("000718001001");
@@ -172,11 +176,11 @@ TEST_CASE("Validation rules, derived values and conditional fields", "[validatio
     SECTION("each rule names the field") {
         values->set("spouse.id_number", "130434199408020133");
         values->set("applicant.phone", "2383104567");
-        values->set("marriage.date", "2027-01-01");
+        values->set("family_planning.marriage.date", "2027-01-01");
         values->set("applicant.marital_status", "离婚");
-        values->set("children.count", "many");
+        values->set("family_planning.children.count", "many");
         values->set("applicant.ethnicity", "汉");
-        values->remove("marriage.certificate_no");
+        values->remove("family_planning.marriage.certificate_no");
         values->set("applicant.colour", "red");
         auto text = messages(validate_values(form, values, today));
         CHECK(text.find("配偶公民身份号码: the check character is wrong") != std::string::npos);
@@ -233,7 +237,8 @@ TEST_CASE("Materials: every missing one at once, tolerated gaps only where allow
     auto problems = check_materials(form, values, supplied);
     std::vector<std::string> keys;
     for (const auto& p : problems) keys.push_back(p.key);
-    CHECK(keys == std::vector<std::string>{"hukou", "marriage_cert", "first_child_birth_cert"});
+    CHECK(keys == std::vector<std::string>{"hukou", "marriage_cert",
+                                           "family_planning.first_child_birth_cert"});
     CHECK(problems[0].name == "居民户口簿");
     CHECK(problems[0].reason == "not submitted: please bring 1 original(s)、1 copy(ies)");
 

@@ -173,7 +173,7 @@ struct ReceiptCase {
         auto request = testing::sample_accept_request("2026-11-23 10:05:00");
         request.items = std::move(items);
         request.materials = std::move(materials);
-        number = counter->store().accept(request).case_number;
+        number = counter->store().cases().accept(request).case_number;
         counter->print_receipt(number, pdf);
     }
     std::string text() const { return testing::without_spaces(testing::page_text(pdf, 1)); }

@@ -1,7 +1,6 @@
 // The daily counter log and period reports: generated weeks of cases at two counters (clerks,
 // departments, hours, immediate items, tolerated gaps, notices, refusals, decisions), every
 // figure compared with an independent count in plain SQL; the CSV's columns and masking.
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -13,6 +12,7 @@
 #include "pdf_check.hpp"
 #include "sample_case.hpp"
 #include "temp_dir.hpp"
+#include "test_store.hpp"
 
 using namespace onewindow;
 namespace fs = std::filesystem;
@@ -21,9 +21,10 @@ namespace {
 
 struct Generated {
     testing::TempDir dir{"onewindow-report"};
+    testing::TestStore db{dir.path};
     UserAccount supervisor{"lijun", "李军", "WX01", Role::Supervisor, true, 0, ""};
-    CaseStore store = CaseStore::open(
-        dir.path / "counter.db", dir.path / "materials",
+    CaseStore store = db.open(
+        dir.path / "materials",
         WorkingCalendar::load_dir(fs::path(ONEWINDOW_SOURCE_DIR) / "app/core/data/calendar"));
 
     /// Two months and more of autumn 2026 (21 September to 22 November, the National Day
@@ -64,13 +65,13 @@ struct Generated {
                 }
                 if (random() % 4 == 0)
                     r.materials.push_back({"photo", "照片", 1, 0, {}, true, "承诺补交"});
-                const std::string number = store.accept(r).case_number;
+                const std::string number = store.cases().accept(r).case_number;
                 if (random() % 3 == 0) {
                     const unsigned how = random() % 4;
                     decide(number, r.items[0].code, date, how);
                     // Most decided results are collected a few days later.
                     if (how != 1 && random() % 3 != 0)
-                        store.record_hand_out(
+                        store.hand_outs().record_hand_out(
                             {number,
                              {r.items[0].code},
                              "赵敏",
@@ -82,9 +83,9 @@ struct Generated {
                 // About one case in three is rated; bad ratings now and then, some resolved.
                 if (random() % 3 == 0) {
                     const int level = 1 + static_cast<int>(random() % 5);
-                    const long long id =
-                        store.record_rating(number, level, level <= 2 ? "等候时间太长" : "",
-                                            std::string(now).substr(0, 14) + "59:59");
+                    const long long id = store.hand_outs().record_rating(
+                        number, level, level <= 2 ? "等候时间太长" : "",
+                        std::string(now).substr(0, 14) + "59:59");
                     if (level <= 2 && random() % 2 == 0)
                         store.resolve_rating(id, "已回访致歉", supervisor);
                 }
@@ -98,9 +99,9 @@ struct Generated {
                 R"([{"code":"000718001001","name":"一孩生育服务登记","department":"魏县卫生健康局"}])",
                 "[]",
                 date.iso() + " 15:00:00"};
-            store.record_notice(notice);
+            store.notices().record_notice(notice);
             if (day % 2 == 0)
-                store.record_refusal(
+                store.notices().record_refusal(
                     {"WX01", "王芳", "钱多", "130434199001011234",
                      R"([{"code":"000712001000","name":"最低生活保障审核确认","department":"魏县民政局"}])",
                      "不属于本窗口受理范围, 已告知到县民政局办理", date.iso() + " 16:30:00"});
@@ -120,23 +121,21 @@ struct Generated {
         // Some decided in a day, some after the promised three working days.
         d.decided_at = accepted.plus_days(how == 3 ? 9 : 1).iso() + " 11:00:00";
         d.received_at = d.decided_at;
-        store.record_decisions("http://office", {d}, cursor, d.decided_at);
+        store.decisions().record("http://office", {d}, cursor, d.decided_at);
     }
 
+    /// An independent count over the store's own connection.
     long long sql(const std::string& query, const LogPeriod& p) const {
-        SQLite::Database db((dir.path / "counter.db").string(), SQLite::OPEN_READONLY);
-        SQLite::Statement q(db, query);
-        q.bind(1, p.from.iso());
-        q.bind(2, p.to.plus_days(1).iso());
-        q.bind(3, p.counter);
-        q.executeStep();
-        return q.getColumn(0).getInt64();
+        auto q = store.database().prepare(query);
+        q.bind(1, p.from.iso()).bind(2, p.to.plus_days(1).iso()).bind(3, p.counter);
+        q.step();
+        return q.int64(0);
     }
 };
 
 }  // namespace
 
-TEST_CASE("The counter log counts what the store holds, for a day or a period", "[report]") {
+TEST_CASE("The counter log counts what the store holds, for a day or a period", "[report][store]") {
     Generated g;
     const std::string in = " accepted_at >= ?1 AND accepted_at < ?2 AND (?3 = '' OR counter = ?3)";
     for (const LogPeriod& p : {LogPeriod{{2026, 11, 10}, {2026, 11, 10}, "WX01"},
@@ -146,7 +145,7 @@ TEST_CASE("The counter log counts what the store holds, for a day or a period", 
                                LogPeriod{{2026, 10, 1}, {2026, 10, 31}, "WX01"},
                                LogPeriod{{2026, 10, 10}, {2026, 10, 10}, ""}}) {  // make-up day
         INFO(p.from.iso() << " to " << p.to.iso() << " " << p.counter);
-        const CounterLog log = g.store.counter_log(p);
+        const CounterLog log = g.store.log().counter_log(p);
         CHECK(log.cases == g.sql("SELECT count(*) FROM cases WHERE" + in, p));
         CHECK(log.cases > 0);
         CHECK(log.items == g.sql("SELECT count(*) FROM case_items i JOIN cases c ON"
@@ -225,10 +224,10 @@ TEST_CASE("The counter log counts what the store holds, for a day or a period", 
                   p)));
     }
     // The centre is closed on the holiday: nothing taken in; a make-up Saturday is worked.
-    CHECK(g.store.counter_log({{2026, 10, 3}, {2026, 10, 3}, ""}).cases == 0);
-    CHECK(g.store.counter_log({{2026, 10, 1}, {2026, 10, 7}, ""}).cases == 0);
+    CHECK(g.store.log().counter_log({{2026, 10, 3}, {2026, 10, 3}, ""}).cases == 0);
+    CHECK(g.store.log().counter_log({{2026, 10, 1}, {2026, 10, 7}, ""}).cases == 0);
     // The whole period: decisions late and on time both occur; hours are positive.
-    const CounterLog all = g.store.counter_log({{2026, 11, 2}, {2026, 11, 30}, ""});
+    const CounterLog all = g.store.log().counter_log({{2026, 11, 2}, {2026, 11, 30}, ""});
     CHECK(all.decided > all.decided_on_time);
     CHECK(all.decided_on_time > 0);
     CHECK(all.decision_hours_max > all.decision_hours_avg);
@@ -246,11 +245,11 @@ TEST_CASE("The counter log counts what the store holds, for a day or a period", 
               g.store.calendar().add_working_days(*Date::parse(r.rated_at.substr(0, 10)), 15));
     }
     // By the end of the year the early ones are overdue; on their own day they are not.
-    const CounterLog year_end = g.store.counter_log({{2026, 12, 31}, {2026, 12, 31}, ""});
+    const CounterLog year_end = g.store.log().counter_log({{2026, 12, 31}, {2026, 12, 31}, ""});
     REQUIRE_FALSE(year_end.open_bad_ratings.empty());
     CHECK(year_end.open_bad_ratings.front().state == DeadlineState::Overdue);
     // Items still open on the period's last day carry their deadline colours.
-    const CounterLog late = g.store.counter_log({{2026, 11, 2}, {2026, 12, 31}, ""});
+    const CounterLog late = g.store.log().counter_log({{2026, 11, 2}, {2026, 12, 31}, ""});
     REQUIRE_FALSE(late.pending.empty());
     CHECK(late.pending.front().state == DeadlineState::Overdue);
     for (std::size_t i = 1; i < late.pending.size(); ++i)
@@ -258,10 +257,10 @@ TEST_CASE("The counter log counts what the store holds, for a day or a period", 
 }
 
 TEST_CASE("The counter log's CSV opens in a spreadsheet: BOM, headers, quoting, masking",
-          "[report]") {
+          "[report][store]") {
     Generated g;
     const LogPeriod day{{2026, 11, 9}, {2026, 11, 13}, ""};  // a working week
-    const std::string csv = g.store.counter_log_csv(day);
+    const std::string csv = g.store.log().csv(day);
     REQUIRE(csv.rfind("\xEF\xBB\xBF", 0) == 0);
     const std::string header = csv.substr(3, csv.find("\r\n") - 3);
     CHECK(header ==
@@ -269,7 +268,7 @@ TEST_CASE("The counter log's CSV opens in a spreadsheet: BOM, headers, quoting, 
           "Immediate,Tolerated gap,Promised by,Status or reason");
     std::size_t lines = 0;
     for (std::size_t at = 0; (at = csv.find("\r\n", at)) != std::string::npos; at += 2) ++lines;
-    const CounterLog log = g.store.counter_log(day);
+    const CounterLog log = g.store.log().counter_log(day);
     CHECK(lines == 1 + static_cast<std::size_t>(log.items + log.notices + log.refusals +
                                                 log.handed_out + log.ratings()));
     REQUIRE(log.handed_out > 0);
@@ -286,7 +285,7 @@ TEST_CASE("The counter log's CSV opens in a spreadsheet: BOM, headers, quoting, 
 }
 
 TEST_CASE("Each period is compared with the one before: working day, month or same length",
-          "[report]") {
+          "[report][store]") {
     const auto calendar =
         WorkingCalendar::load_dir(fs::path(ONEWINDOW_SOURCE_DIR) / "app/core/data/calendar");
     auto before = [&](Date from, Date to) {
@@ -310,8 +309,8 @@ TEST_CASE("Each period is compared with the one before: working day, month or sa
 
     Generated g;
     const LogPeriod week{{2026, 11, 16}, {2026, 11, 22}, ""};
-    const CounterLog now = g.store.counter_log(week);
-    const CounterLog last = g.store.counter_log(previous_period(week, g.store.calendar()));
+    const CounterLog now = g.store.log().counter_log(week);
+    const CounterLog last = g.store.log().counter_log(previous_period(week, g.store.calendar()));
     const auto changes = compare_logs(now, last);
     auto find = [&](const std::string& name) {
         for (const auto& c : changes)
@@ -329,22 +328,22 @@ TEST_CASE("Each period is compared with the one before: working day, month or sa
     CHECK(rate.now == std::to_string(std::lround(now.immediate_rate() * 100)) + "%");
     CHECK(rate.change.find("percentage points") != std::string::npos);
     // A period without ratings shows "-" rather than a made-up average.
-    const CounterLog empty = g.store.counter_log({{2026, 1, 5}, {2026, 1, 5}, ""});
+    const CounterLog empty = g.store.log().counter_log({{2026, 1, 5}, {2026, 1, 5}, ""});
     const auto none = compare_logs(empty, empty);
     for (const auto& c : none)
         if (c.name == "Average rating") CHECK(c.now == "-");
 }
 
 TEST_CASE("The printed counter log: its figures, bar charts to scale, comparison and warnings",
-          "[report][pdf]") {
+          "[report][pdf][store]") {
     load_default_catalog(fs::path(ONEWINDOW_STAGE_DIR) / "share/locale");
     struct Reset {
         ~Reset() { clear_catalog(); }
     } reset;
     Generated g;
     const LogPeriod week{{2026, 11, 16}, {2026, 11, 22}, "WX01"};
-    const CounterLog log = g.store.counter_log(week);
-    const CounterLog before = g.store.counter_log(previous_period(week, g.store.calendar()));
+    const CounterLog log = g.store.log().counter_log(week);
+    const CounterLog before = g.store.log().counter_log(previous_period(week, g.store.calendar()));
     REQUIRE(log.by_department.size() == 3);
     REQUIRE_FALSE(log.open_bad_ratings.empty());
     const auto tpl = testing::checked_template(fs::path(ONEWINDOW_SOURCE_DIR) /
@@ -408,23 +407,24 @@ TEST_CASE("The printed counter log: its figures, bar charts to scale, comparison
 }
 
 TEST_CASE("The deadline board's colours over weekends, holidays and make-up working days",
-          "[report][calendar]") {
+          "[report][calendar][store]") {
     testing::TempDir dir{"onewindow-board"};
-    CaseStore store = CaseStore::open(
-        dir.path / "counter.db", dir.path / "materials",
+    testing::TestStore db{dir.path};
+    CaseStore store = db.open(
+        dir.path / "materials",
         WorkingCalendar::load_dir(fs::path(ONEWINDOW_SOURCE_DIR) / "app/core/data/calendar"));
     // Each item promised in `days` working days from its acceptance.
     auto accept = [&](const std::string& at, int days) {
         AcceptRequest r = testing::sample_accept_request(at);
         r.items = {testing::sample_item("000718001001", "county_health", "county_health")};
         r.items[0].promised_days = days;
-        return store.accept(r).case_number;
+        return store.cases().accept(r).case_number;
     };
     const std::string thursday = accept("2026-11-19 09:00:00", 2);  // due Monday 23 Nov
     const std::string holiday = accept("2026-09-29 09:00:00", 2);   // due 8 Oct, after 国庆
     const std::string make_up = accept("2026-10-09 09:00:00", 1);   // due Saturday 10 Oct (调休)
     auto state_on = [&](const std::string& number, Date day) {
-        const CounterLog log = store.counter_log({day, day, ""});
+        const CounterLog log = store.log().counter_log({day, day, ""});
         for (const auto& item : log.pending)
             if (item.case_number == number) return std::pair{item.promised_date, item.state};
         FAIL("case " << number << " is not on the board of " << day.iso());

@@ -17,13 +17,15 @@
 #include "pdf_check.hpp"
 #include "sample_case.hpp"
 #include "temp_dir.hpp"
+#include "test_store.hpp"
 
 using namespace onewindow;
 namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path family_templates = fs::path(ONEWINDOW_SOURCE_DIR) / "templates/family_planning";
+const fs::path family_templates =
+    fs::path(ONEWINDOW_SOURCE_DIR) / "plugins/family_planning/templates";
 const char* kFirstChild = "000718001001";
 const char* kBackOffice = "https://health.weixian.example/exchange";
 
@@ -31,12 +33,13 @@ const char* kCouple = R"("applicant.name": "李娜", "applicant.id_number": "130
     "applicant.hukou_address": "河北省邯郸市魏县魏城镇南关村 12 号",
     "spouse.name": "王强", "spouse.id_number": "130434199408020132",
     "spouse.hukou_address": "河北省邯郸市魏县魏城镇北关村 3 号",
-    "marriage.date": "2024-05-20", "marriage.certificate_no": "J130434-2024-001207",
-    "pregnancy.expected_date": "2027-03-10", "pregnancy.hospital": "魏县人民医院")";
+    "family_planning.marriage.date": "2024-05-20", "family_planning.marriage.certificate_no": "J130434-2024-001207",
+    "family_planning.pregnancy.expected_date": "2027-03-10", "family_planning.pregnancy.hospital": "魏县人民医院")";
 
 /// A counter data folder the administrator has prepared (the bundled plugins trusted).
 std::unique_ptr<Counter> prepared_counter(const fs::path& data) {
     ::setenv("ONEWINDOW_ROOT", ONEWINDOW_STAGE_DIR, 1);
+    testing::test_store(data).configure(data);
     prepare_demo_data(data);
     return Counter::open({ONEWINDOW_STAGE_DIR, data});
 }
@@ -55,7 +58,7 @@ struct Window {
         auto item = testing::sample_item(code, "county_health", "county_health");
         item.name = name;
         request.items.push_back(item);
-        return counter->store().accept(request).case_number;
+        return counter->store().cases().accept(request).case_number;
     }
 
     /// The same with the couple of both registration cards and the item's own values.
@@ -66,7 +69,8 @@ struct Window {
 
     /// A first-child registration case of the couple.
     std::string first_child_case() {
-        return accept_couple(kFirstChild, "一孩生育服务登记", R"("children.count": 0)");
+        return accept_couple(kFirstChild, "一孩生育服务登记",
+                             R"("family_planning.children.count": 0)");
     }
 
     /// The shell command printing `what` of an item of a case to `pdf`; its output ends with
@@ -87,8 +91,8 @@ struct Window {
         d.data_json = data_json;
         d.decided_by = "赵静";
         d.decided_at = "2026-11-23 10:15:00";
-        REQUIRE(counter->store().record_decisions(kBackOffice, {d}, cursor,
-                                                  "2026-11-23 10:20:00") == 1);
+        REQUIRE(counter->store().decisions().record(kBackOffice, {d}, cursor,
+                                                    "2026-11-23 10:20:00") == 1);
     }
 };
 
@@ -114,7 +118,7 @@ struct FirstChildCase : Window {
 }  // namespace
 
 TEST_CASE("The family-planning result templates are valid and name their items",
-          "[document][result]") {
+          "[document][result][intake]") {
     const auto card = testing::checked_template(family_templates / "registration_card.json");
     CHECK(card.items == std::vector<std::string>{"000718001001", "000718001002"});
     const auto migrant = testing::checked_template(family_templates / "migrant_certificate.json");
@@ -125,7 +129,7 @@ TEST_CASE("The family-planning result templates are valid and name their items",
 
 TEST_CASE_METHOD(FirstChildCase,
                  "The first-child registration card is filled from the case and the approval",
-                 "[document][result]") {
+                 "[document][result][intake]") {
     const auto pdf = data.path / "card.pdf";
 
     // Not decided yet, then asked to correct: no result document.
@@ -178,11 +182,12 @@ TEST_CASE_METHOD(FirstChildCase,
 }
 
 TEST_CASE("The second-child card names the first child and the issuing body of the decision",
-          "[document][result]") {
+          "[document][result][intake]") {
     Window w;
     const std::string code = "000718001002";
-    const std::string number = w.accept_couple(code, "二孩生育服务登记", R"("children.count": 1,
-        "first_child.name": "王子涵", "first_child.birth_date": "2025-02-14")");
+    const std::string number =
+        w.accept_couple(code, "二孩生育服务登记", R"("family_planning.children.count": 1,
+        "family_planning.first_child.name": "王子涵", "family_planning.first_child.birth_date": "2025-02-14")");
     w.decide(number, code, "approved",
              R"({"certificate_no": "魏卫生育登字〔2026〕第01235号",
                "issuing_body": "魏县魏城镇人民政府", "issued_on": "2026-11-24"})",
@@ -195,17 +200,17 @@ TEST_CASE("The second-child card names the first child and the issuing body of t
 }
 
 TEST_CASE("The migrant certificate is filled from the case and the approval",
-          "[document][result]") {
+          "[document][result][intake]") {
     Window w;
     const std::string code = "000718002000";
     const std::string number = w.accept(code, "流动人口婚育证明", R"({
         "applicant.name": "李娜", "applicant.id_number": "13043419960315024X",
         "applicant.marital_status": "初婚",
         "applicant.hukou_address": "河南省安阳市内黄县城关镇东街 8 号",
-        "migrant.current_address": "河北省邯郸市魏县魏城镇府前街 20 号",
-        "migrant.since": "2025-03-01", "migrant.reason": "务工",
+        "family_planning.migrant.current_address": "河北省邯郸市魏县魏城镇府前街 20 号",
+        "family_planning.migrant.since": "2025-03-01", "family_planning.migrant.reason": "务工",
         "spouse.name": "王强", "spouse.id_number": "130434199408020132",
-        "marriage.date": "2024-05-20", "children.count": 1})");
+        "family_planning.marriage.date": "2024-05-20", "family_planning.children.count": 1})");
     w.decide(number, code, "approved",
              R"({"certificate_no": "魏卫流证〔2026〕第00077号", "valid_until": "2029-11-22"})", 1);
     const auto pdf = w.data.path / "migrant.pdf";
@@ -220,7 +225,7 @@ TEST_CASE("The migrant certificate is filled from the case and the approval",
 
 TEST_CASE_METHOD(FirstChildCase,
                  "onewindow-cli print result writes the result document of an approved item only",
-                 "[document][result][e2e]") {
+                 "[document][result][e2e][intake]") {
     const auto pdf = data.path / "out" / "card.pdf";
     const std::string command = cli("result", number, pdf);
     std::string out = testing::command_output(command);
@@ -237,7 +242,7 @@ TEST_CASE_METHOD(FirstChildCase,
 TEST_CASE_METHOD(
     FirstChildCase,
     "onewindow-cli print correction renders the notice of the latest correction decision",
-    "[document][notices][e2e]") {
+    "[document][notices][e2e][intake]") {
     const auto pdf = data.path / "correction.pdf";
     const std::string command = cli("correction", number, pdf);
     std::string out = testing::command_output(command);  // nothing asked yet
@@ -246,12 +251,12 @@ TEST_CASE_METHOD(
 
     // Material names as the back office sends them, with its reason and a deadline.
     decide(number, code, "correction", R"({"deadline": "2026-12-07"})", 1);
-    ItemDecision d = counter->store().item_decisions(number).back();
+    ItemDecision d = counter->store().decisions().of_case(number).back();
     CHECK(d.outcome == "correction");
     d.cursor = 2;
     d.reason = "结婚证复印件模糊，无法辨认登记日期";
     d.missing_json = R"(["结婚证", {"name": "居民户口簿", "reason": "缺户主页"}])";
-    REQUIRE(counter->store().record_decisions(kBackOffice, {d}, 2, "2026-11-23 11:00:00") == 1);
+    REQUIRE(counter->store().decisions().record(kBackOffice, {d}, 2, "2026-11-23 11:00:00") == 1);
     out = testing::command_output(command);
     INFO(out);
     CHECK(out.find("exit 0") != std::string::npos);
@@ -276,7 +281,7 @@ TEST_CASE_METHOD(
     d.reason.clear();
     d.data_json = "{}";
     d.missing_json = R"(["身份证复印件"])";
-    REQUIRE(counter->store().record_decisions(kBackOffice, {d}, 3, "2026-11-23 11:30:00") == 1);
+    REQUIRE(counter->store().decisions().record(kBackOffice, {d}, 3, "2026-11-23 11:30:00") == 1);
     const CorrectionRequest request = counter->correction_request(number, code);
     CHECK_FALSE(request.deadline);
     REQUIRE(request.materials.size() == 1);
@@ -305,7 +310,7 @@ TEST_CASE_METHOD(FirstChildCase,
     d.reason = "经核查，夫妻双方已共同生育三个子女，所提交的婚姻状况与户籍信息不一致";
     d.decided_by = "赵静";
     d.decided_at = "2026-11-24 15:40:00";
-    REQUIRE(counter->store().record_decisions(kBackOffice, {d}, 1, "2026-11-24 15:45:00") == 1);
+    REQUIRE(counter->store().decisions().record(kBackOffice, {d}, 1, "2026-11-24 15:45:00") == 1);
     const auto pdf = data.path / "rejection.pdf";
     counter->print_result(number, code, pdf);
     check_document(pdf, {"魏县卫生健康局", "不予批准决定书", "编号：" + number + "-" + code + "-BY",
@@ -321,10 +326,11 @@ TEST_CASE_METHOD(FirstChildCase,
         std::nullopt);
     REQUIRE(printed.size() == 1);
     CHECK(testing::page_text(printed[0], 1).find("不予批准决定书") != std::string::npos);
-    CHECK(counter->store().find_case(number)->items[0].status == "handed_out");
+    CHECK(counter->store().cases().find(number)->items[0].status == "handed_out");
 }
 
-TEST_CASE("Hand-out prints the results first and records only what printed", "[results][cups]") {
+TEST_CASE("Hand-out prints the results first and records only what printed",
+          "[results][cups][intake]") {
     Window w;
     const std::string number = w.first_child_case();
     HandOut out{number, {kFirstChild},        "李娜", "13043419960315024X", "居民身份证",
@@ -337,34 +343,36 @@ TEST_CASE("Hand-out prints the results first and records only what printed", "[r
     testing::CupsServer cups;
     cups.run({"cupsdisable", "PDF"});
     CHECK_THROWS_AS(w.counter->hand_out(out, PrintOptions{"PDF", 1, "A4"}), Error);
-    CHECK(w.counter->store().find_case(number)->items[0].status == "approved");  // not advanced
+    CHECK(w.counter->store().cases().find(number)->items[0].status == "approved");  // not advanced
 
     cups.run({"cupsenable", "PDF"});
     const auto printed = w.counter->hand_out(out, PrintOptions{"PDF", 1, "A4"});
     REQUIRE(printed.size() == 1);
     CHECK(cups.wait_for_output(job_title(printed[0])));
-    const auto record = w.counter->store().find_case(number);
+    const auto record = w.counter->store().cases().find(number);
     CHECK(record->items[0].status == "handed_out");
     CHECK(record->status == "handed_out");
     // Twice is refused; the audit names the collector with the ID number masked.
-    CHECK_THROWS_AS(w.counter->store().record_hand_out(out), Error);
+    CHECK_THROWS_AS(w.counter->store().hand_outs().record_hand_out(out), Error);
     bool audited = false;
-    for (const auto& e : w.counter->store().audit_events())
+    for (const auto& e : w.counter->store().audit().events())
         if (e.type == "case.handed_out")
             audited = e.detail_json.find("130434********024X") != std::string::npos;
     CHECK(audited);
 }
 
 TEST_CASE("Ratings: once a day, a bad one followed up in 15 working days until resolved",
-          "[results]") {
+          "[results][intake]") {
     Window w;
     const std::string number = w.first_child_case();
-    CHECK_THROWS_AS(w.counter->store().record_rating(number, 6, ""), Error);
-    const long long bad =
-        w.counter->store().record_rating(number, 2, "等候时间太长", "2026-11-25 10:00:00");
-    CHECK_THROWS_AS(w.counter->store().record_rating(number, 5, "", "2026-11-25 11:00:00"), Error);
-    w.counter->store().record_rating(number, 5, "", "2026-11-26 11:00:00");  // another visit
-    auto open = w.counter->store().open_bad_ratings();
+    CHECK_THROWS_AS(w.counter->store().hand_outs().record_rating(number, 6, ""), Error);
+    const long long bad = w.counter->store().hand_outs().record_rating(number, 2, "等候时间太长",
+                                                                       "2026-11-25 10:00:00");
+    CHECK_THROWS_AS(
+        w.counter->store().hand_outs().record_rating(number, 5, "", "2026-11-25 11:00:00"), Error);
+    w.counter->store().hand_outs().record_rating(number, 5, "",
+                                                 "2026-11-26 11:00:00");  // another visit
+    auto open = w.counter->store().hand_outs().open_bad_ratings();
     REQUIRE(open.size() == 1);
     CHECK(open[0].id == bad);
     CHECK(open[0].comment == "等候时间太长");
@@ -375,17 +383,17 @@ TEST_CASE("Ratings: once a day, a bad one followed up in 15 working days until r
     UserAccount supervisor{"lijun", "李军", "WX01", Role::Supervisor, true, 0, ""};
     // A clerk cannot close it (refused and logged); a supervisor must say how.
     CHECK_THROWS_AS(w.counter->store().resolve_rating(bad, "已处理", clerk), Error);
-    CHECK(w.counter->store().open_bad_ratings().size() == 1);
+    CHECK(w.counter->store().hand_outs().open_bad_ratings().size() == 1);
     CHECK_THROWS_AS(w.counter->store().resolve_rating(bad, "  ", supervisor), Error);
     w.counter->store().resolve_rating(bad, "已向申请人致歉并调整窗口排班", supervisor);
     CHECK_THROWS_AS(w.counter->store().resolve_rating(bad, "再次处理", supervisor), Error);
-    CHECK(w.counter->store().open_bad_ratings().empty());
+    CHECK(w.counter->store().hand_outs().open_bad_ratings().empty());
     bool denied = false, resolved = false;
-    for (const auto& e : w.counter->store().audit_events()) {
+    for (const auto& e : w.counter->store().audit().events()) {
         denied = denied || (e.type == "access.denied" && e.actor == "zhangmin");
         resolved = resolved || (e.type == "rating.resolved" && e.actor == "lijun");
     }
     CHECK(denied);
     CHECK(resolved);
-    CHECK(w.counter->store().verify_audit().ok);
+    CHECK(w.counter->store().audit().verify().ok);
 }

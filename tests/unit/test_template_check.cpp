@@ -101,8 +101,7 @@ TEST_CASE("onewindow-cli check --sample reports a template's problems with the s
           "[document][check][e2e]") {
     testing::TempDir dir;
     const fs::path tpl = fs::path(ONEWINDOW_SOURCE_DIR) /
-                         "templates/family_planning/"
-                         "migrant_certificate.json";
+                         "plugins/family_planning/templates/migrant_certificate.json";
     const fs::path good = dir.path / "good.json", bad = dir.path / "bad.json";
     const std::string fields = R"("certificate_no": "魏卫流证〔2026〕第00077号",
         "issuing_body": "魏县卫生健康局", "issued_on": "2026年11月23日", "case_number": "WX01-20261120-0001",

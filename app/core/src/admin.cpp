@@ -63,7 +63,7 @@ void Administration::allow(Permission permission, const char* action, const std:
         target.empty() ? std::string(action) : std::string(action) + " " + target;
     const std::string shown =
         target.empty() ? std::string(tr(action)) : std::string(tr(action)) + " " + target;
-    store_.require(who_, permission, what, shown);
+    store_.accounts().require(who_, permission, what, shown);
 }
 
 // Back offices ----------------------------------------------------------------------------------
@@ -145,7 +145,7 @@ void Administration::set_endpoint(const std::string& name, const std::string& ur
             entry->set("ca_file", ca_file);
         endpoints->set(name, entry);
     });
-    store_.record_change(
+    store_.accounts().record_change(
         who_, "endpoint.set", name,
         members({{"url", url}, {"ca_file", ca_file}, {"replaced", replaced ? "yes" : "no"}}));
 }
@@ -163,7 +163,7 @@ void Administration::remove_endpoint(const std::string& name) {
                         name));
     edit_exchange(
         [&](Poco::JSON::Object::Ptr& root) { root->getObject("endpoints")->remove(name); });
-    store_.record_change(who_, "endpoint.removed", name, "{}");
+    store_.accounts().record_change(who_, "endpoint.removed", name, "{}");
 }
 
 void Administration::set_upper_centre(const std::optional<std::string>& endpoint) {
@@ -186,8 +186,8 @@ void Administration::set_upper_centre(const std::optional<std::string>& endpoint
         agent->set("upper_centre", *endpoint);
         root->set("agent", agent);
     });
-    store_.record_change(who_, "exchange.agent_set", endpoint.value_or(""),
-                         members({{"agent", endpoint ? "on" : "off"}}));
+    store_.accounts().record_change(who_, "exchange.agent_set", endpoint.value_or(""),
+                                    members({{"agent", endpoint ? "on" : "off"}}));
 }
 
 void Administration::set_client(const std::string& code) {
@@ -196,7 +196,7 @@ void Administration::set_client(const std::string& code) {
         throw Error(ErrorKind::Input,
                     trf("Client code: \"{}\" may only have letters, digits, _ - and .", code));
     edit_exchange([&](Poco::JSON::Object::Ptr& root) { root->set("client", code); });
-    store_.record_change(who_, "exchange.client_set", code, "{}");
+    store_.accounts().record_change(who_, "exchange.client_set", code, "{}");
 }
 
 // Plugins -----------------------------------------------------------------------------------------
@@ -206,8 +206,8 @@ std::vector<PluginManifest> Administration::trust_plugins(const std::vector<fs::
     Issues issues;
     auto trusted = trust_plugin_folders(data_dir_ / "trusted-plugins.json", folders, issues);
     for (const auto& manifest : trusted)
-        store_.record_change(who_, "plugin.trusted", manifest.id,
-                             "{\"sha256\":\"" + manifest.sha256 + "\"}");
+        store_.accounts().record_change(who_, "plugin.trusted", manifest.id,
+                                        "{\"sha256\":\"" + manifest.sha256 + "\"}");
     issues.throw_if_any();
     return trusted;
 }
@@ -226,7 +226,7 @@ UserAccount local_operator() {
 }  // namespace
 
 bool Administration::first_setup(CaseStore& store) {
-    for (const auto& user : store.users())
+    for (const auto& user : store.accounts().users())
         if (user.active && user.role == Role::Administrator) return false;
     return true;
 }
@@ -234,7 +234,7 @@ bool Administration::first_setup(CaseStore& store) {
 void Administration::require_first_setup(CaseStore& store, const char* action) {
     if (first_setup(store)) return;
     try {
-        store.require(local_operator(), Permission::ManageUsers, action, tr(action));
+        store.accounts().require(local_operator(), Permission::ManageUsers, action, tr(action));
     } catch (const Error&) {
         throw Error(ErrorKind::Denied,
                     trf("An administrator account exists: {} needs onewindow-cli admin --user "
@@ -253,14 +253,14 @@ void Administration::create_first_admin(CaseStore& store, const std::string& nam
     user.counter = counter;
     user.password = password;
     user.role = Role::Administrator;
-    store.create_user(user, "onewindow-cli");
+    store.accounts().create_user(user, "onewindow-cli");
 }
 
 // Users -------------------------------------------------------------------------------------------
 
 std::vector<UserAccount> Administration::users() {
     allow(Permission::ManageUsers, N_("list users"), {});
-    return store_.users();
+    return store_.accounts().users();
 }
 
 void Administration::add_user(const std::string& name, const std::string& role,
@@ -274,14 +274,14 @@ void Administration::add_user(const std::string& name, const std::string& role,
     user.counter = counter;
     user.display_name = display_name;
     user.password = password;
-    store_.create_user(user, who_.name);
+    store_.accounts().create_user(user, who_.name);
 }
 
 void Administration::set_user_active(const std::string& name, bool active) {
     allow(Permission::ManageUsers, active ? N_("enable user") : N_("disable user"), name);
     if (!active && name == who_.name)
         throw Error(ErrorKind::Input, tr("You cannot disable your own account"));
-    store_.set_user_active(name, active, who_.name);
+    store_.accounts().set_active(name, active, who_.name);
 }
 
 void Administration::set_user_role(const std::string& name, const std::string& role) {
@@ -289,12 +289,12 @@ void Administration::set_user_role(const std::string& name, const std::string& r
     const Role parsed = parse_role_field(role);
     if (name == who_.name && parsed != Role::Administrator)
         throw Error(ErrorKind::Input, tr("You cannot take the administrator role from yourself"));
-    store_.set_user_role(name, parsed, who_.name);
+    store_.accounts().set_role(name, parsed, who_.name);
 }
 
 void Administration::reset_password(const std::string& name, const std::string& password) {
     allow(Permission::ManageUsers, N_("reset the password of user"), name);
-    store_.set_password(name, password, who_.name);
+    store_.accounts().set_password(name, password, who_.name);
 }
 
 // Calendar ----------------------------------------------------------------------------------------
@@ -338,8 +338,8 @@ void Administration::add_holiday(const std::string& date, const std::string& nam
     const Date day = parse_day(date);
     if (name.empty()) throw Error(ErrorKind::Input, tr("Name: a holiday needs its name"));
     edit_calendar(day, CalendarEdit{CalendarEdit::Kind::Holiday, day, name});
-    store_.record_change(who_, "calendar.edited", day.iso(),
-                         members({{"kind", "holiday"}, {"name", name}}));
+    store_.accounts().record_change(who_, "calendar.edited", day.iso(),
+                                    members({{"kind", "holiday"}, {"name", name}}));
 }
 
 void Administration::add_workday(const std::string& date, const std::string& name) {
@@ -350,8 +350,8 @@ void Administration::add_workday(const std::string& date, const std::string& nam
             ErrorKind::Input,
             trf("Date: {} is not a Saturday or Sunday, so it is a working day already", day.iso()));
     edit_calendar(day, CalendarEdit{CalendarEdit::Kind::Workday, day, name});
-    store_.record_change(who_, "calendar.edited", day.iso(),
-                         members({{"kind", "workday"}, {"name", name}}));
+    store_.accounts().record_change(who_, "calendar.edited", day.iso(),
+                                    members({{"kind", "workday"}, {"name", name}}));
 }
 
 void Administration::remove_day(const std::string& date) {
@@ -362,7 +362,8 @@ void Administration::remove_day(const std::string& date) {
         throw Error(ErrorKind::NotFound,
                     trf("{} is neither a holiday nor a make-up working day", day.iso()));
     edit_calendar(day, std::nullopt);
-    store_.record_change(who_, "calendar.edited", day.iso(), members({{"kind", "ordinary"}}));
+    store_.accounts().record_change(who_, "calendar.edited", day.iso(),
+                                    members({{"kind", "ordinary"}}));
 }
 
 }  // namespace onewindow

@@ -10,7 +10,7 @@
 #include "onewindow/core/error.hpp"
 #include "onewindow/core/i18n.hpp"
 #include "onewindow/core/json.hpp"
-#include "store_internal.hpp"
+#include "onewindow/store/cases.hpp"  // check_now()
 
 namespace fs = std::filesystem;
 

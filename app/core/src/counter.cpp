@@ -12,6 +12,7 @@
 #include "onewindow/core/guide.hpp"
 #include "onewindow/core/i18n.hpp"
 #include "onewindow/core/idnumber.hpp"
+#include "onewindow/core/plugin_data.hpp"
 #include "onewindow/core/plugin_host.hpp"
 #include "onewindow/core/report.hpp"
 #include "onewindow/core/unified_form.hpp"
@@ -81,21 +82,12 @@ std::unique_ptr<Counter> Counter::open(const Options& options) {
     }
     s.host->load_all();
 
-    // The catalogue: every item of every running plugin, from the forms it ships.
+    // The catalogue: every item of every running plugin, from the forms it ships, on the shared
+    // dictionary with the plugins' fragments merged in.
     for (const auto& plugin : s.host->plugins()) {
         if (plugin.state != PluginState::Running) continue;
-        for (const auto& form : plugin.manifest.forms) {
-            Issues item_issues;
-            ServiceItem item = load_item(plugin.manifest.dir / form, s.dictionary, item_issues);
-            item.plugin_id = plugin.manifest.id;
-            if (std::find(plugin.manifest.items.begin(), plugin.manifest.items.end(), item.code) ==
-                plugin.manifest.items.end())
-                item_issues.add(item.source_file, "$.code",
-                                "item " + item.code + " is not listed in the plugin's manifest");
-            if (!item_issues.empty()) {
-                s.load_issues.append(item_issues);
-                continue;
-            }
+        PluginData data = load_plugin_data(plugin.manifest, s.dictionary, s.load_issues);
+        for (auto& item : data.items) {
             try {
                 s.catalogue.add(std::move(item));
             } catch (const Error& e) {
@@ -103,12 +95,7 @@ std::unique_ptr<Counter> Counter::open(const Options& options) {
             }
         }
         // Its result-document templates, filled by the plugin (print_result).
-        for (const auto& file : plugin.manifest.templates) {
-            Issues template_issues;
-            DocumentTemplate tpl = load_template(plugin.manifest.dir / file, template_issues);
-            if (template_issues.empty()) s.results.emplace_back(plugin.manifest.id, std::move(tpl));
-            s.load_issues.append(template_issues);
-        }
+        for (auto& tpl : data.templates) s.results.emplace_back(plugin.manifest.id, std::move(tpl));
     }
     const fs::path bundles = share / "forms" / "bundles";
     if (fs::is_directory(bundles))
@@ -119,8 +106,7 @@ std::unique_ptr<Counter> Counter::open(const Options& options) {
             s.load_issues.append(bundle_issues);
         }
 
-    s.store = CaseStore::open(options.data_dir / "counter.db", options.data_dir / "materials",
-                              WorkingCalendar::load(share / "calendar", options.data_dir));
+    s.store = open_store(options.root, options.data_dir, options.store);
     s.receipt = load_template(share / "templates" / "common" / "receipt.json", issues);
     s.notice = load_template(share / "templates" / "common" / "notice.json", issues);
     s.refusal = load_template(share / "templates" / "common" / "refusal.json", issues);
@@ -318,7 +304,7 @@ std::string Counter::record_notice(const IntakeRequest& request, const IntakeRev
         entry->set("reason", p.reason);
         problems->add(entry);
     }
-    return s.store->record_notice(
+    return s.store->notices().record_notice(
         {s.config.code, request.clerk.empty() ? s.config.default_clerk : request.clerk,
          text_value(checked.values, "applicant.name"),
          text_value(checked.values, "applicant.id_number"), to_json(Poco::Dynamic::Var(items)),
@@ -395,7 +381,7 @@ IntakeOutcome Counter::intake(const IntakeRequest& request) {
                                     unified.material.originals, unified.material.copies,
                                     given->file, given->tolerated, given->promise});
     }
-    outcome.number = s.store->accept(accept).case_number;
+    outcome.number = s.store->cases().accept(accept).case_number;
     outcome.kind = IntakeOutcome::Kind::Accepted;
     return outcome;
 }
@@ -408,7 +394,7 @@ std::string Counter::refuse(const IntakeRequest& request, const std::string& rea
     if (!apply_to.empty())  // kept with the items: the store keeps them as they are
         for (std::size_t i = 0; i < items->size(); ++i)
             items->getObject(static_cast<unsigned>(i))->set("apply_to", apply_to);
-    return s.store->record_refusal(
+    return s.store->notices().record_refusal(
         {s.config.code, request.clerk.empty() ? s.config.default_clerk : request.clerk,
          text_value(request.values, "applicant.name"),
          normalize_id_number(text_value(request.values, "applicant.id_number")),
@@ -570,7 +556,7 @@ void Counter::print_counter_log(const CounterLog& log, const CounterLog& before,
 
 void Counter::print_receipt(const std::string& number, const fs::path& out) const {
     const State& s = *state_;
-    auto record = s.store->find_case(number);
+    auto record = s.store->cases().find(number);
     if (!record) throw Error(ErrorKind::NotFound, trf("No case with number {}", number));
     auto data =
         notice_data(s.config, record->clerk, record->applicant_name, record->applicant_id_number);
@@ -643,7 +629,7 @@ void Counter::print_receipt(const std::string& number, const fs::path& out) cons
 
 void Counter::print_notice(const std::string& number, const fs::path& out) const {
     const State& s = *state_;
-    auto notice = s.store->find_notice(number);
+    auto notice = s.store->notices().find_notice(number);
     if (!notice) throw Error(ErrorKind::NotFound, trf("No one-time notice with number {}", number));
     auto data =
         notice_data(s.config, notice->clerk, notice->applicant_name, notice->applicant_id_number);
@@ -665,7 +651,7 @@ void Counter::print_notice(const std::string& number, const fs::path& out) const
 
 void Counter::print_refusal(const std::string& number, const fs::path& out) const {
     const State& s = *state_;
-    auto refusal = s.store->find_refusal(number);
+    auto refusal = s.store->notices().find_refusal(number);
     if (!refusal) throw Error(ErrorKind::NotFound, trf("No refusal with number {}", number));
     auto data = notice_data(s.config, refusal->clerk, refusal->applicant_name,
                             refusal->applicant_id_number);
@@ -746,7 +732,7 @@ namespace {
 std::optional<ItemDecision> latest_decision(const CaseStore& store, const std::string& case_number,
                                             const std::string& item_code) {
     std::optional<ItemDecision> latest;
-    for (auto& d : store.item_decisions(case_number))
+    for (auto& d : store.decisions().of_case(case_number))
         if (d.item_code == item_code) latest = std::move(d);
     return latest;
 }
@@ -767,7 +753,7 @@ struct DecidedItem {
 
 DecidedItem decided_item(const CaseStore& store, const std::string& case_number,
                          const std::string& item_code) {
-    auto record = store.find_case(case_number);
+    auto record = store.cases().find(case_number);
     if (!record) throw Error(ErrorKind::NotFound, trf("No case with number {}", case_number));
     CaseItemRecord item = case_item(*record, item_code);
     return {std::move(*record), std::move(item), latest_decision(store, case_number, item_code)};
@@ -799,7 +785,7 @@ Poco::JSON::Object::Ptr rejection_data(const CounterConfig& config, const CaseRe
 std::vector<fs::path> Counter::hand_out(const HandOut& hand_out,
                                         const std::optional<PrintOptions>& printer) {
     std::vector<fs::path> printed;
-    const auto record = state_->store->find_case(hand_out.case_number);
+    const auto record = state_->store->cases().find(hand_out.case_number);
     if (!record) throw Error(ErrorKind::NotFound, trf("There is no case {}", hand_out.case_number));
     for (const auto& code : hand_out.item_codes) {
         const auto item = std::find_if(record->items.begin(), record->items.end(),
@@ -814,7 +800,7 @@ std::vector<fs::path> Counter::hand_out(const HandOut& hand_out,
         if (printer) print_pdf(out, *printer);
         printed.push_back(out);
     }
-    state_->store->record_hand_out(hand_out);
+    state_->store->hand_outs().record_hand_out(hand_out);
     return printed;
 }
 
@@ -872,7 +858,7 @@ CorrectionRequest Counter::correction_request(const std::string& case_number,
                         case_number, item.name));
     CorrectionRequest request;
     int nth = 0;  // the how-many-th request for a correction of this item
-    for (const auto& d : state_->store->item_decisions(case_number))
+    for (const auto& d : state_->store->decisions().of_case(case_number))
         if (d.item_code == item_code && d.outcome == "correction") ++nth;
     request.number = correction_number(record.number, std::max(nth, 1));
     request.case_number = record.number;

@@ -35,8 +35,9 @@ CounterConfig CounterConfig::load(const fs::path& file) {
             config.objections.push_back(std::move(objection));
         }
     }
+    config.store = reader.opt_string("store").value_or("");
     reader.reject_unknown({"code", "name", "service_area", "enquiry_phone", "default_clerk",
-                           "reconsideration_body", "objections", "rating_url"});
+                           "reconsideration_body", "objections", "rating_url", "store"});
     if (config.service_area.size() != 6 ||
         config.service_area.find_first_not_of("0123456789") != std::string::npos)
         reader.fail("service_area", "must be a 6-digit division code");
@@ -66,6 +67,7 @@ void CounterConfig::save(const fs::path& file) const {
         list->add(entry);
     }
     object->set("objections", list);
+    if (!store.empty()) object->set("store", store);
     const fs::path temp = file.string() + ".tmp";
     {
         std::ofstream out(temp, std::ios::binary | std::ios::trunc);
@@ -74,6 +76,20 @@ void CounterConfig::save(const fs::path& file) const {
         if (!out) throw Error(ErrorKind::Storage, file.string() + ": cannot be written");
     }
     fs::rename(temp, file);
+}
+
+store::Location store_location(const fs::path& data_dir,
+                               const std::optional<std::string>& override) {
+    if (override) return store::Location::parse(*override, data_dir);
+    const std::string configured = CounterConfig::load(data_dir / "counter.json").store;
+    return store::Location::parse(configured.empty() ? "counter.db" : configured, data_dir);
+}
+
+CaseStore open_store(const fs::path& root, const fs::path& data_dir,
+                     const std::optional<std::string>& override) {
+    return CaseStore::open(
+        store_location(data_dir, override), data_dir / "materials",
+        WorkingCalendar::load(root / "share" / "onewindow" / "calendar", data_dir));
 }
 
 IntakeRequest IntakeRequest::load(const fs::path& file) {

@@ -12,7 +12,7 @@ namespace fs = std::filesystem;
 
 namespace onewindow {
 
-void prepare_demo_data(const fs::path& data_dir) {
+void prepare_demo_data(const fs::path& data_dir, const std::optional<std::string>& store_override) {
     fs::create_directories(data_dir);
     std::vector<fs::path> bundled;
     if (fs::is_directory(bundled_plugins_dir()))
@@ -57,9 +57,8 @@ void prepare_demo_data(const fs::path& data_dir) {
     if (changed) std::ofstream(settings_file) << to_json(settings) << '\n';
 
     const CounterConfig config = CounterConfig::load(data_dir / "counter.json");
-    auto store = CaseStore::open(data_dir / "counter.db", data_dir / "materials",
-                                 WorkingCalendar::load_dir(share_dir() / "calendar"));
-    if (!store.users().empty()) return;
+    auto store = open_store(install_root(), data_dir, store_override);
+    if (!store.accounts().users().empty()) return;
     for (const auto& account : kDemoAccounts) {
         NewUser user;
         user.name = account.name;
@@ -67,7 +66,7 @@ void prepare_demo_data(const fs::path& data_dir) {
         user.role = parse_role(account.role).value_or(Role::Clerk);
         user.counter = config.code;
         user.password = kDemoPassword;
-        store.create_user(user, "setup");
+        store.accounts().create_user(user, "setup");
     }
 }
 

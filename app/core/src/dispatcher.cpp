@@ -169,7 +169,7 @@ std::vector<std::pair<std::string, std::filesystem::path>> scans_of(const CaseSt
         for (std::size_t i = 0; materials && i < materials->size(); ++i) {
             auto material = materials->getObject(static_cast<unsigned>(i));
             const std::string sha = material ? material->optValue<std::string>("sha256", "") : "";
-            if (sha.size() == 64) out.emplace_back(sha, store.material_file(sha));
+            if (sha.size() == 64) out.emplace_back(sha, store.materials().file(sha));
         }
     } catch (const std::exception&) {
         // a payload without materials (written before they travelled): nothing to upload
@@ -240,15 +240,15 @@ void record(CaseStore& store, const OutboxRow& row, DispatchResult& result,
             const std::string& tried_at) {
     switch (result.outcome) {
         case DispatchOutcome::Sent:
-            store.outbox_sent(row.id, answer, at, tried_at);
+            store.outbox().sent(row.id, answer, at, tried_at);
             break;
         case DispatchOutcome::Refused:
-            store.outbox_refused(row.id, result.message, at, tried_at);
+            store.outbox().refused(row.id, result.message, at, tried_at);
             break;
         case DispatchOutcome::Retry:
             result.next_attempt_at =
                 add_seconds(at, retry_delay_seconds(row.attempts + 1, policy, unit_random()));
-            store.outbox_retry(row.id, result.next_attempt_at, result.message, tried_at);
+            store.outbox().retry(row.id, result.next_attempt_at, result.message, tried_at);
             break;
     }
 }
@@ -258,7 +258,7 @@ void record(CaseStore& store, const OutboxRow& row, DispatchResult& result,
 DispatchReport dispatch_once(CaseStore& store, const ExchangeConfig& config,
                              const RetryPolicy& policy, const std::optional<std::string>& now) {
     const std::string at = now.value_or(local_timestamp_now());
-    const std::vector<OutboxRow> due = store.due_outbox(at);
+    const std::vector<OutboxRow> due = store.outbox().due(at);
 
     // The network part: the rows of each endpoint on a thread of their own. A row tried before
     // stays at the endpoint it was tried at; the others go where the configuration routes them
@@ -327,7 +327,7 @@ PullReport pull_decisions(CaseStore& store, const ExchangeConfig& config,
         const std::string back_office = base_url(endpoint);
         if (!pulled.insert(back_office).second) continue;
         for (;;) {
-            const long long since = store.exchange_cursor(back_office);
+            const long long since = store.decisions().cursor(back_office);
             const std::string resource =
                 "/v1/decisions?since=" + std::to_string(since) + "&limit=" + std::to_string(kPage);
             Attempt answer = send_signed(endpoint, config.client, "GET", resource, "", "",
@@ -361,7 +361,7 @@ PullReport pull_decisions(CaseStore& store, const ExchangeConfig& config,
                 report.errors.push_back(back_office + ": unreadable answer: " + e.what());
                 break;
             }
-            report.decisions += store.record_decisions(back_office, page, cursor, at);
+            report.decisions += store.decisions().record(back_office, page, cursor, at);
             if (static_cast<int>(page.size()) < kPage || cursor <= since) break;
         }
     }

@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <random>
 
-#include "store_internal.hpp"
+#include "onewindow/core/password_hash.hpp"
 
 namespace onewindow::exchange {
 
@@ -51,7 +51,7 @@ std::string canonical_string(const SignedRequest& r) {
     return out;
 }
 
-std::string sha256_hex(std::string_view data) { return onewindow::sha256_hex(std::string(data)); }
+std::string sha256_hex(std::string_view data) { return onewindow::sha256_hex(data); }
 
 std::string hmac_sha256_hex(std::string_view key, std::string_view message) {
     Poco::HMACEngine<Sha256ForHmac> engine{std::string(key)};

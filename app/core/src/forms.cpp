@@ -37,12 +37,32 @@ Condition read_condition(ObjectReader& parent, const std::string& key) {
 }
 
 void check_condition_target(const Condition& condition, const Dictionary& dictionary,
-                            ObjectReader& reader, const std::string& key) {
-    if (condition.active() && !dictionary.field(condition.field))
+                            const Scope& scope, ObjectReader& reader, const std::string& key) {
+    if (!condition.active()) return;
+    const FieldDef* def = dictionary.field(condition.field);
+    if (!def)
         reader.fail(key, "refers to unknown field key \"" + condition.field + "\"");
+    else if (auto problem = scope.problem(def->key, def->owner); !problem.empty())
+        reader.fail(key, problem);
 }
 
 }  // namespace
+
+std::optional<Poco::Dynamic::Var> read_json_document(const fs::path& file, Issues& issues) {
+    try {
+        return load_json_file(file);
+    } catch (const Error& e) {
+        // "<file>: [$: ]reason": keep the reason
+        std::string message = e.what();
+        for (const std::string& prefix : {file.string() + ": $: ", file.string() + ": "})
+            if (message.rfind(prefix, 0) == 0) {
+                message = message.substr(prefix.size());
+                break;
+            }
+        issues.add(file.string(), "$", message);
+        return std::nullopt;
+    }
+}
 
 const char* field_type_name(FieldType type) {
     for (const auto& [t, name] : kTypes)
@@ -52,11 +72,24 @@ const char* field_type_name(FieldType type) {
 
 Dictionary Dictionary::load(const fs::path& file, Issues& issues) {
     Dictionary dictionary;
-    const std::string name = file.string();
-    auto reader = ObjectReader::of(load_json_file(file), name, "$", issues);
+    if (auto document = read_json_document(file, issues))
+        dictionary.read_into(*document, file.string(), {}, nullptr, issues);
+    return dictionary;
+}
+
+Dictionary Dictionary::read(const Poco::Dynamic::Var& document, const std::string& file,
+                            Issues& issues, const std::string& owner, const Dictionary* base) {
+    Dictionary dictionary;
+    dictionary.read_into(document, file, owner, base, issues);
+    return dictionary;
+}
+
+void Dictionary::read_into(const Poco::Dynamic::Var& document, const std::string& name,
+                           const std::string& owner, const Dictionary* base, Issues& issues) {
+    auto reader = ObjectReader::of(document, name, "$", issues);
     if (reader.string("format") != "onewindow.fields/1")
         reader.fail("format", "must be \"onewindow.fields/1\"");
-    dictionary.version_ = static_cast<int>(reader.integer("version", 1, 1000000));
+    version_ = static_cast<int>(reader.integer("version", 1, 1000000));
     reader.reject_unknown({"format", "version", "fields", "materials"});
 
     auto fields = reader.object("fields", true);
@@ -64,6 +97,8 @@ Dictionary Dictionary::load(const fs::path& file, Issues& issues) {
         auto f = fields.object(key, true);
         FieldDef def;
         def.key = key;
+        def.owner = owner;
+        def.definition = to_json(f.raw());
         def.label = f.string("label");
         def.group = f.opt_string("group").value_or("item");
         def.help = f.opt_string("help").value_or("");
@@ -71,7 +106,12 @@ Dictionary Dictionary::load(const fs::path& file, Issues& issues) {
         bool known = false;
         for (const auto& [t, type_name] : kTypes)
             if (type == type_name) def.type = t, known = true;
-        if (!known && !type.empty()) f.fail("type", "unknown field type \"" + type + "\"");
+        if (!known && !type.empty()) {
+            std::string names;
+            for (const auto& [t, type_name] : kTypes)
+                names += std::string(names.empty() ? "" : ", ") + type_name;
+            f.fail("type", "unknown field type \"" + type + "\" (known: " + names + ")");
+        }
         def.required = f.opt_boolean("required", false);
         def.min_length = f.opt_integer("min_length", 0, 100000);
         def.max_length = f.opt_integer("max_length", 1, 100000);
@@ -101,21 +141,26 @@ Dictionary Dictionary::load(const fs::path& file, Issues& issues) {
         }
         f.reject_unknown({"label", "type", "group", "help", "required", "min_length", "max_length",
                           "min", "max", "pattern", "not_future", "options", "columns", "derived"});
-        dictionary.fields_[key] = std::move(def);
+        fields_[key] = std::move(def);
     }
-    // References inside the dictionary: table columns and derivation sources.
-    for (const auto& [key, def] : dictionary.fields_) {
+    // References inside the dictionary (or, for a fragment, into the one it joins): table
+    // columns and derivation sources.
+    auto lookup = [&](const std::string& key) -> const FieldDef* {
+        if (auto found = fields_.find(key); found != fields_.end()) return &found->second;
+        return base ? base->field(key) : nullptr;
+    };
+    for (const auto& [key, def] : fields_) {
         auto f = fields.object(key, true);
         for (const auto& column : def.columns) {
-            auto found = dictionary.fields_.find(column);
-            if (found == dictionary.fields_.end())
+            const FieldDef* found = lookup(column);
+            if (!found)
                 f.fail("columns", "unknown column field key \"" + column + "\"");
-            else if (found->second.type == FieldType::Table)
+            else if (found->type == FieldType::Table)
                 f.fail("columns", "a table cannot contain a table (\"" + column + "\")");
         }
         if (def.derived()) {
-            auto source = dictionary.fields_.find(def.derived_from);
-            if (source == dictionary.fields_.end() || source->second.type != FieldType::IdNumber)
+            const FieldDef* source = lookup(def.derived_from);
+            if (!source || source->type != FieldType::IdNumber)
                 f.fail("derived", "\"from\" must name an id_number field");
         }
     }
@@ -125,6 +170,8 @@ Dictionary Dictionary::load(const fs::path& file, Issues& issues) {
         auto m = materials.object(key, true);
         MaterialDef def;
         def.key = key;
+        def.owner = owner;
+        def.definition = to_json(m.raw());
         def.name = m.string("name");
         def.source = m.opt_string("source").value_or("");
         def.notes = m.opt_string("notes").value_or("");
@@ -133,9 +180,63 @@ Dictionary Dictionary::load(const fs::path& file, Issues& issues) {
         if (def.name.find("其他材料") != std::string::npos)
             m.fail("name", "a catch-all \"其他材料\" is not allowed: name the material");
         m.reject_unknown({"name", "source", "notes", "originals", "copies"});
-        dictionary.materials_[key] = std::move(def);
+        materials_[key] = std::move(def);
     }
-    return dictionary;
+}
+
+namespace {
+
+/// "the shared dictionary" or "the plugin <id>".
+std::string definer(const std::string& owner) {
+    return owner.empty() ? std::string("the shared dictionary") : "the plugin " + owner;
+}
+
+/// Checks one key of a fragment against the dictionary it joins; "" when it may be added.
+template <typename Def>
+std::string merge_problem(const std::string& key, const Def& def, const Def* existing) {
+    if (existing)
+        return "the plugin " + def.owner + " redefines " +
+               (existing->owner.empty() ? std::string("the shared key ")
+                                        : "the key of the plugin " + existing->owner + " ") +
+               key + ": " + definer(existing->owner) + " defines it as " + existing->definition +
+               ", the plugin " + def.owner + " as " + def.definition +
+               "; use the existing key as it is, or give yours a name under \"" + def.owner + ".\"";
+    const std::string prefix = def.owner + ".";
+    if (key.size() <= prefix.size() || key.compare(0, prefix.size(), prefix) != 0)
+        return "the key " + key + " lies outside the plugin's namespace: name it \"" + prefix +
+               "<name>\"";
+    return {};
+}
+
+}  // namespace
+
+bool Dictionary::merge(const Dictionary& fragment, const std::string& file, Issues& issues) {
+    Issues found;
+    for (const auto& [key, def] : fragment.fields_)
+        if (auto problem = merge_problem(key, def, field(key)); !problem.empty())
+            found.add(file, json_path_key("$.fields", key), problem);
+    for (const auto& [key, def] : fragment.materials_)
+        if (auto problem = merge_problem(key, def, material(key)); !problem.empty())
+            found.add(file, json_path_key("$.materials", key), problem);
+    if (!found.empty()) {
+        issues.append(found);
+        return false;
+    }
+    fields_.insert(fragment.fields_.begin(), fragment.fields_.end());
+    materials_.insert(fragment.materials_.begin(), fragment.materials_.end());
+    return true;
+}
+
+bool Scope::allows(const std::string& owner) const {
+    return plugin.empty() || owner.empty() || owner == plugin ||
+           std::find(dependencies.begin(), dependencies.end(), owner) != dependencies.end();
+}
+
+std::string Scope::problem(const std::string& key, const std::string& owner) const {
+    if (allows(owner)) return {};
+    return "\"" + key + "\" belongs to the plugin " + owner + ", which " + plugin +
+           " does not depend on: use a shared key, define your own under \"" + plugin +
+           ".\", or add \"" + owner + "\" to the manifest's dependencies";
 }
 
 const FieldDef* Dictionary::field(std::string_view key) const {
@@ -148,10 +249,22 @@ const MaterialDef* Dictionary::material(std::string_view key) const {
     return found == materials_.end() ? nullptr : &found->second;
 }
 
-ServiceItem load_item(const fs::path& file, const Dictionary& dictionary, Issues& issues) {
+ServiceItem load_item(const fs::path& file, const Dictionary& dictionary, Issues& issues,
+                      const Scope& scope) {
+    if (auto document = read_json_document(file, issues))
+        return load_item(*document, file.string(), dictionary, issues, scope);
     ServiceItem item;
     item.source_file = file.string();
-    auto reader = ObjectReader::of(load_json_file(file), file.string(), "$", issues);
+    return item;
+}
+
+ServiceItem load_item(const Poco::Dynamic::Var& document, const std::string& name,
+                      const Dictionary& dictionary, Issues& issues, const Scope& scope) {
+    ServiceItem item;
+    item.source_file = name;
+    item.plugin_id = scope.plugin;
+    const fs::path file = name;
+    auto reader = ObjectReader::of(document, name, "$", issues);
     if (reader.string("format") != "onewindow.item/1")
         reader.fail("format", "must be \"onewindow.item/1\"");
     item.code = reader.string("code");
@@ -208,6 +321,8 @@ ServiceItem load_item(const fs::path& file, const Dictionary& dictionary, Issues
         const MaterialDef* def = dictionary.material(material.key);
         if (!def && !material.key.empty())
             m.fail("key", "unknown material key \"" + material.key + "\"");
+        else if (def && !scope.allows(def->owner))
+            m.fail("key", scope.problem(def->key, def->owner));
         material.required = m.boolean("required");
         material.tolerable_gap = m.opt_boolean("tolerable_gap", false);
         if (def) {
@@ -223,7 +338,7 @@ ServiceItem load_item(const fs::path& file, const Dictionary& dictionary, Issues
             static_cast<int>(m.opt_integer("copies", 0, 20).value_or(material.copies));
         if (auto notes = m.opt_string("notes")) material.notes = *notes;
         material.required_if = read_condition(m, "required_if");
-        check_condition_target(material.required_if, dictionary, m, "required_if");
+        check_condition_target(material.required_if, dictionary, scope, m, "required_if");
         m.reject_unknown(
             {"key", "required", "tolerable_gap", "originals", "copies", "notes", "required_if"});
         item.materials.push_back(std::move(material));
@@ -245,7 +360,12 @@ ServiceItem load_item(const fs::path& file, const Dictionary& dictionary, Issues
             FieldRef ref;
             ref.key = fr.string("key");
             const FieldDef* def = dictionary.field(ref.key);
-            if (!def && !ref.key.empty()) fr.fail("key", "unknown field key \"" + ref.key + "\"");
+            if (!def && !ref.key.empty())
+                fr.fail("key", "unknown field key \"" + ref.key +
+                                   "\": define it in the plugin's dictionary fragment or use a "
+                                   "shared key");
+            else if (def && !scope.allows(def->owner))
+                fr.fail("key", scope.problem(def->key, def->owner));
             if (fr.has("required")) ref.required = fr.boolean("required");
             ref.options = fr.strings("options", false);
             if (def)
@@ -253,11 +373,21 @@ ServiceItem load_item(const fs::path& file, const Dictionary& dictionary, Issues
                     if (std::find(def->options.begin(), def->options.end(), option) ==
                         def->options.end())
                         fr.fail("options", "\"" + option + "\" is not an option of " + ref.key);
+            // A shared table used with the columns this item needs.
+            ref.columns = fr.strings("columns", false);
+            if (!ref.columns.empty() && def && def->type != FieldType::Table)
+                fr.fail("columns", "only a table field has columns");
+            else if (def)
+                for (const auto& column : ref.columns)
+                    if (std::find(def->columns.begin(), def->columns.end(), column) ==
+                        def->columns.end())
+                        fr.fail("columns", "\"" + column + "\" is not a column of " + ref.key);
             ref.visible_if = read_condition(fr, "visible_if");
             ref.required_if = read_condition(fr, "required_if");
-            check_condition_target(ref.visible_if, dictionary, fr, "visible_if");
-            check_condition_target(ref.required_if, dictionary, fr, "required_if");
-            fr.reject_unknown({"key", "required", "options", "visible_if", "required_if"});
+            check_condition_target(ref.visible_if, dictionary, scope, fr, "visible_if");
+            check_condition_target(ref.required_if, dictionary, scope, fr, "required_if");
+            fr.reject_unknown(
+                {"key", "required", "options", "columns", "visible_if", "required_if"});
             section.fields.push_back(std::move(ref));
         }
         item.sections.push_back(std::move(section));

@@ -1,4 +1,4 @@
-// Password hashing and random tokens through OpenSSL (see password_hash.hpp).
+// Digests, password hashing and random tokens through OpenSSL (see password_hash.hpp).
 #include "onewindow/core/password_hash.hpp"
 
 #include <openssl/crypto.h>
@@ -25,6 +25,14 @@ std::string to_hex(const unsigned char* data, std::size_t size) {
 }
 
 }  // namespace
+
+std::string sha256_hex(std::string_view data) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    if (EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr) != 1)
+        throw Error(ErrorKind::Integrity, "SHA-256 failed in OpenSSL");
+    return to_hex(digest, size);
+}
 
 std::string pbkdf2_sha256_hex(const std::string& password, const std::string& salt,
                               int iterations) {

@@ -19,6 +19,7 @@
 #include <set>
 
 #include "onewindow/core/error.hpp"
+#include "onewindow/core/forms.hpp"
 #include "onewindow/sdk/abi.h"
 
 namespace fs = std::filesystem;
@@ -44,23 +45,20 @@ const std::regex kIdPattern("[a-z][a-z0-9_]{0,63}");
 const std::regex kVersionPattern("\\d+\\.\\d+\\.\\d+");
 const std::regex kAbiPattern("(\\d+)\\.(\\d+)");
 const std::regex kHashPattern("[0-9a-f]{64}");
+
+/// A relative path that stays inside the plugin folder.
+bool inside_folder(const std::string& path) {
+    return !path.empty() && !fs::path(path).is_absolute() && path.find("..") == std::string::npos;
+}
 }  // namespace
 
 PluginManifest read_manifest(const fs::path& file, Issues& issues) {
     PluginManifest m;
     m.manifest_file = file;
     m.dir = file.parent_path();
-    Poco::Dynamic::Var document;
-    try {
-        document = load_json_file(file);
-    } catch (const Error& e) {
-        std::string message = e.what();  // "<file>: [$: ]reason": keep the reason
-        for (const std::string& prefix : {file.string() + ": $: ", file.string() + ": "})
-            if (message.rfind(prefix, 0) == 0) message = message.substr(prefix.size());
-        issues.add(file.string(), "$", message);
-        return m;
-    }
-    auto r = ObjectReader::of(document, file.string(), "$", issues);
+    const auto document = read_json_document(file, issues);
+    if (!document) return m;
+    auto r = ObjectReader::of(*document, file.string(), "$", issues);
     m.id = r.string("id");
     if (!m.id.empty() && !std::regex_match(m.id, kIdPattern))
         r.fail("id", "must be lower-case letters, digits and _ (starting with a letter)");
@@ -103,17 +101,20 @@ PluginManifest read_manifest(const fs::path& file, Issues& issues) {
     m.dependencies = r.strings("dependencies", false);
     m.forms = r.strings("forms", false);
     m.templates = r.strings("templates", false);
+    m.dictionary = r.opt_string("dictionary").value_or("");
     for (const char* key : {"forms", "templates"})
         for (const auto& path : r.strings(key, false))
-            if (fs::path(path).is_absolute() || path.find("..") != std::string::npos)
+            if (!inside_folder(path))
                 r.fail(key, "\"" + path + "\" must be a path inside the plugin folder");
+    if (r.has("dictionary") && !inside_folder(m.dictionary))
+        r.fail("dictionary", "\"" + m.dictionary + "\" must be a path inside the plugin folder");
     m.library = r.string("library");
     if (m.library.find('/') != std::string::npos) r.fail("library", "must be a file name");
     m.sha256 = r.string("sha256");
     if (!m.sha256.empty() && !std::regex_match(m.sha256, kHashPattern))
         r.fail("sha256", "must be 64 lower-case hex digits");
     r.reject_unknown({"id", "name", "version", "vendor", "department", "abi", "dependencies",
-                      "items", "devices", "forms", "templates", "library", "sha256"});
+                      "items", "devices", "forms", "templates", "dictionary", "library", "sha256"});
     return m;
 }
 

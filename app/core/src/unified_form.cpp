@@ -129,6 +129,14 @@ std::optional<Problem> check_value(const FieldDef& def, const std::vector<std::s
     return std::nullopt;
 }
 
+/// The definitions of a table's columns (those `table` asks), from the dictionary.
+std::vector<FieldDef> column_defs(const FieldDef& table, const Dictionary& dictionary) {
+    std::vector<FieldDef> columns;
+    for (const auto& column : table.columns)
+        if (const FieldDef* def = dictionary.field(column)) columns.push_back(*def);
+    return columns;
+}
+
 const char* section_title(const std::string& group) {
     if (group == "applicant") return tr("Applicant");
     if (group == "household") return tr("Household members");
@@ -175,10 +183,7 @@ UnifiedForm build_unified_form(const std::vector<const ServiceItem*>& items,
             if (s == form.sections.size())
                 form.sections.push_back(UnifiedSection{item_section, {}});
         }
-        UnifiedField field{def, {item}, {}};
-        for (const auto& column : def.columns)
-            if (const FieldDef* column_def = dictionary.field(column))
-                field.columns.push_back(*column_def);
+        UnifiedField field{def, {item}, column_defs(def, dictionary)};
         form.sections[s].fields.push_back(std::move(field));
         where[def.key] = {s, form.sections[s].fields.size() - 1};
         first_item[def.key] = item;
@@ -196,6 +201,7 @@ UnifiedForm build_unified_form(const std::vector<const ServiceItem*>& items,
                 FieldDef def = *base;
                 if (ref.required) def.required = *ref.required;
                 if (!ref.options.empty()) def.options = ref.options;
+                if (!ref.columns.empty()) def.columns = ref.columns;
                 if (ref.visible_if.active()) def.visible_if = ref.visible_if;
                 if (ref.required_if.active()) def.required_if = ref.required_if;
 
@@ -227,6 +233,19 @@ UnifiedForm build_unified_form(const std::vector<const ServiceItem*>& items,
                         conflict("options");
                     else
                         merged.def.options = shared;
+                }
+                if (merged.def.columns != def.columns) {
+                    // A shared table asks the columns any of its items needs, in the
+                    // dictionary's order.
+                    std::vector<std::string> columns;
+                    for (const auto& column : base->columns)
+                        if (std::find(merged.def.columns.begin(), merged.def.columns.end(),
+                                      column) != merged.def.columns.end() ||
+                            std::find(def.columns.begin(), def.columns.end(), column) !=
+                                def.columns.end())
+                            columns.push_back(column);
+                    merged.def.columns = columns;
+                    merged.columns = column_defs(merged.def, dictionary);
                 }
                 if (merged.def.visible_if.active() && def.visible_if.active() &&
                     !(merged.def.visible_if == def.visible_if))

@@ -23,6 +23,8 @@ ShellOptions parse_shell_arguments(int argc, char** argv) {
         const std::string a = argv[i];
         if (a == "--data" && i + 1 < argc) {
             options.data_dir = argv[++i];
+        } else if (a == "--store" && i + 1 < argc) {
+            options.store = argv[++i];
         } else if (a == "--demo") {
             options.demo = true;
         } else if (a == "--measure") {
@@ -35,8 +37,8 @@ ShellOptions parse_shell_arguments(int argc, char** argv) {
             options.idle_lock_seconds = std::max(10, std::atoi(argv[++i]));
         } else {
             throw Error(ErrorKind::Input,
-                        trf("Unknown argument {}. Usage: onewindow [--data DIR] [--demo] "
-                            "[--idle-lock SECONDS]",
+                        trf("Unknown argument {}. Usage: onewindow [--data DIR] [--store "
+                            "LOCATION] [--demo] [--idle-lock SECONDS]",
                             a));
         }
     }
@@ -54,7 +56,7 @@ bool App::OnInit() {
     ShellOptions options;
     try {
         options = parse_shell_arguments(argc, argv);
-        if (options.demo) prepare_demo_data(options.data_dir);
+        if (options.demo) prepare_demo_data(options.data_dir, options.store);
     } catch (const std::exception& e) {
         wxMessageBox(wx(e.what()), wtr("OneWindow"), wxOK | wxICON_ERROR);
         return false;
@@ -65,7 +67,7 @@ bool App::OnInit() {
     auto login = [this, opening](const std::string& name, const std::string& password) {
         if (!services_) services_ = opening->get();  // rethrows what opening threw
         auto held = services_->lock();
-        return services_->counter().store().login(name, password);
+        return services_->counter().store().accounts().login(name, password);
     };
     const wxString hint =
         options.demo ? wxString::Format(wtr("Demo accounts: zhangmin (clerk), lijun (supervisor), "

@@ -950,7 +950,7 @@ void IntakePanel::finish_case() {
     autosave_->Stop();
     if (draft_id_ != 0) {
         auto held = services_.lock();
-        services_.counter().store().delete_draft(draft_id_);
+        services_.counter().store().drafts().remove(draft_id_);
     }
     draft_id_ = 0;
     items_.clear();
@@ -990,7 +990,7 @@ void IntakePanel::save_draft_now() {
     try {
         auto held = services_.lock();
         draft.counter = services_.counter().config().code;
-        draft_id_ = services_.counter().store().save_draft(draft);
+        draft_id_ = services_.counter().store().drafts().save(draft);
     } catch (const std::exception& e) {
         show_info(wxString::Format(wtr("The draft could not be saved: %s"), wx(e.what())),
                   wxICON_ERROR);

@@ -312,7 +312,7 @@ bool LogPanel::export_csv(const std::string& file) {
     std::string csv;
     {
         auto held = services_.lock();
-        csv = services_.counter().store().counter_log_csv(log_.period);
+        csv = services_.counter().store().log().csv(log_.period);
     }
     std::ofstream out(file, std::ios::binary);
     out << csv;
@@ -378,7 +378,7 @@ void AuditPanel::show(const AuditFilter& filter) {
     std::vector<AuditEvent> events;
     {
         auto held = services_.lock();
-        events = services_.counter().store().audit_events(filter);
+        events = services_.counter().store().audit().events(filter);
     }
     list_->DeleteAllItems();
     for (const auto& e : events) {
@@ -403,7 +403,7 @@ AuditVerifyResult AuditPanel::verify() {
     AuditVerifyResult result;
     {
         auto held = services_.lock();
-        result = services_.counter().store().verify_audit();
+        result = services_.counter().store().audit().verify();
     }
     verdict_->SetForegroundColour(result.ok ? wxColour(0, 110, 0) : wxColour(192, 0, 0));
     verdict_->SetLabel(

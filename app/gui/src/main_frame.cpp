@@ -355,7 +355,7 @@ wxString CasesPanel::hand_out(const std::string& case_number, const std::string&
     try {
         auto held = services_.lock();
         Counter& counter = services_.counter();
-        auto record = counter.store().find_case(case_number);
+        auto record = counter.store().cases().find(case_number);
         if (!record) return wxString::Format(wtr("Case %s"), wx(case_number));
         HandOut h;
         h.case_number = case_number;
@@ -380,7 +380,7 @@ void CasesPanel::show_detail(const std::string& case_number) {
     std::optional<CaseRecord> record;
     {
         auto held = services_.lock();
-        record = services_.counter().store().find_case(case_number);
+        record = services_.counter().store().cases().find(case_number);
     }
     if (!record) return;
     wxDialog dialog(this, wxID_ANY, wxString::Format(wtr("Case %s"), wx(case_number)),
@@ -730,7 +730,7 @@ bool MainFrame::resume_latest_draft() {
     std::vector<Draft> drafts;
     {
         auto held = services_.lock();
-        drafts = services_.counter().store().drafts(services_.user().display_name);
+        drafts = services_.counter().store().drafts().of_clerk(services_.user().display_name);
     }
     if (drafts.empty()) return false;
     intake_->resume(drafts.front());
@@ -747,10 +747,10 @@ void MainFrame::refresh_status() {
         auto held = services_.lock();
         counter_name = services_.counter().config().name;
         code = services_.counter().config().code;
-        for (const auto& row : services_.counter().store().outbox())
+        for (const auto& row : services_.counter().store().outbox().rows())
             if (row.state == "pending") ++pending;
         // Agent mode: items to forward that are due within a working day or late.
-        forwarding = services_.counter().store().forwarding_summary(Date::today()).text();
+        forwarding = services_.counter().store().outbox().forwarding_summary(Date::today()).text();
     }
     SetStatusText(wxString::Format(wtr("Counter: %s (%s)"), wx(counter_name), wx(code)), 1);
     if (forwarding.empty())
@@ -790,7 +790,7 @@ LoginResult MainFrame::unlock(const std::string& password) {
     LoginResult result;
     {
         auto held = services_.lock();
-        result = services_.counter().store().login(services_.user().name, password);
+        result = services_.counter().store().accounts().login(services_.user().name, password);
     }
     if (result.status == LoginResult::Status::Ok) {
         locked_ = false;

@@ -30,17 +30,15 @@ std::unique_ptr<Services> Services::open(const ShellOptions& options) {
     std::unique_ptr<Services> services(new Services);
     services->options_ = options;
     if (services->options_.root.empty()) services->options_.root = install_root();
-    services->counter_ =
-        Counter::open(Counter::Options{services->options_.root, services->options_.data_dir});
+    services->counter_ = Counter::open(Counter::Options{
+        services->options_.root, services->options_.data_dir, services->options_.store});
     const auto data = services->options_.data_dir;
     if (std::filesystem::exists(data / "exchange.json")) {
         try {
             auto config = ExchangeConfig::load(data / "exchange.json");
-            const auto calendar = services->options_.root / "share/onewindow/calendar";
             services->dispatcher_ = std::make_unique<Dispatcher>(
-                [data, calendar] {
-                    return CaseStore::open(data / "counter.db", data / "materials",
-                                           WorkingCalendar::load(calendar, data));
+                [root = services->options_.root, data, store = services->options_.store] {
+                    return open_store(root, data, store);
                 },
                 std::move(config));
             services->dispatcher_->start();

@@ -153,13 +153,13 @@ class CivilAffairs : public Plugin {
     }
 
     static void check_property(const Request& r, const std::string& item, Findings& findings) {
-        if (number_of(r.values, "property.vehicles").value_or(0) > 0)
-            findings.push_back(error("property.vehicles",
+        if (number_of(r.values, "civil_affairs.property.vehicles").value_or(0) > 0)
+            findings.push_back(error("civil_affairs.property.vehicles",
                                      "家庭拥有机动车辆（残疾人功能性补偿代步机动车、摩托车除外），"
                                      "不符合" +
                                          item + "条件"));
-        if (r.text("property.business") == "有")
-            findings.push_back(warning("property.business",
+        if (r.text("civil_affairs.property.business") == "有")
+            findings.push_back(warning("civil_affairs.property.business",
                                        "家庭登记注册企业或个体工商户的，乡镇初审时须入户核实是否"
                                        "为维持家庭生计的小型生产经营"));
     }
@@ -186,15 +186,15 @@ class CivilAffairs : public Plugin {
     // With a certificate being applied for at the same time (残疾人服务一件事) the level is not
     // known yet: the bureau decides once the federation has issued the certificate.
     static void check_subsidy(const Request& r, Findings& findings) {
-        const std::string type = r.text("subsidy.type");
+        const std::string type = r.text("civil_affairs.subsidy.type");
         const bool living = type == "困难残疾人生活补贴" || type == "两项补贴";
         const bool care = type == "重度残疾人护理补贴" || type == "两项补贴";
         if (living && r.text("household.dibao") == "否")
             findings.push_back(
                 error("household.dibao",
                       "困难残疾人生活补贴限最低生活保障家庭中的残疾人，非低保家庭请勿申请此项"));
-        if (r.text("disability.certified") == "正在申办") {
-            findings.push_back(warning("disability.certified",
+        if (r.text("civil_affairs.disability.certified") == "正在申办") {
+            findings.push_back(warning("civil_affairs.disability.certified",
                                        "残疾人证正在申办：县民政局在残疾人证核发后审定补贴，"
                                        "符合条件的自申请之月起计发"));
             return;
@@ -206,15 +206,16 @@ class CivilAffairs : public Plugin {
     }
 
     void check_relief(const Request& r, Findings& findings) const {
-        auto amount = number_of(r.values, "relief.amount_requested");
+        auto amount = number_of(r.values, "civil_affairs.relief.amount_requested");
         if (!amount) return;  // the host reports the missing amount
         if (*amount <= 0)
-            findings.push_back(error("relief.amount_requested", "申请救助金额须大于 0 元"));
-        else if (relief_ceiling_ && *amount > *relief_ceiling_)
             findings.push_back(
-                warning("relief.amount_requested", "申请救助金额超过本县临时救助单次救助上限 " +
-                                                       yuan(*relief_ceiling_) +
-                                                       " 元，须报县民政局按“一事一议”研究决定"));
+                error("civil_affairs.relief.amount_requested", "申请救助金额须大于 0 元"));
+        else if (relief_ceiling_ && *amount > *relief_ceiling_)
+            findings.push_back(warning("civil_affairs.relief.amount_requested",
+                                       "申请救助金额超过本县临时救助单次救助上限 " +
+                                           yuan(*relief_ceiling_) +
+                                           " 元，须报县民政局按“一事一议”研究决定"));
     }
 
     std::optional<double> standard_urban_, standard_rural_, relief_ceiling_;

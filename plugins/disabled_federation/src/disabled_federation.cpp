@@ -52,12 +52,13 @@ class DisabledFederation : public Plugin {
         const Day today = today_of(request);
         if (request.item == kNewCertificate) {
             if (!request.text("disability.certificate_no").empty() ||
-                request.text("disability.certified") == "已持证")
+                request.text("civil_affairs.disability.certified") == "已持证")
                 findings.push_back(error("disability.certificate_no",
                                          "已持有残疾人证的，请办理残疾人证换领，不能重复新办"));
             check_appointment(request, today, findings);
         } else if (request.item == kRenewal) {
-            const bool reassessed = request.text("card.reason") == "残疾类别或等级变化换领";
+            const bool reassessed =
+                request.text("disabled_federation.card.reason") == "残疾类别或等级变化换领";
             check_disability_certificate(request, findings, !reassessed);
             if (reassessed) check_appointment(request, today, findings);
         } else {
@@ -77,23 +78,25 @@ class DisabledFederation : public Plugin {
 
   private:
     void check_appointment(const Request& r, const Day& today, Findings& findings) const {
-        if (auto day = parse_day(r.text("assessment.date"))) {
+        if (auto day = parse_day(r.text("disabled_federation.assessment.date"))) {
             if (!(today < *day))
-                findings.push_back(error("assessment.date", "预约评定日期须晚于今天"));
-            else if (weekday(*day) >= 6)
                 findings.push_back(
-                    error("assessment.date", "评定机构周六、周日不安排残疾评定，请改约工作日"));
+                    error("disabled_federation.assessment.date", "预约评定日期须晚于今天"));
+            else if (weekday(*day) >= 6)
+                findings.push_back(error("disabled_federation.assessment.date",
+                                         "评定机构周六、周日不安排残疾评定，请改约工作日"));
         }
         const std::string category = r.text("disability.category");
-        const std::string institution = r.text("assessment.institution");
+        const std::string institution = r.text("disabled_federation.assessment.institution");
         auto designated = institutions_.find(category);
         if (institution.empty() || designated == institutions_.end()) return;
         const auto& names = designated->second;
         if (std::find(names.begin(), names.end(), institution) != names.end()) return;
         std::string list;
         for (const auto& name : names) list += (list.empty() ? "" : "、") + name;
-        findings.push_back(error("assessment.institution", institution + "不是" + category +
-                                                               "的指定评定机构，请预约" + list));
+        findings.push_back(
+            error("disabled_federation.assessment.institution",
+                  institution + "不是" + category + "的指定评定机构，请预约" + list));
     }
 
     std::map<std::string, std::vector<std::string>> institutions_;

@@ -139,16 +139,18 @@ class FamilyPlanning : public onewindow::sdk::Plugin {
         const bool applicant_male = applicant->getValue<std::string>("sex") == "男";
         fields->set("husband", applicant_male ? applicant : spouse);
         fields->set("wife", applicant_male ? spouse : applicant);
-        fields->set("marriage_date", chinese_day(in.text("marriage.date")));
-        fields->set("marriage_certificate_no", in.text("marriage.certificate_no"));
-        fields->set("children_count", in.text("children.count") + " 个");
+        fields->set("marriage_date", chinese_day(in.text("family_planning.marriage.date")));
+        fields->set("marriage_certificate_no", in.text("family_planning.marriage.certificate_no"));
+        fields->set("children_count", in.text("family_planning.children.count") + " 个");
         fields->set("child_order", std::string(second ? "第二个子女" : "第一个子女"));
-        fields->set("expected_date", chinese_day(in.text("pregnancy.expected_date")));
-        fields->set("hospital", in.text("pregnancy.hospital"));
+        fields->set("expected_date",
+                    chinese_day(in.text("family_planning.pregnancy.expected_date")));
+        fields->set("hospital", in.text("family_planning.pregnancy.hospital"));
         if (second) {
             onewindow::sdk::Object first = new Poco::JSON::Object(true);
-            first->set("name", in.text("first_child.name"));
-            first->set("birth_date", chinese_day(in.text("first_child.birth_date")));
+            first->set("name", in.text("family_planning.first_child.name"));
+            first->set("birth_date",
+                       chinese_day(in.text("family_planning.first_child.birth_date")));
             fields->set("first_child", first);
         }
     }
@@ -158,18 +160,18 @@ class FamilyPlanning : public onewindow::sdk::Plugin {
         fields->set("certificate_no", number);
         auto holder = person(in.text("applicant.name"), in.text("applicant.id_number"),
                              in.text("applicant.hukou_address"));
-        holder->set("current_address", in.text("migrant.current_address"));
+        holder->set("current_address", in.text("family_planning.migrant.current_address"));
         fields->set("holder", holder);
-        fields->set("migrant_since", chinese_day(in.text("migrant.since")));
-        fields->set("migrant_reason", in.text("migrant.reason"));
+        fields->set("migrant_since", chinese_day(in.text("family_planning.migrant.since")));
+        fields->set("migrant_reason", in.text("family_planning.migrant.reason"));
         fields->set("marital_status", in.text("applicant.marital_status"));
-        fields->set("children_count", in.text("children.count") + " 个");
+        fields->set("children_count", in.text("family_planning.children.count") + " 个");
         if (!in.text("spouse.name").empty()) {
             onewindow::sdk::Object spouse = new Poco::JSON::Object(true);
             spouse->set("name", in.text("spouse.name"));
             spouse->set("id_number", in.text("spouse.id_number"));
             fields->set("spouse", spouse);
-            fields->set("marriage_date", chinese_day(in.text("marriage.date")));
+            fields->set("marriage_date", chinese_day(in.text("family_planning.marriage.date")));
         }
         const std::string valid = in.data_text("valid_until");
         if (!valid.empty()) fields->set("valid_until", chinese_day(valid));
@@ -185,10 +187,10 @@ class FamilyPlanning : public onewindow::sdk::Plugin {
         if (applicant->male == spouse->male)
             findings.push_back(
                 error("spouse.id_number", "申请人与配偶的公民身份号码显示为同一性别，请核对"));
-        auto married = parse_day(r.text("marriage.date"));
+        auto married = parse_day(r.text("family_planning.marriage.date"));
         const Day on = married ? *married : today;
         if (married && *married > today)
-            findings.push_back(error("marriage.date", "结婚登记日期不能晚于今天"));
+            findings.push_back(error("family_planning.marriage.date", "结婚登记日期不能晚于今天"));
         auto check_age = [&](const Person& p, const char* field, const char* who) {
             const int needed = p.male ? male_age_ : female_age_;
             if (years_between(p.birth, on) < needed)
@@ -202,32 +204,37 @@ class FamilyPlanning : public onewindow::sdk::Plugin {
 
     void check_children(const Request& r, const Day& today, Findings& findings) const {
         const bool second = r.item == kSecondChild;
-        const std::string count = r.text("children.count");
+        const std::string count = r.text("family_planning.children.count");
         const int expected = second ? 1 : 0;
         if (!count.empty() && count != std::to_string(expected))
-            findings.push_back(error("children.count",
+            findings.push_back(error("family_planning.children.count",
                                      second ? "二孩生育服务登记要求现有一个子女，请核对现有子女数"
                                             : "已有子女，请办理二孩生育服务登记"));
-        if (auto due = parse_day(r.text("pregnancy.expected_date"))) {
+        if (auto due = parse_day(r.text("family_planning.pregnancy.expected_date"))) {
             if (*due < today)
-                findings.push_back(error("pregnancy.expected_date", "预产期不能早于今天"));
+                findings.push_back(
+                    error("family_planning.pregnancy.expected_date", "预产期不能早于今天"));
             else if (*due > add_months(today, 10))
-                findings.push_back(error("pregnancy.expected_date", "预产期不能晚于今天起十个月"));
+                findings.push_back(
+                    error("family_planning.pregnancy.expected_date", "预产期不能晚于今天起十个月"));
         }
         if (!second) return;
-        if (r.text("first_child.name").empty())
-            findings.push_back(error("first_child.name", "请填写第一个子女的姓名"));
-        const auto born = parse_day(r.text("first_child.birth_date"));
+        if (r.text("family_planning.first_child.name").empty())
+            findings.push_back(error("family_planning.first_child.name", "请填写第一个子女的姓名"));
+        const auto born = parse_day(r.text("family_planning.first_child.birth_date"));
         if (!born) {
-            findings.push_back(error("first_child.birth_date", "请填写第一个子女的出生日期"));
+            findings.push_back(
+                error("family_planning.first_child.birth_date", "请填写第一个子女的出生日期"));
             return;
         }
         if (*born > today)
-            findings.push_back(error("first_child.birth_date", "第一个子女的出生日期不能晚于今天"));
-        check_id_agrees(r,
-                        {"first_child.id_number", "first_child.birth_date", "first_child.sex", "",
-                         "第一个子女"},
-                        findings);
+            findings.push_back(error("family_planning.first_child.birth_date",
+                                     "第一个子女的出生日期不能晚于今天"));
+        check_id_agrees(
+            r,
+            {"family_planning.first_child.id_number", "family_planning.first_child.birth_date",
+             "family_planning.first_child.sex", "", "第一个子女"},
+            findings);
     }
 
     // The migrant certificate (流动人口婚育证明) is for people whose household registration
@@ -238,14 +245,17 @@ class FamilyPlanning : public onewindow::sdk::Plugin {
         if (r.text("applicant.hukou_division") == area)
             findings.push_back(error("applicant.hukou_division",
                                      "户籍在本县的居民不属于流动人口，无需办理流动人口婚育证明"));
-        if (auto since = parse_day(r.text("migrant.since")); since && *since > today)
-            findings.push_back(error("migrant.since", "外出（流入）日期不能晚于今天"));
+        if (auto since = parse_day(r.text("family_planning.migrant.since"));
+            since && *since > today)
+            findings.push_back(
+                error("family_planning.migrant.since", "外出（流入）日期不能晚于今天"));
         const std::string status = r.text("applicant.marital_status");
         if (status == "初婚" || status == "再婚") {
             if (r.text("spouse.name").empty())
                 findings.push_back(error("spouse.name", "已婚申请人须填写配偶姓名"));
-            if (r.text("marriage.date").empty())
-                findings.push_back(error("marriage.date", "已婚申请人须填写结婚登记日期"));
+            if (r.text("family_planning.marriage.date").empty())
+                findings.push_back(
+                    error("family_planning.marriage.date", "已婚申请人须填写结婚登记日期"));
         }
     }
 

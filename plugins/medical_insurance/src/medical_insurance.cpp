@@ -76,15 +76,15 @@ class MedicalInsurance : public Plugin {
             findings.push_back(error("applicant.hukou_division",
                                      "户籍不在本县的，须持本县居住证参加城乡居民基本医疗保险，"
                                      "请提交居住证"));
-        if (auto year = number_of(r.values, "medical.year");
+        if (auto year = number_of(r.values, "medical_insurance.year");
             year && (*year < today.year || *year > today.year + 1))
-            findings.push_back(error("medical.year", "参保缴费年度只能为 " +
-                                                         std::to_string(today.year) + " 年或 " +
-                                                         std::to_string(today.year + 1) + " 年"));
+            findings.push_back(error("medical_insurance.year",
+                                     "参保缴费年度只能为 " + std::to_string(today.year) + " 年或 " +
+                                         std::to_string(today.year + 1) + " 年"));
         if (r.text("subject.kind") != "申请人的子女") {
-            if (r.text("medical.employee_insured") == "是")
+            if (r.text("medical_insurance.employee_insured") == "是")
                 findings.push_back(
-                    error("medical.employee_insured",
+                    error("medical_insurance.employee_insured",
                           "已参加职工基本医疗保险的，不能重复参加城乡居民基本医疗保险"));
             return;
         }
@@ -111,12 +111,13 @@ class MedicalInsurance : public Plugin {
     // Within the prefecture (市级统筹区: the first four digits of the division code) no filing
     // is needed: treatment there is settled as at home.
     static void check_filing(const Request& r, Findings& findings) {
-        const std::string place = r.text("transfer.division");
+        const std::string place = r.text("medical_insurance.transfer.division");
         if (place.size() != 6 || r.service_area.size() != 6) return;
         if (place == r.service_area)
-            findings.push_back(error("transfer.division", "就医地为本县，无需办理异地就医备案"));
+            findings.push_back(
+                error("medical_insurance.transfer.division", "就医地为本县，无需办理异地就医备案"));
         else if (place.compare(0, 4, r.service_area, 0, 4) == 0)
-            findings.push_back(error("transfer.division",
+            findings.push_back(error("medical_insurance.transfer.division",
                                      "就医地与参保地同属一个设区的市（市级统筹区），"
                                      "直接持医保电子凭证或社会保障卡就医，无需办理异地就医备案"));
     }
@@ -124,20 +125,20 @@ class MedicalInsurance : public Plugin {
     // Retirees stop paying when their years reach the prefecture's minimum (a setting: local
     // policy). Short years are made up by a one-off payment, so they warn, never refuse.
     void check_retiree(const Request& r, Findings& findings) const {
-        const auto total = number_of(r.values, "medical.contribution_years");
-        const auto local = number_of(r.values, "medical.local_years");
+        const auto total = number_of(r.values, "medical_insurance.contribution_years");
+        const auto local = number_of(r.values, "medical_insurance.local_years");
         if (total && local && *local > *total)
-            findings.push_back(
-                error("medical.local_years", "本统筹区实际缴费年限不能大于职工医保累计缴费年限"));
+            findings.push_back(error("medical_insurance.local_years",
+                                     "本统筹区实际缴费年限不能大于职工医保累计缴费年限"));
         const auto person = parse_id(r.text("applicant.id_number"));
         if (!person) return;
         const char* who = person->male ? "男职工" : "女职工";
         const auto& minimum = person->male ? min_years_male_ : min_years_female_;
         short_years(total, minimum, "职工医保累计缴费", std::string("本统筹区") + who,
                     person->male ? "retiree_min_years_male" : "retiree_min_years_female",
-                    "medical.contribution_years", findings);
+                    "medical_insurance.contribution_years", findings);
         short_years(local, min_local_years_, "在本统筹区实际缴费", "本统筹区",
-                    "retiree_min_local_years", "medical.local_years", findings);
+                    "retiree_min_local_years", "medical_insurance.local_years", findings);
     }
 
     static void short_years(const std::optional<double>& years,
@@ -156,12 +157,12 @@ class MedicalInsurance : public Plugin {
     }
 
     static void check_chronic(const Request& r, Findings& findings) {
-        if (r.text("medical.insured_here") == "否")
-            findings.push_back(error("medical.insured_here",
+        if (r.text("medical_insurance.insured_here") == "否")
+            findings.push_back(error("medical_insurance.insured_here",
                                      "未在本县参加基本医疗保险的，不能申请门诊慢特病待遇认定，"
                                      "请先办理参保登记"));
-        if (r.text("chronic.hospital_level") == "一级")
-            findings.push_back(error("chronic.hospital_level",
+        if (r.text("medical_insurance.chronic.hospital_level") == "一级")
+            findings.push_back(error("medical_insurance.chronic.hospital_level",
                                      "门诊慢特病须经二级及以上定点医疗机构确诊，"
                                      "一级医疗机构的诊断不能作为认定依据"));
     }

@@ -40,7 +40,7 @@ constexpr int kPensionAge = 60;  // 国发〔2014〕8号: the residents' pension
 // The statutory retirement age after the 2024 reform (渐进式延迟法定退休年龄): the original age,
 // delayed by one month for every `step` months of birth from `first_year`-01, up to `most`.
 struct RetirementRule {
-    const char* post;  // the option of retirement.post
+    const char* post;  // the option of social_security.retirement.post
     int original_years, first_year, step, most;
 };
 const RetirementRule kRetirementRules[] = {{"男职工", 60, 1965, 4, 36},
@@ -113,8 +113,8 @@ class SocialSecurity : public Plugin {
             findings.push_back(error("applicant.occupation",
                                      occupation + "属于职工基本养老保险或机关事业单位养老保险覆盖"
                                                   "范围，不参加城乡居民基本养老保险"));
-        if (r.text("pension.employee_insured") == "是")
-            findings.push_back(error("pension.employee_insured",
+        if (r.text("social_security.pension.employee_insured") == "是")
+            findings.push_back(error("social_security.pension.employee_insured",
                                      "已参加职工基本养老保险的，不能同时参加城乡居民基本养老保险"));
         check_registered_here(r, "参加城乡居民基本养老保险", findings);
     }
@@ -125,13 +125,14 @@ class SocialSecurity : public Plugin {
                 error("applicant.id_number", "申请人于 " + r.today + " 未满 60 周岁（" +
                                                  std::to_string(age) +
                                                  " 周岁），不能申领城乡居民基本养老保险待遇"));
-        if (r.text("pension.employee_insured") == "是")
-            findings.push_back(error("pension.employee_insured",
+        if (r.text("social_security.pension.employee_insured") == "是")
+            findings.push_back(error("social_security.pension.employee_insured",
                                      "参加职工基本养老保险的，须先办理城乡养老保险制度衔接，"
                                      "不能直接申领城乡居民基本养老保险待遇"));
-        if (auto years = number_of(r.values, "pension.contribution_years"); years && *years < 15)
+        if (auto years = number_of(r.values, "social_security.pension.contribution_years");
+            years && *years < 15)
             findings.push_back(warning(
-                "pension.contribution_years",
+                "social_security.pension.contribution_years",
                 "累计缴费 " + yuan(*years) + " 年，不足 15 年，须按规定补缴后方可按月领取待遇"));
         check_registered_here(r, "申领城乡居民基本养老保险待遇", findings);
     }
@@ -147,23 +148,23 @@ class SocialSecurity : public Plugin {
     }
 
     static void check_retirement(const Request& r, const Day& today, Findings& findings) {
-        if (r.text("pension.employee_insured") == "否")
-            findings.push_back(error("pension.employee_insured",
+        if (r.text("social_security.pension.employee_insured") == "否")
+            findings.push_back(error("social_security.pension.employee_insured",
                                      "未参加职工基本养老保险的，请申领城乡居民基本养老保险待遇"));
         const double minimum = minimum_contribution_years(today.year);
-        if (auto years = number_of(r.values, "pension.contribution_years");
+        if (auto years = number_of(r.values, "social_security.pension.contribution_years");
             years && *years < minimum)
-            findings.push_back(error("pension.contribution_years",
+            findings.push_back(error("social_security.pension.contribution_years",
                                      "累计缴费 " + yuan(*years) + " 年，不足 " + yuan(minimum) +
                                          " 年最低缴费年限，不能按月领取基本养老金"));
         const auto person = parse_id(r.text("applicant.id_number"));
-        const std::string post = r.text("retirement.post");
+        const std::string post = r.text("social_security.retirement.post");
         const auto rule = std::find_if(std::begin(kRetirementRules), std::end(kRetirementRules),
                                        [&](const RetirementRule& x) { return post == x.post; });
         if (!person || rule == std::end(kRetirementRules)) return;
         if (person->male != (rule->original_years == 60)) {
-            findings.push_back(
-                error("retirement.post", "退休人员类别与公民身份号码显示的性别不一致，请核对"));
+            findings.push_back(error("social_security.retirement.post",
+                                     "退休人员类别与公民身份号码显示的性别不一致，请核对"));
             return;
         }
         const int months = retirement_months(*rule, person->birth);
@@ -171,7 +172,7 @@ class SocialSecurity : public Plugin {
         if (!(today < statutory)) return;
         const std::string age = std::to_string(months / 12) + " 周岁" +
                                 (months % 12 ? " " + std::to_string(months % 12) + " 个月" : "");
-        if (r.text("retirement.mode") != "弹性提前退休") {
+        if (r.text("social_security.retirement.mode") != "弹性提前退休") {
             findings.push_back(error("applicant.id_number", "申请人的法定退休年龄为 " + age +
                                                                 "，于 " + iso(statutory) +
                                                                 " 达到，尚未到退休年龄"));
@@ -181,28 +182,28 @@ class SocialSecurity : public Plugin {
         const Day earliest = std::max(add_months(statutory, -36),
                                       add_months(person->birth, rule->original_years * 12));
         if (today < earliest)
-            findings.push_back(
-                error("retirement.mode", "弹性提前退休最早可于 " + iso(earliest) +
-                                             " 申请（提前不超过 3 年，且不早于原法定退休年龄）"));
+            findings.push_back(error("social_security.retirement.mode",
+                                     "弹性提前退休最早可于 " + iso(earliest) +
+                                         " 申请（提前不超过 3 年，且不早于原法定退休年龄）"));
     }
 
     static void check_employment(const Request& r, int age, Findings& findings) {
         if (age >= 0 && age < kWorkingAge)
             findings.push_back(
                 error("applicant.id_number", "申请人未满 16 周岁，不能办理就业失业登记"));
-        const std::string type = r.text("employment.type");
+        const std::string type = r.text("social_security.employment.type");
         const std::string occupation = r.text("applicant.occupation");
         if (type == "失业登记" && (occupation == "在校学生" || occupation == "退休人员"))
             findings.push_back(error("applicant.occupation", occupation + "不能办理失业登记"));
         if (type == "就业登记" && occupation == "无业")
             findings.push_back(
                 error("applicant.occupation", "办理就业登记的，职业（身份）不能为“无业”，请核对"));
-        const auto started = parse_day(r.text("employment.start_date"));
+        const auto started = parse_day(r.text("social_security.employment.start_date"));
         const auto birth = birth_of(r, kApplicant);
         if (type == "就业登记" && birth && started &&
             *started < add_months(*birth, kWorkingAge * 12))
-            findings.push_back(
-                error("employment.start_date", "就业日期早于申请人年满 16 周岁之日，请核对"));
+            findings.push_back(error("social_security.employment.start_date",
+                                     "就业日期早于申请人年满 16 周岁之日，请核对"));
     }
 };
 

@@ -27,10 +27,10 @@ class VeteransAffairs : public Plugin {
             findings.push_back(
                 error("applicant.hukou_division",
                       "优待证由户籍所在地县级退役军人事务部门受理，申请人户籍不在本县"));
-        if (request.text("veteran.category") == "退役军人")
+        if (request.text("veterans_affairs.category") == "退役军人")
             check_service(request, findings);
-        else if (request.text("veteran.relation") == "兄弟姐妹")
-            findings.push_back(warning("veteran.relation",
+        else if (request.text("veterans_affairs.relation") == "兄弟姐妹")
+            findings.push_back(warning("veterans_affairs.relation",
                                        "兄弟姐妹须为烈士或牺牲、病故军人生前供养的，"
                                        "由乡镇退役军人服务站初审时核实"));
         return findings;
@@ -44,14 +44,15 @@ class VeteransAffairs : public Plugin {
 
   private:
     static void check_service(const Request& r, Findings& findings) {
-        const auto enlisted = parse_day(r.text("veteran.enlist_date"));
-        const auto discharged = parse_day(r.text("veteran.discharge_date"));
+        const auto enlisted = parse_day(r.text("veterans_affairs.enlist_date"));
+        const auto discharged = parse_day(r.text("veterans_affairs.discharge_date"));
         if (enlisted && discharged && *discharged < *enlisted)
-            findings.push_back(error("veteran.discharge_date", "退役时间不能早于入伍时间"));
+            findings.push_back(
+                error("veterans_affairs.discharge_date", "退役时间不能早于入伍时间"));
         const auto person = parse_id(r.text("applicant.id_number"));
         if (enlisted && person && *enlisted < add_months(person->birth, 16 * 12))
-            findings.push_back(
-                error("veteran.enlist_date", "入伍时间早于申请人年满 16 周岁之日，请核对"));
+            findings.push_back(error("veterans_affairs.enlist_date",
+                                     "入伍时间早于申请人年满 16 周岁之日，请核对"));
     }
 };
 

@@ -7,7 +7,8 @@
 //   <root>/plugins/ and <data>/plugins/          plugin folders (bundled and installed)
 //   <data>/counter.json                          this counter's code, name, service area, phones
 //   <data>/trusted-plugins.json                  the administrator's trusted list
-//   <data>/counter.db, <data>/materials/         the case store and scanned materials
+//   <data>/counter.db, <data>/materials/         the case store and scanned materials, or the
+//                                                centre's store that counter.json "store" names
 // and offers the flow of design.md: items -> unified form -> validation (form rules + each
 // plugin's checks) -> accept (receipt) or one-time notice. The CLI and the shell only call this.
 //
@@ -65,10 +66,22 @@ struct CounterConfig {
     std::string rating_url = "https://rating.example/hcp?case={}";
     std::vector<Objection> objections = {
         {{"000713001000"}, "魏县司法局", "《中华人民共和国法律援助法》第四十九条"}};
+    /// Where the case store is (store/database.hpp, Location::parse): empty for this PC's own
+    /// <data>/counter.db; "postgresql://..." for a service centre's store shared by its counters.
+    std::string store;
 
     static CounterConfig load(const std::filesystem::path& file);  // missing file: defaults
     void save(const std::filesystem::path& file) const;
 };
+
+/// The case store of a counter's data folder: `override` (a --store option) when given, else
+/// counter.json's "store", else <data>/counter.db. Error(Input) for a malformed location.
+store::Location store_location(const std::filesystem::path& data_dir,
+                               const std::optional<std::string>& override = std::nullopt);
+/// Opens that store with the installation's calendar and the folder's calendar edits
+/// (<root>/share/onewindow/calendar, <data>/calendar-edits.json) and scans in <data>/materials.
+CaseStore open_store(const std::filesystem::path& root, const std::filesystem::path& data_dir,
+                     const std::optional<std::string>& override = std::nullopt);
 
 /// One material as the clerk records it at intake.
 struct IntakeMaterial {
@@ -133,6 +146,7 @@ class Counter {
     struct Options {
         std::filesystem::path root;      // installation root (install_root() by default)
         std::filesystem::path data_dir;  // counter data folder
+        std::optional<std::string> store = std::nullopt;  // overrides counter.json "store"
     };
     static std::unique_ptr<Counter> open(const Options& options);
     ~Counter();

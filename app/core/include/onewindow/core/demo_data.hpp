@@ -7,6 +7,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
 namespace onewindow {
@@ -23,7 +24,9 @@ inline constexpr DemoAccount kDemoAccounts[] = {
 };
 inline constexpr const char* kDemoPassword = "onewindow-demo";
 
-void prepare_demo_data(const std::filesystem::path& data_dir);
+/// `store`: the case store when not the folder's own (a --store option; else counter.json's).
+void prepare_demo_data(const std::filesystem::path& data_dir,
+                       const std::optional<std::string>& store = std::nullopt);
 
 /// The time the demo takes its cases in at, "YYYY-MM-DD HH:MM:SS": `now` itself within the
 /// window's office hours (8:30-12:00 and 14:30-17:30, as the bundled guides say), else the

@@ -1,6 +1,8 @@
-// The shared field dictionary, service-item definitions and life-event bundles (data files).
+// The field dictionary, service-item definitions and life-event bundles (data files).
 //
-// forms/fields.json — one definition per fact, shared by every department:
+// forms/fields.json — the shared dictionary: the facts every department shares (the applicant,
+// the people around them, the household, and the few facts several departments ask the same
+// question about), and the common materials:
 //   {"format": "onewindow.fields/1", "version": 1,
 //    "fields": {"applicant.id_number": {"label": "公民身份号码", "type": "id_number",
 //                                        "group": "applicant"}, ...},
@@ -11,8 +13,15 @@
 //   max_length (characters), min, max, pattern (PCRE, whole value), not_future (dates), options
 //   (choice), columns (table: dictionary keys of the columns), derived {"from": key, "fn":
 //   "birth_date" | "sex" | "age"} (computed from an ID number, never typed), help.
-// forms/<department>/<item>.json — one service item: catalogue elements, implementation list,
-//   materials and the form (see forms/README.md). Every key refers to the dictionary.
+// plugins/<id>/dictionary.json — a plugin's dictionary fragment, in the same format: the
+//   department's own fields and materials, every key under the plugin's namespace
+//   ("<id>.<name>", e.g. "civil_affairs.relief.type"). The host merges the fragments of the
+//   plugins it runs into one dictionary (Dictionary::merge); a fragment that defines a key
+//   already defined (shared, or another plugin's) is a conflict naming the plugin, the key and
+//   both definitions, and none of that plugin's definitions are merged.
+// plugins/<id>/forms/<item>.json — one service item: catalogue elements, implementation list,
+//   materials and the form (sdk/docs/items.md). Every key refers to the dictionary: a shared
+//   key, the plugin's own, or a key of a plugin it depends on (Scope).
 // forms/bundles/<bundle>.json — a life-event bundle (一件事): a named set of item codes.
 //
 // Loaders record one Issue per problem ("file: $.json.path: reason") and go on; callers throw
@@ -29,6 +38,11 @@
 #include "onewindow/core/json.hpp"
 
 namespace onewindow {
+
+/// Reads and parses a JSON input file; nullopt when it cannot be read or parsed, with one issue
+/// naming the file ("$") and the reason.
+std::optional<Poco::Dynamic::Var> read_json_document(const std::filesystem::path& file,
+                                                     Issues& issues);
 
 enum class FieldType {
     Text,
@@ -66,23 +80,43 @@ struct FieldDef {
     std::vector<std::string> columns;  // table columns (dictionary keys)
     std::string derived_from, derived_fn;
     Condition visible_if, required_if;
+    std::string owner;       // the plugin whose fragment defines it; "" for the shared dictionary
+    std::string definition;  // the definition as written (compact JSON), for messages
     bool derived() const { return !derived_from.empty(); }
 };
 
 struct MaterialDef {
     std::string key, name, source, notes;
     int originals = 1, copies = 0;
+    std::string owner, definition;  // as for FieldDef
 };
 
 class Dictionary {
   public:
+    /// The shared dictionary (forms/fields.json).
     static Dictionary load(const std::filesystem::path& fields_json, Issues& issues);
+    /// A dictionary document already parsed. With `owner` set it is that plugin's fragment: its
+    /// definitions carry the owner, and its table columns and derivation sources may also name
+    /// keys of `base` (the dictionary it will be merged into).
+    static Dictionary read(const Poco::Dynamic::Var& document, const std::string& file,
+                           Issues& issues, const std::string& owner = {},
+                           const Dictionary* base = nullptr);
+
+    /// Adds the definitions of a plugin's fragment (read with its owner; `file` names it in
+    /// messages). Every key must lie in the owner's namespace ("<owner>."), and none may be
+    /// defined already: a conflict names the plugin, the key and both definitions. Nothing is
+    /// merged when there is any issue; returns whether it was merged.
+    bool merge(const Dictionary& fragment, const std::string& file, Issues& issues);
+
     const FieldDef* field(std::string_view key) const;
     const MaterialDef* material(std::string_view key) const;
     int version() const { return version_; }
     const std::map<std::string, FieldDef, std::less<>>& fields() const { return fields_; }
+    const std::map<std::string, MaterialDef, std::less<>>& materials() const { return materials_; }
 
   private:
+    void read_into(const Poco::Dynamic::Var& document, const std::string& file,
+                   const std::string& owner, const Dictionary* base, Issues& issues);
     int version_ = 0;
     std::map<std::string, FieldDef, std::less<>> fields_;
     std::map<std::string, MaterialDef, std::less<>> materials_;
@@ -93,6 +127,7 @@ struct FieldRef {
     std::string key;
     std::optional<bool> required;
     std::vector<std::string> options;  // a subset of the dictionary's options, or empty
+    std::vector<std::string> columns;  // a table: the columns this item asks, or empty (all)
     Condition visible_if, required_if;
 };
 
@@ -129,8 +164,21 @@ struct ServiceItem {
     std::string source_file, plugin_id;
 };
 
+/// Whose definitions a plugin's files may use: the shared dictionary's, the plugin's own and
+/// those of the plugins it depends on. An empty `plugin` allows every definition.
+struct Scope {
+    std::string plugin;
+    std::vector<std::string> dependencies;
+    bool allows(const std::string& owner) const;
+    /// "" when `owner`'s definition of `key` may be used, else why not.
+    std::string problem(const std::string& key, const std::string& owner) const;
+};
+
 ServiceItem load_item(const std::filesystem::path& file, const Dictionary& dictionary,
-                      Issues& issues);
+                      Issues& issues, const Scope& scope = {});
+/// The same from a document already read (`file` names it in messages).
+ServiceItem load_item(const Poco::Dynamic::Var& document, const std::string& file,
+                      const Dictionary& dictionary, Issues& issues, const Scope& scope = {});
 
 struct Bundle {
     std::string id, name;

@@ -1,5 +1,5 @@
-// Password hashing and random tokens, shared by the counter's user accounts (accounts.cpp) and
-// the back office's staff web login (app/backoffice): salted PBKDF2-SHA256 through OpenSSL.
+// Digests, password hashing and random tokens, shared by the counter's store (the audit chain,
+// scans, user accounts) and the back office: SHA-256 and salted PBKDF2-SHA256 through OpenSSL.
 //
 // Thread-safety: every function is pure apart from random_hex(), which reads OpenSSL's
 // thread-safe random generator. Errors from OpenSSL throw Error(Storage).
@@ -7,8 +7,13 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 namespace onewindow {
+
+/// SHA-256 of `data` as 64 lower-case hex digits (OpenSSL's one-shot digest: no engine set up per
+/// call; the audit chain is verified at hundreds of thousands of events a second).
+std::string sha256_hex(std::string_view data);
 
 /// PBKDF2-HMAC-SHA256 of `password` with `salt` and `iterations` rounds: 64 lower-case hex digits.
 std::string pbkdf2_sha256_hex(const std::string& password, const std::string& salt, int iterations);

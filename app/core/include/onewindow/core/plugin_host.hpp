@@ -44,6 +44,7 @@ struct PluginManifest {
     std::string id, name, version, vendor, department_code, department_name;
     int abi_major = 0, abi_minor = 0;
     std::vector<std::string> dependencies, items, forms, templates;
+    std::string dictionary;           // the dictionary fragment inside the folder, or "" for none
     std::vector<DeviceInfo> devices;  // a device plugin may serve no item and no department
     std::string library, sha256;
     std::filesystem::path dir, manifest_file;

@@ -3,7 +3,7 @@
 // departments decided and how fast; the items still open with their deadline colours. Every
 // figure is counted by SQL over the one case store: nothing is counted twice or by hand.
 // ID numbers are masked in every row that leaves the store.
-// Threads: as CaseStore (one thread at a time).
+// Threads: plain values and pure functions.
 #pragma once
 
 #include <Poco/JSON/Object.h>
@@ -12,8 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "onewindow/core/case_store.hpp"
+#include "onewindow/core/calendar.hpp"
 #include "onewindow/core/date.hpp"
+#include "onewindow/store/cases.hpp"
 
 namespace onewindow {
 
@@ -97,10 +98,7 @@ std::string rating_label(int level);
 Poco::JSON::Object::Ptr counter_log_data(const CounterLog& log, const CounterLog& before,
                                          const std::string& centre, const std::string& printed_at);
 
-// CaseStore::counter_log(period) and CaseStore::counter_log_csv(period) (report.cpp) read them:
-// the CSV has one row per item accepted, notice, refusal, item handed out and rating of the
-// period, oldest first, UTF-8
-// with a byte-order mark (spreadsheet software then reads Chinese correctly), RFC 4180 quoting,
-// Chinese headers, ID numbers masked.
+// The figures are counted by store::LogRepository (store/counter_log.hpp), which also writes
+// the CSV.
 
 }  // namespace onewindow

@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -29,6 +30,7 @@ namespace onewindow::gui {
 struct ShellOptions {
     std::filesystem::path root;              // installation root (install_root() by default)
     std::filesystem::path data_dir;          // the counter's data folder
+    std::optional<std::string> store;        // --store: the case store (else counter.json's)
     bool demo = false;                       // demo data: users prepared, hint on the login screen
     int idle_lock_seconds = 300;             // the screen locks after this long without input
     bool measure = false;                    // --measure: onewindow-bench's run (measure.hpp)

@@ -1,0 +1,109 @@
+// The outbox as the dispatchers see it (dispatcher.hpp). Rows are written at acceptance, one per
+// item route (cases.hpp); here they are claimed, read, and their fate recorded. Each change is
+// one transaction; success and permanent refusal are audit events, a retry is not (it only keeps
+// its error on the row, for the administrator).
+//
+// Many dispatchers, one row each: in a centre every counter may run a dispatcher over the one
+// store. claim_due() marks the rows it returns as claimed by one dispatcher until a lease ends
+// (an UPDATE over a SELECT ... FOR UPDATE SKIP LOCKED on PostgreSQL: two dispatchers never get
+// the same row, and neither waits for the other). The network call happens after the claim's
+// transaction committed, so no lock is held across it; sent(), retry() and refused() end the
+// claim. A dispatcher killed mid-send leaves its claim to run out, after which another may send
+// the row again under the same Idempotency-Key, which the back office answers with its first
+// answer: an item never becomes two cases.
+// Threads: as Database.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "onewindow/core/calendar.hpp"
+#include "onewindow/core/date.hpp"
+#include "onewindow/store/cases.hpp"
+#include "onewindow/store/database.hpp"
+
+namespace onewindow {
+
+/// One item of an accepted case on its way to a back office (the dispatcher's work list).
+/// state: pending -> sent (the back office took it; `response` is its answer) or refused (it
+/// answered a permanent 4xx; `last_error` says why, the administrator looks into it). A pending
+/// row with attempts > 0 failed that often; it is due again at `next_attempt_at`.
+/// `endpoint` is the route the plugin chose; `sent_to` the endpoint the row was first tried at
+/// (empty until then; the dispatcher keeps it there, see dispatcher.hpp). `forward_by`: the
+/// agent's forwarding deadline (empty when not taken in by an agent); the item is forwarded at
+/// `sent_at`, when the upper centre acknowledged it.
+struct OutboxRow {
+    std::string case_number, item_code, department, endpoint, idempotency_key, state;
+    int attempts = 0;
+    long long id = 0;
+    std::string counter, payload, next_attempt_at, last_error, response, sent_at;
+    std::string sent_to, forward_by;
+};
+
+/// An item taken in by an agent and not forwarded yet (not acknowledged by the upper centre).
+struct ForwardingItem {
+    std::string case_number, item_code, item_name, department_name, idempotency_key;
+    std::string outbox_state;  // pending | refused
+    std::string accepted_at;
+    bool preliminary_review = false;
+    Date forward_by;
+    DeadlineState state = DeadlineState::OnTime;  // yellow: due within a working day; red: late
+};
+
+/// Counts of ForwardingItem by state, for the shell's status bar.
+struct ForwardingSummary {
+    int waiting = 0, due_soon = 0, overdue = 0;
+    /// "2 件待转报即将超时，1 件已超时" (translated); empty when nothing is due soon or late.
+    std::string text() const;
+};
+
+namespace store {
+
+class OutboxRepository {
+  public:
+    OutboxRepository(Database& db, const WorkingCalendar& calendar)
+        : db_(db), calendar_(calendar) {}
+
+    /// Every row (of one case when given), in the order written.
+    std::vector<OutboxRow> rows(const std::string& case_number = {}) const;
+    /// Pending rows with next_attempt_at <= now, the longest waiting first (not claimed).
+    std::vector<OutboxRow> due(const std::string& now, std::size_t limit = 100) const;
+    /// Claims up to `limit` due rows for `dispatcher` until `lease_until` (see the header
+    /// comment) and returns them; rows another dispatcher holds are skipped. Times are
+    /// "YYYY-MM-DD HH:MM:SS".
+    std::vector<OutboxRow> claim_due(const std::string& dispatcher, const std::string& now,
+                                     const std::string& lease_until, std::size_t limit = 100);
+    /// The back office took the item: state 'sent', its answer kept, audit 'outbox.sent'.
+    /// An item taken in by an agent and acknowledged after its forwarding deadline is also an
+    /// audit event 'forwarding.late'. `tried_at` (each of these three): the endpoint the
+    /// attempt went to; the row is pinned there from its first attempt (see OutboxRow).
+    void sent(long long id, const std::string& response, const std::string& now,
+              const std::string& tried_at = {});
+    /// A failure worth retrying: attempts + 1, due again at `next_attempt_at`, error kept.
+    void retry(long long id, const std::string& next_attempt_at, const std::string& error,
+               const std::string& tried_at = {});
+    /// Refused for good (a permanent 4xx): state 'refused', audit 'outbox.refused'.
+    void refused(long long id, const std::string& error, const std::string& now,
+                 const std::string& tried_at = {});
+    /// An administrator sends a row again (after fixing what made the back office refuse it,
+    /// or to skip the rest of a backoff): pending, due at `now`, attempts from zero, the last
+    /// error kept until the next attempt, the pin to an endpoint lifted (it goes where the
+    /// configuration routes it now); audit 'outbox.requeued'. Error(NotFound) for an
+    /// unknown key, Error(Input) for a row already sent.
+    void requeue(const std::string& idempotency_key, const std::string& actor,
+                 const std::string& now);
+
+    /// Items taken in by an agent that the upper centre has not acknowledged yet, the earliest
+    /// forwarding deadline first, each with its state on `today`.
+    std::vector<ForwardingItem> awaiting_forwarding(Date today) const;
+    ForwardingSummary forwarding_summary(Date today) const;
+
+  private:
+    void finish(long long id, const std::string& state, const std::string& response,
+                const std::string& error, const std::string& now, const std::string& tried_at);
+    Database& db_;
+    const WorkingCalendar& calendar_;
+};
+
+}  // namespace store
+}  // namespace onewindow

@@ -1,0 +1,403 @@
+// Accepted cases (store/cases.hpp): acceptance, reading back, the lists, paused clocks.
+#include "onewindow/store/cases.hpp"
+
+#include <Poco/JSON/Object.h>
+
+#include "onewindow/core/error.hpp"
+#include "onewindow/core/i18n.hpp"
+#include "onewindow/core/idnumber.hpp"
+#include "onewindow/core/json.hpp"
+
+namespace onewindow {
+
+std::string check_now(const std::optional<std::string>& now) {
+    if (!now) return local_timestamp_now();
+    if (now->size() != 19 || !Date::parse(now->substr(0, 10)))
+        throw Error(ErrorKind::Input, "now: \"" + *now + "\" is not YYYY-MM-DD HH:MM:SS");
+    return *now;
+}
+
+DeadlineState deadline_state(const WorkingCalendar& calendar, Date due, Date today, bool open) {
+    if (!open) return DeadlineState::Closed;
+    if (due < today) return DeadlineState::Overdue;
+    return calendar.working_days_between(today, due) <= 1 ? DeadlineState::DueSoon
+                                                          : DeadlineState::OnTime;
+}
+
+std::string deadline_colour(DeadlineState state) {
+    switch (state) {
+        case DeadlineState::OnTime:
+            return tr("green");
+        case DeadlineState::DueSoon:
+            return tr("yellow");
+        case DeadlineState::Overdue:
+            return tr("red");
+        case DeadlineState::Closed:
+            return "";
+    }
+    return "";
+}
+
+namespace store {
+
+std::string next_number(Database& db, const std::string& counter, const std::string& day,
+                        const std::string& kind) {
+    // The upsert locks the counter's row for this day and kind until the transaction ends:
+    // numbers are unique centre-wide, and only intakes at the same counter wait for each other.
+    Statement& update = db.cached(
+        "INSERT INTO counter_sequences (counter, day, kind, last) VALUES (?, ?, ?, 1)"
+        " ON CONFLICT (counter, day, kind) DO UPDATE SET last = counter_sequences.last + 1"
+        " RETURNING last");
+    update.bind(1, counter).bind(2, day).bind(3, kind);
+    update.step();
+    char sequence[8];
+    std::snprintf(sequence, sizeof sequence, "%04d", update.integer(0));
+    update.reset();
+    const std::string compact = day.substr(0, 4) + day.substr(5, 2) + day.substr(8, 2);
+    return counter + (kind.empty() ? "" : "-" + kind) + "-" + compact + "-" + sequence;
+}
+
+namespace {
+
+/// The form's labels of the values ({key: label}) from the form snapshot.
+Poco::JSON::Object::Ptr value_labels(const std::string& form_snapshot_json) {
+    Poco::JSON::Object::Ptr labels = new Poco::JSON::Object(true);
+    if (form_snapshot_json.empty()) return labels;
+    auto snapshot =
+        parse_json(form_snapshot_json, "form snapshot").extract<Poco::JSON::Object::Ptr>();
+    auto sections = snapshot ? snapshot->getArray("sections") : nullptr;
+    for (std::size_t i = 0; sections && i < sections->size(); ++i) {
+        auto section = sections->getObject(static_cast<unsigned>(i));
+        auto fields = section ? section->getArray("fields") : nullptr;
+        for (std::size_t f = 0; fields && f < fields->size(); ++f) {
+            auto field = fields->getObject(static_cast<unsigned>(f));
+            if (field && field->has("key"))
+                labels->set(field->getValue<std::string>("key"),
+                            field->optValue<std::string>("label", ""));
+        }
+    }
+    return labels;
+}
+
+}  // namespace
+
+AcceptResult CaseRepository::accept(const AcceptRequest& request) {
+    if (request.items.empty()) throw Error(ErrorKind::Input, "a case needs at least one item");
+    const std::string now = check_now(request.now);
+    const Date day = *Date::parse(now.substr(0, 10));
+    // The scans are read before the transaction (no lock is held across file reads).
+    std::vector<MaterialBytes> scans;
+    for (const auto& material : request.materials)
+        scans.push_back(material.file.empty() ? MaterialBytes{}
+                                              : read_material_file(material.file));
+
+    Poco::JSON::Object::Ptr applicant = new Poco::JSON::Object(true);
+    applicant->set("name", request.applicant_name);
+    applicant->set("id_number", request.applicant_id_number);
+    applicant->set("phone", request.applicant_phone);
+    const Poco::Dynamic::Var values =
+        request.values_json.empty()
+            ? Poco::Dynamic::Var(Poco::JSON::Object::Ptr(new Poco::JSON::Object(true)))
+            : parse_json(request.values_json, "values");
+    const Poco::JSON::Object::Ptr labels = value_labels(request.form_snapshot_json);
+    Poco::JSON::Array::Ptr materials = new Poco::JSON::Array;
+    for (std::size_t m = 0; m < request.materials.size(); ++m) {
+        const AcceptMaterial& material = request.materials[m];
+        Poco::JSON::Object::Ptr entry = new Poco::JSON::Object(true);
+        entry->set("key", material.key);
+        entry->set("name", material.name);
+        entry->set("originals", material.originals);
+        entry->set("copies", material.copies);
+        if (!scans[m].sha256.empty()) entry->set("sha256", scans[m].sha256);
+        if (material.tolerated) entry->set("tolerated_gap", material.promise);
+        materials->add(entry);
+    }
+
+    Transaction transaction(db_);
+    for (const auto& scan : scans)
+        if (!scan.sha256.empty()) materials_.put(scan.sha256, scan.bytes);
+    AcceptResult result;
+    result.accepted_at = now;
+    result.case_number = next_number(db_, request.counter, now.substr(0, 10), "");
+    Statement& insert_case = db_.cached(
+        "INSERT INTO cases (number, counter, clerk, applicant_name, applicant_id_number,"
+        " applicant_phone, status, accepted_at, form_snapshot, values_json)"
+        " VALUES (?, ?, ?, ?, ?, ?, 'accepted', ?, ?, ?) RETURNING id");
+    insert_case.bind(1, result.case_number)
+        .bind(2, request.counter)
+        .bind(3, request.clerk)
+        .bind(4, request.applicant_name)
+        .bind(5, request.applicant_id_number)
+        .bind(6, request.applicant_phone)
+        .bind(7, now)
+        .bind(8, request.form_snapshot_json)
+        .bind(9, request.values_json);
+    insert_case.step();
+    const long long case_id = insert_case.int64(0);
+    insert_case.reset();
+
+    for (const auto& item : request.items) {
+        AcceptedItem accepted{
+            item.code, item.immediate ? day : calendar_.add_working_days(day, item.promised_days),
+            calendar_.add_working_days(day, item.legal_days), std::nullopt};
+        if (request.agent)
+            accepted.forward_by = calendar_.forwarding_deadline(day, item.preliminary_review);
+        Statement& insert_item = db_.cached(
+            "INSERT INTO case_items (case_id, code, name, version, department_code,"
+            " department_name, plugin_id, endpoint, preliminary_review, required, immediate,"
+            " promised_days, legal_days, promised_date, legal_date, status)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'accepted')");
+        insert_item.bind(1, case_id)
+            .bind(2, item.code)
+            .bind(3, item.name)
+            .bind(4, item.version)
+            .bind(5, item.department_code)
+            .bind(6, item.department_name)
+            .bind(7, item.plugin_id)
+            .bind(8, item.endpoint)
+            .bind(9, item.preliminary_review ? 1 : 0)
+            .bind(10, item.required ? 1 : 0)
+            .bind(11, item.immediate ? 1 : 0)
+            .bind(12, item.promised_days)
+            .bind(13, item.legal_days)
+            .bind(14, accepted.promised_date.iso())
+            .bind(15, accepted.legal_date.iso());
+        insert_item.run();
+
+        Poco::JSON::Object::Ptr payload = new Poco::JSON::Object(true);
+        payload->set("case_number", result.case_number);
+        payload->set("item", item.code);
+        payload->set("item_version", item.version);
+        payload->set("department", item.department_code);
+        payload->set("accepted_at", now);
+        // What the department decides on: the applicant, the form's values and the materials
+        // (the scans follow by SHA-256, dispatcher.cpp). Every department of a joint case gets
+        // the whole form: facts given once are shared (资料共享互认).
+        payload->set("applicant", applicant);
+        payload->set("values", values);
+        if (labels->size()) payload->set("labels", labels);
+        payload->set("materials", materials);
+        Statement& insert_outbox = db_.cached(
+            "INSERT INTO outbox (case_id, item_code, department, endpoint, idempotency_key,"
+            " payload, state, next_attempt_at, forward_by)"
+            " VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)");
+        insert_outbox.bind(1, case_id)
+            .bind(2, item.code)
+            .bind(3, item.department_code)
+            .bind(4, item.endpoint)
+            .bind(5, result.case_number + "/" + item.code)
+            .bind(6, to_json(payload))
+            .bind(7, now)
+            .bind(8, accepted.forward_by ? accepted.forward_by->iso() : "");
+        insert_outbox.run();
+        result.items.push_back(accepted);
+    }
+    for (std::size_t i = 0; i < request.materials.size(); ++i) {
+        const auto& m = request.materials[i];
+        Statement& insert = db_.cached(
+            "INSERT INTO case_materials (case_id, key, name, originals, copies, sha256,"
+            " tolerated, promise) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        insert.bind(1, case_id).bind(2, m.key).bind(3, m.name).bind(4, m.originals);
+        insert.bind(5, m.copies);
+        if (scans[i].sha256.empty())
+            insert.bind_null(6);
+        else
+            insert.bind(6, scans[i].sha256);
+        insert.bind(7, m.tolerated ? 1 : 0).bind(8, m.promise);
+        insert.run();
+    }
+    Poco::JSON::Object::Ptr detail = new Poco::JSON::Object(true);
+    detail->set("applicant", mask_id_number(request.applicant_id_number));
+    detail->set("items", static_cast<int>(request.items.size()));
+    if (request.agent) detail->set("agent", true);
+    detail->set("materials", static_cast<int>(request.materials.size()));
+    db_.append_audit(AuditEvent{0, now, request.clerk, request.counter, "case.accepted",
+                                result.case_number, to_json(detail), true, ""});
+    if (fail_next_accept_) {
+        fail_next_accept_ = false;
+        throw Error(ErrorKind::Storage, db_.location().display() +
+                                            ": injected failure before commit (nothing was "
+                                            "changed)");
+    }
+    transaction.commit();
+    return result;
+}
+
+std::optional<CaseRecord> CaseRepository::find(const std::string& number) const {
+    Statement& q = db_.cached(
+        "SELECT id, number, counter, clerk, applicant_name, applicant_id_number,"
+        " applicant_phone, status, accepted_at, values_json, form_snapshot FROM cases"
+        " WHERE number = ?");
+    q.bind(1, number);
+    if (!q.step()) return std::nullopt;
+    CaseRecord r;
+    const long long id = q.int64(0);
+    int c = 1;
+    for (std::string* text :
+         {&r.number, &r.counter, &r.clerk, &r.applicant_name, &r.applicant_id_number,
+          &r.applicant_phone, &r.status, &r.accepted_at, &r.values_json, &r.form_snapshot_json})
+        *text = q.text(c++);
+    q.reset();
+    Statement& items = db_.cached(
+        "SELECT code, name, department_code, department_name, plugin_id, endpoint, status,"
+        " version, promised_days, legal_days, paused_days, immediate, preliminary_review,"
+        " required, promised_date, legal_date FROM case_items WHERE case_id = ? ORDER BY id");
+    items.bind(1, id);
+    while (items.step()) {
+        CaseItemRecord i;
+        c = 0;
+        for (std::string* text : {&i.code, &i.name, &i.department_code, &i.department_name,
+                                  &i.plugin_id, &i.endpoint, &i.status})
+            *text = items.text(c++);
+        i.version = items.integer(c++);
+        i.promised_days = items.integer(c++);
+        i.legal_days = items.integer(c++);
+        i.paused_days = items.integer(c++);
+        i.immediate = items.integer(c++) != 0;
+        i.preliminary_review = items.integer(c++) != 0;
+        i.required = items.integer(c++) != 0;
+        i.promised_date = *Date::parse(items.text(c++));
+        i.legal_date = *Date::parse(items.text(c++));
+        r.items.push_back(std::move(i));
+    }
+    items.reset();
+    Statement& materials = db_.cached(
+        "SELECT key, name, coalesce(sha256, ''), promise, originals, copies, tolerated"
+        " FROM case_materials WHERE case_id = ? ORDER BY id");
+    materials.bind(1, id);
+    while (materials.step()) {
+        CaseMaterialRecord m;
+        m.key = materials.text(0);
+        m.name = materials.text(1);
+        m.sha256 = materials.text(2);
+        m.promise = materials.text(3);
+        m.originals = materials.integer(4);
+        m.copies = materials.integer(5);
+        m.tolerated = materials.integer(6) != 0;
+        r.materials.push_back(std::move(m));
+    }
+    materials.reset();
+    r.events = AuditRepository(db_).events_of(number);
+    return r;
+}
+
+std::vector<CaseSummary> CaseRepository::list(const CaseFilter& filter) const {
+    // An item is open until a department decided it; a case is open while any item is.
+    constexpr const char* kOpen = "i.status NOT IN ('approved', 'rejected', 'handed_out')";
+    Statement q = db_.prepare(
+        "SELECT c.number, c.counter, c.clerk, c.applicant_name, c.applicant_id_number,"
+        " c.status, c.accepted_at, " +
+        db_.list_agg("i.name", "、") + ", " + db_.list_agg("i.department_name", ",", true) +
+        ", min(CASE WHEN " + kOpen + " THEN i.promised_date END), max(i.promised_date)," +
+        " sum(CASE WHEN " + kOpen + " THEN 1 ELSE 0 END)" +
+        " FROM cases c JOIN case_items i ON i.case_id = c.id"
+        " WHERE (?1 = '' OR c.counter = ?1) AND (?2 = '' OR c.status = ?2)"
+        " AND (?3 = '' OR c.id IN (SELECT case_id FROM case_items"
+        "      WHERE department_code = ?3 OR department_name = ?3))"
+        " AND (?4 = '' OR c.id IN (SELECT case_id FROM case_items"
+        "      WHERE code = ?4 OR " +
+        db_.contains("name", "?4") +
+        "))"
+        " AND (?5 = '' OR c.clerk = ?5) AND (?6 = '' OR c.accepted_at >= ?6)"
+        " AND (?7 = '' OR c.accepted_at < ?7) AND (?9 = '' OR c.applicant_id_number = ?9)"
+        " GROUP BY c.id ORDER BY c.accepted_at DESC, c.id DESC LIMIT ?8");
+    q.bind(1, filter.counter)
+        .bind(2, filter.status)
+        .bind(3, filter.department)
+        .bind(4, filter.item)
+        .bind(5, filter.clerk)
+        .bind(6, filter.from ? filter.from->iso() : std::string())
+        .bind(7, filter.to ? filter.to->plus_days(1).iso() : std::string())
+        .bind(8, filter.limit)
+        .bind(9, filter.applicant_id_number);
+    std::vector<CaseSummary> out;
+    while (q.step()) {
+        CaseSummary c;
+        int column = 0;
+        for (std::string* text :
+             {&c.number, &c.counter, &c.clerk, &c.applicant_name, &c.applicant_id_number, &c.status,
+              &c.accepted_at, &c.items, &c.departments})
+            *text = q.text(column++);
+        for (std::size_t at; (at = c.departments.find(',')) != std::string::npos;)
+            c.departments.replace(at, 1, "、");
+        c.open = q.int64(11) > 0;
+        c.promised_date = Date::parse(q.text(c.open ? 9 : 10)).value_or(Date{});
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+void CaseRepository::pause_clock(const std::string& case_number, const std::string& item_code,
+                                 const std::string& reason, Date from, const std::string& actor) {
+    Transaction transaction(db_);
+    Statement item = db_.prepare(
+        "SELECT i.id, c.counter FROM case_items i JOIN cases c ON c.id = i.case_id"
+        " WHERE c.number = ? AND i.code = ?" +
+        db_.for_update("i"));
+    item.bind(1, case_number).bind(2, item_code);
+    if (!item.step())
+        throw Error(ErrorKind::NotFound, "no item " + item_code + " in case " + case_number);
+    const long long item_id = item.int64(0);
+    const std::string counter = item.text(1);
+    Statement open_pause = db_.prepare(
+        "SELECT count(*) FROM clock_pauses WHERE case_item_id = ? AND resumed_on IS NULL");
+    open_pause.bind(1, item_id);
+    open_pause.step();
+    if (open_pause.int64(0) > 0)
+        throw Error(ErrorKind::Input, "the clock of " + item_code + " is already paused");
+    db_.prepare("INSERT INTO clock_pauses (case_item_id, reason, paused_from) VALUES (?, ?, ?)")
+        .bind(1, item_id)
+        .bind(2, reason)
+        .bind(3, from.iso())
+        .run();
+    Poco::JSON::Object::Ptr detail = new Poco::JSON::Object(true);
+    detail->set("item", item_code);
+    detail->set("reason", reason);
+    detail->set("from", from.iso());
+    db_.append_audit(AuditEvent{0, local_timestamp_now(), actor, counter, "clock.paused",
+                                case_number, to_json(detail), true, ""});
+    transaction.commit();
+}
+
+void CaseRepository::resume_clock(const std::string& case_number, const std::string& item_code,
+                                  Date to, const std::string& actor) {
+    Transaction transaction(db_);
+    Statement q = db_.prepare(
+        "SELECT p.id, p.paused_from, i.id, i.promised_days, i.legal_days, i.paused_days,"
+        " c.accepted_at, c.counter, i.immediate FROM clock_pauses p"
+        " JOIN case_items i ON i.id = p.case_item_id JOIN cases c ON c.id = i.case_id"
+        " WHERE c.number = ? AND i.code = ? AND p.resumed_on IS NULL" +
+        db_.for_update("p"));
+    q.bind(1, case_number).bind(2, item_code);
+    if (!q.step()) throw Error(ErrorKind::Input, "the clock of " + item_code + " is not paused");
+    const Date from = *Date::parse(q.text(1));
+    if (to < from) throw Error(ErrorKind::Input, "the clock cannot resume before it paused");
+    const int paused = q.integer(5) + calendar_.working_days_between(from, to);
+    const Date accepted = *Date::parse(q.text(6).substr(0, 10));
+    const bool immediate = q.integer(8) != 0;
+    const Date promised =
+        immediate ? accepted : calendar_.add_working_days(accepted, q.integer(3) + paused);
+    const Date legal = calendar_.add_working_days(accepted, q.integer(4) + paused);
+    db_.prepare("UPDATE clock_pauses SET resumed_on = ? WHERE id = ?")
+        .bind(1, to.iso())
+        .bind(2, q.int64(0))
+        .run();
+    db_.prepare(
+           "UPDATE case_items SET paused_days = ?, promised_date = ?, legal_date = ? WHERE id = ?")
+        .bind(1, paused)
+        .bind(2, promised.iso())
+        .bind(3, legal.iso())
+        .bind(4, q.int64(2))
+        .run();
+    Poco::JSON::Object::Ptr detail = new Poco::JSON::Object(true);
+    detail->set("item", item_code);
+    detail->set("to", to.iso());
+    detail->set("paused_working_days", paused);
+    detail->set("promised_date", promised.iso());
+    db_.append_audit(AuditEvent{0, local_timestamp_now(), actor, q.text(7), "clock.resumed",
+                                case_number, to_json(detail), true, ""});
+    transaction.commit();
+}
+
+}  // namespace store
+}  // namespace onewindow

@@ -1,0 +1,225 @@
+// What both engines share (database.hpp): locations, statements, the dialect's few words,
+// transactions, migrations and the audit chain.
+#include "onewindow/store/database.hpp"
+
+#include "engines.hpp"
+#include "onewindow/core/i18n.hpp"
+#include "onewindow/store/audit.hpp"
+#include "schema.hpp"
+
+namespace fs = std::filesystem;
+
+namespace onewindow::store {
+
+namespace {
+
+bool starts_with(std::string_view text, std::string_view prefix) {
+    return text.substr(0, prefix.size()) == prefix;
+}
+
+}  // namespace
+
+Location Location::parse(std::string_view text, const fs::path& base_dir) {
+    const auto first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos)
+        throw Error(ErrorKind::Input, tr("The case store's location is empty"));
+    text = text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
+    if (starts_with(text, "postgresql://") || starts_with(text, "postgres://") ||
+        text.find("dbname=") != std::string_view::npos)
+        return {Engine::PostgreSQL, std::string(text)};
+    if (starts_with(text, "sqlite:")) text.remove_prefix(7);
+    if (text.find("://") != std::string_view::npos)
+        throw Error(ErrorKind::Input,
+                    trf("The case store's location {} is neither a file nor postgresql://...",
+                        std::string(text)));
+    fs::path file(text);
+    if (file.is_relative()) file = base_dir / file;
+    return {Engine::SQLite, file.string()};
+}
+
+std::string Location::display() const {
+    if (engine == Engine::SQLite) return target;
+    std::string shown = target;
+    // postgresql://user:secret@host/db -> postgresql://user:***@host/db; password=... likewise.
+    if (const auto scheme = shown.find("://"); scheme != std::string::npos) {
+        const auto at = shown.find('@', scheme);
+        const auto colon = shown.find(':', scheme + 3);
+        if (at != std::string::npos && colon != std::string::npos && colon < at)
+            shown.replace(colon + 1, at - colon - 1, "***");
+    }
+    for (std::size_t at = 0; (at = shown.find("password=", at)) != std::string::npos;) {
+        const auto end = shown.find_first_of(" &", at);
+        shown.replace(at + 9, (end == std::string::npos ? shown.size() : end) - at - 9, "***");
+        at += 12;
+    }
+    return shown;
+}
+
+Statement::Statement(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Statement::Statement(Statement&&) noexcept = default;
+Statement& Statement::operator=(Statement&&) noexcept = default;
+Statement::~Statement() = default;
+
+Statement& Statement::bind(int index, std::string_view text) {
+    impl_->bind_text(index, text);
+    return *this;
+}
+Statement& Statement::bind_integer(int index, long long value) {
+    impl_->bind_integer(index, value);
+    return *this;
+}
+Statement& Statement::bind_null(int index) {
+    impl_->bind_null(index);
+    return *this;
+}
+Statement& Statement::bind_blob(int index, std::string_view bytes) {
+    impl_->bind_blob(index, bytes);
+    return *this;
+}
+bool Statement::step() { return impl_->step(); }
+long long Statement::run() { return impl_->run(); }
+void Statement::reset() { impl_->reset(); }
+int Statement::columns() const { return impl_->columns(); }
+bool Statement::is_null(int column) const { return impl_->is_null(column); }
+std::string Statement::text(int column) const { return impl_->text(column); }
+long long Statement::int64(int column) const { return impl_->int64(column); }
+double Statement::real(int column) const { return impl_->real(column); }
+std::string Statement::blob(int column) const { return impl_->blob(column); }
+
+std::unique_ptr<Database> Database::open(const Location& where) {
+    std::unique_ptr<Database> db =
+        where.engine == Engine::SQLite ? open_sqlite(where) : open_postgresql(where);
+    db->migrate();
+    return db;
+}
+
+Database::~Database() = default;
+
+Statement& Database::cached(std::string_view sql) {
+    auto found = cache_.find(std::string(sql));
+    if (found == cache_.end())
+        found = cache_.emplace(std::string(sql), Statement(make_statement(sql, true))).first;
+    found->second.reset();
+    return found->second;
+}
+
+Statement Database::prepare(std::string_view sql) { return Statement(make_statement(sql, false)); }
+
+std::string Database::list_agg(std::string_view expression, std::string_view separator,
+                               bool distinct) const {
+    const std::string what = (distinct ? "DISTINCT " : "") + std::string(expression);
+    const std::string sep = "'" + std::string(separator) + "'";
+    if (engine() == Engine::PostgreSQL) return "string_agg(" + what + ", " + sep + ")";
+    // SQLite's group_concat takes no separator with DISTINCT: ',' then.
+    return distinct ? "group_concat(" + what + ")" : "group_concat(" + what + ", " + sep + ")";
+}
+
+std::string Database::hours_between(std::string_view from, std::string_view to) const {
+    if (engine() == Engine::PostgreSQL)
+        return "(extract(epoch FROM (CAST(" + std::string(to) + " AS timestamp) - CAST(" +
+               std::string(from) + " AS timestamp))) / 3600.0)";
+    return "((julianday(" + std::string(to) + ") - julianday(" + std::string(from) + ")) * 24)";
+}
+
+std::string Database::contains(std::string_view haystack, std::string_view needle) const {
+    return (engine() == Engine::PostgreSQL ? "strpos(" : "instr(") + std::string(haystack) + ", " +
+           std::string(needle) + ") > 0";
+}
+
+std::string Database::indexed_by(std::string_view index) const {
+    return engine() == Engine::SQLite ? " INDEXED BY " + std::string(index) + " " : " ";
+}
+
+std::string Database::for_update(std::string_view of_table) const {
+    if (engine() != Engine::PostgreSQL) return "";
+    return of_table.empty() ? " FOR UPDATE" : " FOR UPDATE OF " + std::string(of_table);
+}
+
+std::string Database::skip_locked() const {
+    return engine() == Engine::PostgreSQL ? " FOR UPDATE SKIP LOCKED" : "";
+}
+
+long long Database::append_audit(AuditEvent event) {
+    if (depth_ == 0) {
+        Transaction transaction(*this);
+        const long long id = append_audit(std::move(event));
+        transaction.commit();
+        return id;
+    }
+    // The chain's head, locked until this transaction ends (see the header comment).
+    std::string previous;
+    {
+        Statement& head = cached(engine() == Engine::PostgreSQL
+                                     ? "SELECT hash FROM audit_head WHERE id = 1 FOR UPDATE"
+                                     : "SELECT hash FROM audit_head WHERE id = 1");
+        if (!head.step()) throw Error(ErrorKind::Storage, location_.display() + ": no audit_head");
+        previous = head.text(0);
+        head.reset();
+    }
+    event.hash = audit_hash(previous, event);
+    Statement& insert = cached(
+        "INSERT INTO audit_events (at, actor, counter, type, subject, detail, success, prev_hash,"
+        " hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+    insert.bind(1, event.at)
+        .bind(2, event.actor)
+        .bind(3, event.counter)
+        .bind(4, event.type)
+        .bind(5, event.subject)
+        .bind(6, event.detail_json)
+        .bind(7, event.success ? 1 : 0)
+        .bind(8, previous)
+        .bind(9, event.hash);
+    insert.step();
+    const long long id = insert.int64(0);
+    insert.reset();
+    Statement& move = cached("UPDATE audit_head SET last_id = ?, hash = ? WHERE id = 1");
+    move.bind(1, id).bind(2, event.hash).run();
+    return id;
+}
+
+void Database::migrate() {
+    const auto& steps = schema_steps(engine());
+    const int known = static_cast<int>(steps.size());
+    Transaction transaction(*this);
+    lock_for_migration();
+    const int version = schema_version();
+    if (version > known)
+        throw Error(ErrorKind::Storage,
+                    trf("{}: written by a newer OneWindow (schema {}, this program knows up to "
+                        "{}); nothing was changed",
+                        location_.display(), std::to_string(version), std::to_string(known)));
+    if (version == known) return;  // nothing to do: the transaction rolls back, empty
+    for (int step = version; step < known; ++step) {
+        exec(steps[static_cast<std::size_t>(step)]);
+        set_schema_version(step + 1);
+    }
+    transaction.commit();
+}
+
+Transaction::Transaction(Database& db) : db_(db) {
+    if (db_.depth_ > 0)
+        throw Error(ErrorKind::Storage,
+                    db_.location().display() + ": transactions do not nest (a program error)");
+    db_.begin();
+    db_.depth_ = 1;
+}
+
+Transaction::~Transaction() {
+    if (!open_) return;
+    db_.depth_ = 0;
+    db_.rollback();
+}
+
+void Transaction::commit() {
+    if (!open_) return;
+    open_ = false;
+    db_.depth_ = 0;
+    try {
+        db_.commit();
+    } catch (...) {
+        db_.rollback();
+        throw;
+    }
+}
+
+}  // namespace onewindow::store

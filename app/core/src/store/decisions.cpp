@@ -1,0 +1,151 @@
+// Decisions pulled from the back offices (store/decisions.hpp).
+#include "onewindow/store/decisions.hpp"
+
+#include <Poco/JSON/Object.h>
+
+#include "onewindow/core/json.hpp"
+#include "onewindow/store/audit.hpp"
+
+namespace onewindow::store {
+
+namespace {
+
+/// The item status a back office's outcome gives (the shell's words for them).
+const char* item_status(const std::string& outcome) {
+    if (outcome == "approved") return "approved";
+    if (outcome == "rejected") return "rejected";
+    return "correction_needed";
+}
+
+/// Recomputes a case's status from its required items (see record()).
+void update_case_status(Database& db, long long case_id) {
+    Statement& q = db.cached(
+        "SELECT sum(CASE WHEN status = 'correction_needed' THEN 1 ELSE 0 END),"
+        " sum(CASE WHEN status NOT IN ('approved', 'rejected') THEN 1 ELSE 0 END),"
+        " sum(CASE WHEN status = 'rejected' THEN 1 ELSE 0 END), count(*)"
+        " FROM case_items WHERE case_id = ? AND required <> 0");
+    q.bind(1, case_id);
+    q.step();
+    const long long corrections = q.int64(0), open = q.int64(1), rejected = q.int64(2),
+                    total = q.int64(3);
+    q.reset();
+    const char* status = corrections > 0     ? "correction_needed"
+                         : open > 0          ? nullptr
+                         : rejected == total ? "rejected"
+                                             : "approved";
+    if (!status) return;
+    db.cached("UPDATE cases SET status = ? WHERE id = ?").bind(1, status).bind(2, case_id).run();
+}
+
+}  // namespace
+
+long long DecisionRepository::cursor(const std::string& back_office) const {
+    Statement& q = db_.cached("SELECT cursor FROM exchange_cursors WHERE back_office = ?");
+    q.bind(1, back_office);
+    const long long at = q.step() ? q.int64(0) : 0;
+    q.reset();
+    return at;
+}
+
+std::optional<long long> DecisionRepository::claim_pull(const std::string& back_office,
+                                                        const std::string& puller,
+                                                        const std::string& now,
+                                                        const std::string& lease_until) {
+    Statement& claim = db_.cached(
+        "INSERT INTO exchange_cursors (back_office, cursor, pulled_by, pull_until)"
+        " VALUES (?1, 0, ?2, ?4) ON CONFLICT (back_office) DO UPDATE"
+        " SET pulled_by = excluded.pulled_by, pull_until = excluded.pull_until"
+        " WHERE exchange_cursors.pull_until <= ?3 OR exchange_cursors.pulled_by = ?2"
+        " RETURNING cursor");
+    claim.bind(1, back_office).bind(2, puller).bind(3, now).bind(4, lease_until);
+    std::optional<long long> at;
+    if (claim.step()) at = claim.int64(0);
+    claim.reset();
+    return at;
+}
+
+void DecisionRepository::release_pull(const std::string& back_office, const std::string& puller) {
+    db_.cached(
+           "UPDATE exchange_cursors SET pulled_by = '', pull_until = ''"
+           " WHERE back_office = ? AND pulled_by = ?")
+        .bind(1, back_office)
+        .bind(2, puller)
+        .run();
+}
+
+int DecisionRepository::record(const std::string& back_office,
+                               const std::vector<ItemDecision>& list, long long cursor,
+                               const std::string& now) {
+    Transaction transaction(db_);
+    int kept = 0;
+    for (const auto& d : list) {
+        Statement& item = db_.cached(
+            "SELECT i.id, c.id, c.counter FROM case_items i JOIN cases c ON c.id = i.case_id"
+            " WHERE c.number = ? AND i.code = ?");
+        item.bind(1, d.case_number).bind(2, d.item_code);
+        if (!item.step()) continue;  // not a case of this store
+        const long long item_id = item.int64(0), case_id = item.int64(1);
+        const std::string counter = item.text(2);
+        item.reset();
+
+        Statement& insert = db_.cached(
+            "INSERT INTO item_decisions (case_item_id, back_office, cursor, outcome, reason,"
+            " data, missing_materials, decided_by, decided_at, received_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+        insert.bind(1, item_id).bind(2, back_office).bind(3, d.cursor);
+        int c = 3;
+        for (const std::string* text : {&d.outcome, &d.reason, &d.data_json, &d.missing_json,
+                                        &d.decided_by, &d.decided_at, &now})
+            insert.bind(++c, *text);
+        if (insert.run() == 0) continue;  // kept by an earlier pull
+
+        db_.cached("UPDATE case_items SET status = ? WHERE id = ?")
+            .bind(1, item_status(d.outcome))
+            .bind(2, item_id)
+            .run();
+        update_case_status(db_, case_id);
+
+        Poco::JSON::Object::Ptr detail = new Poco::JSON::Object(true);
+        detail->set("item", d.item_code);
+        detail->set("outcome", d.outcome);
+        detail->set("back_office", back_office);
+        detail->set("cursor", d.cursor);
+        detail->set("decided_by", d.decided_by);
+        db_.append_audit(AuditEvent{0, now, "dispatcher", counter, "item.decided", d.case_number,
+                                    to_json(detail), true, ""});
+        ++kept;
+    }
+    db_.cached(
+           "INSERT INTO exchange_cursors (back_office, cursor) VALUES (?, ?)"
+           " ON CONFLICT (back_office) DO UPDATE SET cursor = CASE WHEN"
+           " excluded.cursor > exchange_cursors.cursor THEN excluded.cursor"
+           " ELSE exchange_cursors.cursor END")
+        .bind(1, back_office)
+        .bind(2, cursor)
+        .run();
+    transaction.commit();
+    return kept;
+}
+
+std::vector<ItemDecision> DecisionRepository::of_case(const std::string& case_number) const {
+    Statement& q = db_.cached(
+        "SELECT d.cursor, c.number, i.code, d.outcome, d.reason, d.data, d.missing_materials,"
+        " d.decided_by, d.decided_at, d.received_at FROM item_decisions d"
+        " JOIN case_items i ON i.id = d.case_item_id JOIN cases c ON c.id = i.case_id"
+        " WHERE c.number = ? ORDER BY d.id");
+    q.bind(1, case_number);
+    std::vector<ItemDecision> out;
+    while (q.step()) {
+        ItemDecision d;
+        d.cursor = q.int64(0);
+        int c = 1;
+        for (std::string* text : {&d.case_number, &d.item_code, &d.outcome, &d.reason, &d.data_json,
+                                  &d.missing_json, &d.decided_by, &d.decided_at, &d.received_at})
+            *text = q.text(c++);
+        out.push_back(std::move(d));
+    }
+    q.reset();
+    return out;
+}
+
+}  // namespace onewindow::store

@@ -1,0 +1,293 @@
+// The PostgreSQL engine (database.hpp), through libpq: statements kept by Database::cached()
+// are prepared once per connection under a name of their own; one-use statements go with
+// PQexecParams. Values travel as text (bytea as binary), results come back as text.
+//
+// A connection that broke (the server restarted, the network failed) is re-established at the
+// next statement outside a transaction; inside one, the transaction fails with a Storage error
+// and the caller's work is rolled back by the server. Statements prepared before a reconnect
+// are prepared again on first use (each remembers the connection's generation).
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <vector>
+
+#include "engines.hpp"
+#include "onewindow/core/i18n.hpp"
+
+namespace onewindow::store {
+
+std::string numbered_placeholders(std::string_view sql) {
+    std::string out;
+    out.reserve(sql.size() + 16);
+    int next = 0;
+    for (std::size_t i = 0; i < sql.size(); ++i) {
+        const char c = sql[i];
+        if (c == '\'' || c == '"') {  // a literal or a quoted name, doubled quotes inside
+            const std::size_t end = sql.find(c, i + 1);
+            const std::size_t stop = end == std::string_view::npos ? sql.size() : end + 1;
+            out.append(sql.substr(i, stop - i));
+            i = stop - 1;
+        } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+            const std::size_t end = sql.find('\n', i);
+            const std::size_t stop = end == std::string_view::npos ? sql.size() : end;
+            out.append(sql.substr(i, stop - i));
+            i = stop - 1;
+        } else if (c == '?') {
+            std::size_t digits = i + 1;
+            while (digits < sql.size() && sql[digits] >= '0' && sql[digits] <= '9') ++digits;
+            int number = ++next;
+            if (digits > i + 1) {
+                number = std::atoi(std::string(sql.substr(i + 1, digits - i - 1)).c_str());
+                next = std::max(next - 1, number);
+            }
+            out += '$' + std::to_string(number);
+            i = digits - 1;
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+namespace {
+
+struct ResultDeleter {
+    void operator()(PGresult* result) const { PQclear(result); }
+};
+using Result = std::unique_ptr<PGresult, ResultDeleter>;
+
+/// What the server said, in one line, with words of ours for the failures an administrator meets.
+std::string server_message(PGconn* conn, const PGresult* result) {
+    std::string message = result ? PQresultErrorMessage(result) : PQerrorMessage(conn);
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
+        message.pop_back();
+    for (auto& c : message)
+        if (c == '\n') c = ' ';
+    const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+    if (state && std::string_view(state) == "42501")
+        return trf("the database role {} lacks the rights for this ({})", PQuser(conn), message);
+    if (PQstatus(conn) == CONNECTION_BAD)
+        return trf("the connection to the database server was lost ({})", message);
+    return message;
+}
+
+class PostgresDatabase;
+
+class PostgresStatement final : public Statement::Impl {
+  public:
+    PostgresStatement(PostgresDatabase& db, std::string sql, std::string name)
+        : db_(db), sql_(std::move(sql)), name_(std::move(name)) {}
+
+    void bind_text(int index, std::string_view text) override {
+        slot(index) = {std::string(text), true, 0};
+    }
+    void bind_integer(int index, long long value) override {
+        slot(index) = {std::to_string(value), true, 0};
+    }
+    void bind_null(int index) override { slot(index) = {{}, false, 0}; }
+    void bind_blob(int index, std::string_view bytes) override {
+        slot(index) = {std::string(bytes), true, 1};
+    }
+    bool step() override {
+        if (!result_) execute();
+        return ++row_ < PQntuples(result_.get());
+    }
+    long long run() override {
+        execute();
+        const long long changed = std::atoll(PQcmdTuples(result_.get()));
+        reset_result();
+        return changed;
+    }
+    void reset() override {
+        reset_result();
+        params_.clear();
+    }
+    int columns() const override { return result_ ? PQnfields(result_.get()) : 0; }
+    bool is_null(int column) const override {
+        return PQgetisnull(result_.get(), row_, column) != 0;
+    }
+    std::string text(int column) const override {
+        return std::string(PQgetvalue(result_.get(), row_, column),
+                           static_cast<std::size_t>(PQgetlength(result_.get(), row_, column)));
+    }
+    long long int64(int column) const override {
+        return std::atoll(PQgetvalue(result_.get(), row_, column));
+    }
+    double real(int column) const override {
+        return std::atof(PQgetvalue(result_.get(), row_, column));
+    }
+    std::string blob(int column) const override {
+        size_t size = 0;
+        unsigned char* bytes = PQunescapeBytea(
+            reinterpret_cast<const unsigned char*>(PQgetvalue(result_.get(), row_, column)), &size);
+        if (!bytes) return {};
+        std::string out(reinterpret_cast<const char*>(bytes), size);
+        PQfreemem(bytes);
+        return out;
+    }
+
+  private:
+    struct Param {
+        std::string value;
+        bool set = false;
+        int format = 0;  // 0 text, 1 binary
+    };
+    Param& slot(int index) {
+        if (index < 1) throw Error(ErrorKind::Storage, "parameter index " + std::to_string(index));
+        if (params_.size() < static_cast<std::size_t>(index)) params_.resize(index);
+        return params_[static_cast<std::size_t>(index - 1)];
+    }
+    void reset_result() {
+        result_.reset();
+        row_ = -1;
+    }
+    void execute();
+
+    PostgresDatabase& db_;
+    std::string sql_, name_;  // name_ empty: not kept prepared
+    std::vector<Param> params_;
+    Result result_;
+    int row_ = -1;
+    long long prepared_in_ = -1;  // the connection generation it was prepared in
+};
+
+class PostgresDatabase final : public Database {
+  public:
+    explicit PostgresDatabase(const Location& where) : Database(where) { connect(); }
+    ~PostgresDatabase() override {
+        clear_statement_cache();
+        if (conn_) PQfinish(conn_);
+    }
+
+    int schema_version() override {
+        Result exists = run_plain("SELECT to_regclass('onewindow_schema') IS NOT NULL");
+        if (std::string_view(PQgetvalue(exists.get(), 0, 0)) == "t") {
+            Result version = run_plain("SELECT version FROM onewindow_schema");
+            return PQntuples(version.get()) ? std::atoi(PQgetvalue(version.get(), 0, 0)) : 0;
+        }
+        // No schema of ours: the database must be empty, not somebody else's.
+        Result tables = run_plain(
+            "SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog',"
+            " 'information_schema')");
+        if (std::atoll(PQgetvalue(tables.get(), 0, 0)) > 0)
+            throw Error(ErrorKind::Storage,
+                        trf("{}: the database holds tables but no OneWindow schema: choose an "
+                            "empty database (nothing was changed)",
+                            location().display()));
+        return 0;
+    }
+    void exec(std::string_view sql) override { run_plain(std::string(sql)); }
+
+    /// Runs a statement kept prepared (name not empty) or a one-use one; the result of a
+    /// command that succeeded. Reconnects once when the connection broke outside a transaction.
+    Result execute(const std::string& sql, const std::string& name, long long& prepared_in,
+                   const std::vector<const char*>& values, const std::vector<int>& lengths,
+                   const std::vector<int>& formats) {
+        ensure_connected();
+        if (!name.empty() && prepared_in != generation_) {
+            Result prepared(PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr));
+            check(prepared.get(), sql);
+            prepared_in = generation_;
+        }
+        const int n = static_cast<int>(values.size());
+        Result result(name.empty() ? PQexecParams(conn_, sql.c_str(), n, nullptr, values.data(),
+                                                  lengths.data(), formats.data(), 0)
+                                   : PQexecPrepared(conn_, name.c_str(), n, values.data(),
+                                                    lengths.data(), formats.data(), 0));
+        check(result.get(), sql);
+        return result;
+    }
+
+    std::string next_statement_name() { return "ow" + std::to_string(++statements_); }
+
+  protected:
+    std::unique_ptr<Statement::Impl> make_statement(std::string_view sql, bool keep) override {
+        return std::make_unique<PostgresStatement>(*this, numbered_placeholders(sql),
+                                                   keep ? next_statement_name() : "");
+    }
+    void begin() override { run_plain("BEGIN"); }
+    void commit() override { run_plain("COMMIT"); }
+    void rollback() noexcept override {
+        if (conn_ && PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) != PQTRANS_IDLE)
+            PQclear(PQexec(conn_, "ROLLBACK"));
+    }
+    void set_schema_version(int version) override {
+        run_plain("CREATE TABLE IF NOT EXISTS onewindow_schema (version INTEGER NOT NULL)");
+        run_plain("DELETE FROM onewindow_schema");
+        run_plain("INSERT INTO onewindow_schema (version) VALUES (" + std::to_string(version) +
+                  ")");
+    }
+    void lock_for_migration() override {
+        run_plain("SELECT pg_advisory_xact_lock(7277916)");  // "ow" of OneWindow; any fixed key
+    }
+
+  private:
+    friend class PostgresStatement;
+
+    void connect() {
+        if (conn_) PQfinish(conn_);
+        conn_ = PQconnectdb(location().target.c_str());
+        if (PQstatus(conn_) != CONNECTION_OK)
+            throw Error(ErrorKind::Storage,
+                        trf("The case database {} cannot be reached: {} (nothing was changed)",
+                            location().display(), server_message(conn_, nullptr)));
+        const int major = PQserverVersion(conn_) / 10000;
+        if (std::find(std::begin(kPostgresMajors), std::end(kPostgresMajors), major) ==
+            std::end(kPostgresMajors))
+            throw Error(
+                ErrorKind::Storage,
+                trf("{}: the server runs PostgreSQL {}, this program works with "
+                    "PostgreSQL {} to {} (nothing was changed)",
+                    location().display(), std::to_string(major), std::to_string(kPostgresMajors[0]),
+                    std::to_string(std::end(kPostgresMajors)[-1])));
+        run_plain("SET client_min_messages = warning");
+        ++generation_;
+    }
+    void ensure_connected() {
+        if (PQstatus(conn_) == CONNECTION_OK) return;
+        if (transaction_depth() > 0)
+            throw Error(ErrorKind::Storage,
+                        trf("{}: {} (nothing was changed)", location().display(),
+                            server_message(conn_, nullptr)));
+        connect();
+    }
+    void check(const PGresult* result, std::string_view sql) {
+        const auto status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
+        if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return;
+        (void)sql;
+        throw Error(
+            ErrorKind::Storage,
+            location().display() + ": " + server_message(conn_, result) + " (nothing was changed)");
+    }
+    Result run_plain(const std::string& sql) {
+        ensure_connected();
+        Result result(PQexec(conn_, sql.c_str()));
+        check(result.get(), sql);
+        return result;
+    }
+
+    PGconn* conn_ = nullptr;
+    long long generation_ = 0;
+    long long statements_ = 0;
+};
+
+void PostgresStatement::execute() {
+    reset_result();
+    std::vector<const char*> values(params_.size());
+    std::vector<int> lengths(params_.size()), formats(params_.size());
+    for (std::size_t i = 0; i < params_.size(); ++i) {
+        values[i] = params_[i].set ? params_[i].value.data() : nullptr;
+        lengths[i] = static_cast<int>(params_[i].value.size());
+        formats[i] = params_[i].format;
+    }
+    result_ = db_.execute(sql_, name_, prepared_in_, values, lengths, formats);
+}
+
+}  // namespace
+
+std::unique_ptr<Database> open_postgresql(const Location& where) {
+    return std::make_unique<PostgresDatabase>(where);
+}
+
+}  // namespace onewindow::store

@@ -1,0 +1,174 @@
+// The medical-insurance plugin (医保) as the host runs it: the built .so through the plugin host
+// and its item files as the counter reads them.
+#include <catch2/catch.hpp>
+
+#include "plugin_fixture.hpp"
+
+using namespace onewindow;
+using namespace onewindow::testing;
+
+namespace {
+
+constexpr const char* kEnrolment = "000733001000";
+constexpr const char* kFiling = "000733002000";
+constexpr const char* kChronic = "000733003000";
+
+struct Host : PluginFixture {
+    Host() : PluginFixture("medical_insurance") {}
+};
+
+/// A mother registered in the county enrolling her daughter born on 2026-11-02.
+Poco::JSON::Object::Ptr newborn() {
+    return request_of(kEnrolment, R"({"applicant.name": "李娜",
+        "applicant.id_number": "13043419960315024X", "applicant.hukou_division": "130434",
+        "subject.kind": "申请人的子女", "child.name": "王若汐", "child.sex": "女",
+        "child.birth_date": "2026-11-02", "child.birth_cert_no": "Q130456789",
+        "medical_insurance.year": 2026})");
+}
+
+}  // namespace
+
+TEST_CASE("Medical insurance: the three items' catalogue data and forms", "[medical_insurance]") {
+    for (const ExpectedItem& e :
+         {ExpectedItem{kEnrolment, "城乡居民基本医疗保险参保登记", "公共服务", true, 0, 0},
+          ExpectedItem{kFiling, "异地就医备案", "公共服务", true, 0, 0},
+          ExpectedItem{kChronic, "门诊慢特病待遇认定", "行政确认", false, 15, 20}})
+        check_item_basics(e, "魏县医疗保障局", "0310-3586012");
+    const auto& staged = StagedItems::get();
+    auto enrolment = staged.form({kEnrolment});
+    CHECK(enrolment.field("child.birth_cert_no")->def.visible_if.in ==
+          std::vector<std::string>{"申请人的子女"});
+    CHECK(enrolment.field("medical_insurance.employee_insured")->def.required_if.in ==
+          std::vector<std::string>{"申请人本人"});
+    auto filing = staged.form({kFiling});
+    CHECK(filing.field("medical_insurance.transfer.division")->def.required);
+    CHECK(filing.field("medical_insurance.transfer.type")->def.options.size() == 5);
+    auto chronic = staged.form({kChronic});
+    CHECK(times_listed(chronic, "diagnosis_records") == 1);
+    CHECK(chronic.field("medical_insurance.chronic.disease")->def.options.size() == 15);
+}
+
+TEST_CASE("Medical insurance: a newborn is enrolled under the birth certificate or registration",
+          "[medical_insurance]") {
+    Host h;
+    auto r = newborn();
+    auto v = r->getObject("values");
+    CHECK(h.validate(r) == kNoFindings);
+    v->remove("child.birth_cert_no");
+    CHECK(has(
+        h.validate(r),
+        R"("field":"child.birth_cert_no","severity":"error","message":"为新生儿或子女参保须填写出生医学证明编号，或先办理出生登记取得公民身份号码")"));
+    v->set("child.id_number", id("13043420261102002"));  // after the birth registration
+    CHECK(h.validate(r) == kNoFindings);
+    v->set("child.id_number", id("13043420261103002"));
+    CHECK(has(h.validate(r), "子女的公民身份号码与出生日期不一致"));
+    v->remove("child.id_number");
+    v->set("child.birth_cert_no", "Q130456789");
+
+    SECTION("covered from birth only within three months") {
+        v->set("child.birth_date", "2026-08-22");
+        CHECK(warns(h.validate(r), "新生儿出生已超过 3 个月，不能自出生之日起享受居民医保待遇"));
+        v->set("child.birth_date", "2026-08-23");
+        CHECK(h.validate(r) == kNoFindings);
+    }
+    SECTION("an adult child enrols in person") {
+        v->set("child.birth_date", "2008-11-23");
+        CHECK(has(h.validate(r), "子女已成年，须由本人办理参保登记"));
+    }
+    SECTION("the contribution year is this year or the next") {
+        v->set("medical_insurance.year", 2028);
+        CHECK(has(h.validate(r), "参保缴费年度只能为 2026 年或 2027 年"));
+    }
+}
+
+TEST_CASE("Medical insurance: enrolling oneself", "[medical_insurance]") {
+    Host h;
+    auto r = newborn();
+    auto v = r->getObject("values");
+    v->set("subject.kind", "申请人本人");
+    v->set("medical_insurance.employee_insured", "否");
+    CHECK(h.validate(r) == kNoFindings);
+    v->set("medical_insurance.employee_insured", "是");
+    CHECK(has(h.validate(r), "已参加职工基本医疗保险的，不能重复参加城乡居民基本医疗保险"));
+    v->set("medical_insurance.employee_insured", "否");
+    v->set("applicant.hukou_division", "371502");
+    CHECK(has(h.validate(r), "户籍不在本县的，须持本县居住证参加城乡居民基本医疗保险"));
+    supply(r, {"residence_permit"});
+    CHECK(h.validate(r) == kNoFindings);
+}
+
+TEST_CASE("Medical insurance: filing for treatment elsewhere, and chronic diseases",
+          "[medical_insurance]") {
+    Host h;
+    auto filing = request_of(kFiling, R"({"applicant.name": "李娜",
+        "applicant.id_number": "13043419960315024X", "medical_insurance.scheme": "城乡居民基本医疗保险",
+        "medical_insurance.transfer.type": "异地长期居住人员", "medical_insurance.transfer.division": "110105",
+        "medical_insurance.transfer.start_date": "2026-12-01"})");
+    CHECK(h.validate(filing) == kNoFindings);
+    filing->getObject("values")->set("medical_insurance.transfer.division", "130434");
+    CHECK(has(h.validate(filing), "就医地为本县，无需办理异地就医备案"));
+    filing->getObject("values")->set("medical_insurance.transfer.division",
+                                     "130402");  // 邯郸市邯山区
+    CHECK(has(h.validate(filing), "就医地与参保地同属一个设区的市（市级统筹区）"));
+
+    auto chronic = request_of(kChronic, R"({"applicant.name": "李娜",
+        "applicant.id_number": "13043419960315024X", "medical_insurance.scheme": "城乡居民基本医疗保险",
+        "medical_insurance.insured_here": "是", "medical_insurance.chronic.disease": "糖尿病",
+        "medical_insurance.chronic.hospital": "魏县人民医院", "medical_insurance.chronic.hospital_level": "二级",
+        "medical_insurance.chronic.diagnosis_date": "2026-06-10"})");
+    CHECK(h.validate(chronic) == kNoFindings);
+    chronic->getObject("values")->set("medical_insurance.chronic.hospital_level", "一级");
+    chronic->getObject("values")->set("medical_insurance.insured_here", "否");
+    auto text = h.validate(chronic);
+    CHECK(has(text, "门诊慢特病须经二级及以上定点医疗机构确诊"));
+    CHECK(has(text, "未在本县参加基本医疗保险的，不能申请门诊慢特病待遇认定"));
+}
+
+TEST_CASE("Medical insurance: routes and errors", "[medical_insurance]") {
+    Host h;
+    CHECK(
+        h.route(newborn()) ==
+        R"({"routes":[{"department":"county_medical_security","endpoint":"county_medical_security","preliminary_review":false,"required":true}]})");
+    CHECK(h.failure(Operation::Validate, request_of("000718001001", "{}")) ==
+          "plugin medical_insurance: validate: unknown item 000718001001");
+    auto no_date = newborn();
+    no_date->remove("today");
+    CHECK(h.failure(Operation::Validate, no_date) ==
+          "plugin medical_insurance: validate: request.today must be YYYY-MM-DD");
+}
+
+TEST_CASE("Medical insurance: a retiree's contribution years against the prefecture's minimum",
+          "[medical_insurance]") {
+    check_item_basics(
+        ExpectedItem{"000733004000", "职工医保退休人员待遇核定", "行政确认", false, 10, 20},
+        "魏县医疗保障局", "0310-3586012");
+    const auto retiree = [] {
+        return request_of("000733004000", R"({"applicant.name": "王建设",
+            "applicant.id_number": "130434196506100319", "retirement.employer": "魏县纺织有限公司",
+            "medical_insurance.contribution_years": 28, "medical_insurance.local_years": 12})");
+    };
+    auto minimums = parse_json(R"({"retiree_min_years_male": 25, "retiree_min_years_female": 20,
+        "retiree_min_local_years": 10})",
+                               "settings")
+                        .extract<Poco::JSON::Object::Ptr>();
+    PluginFixture h("medical_insurance", minimums);
+    auto r = retiree();
+    auto v = r->getObject("values");
+    CHECK(h.validate(r) == kNoFindings);
+    v->set("medical_insurance.contribution_years", 22);
+    v->set("medical_insurance.local_years", 8);
+    auto text = h.validate(r);
+    CHECK(warns(text, "职工医保累计缴费 22 年，不足本统筹区男职工 25 年的最低缴费年限"));
+    CHECK(warns(text, "在本统筹区实际缴费 8 年，不足本统筹区 10 年的最低缴费年限"));
+    CHECK_FALSE(has(text, R"("severity":"error")"));
+    v->set("medical_insurance.local_years", 23);
+    CHECK(has(h.validate(r), "本统筹区实际缴费年限不能大于职工医保累计缴费年限"));
+
+    PluginFixture unset("medical_insurance");
+    CHECK(warns(unset.validate(retiree()),
+                "本统筹区男职工最低缴费年限未配置（插件设置 retiree_min_years_male）"));
+    minimums->set("retiree_min_local_years", -1);
+    PluginFixture refused("medical_insurance", minimums, false);
+    CHECK(has(refused.load_error(),
+              "settings.retiree_min_local_years must be a number of years from 0 to 60"));
+}

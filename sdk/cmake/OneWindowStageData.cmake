@@ -1,0 +1,32 @@
+# Copies a plugin's data into its plugin folder, in the folder's own layout. Run by the rule
+# onewindow_add_plugin() adds; CONFIG names a file setting PLUGIN_DIR (the source folder, where
+# plugin.json lies), OUTPUT_DIR (the plugin folder), DICTIONARY (the manifest's "dictionary", or
+# empty), EXTRA_FORMS and EXTRA_TEMPLATES (files or folders given to onewindow_add_plugin).
+# forms/ and templates/ are replaced whole, so a file removed from the source leaves the plugin.
+cmake_minimum_required(VERSION 3.19)
+include("${CONFIG}")
+foreach(sub forms templates)
+    file(REMOVE_RECURSE "${OUTPUT_DIR}/${sub}")
+    if(IS_DIRECTORY "${PLUGIN_DIR}/${sub}")
+        file(COPY "${PLUGIN_DIR}/${sub}" DESTINATION "${OUTPUT_DIR}")
+    endif()
+endforeach()
+foreach(pair "forms;${EXTRA_FORMS}" "templates;${EXTRA_TEMPLATES}")
+    list(POP_FRONT pair sub)
+    foreach(item IN LISTS pair)
+        file(MAKE_DIRECTORY "${OUTPUT_DIR}/${sub}")
+        if(IS_DIRECTORY "${item}")
+            file(GLOB children "${item}/*")
+            file(COPY ${children} DESTINATION "${OUTPUT_DIR}/${sub}")
+        else()
+            file(COPY "${item}" DESTINATION "${OUTPUT_DIR}/${sub}")
+        endif()
+    endforeach()
+endforeach()
+if(DICTIONARY)
+    if(NOT EXISTS "${PLUGIN_DIR}/${DICTIONARY}")
+        message(FATAL_ERROR "${PLUGIN_DIR}/plugin.json: $.dictionary: \"${DICTIONARY}\" does not exist")
+    endif()
+    get_filename_component(sub "${DICTIONARY}" DIRECTORY)
+    file(COPY "${PLUGIN_DIR}/${DICTIONARY}" DESTINATION "${OUTPUT_DIR}/${sub}")
+endif()
