@@ -82,7 +82,7 @@ Dictionary dictionary() {
 std::vector<ServiceItem> family_planning_items(const Dictionary& dict) {
     std::vector<ServiceItem> items;
     Issues issues;
-    for (auto name : {"first_child", "second_child", "migrant_certificate"})
+    for (auto name : {"first_child", "migrant_certificate"})
         items.push_back(load_item(
             stage / "plugins/family_planning/forms" / (std::string(name) + ".json"), dict, issues));
     issues.throw_if_any();
@@ -124,8 +124,8 @@ void plugin_load() {
 void unified_form_5() {
     auto dict = dictionary();
     auto items = family_planning_items(dict);
-    for (int i = 0; i < 2; ++i) {
-        ServiceItem copy = items[static_cast<std::size_t>(i)];
+    for (int i = 0; i < 3; ++i) {  // five items: the two family-planning ones and copies
+        ServiceItem copy = items[static_cast<std::size_t>(i % 2)];
         copy.code += "-" + std::to_string(i);
         for (auto& section : copy.sections) section.title += std::to_string(i);
         items.push_back(copy);
@@ -149,7 +149,7 @@ void catalogue_search() {
                               "法律援助",     "出生登记",     "优待证",     "生育服务"};
     Catalogue catalogue;
     for (int i = 0; i < 2000; ++i) {
-        ServiceItem item = base[static_cast<std::size_t>(i % 3)];
+        ServiceItem item = base[static_cast<std::size_t>(i % 2)];
         char code[16];
         std::snprintf(code, sizeof code, "%06d%06d", 100 + i % 40, i);
         item.code = code;
@@ -688,7 +688,7 @@ void guide_booklet_200() {
         "魏县农业农村局", "魏县人力资源和社会保障局"};
     std::vector<ServiceItem> items;
     for (int i = 0; i < 200; ++i) {
-        ServiceItem item = base[static_cast<std::size_t>(i % 3)];
+        ServiceItem item = base[static_cast<std::size_t>(i % 2)];
         char code[16];
         std::snprintf(code, sizeof code, "%06d%06d", 100 + i % 10, i);
         item.code = code;
@@ -925,11 +925,11 @@ std::vector<std::string> install_bulk_plugin(const fs::path& data, int count) {
     const fs::path dir = data / "plugins/bulk";
     fs::create_directories(dir / "forms");
     fs::copy_file(manifest.dir / manifest.library, dir / manifest.library);
-    const char* bases[] = {"first_child", "second_child", "migrant_certificate"};
+    const char* bases[] = {"first_child", "migrant_certificate"};
     Poco::JSON::Array::Ptr codes = new Poco::JSON::Array, forms = new Poco::JSON::Array;
     std::vector<std::string> five;
     for (int i = 0; i < count; ++i) {
-        auto item = load_json_file(manifest.dir / "forms" / (std::string(bases[i % 3]) + ".json"))
+        auto item = load_json_file(manifest.dir / "forms" / (std::string(bases[i % 2]) + ".json"))
                         .extract<Poco::JSON::Object::Ptr>();
         char code[32];
         std::snprintf(code, sizeof code, "%06d%06d", 900 + i % 12, i);

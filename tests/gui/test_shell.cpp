@@ -155,8 +155,8 @@ void fill_first_child_and_migrant(IntakePanel& intake) {
         {"applicant.ethnicity", "汉族"},
         {"applicant.phone", "13831045678"},
         {"applicant.marital_status", "初婚"},
-        {"applicant.hukou_division", "130425"},
-        {"applicant.hukou_address", "河北省邯郸市大名县大街镇西街 8 号"},
+        {"applicant.hukou_division", "130434"},
+        {"applicant.hukou_address", "河北省邯郸市魏县魏城镇南关村 12 号"},
         {"applicant.address", "河北省邯郸市魏县魏城镇南关村 12 号"},
         {"spouse.name", "王强"},
         {"spouse.id_number", "130434199408020132"},
@@ -166,12 +166,14 @@ void fill_first_child_and_migrant(IntakePanel& intake) {
         {"family_planning.marriage.date", "2024-05-20"},
         {"family_planning.marriage.certificate_no", "J130434-2024-001207"},
         {"family_planning.children.count", "0"},
+        {"family_planning.registration.timing", "生育前登记"},
         {"family_planning.pregnancy.expected_date", "2027-03-10"},
         {"family_planning.pregnancy.hospital", "魏县人民医院"},
-        {"family_planning.migrant.current_address", "河北省邯郸市魏县魏城镇南关村 12 号"},
-        {"family_planning.migrant.current_division", "130434"},
-        {"family_planning.migrant.since", "2024-06-01"},
-        {"family_planning.migrant.reason", "投靠亲友"},
+        {"family_planning.migrant.current_address", "北京市朝阳区将台路 6 号"},
+        {"family_planning.migrant.current_division", "110105"},
+        {"family_planning.migrant.since", "2027-06-01"},
+        {"family_planning.migrant.reason", "务工"},
+        {"family_planning.contraception", "孕期，未采取避孕节育措施"},
     };
     for (const auto& [key, value] : values) intake.set_value(key, value);
     intake.set_table("household.members", {{{"member.name", "王强"},
@@ -179,17 +181,16 @@ void fill_first_child_and_migrant(IntakePanel& intake) {
                                             {"member.relation", "配偶"}}});
 }
 
-/// The demo couple's first-child registration, the applicant registered in the county.
+/// The demo couple's first-child registration (生育登记), the applicant registered in the county.
 void start_first_child(IntakePanel& intake) {
     intake.add_items({"000718001001"});
     fill_first_child_and_migrant(intake);
-    intake.set_value("applicant.hukou_division", "130434");
 }
 
 /// The same, with the papers seen at the window and the photo as a tolerated gap, accepted.
 DecisionResult accept_first_child(IntakePanel& intake) {
     start_first_child(intake);
-    for (const char* key : {"id_card", "hukou", "marriage_cert"}) intake.set_supplied(key, true);
+    for (const char* key : {"id_card", "marriage_cert"}) intake.set_supplied(key, true);
     intake.tolerate("photo", "申请人承诺自受理之日起 5 个工作日内补交");
     return intake.accept();
 }
@@ -249,7 +250,6 @@ TEST_CASE("A clerk takes in a two-item case at one window", "[gui]") {
 
     // Materials: scans attached (with thumbnails), the photo as a tolerated gap.
     intake.attach_material("id_card", scans / "id_card_li_na.png");
-    intake.attach_material("hukou", scans / "hukou.png");
     // A scan dragged from the file manager onto the material's scan area.
     auto* drop =
         dynamic_cast<wxFileDropTarget*>(intake.scan_area("marriage_cert")->GetDropTarget());
@@ -285,7 +285,7 @@ TEST_CASE("A clerk takes in a two-item case at one window", "[gui]") {
         REQUIRE(record);
         CHECK(record->items.size() == 2);
         CHECK(record->clerk == "张敏");
-        CHECK(record->materials.size() == 4);
+        CHECK(record->materials.size() == 3);
         CHECK(shell.services->counter().store().outbox().rows(result.number).size() == 2);
         CHECK(shell.services->counter().store().drafts().of_clerk("张敏").empty());
     }
@@ -364,14 +364,14 @@ TEST_CASE("Missing materials: accept refuses, the one-time notice prints, the dr
     intake.attach_material("id_card", scans / "id_card_li_na.png");
     auto refused = intake.accept();
     CHECK(refused.kind == DecisionResult::Kind::MaterialsMissing);
-    CHECK(refused.message.find("居民户口簿") != std::string::npos);
+    CHECK(refused.message.find("结婚证") != std::string::npos);
     auto notice = intake.notice();
     INFO(notice.message);
     REQUIRE(notice.kind == DecisionResult::Kind::Notice);
     shell.services->wait_idle();
     pump(200);
     REQUIRE(fs::exists(intake.last_result().document));
-    CHECK(pdftotext(intake.last_result().document).find("居民户口簿") != std::string::npos);
+    CHECK(pdftotext(intake.last_result().document).find("结婚证") != std::string::npos);
     CHECK(intake.items().size() == 1);  // the draft is kept for the applicant's return
     CHECK(intake.draft_id() != 0);
     // Refusal with a reason; an empty reason is refused.
@@ -457,7 +457,7 @@ TEST_CASE("The demo case is taken in with the keyboard alone", "[gui][keyboard]"
 
     // Ctrl+F, the item's pinyin initials, Enter: the item is chosen, the form takes the keys.
     keyboard("key ctrl+f");
-    keyboard("type --delay 30 yhsyfw");
+    keyboard("type --delay 30 sydj");
     REQUIRE_FALSE(frame->catalogue()->shown_items().empty());
     CHECK(frame->catalogue()->shown_items().front() == "000718001001");
     keyboard("key Return");
@@ -535,7 +535,7 @@ TEST_CASE("The demo case is taken in with the keyboard alone", "[gui][keyboard]"
     INFO("messages: " << messages);
     for (const char* key :
          {"field:applicant.phone", "field:spouse.name", "field:family_planning.children.count",
-          "supplied:hukou", "promise:photo"})
+          "supplied:marriage_cert", "promise:photo"})
         CHECK(std::find(visited.begin(), visited.end(), key) != visited.end());
     CHECK(intake.value("spouse.name") == "王强");
     CHECK(intake.value("applicant.marital_status") == "初婚");

@@ -576,8 +576,12 @@ void Counter::print_receipt(const std::string& number, const fs::path& out) cons
         std::string limit =
             item.immediate ? std::string(tr("immediate"))
                            : trf("promised {} working days", std::to_string(item.promised_days));
-        if (!item.immediate && item.legal_days > 0)
-            limit += trf(" (legal {} working days)", std::to_string(item.legal_days));
+        if (!item.immediate && item.legal_days > 0) {
+            // The unit from the catalogue's item (the store keeps the days, not yet the unit).
+            const ServiceItem* listed = s.catalogue.find(item.code);
+            limit += trf(" (legal {})", day_count(item.legal_days,
+                                                  listed ? listed->legal_unit : DayUnit::Working));
+        }
         entry->set("time_limit", limit);
         items->add(entry);
         later = later || !item.immediate;

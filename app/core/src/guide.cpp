@@ -21,6 +21,11 @@ std::string joined(const std::vector<std::string>& parts, const char* separator)
 
 }  // namespace
 
+std::string day_count(int days, DayUnit unit) {
+    return unit == DayUnit::Natural ? trf("{} days", std::to_string(days))
+                                    : trf("{} working days", std::to_string(days));
+}
+
 std::string material_quantity(int originals, int copies) {
     std::vector<std::string> parts;
     if (originals > 0) parts.push_back(trf("{} original(s)", std::to_string(originals)));
@@ -52,7 +57,9 @@ Poco::JSON::Object::Ptr guide_data(const ServiceItem& item) {
     limits->set("promised", item.immediate ? std::string(tr("immediate"))
                                            : trf("completed within {} working days of acceptance",
                                                  std::to_string(item.promised_days)));
-    limits->set("legal", item.legal_days ? trf("{} working days", std::to_string(item.legal_days))
+    // Only a limit the item's own regulation sets; none is invented (行政许可法 art. 42 binds
+    // licensing items only).
+    limits->set("legal", item.legal_days ? day_count(item.legal_days, item.legal_unit)
                                          : std::string(tr("none")));
     limits->set("preliminary", std::string(item.preliminary_review ? tr("yes") : tr("no")));
 
