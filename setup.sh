@@ -23,12 +23,17 @@ packages=(
     # a service centre's case store: PostgreSQL 15, its client library; the tests start their own
     # server (tests/postgres/pg_server.sh), never the distribution's cluster
     postgresql-15 libpq-dev
-    # CJK fonts embedded in printed documents (zenhei: sans; uming: Song/Ming)
-    fonts-wqy-zenhei fonts-arphic-uming
+    # CJK fonts embedded in printed documents (gbsn00lp: GB Song for the body and titles;
+    # uming: Song/Ming for the characters gbsn00lp lacks; zenhei: 黑体 headings and labels)
+    fonts-arphic-gbsn00lp fonts-arphic-uming fonts-wqy-zenhei
+    # the benchmark's baseline: the same receipt drawn by ReportLab (receipt_vs_reportlab_ratio)
+    python3-reportlab
     # pinyin data (read through bzcat at build time), gettext tools
     unicode-data bzip2 gettext
     # PDF pages for the print preview and the tests' checks; a display for the window tests
     poppler-utils poppler-data xvfb xauth imagemagick
+    # reading the QR codes of printed documents back, as a phone would
+    zbar-tools
     # real key presses for the keyboard-only window test
     xdotool
     # printing: the CUPS clients; the tests start their own scheduler with a cups-pdf printer

@@ -13,6 +13,7 @@
 #include "onewindow/core/backup.hpp"
 #include "onewindow/core/case_store.hpp"
 #include "onewindow/core/catalogue.hpp"
+#include "onewindow/core/catalogue_import.hpp"
 #include "onewindow/core/counter.hpp"
 #include "onewindow/core/date.hpp"
 #include "onewindow/core/dispatcher.hpp"
@@ -41,7 +42,7 @@ const char* kUsageText =
     N_("Usage: onewindow-cli [--data DIR] [--store LOCATION] <command> ...\n"
        "  intake <case.json> [--receipt FILE.pdf] [--notice FILE.pdf]\n"
        "                                 validate a case; accept it or issue a one-time notice\n"
-       "  refuse <case.json> --reason TEXT\n"
+       "  refuse <case.json> --reason TEXT [--apply-to BODY]\n"
        "                                 record a refusal to accept, with its reason\n"
        "  print receipt|notice|refusal <number> -o FILE.pdf\n"
        "                                 write an acceptance receipt, a one-time notice or a\n"
@@ -72,6 +73,9 @@ const char* kUsageText =
        "                                 (run it hourly from cron; the shell does it itself)\n"
        "  restore BACKUP-FOLDER          restore a backup into the (new, empty) data folder\n"
        "  catalogue [TEXT]               list service items (search by name, code, keyword)\n"
+       "  catalogue import FILE.csv      map a province's item list (code, name, department,\n"
+       "                                 type, limits, basis) onto the catalogue; report what\n"
+       "                                 cannot be mapped\n"
        "  guide <item-code> -o FILE.pdf  print the service guide of an item\n"
        "  guide --all -o FILE.pdf        every item's guide as one booklet with a table of\n"
        "                                 contents by department and page numbers\n"
@@ -195,7 +199,9 @@ int cmd_refuse(const fs::path& data_dir, const Args& args, std::ostream& out, st
         return kUsage;
     }
     auto request = IntakeRequest::load(args.positional[0]);
-    const std::string number = open_counter(data_dir)->refuse(request, reason->second);
+    auto apply_to = args.options.find("--apply-to");  // outside the departments' remit
+    const std::string number = open_counter(data_dir)->refuse(
+        request, reason->second, apply_to == args.options.end() ? "" : apply_to->second);
     out << "REFUSED " << number << '\n' << trf("Refusal {} recorded", number) << '\n';
     return 0;
 }
@@ -468,7 +474,39 @@ int cmd_guide(const fs::path& data_dir, const Args& args, std::ostream& out, std
     return 0;
 }
 
+/// `catalogue import FILE.csv`: a province's item list against the catalogue; what matched (and
+/// how it differs), what did not, and the catalogue's items the list lacks. Exit 0 when every
+/// row and every item found its other half, 1 otherwise.
+int cmd_catalogue_import(const fs::path& data_dir, const fs::path& csv, std::ostream& out) {
+    auto counter = open_counter(data_dir);
+    const auto mapping = map_item_list(counter->catalogue(), read_item_list(csv));
+    out << "MAPPED " << mapping.matched.size() << " UNMAPPED " << mapping.unmatched.size()
+        << " NOT-LISTED " << mapping.not_listed.size() << '\n';
+    for (const auto& m : mapping.matched) {
+        out << trf("line {}: {} {} -> {} {}", std::to_string(m.row.line), m.row.code, m.row.name,
+                   m.item->code, m.item->name)
+            << '\n';
+        for (const auto& d : m.differences) out << "    " << d << '\n';
+    }
+    for (const auto& row : mapping.unmatched)
+        out << trf("line {}: {} {} ({}): no item of the catalogue answers to it",
+                   std::to_string(row.line), row.code, row.name, row.department)
+            << '\n';
+    for (const ServiceItem* item : mapping.not_listed)
+        out << trf("{} {} ({}): the list has no such item", item->code, item->name,
+                   item->department_name)
+            << '\n';
+    return mapping.unmatched.empty() && mapping.not_listed.empty() ? 0 : 1;
+}
+
 int cmd_catalogue(const fs::path& data_dir, const Args& args, std::ostream& out) {
+    if (!args.positional.empty() && args.positional[0] == "import") {
+        if (args.positional.size() != 2) {
+            out << tr(kUsageText);
+            return kUsage;
+        }
+        return cmd_catalogue_import(data_dir, args.positional[1], out);
+    }
     auto counter = open_counter(data_dir);
     std::string query;
     for (const auto& word : args.positional) query += (query.empty() ? "" : " ") + word;

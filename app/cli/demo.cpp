@@ -10,6 +10,7 @@
 #include "onewindow/core/case_store.hpp"
 #include "onewindow/core/catalogue.hpp"
 #include "onewindow/core/counter.hpp"
+#include "onewindow/core/date.hpp"
 #include "onewindow/core/demo_data.hpp"
 #include "onewindow/core/error.hpp"
 #include "onewindow/core/i18n.hpp"
@@ -47,6 +48,7 @@ int run_demo(const std::string& data, const std::optional<std::string>& store, s
     auto take_in = [&](const char* file) {
         out << "\n== " << trf("Intake of {}", file) << '\n';
         auto request = IntakeRequest::load(demo_dir / file);
+        request.now = demo_intake_time(local_timestamp_now());  // never at lunch
         auto outcome = counter->intake(request);
         if (outcome.kind == IntakeOutcome::Kind::Accepted) {
             auto pdf = data_dir / ("receipt-" + outcome.number + ".pdf");

@@ -37,6 +37,7 @@
 #include "onewindow/gui/login_dialog.hpp"
 #include "onewindow/gui/main_frame.hpp"
 #include "onewindow/gui/preview_frame.hpp"
+#include "onewindow/gui/rating_frame.hpp"
 
 using namespace onewindow;
 using namespace onewindow::gui;
@@ -156,8 +157,8 @@ void fill_first_child_and_migrant(IntakePanel& intake) {
         {"applicant.ethnicity", "汉族"},
         {"applicant.phone", "13831045678"},
         {"applicant.marital_status", "初婚"},
-        {"applicant.hukou_division", "130425"},
-        {"applicant.hukou_address", "河北省邯郸市大名县大街镇西街 8 号"},
+        {"applicant.hukou_division", "130434"},
+        {"applicant.hukou_address", "河北省邯郸市魏县魏城镇南关村 12 号"},
         {"applicant.address", "河北省邯郸市魏县魏城镇南关村 12 号"},
         {"spouse.name", "王强"},
         {"spouse.id_number", "130434199408020132"},
@@ -167,12 +168,14 @@ void fill_first_child_and_migrant(IntakePanel& intake) {
         {"family_planning.marriage.date", "2024-05-20"},
         {"family_planning.marriage.certificate_no", "J130434-2024-001207"},
         {"family_planning.children.count", "0"},
+        {"family_planning.registration.timing", "生育前登记"},
         {"family_planning.pregnancy.expected_date", "2027-03-10"},
         {"family_planning.pregnancy.hospital", "魏县人民医院"},
-        {"family_planning.migrant.current_address", "河北省邯郸市魏县魏城镇南关村 12 号"},
-        {"family_planning.migrant.current_division", "130434"},
-        {"family_planning.migrant.since", "2024-06-01"},
-        {"family_planning.migrant.reason", "投靠亲友"},
+        {"family_planning.migrant.current_address", "北京市朝阳区将台路 6 号"},
+        {"family_planning.migrant.current_division", "110105"},
+        {"family_planning.migrant.since", "2027-06-01"},
+        {"family_planning.migrant.reason", "务工"},
+        {"family_planning.contraception", "孕期，未采取避孕节育措施"},
     };
     for (const auto& [key, value] : values) intake.set_value(key, value);
     intake.set_table("household.members", {{{"member.name", "王强"},
@@ -180,18 +183,17 @@ void fill_first_child_and_migrant(IntakePanel& intake) {
                                             {"member.relation", "配偶"}}});
 }
 
-/// The demo couple's first-child registration, the applicant registered in the county.
+/// The demo couple's first-child registration (生育登记), the applicant registered in the county.
 void start_first_child(IntakePanel& intake) {
     intake.add_items({"000718001001"});
     fill_first_child_and_migrant(intake);
-    intake.set_value("applicant.hukou_division", "130434");
 }
 
 /// The same, with the papers seen at the window and the photo as a tolerated gap, accepted.
 DecisionResult accept_first_child(IntakePanel& intake) {
     start_first_child(intake);
-    for (const char* key : {"id_card", "hukou", "marriage_cert"}) intake.set_supplied(key, true);
-    intake.tolerate("photo", "申请人承诺于 2026年11月30日 前补交");
+    for (const char* key : {"id_card", "marriage_cert"}) intake.set_supplied(key, true);
+    intake.tolerate("photo", "申请人承诺自受理之日起 5 个工作日内补交");
     return intake.accept();
 }
 
@@ -250,7 +252,6 @@ TEST_CASE("A clerk takes in a two-item case at one window", "[gui]") {
 
     // Materials: scans attached (with thumbnails), the photo as a tolerated gap.
     intake.attach_material("id_card", scans / "id_card_li_na.png");
-    intake.attach_material("hukou", scans / "hukou.png");
     // A scan dragged from the file manager onto the material's scan area.
     auto* drop =
         dynamic_cast<wxFileDropTarget*>(intake.scan_area("marriage_cert")->GetDropTarget());
@@ -260,7 +261,7 @@ TEST_CASE("A clerk takes in a two-item case at one window", "[gui]") {
     CHECK(drop->OnDropFiles(10, 10, dropped));
     CHECK(intake.has_thumbnail("marriage_cert"));
     CHECK(intake.has_thumbnail("id_card"));
-    intake.tolerate("photo", "申请人承诺于 2026年11月30日 前补交");
+    intake.tolerate("photo", "申请人承诺自受理之日起 5 个工作日内补交");
     frame->SetSize(1280, 800);
     screenshot(frame, "intake.png");
 
@@ -286,7 +287,7 @@ TEST_CASE("A clerk takes in a two-item case at one window", "[gui]") {
         REQUIRE(record);
         CHECK(record->items.size() == 2);
         CHECK(record->clerk == "张敏");
-        CHECK(record->materials.size() == 4);
+        CHECK(record->materials.size() == 3);
         CHECK(shell.services->counter().store().outbox().rows(result.number).size() == 2);
         CHECK(shell.services->counter().store().drafts().of_clerk("张敏").empty());
     }
@@ -427,14 +428,14 @@ TEST_CASE("Missing materials: accept refuses, the one-time notice prints, the dr
     intake.attach_material("id_card", scans / "id_card_li_na.png");
     auto refused = intake.accept();
     CHECK(refused.kind == DecisionResult::Kind::MaterialsMissing);
-    CHECK(refused.message.find("居民户口簿") != std::string::npos);
+    CHECK(refused.message.find("结婚证") != std::string::npos);
     auto notice = intake.notice();
     INFO(notice.message);
     REQUIRE(notice.kind == DecisionResult::Kind::Notice);
     shell.services->wait_idle();
     pump(200);
     REQUIRE(fs::exists(intake.last_result().document));
-    CHECK(pdftotext(intake.last_result().document).find("居民户口簿") != std::string::npos);
+    CHECK(pdftotext(intake.last_result().document).find("结婚证") != std::string::npos);
     CHECK(intake.items().size() == 1);  // the draft is kept for the applicant's return
     CHECK(intake.draft_id() != 0);
     // Refusal with a reason; an empty reason is refused.
@@ -520,7 +521,7 @@ TEST_CASE("The demo case is taken in with the keyboard alone", "[gui][keyboard]"
 
     // Ctrl+F, the item's pinyin initials, Enter: the item is chosen, the form takes the keys.
     keyboard("key ctrl+f");
-    keyboard("type --delay 30 yhsyfw");
+    keyboard("type --delay 30 sydj");
     REQUIRE_FALSE(frame->catalogue()->shown_items().empty());
     CHECK(frame->catalogue()->shown_items().front() == "000718001001");
     keyboard("key Return");
@@ -578,7 +579,7 @@ TEST_CASE("The demo case is taken in with the keyboard alone", "[gui][keyboard]"
             keyboard(key == "photo" ? "key space"
                                     : "key Tab");  // space puts the keys on the promise
         } else if (where.rfind("promise:", 0) == 0) {
-            keyboard("type --delay 15 '申请人承诺于 2026年11月30日 前补交照片'");
+            keyboard("type --delay 15 '申请人承诺自受理之日起 5 个工作日内补交照片'");
             keyboard("key Tab");
         } else {
             keyboard("key Tab");
@@ -598,7 +599,7 @@ TEST_CASE("The demo case is taken in with the keyboard alone", "[gui][keyboard]"
     INFO("messages: " << messages);
     for (const char* key :
          {"field:applicant.phone", "field:spouse.name", "field:family_planning.children.count",
-          "supplied:hukou", "promise:photo"})
+          "supplied:marriage_cert", "promise:photo"})
         CHECK(std::find(visited.begin(), visited.end(), key) != visited.end());
     CHECK(intake.value("spouse.name") == "王强");
     CHECK(intake.value("applicant.marital_status") == "初婚");
@@ -772,7 +773,7 @@ TEST_CASE("The result document of an approved item prints from the case detail",
     pump(100);
     CasesPanel& cases = *frame->cases();
     // Not decided yet: told, nothing printed.
-    CHECK(utf8(cases.print_item_document(accepted.number, "000718001001", true)).find("准予") !=
+    CHECK(utf8(cases.print_item_document(accepted.number, "000718001001", true)).find("尚未办结") !=
           std::string::npos);
     {
         auto held = shell.services->lock();
@@ -810,9 +811,14 @@ TEST_CASE("The result document of an approved item prints from the case detail",
         CHECK(shell.services->counter().store().cases().find(accepted.number)->status ==
               "handed_out");
     }
-    // The applicant rates the visit, once.
-    CHECK(cases.rate(accepted.number, 5, "").empty());
-    CHECK_FALSE(cases.rate(accepted.number, 4, "").empty());
+    // The hand-out invites the applicant to rate the visit on the rating screen, once.
+    RatingFrame& rating = *frame->rating();
+    CHECK(rating.state() == "levels");
+    CHECK(rating.case_number() == accepted.number);
+    CHECK(rating.choose(5).empty());
+    CHECK(rating.state() == "thanks");
+    rating.invite(accepted.number, "张敏");
+    CHECK_FALSE(rating.choose(4).empty());  // rated already today
 
     // The case detail (modal): its items, the documents, hand-out and rating, the timeline.
     bool shown = false;
@@ -829,4 +835,65 @@ TEST_CASE("The result document of an approved item prints from the case detail",
     });
     cases.show_detail(accepted.number);
     CHECK(shown);
+}
+
+TEST_CASE("The applicant rates the visit on the rating screen; the clerk has no rating button",
+          "[gui][rating]") {
+    Shell shell;
+    shell.sign_in_clerk();
+    auto* frame = shell.open_frame();
+    Closing closing{frame};
+    IntakePanel& intake = *frame->intake();
+    RatingFrame& rating = *frame->rating();
+    CHECK(rating.IsShown());
+    CHECK(rating.state() == "welcome");
+    const auto accepted = accept_first_child(intake);
+    REQUIRE(accepted.kind == DecisionResult::Kind::Accepted);
+    shell.services->wait_idle();
+    pump(200);
+    // The acceptance invites the applicant: the case, the clerk, five levels.
+    CHECK(rating.state() == "levels");
+    CHECK(rating.case_number() == accepted.number);
+    std::vector<std::string> english;
+    check_labels_translated(&rating, english);
+    CHECK(english == std::vector<std::string>{});
+    screenshot(&rating, "rating.png");
+    // A bad level asks why before it is recorded; the supervisor follows it up.
+    CHECK(rating.choose(2).empty());
+    CHECK(rating.state() == "reason");
+    {
+        auto held = shell.services->lock();
+        CHECK(shell.services->counter().store().hand_outs().open_bad_ratings().empty());
+    }
+    CHECK(rating.submit("等候时间太长").empty());
+    CHECK(rating.state() == "thanks");
+    {
+        auto held = shell.services->lock();
+        const auto open = shell.services->counter().store().hand_outs().open_bad_ratings();
+        REQUIRE(open.size() == 1);
+        CHECK(open[0].case_number == accepted.number);
+        CHECK(open[0].level == 2);
+        CHECK(open[0].comment == "等候时间太长");
+    }
+    rating.rest();
+    CHECK(rating.state() == "welcome");
+    CHECK_FALSE(rating.choose(5).empty());  // not invited: nothing to rate
+
+    // The case detail has no rating button: ratings are the applicant's.
+    bool looked = false;
+    wxTheApp->CallAfter([&] {
+        for (wxWindow* w : wxTopLevelWindows)
+            if (auto* dialog = dynamic_cast<wxDialog*>(w); dialog && dialog->IsModal()) {
+                std::function<void(wxWindow*)> visit = [&](wxWindow* window) {
+                    if (wxDynamicCast(window, wxButton))
+                        CHECK(utf8(window->GetLabel()).find("评价") == std::string::npos);
+                    for (wxWindow* child : window->GetChildren()) visit(child);
+                };
+                visit(dialog);
+                looked = true;
+                dialog->EndModal(wxID_CLOSE);
+            }
+    });
+    frame->cases()->show_detail(accepted.number);
+    CHECK(looked);
 }

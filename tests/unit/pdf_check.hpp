@@ -7,6 +7,7 @@
 #include <qrencode.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "onewindow/core/document.hpp"
+#include "onewindow/core/i18n.hpp"
 
 namespace onewindow::testing {
 
@@ -24,6 +26,27 @@ inline DocumentTemplate checked_template(const std::filesystem::path& file) {
     auto tpl = load_template(file, issues);
     REQUIRE(issues.to_string() == "");
     return tpl;
+}
+
+/// Documents in Chinese, as the window and the CLI print them: while it lives, the compiled
+/// zh_CN catalogue of the staged installation is loaded; English sources again afterwards, for
+/// the tests that check those.
+struct ChineseMessages {
+    ChineseMessages() {
+        load_catalog(std::filesystem::path(ONEWINDOW_STAGE_DIR) /
+                     "share/locale/zh_CN/LC_MESSAGES/onewindow.mo");
+    }
+    ~ChineseMessages() { clear_catalog(); }
+    ChineseMessages(const ChineseMessages&) = delete;
+    ChineseMessages& operator=(const ChineseMessages&) = delete;
+};
+
+/// Keeps a copy of `pdf` as <$ONEWINDOW_PREVIEW_DIR>/<name>.pdf when that is set: the README's
+/// previews (templates/previews/*.png) are drawn from the documents the tests check.
+inline void keep_preview(const std::filesystem::path& pdf, const std::string& name) {
+    if (const char* keep = std::getenv("ONEWINDOW_PREVIEW_DIR"))
+        std::filesystem::copy_file(pdf, std::filesystem::path(keep) / (name + ".pdf"),
+                                   std::filesystem::copy_options::overwrite_existing);
 }
 
 /// Output of a shell command; the test fails when it fails.
@@ -119,6 +142,25 @@ inline std::vector<double> bar_lengths_mm(const std::filesystem::path& pdf, int 
         }
     }
     return bars;
+}
+
+/// The texts of every QR code on page `page` of `pdf`, as a scanner reads them (zbarimg, Debian
+/// zbar-tools, on the page rasterised at 300 dpi).
+inline std::vector<std::string> scanned_qr_codes(const std::filesystem::path& pdf, int page) {
+    const auto stem = pdf.parent_path() / (pdf.stem().string() + "-scan");
+    command_output("pdftoppm -r 300 -gray -png -singlefile -f " + std::to_string(page) + " -l " +
+                   std::to_string(page) + " '" + pdf.string() + "' '" + stem.string() + "'");
+    FILE* pipe = popen(("zbarimg -q --raw '" + stem.string() + ".png'").c_str(), "r");
+    REQUIRE(pipe);
+    std::string out;
+    char buffer[4096];
+    while (auto n = std::fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
+    pclose(pipe);  // zbarimg exits 4 when it finds no code
+    std::vector<std::string> codes;
+    std::istringstream lines(out);
+    for (std::string line; std::getline(lines, line);)
+        if (!line.empty()) codes.push_back(line);
+    return codes;
 }
 
 /// Checks that page 1 of `pdf` carries the QR code of `text` (as libqrencode makes it, level

@@ -56,7 +56,7 @@ const ItemMaterial& material(const UnifiedForm& form, const std::string& key) {
 TEST_CASE("新生儿出生一件事: the parents' and the child's facts once, materials merged",
           "[bundles]") {
     const Bundle newborn = bundle("newborn");
-    // 出生登记, 医保参保登记, 社会保障卡申领, 一孩生育服务登记: four departments.
+    // 出生登记, 医保参保登记, 社会保障卡申领, 生育登记: four departments.
     REQUIRE(newborn.items.size() == 4);
     auto form = bundle_form(newborn, "新生儿出生一件事");
     asked_once(form, {"applicant.name", "applicant.id_number"}, 4);
@@ -67,9 +67,10 @@ TEST_CASE("新生儿出生一件事: the parents' and the child's facts once, ma
     CHECK_FALSE(form.field("child.name")->def.visible_if.active());
     CHECK(form.field("child.name")->def.required);
     CHECK(form.field("child.birth_cert_no")->def.required);
-    // Marital status: the options every item accepts.
+    // Marital status: the options every item accepts (生育登记 accepts every status: an
+    // unmarried mother registers too).
     CHECK(form.field("applicant.marital_status")->def.options ==
-          std::vector<std::string>{"初婚", "再婚"});
+          std::vector<std::string>{"未婚", "初婚", "再婚", "离婚", "丧偶"});
     listed_once(form, {"id_card", "hukou", "birth_cert", "marriage_cert", "photo"});
     CHECK(material(form, "id_card").notes.find("父母双方") != std::string::npos);
     // The photo may follow for the card and the registration card; the certificate may not.

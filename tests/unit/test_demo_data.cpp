@@ -33,3 +33,13 @@ TEST_CASE("Demo data gives the plugins example settings and keeps the administra
     settings = load_json_file(file).extract<Poco::JSON::Object::Ptr>();
     CHECK(settings->getObject("civil_affairs")->getValue<int>("dibao_standard_urban") == 812);
 }
+
+TEST_CASE("The demo takes its cases in during office hours, never at lunch", "[demo]") {
+    CHECK(demo_intake_time("2026-11-23 10:05:31") == "2026-11-23 10:05:31");
+    CHECK(demo_intake_time("2026-11-23 15:40:00") == "2026-11-23 15:40:00");
+    CHECK(demo_intake_time("2026-11-23 12:00:00") == "2026-11-23 11:55:00");
+    CHECK(demo_intake_time("2026-11-23 14:29:59") == "2026-11-23 11:55:00");
+    CHECK(demo_intake_time("2026-11-23 14:30:00") == "2026-11-23 14:30:00");
+    CHECK(demo_intake_time("2026-11-23 07:10:00") == "2026-11-23 08:30:00");
+    CHECK(demo_intake_time("2026-11-23 17:31:00") == "2026-11-23 17:25:00");
+}

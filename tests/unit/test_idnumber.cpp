@@ -28,6 +28,24 @@ TEST_CASE("GB 11643 resident ID numbers", "[idnumber]") {
     CHECK(id_number_problem("1304341996031502AX", today)->find("digits") != std::string::npos);
 }
 
+TEST_CASE("An ID number typed in full-width digits, with a lower-case x or spaces is normalised",
+          "[idnumber]") {
+    clear_catalog();
+    // Full-width digits and Ｘ, as a Chinese input method types them: 18 characters, 54 bytes.
+    const std::string full_width = "１３０４３４１９９６０３１５０２４Ｘ";
+    CHECK(normalize_id_number(full_width) == "13043419960315024X");
+    CHECK(normalize_id_number("13043419960315024x") == "13043419960315024X");
+    CHECK(normalize_id_number(" \t13043419960315024X\u3000 ") == "13043419960315024X");
+    CHECK(normalize_id_number("１３０４３４１９９６０３１５０２４ｘ") == "13043419960315024X");
+    CHECK_FALSE(id_number_problem(normalize_id_number(full_width), today));
+    // Spaces inside the number are the clerk's to see, not silently dropped.
+    CHECK(normalize_id_number("130434 19960315024X") == "130434 19960315024X");
+    // The length is counted in characters, not bytes: 17 full-width digits are 17, not 51.
+    CHECK(*id_number_problem("１３０４３４１９９６０３１５０２４", today) ==
+          "must have 18 characters, not 17");
+    CHECK(id_number_problem(full_width, today)->find("digits") != std::string::npos);
+}
+
 TEST_CASE("GB 32100 credit codes: a bad check character only warns", "[idnumber]") {
     CHECK(check_credit_code("91350100M000100Y43") == CreditCodeCheck::Valid);
     CHECK(check_credit_code("91350100M000100Y44") == CreditCodeCheck::BadCheckCharacter);

@@ -2,13 +2,16 @@
 // includes, the refusal notice (不予受理通知书) and the correction notice (补正材料通知书).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 
 #include "onewindow/core/counter.hpp"
 #include "onewindow/core/document.hpp"
 #include "onewindow/core/error.hpp"
 #include "pdf_check.hpp"
+#include "sample_case.hpp"
 #include "temp_dir.hpp"
 
 using namespace onewindow;
@@ -23,7 +26,10 @@ TEST_CASE("Receipt and notices begin with the shared header and end with the sha
         INFO(name);
         const auto tpl = checked_template(templates / (std::string(name) + ".json"));
         REQUIRE(tpl.origins.size() == tpl.body->size());
-        CHECK(fs::path(tpl.origins.front().file).filename() == "header.json");
+        // The receipt's own first element: the rating link's QR code at the top left.
+        const std::size_t first = name == std::string("receipt") ? 1 : 0;
+        if (first == 1) CHECK(tpl.body->getObject(0)->getValue<std::string>("align") == "left");
+        CHECK(fs::path(tpl.origins[first].file).filename() == "header.json");
         CHECK(fs::path(tpl.origins.back().file).filename() == "footer.json");
         CHECK(tpl.origins.back().note.find(name + std::string(".json: $.body[")) !=
               std::string::npos);
@@ -103,6 +109,7 @@ TEST_CASE("The correction notice is rendered from a back-office decision's data"
     testing::TempDir data;
     auto counter = Counter::open({ONEWINDOW_STAGE_DIR, data.path});
     CorrectionRequest request{
+        .number = "",  // the first correction of the item: -BZ1
         .case_number = "WX01-20261123-0007",
         .applicant_name = "李娜",
         .applicant_id_number = "13043419900101002X",
@@ -117,19 +124,116 @@ TEST_CASE("The correction notice is rendered from a back-office decision's data"
     const auto pdf = data.path / "correction.pdf";
     counter->print_correction(request, pdf);
     const std::string text = testing::without_spaces(testing::page_text(pdf, 1));
-    for (const char* expected :
-         {"补正材料通知书", "魏县政务服务中心综合受理窗口", "编号：WX01-20261123-0007", "李娜",
-          "130434********002X", "000718001001", "一孩生育服务登记", "魏县卫生健康局", "结婚证",
-          "请提交清晰的复印件", "户主页缺失", "2026年12月7日", "2026年11月25日", "经办人", "张敏",
-          "申请人（签收）", "受理专用章", "第1页共1页"}) {
+    for (const char* expected : {"补正材料通知书",
+                                 "魏县政务服务中心综合受理窗口",
+                                 "编号：WX01-20261123-0007-BZ1",
+                                 "受理编号WX01-20261123-0007",
+                                 "一次性告知",
+                                 "政务服务便民热线",
+                                 "12345",
+                                 "李娜",
+                                 "130434********002X",
+                                 "000718001001",
+                                 "一孩生育服务登记",
+                                 "魏县卫生健康局",
+                                 "结婚证",
+                                 "请提交清晰的复印件",
+                                 "户主页缺失",
+                                 "2026年12月7日",
+                                 "2026年11月25日",
+                                 "经办人",
+                                 "张敏",
+                                 "申请人（签收）",
+                                 "受理专用章",
+                                 "第1页共1页"}) {
         INFO(expected);
         CHECK(text.find(testing::without_spaces(expected)) != std::string::npos);
     }
     CHECK(text.find("13043419900101002X") == std::string::npos);
-    // The case number as a QR code at the top right (margins 22 mm top, 20 mm right).
-    testing::check_qr(pdf, request.case_number, 210 - 20, 22, 18);
+    // The notice's own number as a QR code at the top right (margins 22 mm top, 20 mm right).
+    testing::check_qr(pdf, request.case_number + "-BZ1", 210 - 20, 22, 18);
     testing::check_ink(pdf, 1);
     request.materials.clear();
     CHECK_THROWS_AS(counter->print_correction(request, data.path / "none.pdf"), Error);
     CHECK_FALSE(fs::exists(data.path / "none.pdf"));
+}
+
+namespace {
+
+/// A counter on the staged installation with one case accepted through the store: items and
+/// materials as given, the demo applicant.
+struct ReceiptCase {
+    testing::ChineseMessages chinese;
+    testing::TempDir data;
+    std::unique_ptr<Counter> counter = Counter::open({ONEWINDOW_STAGE_DIR, data.path});
+    std::string number;
+    fs::path pdf = data.path / "receipt.pdf";
+
+    ReceiptCase(std::vector<AcceptItem> items, std::vector<AcceptMaterial> materials) {
+        auto request = testing::sample_accept_request("2026-11-23 10:05:00");
+        request.items = std::move(items);
+        request.materials = std::move(materials);
+        number = counter->store().cases().accept(request).case_number;
+        counter->print_receipt(number, pdf);
+    }
+    std::string text() const { return testing::without_spaces(testing::page_text(pdf, 1)); }
+};
+
+AcceptItem immediate_item() {
+    auto item = testing::sample_item("000733002000", "county_medical_insurance", "medical");
+    item.name = "异地就医备案";
+    item.department_name = "魏县医疗保障局";
+    item.immediate = true;
+    item.promised_days = 0;
+    item.legal_days = 0;
+    return item;
+}
+
+}  // namespace
+
+TEST_CASE("The receipt numbers its sections without gaps and says how each paper was received",
+          "[document][notices]") {
+    testing::TempDir scans;
+    const fs::path scan = scans.path / "id_card.png";
+    std::ofstream(scan) << "a scan of the ID card taken by the document camera";
+    ReceiptCase receipt({testing::sample_item("000718001001", "county_health", "county_health")},
+                        {{"id_card", "居民身份证", 1, 1, scan, false, ""},
+                         {"marriage_cert", "结婚证", 1, 0, {}, false, ""},
+                         {"income_proof", "收入证明", 0, 1, {}, false, ""}});
+    const std::string text = receipt.text();
+    INFO(text);
+    // No tolerated gap: 一 to 四, 说明 the fourth (it was 五 after a missing 四).
+    for (const char* expected :
+         {"一、申请人", "二、受理事项", "三、已收材料", "四、说明", "原件已核验，窗口扫描留存",
+          "原件1份", "复印件1份", "受理窗口：魏县政务服务中心综合受理窗口",
+          "政务服务便民热线：12345", "咨询电话：0310-0000000（示例号码）", "承诺3个工作日",
+          "领取办理结果"}) {
+        INFO(expected);
+        CHECK(text.find(expected) != std::string::npos);
+    }
+    CHECK(text.find("五、") == std::string::npos);
+    CHECK(text.find("0份") == std::string::npos);             // never "复印件 0 份"
+    CHECK(text.find("受理窗口：WX01") == std::string::npos);  // the window's name, not its code
+    // The window checked the list; the department may still ask for a correction.
+    CHECK(text.find("材料齐全") == std::string::npos);
+    CHECK(text.find("补正材料通知书") != std::string::npos);
+    testing::check_ink(receipt.pdf, 1);
+    // Two QR codes a phone can read: the case number, and the page to rate the visit later.
+    auto codes = testing::scanned_qr_codes(receipt.pdf, 1);
+    std::sort(codes.begin(), codes.end());
+    CHECK(codes == std::vector<std::string>{receipt.number,
+                                            "https://rating.example/hcp?case=" + receipt.number});
+    CHECK(text.find("扫码评价") != std::string::npos);
+    testing::keep_preview(receipt.pdf, "receipt");
+}
+
+TEST_CASE("The receipt of immediate items promises no later hand-out", "[document][notices]") {
+    ReceiptCase receipt({immediate_item()}, {{"id_card", "居民身份证", 1, 0, {}, false, ""}});
+    const std::string text = receipt.text();
+    INFO(text);
+    CHECK(text.find("即办事项当场办结，办理结果当场交付") != std::string::npos);
+    for (const char* absent : {"领取办理结果", "统一发放", "承诺办结日期自受理之日起"}) {
+        INFO(absent);
+        CHECK(text.find(absent) == std::string::npos);
+    }
 }

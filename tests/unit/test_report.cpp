@@ -43,10 +43,13 @@ struct Generated {
             const Date date = first.plus_days(day);
             if (!store.calendar().is_working_day(date)) continue;
             for (int n = 0; n < 6 + day % 5; ++n) {
-                const int hour = 8 + static_cast<int>(random() % 10);
+                // Within office hours (8:30-12:00, 14:30-17:30, as the items' guides say):
+                // nobody is taken in at lunch.
+                const int open = static_cast<int>(random() % (210 + 180));
+                const int minute = open < 210 ? 8 * 60 + 30 + open : 14 * 60 + 30 + open - 210;
                 char now[32];
-                std::snprintf(now, sizeof now, "%s %02d:%02d:00", date.iso().c_str(), hour,
-                              static_cast<int>(random() % 60));
+                std::snprintf(now, sizeof now, "%s %02d:%02d:00", date.iso().c_str(), minute / 60,
+                              minute % 60);
                 AcceptRequest r = testing::sample_accept_request(std::string(now));
                 r.counter = random() % 4 == 0 ? "WX02" : "WX01";
                 r.clerk = clerks[random() % 3];
@@ -173,6 +176,12 @@ TEST_CASE("The counter log counts what the store holds, for a day or a period", 
         CHECK(by_department == log.items);
         CHECK(by_item == log.items);
         CHECK(by_hour == log.cases);
+        // The generated window keeps its hours: no intake before 8:30's hour, at lunch (12:00-
+        // 14:30 takes in nobody in the 12 and 13 o'clock hours) or after 17:30.
+        for (int hour : {0, 7, 12, 13, 18, 23}) {
+            INFO("hour " << hour);
+            CHECK(log.by_hour[static_cast<std::size_t>(hour)] == 0);
+        }
         for (std::size_t i = 1; i < log.by_clerk.size(); ++i)
             CHECK(log.by_clerk[i - 1].count >= log.by_clerk[i].count);
         const std::string decided =
@@ -343,9 +352,7 @@ TEST_CASE("The printed counter log: its figures, bar charts to scale, comparison
     DocumentRenderer().render_to_file(
         tpl, counter_log_data(log, before, "魏县政务服务中心综合受理窗口", "2026-11-23 08:30:00"),
         pdf);
-    if (const char* keep = std::getenv("ONEWINDOW_PREVIEW_DIR"))  // for templates/previews
-        fs::copy_file(pdf, fs::path(keep) / "counter-log.pdf",
-                      fs::copy_options::overwrite_existing);
+    testing::keep_preview(pdf, "counter-log");
 
     std::string text;
     for (int page = 1; page <= testing::page_count(pdf); ++page)

@@ -34,6 +34,7 @@ const char* kCouple = R"("applicant.name": "李娜", "applicant.id_number": "130
     "spouse.name": "王强", "spouse.id_number": "130434199408020132",
     "spouse.hukou_address": "河北省邯郸市魏县魏城镇北关村 3 号",
     "family_planning.marriage.date": "2024-05-20", "family_planning.marriage.certificate_no": "J130434-2024-001207",
+    "family_planning.registration.timing": "生育前登记",
     "family_planning.pregnancy.expected_date": "2027-03-10", "family_planning.pregnancy.hospital": "魏县人民医院")";
 
 /// A counter data folder the administrator has prepared (the bundled plugins trusted).
@@ -69,8 +70,7 @@ struct Window {
 
     /// A first-child registration case of the couple.
     std::string first_child_case() {
-        return accept_couple(kFirstChild, "一孩生育服务登记",
-                             R"("family_planning.children.count": 0)");
+        return accept_couple(kFirstChild, "生育登记", R"("family_planning.children.count": 0)");
     }
 
     /// The shell command printing `what` of an item of a case to `pdf`; its output ends with
@@ -120,7 +120,7 @@ struct FirstChildCase : Window {
 TEST_CASE("The family-planning result templates are valid and name their items",
           "[document][result][intake]") {
     const auto card = testing::checked_template(family_templates / "registration_card.json");
-    CHECK(card.items == std::vector<std::string>{"000718001001", "000718001002"});
+    CHECK(card.items == std::vector<std::string>{"000718001001"});  // one 生育登记, any order
     const auto migrant = testing::checked_template(family_templates / "migrant_certificate.json");
     CHECK(migrant.items == std::vector<std::string>{"000718002000"});
     CHECK(fs::is_regular_file(fs::path(ONEWINDOW_STAGE_DIR) /
@@ -139,7 +139,7 @@ TEST_CASE_METHOD(FirstChildCase,
     } catch (const Error& e) {
         CHECK(e.kind() == ErrorKind::Input);
         CHECK(std::string(e.what()).find(number) != std::string::npos);
-        CHECK(std::string(e.what()).find("一孩生育服务登记") != std::string::npos);
+        CHECK(std::string(e.what()).find("生育登记") != std::string::npos);
     }
     decide(number, code, "correction", "{}", 1);
     CHECK_THROWS_AS(counter->print_result(number, code, pdf), Error);
@@ -151,7 +151,7 @@ TEST_CASE_METHOD(FirstChildCase,
     counter->print_result(number, code, pdf);
     // The applicant's own certificate: full ID numbers. The husband comes first.
     check_document(pdf, {"魏县卫生健康局",
-                         "生育服务登记卡",
+                         "生育登记凭证",
                          "（第一个子女）",
                          "登记证号：魏卫生育登字〔2026〕第01234号",
                          "1.男方姓名",
@@ -168,7 +168,7 @@ TEST_CASE_METHOD(FirstChildCase,
                          "0个",
                          "2027年3月10日",
                          "魏县人民医院",
-                         "准予登记",
+                         "已办理生育登记",
                          "登记机关",
                          "2026年11月23日",
                          number,
@@ -178,24 +178,23 @@ TEST_CASE_METHOD(FirstChildCase,
     const std::string text = testing::page_text(pdf, 1, true);
     CHECK(text.find("第一个子女姓名") == std::string::npos);
     CHECK(text.find("男方姓名") < text.find("女方姓名"));
+    testing::keep_preview(pdf, "registration-card");
 }
 
-TEST_CASE("The second-child card names the first child and the issuing body of the decision",
+TEST_CASE("A third child registered after the birth: the card names the order and the birth",
           "[document][result][intake]") {
     Window w;
-    const std::string code = "000718001002";
-    const std::string number =
-        w.accept_couple(code, "二孩生育服务登记", R"("family_planning.children.count": 1,
-        "family_planning.first_child.name": "王子涵", "family_planning.first_child.birth_date": "2025-02-14")");
-    w.decide(number, code, "approved",
+    const std::string number = w.accept(kFirstChild, "生育登记", std::string("{") + kCouple + R"(,
+        "family_planning.children.count": 2, "family_planning.registration.timing": "生育后补登",
+        "family_planning.newborn.birth_date": "2026-10-18"})");
+    w.decide(number, kFirstChild, "approved",
              R"({"certificate_no": "魏卫生育登字〔2026〕第01235号",
                "issuing_body": "魏县魏城镇人民政府", "issued_on": "2026-11-24"})",
              1);
-    const auto pdf = w.data.path / "card2.pdf";
-    w.counter->print_result(number, code, pdf);
-    check_document(
-        pdf, {"生育服务登记卡", "（第二个子女）", "魏卫生育登字〔2026〕第01235号", "1个",
-              "第一个子女姓名", "王子涵", "2025年2月14日", "魏县魏城镇人民政府", "2026年11月24日"});
+    const auto pdf = w.data.path / "card3.pdf";
+    w.counter->print_result(number, kFirstChild, pdf);
+    check_document(pdf, {"生育登记凭证", "（第三个子女）", "魏卫生育登字〔2026〕第01235号", "2个",
+                         "生育后补登", "2026年10月18日", "魏县魏城镇人民政府", "2026年11月24日"});
 }
 
 TEST_CASE("The migrant certificate is filled from the case and the approval",
@@ -205,20 +204,39 @@ TEST_CASE("The migrant certificate is filled from the case and the approval",
     const std::string number = w.accept(code, "流动人口婚育证明", R"({
         "applicant.name": "李娜", "applicant.id_number": "13043419960315024X",
         "applicant.marital_status": "初婚",
-        "applicant.hukou_address": "河南省安阳市内黄县城关镇东街 8 号",
-        "family_planning.migrant.current_address": "河北省邯郸市魏县魏城镇府前街 20 号",
-        "family_planning.migrant.since": "2025-03-01", "family_planning.migrant.reason": "务工",
+        "applicant.hukou_division": "130434",
+        "applicant.hukou_address": "河北省邯郸市魏县魏城镇南关村 12 号",
+        "family_planning.migrant.current_address": "北京市朝阳区将台路 6 号",
+        "family_planning.migrant.since": "2027-06-01", "family_planning.migrant.reason": "务工",
+        "family_planning.contraception": "孕期，未采取避孕节育措施",
         "spouse.name": "王强", "spouse.id_number": "130434199408020132",
         "family_planning.marriage.date": "2024-05-20", "family_planning.children.count": 1})");
     w.decide(number, code, "approved",
              R"({"certificate_no": "魏卫流证〔2026〕第00077号", "valid_until": "2029-11-22"})", 1);
     const auto pdf = w.data.path / "migrant.pdf";
     w.counter->print_result(number, code, pdf);
-    check_document(pdf, {"流动人口婚育证明", "证明编号：魏卫流证〔2026〕第00077号", "李娜", "女",
-                         "1996年3月15日", "13043419960315024X", "河南省安阳市内黄县城关镇东街8号",
-                         "河北省邯郸市魏县魏城镇府前街20号", "2025年3月1日", "务工", "初婚", "1个",
-                         "2024年5月20日", "王强", "130434199408020132", "2029年11月22日",
-                         "魏县卫生健康局", "2026年11月23日", "出具机关（盖章）"});
+    check_document(pdf, {"流动人口婚育证明",
+                         "证明编号：魏卫流证〔2026〕第00077号",
+                         "李娜",
+                         "女",
+                         "1996年3月15日",
+                         "13043419960315024X",
+                         "河北省邯郸市魏县魏城镇南关村12号",
+                         "北京市朝阳区将台路6号",
+                         "2027年6月1日",
+                         "务工",
+                         "初婚",
+                         "1个",
+                         "避孕节育情况：孕期，未采取避孕节育措施",
+                         "30日内",
+                         "2024年5月20日",
+                         "王强",
+                         "130434199408020132",
+                         "2029年11月22日",
+                         "魏县卫生健康局",
+                         "2026年11月23日",
+                         "出具机关（盖章）"});
+    testing::keep_preview(pdf, "migrant-certificate");
 }
 
 TEST_CASE_METHOD(FirstChildCase,
@@ -227,7 +245,7 @@ TEST_CASE_METHOD(FirstChildCase,
     const auto pdf = data.path / "out" / "card.pdf";
     const std::string command = cli("result", number, pdf);
     std::string out = testing::command_output(command);
-    CHECK(out.find("尚未准予办理，不能打印结果文书") != std::string::npos);
+    CHECK(out.find("尚未办结，不能打印结果文书") != std::string::npos);
     CHECK(out.find("exit 0") == std::string::npos);
     CHECK_FALSE(fs::exists(pdf));
     decide(number, code, "approved", R"({"certificate_no": "魏卫生育登字〔2026〕第01236号"})", 1);
@@ -260,16 +278,19 @@ TEST_CASE_METHOD(
     CHECK(out.find("exit 0") != std::string::npos);
     const std::string text = testing::without_spaces(testing::page_text(pdf, 1));
     for (const char* expected :
-         {"补正材料通知书", "编号：", "李娜", "130434********024X", "一孩生育服务登记",
-          "000718001001", "魏县卫生健康局", "结婚证", "结婚证复印件模糊，无法辨认登记日期",
-          "居民户口簿", "缺户主页", "请于2026年12月7日前将补正材料提交至本窗口", "张敏"}) {
+         {"补正材料通知书", "编号：", "李娜", "130434********024X", "生育登记", "000718001001",
+          "魏县卫生健康局", "结婚证", "结婚证复印件模糊，无法辨认登记日期", "居民户口簿",
+          "缺户主页", "请于2026年12月7日前将补正材料提交至本窗口", "张敏"}) {
         INFO(expected);
         CHECK(text.find(testing::without_spaces(expected)) != std::string::npos);
     }
     CHECK(text.find(number) != std::string::npos);
+    // Its own number: the second request for a correction of this item.
+    CHECK(text.find("编号：" + number + "-BZ2") != std::string::npos);
     CHECK(text.find("13043419960315024X") == std::string::npos);  // masked on a notice
     testing::check_ink(pdf, 1);
     testing::check_words_within_margins(pdf, 20);
+    testing::keep_preview(pdf, "correction");
 
     // No deadline, no reason: "as soon as possible" and the general reason.
     d.cursor = 3;
@@ -291,6 +312,37 @@ TEST_CASE_METHOD(
     // Approved afterwards: no correction to print any more.
     decide(number, code, "approved", R"({"certificate_no": "魏卫生育登字〔2026〕第01237号"})", 4);
     CHECK_THROWS_AS(counter->correction_request(number, code), Error);
+}
+
+TEST_CASE_METHOD(FirstChildCase,
+                 "A rejected item's result is the department's 不予批准决定书, printed at hand-out",
+                 "[document][result]") {
+    const testing::ChineseMessages chinese;
+    ItemDecision d;
+    d.cursor = 1;
+    d.case_number = number;
+    d.item_code = code;
+    d.outcome = "rejected";
+    d.reason = "经核查，夫妻双方已共同生育三个子女，所提交的婚姻状况与户籍信息不一致";
+    d.decided_by = "赵静";
+    d.decided_at = "2026-11-24 15:40:00";
+    REQUIRE(counter->store().decisions().record(kBackOffice, {d}, 1, "2026-11-24 15:45:00") == 1);
+    const auto pdf = data.path / "rejection.pdf";
+    counter->print_result(number, code, pdf);
+    check_document(
+        pdf, {"魏县卫生健康局", "不予批准决定书", "编号：" + number + "-" + code + "-BY", "李娜",
+              "130434********024X", "生育登记", d.reason, "经魏县卫生健康局审查，决定不予批准",
+              "决定日期：2026年11月24日", "六十日内向魏县人民政府申请行政复议",
+              "第二十条、第二十四条", "六个月内依法向人民法院提起行政诉讼", "第四十六条",
+              "政务服务便民热线：12345", "（魏县卫生健康局印章）"});
+    testing::keep_preview(pdf, "rejection");
+    // 统一窗口出件: the decision is printed and handed out like any result.
+    const auto printed = counter->hand_out(
+        {number, {code}, "李娜", "13043419960315024X", "居民身份证", "张敏", "2026-11-25 09:00:00"},
+        std::nullopt);
+    REQUIRE(printed.size() == 1);
+    CHECK(testing::page_text(printed[0], 1).find("不予批准决定书") != std::string::npos);
+    CHECK(counter->store().cases().find(number)->items[0].status == "handed_out");
 }
 
 TEST_CASE("Hand-out prints the results first and records only what printed",

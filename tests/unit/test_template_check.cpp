@@ -109,7 +109,7 @@ TEST_CASE("onewindow-cli check --sample reports a template's problems with the s
         "id_number": "13043419960315024X", "hukou_address": "河南省安阳市内黄县城关镇东街 8 号",
         "current_address": "河北省邯郸市魏县魏城镇府前街 20 号"},
         "migrant_since": "2025年3月1日", "migrant_reason": "务工", "marital_status": "初婚",
-        "children_count": "1 个")";
+        "children_count": "1 个", "contraception": "孕期")";
     std::ofstream(good) << "{" << fields << "}";
     std::ofstream(bad) << "{" << fields << R"(, "spouse": {"name": "王强"}})";
     const std::string cli = "'" + std::string(ONEWINDOW_STAGE_DIR) + "/bin/onewindow-cli' check '" +
@@ -120,7 +120,7 @@ TEST_CASE("onewindow-cli check --sample reports a template's problems with the s
     out = testing::command_output(cli + "'" + bad.string() + "' 2>&1; echo \"exit $?\"");
     INFO(out);
     CHECK(out.find(tpl.string() +
-                   ": $.body[11].fields[0].value: unknown binding \"marriage_date\"") !=
+                   ": $.body[12].fields[0].value: unknown binding \"marriage_date\"") !=
           std::string::npos);
     CHECK(out.find("spouse.id_number") != std::string::npos);
     CHECK(out.find("exit 0") == std::string::npos);

@@ -192,6 +192,16 @@ bool WorkingCalendar::is_working_day(Date day) const {
     return true;
 }
 
+std::optional<DayUnit> parse_day_unit(const std::string& text) {
+    if (text == "working") return DayUnit::Working;
+    if (text == "natural") return DayUnit::Natural;
+    return std::nullopt;
+}
+
+Date WorkingCalendar::add_days(Date start, int n, DayUnit unit) const {
+    return unit == DayUnit::Natural ? start.plus_days(n) : add_working_days(start, n);
+}
+
 Date WorkingCalendar::add_working_days(Date start, int n) const {
     long long d = start.days_since_epoch();
     while (n > 0) {

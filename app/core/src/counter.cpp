@@ -1,6 +1,7 @@
 #include "onewindow/core/counter.hpp"
 
 #include <Poco/JSON/Array.h>
+#include <Poco/RegularExpression.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -60,7 +61,8 @@ struct Counter::State {
     std::unique_ptr<PluginHost> host;
     std::optional<CaseStore> store;
     std::optional<DocumentRenderer> renderer;
-    DocumentTemplate receipt, notice, refusal, correction, guide, booklet, contents, counter_log;
+    DocumentTemplate receipt, notice, refusal, correction, rejection, guide, booklet, contents,
+        counter_log;
     std::vector<std::pair<std::string, DocumentTemplate>> results;  // plugin id, result template
     Issues load_issues;
 };
@@ -128,6 +130,7 @@ std::unique_ptr<Counter> Counter::open(const Options& options) {
     s.notice = load_template(share / "templates" / "common" / "notice.json", issues);
     s.refusal = load_template(share / "templates" / "common" / "refusal.json", issues);
     s.correction = load_template(share / "templates" / "common" / "correction.json", issues);
+    s.rejection = load_template(share / "templates" / "common" / "rejection.json", issues);
     s.guide = load_template(share / "templates" / "common" / "guide.json", issues);
     s.booklet = load_template(share / "templates" / "common" / "booklet.json", issues);
     s.contents = load_template(share / "templates" / "common" / "contents.json", issues);
@@ -196,7 +199,8 @@ Poco::JSON::Object::Ptr plugin_request(const std::string& item,
     return request;
 }
 
-/// [{"code", "name", "department"}] of the form's items, as notices and refusals keep them.
+/// [{"code", "name", "department", "department_code", "type"}] of the form's items, as notices
+/// and refusals keep them (the type decides whether 行政许可法 is cited; older records lack it).
 Poco::JSON::Array::Ptr items_json(const UnifiedForm& form) {
     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
     for (const ServiceItem* item : form.items) {
@@ -204,9 +208,26 @@ Poco::JSON::Array::Ptr items_json(const UnifiedForm& form) {
         entry->set("code", item->code);
         entry->set("name", item->name);
         entry->set("department", item->department_name);
+        entry->set("department_code", item->department_code);
+        entry->set("type", item->type);
         items->add(entry);
     }
     return items;
+}
+
+/// The dates a written promise names ("2026年11月30日", "2026-11-30"), in order.
+std::vector<Date> dates_in(const std::string& text) {
+    static const Poco::RegularExpression pattern("(\\d{4})(?:年|-)(\\d{1,2})(?:月|-)(\\d{1,2})日?");
+    std::vector<Date> dates;
+    Poco::RegularExpression::MatchVec match;
+    for (std::size_t offset = 0; pattern.match(text, offset, match) >= 4;
+         offset = match[0].offset + match[0].length) {
+        const int year = std::stoi(text.substr(match[1].offset, match[1].length));
+        const int month = std::stoi(text.substr(match[2].offset, match[2].length));
+        const int day = std::stoi(text.substr(match[3].offset, match[3].length));
+        if (Date::valid(year, month, day)) dates.push_back(Date{year, month, day});
+    }
+    return dates;
 }
 
 std::string text_value(const Poco::JSON::Object::Ptr& values, const std::string& key) {
@@ -266,6 +287,22 @@ IntakeReview Counter::review(const IntakeRequest& request) const {
     for (const auto& m : request.materials)
         supplied.push_back({m.key, m.supplied, m.tolerated, m.promise});
     review.missing_materials = check_materials(form, review.values, supplied);
+    // A tolerated gap is promised for a day to come: a promise dated before the acceptance
+    // cannot be kept (容缺受理 rests on it).
+    for (const auto& m : request.materials) {
+        if (!m.tolerated) continue;
+        for (const Date& promised : dates_in(m.promise))
+            if (promised < review.today) {
+                auto unified =
+                    std::find_if(form.materials.begin(), form.materials.end(),
+                                 [&](const UnifiedMaterial& u) { return u.material.key == m.key; });
+                review.problems.push_back(
+                    {unified == form.materials.end() ? m.key : unified->material.name,
+                     trf("the applicant promises it by {}, which is before today ({})",
+                         promised.chinese(), review.today.chinese())});
+                break;
+            }
+    }
     return review;
 }
 
@@ -368,14 +405,19 @@ IntakeOutcome Counter::intake(const IntakeRequest& request) {
     return outcome;
 }
 
-std::string Counter::refuse(const IntakeRequest& request, const std::string& reason) {
+std::string Counter::refuse(const IntakeRequest& request, const std::string& reason,
+                            const std::string& apply_to) {
     State& s = *state_;
     UnifiedForm form = unified_form(request.items, request.source);
+    auto items = items_json(form);
+    if (!apply_to.empty())  // kept with the items: the store keeps them as they are
+        for (std::size_t i = 0; i < items->size(); ++i)
+            items->getObject(static_cast<unsigned>(i))->set("apply_to", apply_to);
     return s.store->notices().record_refusal(
         {s.config.code, request.clerk.empty() ? s.config.default_clerk : request.clerk,
          text_value(request.values, "applicant.name"),
-         text_value(request.values, "applicant.id_number"),
-         to_json(Poco::Dynamic::Var(items_json(form))), reason, request.now});
+         normalize_id_number(text_value(request.values, "applicant.id_number")),
+         to_json(Poco::Dynamic::Var(items)), reason, request.now});
 }
 
 namespace {
@@ -386,7 +428,90 @@ Poco::JSON::Object::Ptr counter_block(const CounterConfig& config, const std::st
     c->set("counter_name", config.name);
     c->set("clerk", clerk);
     c->set("enquiry_phone", config.enquiry_phone);
+    c->set("hotline", "12345");  // 政务服务便民热线, on every document a citizen takes home
     return c;
+}
+
+/// The items of a stored notice or refusal ([{"code", "name", "department", ...}]).
+Poco::JSON::Array::Ptr stored_items(const std::string& json, const std::string& what) {
+    auto items = parse_json(json, what).extract<Poco::JSON::Array::Ptr>();
+    return items ? items : Poco::JSON::Array::Ptr(new Poco::JSON::Array);
+}
+
+/// The distinct non-empty values of `key` of the items, in order, joined with "、".
+std::string joined_values(const Poco::JSON::Array::Ptr& items, const std::string& key) {
+    std::vector<std::string> seen;
+    for (std::size_t i = 0; i < items->size(); ++i) {
+        const std::string value =
+            items->getObject(static_cast<unsigned>(i))->optValue<std::string>(key, "");
+        if (!value.empty() && std::find(seen.begin(), seen.end(), value) == seen.end())
+            seen.push_back(value);
+    }
+    std::string out;
+    for (const auto& v : seen) out += (out.empty() ? "" : "、") + v;
+    return out;
+}
+
+/// "根据《中华人民共和国行政许可法》第三十二条的规定，" when one of the items is a 行政许可 (the
+/// law governs licensing only); otherwise nothing.
+std::string licensing_basis(const Poco::JSON::Array::Ptr& items) {
+    for (std::size_t i = 0; i < items->size(); ++i)
+        if (items->getObject(static_cast<unsigned>(i))->optValue<std::string>("type", "") ==
+            "行政许可")
+            return tr(
+                "Under Article 32 of the Administrative Licensing Law of the People's "
+                "Republic of China, ");
+    return {};
+}
+
+/// What the applicant can do against a refusal or a rejection of `items` (codes), one text
+/// each: the objection of an item that has one (legal aid), the reconsideration and the suit
+/// for every other item. See CounterConfig and plugins/LAW.md.
+std::vector<std::string> remedies(const CounterConfig& config,
+                                  const std::vector<std::string>& items) {
+    std::vector<std::string> out;
+    bool general = false;
+    for (const auto& code : items) {
+        auto objection =
+            std::find_if(config.objections.begin(), config.objections.end(), [&](const auto& o) {
+                return std::find(o.items.begin(), o.items.end(), code) != o.items.end();
+            });
+        if (objection == config.objections.end()) {
+            general = true;
+            continue;
+        }
+        const std::string text =
+            trf("If you object to this decision, you may raise the objection with {} ({}); if "
+                "you disagree with its decision upholding this one, you may apply for "
+                "administrative reconsideration or bring an administrative lawsuit.",
+                objection->body, objection->basis);
+        if (std::find(out.begin(), out.end(), text) == out.end()) out.push_back(text);
+    }
+    if (general)
+        out.insert(out.begin(),
+                   trf("If you disagree with this decision, you may apply to {} for administrative "
+                       "reconsideration within 60 days of the day you know or should know of it "
+                       "(Articles 20 and 24 of the Administrative Reconsideration Law of the "
+                       "People's Republic of China), or bring an administrative lawsuit before a "
+                       "people's court within six months of that day (Article 46 of the "
+                       "Administrative Procedure Law of the People's Republic of China).",
+                       config.reconsideration_body));
+    return out;
+}
+
+std::vector<std::string> item_codes(const Poco::JSON::Array::Ptr& items) {
+    std::vector<std::string> codes;
+    for (std::size_t i = 0; i < items->size(); ++i)
+        codes.push_back(
+            items->getObject(static_cast<unsigned>(i))->optValue<std::string>("code", ""));
+    return codes;
+}
+
+/// How a material was received, as the receipt says it: scanned at the window (the original
+/// seen and handed back), or the originals and copies kept, never "0 份".
+std::string material_received(const CaseMaterialRecord& m) {
+    if (!m.sha256.empty()) return tr("original checked and scanned at the window");
+    return material_quantity(m.originals, m.copies);
 }
 
 /// The data every notice starts from: the counter block under "case" and the applicant with
@@ -411,6 +536,12 @@ Poco::JSON::Object::Ptr item_block(const std::string& code, const std::string& n
     item->set("name", name);
     item->set("department", department);
     return item;
+}
+
+/// A correction notice's own number: the case number, "-BZ" and the how-many-th correction of
+/// the item it is (补正).
+std::string correction_number(const std::string& case_number, int nth) {
+    return case_number + "-BZ" + std::to_string(nth);
 }
 
 std::string chinese_date(const std::string& timestamp) {
@@ -453,6 +584,7 @@ void Counter::print_receipt(const std::string& number, const fs::path& out) cons
     c->set("accepted_at", chinese_time(record->accepted_at));
     data->getObject("applicant")->set("phone_masked", mask_phone(record->applicant_phone));
     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+    bool later = false;  // an item decided after today: its result is handed out later
     for (const auto& item : record->items) {
         Poco::JSON::Object::Ptr entry = new Poco::JSON::Object(true);
         entry->set("code", item.code);
@@ -460,11 +592,18 @@ void Counter::print_receipt(const std::string& number, const fs::path& out) cons
         entry->set("department", item.department_name);
         entry->set("promised_date",
                    item.immediate ? std::string(tr("immediate")) : item.promised_date.chinese());
-        entry->set("time_limit", item.immediate ? std::string(tr("immediate"))
-                                                : trf("promised {} working days (legal {})",
-                                                      std::to_string(item.promised_days),
-                                                      std::to_string(item.legal_days)));
+        std::string limit =
+            item.immediate ? std::string(tr("immediate"))
+                           : trf("promised {} working days", std::to_string(item.promised_days));
+        if (!item.immediate && item.legal_days > 0) {
+            // The unit from the catalogue's item (the store keeps the days, not yet the unit).
+            const ServiceItem* listed = s.catalogue.find(item.code);
+            limit += trf(" (legal {})", day_count(item.legal_days,
+                                                  listed ? listed->legal_unit : DayUnit::Working));
+        }
+        entry->set("time_limit", limit);
         items->add(entry);
+        later = later || !item.immediate;
     }
     data->set("items", items);
     Poco::JSON::Array::Ptr materials = new Poco::JSON::Array, gaps = new Poco::JSON::Array;
@@ -475,20 +614,39 @@ void Counter::print_receipt(const std::string& number, const fs::path& out) cons
             entry->set("promise", m.promise);
             gaps->add(entry);
         } else {
-            entry->set("originals", m.originals);
-            entry->set("copies", m.copies);
+            entry->set("received", material_received(m));
             materials->add(entry);
         }
     }
     data->set("materials", materials);
     data->set("gaps", gaps);
-    data->set(
-        "notes",
-        text_rows(
-            {tr("Keep this receipt: you need it to ask about progress and to collect the result."),
-             tr("The promised date counts working days from the day of acceptance; weekends and "
-                "public holidays are not counted."),
-             tr("Results are handed out at this window; bring your ID card and this receipt.")}));
+    // The window checks that the listed materials are there; the department reviews them and
+    // may still ask for a correction: the receipt does not call them complete beyond that.
+    c->set("review", gaps->size() ? std::string(tr("the materials listed below were received; "
+                                                   "the tolerated gaps follow on the "
+                                                   "applicant's written promise"))
+                                  : std::string(tr("the materials the items require were "
+                                                   "received")));
+    std::vector<std::string> notes;
+    if (later) {
+        notes = {tr("Keep this receipt: you need it to ask about progress and to collect the "
+                    "result."),
+                 tr("The promised date counts working days from the day of acceptance; weekends "
+                    "and public holidays are not counted."),
+                 tr("If the department's review finds that a material must be corrected, you "
+                    "will receive a correction notice listing everything to correct at once."),
+                 tr("Results are handed out at this window; bring your ID card and this "
+                    "receipt.")};
+    } else {
+        notes = {tr("Immediate items are completed on the spot: the result is handed to you "
+                    "at this window today."),
+                 tr("Keep this receipt as the record of your application.")};
+    }
+    data->set("notes", text_rows(notes));
+    // The applicant may rate the visit later too: a QR code of the rating page for this case.
+    c->set("rating_link", s.config.rating_url.empty()
+                              ? std::string()
+                              : format_message(s.config.rating_url, {record->number}));
     render(s.receipt, data, out);
 }
 
@@ -501,8 +659,10 @@ void Counter::print_notice(const std::string& number, const fs::path& out) const
     Poco::JSON::Object::Ptr n = new Poco::JSON::Object(true);
     n->set("number", notice->number);
     n->set("date", chinese_date(notice->issued_at));
+    auto items = stored_items(notice->items_json, "notice items");
+    n->set("basis", licensing_basis(items));
     data->set("notice", n);
-    data->set("items", parse_json(notice->items_json, "notice items"));
+    data->set("items", items);
     data->set("problems", parse_json(notice->problems_json, "notice problems"));
     data->set("notes",
               text_rows({tr("This notice lists everything that is missing or wrong; nothing "
@@ -518,17 +678,22 @@ void Counter::print_refusal(const std::string& number, const fs::path& out) cons
     if (!refusal) throw Error(ErrorKind::NotFound, trf("No refusal with number {}", number));
     auto data = notice_data(s.config, refusal->clerk, refusal->applicant_name,
                             refusal->applicant_id_number);
+    auto items = stored_items(refusal->items_json, "refusal items");
     Poco::JSON::Object::Ptr r = new Poco::JSON::Object(true);
     r->set("number", refusal->number);
     r->set("date", chinese_date(refusal->refused_at));
     r->set("reason", refusal->reason);
+    // The window takes applications in on the departments' behalf: the decision is theirs.
+    const std::string issuer = joined_values(items, "department");
+    r->set("issuer", issuer.empty() ? s.config.name : issuer);
+    r->set("seal", trf("seal of {}", issuer.empty() ? s.config.name : issuer));
+    r->set("basis", licensing_basis(items));
+    r->set("apply_to", joined_values(items, "apply_to"));
     data->set("refusal", r);
-    data->set("items", parse_json(refusal->items_json, "refusal items"));
+    data->set("items", items);
+    data->set("remedies", text_rows(remedies(s.config, item_codes(items))));
     data->set("notes",
-              text_rows({tr("If you disagree with this decision, you may apply for administrative "
-                            "reconsideration within 60 days of receiving this notice, or bring "
-                            "an administrative lawsuit within 6 months."),
-                         tr("When the reason above no longer applies, you may apply again.")}));
+              text_rows({tr("When the reason above no longer applies, you may apply again.")}));
     render(s.refusal, data, out);
 }
 
@@ -543,6 +708,8 @@ void Counter::print_correction(const CorrectionRequest& request, const fs::path&
     data->getObject("case")->set("number", request.case_number);
     data->set("item", item_block(request.item_code, request.item_name, request.department));
     Poco::JSON::Object::Ptr c = new Poco::JSON::Object(true);
+    c->set("number",
+           request.number.empty() ? correction_number(request.case_number, 1) : request.number);
     c->set("deadline",
            request.deadline ? request.deadline->chinese() : std::string(tr("as soon as possible")));
     c->set("by", request.deadline ? trf("by {}", request.deadline->chinese())
@@ -615,6 +782,27 @@ DecidedItem decided_item(const CaseStore& store, const std::string& case_number,
     return {std::move(*record), std::move(item), latest_decision(store, case_number, item_code)};
 }
 
+/// The data of the 不予批准决定书 of a rejected item: in the department's name, the reason, the
+/// remedies; numbered after the case and the item.
+Poco::JSON::Object::Ptr rejection_data(const CounterConfig& config, const CaseRecord& record,
+                                       const CaseItemRecord& item, const ItemDecision& decision) {
+    auto data =
+        notice_data(config, record.clerk, record.applicant_name, record.applicant_id_number);
+    auto c = data->getObject("case");
+    c->set("number", record.number);
+    c->set("accepted_at", chinese_time(record.accepted_at));
+    data->set("item", item_block(item.code, item.name, item.department_name));
+    Poco::JSON::Object::Ptr d = new Poco::JSON::Object(true);
+    d->set("number", record.number + "-" + item.code + "-BY");
+    d->set("date", chinese_date(decision.decided_at));
+    d->set("reason",
+           decision.reason.empty() ? std::string(tr("No reason was given")) : decision.reason);
+    d->set("seal", trf("seal of {}", item.department_name));
+    data->set("decision", d);
+    data->set("remedies", text_rows(remedies(config, {item.code})));
+    return data;
+}
+
 }  // namespace
 
 std::vector<fs::path> Counter::hand_out(const HandOut& hand_out,
@@ -625,7 +813,9 @@ std::vector<fs::path> Counter::hand_out(const HandOut& hand_out,
     for (const auto& code : hand_out.item_codes) {
         const auto item = std::find_if(record->items.begin(), record->items.end(),
                                        [&](const auto& i) { return i.code == code; });
-        if (item == record->items.end() || item->status != "approved") continue;  // checked below
+        if (item == record->items.end() ||
+            (item->status != "approved" && item->status != "rejected"))
+            continue;  // checked below
         const fs::path out =
             data_dir() / "documents" / (hand_out.case_number + "-" + code + "-result.pdf");
         fs::create_directories(out.parent_path());
@@ -643,9 +833,13 @@ void Counter::print_result(const std::string& case_number, const std::string& it
                            const fs::path& out) const {
     const State& s = *state_;
     const auto [record, item, decision] = decided_item(*s.store, case_number, item_code);
+    if (decision && decision->outcome == "rejected") {
+        render(s.rejection, rejection_data(s.config, record, item, *decision), out);
+        return;
+    }
     if (!decision || decision->outcome != "approved")
         throw Error(ErrorKind::Input,
-                    trf("Case {}: the item {} is not approved yet, so its result document "
+                    trf("Case {}: the item {} is not decided yet, so its result document "
                         "cannot be printed",
                         case_number, item.name));
     const DocumentTemplate* tpl = nullptr;
@@ -688,6 +882,10 @@ CorrectionRequest Counter::correction_request(const std::string& case_number,
                     trf("Case {}: the back office has not asked for a correction of the item {}",
                         case_number, item.name));
     CorrectionRequest request;
+    int nth = 0;  // the how-many-th request for a correction of this item
+    for (const auto& d : state_->store->decisions().of_case(case_number))
+        if (d.item_code == item_code && d.outcome == "correction") ++nth;
+    request.number = correction_number(record.number, std::max(nth, 1));
     request.case_number = record.number;
     request.applicant_name = record.applicant_name;
     request.applicant_id_number = record.applicant_id_number;

@@ -1,4 +1,5 @@
 // Reading counter settings and case files (the input of `onewindow-cli intake`).
+#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
 #include <fstream>
@@ -20,9 +21,23 @@ CounterConfig CounterConfig::load(const fs::path& file) {
     config.service_area = reader.string("service_area");
     config.enquiry_phone = reader.string("enquiry_phone");
     config.default_clerk = reader.opt_string("default_clerk").value_or(config.default_clerk);
+    config.reconsideration_body =
+        reader.opt_string("reconsideration_body").value_or(config.reconsideration_body);
+    config.rating_url = reader.opt_string("rating_url").value_or(config.rating_url);
+    if (reader.raw() && reader.raw()->has("objections")) {
+        config.objections.clear();
+        auto objections = reader.array("objections", true);
+        for (std::size_t i = 0; i < objections->size(); ++i) {
+            auto o = ObjectReader::of(objections->get(static_cast<unsigned>(i)), file.string(),
+                                      json_path_index("$.objections", i), issues);
+            Objection objection{o.strings("items", true), o.string("body"), o.string("basis")};
+            o.reject_unknown({"items", "body", "basis"});
+            config.objections.push_back(std::move(objection));
+        }
+    }
     config.store = reader.opt_string("store").value_or("");
-    reader.reject_unknown(
-        {"code", "name", "service_area", "enquiry_phone", "default_clerk", "store"});
+    reader.reject_unknown({"code", "name", "service_area", "enquiry_phone", "default_clerk",
+                           "reconsideration_body", "objections", "rating_url", "store"});
     if (config.service_area.size() != 6 ||
         config.service_area.find_first_not_of("0123456789") != std::string::npos)
         reader.fail("service_area", "must be a 6-digit division code");
@@ -39,6 +54,19 @@ void CounterConfig::save(const fs::path& file) const {
     object->set("service_area", service_area);
     object->set("enquiry_phone", enquiry_phone);
     object->set("default_clerk", default_clerk);
+    object->set("reconsideration_body", reconsideration_body);
+    object->set("rating_url", rating_url);
+    Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+    for (const auto& o : objections) {
+        Poco::JSON::Object::Ptr entry = new Poco::JSON::Object(true);
+        Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+        for (const auto& item : o.items) items->add(item);
+        entry->set("items", items);
+        entry->set("body", o.body);
+        entry->set("basis", o.basis);
+        list->add(entry);
+    }
+    object->set("objections", list);
     if (!store.empty()) object->set("store", store);
     const fs::path temp = file.string() + ".tmp";
     {

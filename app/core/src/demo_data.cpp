@@ -70,4 +70,14 @@ void prepare_demo_data(const fs::path& data_dir, const std::optional<std::string
     }
 }
 
+std::string demo_intake_time(const std::string& now) {
+    if (now.size() < 16) return now;
+    const int minute = std::stoi(now.substr(11, 2)) * 60 + std::stoi(now.substr(14, 2));
+    const std::string day = now.substr(0, 10);
+    if (minute < 8 * 60 + 30) return day + " 08:30:00";
+    if (minute >= 12 * 60 && minute < 14 * 60 + 30) return day + " 11:55:00";
+    if (minute >= 17 * 60 + 30) return day + " 17:25:00";
+    return now;
+}
+
 }  // namespace onewindow

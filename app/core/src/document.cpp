@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "onewindow/core/error.hpp"
+#include "onewindow/core/utf8.hpp"
 
 namespace fs = std::filesystem;
 
@@ -26,17 +27,15 @@ constexpr double kPointsPerMm = 72.0 / 25.4;
 
 bool next_codepoint(std::string_view s, std::size_t& i, char32_t& cp) {
     if (i >= s.size()) return false;
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    int extra = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 : (c >> 3) == 30 ? 3 : -1;
-    if (extra < 0 || i + extra >= s.size() + (extra == 0 ? 1 : 0)) {
-        cp = 0xFFFD;
-        ++i;
-        return true;
-    }
-    cp = extra == 0 ? c : c & (0x3F >> extra);
-    for (int k = 1; k <= extra; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-    i += extra + 1;
+    cp = next_code_point(s, i);
     return true;
+}
+
+/// 1 -> 一, 10 -> 十, 12 -> 十二, 20 -> 二十, 99 -> 九十九 (headings never reach 100).
+std::string chinese_numeral(int n) {
+    static const char* digits[] = {"", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
+    if (n < 10) return digits[n];
+    return std::string(n >= 20 ? digits[n / 10] : "") + "十" + digits[n % 10];
 }
 
 bool is_closing(char32_t c) {
@@ -145,6 +144,8 @@ struct Binder {
 struct Resolved {
     std::string where;  // JSON path of the element in its template, for messages
     std::string type, text, align;
+    std::string number;   // a numbered heading's "一、", "二、", ...
+    std::string caption;  // a QR code's caption, under it
     double size = 11, mm = 0;
     int columns = 1;
     std::vector<std::pair<std::string, std::string>> fields;
@@ -158,6 +159,7 @@ std::vector<Resolved> resolve(const DocumentTemplate& tpl, const Poco::JSON::Obj
                               Issues* unknown = nullptr) {
     Binder binder{data, {}, unknown};
     std::vector<Resolved> out;
+    int headings = 0;  // numbered headings drawn so far: numbers follow what is drawn, no gaps
     for (std::size_t i = 0; i < tpl.body->size(); ++i) {
         auto e = tpl.body->getObject(static_cast<unsigned>(i));
         binder.origin = i < tpl.origins.size()
@@ -175,6 +177,10 @@ std::vector<Resolved> resolve(const DocumentTemplate& tpl, const Poco::JSON::Obj
         r.mm = e->optValue<double>("mm", r.type == "qr" ? 18 : 4);
         if (e->has("text") && r.type != "table" && r.type != "list")
             r.text = binder.text(e->getValue<std::string>("text"), where + ".text");
+        if (e->has("caption"))
+            r.caption = binder.text(e->getValue<std::string>("caption"), where + ".caption");
+        if (r.type == "heading" && e->optValue<bool>("numbered", false))
+            r.number = chinese_numeral(++headings) + "、";
         if (r.type == "fields") {
             r.columns = e->optValue<int>("columns", 1);
             auto fields = e->getArray("fields");
@@ -264,6 +270,7 @@ std::vector<std::string> wrap_text(std::string_view text, double width,
     double line_width = 0;
     char32_t last = 0;
     std::size_t last_start = 0;  // byte offset in `line` of the last unit
+    double last_width = 0;       // and its width
     auto flush = [&] {
         while (!line.empty() && line.back() == ' ') line.pop_back();
         lines.push_back(line);
@@ -300,6 +307,7 @@ std::vector<std::string> wrap_text(std::string_view text, double width,
         if (line_width + unit_width <= width + 1e-6 || line.empty()) {
             if (line.empty() && cp == ' ') continue;
             last_start = line.size();
+            last_width = unit_width;
             line += unit;
             line_width += unit_width;
             last = unit_last;
@@ -314,6 +322,8 @@ std::vector<std::string> wrap_text(std::string_view text, double width,
                     std::size_t s = w;
                     next_codepoint(word, w, c);
                     if (line_width + advance(c) > width && !line.empty()) flush();
+                    last_start = line.size();
+                    last_width = advance(c);
                     line += word.substr(s, w - s);
                     line_width += advance(c);
                     last = c;
@@ -321,10 +331,25 @@ std::vector<std::string> wrap_text(std::string_view text, double width,
             }
             continue;
         }
-        if (is_closing(cp) && unit.size() == std::string(text.substr(start, i - start)).size() &&
-            !is_word(cp)) {
-            line += unit;  // hanging punctuation: never start a line with it
-            line_width += unit_width;
+        if (is_closing(cp) && !is_word(cp)) {
+            // Never start a line with a closing mark, and never let it hang past the width
+            // (in a table cell it would be cut by the next cell): the line's last unit goes
+            // down with it. Only a line of one unit lets it hang.
+            if (last_start == 0) {
+                line += unit;
+                line_width += unit_width;
+                last = cp;
+                continue;
+            }
+            std::string carry = line.substr(last_start);
+            const double carry_width = last_width;
+            line.erase(last_start);
+            line_width -= carry_width;
+            flush();
+            line = carry + unit;
+            line_width = carry_width + unit_width;
+            last_start = carry.size();
+            last_width = unit_width;
             last = cp;
             continue;
         }
@@ -340,6 +365,7 @@ std::vector<std::string> wrap_text(std::string_view text, double width,
         line = carry;
         line_width = carry_width;
         last_start = line.size();
+        last_width = unit_width;
         line += unit;
         line_width += unit_width;
         last = unit_last;
@@ -378,7 +404,12 @@ void check_element(const Poco::Dynamic::Var& element, const std::string& file,
         e.opt_number("size");
         if (auto align = e.opt_string("align"); align && *align != "right" && *align != "center")
             e.fail("align", "must be \"right\" or \"center\"");
-        e.reject_unknown({"type", "text", "size", "align", "when"});
+        if (type == "heading") {
+            e.opt_boolean("numbered", false);
+            e.reject_unknown({"type", "text", "size", "align", "when", "numbered"});
+        } else {
+            e.reject_unknown({"type", "text", "size", "align", "when"});
+        }
     } else if (type == "fields") {
         e.opt_integer("columns", 1, 2);
         auto fields = e.array("fields", true);
@@ -422,7 +453,10 @@ void check_element(const Poco::Dynamic::Var& element, const std::string& file,
         check_text(e, "text");
         if (auto mm = e.opt_number("mm"); mm && (*mm < 10 || *mm > 60))
             e.fail("mm", "must be between 10 and 60 (millimetres)");
-        e.reject_unknown({"type", "text", "mm", "when"});
+        if (auto align = e.opt_string("align"); align && *align != "left" && *align != "right")
+            e.fail("align", "must be \"left\" or \"right\"");
+        if (e.raw() && e.raw()->has("caption")) check_text(e, "caption");
+        e.reject_unknown({"type", "text", "mm", "align", "caption", "when"});
     } else if (type == "include") {
         if (!include_allowed) e.fail("type", "a part cannot include another part");
         e.string("file");
@@ -569,8 +603,15 @@ DocumentTemplate load_template(const fs::path& file, Issues& issues) {
 
 namespace {
 
-constexpr const char* kBodyFont = "/usr/share/fonts/truetype/arphic/uming.ttc";
+// Song (宋体) for the body and the titles (drawn bold), from AR PL SungtiL GB: a GB Song face in
+// TrueType outlines. It covers GB 2312 only, so a character it lacks (e.g. 玥 or 堃 in a name)
+// is drawn from AR PL UMing, a Ming (Song) face with a far larger repertoire. Headings and
+// labels in 黑体 (WenQuanYi Zen Hei). Noto Serif CJK would be the finer Song face, but Debian
+// ships it with CFF outlines, which libharu 2.3 cannot embed (HPDF_TTF_MISSING_TABLE).
+constexpr const char* kBodyFont = "/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf";
+constexpr const char* kFallbackFont = "/usr/share/fonts/truetype/arphic/uming.ttc";
 constexpr const char* kSansFont = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc";
+constexpr const char* kFontPackages = "fonts-arphic-gbsn00lp, fonts-arphic-uming, fonts-wqy-zenhei";
 hb_face_t* open_face(const std::string& file);  // below
 
 /// The characters of `text` that `font` has no glyph for, as "𠈌 (U+2020C)", each once.
@@ -597,15 +638,21 @@ void check_glyphs(const std::vector<Resolved>& elements, Issues& issues) {
         const char* file;
         hb_set_t* unicodes = hb_set_create();
         ~Font() { hb_set_destroy(unicodes); }
-    } body{kBodyFont}, sans{kSansFont};
+    } body{kFallbackFont}, sans{kSansFont};  // the body font's fallback has every glyph it has
     for (Font* font : {&body, &sans}) {
         hb_face_t* face = open_face(font->file);
         hb_face_collect_unicodes(face, font->unicodes);
         hb_face_destroy(face);
     }
+    {
+        hb_face_t* face = open_face(kBodyFont);
+        hb_face_collect_unicodes(face, body.unicodes);
+        hb_face_destroy(face);
+    }
     for (const auto& e : elements) {
         std::string in_body, in_sans;
-        (e.type == "title" || e.type == "heading" ? in_sans : in_body) += e.text;
+        (e.type == "heading" ? in_sans : in_body) += e.text;
+        in_body += e.caption;
         for (const auto& [label, value] : e.fields) in_sans += label, in_body += value;
         for (const auto& t : e.headers) in_sans += t;
         for (const auto& t : e.groups) in_sans += t;
@@ -679,10 +726,14 @@ struct DocumentRenderer::Fonts {
         std::string path;
         hb_face_t* face = nullptr;
     };
-    Face body, sans;
+    Face body, fallback, sans;
+    hb_set_t* body_has = hb_set_create();  // the code points of the body face
+    hb_set_t* fallback_has = hb_set_create();
     ~Fonts() {
-        for (auto* f : {&body, &sans})
+        for (auto* f : {&body, &fallback, &sans})
             if (f->face) hb_face_destroy(f->face);
+        hb_set_destroy(body_has);
+        hb_set_destroy(fallback_has);
     }
 };
 
@@ -691,14 +742,103 @@ namespace {
 hb_face_t* open_face(const std::string& file) {
     const char* path = file.c_str();
     if (!fs::exists(path))
-        throw Error(ErrorKind::Document,
-                    std::string("font ") + path +
-                        " is missing (Debian packages fonts-arphic-uming, fonts-wqy-zenhei)");
+        throw Error(ErrorKind::Document, std::string("font ") + path +
+                                             " is missing (Debian packages " + kFontPackages + ")");
     hb_blob_t* blob = hb_blob_create_from_file_or_fail(path);
     if (!blob) throw Error(ErrorKind::Document, std::string("font ") + path + " cannot be read");
     hb_face_t* face = hb_face_create(blob, 0);
     hb_blob_destroy(blob);
     return face;
+}
+
+/// The font `subset` with its cmap replaced by one of a few segments (format 4, platform 3,
+/// encoding 1) whose glyph ids come from an array: each run of the used code points, with the
+/// code points between them when the runs are close, is one segment. libharu 2.3 looks a code
+/// point up by walking the segments in order and does so for all 65,536 of them for every font
+/// of every PDF (the CIDToGID map and the widths): with HarfBuzz's cmap, one segment per run of
+/// consecutive characters (two hundred for a receipt), that walk was a third of a receipt's
+/// time; with a few dozen segments it is small. The array may hold at most 32,000 entries
+/// (the table's length is 16 bits); it is kept to 8,000, as libharu reads the array two bytes per
+/// fread: the gaps bridged shrink until it fits (measured: receipt_pdf_ms 11 -> 7).
+hb_blob_t* with_compact_cmap(hb_face_t* subset, const std::set<char32_t>& codepoints) {
+    hb_blob_t* original = hb_face_reference_blob(subset);
+    hb_font_t* font = hb_font_create(subset);
+    std::vector<std::pair<std::uint16_t, std::uint16_t>> glyphs;  // code point, glyph id
+    for (char32_t cp : codepoints) {
+        hb_codepoint_t glyph = 0;
+        if (cp < 0xFFFF && hb_font_get_nominal_glyph(font, cp, &glyph) && glyph)
+            glyphs.emplace_back(static_cast<std::uint16_t>(cp), static_cast<std::uint16_t>(glyph));
+    }
+    hb_font_destroy(font);
+    if (glyphs.empty()) return original;
+    // Runs of code points no further apart than `gap`; the widest gap whose array fits.
+    std::vector<std::pair<std::uint16_t, std::uint16_t>> segments;  // first, last
+    for (unsigned gap = 0x8000;; gap /= 2) {
+        segments.clear();
+        std::size_t entries = 0;
+        for (const auto& [cp, glyph] : glyphs) {
+            if (!segments.empty() && static_cast<unsigned>(cp - segments.back().second) <= gap)
+                segments.back().second = cp;
+            else
+                segments.emplace_back(cp, cp);
+        }
+        for (const auto& [first, last] : segments) entries += last - first + 1u;
+        if (entries <= 8000 || gap == 0) break;
+    }
+    const std::size_t count = segments.size() + 1;  // and the closing 0xFFFF segment
+    std::string table;
+    auto u16 = [&](unsigned v) {
+        table += static_cast<char>((v >> 8) & 0xFF);
+        table += static_cast<char>(v & 0xFF);
+    };
+    u16(0), u16(1), u16(3), u16(1), u16(0), u16(12);  // cmap header, one record at offset 12
+    std::size_t array = 0;
+    for (const auto& [first, last] : segments) array += last - first + 1u;
+    const std::size_t length = 16 + 8 * count + 2 * array;
+    unsigned search = 1, selector = 0;
+    while (search * 2 <= count) search *= 2, ++selector;
+    u16(4), u16(static_cast<unsigned>(length)), u16(0), u16(static_cast<unsigned>(2 * count));
+    u16(2 * search), u16(selector), u16(static_cast<unsigned>(2 * count - 2 * search));
+    for (const auto& segment : segments) u16(segment.second);
+    u16(0xFFFF), u16(0);  // the closing segment's end, reservedPad
+    for (const auto& segment : segments) u16(segment.first);
+    u16(0xFFFF);
+    for (std::size_t i = 0; i < count; ++i) u16(i + 1 == count ? 1 : 0);  // idDelta
+    std::size_t before = 0;  // array entries of the segments before
+    for (std::size_t i = 0; i + 1 < count; ++i) {
+        // From this idRangeOffset to the segment's first entry of the array, in bytes.
+        u16(static_cast<unsigned>(2 * (count - i) + 2 * before));
+        before += segments[i].second - segments[i].first + 1u;
+    }
+    u16(0);
+    std::size_t next = 0;
+    for (const auto& [first, last] : segments)
+        for (unsigned cp = first; cp <= last; ++cp) {
+            while (next < glyphs.size() && glyphs[next].first < cp) ++next;
+            u16(next < glyphs.size() && glyphs[next].first == cp ? glyphs[next].second : 0);
+        }
+
+    // The same font with the new cmap: every other table as HarfBuzz wrote it.
+    hb_face_t* parsed = hb_face_create(original, 0);
+    hb_face_t* builder = hb_face_builder_create();
+    hb_tag_t tags[64];
+    unsigned tag_count = 64;
+    hb_face_get_table_tags(parsed, 0, &tag_count, tags);
+    for (unsigned t = 0; t < tag_count; ++t) {
+        if (tags[t] == HB_TAG('c', 'm', 'a', 'p')) continue;
+        hb_blob_t* data = hb_face_reference_table(parsed, tags[t]);
+        hb_face_builder_add_table(builder, tags[t], data);
+        hb_blob_destroy(data);
+    }
+    hb_blob_t* cmap = hb_blob_create(table.data(), static_cast<unsigned>(table.size()),
+                                     HB_MEMORY_MODE_DUPLICATE, nullptr, nullptr);
+    hb_face_builder_add_table(builder, HB_TAG('c', 'm', 'a', 'p'), cmap);
+    hb_blob_destroy(cmap);
+    hb_blob_t* rebuilt = hb_face_reference_blob(builder);
+    hb_face_destroy(builder);
+    hb_face_destroy(parsed);
+    hb_blob_destroy(original);
+    return rebuilt;
 }
 
 /// Writes a TrueType font holding only the glyphs of `codepoints` to `out`.
@@ -717,7 +857,7 @@ void subset_to_file(hb_face_t* face, const std::set<char32_t>& codepoints, const
     hb_face_t* subset = hb_subset_or_fail(face, input);
     hb_subset_input_destroy(input);
     if (!subset) throw Error(ErrorKind::Document, "font subsetting failed");
-    hb_blob_t* blob = hb_face_reference_blob(subset);
+    hb_blob_t* blob = with_compact_cmap(subset, codepoints);
     unsigned length = 0;
     const char* data = hb_blob_get_data(blob, &length);
     std::ofstream file(out, std::ios::binary | std::ios::trunc);
@@ -728,14 +868,29 @@ void subset_to_file(hb_face_t* face, const std::set<char32_t>& codepoints, const
     if (!file) throw Error(ErrorKind::Document, out.string() + ": cannot be written");
 }
 
+/// The fonts of one PDF: the body's Song face, its fallback for characters the body face lacks
+/// (null when the document needs none) and the sans face of headings and labels.
+struct Faces {
+    HPDF_Font body = nullptr, fallback = nullptr, sans = nullptr;
+    const hb_set_t* body_has = nullptr;  // the code points of the body face
+    const hb_set_t* fallback_has = nullptr;
+};
+
 /// Draws (or, with `draw` false, only measures) resolved elements onto pages. Parts of a book
 /// each begin() on a new page; pages are numbered through the whole document. Content that
 /// cannot fit on a page (a table row or a label-value row taller than the page) is recorded in
 /// overflow(), naming the element, instead of being clipped silently.
 class Layout {
   public:
-    Layout(HPDF_Doc pdf, HPDF_Font body, HPDF_Font sans, bool draw, int total)
-        : pdf_(pdf), body_(body), sans_(sans), draw_(draw), total_(total) {}
+    Layout(HPDF_Doc pdf, const Faces& faces, bool draw, int total)
+        : pdf_(pdf),
+          body_(faces.body),
+          fallback_(faces.fallback),
+          sans_(faces.sans),
+          body_has_(faces.body_has),
+          fallback_has_(faces.fallback_has),
+          draw_(draw),
+          total_(total) {}
     int pages() const { return pages_; }
     const std::string& overflow() const { return overflow_; }
 
@@ -751,15 +906,16 @@ class Layout {
         const double text_width = right_ - left_;
         if (e.type == "title") {
             space(4);
-            for (const auto& line : wrap(sans_, e.size, e.text, text_width)) {
+            for (const auto& line : wrap(body_, e.size, e.text, text_width)) {
                 ensure(e.size * 1.5);
                 y_ -= e.size * 1.3;
-                put(sans_, e.size, centre(sans_, e.size, line, left_, right_), y_, line);
+                put(body_, e.size, centre(body_, e.size, line, left_, right_), y_, line, true);
             }
             space(e.size * 0.6);
         } else if (e.type == "heading") {
             space(4);
-            for (const auto& line : wrap(sans_, e.size, e.text, text_width)) {
+            const std::string text = e.number.empty() ? e.text : e.number + e.text;
+            for (const auto& line : wrap(sans_, e.size, text, text_width)) {
                 ensure(e.size * 1.6);
                 y_ -= e.size * 1.4;
                 put(sans_, e.size, left_, y_, line);
@@ -873,8 +1029,13 @@ class Layout {
                         e.where + ": cannot make a QR code of \"" + e.text + "\"");
         const double side = e.mm * kPointsPerMm, module = side / code->width;
         ensure(side);
+        const double left = e.align == "left" ? left_ : right_ - side;
+        if (!e.caption.empty()) {
+            if (measure(body_, 8, e.caption) > side + 12)
+                fail("the caption is wider than its QR code");
+            put(body_, 8, centre(body_, 8, e.caption, left, left + side), y_ - side - 9, e.caption);
+        }
         if (draw_) {
-            const double left = right_ - side;
             const int n = code->width;
             for (int row = 0; row < n; ++row)
                 for (int col = 0; col < n;) {  // one rectangle per run of dark modules
@@ -1007,21 +1168,23 @@ class Layout {
                                   double width) {
         return wrap_text(text, width, [&](char32_t cp) { return advance(font, cp) * size; });
     }
+    /// The font that draws `cp` for text set in `font`: the body's fallback for a character the
+    /// body face lacks.
+    HPDF_Font face_for(HPDF_Font font, char32_t cp) const {
+        if (font == body_ && fallback_ && cp >= 0x80 && !hb_set_has(body_has_, cp) &&
+            hb_set_has(fallback_has_, cp))
+            return fallback_;
+        return font;
+    }
     double advance(HPDF_Font font, char32_t cp) {
-        auto& cache = font == body_ ? body_widths_ : sans_widths_;
+        font = face_for(font, cp);
+        auto& cache = font == body_   ? body_widths_
+                      : font == sans_ ? sans_widths_
+                                      : fallback_widths_;
         auto found = cache.find(cp);
         if (found != cache.end()) return found->second;
         std::string utf8;
-        if (cp < 0x80)
-            utf8 = char(cp);
-        else if (cp < 0x800)
-            utf8 = {char(0xC0 | (cp >> 6)), char(0x80 | (cp & 0x3F))};
-        else if (cp < 0x10000)
-            utf8 = {char(0xE0 | (cp >> 12)), char(0x80 | ((cp >> 6) & 0x3F)),
-                    char(0x80 | (cp & 0x3F))};
-        else
-            utf8 = {char(0xF0 | (cp >> 18)), char(0x80 | ((cp >> 12) & 0x3F)),
-                    char(0x80 | ((cp >> 6) & 0x3F)), char(0x80 | (cp & 0x3F))};
+        append_utf8(utf8, cp);
         HPDF_TextWidth w =
             HPDF_Font_TextWidth(font, reinterpret_cast<const HPDF_BYTE*>(utf8.data()),
                                 static_cast<HPDF_UINT>(utf8.size()));
@@ -1037,13 +1200,38 @@ class Layout {
     double centre(HPDF_Font font, double size, const std::string& text, double from, double to) {
         return from + (to - from - measure(font, size, text)) / 2;
     }
-    void put(HPDF_Font font, double size, double x, double y, const std::string& text) {
+    /// Draws `text` at (x, y), each run of characters in the face that has them; `bold` strokes
+    /// the outlines too (a bold Song for titles: the body face has no bold weight).
+    void put(HPDF_Font font, double size, double x, double y, const std::string& text,
+             bool bold = false) {
         if (!draw_ || text.empty()) return;
-        HPDF_Page_BeginText(page_);
-        HPDF_Page_SetFontAndSize(page_, font, static_cast<HPDF_REAL>(size));
-        HPDF_Page_TextOut(page_, static_cast<HPDF_REAL>(x), static_cast<HPDF_REAL>(y),
-                          text.c_str());
-        HPDF_Page_EndText(page_);
+        if (bold) {
+            HPDF_Page_SetTextRenderingMode(page_, HPDF_FILL_THEN_STROKE);
+            HPDF_Page_SetLineWidth(page_, static_cast<HPDF_REAL>(size * 0.03));
+        }
+        std::size_t i = 0, start = 0;
+        HPDF_Font run = nullptr;
+        auto flush = [&](std::size_t end) {
+            if (end == start) return;
+            const std::string part = text.substr(start, end - start);
+            HPDF_Page_BeginText(page_);
+            HPDF_Page_SetFontAndSize(page_, run, static_cast<HPDF_REAL>(size));
+            HPDF_Page_TextOut(page_, static_cast<HPDF_REAL>(x), static_cast<HPDF_REAL>(y),
+                              part.c_str());
+            HPDF_Page_EndText(page_);
+            x += measure(font, size, part);
+            start = end;
+        };
+        while (i < text.size()) {
+            const std::size_t at = i;
+            const HPDF_Font face = face_for(font, next_code_point(text, i));
+            if (face != run) {
+                flush(at);
+                run = face;
+            }
+        }
+        flush(text.size());
+        if (bold) HPDF_Page_SetTextRenderingMode(page_, HPDF_FILL);
     }
     void line(double x1, double y1, double x2, double y2, double w) {
         if (!draw_) return;
@@ -1095,7 +1283,8 @@ class Layout {
     }
 
     HPDF_Doc pdf_;
-    HPDF_Font body_, sans_;
+    HPDF_Font body_, fallback_, sans_;
+    const hb_set_t *body_has_, *fallback_has_;
     const DocumentTemplate* tpl_ = nullptr;
     bool draw_;
     int total_;
@@ -1104,7 +1293,7 @@ class Layout {
     double width_ = 0, height_ = 0, top_ = 0, bottom_ = 0, left_ = 0, right_ = 0, y_ = 0,
            footer_y_ = 0;
     HPDF_UINT16 dash_[2] = {3, 2};
-    std::unordered_map<char32_t, double> body_widths_, sans_widths_;
+    std::unordered_map<char32_t, double> body_widths_, sans_widths_, fallback_widths_;
     const std::string* where_ = nullptr;
     std::string overflow_;
 };
@@ -1120,7 +1309,10 @@ void collect(const std::string& text, std::set<char32_t>& out) {
 
 DocumentRenderer::DocumentRenderer() : fonts_(std::make_unique<Fonts>()) {
     fonts_->body.face = open_face(fonts_->body.path = kBodyFont);
+    fonts_->fallback.face = open_face(fonts_->fallback.path = kFallbackFont);
     fonts_->sans.face = open_face(fonts_->sans.path = kSansFont);
+    hb_face_collect_unicodes(fonts_->body.face, fonts_->body_has);
+    hb_face_collect_unicodes(fonts_->fallback.face, fonts_->fallback_has);
 }
 
 DocumentRenderer::~DocumentRenderer() = default;
@@ -1135,7 +1327,8 @@ namespace {
 void collect_glyphs(const std::vector<Resolved>& elements, std::set<char32_t>& used,
                     std::set<char32_t>& sans_used) {
     for (const auto& e : elements) {
-        collect(e.text, e.type == "title" || e.type == "heading" ? sans_used : used);
+        collect(e.text, e.type == "heading" ? sans_used : used);
+        collect(e.caption, used);
         for (const auto& [label, value] : e.fields) collect(label, sans_used), collect(value, used);
         for (const auto& s : e.headers) collect(s, sans_used);
         for (const auto& s : e.groups) collect(s, sans_used);
@@ -1175,13 +1368,22 @@ RenderedBook DocumentRenderer::render_book(std::vector<DocumentPart> parts,
     std::set<char32_t> used, sans_used;
     for (char32_t c = 0x20; c < 0x7F; ++c) used.insert(c), sans_used.insert(c);
     collect("第页共：日期年月（）。，", used);
-    collect("：", sans_used);
+    collect("：、一二三四五六七八九十", sans_used);  // numbered headings
     for (const auto& elements : resolved) collect_glyphs(elements, used, sans_used);
+    // What the body face lacks comes from its fallback (a character neither has stays with the
+    // body: check_template_sample() names it).
+    std::set<char32_t> body_used, fallback_used;
+    for (char32_t c : used)
+        (c >= 0x80 && !hb_set_has(fonts_->body_has, c) && hb_set_has(fonts_->fallback_has, c)
+             ? fallback_used
+             : body_used)
+            .insert(c);
     static std::atomic<unsigned> serial{0};
     const std::string stem =
         "onewindow-font-" + std::to_string(::getpid()) + "-" + std::to_string(serial++);
     const fs::path body_file = fs::temp_directory_path() / (stem + "-body.ttf");
     const fs::path sans_file = fs::temp_directory_path() / (stem + "-sans.ttf");
+    const fs::path fallback_file = fs::temp_directory_path() / (stem + "-fallback.ttf");
     struct Cleanup {
         std::vector<fs::path> files;
         HPDF_Doc pdf = nullptr;
@@ -1190,9 +1392,10 @@ RenderedBook DocumentRenderer::render_book(std::vector<DocumentPart> parts,
             std::error_code ignored;
             for (const auto& f : files) fs::remove(f, ignored);
         }
-    } cleanup{{body_file, sans_file}};
-    subset_to_file(fonts_->body.face, used, body_file);
+    } cleanup{{body_file, sans_file, fallback_file}};
+    subset_to_file(fonts_->body.face, body_used, body_file);
     subset_to_file(fonts_->sans.face, sans_used, sans_file);
+    if (!fallback_used.empty()) subset_to_file(fonts_->fallback.face, fallback_used, fallback_file);
 
     HaruState state;
     HPDF_Doc pdf = HPDF_New(haru_error, &state);
@@ -1203,11 +1406,16 @@ RenderedBook DocumentRenderer::render_book(std::vector<DocumentPart> parts,
     HPDF_SetCurrentEncoder(pdf, "UTF-8");
     const char* body_name = HPDF_LoadTTFontFromFile(pdf, body_file.c_str(), HPDF_TRUE);
     const char* sans_name = HPDF_LoadTTFontFromFile(pdf, sans_file.c_str(), HPDF_TRUE);
-    if (state.error || !body_name || !sans_name)
+    const char* fallback_name =
+        fallback_used.empty() ? nullptr
+                              : HPDF_LoadTTFontFromFile(pdf, fallback_file.c_str(), HPDF_TRUE);
+    if (state.error || !body_name || !sans_name || (!fallback_used.empty() && !fallback_name))
         throw Error(ErrorKind::Document, "cannot load the subset fonts (libharu error " +
                                              std::to_string(state.error) + ")");
     HPDF_Font body = HPDF_GetFont(pdf, body_name, "UTF-8");
     HPDF_Font sans = HPDF_GetFont(pdf, sans_name, "UTF-8");
+    const Faces faces{body, fallback_name ? HPDF_GetFont(pdf, fallback_name, "UTF-8") : nullptr,
+                      sans, fonts_->body_has, fonts_->fallback_has};
     if (state.error)
         throw Error(ErrorKind::Document,
                     "cannot use the fonts (libharu error " + std::to_string(state.error) + ")");
@@ -1216,7 +1424,7 @@ RenderedBook DocumentRenderer::render_book(std::vector<DocumentPart> parts,
     // they stay the same (a few rounds at most: numbers only grow by whole pages).
     RenderedBook book;
     for (int round = 0;; ++round) {
-        Layout measure(pdf, body, sans, false, 0);
+        Layout measure(pdf, faces, false, 0);
         std::vector<int> first_pages;
         for (std::size_t p = 0; p < parts.size(); ++p) {
             first_pages.push_back(measure.begin(*parts[p].tpl));
@@ -1240,7 +1448,7 @@ RenderedBook DocumentRenderer::render_book(std::vector<DocumentPart> parts,
             throw Error(ErrorKind::Document,
                         "page numbering may only change numbers, not add other characters");
     }
-    Layout draw(pdf, body, sans, true, book.pages);
+    Layout draw(pdf, faces, true, book.pages);
     for (std::size_t p = 0; p < parts.size(); ++p) {
         draw.begin(*parts[p].tpl);
         for (const auto& e : resolved[p]) draw.element(e);

@@ -319,6 +319,14 @@ ServiceItem load_item(const Poco::Dynamic::Var& document, const std::string& nam
     item.immediate = impl.boolean("immediate");
     item.promised_days = static_cast<int>(impl.integer("promised_days", 0, 365));
     item.legal_days = static_cast<int>(impl.integer("legal_days", 0, 365));
+    // The unit the item's regulation counts its legal limit in: working days (工作日, the
+    // licensing law's rule) or natural days (日, e.g. 法律援助法 art. 43 "七日").
+    if (auto unit = impl.opt_string("legal_days_unit")) {
+        if (auto parsed = parse_day_unit(*unit))
+            item.legal_unit = *parsed;
+        else
+            impl.fail("legal_days_unit", "must be \"working\" or \"natural\"");
+    }
     if (!item.immediate && item.promised_days == 0)
         impl.fail("promised_days", "a promised item needs its promised working days");
     if (item.legal_days && item.promised_days > item.legal_days)
@@ -332,8 +340,8 @@ ServiceItem load_item(const Poco::Dynamic::Var& document, const std::string& nam
     item.complaint_phone = impl.string("complaint_phone");
     item.keywords = impl.strings("keywords", false);
     impl.reject_unknown({"conditions", "steps", "immediate", "promised_days", "legal_days",
-                         "preliminary_review", "fees", "fee_basis", "place", "hours",
-                         "enquiry_phone", "complaint_phone", "keywords"});
+                         "legal_days_unit", "preliminary_review", "fees", "fee_basis", "place",
+                         "hours", "enquiry_phone", "complaint_phone", "keywords"});
 
     auto materials = reader.array("materials", true);
     for (std::size_t i = 0; i < materials->size(); ++i) {

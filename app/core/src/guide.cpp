@@ -21,6 +21,18 @@ std::string joined(const std::vector<std::string>& parts, const char* separator)
 
 }  // namespace
 
+std::string day_count(int days, DayUnit unit) {
+    return unit == DayUnit::Natural ? trf("{} days", std::to_string(days))
+                                    : trf("{} working days", std::to_string(days));
+}
+
+std::string material_quantity(int originals, int copies) {
+    std::vector<std::string> parts;
+    if (originals > 0) parts.push_back(trf("{} original(s)", std::to_string(originals)));
+    if (copies > 0) parts.push_back(trf("{} copy(ies)", std::to_string(copies)));
+    return parts.empty() ? std::string("—") : joined(parts, "、");
+}
+
 Poco::JSON::Object::Ptr guide_data(const ServiceItem& item) {
     Poco::JSON::Object::Ptr i = new Poco::JSON::Object(true);
     i->set("code", item.code);
@@ -45,7 +57,9 @@ Poco::JSON::Object::Ptr guide_data(const ServiceItem& item) {
     limits->set("promised", item.immediate ? std::string(tr("immediate"))
                                            : trf("completed within {} working days of acceptance",
                                                  std::to_string(item.promised_days)));
-    limits->set("legal", item.legal_days ? trf("{} working days", std::to_string(item.legal_days))
+    // Only a limit the item's own regulation sets; none is invented (行政许可法 art. 42 binds
+    // licensing items only).
+    limits->set("legal", item.legal_days ? day_count(item.legal_days, item.legal_unit)
                                          : std::string(tr("none")));
     limits->set("preliminary", std::string(item.preliminary_review ? tr("yes") : tr("no")));
 
@@ -55,8 +69,7 @@ Poco::JSON::Object::Ptr guide_data(const ServiceItem& item) {
         Poco::JSON::Object::Ptr row = new Poco::JSON::Object(true);
         row->set("number", ++number);
         row->set("name", m.name);
-        row->set("originals", m.originals);
-        row->set("copies", m.copies);
+        row->set("quantity", material_quantity(m.originals, m.copies));
         std::string requirement =
             m.required ? (m.required_if.active() ? tr("required in some cases") : tr("required"))
                        : tr("optional");

@@ -1,6 +1,7 @@
 #include "onewindow/core/idnumber.hpp"
 
 #include "onewindow/core/i18n.hpp"
+#include "onewindow/core/utf8.hpp"
 
 namespace onewindow {
 
@@ -10,7 +11,28 @@ bool all_digits(std::string_view text) {
         if (c < '0' || c > '9') return false;
     return !text.empty();
 }
+
+bool is_space(char32_t cp) {
+    return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == 0xA0 || cp == 0x3000;
+}
+
 }  // namespace
+
+std::string normalize_id_number(std::string_view typed) {
+    std::u32string points;
+    for (std::size_t i = 0; i < typed.size();) points += next_code_point(typed, i);
+    while (!points.empty() && is_space(points.back())) points.pop_back();
+    std::size_t start = 0;
+    while (start < points.size() && is_space(points[start])) ++start;
+    std::string out;
+    for (std::size_t k = start; k < points.size(); ++k) {
+        char32_t cp = points[k];
+        if (cp >= 0xFF01 && cp <= 0xFF5E) cp -= 0xFEE0;  // full-width ASCII: ０-９, Ｘ, ｘ
+        if (cp == 'x') cp = 'X';
+        append_utf8(out, cp);
+    }
+    return out;
+}
 
 char id_number_check_character(std::string_view first17) {
     static const int weights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
@@ -27,7 +49,8 @@ bool is_division_code(std::string_view code) {
 }
 
 std::optional<std::string> id_number_problem(std::string_view id, Date today) {
-    if (id.size() != 18) return trf("must have 18 characters, not {}", std::to_string(id.size()));
+    if (const std::size_t length = utf8_length(id); length != 18)
+        return trf("must have 18 characters, not {}", std::to_string(length));
     if (!all_digits(id.substr(0, 17)) || !(all_digits(id.substr(17)) || id[17] == 'X'))
         return std::string(tr("only digits are allowed, the last character may be X"));
     if (!is_division_code(id.substr(0, 6)))

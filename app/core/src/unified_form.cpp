@@ -7,8 +7,10 @@
 #include <cmath>
 #include <map>
 
+#include "onewindow/core/guide.hpp"
 #include "onewindow/core/i18n.hpp"
 #include "onewindow/core/idnumber.hpp"
+#include "onewindow/core/utf8.hpp"
 
 namespace onewindow {
 
@@ -35,13 +37,6 @@ bool is_empty(const Poco::Dynamic::Var& value) {
         return !array || array->size() == 0;
     }
     return false;
-}
-
-std::size_t utf8_length(const std::string& text) {
-    std::size_t n = 0;
-    for (unsigned char c : text)
-        if ((c & 0xC0) != 0x80) ++n;
-    return n;
 }
 
 std::optional<double> number_of(const Poco::Dynamic::Var& value) {
@@ -333,7 +328,34 @@ Poco::JSON::Object::Ptr form_snapshot(const UnifiedForm& form, int dictionary_ve
     return snapshot;
 }
 
+namespace {
+
+/// Replaces a typed ID number in `object` by its canonical form (see normalize_id_number).
+void normalize_id_number_in(Poco::JSON::Object::Ptr object, const std::string& key) {
+    if (object && object->has(key) && object->get(key).isString())
+        object->set(key, normalize_id_number(object->getValue<std::string>(key)));
+}
+
+}  // namespace
+
 void derive_values(const UnifiedForm& form, Poco::JSON::Object::Ptr values, Date today) {
+    // ID numbers typed in full-width digits, with a lower-case x or surrounding spaces are
+    // stored and checked as the canonical 18 characters.
+    for (const auto& section : form.sections) {
+        for (const auto& field : section.fields) {
+            if (field.def.type == FieldType::IdNumber)
+                normalize_id_number_in(values, field.def.key);
+            if (field.def.type != FieldType::Table || !values->has(field.def.key) ||
+                values->get(field.def.key).type() != typeid(Poco::JSON::Array::Ptr))
+                continue;
+            auto rows = values->getArray(field.def.key);
+            for (std::size_t r = 0; r < rows->size(); ++r)
+                for (const FieldDef& column : field.columns)
+                    if (column.type == FieldType::IdNumber)
+                        normalize_id_number_in(rows->getObject(static_cast<unsigned>(r)),
+                                               column.key);
+        }
+    }
     for (const auto& section : form.sections) {
         for (const auto& field : section.fields) {
             const FieldDef& def = field.def;
@@ -444,8 +466,8 @@ std::vector<MaterialProblem> check_materials(const UnifiedForm& form,
             continue;
         }
         problems.push_back({m.key, m.name,
-                            trf("not submitted: please bring {} original(s) and {} copy(ies)",
-                                std::to_string(m.originals), std::to_string(m.copies))});
+                            trf("not submitted: please bring {}",
+                                material_quantity(m.originals, m.copies))});
     }
     return problems;
 }

@@ -28,6 +28,7 @@
 #include "onewindow/gui/intake_panel.hpp"
 #include "onewindow/gui/log_panel.hpp"
 #include "onewindow/gui/preview_frame.hpp"
+#include "onewindow/gui/rating_frame.hpp"
 
 namespace onewindow::gui {
 
@@ -371,17 +372,8 @@ wxString CasesPanel::hand_out(const std::string& case_number, const std::string&
         return wx(e.what());
     }
     if (!printed.empty() && on_document) on_document(printed.front().string(), wx(case_number));
+    if (on_handed_out) on_handed_out(case_number);
     refresh();
-    return {};
-}
-
-wxString CasesPanel::rate(const std::string& case_number, int level, const std::string& comment) {
-    try {
-        auto held = services_.lock();
-        services_.counter().store().hand_outs().record_rating(case_number, level, comment);
-    } catch (const std::exception& e) {
-        return wx(e.what());
-    }
     return {};
 }
 
@@ -434,9 +426,7 @@ void CasesPanel::show_detail(const std::string& case_number) {
     correction_button->Bind(wxEVT_BUTTON, [print_item](wxCommandEvent&) { print_item(false); });
     auto* visit = new wxBoxSizer(wxHORIZONTAL);
     auto* hand_out_button = new wxButton(&dialog, wxID_ANY, wtr("Hand out the results..."));
-    auto* rate_button = new wxButton(&dialog, wxID_ANY, wtr("Applicant's rating..."));
     visit->Add(hand_out_button, 0, wxRIGHT, 8);
-    visit->Add(rate_button, 0, wxRIGHT, 8);
     sizer->Add(visit, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, 8);
     hand_out_button->Bind(wxEVT_BUTTON, [&, record](wxCommandEvent&) {
         wxDialog ask(&dialog, wxID_ANY, wtr("Hand out the results..."));
@@ -459,24 +449,6 @@ void CasesPanel::show_detail(const std::string& case_number) {
         const wxString problem = hand_out(record->number, utf8(collector->GetValue()),
                                           utf8(id_number->GetValue()), utf8(proof->GetValue()));
         document_message->SetLabel(problem.empty() ? wtr("The results were handed out") : problem);
-    });
-    rate_button->Bind(wxEVT_BUTTON, [&, record](wxCommandEvent&) {
-        wxArrayString levels;
-        for (int level = 5; level >= 1; --level) levels.Add(wx(rating_label(level)));
-        wxSingleChoiceDialog choose(&dialog, wtr("How satisfied is the applicant with this visit?"),
-                                    wtr("Applicant's rating..."), levels);
-        chinese_buttons(&choose);
-        if (choose.ShowModal() != wxID_OK) return;
-        const int level = 5 - choose.GetSelection();
-        std::string comment;
-        if (level <= 2) {
-            wxTextEntryDialog why(&dialog, wtr("What was wrong? (the supervisor follows it up)"),
-                                  wtr("Applicant's rating..."));
-            chinese_buttons(&why);
-            if (why.ShowModal() == wxID_OK) comment = utf8(why.GetValue());
-        }
-        const wxString problem = rate(record->number, level, comment);
-        document_message->SetLabel(problem.empty() ? wtr("Rating recorded") : problem);
     });
     sizer->Add(new wxStaticText(&dialog, wxID_ANY, wtr("Timeline")), 0, wxALL, 8);
     auto* events = new wxListCtrl(&dialog, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxLC_REPORT);
@@ -704,6 +676,12 @@ MainFrame::MainFrame(Services& services)
         show_preview(result.document, wx(result.number));
         refresh_status();
         cases_->refresh();
+        // The applicant rates the visit on the rating screen, not the clerk.
+        if (result.kind == DecisionResult::Kind::Accepted)
+            rating_->invite(result.number, wx(services_.user().display_name));
+    };
+    cases_->on_handed_out = [this](const std::string& case_number) {
+        rating_->invite(case_number, wx(services_.user().display_name));
     };
     pages_->Bind(wxEVT_NOTEBOOK_PAGE_CHANGED, [this](wxBookCtrlEvent& e) {
         if (e.GetSelection() == 1) cases_->refresh();
@@ -719,6 +697,8 @@ MainFrame::MainFrame(Services& services)
         note_activity();
         e.Skip();
     });
+    rating_ = new RatingFrame(this, services_);
+    if (!services_.options().measure) rating_->Show();
     refresh_status();
     cases_->refresh();
     catalogue_->focus_search();

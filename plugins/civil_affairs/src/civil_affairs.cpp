@@ -13,6 +13,12 @@
 // The standards are local policy, published yearly: never constants here. Without a standard the
 // income check cannot be made and the clerk is warned instead.
 //
+// The window accepts, the department decides: 社会救助暂行办法 art. 11 (for 特困 too, art. 16)
+// has the township investigate income and property ("对申请人的家庭收入状况、财产状况进行调查
+// 核实") after the application. So what the window sees of income, property and the capacity to
+// work are warnings for the clerk and the investigation, never a refusal of the intake; only
+// what makes the application itself wrong (a member twice, a missing income) is an error.
+//
 // Findings are written in Chinese here: a plugin has no access to the host's message catalogue.
 #include <onewindow/sdk/disability.hpp>
 #include <onewindow/sdk/helpers.hpp>
@@ -146,18 +152,19 @@ class CivilAffairs : public Plugin {
         }
         const double per_person = total / static_cast<double>(rows.size() + 1);
         if (per_person >= *standard)
-            findings.push_back(error("applicant.monthly_income",
-                                     "家庭月人均收入 " + yuan(per_person) + " 元，不低于本县" +
-                                         area + "最低生活保障标准 " + yuan(*standard) +
-                                         " 元/人·月，不符合" + item + "条件"));
+            findings.push_back(warning("applicant.monthly_income",
+                                       "申报的家庭月人均收入 " + yuan(per_person) +
+                                           " 元，不低于本县" + area + "最低生活保障标准 " +
+                                           yuan(*standard) + " 元/人·月：" + item +
+                                           "的条件由乡镇人民政府受理后调查核实"));
     }
 
     static void check_property(const Request& r, const std::string& item, Findings& findings) {
         if (number_of(r.values, "civil_affairs.property.vehicles").value_or(0) > 0)
-            findings.push_back(error("civil_affairs.property.vehicles",
-                                     "家庭拥有机动车辆（残疾人功能性补偿代步机动车、摩托车除外），"
-                                     "不符合" +
-                                         item + "条件"));
+            findings.push_back(warning("civil_affairs.property.vehicles",
+                                       "申报家庭拥有机动车辆（残疾人功能性补偿代步机动车、摩托车"
+                                       "除外）：" +
+                                           item + "的家庭财产状况由乡镇人民政府受理后调查核实"));
         if (r.text("civil_affairs.property.business") == "有")
             findings.push_back(warning("civil_affairs.property.business",
                                        "家庭登记注册企业或个体工商户的，乡镇初审时须入户核实是否"
@@ -177,10 +184,11 @@ class CivilAffairs : public Plugin {
              (category == "肢体残疾" && level <= 2) || (category == "视力残疾" && level == 1));
         if (!unable)
             findings.push_back(
-                error("applicant.id_number", "申请人 " + std::to_string(age) +
-                                                 " 周岁，且无可认定为无劳动能力的残疾情形（一至三级"
-                                                 "智力、精神残疾，一、二级肢体残疾，"
-                                                 "一级视力残疾），不符合特困人员认定条件"));
+                warning("applicant.id_number",
+                        "申请人 " + std::to_string(age) +
+                            " 周岁，申报材料中未见可认定为无劳动能力的残疾情形（一至三级"
+                            "智力、精神残疾，一、二级肢体残疾，一级视力残疾）：劳动能力由乡镇"
+                            "人民政府受理后调查核实"));
     }
 
     // With a certificate being applied for at the same time (残疾人服务一件事) the level is not

@@ -38,8 +38,8 @@ Poco::JSON::Object::Ptr first_certificate() {
 TEST_CASE("Disabled persons' federation: the two items' catalogue data and forms",
           "[disabled_federation]") {
     for (const ExpectedItem& e :
-         {ExpectedItem{kNewCertificate, "残疾人证新办", "行政确认", false, 15, 20},
-          ExpectedItem{kRenewal, "残疾人证换领", "行政确认", false, 10, 20}})
+         {ExpectedItem{kNewCertificate, "残疾人证新办", "行政确认", false, 15, 0},
+          ExpectedItem{kRenewal, "残疾人证换领", "行政确认", false, 10, 0}})
         check_item_basics(e, "魏县残疾人联合会", "0310-3578066");
     auto renewal = StagedItems::get().form({kRenewal});
     CHECK(renewal.field("disabled_federation.assessment.date")->def.visible_if.in ==

@@ -1,10 +1,19 @@
-// The family-planning department plugin: 一孩/二孩生育服务登记 and 流动人口婚育证明.
+// The family-planning department plugin: 生育登记 and 流动人口婚育证明.
 //
 // The form rules (required fields, ID checksums, dates) are the host's, from the item files in
-// this plugin folder (forms/). This plugin adds the department's own rules, which need several
-// facts at once: marriageable age on the marriage date, a couple of two sexes, the child order, and
-// the household registration of a migrant. Its findings are written in Chinese here: a plugin
-// is data-and-decisions only and has no access to the host's message catalogue.
+// forms/. This plugin adds the department's own rules, which need several facts at once
+// (the articles, as read in their text, are quoted in plugins/LAW.md):
+// - 生育登记 covers any birth order (人口与计划生育法 2021 art. 18: "一对夫妻可以生育三个子女"),
+//   before the birth or after it; a married couple must be of two sexes and of marriageable age
+//   on the marriage date (the ages are the plugin's settings,
+//   民法典 art. 1047 by default). No rule on the number of children: a newborn's parents register it
+//   too (新生儿出生一件事).
+// - 流动人口婚育证明 is issued by the township of the applicant's household registration to an
+//   adult woman before she leaves (流动人口计划生育工作条例 art. 7); the place where she lives only
+//   checks it (art. 8). It states her marriage, children and contraception (art. 7). Whether
+//   Hebei still issues it could not be found: the item is an example the county may withdraw.
+// Its findings are written in Chinese here: a plugin is data-and-decisions only and has no
+// access to the host's message catalogue.
 #include <onewindow/sdk/helpers.hpp>
 #include <onewindow/sdk/plugin.hpp>
 
@@ -13,7 +22,6 @@
 namespace {
 
 using onewindow::sdk::add_months;
-using onewindow::sdk::check_id_agrees;
 using onewindow::sdk::Day;
 using onewindow::sdk::error;
 using onewindow::sdk::expect_item;
@@ -27,8 +35,7 @@ using onewindow::sdk::today_of;
 using onewindow::sdk::unknown_item;
 using onewindow::sdk::years_between;
 
-constexpr const char* kFirstChild = "000718001001";
-constexpr const char* kSecondChild = "000718001002";
+constexpr const char* kRegistration = "000718001001";
 constexpr const char* kMigrant = "000718002000";
 
 class FamilyPlanning : public onewindow::sdk::Plugin {
@@ -46,9 +53,10 @@ class FamilyPlanning : public onewindow::sdk::Plugin {
     Findings validate(const Request& request) override {
         Findings findings;
         const Day today = today_of(request);
-        if (request.item == kFirstChild || request.item == kSecondChild) {
-            check_couple(request, today, findings);
-            check_children(request, today, findings);
+        if (request.item == kRegistration) {
+            const std::string status = request.text("applicant.marital_status");
+            if (status == "初婚" || status == "再婚") check_couple(request, today, findings);
+            check_birth(request, today, findings);
         } else if (request.item == kMigrant) {
             check_migrant(request, today, findings);
         } else {
@@ -58,9 +66,9 @@ class FamilyPlanning : public onewindow::sdk::Plugin {
     }
 
     onewindow::sdk::Routes route(const Request& request) override {
-        expect_item(request, {kFirstChild, kSecondChild, kMigrant});
-        // Registration cards go through the township's preliminary review (初审).
-        return {{"county_health", "county_health", request.item != kMigrant, true}};
+        expect_item(request, {kRegistration, kMigrant});
+        // Both are the township's own work (乡镇街道卫生健康工作机构): no preliminary review.
+        return {{"county_health", "county_health", false, true}};
     }
 
     // Result documents (templates/ of this plugin folder): the registration card of both
@@ -85,8 +93,8 @@ class FamilyPlanning : public onewindow::sdk::Plugin {
         fields->set("decided_by", text_of(decision, "decided_by"));
         const std::string number = in.data_text("certificate_no");
         if (number.empty()) throw PluginError("the decision carries no certificate_no");
-        if (tpl == "registration_card" && (item == kFirstChild || item == kSecondChild)) {
-            fill_card(in, item == kSecondChild, number, fields);
+        if (tpl == "registration_card" && item == kRegistration) {
+            fill_card(in, number, fields);
         } else if (tpl == "migrant_certificate" && item == kMigrant) {
             fill_migrant(in, number, fields);
         } else {
@@ -129,7 +137,15 @@ class FamilyPlanning : public onewindow::sdk::Plugin {
         return p;
     }
 
-    static void fill_card(const Source& in, bool second, const std::string& number,
+    // "第一个子女", "第二个子女", "第三个子女", "第4个子女", ... for `order` (1-based).
+    static std::string child_order(int order) {
+        static const char* names[] = {"", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
+        return "第" +
+               (order >= 1 && order <= 9 ? std::string(names[order]) : std::to_string(order)) +
+               "个子女";
+    }
+
+    static void fill_card(const Source& in, const std::string& number,
                           onewindow::sdk::Object& fields) {
         fields->set("card_no", number);
         auto applicant = person(in.text("applicant.name"), in.text("applicant.id_number"),
@@ -141,18 +157,21 @@ class FamilyPlanning : public onewindow::sdk::Plugin {
         fields->set("wife", applicant_male ? spouse : applicant);
         fields->set("marriage_date", chinese_day(in.text("family_planning.marriage.date")));
         fields->set("marriage_certificate_no", in.text("family_planning.marriage.certificate_no"));
-        fields->set("children_count", in.text("family_planning.children.count") + " 个");
-        fields->set("child_order", std::string(second ? "第二个子女" : "第一个子女"));
-        fields->set("expected_date",
-                    chinese_day(in.text("family_planning.pregnancy.expected_date")));
-        fields->set("hospital", in.text("family_planning.pregnancy.hospital"));
-        if (second) {
-            onewindow::sdk::Object first = new Poco::JSON::Object(true);
-            first->set("name", in.text("family_planning.first_child.name"));
-            first->set("birth_date",
-                       chinese_day(in.text("family_planning.first_child.birth_date")));
-            fields->set("first_child", first);
+        const std::string count = in.text("family_planning.children.count");
+        fields->set("children_count", count + " 个");
+        // The child registered: the one after the children the couple has.
+        int order = 1;
+        try {
+            order = std::stoi(count) + 1;
+        } catch (const std::exception&) {
         }
+        fields->set("child_order", child_order(order));
+        const bool after = in.text("family_planning.registration.timing") == "生育后补登";
+        fields->set("timing", after ? std::string("生育后补登") : std::string("生育前登记"));
+        fields->set("birth_or_due",
+                    chinese_day(in.text(after ? "family_planning.newborn.birth_date"
+                                              : "family_planning.pregnancy.expected_date")));
+        fields->set("hospital", in.text("family_planning.pregnancy.hospital"));
     }
 
     static void fill_migrant(const Source& in, const std::string& number,
@@ -161,6 +180,7 @@ class FamilyPlanning : public onewindow::sdk::Plugin {
         auto holder = person(in.text("applicant.name"), in.text("applicant.id_number"),
                              in.text("applicant.hukou_address"));
         holder->set("current_address", in.text("family_planning.migrant.current_address"));
+        fields->set("contraception", in.text("family_planning.contraception"));
         fields->set("holder", holder);
         fields->set("migrant_since", chinese_day(in.text("family_planning.migrant.since")));
         fields->set("migrant_reason", in.text("family_planning.migrant.reason"));
@@ -202,53 +222,41 @@ class FamilyPlanning : public onewindow::sdk::Plugin {
         check_age(*spouse, "spouse.id_number", "配偶");
     }
 
-    void check_children(const Request& r, const Day& today, Findings& findings) const {
-        const bool second = r.item == kSecondChild;
-        const std::string count = r.text("family_planning.children.count");
-        const int expected = second ? 1 : 0;
-        if (!count.empty() && count != std::to_string(expected))
-            findings.push_back(error("family_planning.children.count",
-                                     second ? "二孩生育服务登记要求现有一个子女，请核对现有子女数"
-                                            : "已有子女，请办理二孩生育服务登记"));
+    // Before the birth, a due date within the next ten months; after it, the birth date.
+    static void check_birth(const Request& r, const Day& today, Findings& findings) {
+        if (r.text("family_planning.registration.timing") != "生育前登记") return;
         if (auto due = parse_day(r.text("family_planning.pregnancy.expected_date"))) {
             if (*due < today)
-                findings.push_back(
-                    error("family_planning.pregnancy.expected_date", "预产期不能早于今天"));
+                findings.push_back(error("family_planning.pregnancy.expected_date",
+                                         "预产期已过：子女已出生的，请选择“生育后补登”"));
             else if (*due > add_months(today, 10))
                 findings.push_back(
                     error("family_planning.pregnancy.expected_date", "预产期不能晚于今天起十个月"));
         }
-        if (!second) return;
-        if (r.text("family_planning.first_child.name").empty())
-            findings.push_back(error("family_planning.first_child.name", "请填写第一个子女的姓名"));
-        const auto born = parse_day(r.text("family_planning.first_child.birth_date"));
-        if (!born) {
-            findings.push_back(
-                error("family_planning.first_child.birth_date", "请填写第一个子女的出生日期"));
-            return;
-        }
-        if (*born > today)
-            findings.push_back(error("family_planning.first_child.birth_date",
-                                     "第一个子女的出生日期不能晚于今天"));
-        check_id_agrees(
-            r,
-            {"family_planning.first_child.id_number", "family_planning.first_child.birth_date",
-             "family_planning.first_child.sex", "", "第一个子女"},
-            findings);
     }
 
-    // The migrant certificate (流动人口婚育证明) is for people whose household registration
-    // (户籍) lies outside the service area and who live here: a resident registered in this
-    // county gets his marriage and childbearing situation from the ordinary registration.
+    // 流动人口计划生育工作条例 art. 7: "流动人口中的成年育龄妇女……在离开户籍所在地前，应当凭本人
+    // 居民身份证到户籍所在地的乡(镇)人民政府或者街道办事处办理婚育证明"; art. 8: the place where
+    // she lives "应当查验婚育证明". So the applicant is registered here and an adult woman.
     void check_migrant(const Request& r, const Day& today, Findings& findings) const {
         const std::string area = r.service_area.empty() ? service_area_ : r.service_area;
-        if (r.text("applicant.hukou_division") == area)
-            findings.push_back(error("applicant.hukou_division",
-                                     "户籍在本县的居民不属于流动人口，无需办理流动人口婚育证明"));
-        if (auto since = parse_day(r.text("family_planning.migrant.since"));
-            since && *since > today)
-            findings.push_back(
-                error("family_planning.migrant.since", "外出（流入）日期不能晚于今天"));
+        const std::string hukou = r.text("applicant.hukou_division");
+        if (!hukou.empty() && hukou != area)
+            findings.push_back(error(
+                "applicant.hukou_division",
+                "流动人口婚育证明由户籍所在地的乡（镇）人民政府或者街道办事处出具，请向户籍所在地"
+                "申请；在本县居住的，持婚育证明到居住地乡镇（街道）查验即可（《流动人口计划生育"
+                "工作条例》第七条、第八条）"));
+        if (const auto person = parse_id(r.text("applicant.id_number"))) {
+            if (person->male)
+                findings.push_back(error("applicant.id_number",
+                                         "流动人口婚育证明由成年育龄妇女办理（《流动人口计划生育"
+                                         "工作条例》第七条）"));
+            else if (years_between(person->birth, today) < 18)
+                findings.push_back(error("applicant.id_number",
+                                         "申请人未成年：婚育证明由成年育龄妇女办理（《流动人口"
+                                         "计划生育工作条例》第七条）"));
+        }
         const std::string status = r.text("applicant.marital_status");
         if (status == "初婚" || status == "再婚") {
             if (r.text("spouse.name").empty())

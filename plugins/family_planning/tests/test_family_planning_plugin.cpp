@@ -16,10 +16,13 @@ Poco::JSON::Object::Ptr couple(const std::string& item) {
     Poco::JSON::Object::Ptr v = new Poco::JSON::Object;
     v->set("applicant.name", "李娜");
     v->set("applicant.id_number", "13043419960315024X");
+    v->set("applicant.marital_status", "初婚");
+    v->set("applicant.hukou_division", "130434");
     v->set("spouse.name", "王强");
     v->set("spouse.id_number", "130434199408020132");
     v->set("family_planning.marriage.date", "2024-05-20");
     v->set("family_planning.children.count", 0);
+    v->set("family_planning.registration.timing", "生育前登记");
     v->set("family_planning.pregnancy.expected_date", "2027-03-10");
     return request_of(item, v);
 }
@@ -30,7 +33,8 @@ std::string findings(Host& h, const Poco::JSON::Object::Ptr& request) {
 
 }  // namespace
 
-TEST_CASE("Family planning: first-child registration rules", "[family_planning]") {
+TEST_CASE("Family planning: 生育登记 for any birth order, before or after the birth",
+          "[family_planning]") {
     Host h;
     auto r = couple("000718001001");
     CHECK(findings(h, r) == R"({"findings":[]})");
@@ -45,42 +49,50 @@ TEST_CASE("Family planning: first-child registration rules", "[family_planning]"
         v->set("spouse.id_number", id("13043419950101002"));  // female
         CHECK(findings(h, r).find("同一性别") != std::string::npos);
     }
-    SECTION("already has a child") {
-        v->set("family_planning.children.count", "1");
-        CHECK(findings(h, r).find("已有子女，请办理二孩生育服务登记") != std::string::npos);
+    SECTION("a second and a third child are registered like the first") {
+        // 人口与计划生育法 (2021) art. 18: "一对夫妻可以生育三个子女" (it refused any child
+        // before).
+        v->set("family_planning.children.count", 1);
+        CHECK(findings(h, r) == R"({"findings":[]})");
+        v->set("family_planning.children.count", 2);
+        CHECK(findings(h, r) == R"({"findings":[]})");
     }
-    SECTION("expected date in the past") {
+    SECTION("after the birth: a newborn's parents register it, children counted or not") {
+        v->set("family_planning.registration.timing", "生育后补登");
+        v->remove("family_planning.pregnancy.expected_date");
+        v->set("family_planning.newborn.birth_date", "2026-10-18");
+        v->set("family_planning.children.count", 1);
+        CHECK(findings(h, r) == R"({"findings":[]})");
+    }
+    SECTION("a due date already past points to registering after the birth") {
         v->set("family_planning.pregnancy.expected_date", "2026-01-01");
-        CHECK(findings(h, r).find("预产期不能早于今天") != std::string::npos);
+        CHECK(findings(h, r).find("请选择“生育后补登”") != std::string::npos);
+    }
+    SECTION("an unmarried mother registers without a spouse") {
+        v->set("applicant.marital_status", "未婚");
+        v->remove("spouse.name");
+        v->remove("spouse.id_number");
+        CHECK(findings(h, r) == R"({"findings":[]})");
     }
 }
 
-TEST_CASE("Family planning: second child needs the first child's details", "[family_planning]") {
-    Host h;
-    auto r = couple("000718001002");
-    auto v = r->getObject("values");
-    v->set("family_planning.children.count", 1);
-    auto text = findings(h, r);
-    CHECK(text.find("请填写第一个子女的姓名") != std::string::npos);
-    CHECK(text.find("请填写第一个子女的出生日期") != std::string::npos);
-    v->set("family_planning.first_child.name", "王小雨");
-    v->set("family_planning.first_child.birth_date", "2025-06-18");
-    CHECK(findings(h, r) == R"({"findings":[]})");
-    v->set("family_planning.first_child.id_number", id("13043420250619002"));
-    CHECK(findings(h, r).find("与出生日期不一致") != std::string::npos);
-}
-
-TEST_CASE("Family planning: the migrant certificate needs a registration elsewhere",
+TEST_CASE("Family planning: the migrant certificate is the hukou township's, for an adult woman",
           "[family_planning]") {
     Host h;
     auto r = couple("000718002000");
     auto v = r->getObject("values");
-    v->set("applicant.marital_status", "未婚");
-    v->set("applicant.hukou_division", "130434");
-    CHECK(findings(h, r).find("户籍在本县的居民不属于流动人口") != std::string::npos);
-    v->set("applicant.hukou_division", "411526");
+    // 流动人口计划生育工作条例 art. 7: issued by the township of her household registration,
+    // before she leaves; it refused exactly these residents before.
     CHECK(findings(h, r) == R"({"findings":[]})");
-    v->set("applicant.marital_status", "初婚");
+    v->set("applicant.hukou_division", "411526");
+    CHECK(findings(h, r).find("由户籍所在地的乡（镇）人民政府或者街道办事处出具") !=
+          std::string::npos);
+    v->set("applicant.hukou_division", "130434");
+    v->set("applicant.id_number", "130434199408020132");  // a man
+    CHECK(findings(h, r).find("由成年育龄妇女办理") != std::string::npos);
+    v->set("applicant.id_number", id("13043420120101002"));  // a girl of 14
+    CHECK(findings(h, r).find("申请人未成年") != std::string::npos);
+    v->set("applicant.id_number", "13043419960315024X");
     v->remove("family_planning.marriage.date");
     CHECK(findings(h, r).find("已婚申请人须填写结婚登记日期") != std::string::npos);
 }
@@ -90,7 +102,7 @@ TEST_CASE("Family planning: routes, documents and errors", "[family_planning]") 
     auto route = h.host->call("family_planning", Operation::Route, couple("000718001001"));
     CHECK(
         to_json(route) ==
-        R"({"routes":[{"department":"county_health","endpoint":"county_health","preliminary_review":true,"required":true}]})");
+        R"({"routes":[{"department":"county_health","endpoint":"county_health","preliminary_review":false,"required":true}]})");
     try {
         h.host->call("family_planning", Operation::Validate, couple("123"));
         FAIL("no error");

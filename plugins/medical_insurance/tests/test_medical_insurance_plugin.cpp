@@ -32,7 +32,7 @@ TEST_CASE("Medical insurance: the three items' catalogue data and forms", "[medi
     for (const ExpectedItem& e :
          {ExpectedItem{kEnrolment, "城乡居民基本医疗保险参保登记", "公共服务", true, 0, 0},
           ExpectedItem{kFiling, "异地就医备案", "公共服务", true, 0, 0},
-          ExpectedItem{kChronic, "门诊慢特病待遇认定", "行政确认", false, 15, 20}})
+          ExpectedItem{kChronic, "门诊慢特病待遇认定", "行政确认", false, 15, 0}})
         check_item_basics(e, "魏县医疗保障局", "0310-3586012");
     const auto& staged = StagedItems::get();
     auto enrolment = staged.form({kEnrolment});
@@ -140,7 +140,7 @@ TEST_CASE("Medical insurance: routes and errors", "[medical_insurance]") {
 TEST_CASE("Medical insurance: a retiree's contribution years against the prefecture's minimum",
           "[medical_insurance]") {
     check_item_basics(
-        ExpectedItem{"000733004000", "职工医保退休人员待遇核定", "行政确认", false, 10, 20},
+        ExpectedItem{"000733004000", "职工医保退休人员待遇核定", "行政确认", false, 10, 0},
         "魏县医疗保障局", "0310-3586012");
     const auto retiree = [] {
         return request_of("000733004000", R"({"applicant.name": "王建设",

@@ -32,8 +32,8 @@ TEST_CASE("Social security: the four items' catalogue data and forms", "[social_
     for (const ExpectedItem& e :
          {ExpectedItem{kPensionRegistration, "城乡居民基本养老保险参保登记", "公共服务", true, 0,
                        0},
-          ExpectedItem{kPensionBenefit, "城乡居民基本养老保险待遇申领", "行政给付", false, 15, 20},
-          ExpectedItem{kCard, "社会保障卡申领", "公共服务", false, 10, 20},
+          ExpectedItem{kPensionBenefit, "城乡居民基本养老保险待遇申领", "行政给付", false, 15, 0},
+          ExpectedItem{kCard, "社会保障卡申领", "公共服务", false, 10, 0},
           ExpectedItem{kEmployment, "就业失业登记", "公共服务", true, 0, 0}})
         check_item_basics(e, "魏县人力资源和社会保障局", "0310-3533133");
     const auto& staged = StagedItems::get();
@@ -161,7 +161,7 @@ TEST_CASE("Social security: routes and errors", "[social_security]") {
 TEST_CASE("Social security: an employee retires at the reformed statutory age",
           "[social_security]") {
     check_item_basics(
-        ExpectedItem{"000720005000", "职工基本养老保险退休待遇申领", "行政给付", false, 15, 20},
+        ExpectedItem{"000720005000", "职工基本养老保险退休待遇申领", "行政给付", false, 15, 0},
         "魏县人力资源和社会保障局", "0310-3533133");
     Host h;
     // A man born 1965-06-10: 60 years and 2 months, reached on 2025-08-10.

@@ -23,7 +23,7 @@ Poco::JSON::Object::Ptr veteran() {
 
 TEST_CASE("Veterans affairs: the preferential card", "[veterans_affairs]") {
     check_item_basics(
-        ExpectedItem{kPreferentialCard, "退役军人优待证申领", "公共服务", false, 20, 30},
+        ExpectedItem{kPreferentialCard, "退役军人优待证申领", "公共服务", false, 20, 0},
         "魏县退役军人事务局", "0310-3595081");
     auto form = StagedItems::get().form({kPreferentialCard});
     CHECK(form.field("veterans_affairs.deceased_name")->def.visible_if.in.size() == 3);

@@ -21,6 +21,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -28,6 +29,13 @@
 #include "onewindow/core/date.hpp"
 
 namespace onewindow {
+
+/// What a time limit counts: working days (工作日: weekends and holidays skipped, make-up
+/// working days counted; 行政许可法 art. 82 for licensing) or natural days (日: every day, e.g.
+/// 法律援助法 art. 43 "七日"). An item says which its legal limit is in ("legal_days_unit").
+enum class DayUnit { Working, Natural };
+/// "working" / "natural" -> the unit; nullopt for anything else.
+std::optional<DayUnit> parse_day_unit(const std::string& text);
 
 /// A day the calendar treats specially: a holiday, or a weekend day worked (调休).
 struct SpecialDay {
@@ -72,6 +80,8 @@ class WorkingCalendar {
     bool is_working_day(Date day) const;
     /// The n-th working day after `start` (start itself not counted); n = 0 gives start.
     Date add_working_days(Date start, int n) const;
+    /// The day a limit of n days in `unit` ends: add_working_days, or n calendar days on.
+    Date add_days(Date start, int n, DayUnit unit) const;
     /// Working days in (from, to]; 0 when to <= from.
     int working_days_between(Date from, Date to) const;
     /// True when a calendar file covers the year of `day`.

@@ -42,12 +42,32 @@ struct DocumentTemplate;
 struct GuideBooklet;
 class DocumentRenderer;
 
+/// The remedies a refusal (不予受理) or a rejection (不予批准) names, as counter.json sets them.
+/// By default a decision of a 魏县 department can be brought to 魏县人民政府 for administrative
+/// reconsideration within 60 days (行政复议法 2023, arts. 20 and 24) or to a court within six
+/// months (行政诉讼法 art. 46); the items of `objections` are first objected to another body
+/// (legal aid: the county justice bureau, 法律援助法 art. 49). See plugins/LAW.md.
+struct Objection {
+    std::vector<std::string> items;  // unified codes
+    std::string body;                // who hears the objection, e.g. 魏县司法局
+    std::string basis;  // the article, e.g. 《中华人民共和国法律援助法》第四十九条
+};
+
 struct CounterConfig {
     std::string code = "WX01";
     std::string name = "魏县政务服务中心综合受理窗口";
     std::string service_area = "130434";
-    std::string enquiry_phone = "0310-3512345";
+    /// The window's own enquiry line. The shipped one is a placeholder, plainly an example:
+    /// every installation sets its own.
+    std::string enquiry_phone = "0310-0000000（示例号码）";
     std::string default_clerk = "张敏";
+    std::string reconsideration_body = "魏县人民政府";
+    /// Where an applicant rates the visit later (好差评): "{}" is replaced by the case number and
+    /// the receipt carries it as a QR code; empty: no code. The shipped address is an example
+    /// (the reserved .example domain): every installation sets its province's rating page.
+    std::string rating_url = "https://rating.example/hcp?case={}";
+    std::vector<Objection> objections = {
+        {{"000713001000"}, "魏县司法局", "《中华人民共和国法律援助法》第四十九条"}};
     /// Where the case store is (store/database.hpp, Location::parse): empty for this PC's own
     /// <data>/counter.db; "postgresql://..." for a service centre's store shared by its counters.
     std::string store;
@@ -113,6 +133,7 @@ struct IntakeOutcome {
 
 /// 补正材料通知书: what a back-office decision "correction needed" asks of the applicant.
 struct CorrectionRequest {
+    std::string number;  // its own number, "<case number>-BZ<n>"; empty: the first, -BZ1
     std::string case_number;
     std::string applicant_name, applicant_id_number;  // the ID number is printed masked
     std::string item_code, item_name, department;
@@ -157,14 +178,18 @@ class Counter {
     /// Invalid input and failures change nothing in the store.
     IntakeOutcome intake(const IntakeRequest& request);
 
-    /// Records a refusal to accept (不予受理) of the request's items with the clerk's reason;
-    /// returns its number. The request is read, not validated: a refusal is the clerk's decision.
-    std::string refuse(const IntakeRequest& request, const std::string& reason);
+    /// Records a refusal to accept (不予受理) of the request's items with the clerk's reason and,
+    /// when the matter is outside the departments' remit, where to apply instead; returns its
+    /// number. The request is read, not validated: a refusal is the clerk's decision.
+    std::string refuse(const IntakeRequest& request, const std::string& reason,
+                       const std::string& apply_to = {});
 
     /// Writes the receipt of an accepted case / a recorded notice as PDF.
     void print_receipt(const std::string& case_number, const std::filesystem::path& out) const;
     void print_notice(const std::string& notice_number, const std::filesystem::path& out) const;
-    /// Writes the refusal notice (不予受理通知书) of a recorded refusal (see refuse()).
+    /// Writes the refusal notice (不予受理通知书) of a recorded refusal (see refuse()): in the
+    /// name of the items' departments, with the reason, where to apply instead, and the
+    /// remedies of CounterConfig.
     void print_refusal(const std::string& refusal_number, const std::filesystem::path& out) const;
     /// Writes a correction notice (补正材料通知书) from explicit data; Error(Input) when it
     /// lists no material.
@@ -178,12 +203,14 @@ class Counter {
                                          const std::string& item_code) const;
     /// Writes the result document (e.g. 生育服务登记卡) of an approved item of a case: the
     /// template of the item's plugin (manifest "templates", whose "items" list the item), filled
-    /// by the plugin (fill_document) from the case and the back office's latest decision.
-    /// Error(Input) when the item is not approved yet; Error(NotFound) for an unknown case or
+    /// by the plugin (fill_document) from the case and the back office's latest decision. A
+    /// rejected item's result is the 不予批准决定书 (templates/common/rejection.json), filled by
+    /// the core: the department's decision, its reason and the remedies.
+    /// Error(Input) when the item is not decided yet; Error(NotFound) for an unknown case or
     /// item, or when the plugin has no template for the item; Error(Plugin) when it fails.
     void print_result(const std::string& case_number, const std::string& item_code,
                       const std::filesystem::path& out) const;
-    /// 统一窗口出件: prints the result document of every approved item of `hand_out` (into
+    /// 统一窗口出件: prints the result document of every decided item of `hand_out` (into
     /// <data>/documents, and on `printer` through CUPS when it is given), then records the
     /// hand-out. A print that fails throws and records nothing: the case never advances on a
     /// document that did not print. Returns the documents printed.

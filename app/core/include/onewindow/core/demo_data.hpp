@@ -28,4 +28,10 @@ inline constexpr const char* kDemoPassword = "onewindow-demo";
 void prepare_demo_data(const std::filesystem::path& data_dir,
                        const std::optional<std::string>& store = std::nullopt);
 
+/// The time the demo takes its cases in at, "YYYY-MM-DD HH:MM:SS": `now` itself within the
+/// window's office hours (8:30-12:00 and 14:30-17:30, as the bundled guides say), else the
+/// nearest office moment of that day before it (11:55 at lunch, 17:25 in the evening), or
+/// 8:30 before the window opens. A demo is not taken in at lunch.
+std::string demo_intake_time(const std::string& now);
+
 }  // namespace onewindow

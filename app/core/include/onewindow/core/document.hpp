@@ -8,8 +8,10 @@
 // whose result it is in "items"; the plugin fills it (ABI fill_document, Counter::print_result).
 // Elements ("type"), each may carry "when": "<binding>" (drawn only when that value is a
 // non-empty string or array):
-//   title      {"text"}                      centred, large, sans (黑体)
-//   heading    {"text"}                      a bold-looking section heading, sans
+//   title      {"text"}                      centred, large, bold Song (宋体, stroked)
+//   heading    {"text", "numbered"?}          a section heading, sans (黑体); with "numbered":
+//              true it is numbered 一、二、三… in the order the headings are drawn, so a
+//              heading left out by its "when" leaves no gap
 //   paragraph  {"text", "size"?, "align"?}   wrapped body text, Song (宋体); "align": "right"
 //   fields     {"columns": 1|2, "fields": [{"label", "value"}]}   label-value grid
 //   table      {"rows": "<array binding>", "columns": [{"header", "text", "width"}], "group"?}
@@ -24,10 +26,11 @@
 //   rule, spacer {"mm"}
 //   signatures {"boxes": ["申请人（签字）", ...]}     signature lines with a date line
 //   seal       {"text"}                       a square box for the seal (盖章处)
-//   qr         {"text", "mm"?}                a QR code of the text (libqrencode, level M),
-//              "mm" wide (18 by default, 10-60), at the right margin from the current line
-//              down, as filled rectangles; it takes no room: the lines after it are drawn as
-//              if it were not there, so keep their right free (the shared header does)
+//   qr         {"text", "mm"?, "align"?, "caption"?}   a QR code of the text (libqrencode,
+//              level M), "mm" wide (18 by default, 10-60), at the right margin ("align":
+//              "left": the left one) from the current line down, as filled rectangles, with
+//              an optional small caption under it; it takes no room: the lines after it are
+//              drawn as if it were not there, so keep that side free (the shared header does)
 //   include    {"file", "values"?}            the elements of a part file, relative to the
 //              template: {"format": "onewindow.template-part/1", "body": [element, ...]}; each
 //              {{part.<name>}} in the part is replaced, when loading, by "values"."<name>" (a
@@ -37,11 +40,15 @@
 // looked up in the row first, then in the whole document. A binding without a value is an error
 // naming the template, the element's JSON path and the binding: no silently blank documents.
 //
-// Fonts: fonts-arphic-uming (Song/Ming) for body text and fonts-wqy-zenhei (sans) for titles,
-// both embedded after HarfBuzz has cut them down to the glyphs the document uses (libharu alone
-// would embed every table of the font: 0.3-0.5 MB and 50-90 ms for a one-page receipt). Lines
-// are wrapped between Chinese characters, never before a closing punctuation mark or after an
-// opening one; Latin words stay whole. Every page has "第 N 页 共 M 页".
+// Fonts: AR PL SungtiL GB (fonts-arphic-gbsn00lp, a GB Song face) for body text and titles,
+// AR PL UMing (fonts-arphic-uming) for any character it lacks, WenQuanYi Zen Hei
+// (fonts-wqy-zenhei, 黑体) for headings and labels; all embedded after HarfBuzz has cut them
+// down to the glyphs the document uses (libharu alone would embed every table of the font:
+// 0.3-0.5 MB and 50-90 ms for a one-page receipt). Noto Serif CJK is not usable: Debian ships
+// it with CFF outlines, which libharu 2.3 cannot embed. Lines are wrapped between Chinese
+// characters, never before a closing punctuation mark or after an opening one, and never past
+// the width (a closing mark that does not fit takes the character before it to the next line);
+// Latin words stay whole. Every page has "第 N 页 共 M 页".
 // Content that cannot fit on one page (a table row or label-value row taller than the page) is
 // an Error(Document) naming the template and the element's JSON path, never a clipped line.
 // A document may have several parts (render_book): each starts on a new page, the pages are

@@ -35,6 +35,7 @@
 #include <string_view>
 #include <vector>
 
+#include "onewindow/core/calendar.hpp"
 #include "onewindow/core/json.hpp"
 
 namespace onewindow {
@@ -155,7 +156,9 @@ struct ServiceItem {
     std::string department_code, department_name;
     // Implementation list (实施清单).
     std::vector<std::string> conditions, steps;
-    int promised_days = 0, legal_days = 0;
+    int promised_days = 0;                  // always working days (承诺时限)
+    int legal_days = 0;                     // the limit the item's own regulation sets; 0: none
+    DayUnit legal_unit = DayUnit::Working;  // "legal_days_unit": "working" | "natural"
     bool immediate = false, preliminary_review = false;
     std::string fees, fee_basis, place, hours, enquiry_phone, complaint_phone;
     std::vector<std::string> keywords;

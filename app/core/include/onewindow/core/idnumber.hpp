@@ -17,8 +17,14 @@ struct IdNumberInfo {
     bool male = false;  // odd sequence = male
 };
 
+/// The number as typed or pasted, made canonical before it is checked or stored: surrounding
+/// spaces (ASCII, no-break and the full-width U+3000) removed, full-width digits and letters
+/// (０-９, Ｘ) made ASCII and a lower-case x upper-case. Anything else is kept as it is, for
+/// id_number_problem() to name.
+std::string normalize_id_number(std::string_view typed);
 /// nullopt when `id` is a valid 18-character resident ID number on `today`; else the reason,
-/// translated for the clerk (length, characters, division, birth date, check character).
+/// translated for the clerk (length in characters, not bytes; division, birth date, check
+/// character).
 std::optional<std::string> id_number_problem(std::string_view id, Date today);
 std::optional<IdNumberInfo> parse_id_number(std::string_view id, Date today);
 /// The GB 11643 check character of the first 17 digits ('0'..'9' or 'X').

@@ -8,7 +8,8 @@
 // (different option subsets or conditions) are a conflict, reported in `conflicts`, never merged
 // silently. Derived fields (birth date, sex, age from an ID number) follow their source field.
 //
-// Validation: derive_values() computes derived values (overwriting anything typed);
+// Validation: derive_values() makes typed ID numbers canonical (normalize_id_number) and
+// computes derived values (overwriting anything typed);
 // validate_values() checks every rule and returns findings whose messages are translated for
 // the clerk; check_materials() lists every missing or wrong material at once (一次性告知).
 // Thread-safety: values; a UnifiedForm refers to the ServiceItems of its catalogue.

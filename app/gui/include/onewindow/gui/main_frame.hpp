@@ -29,6 +29,7 @@ namespace onewindow::gui {
 
 class IntakePanel;
 class PreviewFrame;
+class RatingFrame;
 
 class CataloguePanel : public wxPanel {
   public:
@@ -70,9 +71,10 @@ class CasesPanel : public wxPanel {
     /// wrong, in Chinese (then nothing is recorded).
     wxString hand_out(const std::string& case_number, const std::string& collector,
                       const std::string& id_number, const std::string& proof);
-    /// Records the applicant's rating of the visit (1 to 5) with an optional comment.
-    wxString rate(const std::string& case_number, int level, const std::string& comment);
     std::function<void(const std::string& pdf, const wxString& title)> on_document;
+    /// Called with the case number after its results were handed out (the rating screen then
+    /// asks the applicant to rate the visit).
+    std::function<void(const std::string& case_number)> on_handed_out;
 
   private:
     Services& services_;
@@ -123,6 +125,9 @@ class MainFrame : public wxFrame {
     AuditPanel* audit() { return audit_; }
     wxNotebook* pages() { return pages_; }
     PreviewFrame* preview() { return preview_; }
+    /// The applicant's rating screen (评价器, rating_frame.hpp), invited after each acceptance
+    /// and hand-out.
+    RatingFrame* rating() { return rating_; }
 
     /// Resumes the newest draft of the signed-in clerk, if any (after a crash or power cut).
     bool resume_latest_draft();
@@ -152,6 +157,7 @@ class MainFrame : public wxFrame {
     wxTextCtrl* lock_password_ = nullptr;
     wxStaticText* lock_message_ = nullptr;
     PreviewFrame* preview_ = nullptr;
+    RatingFrame* rating_ = nullptr;
     wxTimer* idle_timer_ = nullptr;
     long long last_activity_ms_ = 0;
     bool locked_ = false;
