@@ -21,6 +21,8 @@
 #include <map>
 #include <string>
 
+#include "onewindow/core/error.hpp"
+
 namespace onewindow::fuzz {
 
 using Entry = int (*)(const std::uint8_t*, std::size_t);
@@ -44,8 +46,11 @@ inline std::string text_of(const std::uint8_t* data, std::size_t size) {
 inline const std::filesystem::path& scratch() {
     struct Scratch {
         std::filesystem::path path;
+        // In memory when the machine has /dev/shm: the file-based targets write every input.
         Scratch()
-            : path(std::filesystem::temp_directory_path() /
+            : path((std::filesystem::is_directory("/dev/shm")
+                        ? std::filesystem::path("/dev/shm")
+                        : std::filesystem::temp_directory_path()) /
                    ("onewindow-fuzz-" + std::to_string(::getpid()))) {
             std::filesystem::create_directories(path);
         }
@@ -68,11 +73,22 @@ inline std::filesystem::path input_file(const std::uint8_t* data, std::size_t si
     return path;
 }
 
+/// Runs `parse`, letting only onewindow::Error (the parser's refusal, with its message) end it
+/// quietly; anything else escapes to libFuzzer (or aborts the replay) as a finding.
+template <typename Parse>
+int refusals_only(Parse&& parse) {
+    try {
+        parse();
+    } catch (const onewindow::Error&) {
+    }
+    return 0;
+}
+
 }  // namespace onewindow::fuzz
 
 #ifdef ONEWINDOW_FUZZ_REPLAY
-#define ONEWINDOW_FUZZ_TARGET(name)                                                   \
-    static int fuzz_##name(const std::uint8_t* data, std::size_t size);               \
+#define ONEWINDOW_FUZZ_TARGET(name)                                                       \
+    static int fuzz_##name(const std::uint8_t* data, std::size_t size);                   \
     static const ::onewindow::fuzz::Registration registration_##name(#name, fuzz_##name); \
     static int fuzz_##name(const std::uint8_t* data, std::size_t size)
 #else

@@ -524,3 +524,23 @@ TEST_CASE("Scans are not cached, and only a case that lists a scan opens it",
     CHECK(civil.body == scan);
     CHECK(civil.headers.get("Cache-Control", "") == "no-store");
 }
+
+TEST_CASE("A staff form that is not UTF-8 is refused and decides nothing (found by fuzzing)",
+          "[backoffice][hardening]") {
+    Office office;
+    Response posted = post_case(office.port(), "WX01-20261123-0001");
+    REQUIRE(posted.status == 201);
+    const std::string cookie = session_cookie(office.port());
+    Response page = request(office.port(), "GET", "/staff/cases/" + posted.field("reference"), {},
+                            {{"Cookie", cookie}});
+    const std::string marker = "name=\"csrf\" value=\"";
+    const std::string csrf = page.body.substr(page.body.find(marker) + marker.size(), 32);
+    // The bytes the fuzzer found: an outcome with a broken UTF-8 sequence in it.
+    Response refused = send_raw(office.port(), "POST", "/staff/cases/" + posted.field("reference"),
+                                "csrf=" + csrf + "&outcome=correct\x97\x90\x91\xd9&reason=x",
+                                {{"Cookie", cookie}}, "application/x-www-form-urlencoded");
+    CHECK(refused.status == 400);
+    CHECK_THAT(refused.body, Catch::Contains("表单无法解析"));
+    SQLite::Database db(office.db.string(), SQLite::OPEN_READONLY);
+    CHECK(db.execAndGet("SELECT count(*) FROM decisions").getInt64() == 0);
+}

@@ -103,6 +103,9 @@ void read_case_body(const Poco::Dynamic::Var& json, NewCase& c, Issues& issues);
 std::string read_decision(const Poco::Dynamic::Var& json, NewDecision& d, Issues& issues);
 /// An urlencoded form (the staff page's POSTs); nullopt when it cannot be parsed.
 std::optional<std::map<std::string, std::string>> read_form(const std::string& body);
+/// The applicant and the values of a case body as the staff page shows them (HTML): labelled,
+/// tables and nested values as tables, ID numbers and phones masked at every depth.
+std::string case_data_html(const Poco::JSON::Object::Ptr& body);
 /// The staff page's decision form as the JSON body of POST /v1/decisions.
 std::string decision_body(const std::string& reference,
                           const std::map<std::string, std::string>& form,

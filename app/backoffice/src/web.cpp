@@ -336,12 +336,46 @@ Poco::JSON::Array::Ptr lines_of(const std::string& text) {
 
 }  // namespace
 
+namespace {
+
+/// True when `text` is well-formed UTF-8 (no overlong forms, no surrogates, at most U+10FFFF).
+bool valid_utf8(std::string_view text) {
+    for (std::size_t i = 0; i < text.size();) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        const int length = byte < 0x80   ? 1
+                           : byte < 0xC2 ? 0
+                           : byte < 0xE0 ? 2
+                           : byte < 0xF0 ? 3
+                           : byte < 0xF5 ? 4
+                                         : 0;
+        if (length == 0 || i + static_cast<std::size_t>(length) > text.size()) return false;
+        unsigned code = length == 1 ? byte : byte & (0xFFu >> (length + 1));
+        for (int k = 1; k < length; ++k) {
+            const auto next = static_cast<unsigned char>(text[i + static_cast<std::size_t>(k)]);
+            if ((next & 0xC0) != 0x80) return false;
+            code = (code << 6) | (next & 0x3Fu);
+        }
+        if ((length == 3 && (code < 0x800 || (code >= 0xD800 && code <= 0xDFFF))) ||
+            (length == 4 && (code < 0x10000 || code > 0x10FFFF)))
+            return false;
+        i += static_cast<std::size_t>(length);
+    }
+    return true;
+}
+
+}  // namespace
+
 std::optional<std::map<std::string, std::string>> read_form(const std::string& body) {
     try {
         Poco::Net::HTMLForm fields;
         fields.read(body);
         std::map<std::string, std::string> form;
-        for (const auto& [name, value] : fields) form.emplace(name, value);
+        for (const auto& [name, value] : fields) {
+            // Every text of a form ends up in JSON and in pages: UTF-8 or nothing (fuzzing
+            // found decision forms whose bytes made a body POST /v1/decisions could not read).
+            if (!valid_utf8(name) || !valid_utf8(value)) return std::nullopt;
+            form.emplace(name, value);
+        }
         return form;
     } catch (const Poco::Exception&) {
         return std::nullopt;
@@ -619,6 +653,26 @@ Reply Service::web_cases(const WebSession& session, const Poco::URI& uri) {
     return html(200, page("收件列表", content, &session, who(config_, *session.user)));
 }
 
+std::string case_data_html(const Poco::JSON::Object::Ptr& body) {
+    // The values under the form's own labels when the counter sent them ("labels"), else keys;
+    // masked by the dictionary types it sent ("types"), at every depth.
+    const FieldInfo info{body->getObject("labels"), body->getObject("types")};
+    std::string content;
+    auto fields = [&](const char* title, const Poco::JSON::Object::Ptr& object, bool applicant) {
+        if (!object || object->size() == 0) return;
+        content += "<h2>" + esc(title) + "</h2><table>";
+        for (const auto& [key, value] : *object) {
+            const std::string label = applicant ? name_in(kApplicantLabels, key) : info.label(key);
+            content += "<tr><th style=\"width:160px\">" + esc(label) + "</th><td>" +
+                       value_html(key, value, info) + "</td></tr>";
+        }
+        content += "</table>";
+    };
+    fields("申请人", body->getObject("applicant"), true);
+    fields("申报信息", body->getObject("values"), false);
+    return content;
+}
+
 Reply Service::web_case(const WebSession& session, const std::string& reference, int status,
                         const std::string& message, bool saved) {
     std::optional<CaseRow> c;
@@ -634,8 +688,6 @@ Reply Service::web_case(const WebSession& session, const std::string& reference,
                                   "<p><a href=\"/staff/cases\">返回办件列表</a></p>",
                               &session, who(config_, *session.user)));
     auto body = parse_json(c->body, "cases.body").extract<Poco::JSON::Object::Ptr>();
-    auto applicant = body->getObject("applicant");
-    auto values = body->getObject("values");
     auto materials = body->getArray("materials");
 
     std::string content =
@@ -671,21 +723,7 @@ Reply Service::web_case(const WebSession& session, const std::string& reference,
     }
     content += "</table>";
 
-    // The values under the form's own labels when the counter sent them ("labels"), else keys;
-    // masked by the dictionary types it sent ("types"), at every depth.
-    const FieldInfo info{body->getObject("labels"), body->getObject("types")};
-    auto fields = [&](const char* title, const Poco::JSON::Object::Ptr& object, bool applicant) {
-        if (!object || object->size() == 0) return;
-        content += "<h2>" + esc(title) + "</h2><table>";
-        for (const auto& [key, value] : *object) {
-            const std::string label = applicant ? name_in(kApplicantLabels, key) : info.label(key);
-            content += "<tr><th style=\"width:160px\">" + esc(label) + "</th><td>" +
-                       value_html(key, value, info) + "</td></tr>";
-        }
-        content += "</table>";
-    };
-    fields("申请人", applicant, true);
-    fields("申报信息", values, false);
+    content += case_data_html(body);
     content += "<h2>材料</h2>";
     if (!materials || materials->size() == 0) {
         content += "<p class=\"muted\">未随件传送材料。</p>";
