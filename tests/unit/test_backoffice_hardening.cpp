@@ -333,7 +333,8 @@ TEST_CASE("ID numbers are masked in tables and nested values, by the field's typ
            "agent.code": ")" + typed +
                               R"(", "agent.mobile": "13912345678",
            "disability.certificate_no": ")" +
-                              disability + R"("},
+                              disability + R"(",
+           "remark": "老人证件号 130434195001010010（校验位有误）"},
         "labels": {"household.members": "家庭成员", "agent.code": "代理人证件号码"},
         "types": {"agent.code": "id_number", "agent.mobile": "phone"})";
     Response posted = post_case(office.port(), "WX01-20261123-0001", "county_health", extra);
@@ -350,6 +351,7 @@ TEST_CASE("ID numbers are masked in tables and nested values, by the field's typ
     }
     CHECK_THAT(page, !Catch::Contains("13912345678") && Catch::Contains("139****5678"));
     CHECK_THAT(page, !Catch::Contains(disability.substr(0, 18)));
+    CHECK_THAT(page, !Catch::Contains("130434195001010010"));  // mistyped, still a person's
     CHECK_THAT(page, Catch::Contains("王强") && Catch::Contains("配偶") &&
                          Catch::Contains("家庭成员") && Catch::Contains("代理人证件号码"));
 }

@@ -117,7 +117,7 @@ void Service::handle(Poco::Net::HTTPServerRequest& request,
         reply = error_reply(500, "internal_error", "internal error; see the server's log");
     }
     if (!drain) response.setKeepAlive(false);  // the unread body would follow
-    response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
+    response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
     response.setContentType(reply.content_type);
     for (const auto& [name, value] : reply.headers) response.add(name, value);
     response.setContentLength(static_cast<std::streamsize>(reply.body.size()));

@@ -106,9 +106,11 @@ std::string member(const Poco::JSON::Object::Ptr& object, const std::string& key
     return object && object->has(key) ? text_of(object->get(key)) : std::string();
 }
 
-/// Every valid resident ID number (check character and birth date right) inside `text` masked,
-/// wherever it stands: in a remark, in a disability certificate number (the ID number and two
-/// digits), anywhere. A candidate starts where no digit stands before it.
+/// Every resident ID number inside `text` masked, wherever it stands: in a remark, in a
+/// disability certificate number (the ID number and two digits), anywhere. A candidate is 17
+/// digits and a digit or X, starting where no digit stands before it, with a real birth date
+/// (1900 to today) at its place; its check character is not required, since a mistyped number
+/// still names a person.
 std::string mask_embedded_ids(const std::string& text) {
     static const Date today = Date::today();
     std::string out = text;
@@ -116,7 +118,11 @@ std::string mask_embedded_ids(const std::string& text) {
     for (std::size_t i = 0; i + 18 <= out.size(); ++i) {
         if (!digit(out[i]) || (i > 0 && digit(out[i - 1]))) continue;
         const std::string_view candidate(out.data() + i, 18);
-        if (!parse_id_number(candidate, today)) continue;
+        const bool shaped = std::all_of(candidate.begin(), candidate.begin() + 17, digit) &&
+                            (digit(candidate[17]) || candidate[17] == 'X' || candidate[17] == 'x');
+        if (!shaped) continue;
+        const auto birth = Date::parse_compact(candidate.substr(6, 8));
+        if (!birth || birth->year < 1900 || *birth > today) continue;
         out.replace(i, 18, mask_id_number(candidate));
         i += 17;
     }
@@ -162,9 +168,9 @@ std::string value_html(const std::string& key, const Poco::Dynamic::Var& value,
         const Object object = value.extract<Object>();
         if (!object || object->size() == 0) return {};
         std::string out = "<table class=\"nested\">";
-        for (const auto& [name, member] : *object)
+        for (const auto& name : object->getNames())  // in the order the counter sent them
             out += "<tr><th>" + esc(info.label(name)) + "</th><td>" +
-                   value_html(name, member, info, depth + 1) + "</td></tr>";
+                   value_html(name, object->get(name), info, depth + 1) + "</td></tr>";
         return out + "</table>";
     }
     if (value.type() == typeid(Array)) {
@@ -176,7 +182,7 @@ std::string value_html(const std::string& key, const Poco::Dynamic::Var& value,
             const auto element = array->get(static_cast<unsigned>(i));
             rows = element.type() == typeid(Object) && element.extract<Object>();
             if (!rows) break;
-            for (const auto& [name, member] : *element.extract<Object>())
+            for (const auto& name : element.extract<Object>()->getNames())
                 if (std::find(columns.begin(), columns.end(), name) == columns.end())
                     columns.push_back(name);
         }
@@ -661,10 +667,10 @@ std::string case_data_html(const Poco::JSON::Object::Ptr& body) {
     auto fields = [&](const char* title, const Poco::JSON::Object::Ptr& object, bool applicant) {
         if (!object || object->size() == 0) return;
         content += "<h2>" + esc(title) + "</h2><table>";
-        for (const auto& [key, value] : *object) {
+        for (const auto& key : object->getNames()) {  // in the form's order
             const std::string label = applicant ? name_in(kApplicantLabels, key) : info.label(key);
             content += "<tr><th style=\"width:160px\">" + esc(label) + "</th><td>" +
-                       value_html(key, value, info) + "</td></tr>";
+                       value_html(key, object->get(key), info) + "</td></tr>";
         }
         content += "</table>";
     };

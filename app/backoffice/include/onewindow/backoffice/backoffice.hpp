@@ -128,8 +128,8 @@
 // Masking: ID numbers and phone numbers are masked wherever they are shown, at any depth of the
 // values (rows of a table such as household.members, nested objects): by the field's dictionary
 // type when the counter sent the types ("types": {"<key>": "id_number" | "phone" | ...}), else
-// by the key's name (…id_number, …phone, …mobile); and any valid resident ID number (GB 11643,
-// check character and birth date) inside any other text is masked too.
+// by the key's name (…id_number, …phone, …mobile); and any resident ID number inside any other
+// text (17 digits and a digit or X with a real birth date) is masked too.
 // A login opens a session: a random 128-bit id in the cookie "ow_staff" (HttpOnly,
 // SameSite=Strict, Path=/staff, Secure with TLS), valid "session_seconds" after the login, kept
 // in memory only (a restart logs everybody out). Each session has a random CSRF token that every
