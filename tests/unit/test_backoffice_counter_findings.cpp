@@ -138,6 +138,17 @@ std::string take_in(const fs::path& data) {
     return accepted.out.substr(9, accepted.out.find('\n') - 9);
 }
 
+/// A counter in `data` that took in the demo case and sent its item to a back office that
+/// decides nothing; the case's number.
+std::string sent_case(const fs::path& data) {
+    FakeOffice silent({});
+    set_up_counter(data);
+    write_exchange(data, {{"county_health", silent.url()}});
+    const std::string number = take_in(data);
+    REQUIRE(run(cli(data) + "dispatch --once").code == 0);
+    return number;
+}
+
 std::string item_status(const fs::path& data, const std::string& number) {
     SQLite::Database db((data / "counter.db").string(), SQLite::OPEN_READONLY);
     SQLite::Statement q(db,
@@ -171,11 +182,7 @@ TEST_CASE("Counter finding: a decision is taken only from the endpoint the item 
 TEST_CASE("Counter finding: a decided item is not decided again", "[counter-findings][!mayfail]") {
     onewindow::testing::TempDir dir{"onewindow-finding-twice"};
     const fs::path data = dir.path / "counter";
-    FakeOffice first({});
-    set_up_counter(data);
-    write_exchange(data, {{"county_health", first.url()}});
-    const std::string number = take_in(data);
-    REQUIRE(run(cli(data) + "dispatch --once").code == 0);
+    const std::string number = sent_case(data);
     // The department rejects, then (a second, later answer) approves the same item.
     FakeOffice office({decision(1, number, "rejected"), decision(2, number, "approved")});
     write_exchange(data, {{"county_health", office.url()}});
@@ -189,11 +196,7 @@ TEST_CASE("Counter finding: a malformed decision is set aside and the pulls go o
     // CHECK constraint throws outside the try), and county_health is never pulled again.
     onewindow::testing::TempDir dir{"onewindow-finding-malformed"};
     const fs::path data = dir.path / "counter";
-    FakeOffice idle({});
-    set_up_counter(data);
-    write_exchange(data, {{"county_health", idle.url()}});
-    const std::string number = take_in(data);
-    REQUIRE(run(cli(data) + "dispatch --once").code == 0);
+    const std::string number = sent_case(data);
     FakeOffice broken({decision(1, number, "maybe")}), office({decision(1, number, "approved")});
     write_exchange(data, {{"aaa_broken", broken.url()}, {"county_health", office.url()}});
     run(cli(data) + "pull --once");
