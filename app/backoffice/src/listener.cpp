@@ -372,6 +372,9 @@ struct Listener::State {
                     response.setDate(Poco::Timestamp());
                     response.setVersion(request.getVersion());
                     response.setKeepAlive(request.getKeepAlive() && !stopping);
+                    // As Poco's server does; the body is still read only after the caller's
+                    // headers passed (service.hpp), a refused one is answered and dropped.
+                    if (request.getExpectContinue()) response.sendContinue();
                     handler(request, response);
                     keep = response.sent() && response.getKeepAlive() && !stopping;
                 } catch (const Poco::Net::NoMessageException&) {
