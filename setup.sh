@@ -4,8 +4,9 @@
 #   ./setup.sh demo   install what is missing, build, start the main program on the demo data
 #   ./setup.sh test   install what is missing, build, run every test (this is what CI runs)
 #   ./setup.sh sanitize          the same tests, built with ASan and UBSan into build-sanitize/
-#   ./setup.sh fuzz [SECONDS]    build the libFuzzer targets with clang into build-fuzz/ and run
-#                                each for SECONDS (60 by default); exit 1 on any finding
+#   ./setup.sh fuzz [SECONDS [TARGET...]]   build the libFuzzer targets with clang into
+#                                build-fuzz/ and run each (or those named) for SECONDS (60 by
+#                                default); exit 1 on any finding
 #
 # Only packages that are not installed yet are installed; nothing is downloaded but Debian packages.
 set -euo pipefail
@@ -41,7 +42,7 @@ as_root() {
 
 case "$mode" in
     demo | test | sanitize | fuzz) ;;
-    *) echo "usage: $0 demo|test|sanitize|fuzz [SECONDS]" >&2; exit 2 ;;
+    *) echo "usage: $0 demo|test|sanitize|fuzz [SECONDS [TARGET...]]" >&2; exit 2 ;;
 esac
 
 # Installs the Debian packages named that are not installed yet.
@@ -79,6 +80,8 @@ case "$mode" in
         # starting from its committed corpus; new inputs go to build-fuzz/corpus/<target>/,
         # findings to build-fuzz/findings/<target>/. A line per target with runs and exec/s.
         seconds=${2:-60}
+        shift $(($# < 2 ? $# : 2))
+        wanted=("$@")  # target names; none: all
         install_missing clang-14 libfuzzer-14-dev
         build_dir=${ONEWINDOW_FUZZ_BUILD_DIR:-build-fuzz}
         export ASAN_OPTIONS=detect_leaks=0
@@ -90,6 +93,7 @@ case "$mode" in
         found=0
         for corpus in tests/fuzz/corpus/*/; do
             target=$(basename "$corpus")
+            if [ ${#wanted[@]} -gt 0 ] && [[ " ${wanted[*]} " != *" $target "* ]]; then continue; fi
             mkdir -p "$build_dir/corpus/$target" "$build_dir/findings/$target"
             # JSON targets get the JSON dictionary; inputs up to 8 KiB (the shared field
             # dictionary is larger: 32 KiB for it).

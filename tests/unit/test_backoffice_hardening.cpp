@@ -21,10 +21,12 @@
 #include "child_process.hpp"
 #include "http_test_client.hpp"
 #include "onewindow/backoffice/backoffice.hpp"
+#include "onewindow/core/document.hpp"
 #include "onewindow/core/error.hpp"
 #include "onewindow/core/exchange_auth.hpp"
 #include "onewindow/core/idnumber.hpp"
 #include "onewindow/core/json.hpp"
+#include "onewindow/core/plugin_host.hpp"
 #include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -414,8 +416,13 @@ TEST_CASE("Floods of long user names and unsigned uploads leave the memory bound
     for (auto& upload : uploads) CHECK(upload.get() == 401);
     const double after = rss_mib(office.child->pid());
     INFO("RSS " << before << " MiB -> " << after << " MiB");
+#if defined(__SANITIZE_ADDRESS__)
+    // AddressSanitizer's shadow memory and quarantine make resident memory no measure here.
+    WARN("memory not checked under AddressSanitizer: RSS " << before << " -> " << after << " MiB");
+#else
     CHECK(after < 64);
     CHECK(after - before < 32);
+#endif
 }
 
 TEST_CASE("Bodies are not read before the caller is authenticated", "[backoffice][hardening]") {
@@ -545,4 +552,36 @@ TEST_CASE("A staff form that is not UTF-8 is refused and decides nothing (found 
     CHECK_THAT(refused.body, Catch::Contains("表单无法解析"));
     SQLite::Database db(office.db.string(), SQLite::OPEN_READONLY);
     CHECK(db.execAndGet("SELECT count(*) FROM decisions").getInt64() == 0);
+}
+
+TEST_CASE("A plugin manifest whose ABI number is too large is refused by name (found by fuzzing)",
+          "[hardening][fuzz-findings]") {
+    TempDir dir;
+    std::ofstream(dir.path / "plugin.json")
+        << onewindow::read_text_file(fs::path(ONEWINDOW_SOURCE_DIR) /
+                                     "tests/fuzz/corpus/manifest/finding-abi-out-of-range.json");
+    onewindow::Issues issues;
+    onewindow::read_manifest(dir.path / "plugin.json", issues);  // threw std::out_of_range
+    CHECK_THAT(issues.to_string(), Catch::Contains("$.abi"));
+}
+
+TEST_CASE(
+    "A template including a part whose path holds a NUL byte is refused by name (found by "
+    "fuzzing)",
+    "[hardening][fuzz-findings]") {
+    TempDir dir;
+    fs::copy(fs::path(ONEWINDOW_SOURCE_DIR) / "templates/common/parts", dir.path / "parts");
+    std::ofstream(dir.path / "receipt.json") << onewindow::read_text_file(
+        fs::path(ONEWINDOW_SOURCE_DIR) /
+        "tests/fuzz/corpus/template/finding-include-path-with-nul.json");
+    onewindow::Issues issues;
+    onewindow::load_template(dir.path / "receipt.json", issues);  // threw std::out_of_range
+    CHECK_FALSE(issues.empty());
+    // An unreadable part is said in full ("cannot be read", not "nnot be read").
+    std::ofstream(dir.path / "missing.json") << R"({"format": "onewindow.template/1", "id": "x",
+        "version": 1, "title": "x", "page": {"size": "A4"},
+        "body": [{"type": "include", "file": "parts/none.json"}]})";
+    onewindow::Issues missing;
+    onewindow::load_template(dir.path / "missing.json", missing);
+    CHECK_THAT(missing.to_string(), Catch::Contains("cannot be read"));
 }

@@ -486,7 +486,14 @@ std::optional<ObjectReader> read_format(const fs::path& file, const std::string&
     try {
         document = load_json_file(file);
     } catch (const Error& e) {
-        issues.add(file.string(), "$", std::string(e.what()).substr(file.string().size() + 5));
+        // The message starts with "<file>: " (and "$: " for bad JSON), said again by the issue.
+        // A file name with a NUL byte in it (an include path of a template) is cut at the NUL
+        // in the message, so the prefix is looked for, not assumed (found by fuzzing; "cannot be
+        // read" came out as "nnot be read").
+        std::string message = e.what();
+        for (const std::string& prefix : {file.string() + ": ", std::string("$: ")})
+            if (message.rfind(prefix, 0) == 0) message.erase(0, prefix.size());
+        issues.add(file.string(), "$", message);
         return std::nullopt;
     }
     auto r = ObjectReader::of(document, file.string(), "$", issues);
