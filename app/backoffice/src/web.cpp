@@ -552,7 +552,9 @@ Reply Service::web_login(const std::map<std::string, std::string>& form) {
         failed_logins_.erase(key);
         for (auto it = sessions_.begin(); it != sessions_.end();)
             it = it->second.expires_at <= now ? sessions_.erase(it) : std::next(it);
-        sessions_[id] = {user, random_hex(16), now + config_.session_seconds};
+        // From now: the password check above may have taken a while.
+        const long long created = std::time(nullptr);
+        sessions_[id] = {user, random_hex(16), created + config_.session_seconds};
     }
     Reply reply = redirect("/staff/cases");
     reply.headers.emplace_back(
