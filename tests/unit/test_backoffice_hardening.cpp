@@ -566,8 +566,8 @@ TEST_CASE("A plugin manifest whose ABI number is too large is refused by name (f
 }
 
 TEST_CASE(
-    "A template including a part whose path holds a NUL byte is refused by name (found by "
-    "fuzzing)",
+    "Templates with a NUL byte in an include path or a margin that is not a number are "
+    "refused by name (found by fuzzing)",
     "[hardening][fuzz-findings]") {
     TempDir dir;
     fs::copy(fs::path(ONEWINDOW_SOURCE_DIR) / "templates/common/parts", dir.path / "parts");
@@ -577,6 +577,13 @@ TEST_CASE(
     onewindow::Issues issues;
     onewindow::load_template(dir.path / "receipt.json", issues);  // threw std::out_of_range
     CHECK_FALSE(issues.empty());
+    // A margin that is not a number of millimetres is named (threw Poco's SyntaxException).
+    std::ofstream(dir.path / "notice.json")
+        << onewindow::read_text_file(fs::path(ONEWINDOW_SOURCE_DIR) /
+                                     "tests/fuzz/corpus/template/finding-margin-not-a-number.json");
+    onewindow::Issues margins;
+    onewindow::load_template(dir.path / "notice.json", margins);
+    CHECK_THAT(margins.to_string(), Catch::Contains("$.page.margins_mm[0]"));
     // An unreadable part is said in full ("cannot be read", not "nnot be read").
     std::ofstream(dir.path / "missing.json") << R"({"format": "onewindow.template/1", "id": "x",
         "version": 1, "title": "x", "page": {"size": "A4"},

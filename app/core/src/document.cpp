@@ -534,10 +534,21 @@ DocumentTemplate load_template(const fs::path& file, Issues& issues) {
     else if (size != "A4" && !size.empty())
         page.fail("size", "must be \"A4\" or \"A5\"");
     auto margins = page.array("margins_mm", false);
-    if (margins->size() == 4)
-        for (unsigned m = 0; m < 4; ++m) tpl.margin_mm[m] = margins->getElement<double>(m);
-    else if (margins->size() != 0)
+    if (margins->size() == 4) {
+        // Each a number of millimetres (a string here threw Poco's SyntaxException past the
+        // parser: found by fuzzing).
+        for (unsigned m = 0; m < 4; ++m) {
+            const auto margin = margins->get(m);
+            const double mm = margin.isNumeric() ? margin.convert<double>() : -1;
+            if (mm >= 0 && mm <= 100)
+                tpl.margin_mm[m] = mm;
+            else
+                issues.add(file.string(), json_path_index(page.path_of("margins_mm"), m),
+                           "must be a number of millimetres from 0 to 100");
+        }
+    } else if (margins->size() != 0) {
         page.fail("margins_mm", "must be [top, right, bottom, left]");
+    }
     page.reject_unknown({"size", "margins_mm"});
     r.reject_unknown({"format", "id", "version", "title", "items", "page", "body"});
     // Elements are checked, and parts included, into the body the renderer draws.
