@@ -3,6 +3,10 @@
 #
 #   ./setup.sh demo   install what is missing, build, start the main program on the demo data
 #   ./setup.sh test   install what is missing, build, run every test (this is what CI runs)
+#   ./setup.sh sanitize          the same tests, built with ASan and UBSan into build-sanitize/
+#   ./setup.sh fuzz [SECONDS [TARGET...]]   build the libFuzzer targets with clang into
+#                                build-fuzz/ and run each (or those named) for SECONDS (60 by
+#                                default); exit 1 on any finding
 #
 # Only packages that are not installed yet are installed; nothing is downloaded but Debian packages.
 set -euo pipefail
@@ -44,24 +48,88 @@ as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-missing=()
-for p in "${packages[@]}"; do
-    status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
-    [ "$status" = "install ok installed" ] || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    echo "setup: installing ${missing[*]}"
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
-
 case "$mode" in
-    demo) build_type=RelWithDebInfo ;;
-    test) build_type=RelWithDebInfo ;;
-    *) echo "usage: $0 demo|test" >&2; exit 2 ;;
+    demo | test | sanitize | fuzz) ;;
+    *) echo "usage: $0 demo|test|sanitize|fuzz [SECONDS [TARGET...]]" >&2; exit 2 ;;
 esac
 
-cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=$build_type
+# Installs the Debian packages named that are not installed yet.
+install_missing() {
+    local wanted=() p status
+    for p in "$@"; do
+        status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+        [ "$status" = "install ok installed" ] || wanted+=("$p")
+    done
+    [ ${#wanted[@]} -eq 0 ] && return 0
+    echo "setup: installing ${wanted[*]}"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${wanted[@]}"
+}
+install_missing "${packages[@]}"
+
+case "$mode" in
+    sanitize)
+        # The whole suite built with AddressSanitizer and UndefinedBehaviorSanitizer (gcc). The
+        # programs the build runs (test discovery, the pinyin table) run sanitized too, with leak
+        # detection off; the tests run with it on. Third-party leaks only are suppressed, each
+        # named in tests/sanitize/lsan.supp.
+        build_dir=${ONEWINDOW_SANITIZE_BUILD_DIR:-build-sanitize}
+        export ASAN_OPTIONS=detect_leaks=0
+        cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DONEWINDOW_SANITIZE=ON
+        cmake --build "$build_dir" -j "$jobs"
+        export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:detect_stack_use_after_return=1:check_initialization_order=1
+        export LSAN_OPTIONS=suppressions=$PWD/tests/sanitize/lsan.supp:print_suppressions=0
+        export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+        cd "$build_dir"
+        exec ctest --output-on-failure -j "$jobs" --timeout 1800
+        ;;
+    fuzz)
+        # Every libFuzzer target of tests/fuzz under ASan and UBSan (clang), each for SECONDS,
+        # starting from its committed corpus; new inputs go to build-fuzz/corpus/<target>/,
+        # findings to build-fuzz/findings/<target>/. A line per target with runs and exec/s.
+        seconds=${2:-60}
+        shift $(($# < 2 ? $# : 2))
+        wanted=("$@")  # target names; none: all
+        install_missing clang-14 libfuzzer-14-dev
+        build_dir=${ONEWINDOW_FUZZ_BUILD_DIR:-build-fuzz}
+        export ASAN_OPTIONS=detect_leaks=0
+        cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+            -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 -DONEWINDOW_FUZZ=ON
+        cmake --build "$build_dir" -j "$jobs"
+        unset ASAN_OPTIONS
+        export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+        found=0
+        for corpus in tests/fuzz/corpus/*/; do
+            target=$(basename "$corpus")
+            if [ ${#wanted[@]} -gt 0 ] && [[ " ${wanted[*]} " != *" $target "* ]]; then continue; fi
+            mkdir -p "$build_dir/corpus/$target" "$build_dir/findings/$target"
+            # JSON targets get the JSON dictionary; inputs up to 8 KiB (the shared field
+            # dictionary is larger: 32 KiB for it).
+            options=(-dict=tests/fuzz/json.dict -max_len=8192)
+            case "$target" in
+                exchange_auth | staff_form) options=(-max_len=8192) ;;
+                dictionary) options=(-dict=tests/fuzz/json.dict -max_len=32768) ;;
+            esac
+            log="$build_dir/fuzz-$target.log"
+            if "$build_dir/tests/fuzz/fuzz_$target" -max_total_time="$seconds" -print_final_stats=1 \
+                -timeout=10 -rss_limit_mb=2048 "${options[@]}" \
+                -artifact_prefix="$build_dir/findings/$target/" \
+                "$build_dir/corpus/$target" "$corpus" >"$log" 2>&1; then
+                verdict=ok
+            else
+                verdict="FINDING (see $log and $build_dir/findings/$target/)"
+                found=1
+            fi
+            runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+            speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
+            rss=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log" | tail -1)
+            echo "fuzz: $target: ${runs:-?} runs in ${seconds} s, ${speed:-?} exec/s, peak RSS ${rss:-?} MB: $verdict"
+        done
+        exit $found
+        ;;
+esac
+
+cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build "$build_dir" -j "$jobs"
 
 case "$mode" in

@@ -5,6 +5,7 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/Pipe.h>
 #include <Poco/PipeStream.h>
 #include <Poco/Process.h>
@@ -21,6 +22,7 @@
 #include <iterator>
 #include <limits>
 #include <map>
+#include <memory>
 #include <optional>
 #include <random>
 #include <sstream>
@@ -776,6 +778,117 @@ void exchange_post_case() {
     print("exchange_post_case_p99_ms", percentile(times, 0.99), "ms");
 }
 
+/// The real onewindow-backoffice (from the stage) in a process of its own, for the figures that
+/// read its memory or hold many connections to it: county_health, counter WX01, and one staff
+/// web user. Stopped (SIGTERM) when destroyed.
+struct OfficeProcess {
+    Temp temp;
+    std::unique_ptr<Poco::ProcessHandle> handle;
+    unsigned short port = 0;
+    OfficeProcess() {
+        std::ofstream(temp.path / "backoffice.json")
+            << R"({"listen": {"address": "127.0.0.1", "port": 0}, "database": "office.db",
+                   "departments": [{"code": "county_health", "name": "魏县卫生健康局"}],
+                   "counters": [{"id": "WX01", "secret": "counter-WX01-shared-secret"}],
+                   "staff_users": [{"name": "zhaoqiang", "password_hash": ")"
+            << backoffice::hash_staff_password("赵强的密码 2026", backoffice::kMinStaffRounds)
+            << R"(", "departments": ["county_health"]}]})";
+        Poco::Pipe out;
+        handle = std::make_unique<Poco::ProcessHandle>(Poco::Process::launch(
+            (stage / "bin/onewindow-backoffice").string(),
+            {"--config", (temp.path / "backoffice.json").string()}, nullptr, &out, nullptr));
+        Poco::PipeInputStream in(out);
+        std::string line;
+        std::getline(in, line);
+        if (line.rfind("LISTENING 127.0.0.1:", 0) != 0)
+            throw std::runtime_error("onewindow-backoffice did not start: " + line);
+        port = static_cast<unsigned short>(std::stoi(line.substr(line.rfind(':') + 1)));
+    }
+    ~OfficeProcess() {
+        Poco::Process::requestTermination(handle->id());
+        handle->wait();
+    }
+    double rss_mb() const {
+        std::ifstream status("/proc/" + std::to_string(handle->id()) + "/status");
+        for (std::string line; std::getline(status, line);)
+            if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+        throw std::runtime_error("no VmRSS for the back office");
+    }
+};
+
+/// Sends `head` and `body_bytes` bytes of body on a new connection and reads the status line;
+/// 0 when the server closed the connection first.
+int raw_request(unsigned short port, const std::string& head, std::size_t body_bytes) {
+    Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", port));
+    socket.setReceiveTimeout(Poco::Timespan(30, 0));
+    try {
+        socket.sendBytes(head.data(), static_cast<int>(head.size()));
+        const std::string chunk(std::min<std::size_t>(body_bytes, 1 << 20), 'x');
+        for (std::size_t sent = 0; sent < body_bytes; sent += chunk.size())
+            socket.sendBytes(chunk.data(),
+                             static_cast<int>(std::min(chunk.size(), body_bytes - sent)));
+    } catch (const Poco::Exception&) {
+        // refused before the body ended: the answer may still be there
+    }
+    char status[13] = {};
+    try {
+        if (socket.receiveBytes(status, 12) < 12) return 0;
+    } catch (const Poco::Exception&) {
+        return 0;
+    }
+    return std::atoi(status + 9);
+}
+
+/// GET /v1/health on a new connection while 64 connections stay idle (they made the old server
+/// unreachable for 60 s): the median of 20 requests.
+void backoffice_idle_connections() {
+    OfficeProcess office;
+    std::vector<std::unique_ptr<Poco::Net::StreamSocket>> idle;
+    for (int i = 0; i < 64; ++i)
+        idle.push_back(std::make_unique<Poco::Net::StreamSocket>(
+            Poco::Net::SocketAddress("127.0.0.1", office.port)));
+    std::vector<double> times;
+    for (int i = 0; i < 20; ++i) {
+        const auto start = Clock::now();
+        if (raw_request(office.port, "GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n", 0) != 200)
+            throw std::runtime_error("GET /v1/health failed under idle connections");
+        times.push_back(ms_since(start));
+    }
+    print("backoffice_health_under_64_idle_conns_ms", percentile(times, 0.5), "ms");
+}
+
+/// The back office's resident memory after the floods of issue 18: 1,600 logins with 250 KiB
+/// user names, 8 unsigned 20 MiB uploads, and 8 uploads of 20 MiB signed with a wrong secret
+/// (read to their end, streamed to disk, refused).
+void backoffice_rss_after_abuse() {
+    OfficeProcess office;
+    const std::string name(250 * 1024, 'n');
+    const std::string form = "user=" + name + "&password=x";
+    for (int i = 0; i < 1600; ++i)
+        raw_request(office.port,
+                    "POST /staff/login HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                    "application/x-www-form-urlencoded\r\nContent-Length: " +
+                        std::to_string(form.size()) + "\r\n\r\n" + form,
+                    0);
+    const std::size_t mib20 = 20u << 20;
+    const std::string target = "/v1/materials/" + std::string(64, 'a');
+    std::vector<std::thread> uploads;
+    for (int i = 0; i < 16; ++i)
+        uploads.emplace_back([&, i] {
+            std::string head = "PUT " + target +
+                               " HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(mib20) +
+                               "\r\n";
+            if (i % 2)  // a known client and a fresh clock, but not its secret
+                for (const auto& [header, value] :
+                     exchange::sign_request("PUT", target, "", "", "WX01", "not-the-secret-at-all",
+                                            std::time(nullptr), exchange::new_nonce()))
+                    head += header + ": " + value + "\r\n";
+            raw_request(office.port, head + "\r\n", mib20);
+        });
+    for (auto& upload : uploads) upload.join();
+    print("backoffice_rss_after_abuse_mb", office.rss_mb(), "MB");
+}
+
 /// Accepts `count` one-item cases for county_health into `store`.
 void accept_backlog(CaseStore& store, int count) {
     for (int i = 0; i < count; ++i) {
@@ -1028,6 +1141,8 @@ int main(int argc, char** argv) {
         {"exchange_post_case",
          {"exchange_post_case_p50_ms", "exchange_post_case_p99_ms"},
          exchange_post_case},
+        {"backoffice_health_under_64_idle_conns_ms", {}, backoffice_idle_connections},
+        {"backoffice_rss_after_abuse_mb", {}, backoffice_rss_after_abuse},
         {"dispatch",
          {"dispatch_items_per_s", "dispatch_vs_bare_ratio", "outbox_drain_10k_s",
           "dispatcher_idle_cpu_pct"},

@@ -47,6 +47,8 @@ class ChildProcess {
     ChildProcess& operator=(const ChildProcess&) = delete;
 
     bool started() const { return pid_ > 0; }
+    /// Its process id (-1 when it did not start or was reaped).
+    pid_t pid() const { return pid_; }
 
     /// The next line of its stdout (without '\n'), or nullopt at its end or after `timeout`.
     std::optional<std::string> read_line(

@@ -21,19 +21,23 @@ struct Response {
     std::string body;
     bool replayed = false;                       // header Idempotent-Replayed
     std::string location, cookie, content_type;  // headers Location, Set-Cookie, Content-Type
+    Poco::Net::NameValueCollection headers;      // every header of the answer
     Poco::JSON::Object::Ptr json() const {
         return parse_json(body, "response").extract<Poco::JSON::Object::Ptr>();
     }
     std::string field(const std::string& key) const { return json()->getValue<std::string>(key); }
 };
 
+/// Sends one request on a new connection; a client that gives up after `timeout_seconds`.
 inline Response send_raw(unsigned short port, const std::string& method, const std::string& target,
                          const std::string& body, const exchange::Headers& headers,
-                         const std::string& content_type = "application/json") {
+                         const std::string& content_type = "application/json",
+                         long timeout_seconds = 60) {
     Poco::Net::HTTPClientSession session("127.0.0.1", port);
+    session.setTimeout(Poco::Timespan(timeout_seconds, 0));
     Poco::Net::HTTPRequest request(method, target, Poco::Net::HTTPMessage::HTTP_1_1);
     for (const auto& [name, value] : headers) request.set(name, value);
-    if (!body.empty() || method == "POST") {
+    if (!body.empty() || method == "POST" || method == "PUT") {
         request.setContentType(content_type);
         request.setContentLength(static_cast<std::streamsize>(body.size()));
     }
@@ -47,6 +51,7 @@ inline Response send_raw(unsigned short port, const std::string& method, const s
     out.location = response.get("Location", "");
     out.cookie = response.get("Set-Cookie", "");
     out.content_type = response.getContentType();
+    for (const auto& [name, value] : response) out.headers.add(name, value);
     return out;
 }
 

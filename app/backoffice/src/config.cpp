@@ -4,6 +4,7 @@
 #include "onewindow/backoffice/backoffice.hpp"
 #include "onewindow/core/json.hpp"
 #include "onewindow/core/password_hash.hpp"
+#include "service.hpp"
 
 namespace onewindow::backoffice {
 
@@ -25,10 +26,16 @@ bool split_hash(const std::string& hash, int& rounds, std::string& salt, std::st
     rounds = std::stoi(parts[1]);
     salt = parts[2];
     digest = parts[3];
-    return rounds >= 1000;
+    return rounds >= kMinStaffRounds;
 }
 
 }  // namespace
+
+int staff_hash_rounds(const std::string& password_hash) {
+    int rounds = 0;
+    std::string salt, digest;
+    return split_hash(password_hash, rounds, salt, digest) ? rounds : 0;
+}
 
 std::string hash_staff_password(const std::string& password, int rounds) {
     const std::string salt = random_hex(16);
@@ -56,7 +63,7 @@ Config parse_config(const std::string& text, const std::string& file_name,
     if (!root.raw()) issues.throw_if_any();
     root.reject_unknown({"listen", "database", "departments", "counters", "staff", "max_body_bytes",
                          "max_material_bytes", "max_clock_skew_seconds", "tls", "staff_users",
-                         "session_seconds"});
+                         "session_seconds", "limits"});
 
     auto listen = root.object("listen", true);
     if (listen.raw()) {
@@ -129,13 +136,16 @@ Config parse_config(const std::string& text, const std::string& file_name,
             [&](ObjectReader& entry) {
                 StaffUser user{entry.string("name"), entry.opt_string("display_name").value_or(""),
                                entry.string("password_hash"), served_departments(entry)};
-                int rounds = 0;
-                std::string salt, digest;
-                if (!user.password_hash.empty() &&
-                    !split_hash(user.password_hash, rounds, salt, digest))
+                if (user.name.size() > kMaxStaffUserName)
+                    entry.fail("name", "must be at most " + std::to_string(kMaxStaffUserName) +
+                                           " bytes long");
+                if (!user.password_hash.empty() && staff_hash_rounds(user.password_hash) == 0)
                     entry.fail("password_hash",
-                               "must be \"pbkdf2-sha256$<rounds>$<salt>$<64 hex digits>\" with "
-                               "1000 rounds or more (onewindow-backoffice hash-password)");
+                               "must be \"pbkdf2-sha256$<rounds>$<salt>$<64 hex digits>\" with " +
+                                   std::to_string(kMinStaffRounds) +
+                                   " rounds or more (onewindow-backoffice hash-password makes one "
+                                   "with " +
+                                   std::to_string(kStaffRounds) + ")");
                 if (user.display_name.empty()) user.display_name = user.name;
                 config.staff_users.push_back(user);
                 return user.name;
@@ -153,6 +163,26 @@ Config parse_config(const std::string& text, const std::string& file_name,
         config.max_clock_skew_seconds = *skew;
     if (auto seconds = root.opt_integer("session_seconds", 1, 86400))
         config.session_seconds = *seconds;
+    if (root.has("limits")) {
+        auto limits = root.object("limits", true);
+        if (limits.raw()) {
+            limits.reject_unknown({"threads", "queue", "max_connections",
+                                   "max_connections_per_client", "idle_timeout_seconds",
+                                   "io_timeout_seconds"});
+            Limits& l = config.limits;
+            if (auto n = limits.opt_integer("threads", 2, 64)) l.threads = static_cast<int>(*n);
+            if (auto n = limits.opt_integer("queue", 1, 4096))
+                l.queue = static_cast<std::size_t>(*n);
+            if (auto n = limits.opt_integer("max_connections", 1, 65536))
+                l.max_connections = static_cast<std::size_t>(*n);
+            if (auto n = limits.opt_integer("max_connections_per_client", 1, 65536))
+                l.max_connections_per_client = static_cast<std::size_t>(*n);
+            if (auto n = limits.opt_integer("idle_timeout_seconds", 1, 3600))
+                l.idle_timeout_seconds = *n;
+            if (auto n = limits.opt_integer("io_timeout_seconds", 1, 3600))
+                l.io_timeout_seconds = *n;
+        }
+    }
     issues.throw_if_any();
     return config;
 }

@@ -13,10 +13,7 @@ namespace onewindow::backoffice {
 
 namespace ex = onewindow::exchange;
 
-Reply Service::get_decisions(const Poco::Net::HTTPServerRequest& request, const Poco::URI& uri,
-                             const std::string& body) {
-    Caller caller;
-    if (auto refused = authenticate(request, body, {}, Role::Counter, caller)) return *refused;
+Reply Service::get_decisions(const Caller& caller, const Poco::URI& uri) {
     bool bad = false;
     auto since = query_number(uri, "since", 0, std::numeric_limits<long long>::max(), bad);
     if (bad) return error_reply(400, "bad_query", "since must be a cursor (0 or more)", "since");
@@ -25,7 +22,7 @@ Reply Service::get_decisions(const Poco::Net::HTTPServerRequest& request, const 
     auto limit = query_limit(uri);
     if (!limit) return error_reply(400, "bad_query", "limit must be 1 to 500", "limit");
 
-    // Long polls hold a server thread: at most kMaxLongPolls wait at once, so that cases and
+    // Long polls hold a server thread: at most half of them wait at once, so that cases and
     // decisions always find a free thread; any further poll answers at once.
     struct Slot {
         std::atomic<int>& waiting;
@@ -33,7 +30,7 @@ Reply Service::get_decisions(const Poco::Net::HTTPServerRequest& request, const 
         ~Slot() {
             if (held) --waiting;
         }
-    } slot{waiting_, *wait > 0 && ++waiting_ <= kMaxLongPolls};
+    } slot{waiting_, *wait > 0 && ++waiting_ <= max_long_polls_};
     if (*wait > 0 && !slot.held) --waiting_;
     long long cursor = 0;
     Poco::JSON::Array::Ptr found;
@@ -74,8 +71,7 @@ std::string Service::decision_answer(long long cursor, const CaseRow& c, const s
     return to_json(out);
 }
 
-/// Reads a decision body into `d` (case_id and the stamps excepted), recording issues.
-std::string Service::read_decision(const Poco::Dynamic::Var& json, NewDecision& d, Issues& issues) {
+std::string read_decision(const Poco::Dynamic::Var& json, NewDecision& d, Issues& issues) {
     auto root = ObjectReader::of(json, "request body", "$", issues);
     if (!root.raw()) return {};
     const std::string reference = root.string("reference");
@@ -104,12 +100,6 @@ std::string Service::read_decision(const Poco::Dynamic::Var& json, NewDecision& 
     for (const auto& name : missing) list->add(name);
     d.missing_json = to_json(Poco::Dynamic::Var(list));
     return reference;
-}
-
-Reply Service::post_decision(const Poco::Net::HTTPServerRequest& request, const std::string& body) {
-    Caller caller;
-    if (auto refused = authenticate(request, body, {}, Role::Staff, caller)) return *refused;
-    return decide(caller.client->id, caller.client->departments, body, caller.nonce);
 }
 
 Reply Service::decide(const std::string& actor, const std::vector<std::string>& departments,

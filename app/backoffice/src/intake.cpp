@@ -2,6 +2,8 @@
 // idempotent on its key); department staff list the cases of their departments (GET /v1/cases).
 #include <Poco/JSON/Object.h>
 
+#include <limits>
+
 #include "onewindow/core/date.hpp"
 #include "onewindow/core/exchange_auth.hpp"
 #include "service.hpp"
@@ -22,10 +24,45 @@ bool plain_file_name(const std::string& name) {
 
 }  // namespace
 
-Reply Service::post_case(const Poco::Net::HTTPServerRequest& request, const std::string& body) {
-    const std::string key = header(request, ex::kIdempotencyHeader).value_or("");
-    Caller caller;
-    if (auto refused = authenticate(request, body, key, Role::Counter, caller)) return *refused;
+void read_case_body(const Poco::Dynamic::Var& json, NewCase& c, Issues& issues) {
+    auto root = ObjectReader::of(json, "request body", "$", issues);
+    if (!root.raw()) return;
+    c.case_number = root.string("case_number");
+    c.item = root.string("item");
+    c.department = root.string("department");
+    root.opt_integer("item_version", 1, 1000000);
+    root.opt_string("accepted_at");
+    root.object("applicant", false);
+    root.object("values", false);
+    // The form's labels and the dictionary types of the values, {key: text}, when sent.
+    for (const char* names : {"labels", "types"}) {
+        auto object = root.object(names, false);
+        if (!object.raw()) continue;
+        for (const auto& [key, value] : *object.raw())
+            if (!value.isString())
+                issues.add("request body", object.path_of(key), "must be a string");
+    }
+    auto materials = root.array("materials", false);
+    for (std::size_t i = 0; i < materials->size(); ++i) {
+        auto material = ObjectReader::of(materials->get(static_cast<unsigned>(i)), "request body",
+                                         json_path_index(root.path_of("materials"), i), issues);
+        if (!material.raw()) continue;
+        const std::string name = material.string("name");
+        if (!name.empty() && !plain_file_name(name))
+            material.fail("name",
+                          "must be a plain file name (no folders, no \"..\", no control "
+                          "characters)");
+        material.opt_string("key");
+        if (auto sha = material.opt_string("sha256"); sha && !sha->empty()) {
+            if (!is_material_name(*sha))
+                material.fail("sha256", "must be a SHA-256 in 64 lowercase hex digits");
+            else
+                c.materials.push_back(*sha);
+        }
+    }
+}
+
+Reply Service::post_case(const Caller& caller, const std::string& key, const std::string& body) {
     if (key.empty())
         return error_reply(400, "missing_idempotency_key",
                            std::string("header ") + ex::kIdempotencyHeader + " is missing",
@@ -45,32 +82,7 @@ Reply Service::post_case(const Poco::Net::HTTPServerRequest& request, const std:
     if (auto refused = parse_body(body, json)) return *refused;
     Issues issues;
     NewCase c;
-    auto root = ObjectReader::of(json, "request body", "$", issues);
-    if (root.raw()) {
-        c.case_number = root.string("case_number");
-        c.item = root.string("item");
-        c.department = root.string("department");
-        root.opt_integer("item_version", 1, 1000000);
-        root.opt_string("accepted_at");
-        root.object("applicant", false);
-        root.object("values", false);
-        auto materials = root.array("materials", false);
-        for (std::size_t i = 0; i < materials->size(); ++i) {
-            auto material =
-                ObjectReader::of(materials->get(static_cast<unsigned>(i)), "request body",
-                                 json_path_index(root.path_of("materials"), i), issues);
-            if (!material.raw()) continue;
-            const std::string name = material.string("name");
-            if (!name.empty() && !plain_file_name(name))
-                material.fail("name",
-                              "must be a plain file name (no folders, no \"..\", no control "
-                              "characters)");
-            material.opt_string("key");
-            if (auto sha = material.opt_string("sha256");
-                sha && !sha->empty() && !is_material_name(*sha))
-                material.fail("sha256", "must be a SHA-256 in 64 lowercase hex digits");
-        }
-    }
+    read_case_body(json, c, issues);
     if (!issues.empty()) return invalid(issues);
     bool served = false;
     for (const auto& department : config_.departments)
@@ -103,10 +115,7 @@ Reply Service::post_case(const Poco::Net::HTTPServerRequest& request, const std:
     return {201, answer};
 }
 
-Reply Service::list_cases(const Poco::Net::HTTPServerRequest& request, const Poco::URI& uri,
-                          const std::string& body) {
-    Caller caller;
-    if (auto refused = authenticate(request, body, {}, Role::Staff, caller)) return *refused;
+Reply Service::list_cases(const Caller& caller, const Poco::URI& uri) {
     const std::string status = query_value(uri, "status").value_or("");
     if (!status.empty() && status != "received" && status != "correction" && status != "approved" &&
         status != "rejected")
@@ -114,9 +123,18 @@ Reply Service::list_cases(const Poco::Net::HTTPServerRequest& request, const Poc
                            "status must be received, correction, approved or rejected", "status");
     auto limit = query_limit(uri);
     if (!limit) return error_reply(400, "bad_query", "limit must be 1 to 500", "limit");
+    bool bad = false;
+    auto after = query_number(uri, "after", 0, std::numeric_limits<long long>::max(), bad);
+    if (bad) return error_reply(400, "bad_query", "after must be a cursor (0 or more)", "after");
+    CasePage page;
+    {
+        std::lock_guard lock(store_mutex_);
+        page = store_.cases(caller.client->departments, status, *limit, *after, false);
+    }
     Poco::JSON::Object::Ptr out = new Poco::JSON::Object(true);
-    std::lock_guard lock(store_mutex_);
-    out->set("cases", store_.cases(caller.client->departments, status, *limit));
+    out->set("cases", page.rows);
+    out->set("total", page.total);
+    out->set("next", page.next ? Poco::Dynamic::Var(*page.next) : Poco::Dynamic::Var());
     return {200, to_json(out)};
 }
 

@@ -1,13 +1,9 @@
-// The back office's HTTP server: Poco's HTTPServer (plain or TLS socket) in front of one
-// Service (service.hpp), which handles every request.
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/Net/HTTPServerParams.h>
+// The back office's HTTP server: a listening socket (plain or TLS) and the Listener
+// (listener.hpp) that hands each request to one Service (service.hpp).
 #include <Poco/Net/NetException.h>
-#include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 
+#include "listener.hpp"
 #include "onewindow/backoffice/backoffice.hpp"
 #include "onewindow/core/error.hpp"
 #include "onewindow/core/exchange_tls.hpp"
@@ -15,52 +11,20 @@
 
 namespace onewindow::backoffice {
 
-namespace {
-
-class Handler : public Poco::Net::HTTPRequestHandler {
-  public:
-    explicit Handler(std::shared_ptr<Service> service) : service_(std::move(service)) {}
-    void handleRequest(Poco::Net::HTTPServerRequest& request,
-                       Poco::Net::HTTPServerResponse& response) override {
-        service_->handle(request, response);
-    }
-
-  private:
-    std::shared_ptr<Service> service_;
-};
-
-class HandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
-  public:
-    explicit HandlerFactory(std::shared_ptr<Service> service) : service_(std::move(service)) {}
-    Poco::Net::HTTPRequestHandler* createRequestHandler(
-        const Poco::Net::HTTPServerRequest&) override {
-        return new Handler(service_);
-    }
-
-  private:
-    std::shared_ptr<Service> service_;
-};
-
-}  // namespace
-
-struct Server::Running {
-    std::unique_ptr<Poco::Net::HTTPServer> http;
-};
-
 Server::Server(Config config) : config_(std::move(config)) {}
 
 Server::~Server() { stop(); }
 
 void Server::start() {
-    if (running_) return;
+    if (listener_) return;
     service_ = std::make_shared<Service>(config_);
-    std::unique_ptr<Poco::Net::ServerSocket> listening;
-    if (config_.tls_certificate.empty())
-        listening = std::make_unique<Poco::Net::ServerSocket>();
-    else
-        listening = std::make_unique<Poco::Net::SecureServerSocket>(exchange::tls_server_context(
-            config_.tls_certificate.string(), config_.tls_private_key.string()));
-    Poco::Net::ServerSocket& socket = *listening;
+    // TLS is spoken by the listener's workers over the plain socket accepted here, so that a
+    // client that never starts its handshake holds no thread (listener.hpp).
+    Poco::Net::Context::Ptr tls;
+    if (!config_.tls_certificate.empty())
+        tls = exchange::tls_server_context(config_.tls_certificate.string(),
+                                           config_.tls_private_key.string());
+    Poco::Net::ServerSocket socket;
     try {
         socket.bind(
             Poco::Net::SocketAddress(config_.address, static_cast<Poco::UInt16>(config_.port)),
@@ -71,20 +35,20 @@ void Server::start() {
                                           std::to_string(config_.port) + ": " + e.displayText());
     }
     port_ = socket.address().port();
-    auto params = new Poco::Net::HTTPServerParams;
-    params->setMaxThreads(kMaxThreads);
-    params->setKeepAlive(true);
-    running_ = std::make_unique<Running>();
-    running_->http =
-        std::make_unique<Poco::Net::HTTPServer>(new HandlerFactory(service_), socket, params);
-    running_->http->start();
+    std::shared_ptr<Service> service = service_;
+    listener_ = std::make_unique<Listener>(
+        socket, tls, config_.limits,
+        [service](Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
+            service->handle(request, response);
+        });
+    listener_->start();
 }
 
 void Server::stop() {
-    if (!running_) return;
+    if (!listener_) return;
     service_->shutdown();
-    running_->http->stopAll(true);
-    running_.reset();
+    listener_->stop();
+    listener_.reset();
     service_.reset();
 }
 

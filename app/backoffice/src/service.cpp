@@ -1,11 +1,14 @@
 // The back office's request handling: routing, body, authentication (see service.hpp).
 #include "service.hpp"
 
+#include <Poco/DigestEngine.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/SHA2Engine.h>
 
 #include <charconv>
 #include <ctime>
+#include <iostream>
 #include <istream>
 #include <map>
 
@@ -20,9 +23,13 @@ namespace {
 
 /// Chinese messages of the error codes (the English message carries the details).
 const std::map<std::string, std::string, std::less<>> kChinese = {
+    {"bad_request", "请求格式错误"},
     {"not_found", "请求的地址不存在"},
     {"method_not_allowed", "该地址不支持此请求方法"},
     {"payload_too_large", "请求内容超过大小限制"},
+    {"incomplete_body", "请求内容不完整（传输中断或超时）"},
+    {"header_too_large", "请求头过大"},
+    {"busy", "后台繁忙，请稍后重试"},
     {"missing_header", "缺少签名请求头"},
     {"malformed_header", "签名请求头格式错误"},
     {"unknown_client", "未登记的调用方"},
@@ -70,7 +77,8 @@ std::optional<std::string> header(const Poco::Net::HTTPServerRequest& request, c
     return request.get(name);
 }
 
-Service::Service(const Config& config) : config_(config), store_(config.database) {
+Service::Service(const Config& config)
+    : config_(config), max_long_polls_(config.limits.threads / 2), store_(config.database) {
     const long long now = std::time(nullptr);
     for (const auto& n : store_.live_nonces(now))
         nonces_.remember(n.client, n.nonce, n.expires_at, now);
@@ -87,12 +95,29 @@ void Service::handle(Poco::Net::HTTPServerRequest& request,
     Reply reply;
     bool drain = true;
     try {
-        reply = route(request, drain);
+        // A target that is not a valid URI (GET /v1/%zz) is the caller's error, said as such.
+        std::optional<Poco::URI> uri;
+        try {
+            uri.emplace(request.getURI());
+            uri->getQueryParameters();  // decodes the query: throws on a bad escape too
+        } catch (const Poco::Exception&) {
+            uri.reset();
+        }
+        if (!uri) {
+            drain = false;
+            reply = error_reply(400, "bad_request",
+                                "the request target is malformed (a bad %-escape or character)");
+        } else {
+            reply = route(request, *uri, drain);
+        }
     } catch (const std::exception& e) {
-        reply = error_reply(500, "internal_error", e.what());
+        // The details are for the operator's log, never for the caller.
+        std::cerr << "onewindow-backoffice: internal error on " << request.getMethod() << ' '
+                  << request.getURI().substr(0, 200) << ": " << e.what() << std::endl;
+        reply = error_reply(500, "internal_error", "internal error; see the server's log");
     }
     if (!drain) response.setKeepAlive(false);  // the unread body would follow
-    response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
+    response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
     response.setContentType(reply.content_type);
     for (const auto& [name, value] : reply.headers) response.add(name, value);
     response.setContentLength(static_cast<std::streamsize>(reply.body.size()));
@@ -105,8 +130,7 @@ void Service::handle(Poco::Net::HTTPServerRequest& request,
     response.send() << reply.body;
 }
 
-Reply Service::route(Poco::Net::HTTPServerRequest& request, bool& drain) {
-    const Poco::URI uri(request.getURI());
+Reply Service::route(Poco::Net::HTTPServerRequest& request, const Poco::URI& uri, bool& drain) {
     const std::string& path = uri.getPath();
     const std::string& method = request.getMethod();
     if (path == "/v1/health") {
@@ -120,37 +144,72 @@ Reply Service::route(Poco::Net::HTTPServerRequest& request, bool& drain) {
     const bool cases = path == "/v1/cases", decisions = path == "/v1/decisions";
     if (!cases && !decisions) return error_reply(404, "not_found", "no such resource: " + path);
     if (method != "GET" && method != "POST") return not_allowed("GET or POST");
-    std::optional<std::string> body = read_body(request, config_.max_body_bytes);
-    if (!body) {
-        drain = false;
-        return error_reply(
-            413, "payload_too_large",
-            "the body is larger than " + std::to_string(config_.max_body_bytes) + " bytes");
-    }
-    if (cases)
-        return method == "POST" ? post_case(request, *body) : list_cases(request, uri, *body);
-    return method == "GET" ? get_decisions(request, uri, *body) : post_decision(request, *body);
+    const bool post = method == "POST";
+    const std::string key =
+        cases && post ? header(request, ex::kIdempotencyHeader).value_or("") : std::string();
+    Caller caller;
+    std::string body;
+    if (auto refused = receive_signed(request, key, decisions == post ? Role::Staff : Role::Counter,
+                                      caller, body, drain))
+        return *refused;
+    if (cases) return post ? post_case(caller, key, body) : list_cases(caller, uri);
+    if (!post) return get_decisions(caller, uri);
+    return decide(caller.client->id, caller.client->departments, body, caller.nonce);
 }
 
 Reply Service::not_allowed(const std::string& allowed) {
     return error_reply(405, "method_not_allowed", "use " + allowed);
 }
 
-/// The whole body, or nullopt when it is larger than `limit`.
-std::optional<std::string> Service::read_body(Poco::Net::HTTPServerRequest& request,
-                                              std::size_t limit) {
+BodyRead Service::read_body(Poco::Net::HTTPServerRequest& request, std::size_t limit,
+                            const std::function<void(const char*, std::size_t)>& sink,
+                            std::string& sha256) {
     const auto declared = request.getContentLength64();
-    if (declared != Poco::Net::HTTPMessage::UNKNOWN_CONTENT_LENGTH &&
-        declared > static_cast<Poco::Int64>(limit))
-        return std::nullopt;
-    std::string body;
-    char buffer[8192];
+    const bool known = declared != Poco::Net::HTTPMessage::UNKNOWN_CONTENT_LENGTH;
+    if (known && declared > static_cast<Poco::Int64>(limit)) return BodyRead::TooLarge;
+    Poco::SHA2Engine hash(Poco::SHA2Engine::SHA_256);
+    std::size_t total = 0;
+    char buffer[65536];
     std::istream& in = request.stream();
     while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-        body.append(buffer, static_cast<std::size_t>(in.gcount()));
-        if (body.size() > limit) return std::nullopt;
+        const auto n = static_cast<std::size_t>(in.gcount());
+        total += n;
+        if (total > limit) return BodyRead::TooLarge;
+        hash.update(buffer, static_cast<unsigned>(n));
+        sink(buffer, n);
     }
-    return body;
+    // A body cut short (a timeout, a closed connection) shows as an early end of the stream.
+    if (in.bad() || (known && static_cast<Poco::Int64>(total) != declared))
+        return BodyRead::Incomplete;
+    sha256 = Poco::DigestEngine::digestToHex(hash.digest());
+    return BodyRead::Complete;
+}
+
+Reply Service::body_refusal(BodyRead result, std::size_t limit) const {
+    if (result == BodyRead::TooLarge)
+        return error_reply(413, "payload_too_large",
+                           "the body is larger than " + std::to_string(limit) + " bytes");
+    return error_reply(400, "incomplete_body",
+                       "the body ended before its Content-Length (timeout or closed connection)");
+}
+
+std::optional<Reply> Service::receive_signed(Poco::Net::HTTPServerRequest& request,
+                                             const std::string& key, Role role, Caller& caller,
+                                             std::string& body, bool& drain) {
+    const Client* client = nullptr;
+    if (auto refused = pre_authenticate(request, role, client)) {
+        drain = false;
+        return refused;
+    }
+    std::string sha256;
+    const BodyRead read = read_body(
+        request, config_.max_body_bytes,
+        [&](const char* data, std::size_t n) { body.append(data, n); }, sha256);
+    if (read != BodyRead::Complete) {
+        drain = false;
+        return body_refusal(read, config_.max_body_bytes);
+    }
+    return authenticate(request, sha256, key, *client, caller);
 }
 
 const Client* Service::find_client(Role role, const std::string& id) const {
@@ -159,35 +218,51 @@ const Client* Service::find_client(Role role, const std::string& id) const {
     return nullptr;
 }
 
-/// Checks the signature and the nonce of a caller in `role`; on success fills `caller`.
-std::optional<Reply> Service::authenticate(const Poco::Net::HTTPServerRequest& request,
-                                           const std::string& body, const std::string& key,
-                                           Role role, Caller& caller) {
-    const ex::ReceivedAuth received{
-        header(request, ex::kClientHeader), header(request, ex::kTimestampHeader),
-        header(request, ex::kNonceHeader), header(request, ex::kSignatureHeader)};
-    auto refuse = [](const ex::AuthResult& result) {
-        return error_reply(401, ex::auth_failure_code(result.failure), result.message);
-    };
-    if (auto headers = ex::check_auth_headers(received); !headers.ok()) return refuse(headers);
-    const Client* client = find_client(role, *received.client);
+namespace {
+
+ex::ReceivedAuth received_auth(const Poco::Net::HTTPServerRequest& request) {
+    return {header(request, ex::kClientHeader), header(request, ex::kTimestampHeader),
+            header(request, ex::kNonceHeader), header(request, ex::kSignatureHeader)};
+}
+
+Reply refusal(const ex::AuthResult& result) {
+    return error_reply(401, ex::auth_failure_code(result.failure), result.message);
+}
+
+}  // namespace
+
+std::optional<Reply> Service::pre_authenticate(const Poco::Net::HTTPServerRequest& request,
+                                               Role role, const Client*& client) const {
+    const ex::ReceivedAuth received = received_auth(request);
+    if (auto headers = ex::check_auth_headers(received); !headers.ok()) return refusal(headers);
+    client = find_client(role, *received.client);
     if (!client)
-        return refuse({ex::AuthFailure::UnknownClient,
-                       "unknown client \"" + *received.client + "\" (this endpoint serves " +
-                           (role == Role::Counter ? "counters" : "department staff") + ")"});
+        return refusal({ex::AuthFailure::UnknownClient,
+                        "unknown client \"" + received.client->substr(0, 64) +
+                            "\" (this endpoint serves " +
+                            (role == Role::Counter ? "counters" : "department staff") + ")"});
+    auto fresh = ex::check_timestamp(received, std::time(nullptr), config_.max_clock_skew_seconds);
+    if (!fresh.ok()) return refusal(fresh);
+    return std::nullopt;
+}
+
+std::optional<Reply> Service::authenticate(const Poco::Net::HTTPServerRequest& request,
+                                           const std::string& body_sha256, const std::string& key,
+                                           const Client& client, Caller& caller) {
+    const ex::ReceivedAuth received = received_auth(request);
     ex::SignedRequest signed_request;
     signed_request.method = request.getMethod();
     signed_request.target = request.getURI();
     signed_request.idempotency_key = key;
-    signed_request.body_sha256 = ex::sha256_hex(body);
+    signed_request.body_sha256 = body_sha256;
     const long long now = std::time(nullptr);
-    auto result = ex::check_signature(received, signed_request, client->secret, now,
+    auto result = ex::check_signature(received, signed_request, client.secret, now,
                                       config_.max_clock_skew_seconds);
-    if (!result.ok()) return refuse(result);
-    caller = {client, {client->id, *received.nonce, now + 2 * config_.max_clock_skew_seconds}};
-    if (!nonces_.remember(client->id, *received.nonce, caller.nonce.expires_at, now))
-        return refuse({ex::AuthFailure::ReplayedNonce,
-                       "replayed nonce: this nonce was already used by " + client->id});
+    if (!result.ok()) return refusal(result);
+    caller = {&client, {client.id, *received.nonce, now + 2 * config_.max_clock_skew_seconds}};
+    if (!nonces_.remember(client.id, *received.nonce, caller.nonce.expires_at, now))
+        return refusal({ex::AuthFailure::ReplayedNonce,
+                        "replayed nonce: this nonce was already used by " + client.id});
     return std::nullopt;
 }
 

@@ -18,7 +18,9 @@
 #include <atomic>
 #include <condition_variable>
 #include <filesystem>
+#include <functional>
 #include <iterator>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -84,9 +86,30 @@ bool is_material_name(const std::string& name);
 /// The media type of a scan from its first bytes: PNG, JPEG, PDF, else octet-stream.
 std::string material_type(const std::string& bytes);
 
-/// Server threads, and how many of them long polls may hold.
-constexpr int kMaxThreads = 8;
-constexpr int kMaxLongPolls = kMaxThreads / 2;
+/// The PBKDF2 rounds of a staff password hash; 0 when it is malformed or has fewer than
+/// kMinStaffRounds (config.cpp).
+int staff_hash_rounds(const std::string& password_hash);
+/// The longest staff user name; a longer one is refused at once.
+constexpr std::size_t kMaxStaffUserName = 64;
+
+/// How reading a request body ended (Service::read_body).
+enum class BodyRead { Complete, TooLarge, Incomplete };
+
+/// The parsers of what callers send, apart from the network, so that the fuzzers
+/// (tests/fuzz) run exactly the code the server runs:
+/// POST /v1/cases: the fields of `c` from the body, every problem in `issues`.
+void read_case_body(const Poco::Dynamic::Var& json, NewCase& c, Issues& issues);
+/// POST /v1/decisions: the decision in `d` (case id and stamps excepted); the reference.
+std::string read_decision(const Poco::Dynamic::Var& json, NewDecision& d, Issues& issues);
+/// An urlencoded form (the staff page's POSTs); nullopt when it cannot be parsed.
+std::optional<std::map<std::string, std::string>> read_form(const std::string& body);
+/// The applicant and the values of a case body as the staff page shows them (HTML): labelled,
+/// tables and nested values as tables, ID numbers and phones masked at every depth.
+std::string case_data_html(const Poco::JSON::Object::Ptr& body);
+/// The staff page's decision form as the JSON body of POST /v1/decisions.
+std::string decision_body(const std::string& reference,
+                          const std::map<std::string, std::string>& form,
+                          const std::string& decided_by);
 
 /// Who may call an endpoint.
 enum class Role { Counter, Staff };
@@ -114,16 +137,34 @@ class Service {
 
   private:
     // service.cpp
-    /// Dispatches on path and method; `drain` false when the body was left unread (413).
-    Reply route(Poco::Net::HTTPServerRequest& request, bool& drain);
+    /// Dispatches on path and method; `drain` false when the body was left unread.
+    Reply route(Poco::Net::HTTPServerRequest& request, const Poco::URI& uri, bool& drain);
     static Reply not_allowed(const std::string& allowed);
-    /// The whole body, or nullopt when it is larger than `limit`.
-    std::optional<std::string> read_body(Poco::Net::HTTPServerRequest& request, std::size_t limit);
+    /// Reads the body to its end, giving it to `sink` in pieces and hashing it into `sha256`
+    /// (lower-case hex); stops at once with TooLarge past `limit` (before reading anything when
+    /// Content-Length says so), with Incomplete when it ends short of its Content-Length (a
+    /// timeout or a closed connection).
+    static BodyRead read_body(Poco::Net::HTTPServerRequest& request, std::size_t limit,
+                              const std::function<void(const char*, std::size_t)>& sink,
+                              std::string& sha256);
+    /// A JSON endpoint's body in memory (at most max_body_bytes): the caller's headers, client
+    /// and clock are checked first (401 before any byte of the body is read), then the body is
+    /// read and hashed, then the signature and the nonce. The refusal, or nullopt with `body`
+    /// and `caller` filled; `drain` false when the body was left unread.
+    std::optional<Reply> receive_signed(Poco::Net::HTTPServerRequest& request,
+                                        const std::string& key, Role role, Caller& caller,
+                                        std::string& body, bool& drain);
+    /// The refusal of a body that was not read whole (413 or 400 incomplete_body).
+    Reply body_refusal(BodyRead result, std::size_t limit) const;
     const Client* find_client(Role role, const std::string& id) const;
-    /// Checks the signature and the nonce of a caller in `role`; on success fills `caller`.
+    /// What a receiver checks before the body: the four headers, a known client of `role`, the
+    /// clock. The refusal, or nullopt with `client` set.
+    std::optional<Reply> pre_authenticate(const Poco::Net::HTTPServerRequest& request, Role role,
+                                          const Client*& client) const;
+    /// Checks the signature over the body's hash and the nonce; on success fills `caller`.
     std::optional<Reply> authenticate(const Poco::Net::HTTPServerRequest& request,
-                                      const std::string& body, const std::string& key, Role role,
-                                      Caller& caller);
+                                      const std::string& body_sha256, const std::string& key,
+                                      const Client& client, Caller& caller);
     /// Parses a JSON body; a 400 malformed_json answer when it is not JSON.
     static std::optional<Reply> parse_body(const std::string& body, Poco::Dynamic::Var& json);
     /// 400 invalid_request naming the first issue's path and listing them all.
@@ -136,22 +177,16 @@ class Service {
     static std::optional<int> query_limit(const Poco::URI& uri);
 
     // intake.cpp
-    Reply post_case(const Poco::Net::HTTPServerRequest& request, const std::string& body);
-    Reply list_cases(const Poco::Net::HTTPServerRequest& request, const Poco::URI& uri,
-                     const std::string& body);
+    Reply post_case(const Caller& caller, const std::string& key, const std::string& body);
+    Reply list_cases(const Caller& caller, const Poco::URI& uri);
 
     // decisions.cpp
-    Reply get_decisions(const Poco::Net::HTTPServerRequest& request, const Poco::URI& uri,
-                        const std::string& body);
+    Reply get_decisions(const Caller& caller, const Poco::URI& uri);
     /// True when `department` is among `departments`.
     static bool serves(const std::vector<std::string>& departments, const std::string& department);
     /// The 201 answer of a decision (also replayed for the same body sent again).
     static std::string decision_answer(long long cursor, const CaseRow& c,
                                        const std::string& outcome, const std::string& decided_at);
-    /// Reads a decision body into `d` (case_id and the stamps excepted), recording issues.
-    static std::string read_decision(const Poco::Dynamic::Var& json, NewDecision& d,
-                                     Issues& issues);
-    Reply post_decision(const Poco::Net::HTTPServerRequest& request, const std::string& body);
     /// A decision body (POST /v1/decisions) by `actor` serving `departments`, after the caller
     /// was authenticated: validation, rules and storage. The JSON API and the web page both
     /// decide through this one function.
@@ -161,14 +196,23 @@ class Service {
     // materials.cpp
     Reply material(Poco::Net::HTTPServerRequest& request, const std::string& sha256, bool& drain);
     std::filesystem::path material_path(const std::string& sha256) const;
-    /// The bytes of a stored material, or nullopt when it has not arrived.
-    std::optional<std::string> read_material(const std::string& sha256) const;
+    /// The bytes of a stored material (its first `max` bytes at most), or nullopt when it has not
+    /// arrived.
+    std::optional<std::string> read_material(
+        const std::string& sha256, std::size_t max = std::numeric_limits<std::size_t>::max()) const;
 
     // web.cpp
     /// A scan for the page, when a case of the user's departments lists it.
     Reply web_material(const WebSession& session, const std::string& sha256);
-    /// Every /staff/... request; `drain` false when the body was left unread (413).
+    /// Every /staff/... request; `drain` false when the body was left unread (a POST without a
+    /// session, or too large).
     Reply staff_page(Poco::Net::HTTPServerRequest& request, const Poco::URI& uri, bool& drain);
+    /// A form POST's fields: the body read (at most `limit`) and parsed; the refusal page else.
+    std::optional<Reply> read_form_post(Poco::Net::HTTPServerRequest& request, std::size_t limit,
+                                        std::map<std::string, std::string>& form, bool& drain);
+    /// The hash a staff user's password is checked against: the upgraded one kept in the
+    /// database for the configuration's hash, else the configuration's.
+    std::string current_hash(const StaffUser& user);
     /// The session of the request's cookie, or nullopt when absent or expired.
     std::optional<WebSession> web_session(const Poco::Net::HTTPServerRequest& request,
                                           std::string& id);
@@ -180,6 +224,7 @@ class Service {
                      const std::map<std::string, std::string>& form);
 
     const Config& config_;
+    const int max_long_polls_;         // half the worker threads
     std::mutex store_mutex_;           // guards store_ and stopping_
     std::condition_variable decided_;  // a decision was stored, or the server stops
     bool stopping_ = false;
@@ -188,8 +233,14 @@ class Service {
     NonceMemory nonces_;
     std::mutex sessions_mutex_;  // guards sessions_ and failed_logins_
     std::unordered_map<std::string, WebSession> sessions_;
-    /// Failed logins per user name: how many in a row, and until when the name is locked.
-    std::unordered_map<std::string, std::pair<int, long long>> failed_logins_;
+    /// Logins per user name, keyed by the name's SHA-256 (32 hex digits), at most
+    /// kMaxLoginNames: attempts in a row without success (counted before the password is
+    /// checked), until when the name is locked, and when the last attempt came.
+    struct LoginFailures {
+        int count = 0;
+        long long locked_until = 0, last = 0;
+    };
+    std::unordered_map<std::string, LoginFailures> failed_logins_;
 };
 
 }  // namespace onewindow::backoffice

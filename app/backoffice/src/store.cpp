@@ -36,6 +36,20 @@ const char* const kMigrations[] = {
     ALTER TABLE decisions ADD COLUMN body_sha256 TEXT NOT NULL DEFAULT '';
     CREATE INDEX cases_department ON cases (department, status);
     )sql",
+    // Scan access by a join on the materials a case lists (was a text search in the bodies),
+    // filled for the cases already here; upgraded staff password hashes.
+    R"sql(
+    CREATE TABLE case_materials (sha256 TEXT NOT NULL, case_id INTEGER NOT NULL
+        REFERENCES cases(id), PRIMARY KEY (sha256, case_id)) WITHOUT ROWID;
+    INSERT OR IGNORE INTO case_materials (sha256, case_id)
+        SELECT json_extract(m.value, '$.sha256'), c.id
+        FROM cases c, json_each(c.body, '$.materials') m
+        WHERE json_valid(c.body) AND json_type(c.body, '$.materials') = 'array'
+          AND json_type(m.value, '$.sha256') = 'text'
+          AND length(json_extract(m.value, '$.sha256')) = 64;
+    CREATE TABLE staff_passwords (name TEXT PRIMARY KEY, replaces TEXT NOT NULL,
+        hash TEXT NOT NULL);
+    )sql",
 };
 
 template <typename Body>
@@ -119,6 +133,14 @@ std::string Store::insert_case(
         insert.bind(++i, response_status);
         insert.exec();
         const long long id = db_->getLastInsertRowid();
+        SQLite::Statement listed(
+            *db_, "INSERT OR IGNORE INTO case_materials (sha256, case_id) VALUES (?, ?)");
+        for (const auto& sha256 : c.materials) {
+            listed.bind(1, sha256);
+            listed.bind(2, static_cast<std::int64_t>(id));
+            listed.exec();
+            listed.reset();
+        }
         const std::string response = make_response(reference_of(id));
         SQLite::Statement update(*db_, "UPDATE cases SET response_body = ? WHERE id = ?");
         update.bind(1, response);
@@ -178,33 +200,55 @@ std::string parameter_list(std::size_t n) {
 
 bool Store::lists_material(const std::vector<std::string>& departments, const std::string& sha256) {
     return guarded(file_, [&] {
-        SQLite::Statement query(*db_, "SELECT 1 FROM cases WHERE department IN (" +
-                                          parameter_list(departments.size()) +
-                                          ") AND instr(body, ?) > 0 LIMIT 1");
-        int i = 0;
+        SQLite::Statement query(*db_,
+                                "SELECT 1 FROM case_materials m JOIN cases c ON c.id = m.case_id"
+                                " WHERE m.sha256 = ? AND c.department IN (" +
+                                    parameter_list(departments.size()) + ") LIMIT 1");
+        query.bind(1, sha256);
+        int i = 1;
         for (const auto& department : departments) query.bind(++i, department);
-        query.bind(++i, "\"" + sha256 + "\"");
         return query.executeStep();
     });
 }
 
-Poco::JSON::Array::Ptr Store::cases(const std::vector<std::string>& departments,
-                                    const std::string& status, int limit) {
+CasePage Store::cases(const std::vector<std::string>& departments, const std::string& status,
+                      int limit, long long cursor, bool newest_first) {
     return guarded(file_, [&] {
-        Poco::JSON::Array::Ptr out = new Poco::JSON::Array;
+        CasePage page;
+        page.rows = new Poco::JSON::Array;
+        const std::string filter = " FROM cases WHERE department IN (" +
+                                   parameter_list(departments.size()) + ")" +
+                                   (status.empty() ? "" : " AND status = ?");
+        // Binds the filter's parameters from 1 on; the next free index.
+        auto bind_filter = [&](SQLite::Statement& statement) {
+            int i = 0;
+            for (const auto& department : departments) statement.bind(++i, department);
+            if (!status.empty()) statement.bind(++i, status);
+            return i + 1;
+        };
+        SQLite::Statement count(*db_, "SELECT count(*)" + filter);
+        bind_filter(count);
+        count.executeStep();
+        page.total = count.getColumn(0).getInt64();
+
+        const std::string bound = cursor <= 0 ? "" : newest_first ? " AND id < ?" : " AND id > ?";
         SQLite::Statement query(
-            *db_,
-            "SELECT id, client, case_number, item, department, status, received_at, body"
-            " FROM cases WHERE department IN (" +
-                parameter_list(departments.size()) + ")" +
-                (status.empty() ? "" : " AND status = ?") + " ORDER BY id LIMIT ?");
-        int i = 0;
-        for (const auto& department : departments) query.bind(++i, department);
-        if (!status.empty()) query.bind(++i, status);
-        query.bind(++i, limit);
+            *db_, "SELECT id, client, case_number, item, department, status, received_at, body" +
+                      filter + bound + " ORDER BY id" + (newest_first ? " DESC" : "") + " LIMIT ?");
+        int i = bind_filter(query);
+        if (cursor > 0) query.bind(i++, static_cast<std::int64_t>(cursor));
+        query.bind(i, limit + 1);  // one more tells whether a next page exists
+        int rows = 0;
         while (query.executeStep()) {
+            const long long id = query.getColumn(0).getInt64();
+            if (++rows > limit) {
+                page.next =
+                    page.rows->getObject(page.rows->size() - 1)->getValue<long long>("cursor");
+                break;
+            }
             Poco::JSON::Object::Ptr row = new Poco::JSON::Object(true);
-            row->set("reference", reference_of(query.getColumn(0).getInt64()));
+            row->set("cursor", id);
+            row->set("reference", reference_of(id));
             copy_text(*row, query,
                       {{"counter", 1},
                        {"case_number", 2},
@@ -213,9 +257,34 @@ Poco::JSON::Array::Ptr Store::cases(const std::vector<std::string>& departments,
                        {"status", 5},
                        {"received_at", 6}});
             row->set("case", parse_json(query.getColumn(7).getString(), "cases.body"));
-            out->add(row);
+            page.rows->add(row);
         }
-        return out;
+        return page;
+    });
+}
+
+std::optional<std::string> Store::staff_password(const std::string& name,
+                                                 const std::string& replaces) {
+    return guarded(file_, [&]() -> std::optional<std::string> {
+        SQLite::Statement query(*db_,
+                                "SELECT hash FROM staff_passwords WHERE name = ? AND replaces = ?");
+        query.bind(1, name);
+        query.bind(2, replaces);
+        if (!query.executeStep()) return std::nullopt;
+        return query.getColumn(0).getString();
+    });
+}
+
+void Store::set_staff_password(const std::string& name, const std::string& replaces,
+                               const std::string& hash) {
+    guarded(file_, [&] {
+        SQLite::Statement upsert(*db_,
+                                 "INSERT OR REPLACE INTO staff_passwords (name, replaces, hash)"
+                                 " VALUES (?, ?, ?)");
+        int i = 0;
+        for (const std::string* value : {&name, &replaces, &hash}) upsert.bind(++i, *value);
+        upsert.exec();
+        return 0;
     });
 }
 

@@ -36,7 +36,16 @@ struct Nonce {
 struct NewCase {
     std::string client, idempotency_key, body_sha256, body, case_number, item, department,
         received_at;
+    std::vector<std::string> materials;  // the SHA-256 of each scan the case lists
     Nonce nonce;
+};
+
+/// One page of cases: at most the limit asked for, the count of every case of the filter, and
+/// the cursor of the next page (nullopt on the last one).
+struct CasePage {
+    Poco::JSON::Array::Ptr rows;
+    long long total = 0;
+    std::optional<long long> next;
 };
 
 /// A received case as department staff see it.
@@ -66,7 +75,7 @@ std::string reference_of(long long case_id);
 
 class Store {
   public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
 
     explicit Store(const std::filesystem::path& file);
     ~Store();
@@ -77,15 +86,24 @@ class Store {
     std::string insert_case(const NewCase& c, int response_status,
                             const std::function<std::string(const std::string&)>& make_response);
     std::optional<CaseRow> find_reference(const std::string& reference);
-    /// True when a case of one of `departments` lists the material `sha256`.
+    /// True when a case of one of `departments` lists the material `sha256` among its materials
+    /// (table case_materials, filled with the case).
     bool lists_material(const std::vector<std::string>& departments, const std::string& sha256);
-    /// Cases of the departments, oldest first; `status` empty: any.
-    Poco::JSON::Array::Ptr cases(const std::vector<std::string>& departments,
-                                 const std::string& status, int limit);
+    /// A page of the departments' cases (`status` empty: any). Oldest first: cases after the
+    /// cursor `cursor` (0: from the first); newest first: cases before it (0: from the newest).
+    /// Each row carries its "cursor".
+    CasePage cases(const std::vector<std::string>& departments, const std::string& status,
+                   int limit, long long cursor, bool newest_first);
     /// The latest decision on a case.
     std::optional<StoredDecision> last_decision(long long case_id);
     /// One transaction: the decision, the case's status, the nonce. Returns the cursor.
     long long insert_decision(const NewDecision& d);
+
+    /// The upgraded password hash of staff user `name`, when one was kept for the configuration's
+    /// hash `replaces` (an administrator's new hash in the configuration makes it void).
+    std::optional<std::string> staff_password(const std::string& name, const std::string& replaces);
+    void set_staff_password(const std::string& name, const std::string& replaces,
+                            const std::string& hash);
 
     /// Nonces not expired at `now` (reloaded into memory at start).
     std::vector<Nonce> live_nonces(long long now);

@@ -13,9 +13,13 @@
 #include <Poco/Net/HTMLForm.h>
 #include <Poco/Net/NameValueCollection.h>
 
+#include <algorithm>
 #include <ctime>
+#include <limits>
 #include <sstream>
+#include <typeinfo>
 
+#include "onewindow/core/exchange_auth.hpp"
 #include "onewindow/core/idnumber.hpp"
 #include "onewindow/core/password_hash.hpp"
 #include "service.hpp"
@@ -28,6 +32,13 @@ constexpr const char* kCookie = "ow_staff";
 /// Failed logins in a row that lock a user name, and for how long.
 constexpr int kMaxFailedLogins = 5;
 constexpr long long kLockSeconds = 15 * 60;
+/// User names whose attempts are counted at once; beyond, new names wait (429).
+constexpr std::size_t kMaxLoginNames = 4096;
+/// A login form's largest body, and its password's.
+constexpr std::size_t kMaxLoginBody = 4096;
+constexpr std::size_t kMaxPassword = 1024;
+/// Cases a page of the list shows.
+constexpr int kPageSize = 50;
 constexpr const char* kHtml = "text/html; charset=utf-8";
 
 /// The one escape function: text becomes safe in element content and in quoted attributes.
@@ -95,12 +106,109 @@ std::string member(const Poco::JSON::Object::Ptr& object, const std::string& key
     return object && object->has(key) ? text_of(object->get(key)) : std::string();
 }
 
-/// A value for display: ID numbers and phone numbers masked, judged by the key's name.
-std::string masked(const std::string& key, const std::string& value) {
+/// Every resident ID number inside `text` masked, wherever it stands: in a remark, in a
+/// disability certificate number (the ID number and two digits), anywhere. A candidate is 17
+/// digits and a digit or X, starting where no digit stands before it, with a real birth date
+/// (1900 to today) at its place; its check character is not required, since a mistyped number
+/// still names a person.
+std::string mask_embedded_ids(const std::string& text) {
+    static const Date today = Date::today();
+    std::string out = text;
+    auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    for (std::size_t i = 0; i + 18 <= out.size(); ++i) {
+        if (!digit(out[i]) || (i > 0 && digit(out[i - 1]))) continue;
+        const std::string_view candidate(out.data() + i, 18);
+        const bool shaped = std::all_of(candidate.begin(), candidate.begin() + 17, digit) &&
+                            (digit(candidate[17]) || candidate[17] == 'X' || candidate[17] == 'x');
+        if (!shaped) continue;
+        const auto birth = Date::parse_compact(candidate.substr(6, 8));
+        if (!birth || birth->year < 1900 || *birth > today) continue;
+        out.replace(i, 18, mask_id_number(candidate));
+        i += 17;
+    }
+    return out;
+}
+
+/// A value for display with ID numbers and phone numbers masked: by the field's dictionary
+/// `type` when the counter sent one, else by the key's name; any ID number inside other text too.
+std::string masked(const std::string& key, const std::string& type, const std::string& value) {
     if (value.empty()) return value;
-    if (key.find("id_number") != std::string::npos) return mask_id_number(value);
-    if (key.find("phone") != std::string::npos) return mask_phone(value);
-    return value;
+    const bool id = type.empty() ? key.find("id_number") != std::string::npos : type == "id_number";
+    const bool phone = type.empty() ? key.find("phone") != std::string::npos ||
+                                          key.find("mobile") != std::string::npos
+                                    : type == "phone";
+    if (id) return mask_id_number(value);
+    if (phone) return mask_phone(value);
+    return mask_embedded_ids(value);
+}
+
+/// The form's labels and the dictionary types the counter sent with a case ({key: text}).
+struct FieldInfo {
+    Poco::JSON::Object::Ptr labels, types;
+    std::string label(const std::string& key) const { return text(labels, key).value_or(key); }
+    std::string type(const std::string& key) const { return text(types, key).value_or(""); }
+    static std::optional<std::string> text(const Poco::JSON::Object::Ptr& object,
+                                           const std::string& key) {
+        if (!object || !object->has(key) || !object->get(key).isString()) return std::nullopt;
+        return object->getValue<std::string>(key);
+    }
+};
+
+/// A value of a case as HTML, masked at every depth: an object as a table of its members, a
+/// list of objects (a table field such as household.members) as a table with a row each, other
+/// lists joined, text escaped. `key` names the value for its type and label.
+std::string value_html(const std::string& key, const Poco::Dynamic::Var& value,
+                       const FieldInfo& info, int depth = 0) {
+    using Object = Poco::JSON::Object::Ptr;
+    using Array = Poco::JSON::Array::Ptr;
+    if (value.isEmpty()) return {};
+    if (depth > 8)  // deeper than any form: shown as JSON, ID numbers masked
+        return esc(mask_embedded_ids(to_json(value)));
+    if (value.type() == typeid(Object)) {
+        const Object object = value.extract<Object>();
+        if (!object || object->size() == 0) return {};
+        std::string out = "<table class=\"nested\">";
+        for (const auto& name : object->getNames())  // in the order the counter sent them
+            out += "<tr><th>" + esc(info.label(name)) + "</th><td>" +
+                   value_html(name, object->get(name), info, depth + 1) + "</td></tr>";
+        return out + "</table>";
+    }
+    if (value.type() == typeid(Array)) {
+        const Array array = value.extract<Array>();
+        if (!array || array->size() == 0) return {};
+        bool rows = true;
+        std::vector<std::string> columns;
+        for (std::size_t i = 0; i < array->size() && rows; ++i) {
+            const auto element = array->get(static_cast<unsigned>(i));
+            rows = element.type() == typeid(Object) && element.extract<Object>();
+            if (!rows) break;
+            for (const auto& name : element.extract<Object>()->getNames())
+                if (std::find(columns.begin(), columns.end(), name) == columns.end())
+                    columns.push_back(name);
+        }
+        std::string out;
+        if (!rows) {
+            for (std::size_t i = 0; i < array->size(); ++i)
+                out += (i ? "、" : "") +
+                       value_html(key, array->get(static_cast<unsigned>(i)), info, depth + 1);
+            return out;
+        }
+        out = "<table class=\"nested\"><tr>";
+        for (const auto& column : columns) out += "<th>" + esc(info.label(column)) + "</th>";
+        out += "</tr>";
+        for (std::size_t i = 0; i < array->size(); ++i) {
+            const Object row = array->get(static_cast<unsigned>(i)).extract<Object>();
+            out += "<tr>";
+            for (const auto& column : columns)
+                out += "<td>" +
+                       (row->has(column) ? value_html(column, row->get(column), info, depth + 2)
+                                         : std::string()) +
+                       "</td>";
+            out += "</tr>";
+        }
+        return out + "</table>";
+    }
+    return esc(masked(key, info.type(key), text_of(value)));
 }
 
 /// "2026-11-23T12:01:21Z" as "2026-11-23 12:01:21 UTC"; other texts as they are.
@@ -125,6 +233,8 @@ table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #e3e7ee;
 table.list td,table.list th{white-space:nowrap}a{color:#1f4e8c}nav a{margin-right:14px}nav a.on{font-weight:bold;text-decoration:none;color:#222}
 .s-received{color:#b36b00}.s-correction{color:#8a4baf}.s-approved{color:#1d7a33}
 .s-rejected{color:#b3261e}
+table.nested{width:auto;margin:0}table.nested th,table.nested td{padding:3px 8px}
+p.pages a{margin-right:14px}
 .error{background:#fdecea;border:1px solid #f5c2bd;color:#8c1d18;padding:10px 14px;border-radius:4px}
 .ok{background:#e8f5ea;border:1px solid #b7dfbf;color:#1d5a2b;padding:10px 14px;border-radius:4px}
 .decide{display:flex;gap:16px;flex-wrap:wrap}.decide form{flex:1;min-width:280px;border:1px solid
@@ -232,35 +342,99 @@ Poco::JSON::Array::Ptr lines_of(const std::string& text) {
 
 }  // namespace
 
+namespace {
+
+/// True when `text` is well-formed UTF-8 (no overlong forms, no surrogates, at most U+10FFFF).
+bool valid_utf8(std::string_view text) {
+    for (std::size_t i = 0; i < text.size();) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        const int length = byte < 0x80   ? 1
+                           : byte < 0xC2 ? 0
+                           : byte < 0xE0 ? 2
+                           : byte < 0xF0 ? 3
+                           : byte < 0xF5 ? 4
+                                         : 0;
+        if (length == 0 || i + static_cast<std::size_t>(length) > text.size()) return false;
+        unsigned code = length == 1 ? byte : byte & (0xFFu >> (length + 1));
+        for (int k = 1; k < length; ++k) {
+            const auto next = static_cast<unsigned char>(text[i + static_cast<std::size_t>(k)]);
+            if ((next & 0xC0) != 0x80) return false;
+            code = (code << 6) | (next & 0x3Fu);
+        }
+        if ((length == 3 && (code < 0x800 || (code >= 0xD800 && code <= 0xDFFF))) ||
+            (length == 4 && (code < 0x10000 || code > 0x10FFFF)))
+            return false;
+        i += static_cast<std::size_t>(length);
+    }
+    return true;
+}
+
+}  // namespace
+
+std::optional<std::map<std::string, std::string>> read_form(const std::string& body) {
+    try {
+        Poco::Net::HTMLForm fields;
+        fields.read(body);
+        std::map<std::string, std::string> form;
+        for (const auto& [name, value] : fields) {
+            // Every text of a form ends up in JSON and in pages: UTF-8 or nothing (fuzzing
+            // found decision forms whose bytes made a body POST /v1/decisions could not read).
+            if (!valid_utf8(name) || !valid_utf8(value)) return std::nullopt;
+            form.emplace(name, value);
+        }
+        return form;
+    } catch (const Poco::Exception&) {
+        return std::nullopt;
+    }
+}
+
+std::optional<Reply> Service::read_form_post(Poco::Net::HTTPServerRequest& request,
+                                             std::size_t limit,
+                                             std::map<std::string, std::string>& form,
+                                             bool& drain) {
+    std::string body, sha256;
+    const BodyRead read = read_body(
+        request, limit, [&](const char* data, std::size_t n) { body.append(data, n); }, sha256);
+    if (read != BodyRead::Complete) {
+        drain = false;
+        return html(read == BodyRead::TooLarge ? 413 : 400,
+                    page("请求无效", message_box(read == BodyRead::TooLarge
+                                                     ? "提交的内容超过大小限制，未作任何更改。"
+                                                     : "提交的内容不完整，未作任何更改。")));
+    }
+    auto fields = read_form(body);
+    if (!fields)
+        return html(400, page("请求无效", message_box("提交的表单无法解析，未作任何更改。")));
+    form = std::move(*fields);
+    return std::nullopt;
+}
+
 Reply Service::staff_page(Poco::Net::HTTPServerRequest& request, const Poco::URI& uri,
                           bool& drain) {
     const std::string& path = uri.getPath();
     const std::string& method = request.getMethod();
-    if (method != "GET" && method != "POST")
+    if (method != "GET" && method != "POST") {
+        drain = false;
         return html(405, page("不支持的请求", message_box("该地址只支持 GET 和 POST 请求。")));
-    std::map<std::string, std::string> form;
-    if (method == "POST") {
-        std::optional<std::string> body = read_body(request, config_.max_body_bytes);
-        if (!body) {
-            drain = false;
-            return html(413,
-                        page("请求过大", message_box("提交的内容超过大小限制，未作任何更改。")));
-        }
-        try {
-            Poco::Net::HTMLForm fields;
-            fields.read(*body);
-            for (const auto& [name, value] : fields) form.emplace(name, value);
-        } catch (const Poco::Exception&) {
-            return html(400, page("请求无效", message_box("提交的表单无法解析，未作任何更改。")));
-        }
     }
-    if (path == "/staff/login")
-        return method == "GET" ? html(200, login_page({})) : web_login(form);
+    std::map<std::string, std::string> form;
+    if (path == "/staff/login") {
+        if (method == "GET") return html(200, login_page({}));
+        // The only body read without a session: a login form is small.
+        if (auto refused = read_form_post(request, kMaxLoginBody, form, drain)) return *refused;
+        return web_login(form);
+    }
 
+    // Every other page needs a session, checked before any byte of a body is read.
     std::string id;
     auto session = web_session(request, id);
-    if (!session) return redirect("/staff/login");
+    if (!session) {
+        if (method == "POST") drain = false;
+        return redirect("/staff/login");
+    }
     if (method == "POST") {
+        if (auto refused = read_form_post(request, config_.max_body_bytes, form, drain))
+            return *refused;
         auto token = form.find("csrf");
         if (token == form.end() || !equal_constant_time(token->second, session->csrf))
             return html(403, page("请求被拒绝",
@@ -311,48 +485,76 @@ std::optional<WebSession> Service::web_session(const Poco::Net::HTTPServerReques
     return found->second;
 }
 
+std::string Service::current_hash(const StaffUser& user) {
+    std::lock_guard lock(store_mutex_);
+    return store_.staff_password(user.name, user.password_hash).value_or(user.password_hash);
+}
+
 Reply Service::web_login(const std::map<std::string, std::string>& form) {
     auto field = [&](const char* name) { return field_of(form, name); };
     const std::string name = field("user"), password = field("password");
     if (name.empty() || password.empty())
-        return html(400, login_page("请输入用户名和密码。", name));
+        return html(400, login_page("请输入用户名和密码。", name.substr(0, kMaxStaffUserName)));
+    // No user has a name this long (the configuration refuses one): refused at once, not
+    // counted, not echoed.
+    if (name.size() > kMaxStaffUserName || password.size() > kMaxPassword)
+        return html(401, login_page("用户名或密码错误。"));
     const long long now = std::time(nullptr);
+    const std::string key = exchange::sha256_hex(name).substr(0, 32);
+    const std::string locked_out = "登录失败次数过多，该用户名已暂时锁定，请 15 分钟后再试。";
     {
+        // The check and the count under one lock, before the password is checked: attempts that
+        // arrive together cannot all pass the check (at most kMaxFailedLogins are checked).
         std::lock_guard lock(sessions_mutex_);
-        auto failed = failed_logins_.find(name);
-        if (failed != failed_logins_.end() && failed->second.second > now)
-            return html(
-                429, login_page("登录失败次数过多，该用户名已暂时锁定，请 15 分钟后再试。", name));
+        auto entry = failed_logins_.find(key);
+        if (entry != failed_logins_.end() && entry->second.locked_until > now)
+            return html(429, login_page(locked_out, name));
+        if (entry == failed_logins_.end()) {
+            if (failed_logins_.size() >= kMaxLoginNames)
+                for (auto it = failed_logins_.begin(); it != failed_logins_.end();)
+                    it = it->second.locked_until <= now && it->second.last + kLockSeconds <= now
+                             ? failed_logins_.erase(it)
+                             : std::next(it);
+            // Full of names failing right now: a flood; new names wait rather than evict the
+            // count of a name under attack.
+            if (failed_logins_.size() >= kMaxLoginNames)
+                return html(429, login_page("登录失败次数过多，请 15 分钟后再试。", name));
+            entry = failed_logins_.emplace(key, LoginFailures{}).first;
+        }
+        LoginFailures& failures = entry->second;
+        failures.last = now;
+        if (++failures.count >= kMaxFailedLogins) {
+            failures.count = 0;
+            failures.locked_until = now + kLockSeconds;
+        }
     }
     const StaffUser* user = nullptr;
     for (const auto& candidate : config_.staff_users)
         if (candidate.name == name) user = &candidate;
-    // An unknown name is checked against another user's hash, so that it takes as long as a
-    // wrong password and the answer time does not tell which names exist.
-    const std::string& hash = user ? user->password_hash
-                              : config_.staff_users.empty()
-                                  ? std::string()
-                                  : config_.staff_users.front().password_hash;
-    if (!check_staff_password(hash, password) || !user) {
-        std::lock_guard lock(sessions_mutex_);
-        if (failed_logins_.size() > 10000)  // names typed at random must not fill the memory
-            for (auto it = failed_logins_.begin(); it != failed_logins_.end();)
-                it = it->second.second > now ? std::next(it) : failed_logins_.erase(it);
-        auto& [count, locked_until] = failed_logins_[name];
-        if (++count >= kMaxFailedLogins) {
-            count = 0;
-            locked_until = now + kLockSeconds;
-        }
+    // An unknown name is checked against a hash of the current rounds that matches nothing, so
+    // that it takes as long as a wrong password and the answer time does not tell which names
+    // exist.
+    static const std::string nobody = "pbkdf2-sha256$" + std::to_string(kStaffRounds) + "$" +
+                                      random_hex(16) + "$" + random_hex(32);
+    const std::string hash = user ? current_hash(*user) : nobody;
+    if (!check_staff_password(hash, password) || !user)
         return html(401, login_page("用户名或密码错误。", name));
+    // A hash of fewer rounds than today's is replaced now that the password is at hand.
+    if (staff_hash_rounds(hash) < kStaffRounds) {
+        const std::string upgraded = hash_staff_password(password);
+        std::lock_guard lock(store_mutex_);
+        store_.set_staff_password(user->name, user->password_hash, upgraded);
     }
 
     const std::string id = random_hex(16);
     {
         std::lock_guard lock(sessions_mutex_);
-        failed_logins_.erase(name);
+        failed_logins_.erase(key);
         for (auto it = sessions_.begin(); it != sessions_.end();)
             it = it->second.expires_at <= now ? sessions_.erase(it) : std::next(it);
-        sessions_[id] = {user, random_hex(16), now + config_.session_seconds};
+        // From now: the password check above may have taken a while.
+        const long long created = std::time(nullptr);
+        sessions_[id] = {user, random_hex(16), created + config_.session_seconds};
     }
     Reply reply = redirect("/staff/cases");
     reply.headers.emplace_back(
@@ -379,17 +581,20 @@ static std::string department_name(const Config& config, const std::string& code
 }
 
 Reply Service::web_material(const WebSession& session, const std::string& sha256) {
-    std::optional<std::string> bytes;
+    bool listed = false;
     if (is_material_name(sha256)) {
         std::lock_guard lock(store_mutex_);
-        if (store_.lists_material(session.user->departments, sha256)) bytes = read_material(sha256);
+        listed = store_.lists_material(session.user->departments, sha256);
     }
+    std::optional<std::string> bytes;
+    if (listed) bytes = read_material(sha256);
     if (!bytes)
         return html(404, page("没有该材料", message_box("没有该材料，或它不属于您所在部门的办件。"),
                               &session, who(config_, *session.user)));
     Reply reply(200, std::move(*bytes));
     reply.content_type = material_type(reply.body);
-    reply.headers = {{"Cache-Control", "private, max-age=3600"},
+    // Office PCs are shared: a scan of someone's papers must not stay in the browser's cache.
+    reply.headers = {{"Cache-Control", "no-store"},
                      {"X-Content-Type-Options", "nosniff"},
                      {"Content-Security-Policy", "default-src 'none'"}};
     return reply;
@@ -400,20 +605,27 @@ Reply Service::web_cases(const WebSession& session, const Poco::URI& uri) {
     if (status != "received" && status != "correction" && status != "approved" &&
         status != "rejected")
         status.clear();
-    Poco::JSON::Array::Ptr rows;
+    bool bad = false;
+    const long long before =
+        query_number(uri, "before", 0, std::numeric_limits<long long>::max(), bad).value_or(0);
+    CasePage found;
     {
         std::lock_guard lock(store_mutex_);
-        rows = store_.cases(session.user->departments, status, 500);
+        found = store_.cases(session.user->departments, status, kPageSize, bad ? 0 : before, true);
     }
+    const auto& rows = found.rows;
+    const std::string filter = status.empty() ? "" : "status=" + status;
     std::string content = "<nav>";
-    for (const char* filter : {"", "received", "correction", "approved", "rejected"})
+    for (const char* name : {"", "received", "correction", "approved", "rejected"})
         content += "<a href=\"/staff/cases" +
-                   std::string(*filter ? std::string("?status=") + filter : "") + "\"" +
-                   (status == filter ? " class=\"on\"" : "") + ">" +
-                   esc(*filter ? status_name(filter) : "全部") + "</a>";
+                   std::string(*name ? std::string("?status=") + name : "") + "\"" +
+                   (status == name ? " class=\"on\"" : "") + ">" +
+                   esc(*name ? status_name(name) : "全部") + "</a>";
     content +=
-        "</nav><h2>共 " + std::to_string(rows->size()) +
-        " 件</h2><table "
+        "</nav><h2>共 " + std::to_string(found.total) + " 件" +
+        (before > 0 || found.next ? "（本页 " + std::to_string(rows->size()) + " 件，由新到旧）"
+                                  : std::string()) +
+        "</h2><table "
         "class=\"list\"><tr><th>后台编号</th><th>办件编号</th><th>事项</th><th>部门</th>"
         "<th>申请人</th><th>证件号码</th><th>受理时间</th><th>接收时间</th><th>状态</th></tr>";
     for (std::size_t i = 0; i < rows->size(); ++i) {
@@ -426,15 +638,47 @@ Reply Service::web_cases(const WebSession& session, const Poco::URI& uri) {
                    esc(member(row, "item")) + "</td><td>" +
                    esc(department_name(config_, member(row, "department"))) + "</td><td>" +
                    esc(member(applicant, "name")) + "</td><td>" +
-                   esc(masked("id_number", member(applicant, "id_number"))) + "</td><td>" +
-                   esc(member(body, "accepted_at")) + "</td><td>" +
+                   esc(masked("id_number", "id_number", member(applicant, "id_number"))) +
+                   "</td><td>" + esc(member(body, "accepted_at")) + "</td><td>" +
                    esc(shown_time(member(row, "received_at"))) + "</td><td class=\"s-" +
                    esc(state) + "\">" + esc(status_name(state)) + "</td></tr>";
     }
     if (rows->size() == 0)
         content += "<tr><td colspan=\"9\" class=\"muted\">没有符合条件的办件。</td></tr>";
     content += "</table>";
+    if (before > 0 || found.next) {
+        content += "<p class=\"pages\">";
+        if (before > 0)
+            content +=
+                "<a href=\"/staff/cases" + esc(filter.empty() ? "" : "?" + filter) + "\">最新</a> ";
+        if (found.next)
+            content += "<a class=\"next\" href=\"" +
+                       esc("/staff/cases?" + (filter.empty() ? "" : filter + "&") +
+                           "before=" + std::to_string(*found.next)) +
+                       "\">下一页</a>";
+        content += "</p>";
+    }
     return html(200, page("收件列表", content, &session, who(config_, *session.user)));
+}
+
+std::string case_data_html(const Poco::JSON::Object::Ptr& body) {
+    // The values under the form's own labels when the counter sent them ("labels"), else keys;
+    // masked by the dictionary types it sent ("types"), at every depth.
+    const FieldInfo info{body->getObject("labels"), body->getObject("types")};
+    std::string content;
+    auto fields = [&](const char* title, const Poco::JSON::Object::Ptr& object, bool applicant) {
+        if (!object || object->size() == 0) return;
+        content += "<h2>" + esc(title) + "</h2><table>";
+        for (const auto& key : object->getNames()) {  // in the form's order
+            const std::string label = applicant ? name_in(kApplicantLabels, key) : info.label(key);
+            content += "<tr><th style=\"width:160px\">" + esc(label) + "</th><td>" +
+                       value_html(key, object->get(key), info) + "</td></tr>";
+        }
+        content += "</table>";
+    };
+    fields("申请人", body->getObject("applicant"), true);
+    fields("申报信息", body->getObject("values"), false);
+    return content;
 }
 
 Reply Service::web_case(const WebSession& session, const std::string& reference, int status,
@@ -452,8 +696,6 @@ Reply Service::web_case(const WebSession& session, const std::string& reference,
                                   "<p><a href=\"/staff/cases\">返回办件列表</a></p>",
                               &session, who(config_, *session.user)));
     auto body = parse_json(c->body, "cases.body").extract<Poco::JSON::Object::Ptr>();
-    auto applicant = body->getObject("applicant");
-    auto values = body->getObject("values");
     auto materials = body->getArray("materials");
 
     std::string content =
@@ -489,21 +731,7 @@ Reply Service::web_case(const WebSession& session, const std::string& reference,
     }
     content += "</table>";
 
-    // The values under the form's own labels when the counter sent them ("labels"), else keys.
-    auto form_labels = body->getObject("labels");
-    auto fields = [&](const char* title, const Poco::JSON::Object::Ptr& object, bool applicant) {
-        if (!object || object->size() == 0) return;
-        content += "<h2>" + esc(title) + "</h2><table>";
-        for (const auto& [key, value] : *object) {
-            std::string label = applicant ? name_in(kApplicantLabels, key) : key;
-            if (!applicant && form_labels && form_labels->has(key))
-                label = form_labels->optValue<std::string>(key, key);
-            row(label, masked(key, text_of(value)));
-        }
-        content += "</table>";
-    };
-    fields("申请人", applicant, true);
-    fields("申报信息", values, false);
+    content += case_data_html(body);
     content += "<h2>材料</h2>";
     if (!materials || materials->size() == 0) {
         content += "<p class=\"muted\">未随件传送材料。</p>";
@@ -519,7 +747,7 @@ Reply Service::web_case(const WebSession& session, const std::string& reference,
                                          esc(member(material, "tolerated_gap")) + "</span>"
                                    : "<span class=\"muted\">仅核验纸质材料</span>";
             if (is_material_name(sha)) {
-                const auto bytes = read_material(sha);
+                const auto bytes = read_material(sha, 16);  // enough to tell the type
                 const std::string href = "/staff/materials/" + sha;
                 if (!bytes)
                     scan = "<span class=\"muted\">扫描件尚未传到</span>";
@@ -562,10 +790,10 @@ Reply Service::web_case(const WebSession& session, const std::string& reference,
                 page("办件 " + c->reference, content, &session, who(config_, *session.user)));
 }
 
-Reply Service::web_decide(const WebSession& session, const std::string& reference,
-                          const std::map<std::string, std::string>& form) {
+std::string decision_body(const std::string& reference,
+                          const std::map<std::string, std::string>& form,
+                          const std::string& decided_by) {
     auto field = [&](const char* name) { return field_of(form, name); };
-    // The form becomes the JSON body of POST /v1/decisions, decided by the same function.
     const std::string outcome = field("outcome");
     Poco::JSON::Object::Ptr body = new Poco::JSON::Object(true);
     body->set("reference", reference);
@@ -579,12 +807,18 @@ Reply Service::web_decide(const WebSession& session, const std::string& referenc
     if (const std::string reason = field("reason"); !reason.empty()) body->set("reason", reason);
     if (outcome == "correction")
         body->set("missing_materials", lines_of(field("missing_materials")));
-    body->set("decided_by", session.user->display_name);
+    body->set("decided_by", decided_by);
+    return to_json(body);
+}
+
+Reply Service::web_decide(const WebSession& session, const std::string& reference,
+                          const std::map<std::string, std::string>& form) {
+    // The form becomes the JSON body of POST /v1/decisions, decided by the same function.
     const Nonce nonce{
         "web:" + session.user->name, random_hex(16),
         static_cast<long long>(std::time(nullptr)) + 2 * config_.max_clock_skew_seconds};
-    const Reply answer =
-        decide(session.user->name, session.user->departments, to_json(body), nonce);
+    const Reply answer = decide(session.user->name, session.user->departments,
+                                decision_body(reference, form, session.user->display_name), nonce);
     if (answer.status == 201) return redirect("/staff/cases/" + reference + "?saved=1");
     return web_case(session, reference, answer.status, explain_refusal(answer.body));
 }

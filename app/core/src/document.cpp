@@ -520,7 +520,14 @@ std::optional<ObjectReader> read_format(const fs::path& file, const std::string&
     try {
         document = load_json_file(file);
     } catch (const Error& e) {
-        issues.add(file.string(), "$", std::string(e.what()).substr(file.string().size() + 5));
+        // The message starts with "<file>: " (and "$: " for bad JSON), said again by the issue.
+        // A file name with a NUL byte in it (an include path of a template) is cut at the NUL
+        // in the message, so the prefix is looked for, not assumed (found by fuzzing; "cannot be
+        // read" came out as "nnot be read").
+        std::string message = e.what();
+        for (const std::string& prefix : {file.string() + ": ", std::string("$: ")})
+            if (message.rfind(prefix, 0) == 0) message.erase(0, prefix.size());
+        issues.add(file.string(), "$", message);
         return std::nullopt;
     }
     auto r = ObjectReader::of(document, file.string(), "$", issues);
@@ -561,10 +568,21 @@ DocumentTemplate load_template(const fs::path& file, Issues& issues) {
     else if (size != "A4" && !size.empty())
         page.fail("size", "must be \"A4\" or \"A5\"");
     auto margins = page.array("margins_mm", false);
-    if (margins->size() == 4)
-        for (unsigned m = 0; m < 4; ++m) tpl.margin_mm[m] = margins->getElement<double>(m);
-    else if (margins->size() != 0)
+    if (margins->size() == 4) {
+        // Each a number of millimetres (a string here threw Poco's SyntaxException past the
+        // parser: found by fuzzing).
+        for (unsigned m = 0; m < 4; ++m) {
+            const auto margin = margins->get(m);
+            const double mm = margin.isNumeric() ? margin.convert<double>() : -1;
+            if (mm >= 0 && mm <= 100)
+                tpl.margin_mm[m] = mm;
+            else
+                issues.add(file.string(), json_path_index(page.path_of("margins_mm"), m),
+                           "must be a number of millimetres from 0 to 100");
+        }
+    } else if (margins->size() != 0) {
         page.fail("margins_mm", "must be [top, right, bottom, left]");
+    }
     page.reject_unknown({"size", "margins_mm"});
     r.reject_unknown({"format", "id", "version", "title", "items", "page", "body"});
     // Elements are checked, and parts included, into the body the renderer draws.

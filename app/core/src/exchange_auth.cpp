@@ -129,8 +129,7 @@ AuthResult check_auth_headers(const ReceivedAuth& received) {
     return {};
 }
 
-AuthResult check_signature(const ReceivedAuth& received, SignedRequest request,
-                           std::string_view secret, long long now_unix,
+AuthResult check_timestamp(const ReceivedAuth& received, long long now_unix,
                            long long max_skew_seconds) {
     AuthResult headers = check_auth_headers(received);
     if (!headers.ok()) return headers;
@@ -140,6 +139,14 @@ AuthResult check_signature(const ReceivedAuth& received, SignedRequest request,
         return {AuthFailure::StaleTimestamp, "stale timestamp: " + std::to_string(skew) +
                                                  " s from the server clock (allowed " +
                                                  std::to_string(max_skew_seconds) + " s)"};
+    return {};
+}
+
+AuthResult check_signature(const ReceivedAuth& received, SignedRequest request,
+                           std::string_view secret, long long now_unix,
+                           long long max_skew_seconds) {
+    AuthResult fresh = check_timestamp(received, now_unix, max_skew_seconds);
+    if (!fresh.ok()) return fresh;
     request.client = *received.client;
     request.timestamp = *received.timestamp;
     request.nonce = *received.nonce;

@@ -48,7 +48,8 @@ namespace {
 
 const std::regex kIdPattern("[a-z][a-z0-9_]{0,63}");
 const std::regex kVersionPattern("\\d+\\.\\d+\\.\\d+");
-const std::regex kAbiPattern("(\\d+)\\.(\\d+)");
+// At most four digits each: stoi() of a longer number threw out_of_range (found by fuzzing).
+const std::regex kAbiPattern("(\\d{1,4})\\.(\\d{1,4})");
 const std::regex kHashPattern("[0-9a-f]{64}");
 const char* const kSettingTypes[] = {"text", "number", "boolean", "list", "object"};
 

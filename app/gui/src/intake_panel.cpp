@@ -188,6 +188,8 @@ IntakePanel::~IntakePanel() {
             // The draft saved a moment ago stays; nothing else to do while closing.
         }
     }
+    // A wxTimer is not a child window: its owner deletes it (./setup.sh sanitize found the leak).
+    delete autosave_;
 }
 
 IntakePanel::Field* IntakePanel::field(const std::string& key) const {

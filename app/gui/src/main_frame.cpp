@@ -705,7 +705,8 @@ MainFrame::MainFrame(Services& services)
 }
 
 MainFrame::~MainFrame() {
-    idle_timer_->Stop();
+    delete idle_timer_;  // not a child window: deleted by its owner (stopping it)
+    idle_timer_ = nullptr;
     services_.wait_idle();
 }
 

@@ -114,6 +114,11 @@ AuthResult check_signature(const ReceivedAuth& received, SignedRequest request,
 /// Header presence and syntax only (run before looking the client up).
 AuthResult check_auth_headers(const ReceivedAuth& received);
 
+/// Headers and the timestamp's skew, without the signature: what a receiver can check before it
+/// reads the body the signature covers (check_signature() repeats it).
+AuthResult check_timestamp(const ReceivedAuth& received, long long now_unix,
+                           long long max_skew_seconds);
+
 /// Constant-time comparison of two strings of the same length (false if lengths differ).
 bool constant_time_equal(std::string_view a, std::string_view b);
 
