@@ -26,6 +26,7 @@
 #include <iostream>
 #include <iterator>
 #include <random>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -124,13 +125,26 @@ TEST_CASE(
     // The demo case with a marker of its own in each intake (结婚证字号), next to the scans.
     fs::copy(kDemo / "scans", dir.path / "scans", fs::copy_options::recursive);
     const std::string demo = onewindow::read_text_file(kDemo / "first_child_complete.json");
-    const std::string original = R"("marriage.certificate_no": "J130434-2024-001207")";
+    const std::string original =
+        R"("family_planning.marriage.certificate_no": "J130434-2024-001207")";
     REQUIRE(demo.find(original) != std::string::npos);
+    // A whole case has a row for each material the intake names and a stored scan for each file.
+    const auto count_in = [](const std::string& text, const std::string& what) {
+        long long found = 0;
+        for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
+            ++found;
+        return found;
+    };
+    const std::string listed = demo.substr(demo.find("\"materials\""));
+    const long long scans_expected = count_in(listed, "\"file\":");
+    const long long materials_expected = count_in(listed, "{\"key\":");
+    REQUIRE(scans_expected >= 2);
+    REQUIRE(materials_expected >= scans_expected);
     auto marker = [](long long i) { return "CRASH-" + std::to_string(i); };
     auto write_case = [&](long long i) {
         std::string text = demo;
         text.replace(text.find(original), original.size(),
-                     R"("marriage.certificate_no": ")" + marker(i) + "\"");
+                     R"("family_planning.marriage.certificate_no": ")" + marker(i) + "\"");
         std::ofstream(dir.path / "case.json", std::ios::trunc) << text;
     };
 
@@ -203,23 +217,30 @@ TEST_CASE(
     }
     // No intake twice: each marker in at most one case.
     {
-        SQLite::Statement markers(counter,
-                                  "SELECT count(*) FROM cases GROUP BY json_extract(values_json,"
-                                  " '$.\"marriage.certificate_no\"') HAVING count(*) > 1");
+        SQLite::Statement markers(
+            counter,
+            "SELECT count(*) FROM cases GROUP BY json_extract(values_json,"
+            " '$.\"family_planning.marriage.certificate_no\"') HAVING count(*) > 1");
         while (markers.executeStep()) doubled += markers.getColumn(0).getInt64() - 1;
     }
     // No case half there.
+    std::ostringstream halves;
     SQLite::Statement each(counter, "SELECT id, number FROM cases");
     while (each.executeStep()) {
         const std::string id = each.getColumn(0).getString(),
                           number = each.getColumn(1).getString();
-        const bool whole =
-            count(counter, "SELECT count(*) FROM case_items WHERE case_id = ?", id) == 1 &&
-            count(counter, "SELECT count(*) FROM case_materials WHERE case_id = ?", id) == 4 &&
-            count(counter, "SELECT count(*) FROM outbox WHERE case_id = ?", id) == 1 &&
+        const long long items =
+            count(counter, "SELECT count(*) FROM case_items WHERE case_id = ?", id);
+        const long long materials =
+            count(counter, "SELECT count(*) FROM case_materials WHERE case_id = ?", id);
+        const long long outbox =
+            count(counter, "SELECT count(*) FROM outbox WHERE case_id = ?", id);
+        const long long accepted =
             count(counter,
                   "SELECT count(*) FROM audit_events WHERE type = 'case.accepted' AND subject = ?",
-                  number) == 1;
+                  number);
+        const bool whole =
+            items == 1 && materials == materials_expected && outbox == 1 && accepted == 1;
         SQLite::Statement scans(counter,
                                 "SELECT sha256 FROM case_materials WHERE case_id = ? AND"
                                 " sha256 IS NOT NULL AND sha256 <> ''");
@@ -231,9 +252,11 @@ TEST_CASE(
             present += fs::exists(file) &&
                        onewindow::exchange::sha256_hex(onewindow::read_text_file(file)) == sha;
         }
-        if (!whole || present != 3) {
+        if (!whole || present != scans_expected) {
             ++half;
-            UNSCOPED_INFO("case " << number << " is half there");
+            halves << "case " << number << " is half there: " << items << " items, " << materials
+                   << " materials, " << present << " scans, " << outbox << " outbox rows, "
+                   << accepted << " acceptances\n";
         }
     }
     // Every outbox row sent and in the back office exactly once, and nothing else there.
@@ -264,6 +287,7 @@ TEST_CASE(
               << seconds << " s" << std::endl;
     CHECK(lost == 0);
     CHECK(doubled == 0);
+    INFO(halves.str());
     CHECK(half == 0);
     CHECK(unsent() == 0);
     CHECK(missing_in_office == 0);
