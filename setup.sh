@@ -2,6 +2,9 @@
 # OneWindow set-up for a fresh Debian 12 machine (run as root or with sudo available).
 #
 #   ./setup.sh demo   install what is missing, build, start the main program on the demo data
+#   ./setup.sh demo centre       the same as a service centre: two counters (WX01, WX02) on one
+#                                PostgreSQL store (a private server in build/centre-pg), a window
+#                                each: a case accepted at one is handed out at the other
 #   ./setup.sh test   install what is missing, build, run every test (this is what CI runs)
 #   ./setup.sh sanitize          the same tests, built with ASan and UBSan into build-sanitize/
 #   ./setup.sh fuzz [SECONDS [TARGET...]]   build the libFuzzer targets with clang into
@@ -134,6 +137,32 @@ cmake --build "$build_dir" -j "$jobs"
 
 case "$mode" in
     demo)
+        if [ "${2:-}" = centre ]; then
+            server="$PWD/$build_dir/centre-pg"
+            sh tests/postgres/pg_server.sh start "$server"
+            url=$(sh tests/postgres/pg_server.sh url "$server" onewindow_centre)
+            admin_url=$(sh tests/postgres/pg_server.sh url "$server" postgres)
+            if [ "$(psql "$admin_url" -tAc "SELECT 1 FROM pg_database WHERE datname = 'onewindow_centre'")" != 1 ]; then
+                psql "$admin_url" -qc "CREATE DATABASE onewindow_centre"
+            fi
+            echo "setup: the centre's store is $url (stop it with: sh tests/postgres/pg_server.sh stop $server)"
+            for counter in WX01 WX02; do
+                data="$build_dir/centre-$counter"
+                if [ ! -e "$data/counter.json" ]; then
+                    mkdir -p "$data"
+                    printf '{"code": "%s", "name": "魏县政务服务中心综合受理窗口（%s）", "service_area": "130434",\n "enquiry_phone": "0310-0000000（示例号码）", "store": "%s"}\n' \
+                        "$counter" "$counter" "$url" >"$data/counter.json"
+                    # The demo's plugins, accounts (once for the centre) and two cases each.
+                    "$build_dir/stage/bin/onewindow-cli" --data "$data" demo
+                fi
+            done
+            if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+                echo "setup: no display here, so the windows cannot open; the centre's data is ready" >&2
+                exit 0
+            fi
+            "$build_dir/stage/bin/onewindow" --data "$build_dir/centre-WX01" --demo &
+            exec "$build_dir/stage/bin/onewindow" --data "$build_dir/centre-WX02" --demo
+        fi
         data="$build_dir/demo-data"
         # The first start walks through the command-line demo once: it trusts the bundled plugins,
         # creates the demo accounts and takes in two demo cases, so the window has data to show.

@@ -111,6 +111,9 @@ const char* kUsageText =
        "    holidays workday DATE [--name TEXT]\n"
        "                                 a Saturday or Sunday worked (make-up working day)\n"
        "    plugins trust <folder>...    trust the plugins in these folders (all their files)\n"
+       "    store join --to postgresql://...\n"
+       "                                 move this counter's cases, audit log and scans into\n"
+       "                                 the service centre's store and work on it from now on\n"
        "  admin init NAME --display-name TEXT [--counter CODE] [--password-file FILE]\n"
        "                                 the first administrator of a new counter\n"
        "  plugins [list]                 every plugin with its state, and why it does not run\n"
@@ -306,14 +309,14 @@ int cmd_report(const fs::path& data_dir, const Args& args, std::ostream& out, st
                                  "read the counter log", tr("read the counter log"));
     else
         Administration::require_first_setup(store, N_("read the counter log"));
-    const CounterLog log = store.log().counter_log(period);
+    const CounterLog log = counter->counter_log(period, nullptr);
     if (auto file = args.options.find("-o"); file != args.options.end()) {
         const std::string ext = fs::path(file->second).extension().string();
         if (ext == ".pdf") {
-            counter->print_counter_log(log,
-                                       counter->store().log().counter_log(
-                                           previous_period(period, counter->store().calendar())),
-                                       file->second);
+            counter->print_counter_log(
+                log,
+                counter->counter_log(previous_period(period, counter->store().calendar()), nullptr),
+                file->second);
         } else if (ext == ".csv") {
             std::ofstream csv(file->second, std::ios::binary);
             csv << counter->store().log().csv(period);
@@ -378,7 +381,7 @@ int cmd_rate(const fs::path& data_dir, const Args& args, std::ostream& out, std:
         return kUsage;
     }
     auto comment = args.options.find("--comment");
-    const long long id = open_counter(data_dir)->store().hand_outs().record_rating(
+    const long long id = open_counter(data_dir)->rate(
         args.positional[0], args.positional[1][0] - '0',
         comment == args.options.end() ? std::string() : comment->second);
     out << "RATED " << id << '\n';
@@ -1044,6 +1047,23 @@ int cmd_admin(const fs::path& data_dir, const Args& args, std::ostream& out, std
     } else if (what == "client" && args.positional.size() == 2) {
         admin.set_client(args.positional[1]);
         out << trf("Client code set to {}", args.positional[1]) << '\n';
+        code = 0;
+    } else if (what == "store" && args.positional.size() == 2 && args.positional[1] == "join" &&
+               !option(args, "--to").empty()) {
+        const auto report = admin.join_centre(option(args, "--to"));
+        if (report.already_done)
+            out << trf("The centre's store has this counter's cases already; this counter now "
+                       "works on {}",
+                       option(args, "--to"))
+                << '\n';
+        else
+            out << trf("Moved into the centre's store: {} cases, {} audit events, {} scans, {} "
+                       "items still to send; this counter now works on {}",
+                       std::to_string(report.rows.at("cases")),
+                       std::to_string(report.rows.at("audit_events")),
+                       std::to_string(report.materials), std::to_string(report.pending),
+                       option(args, "--to"))
+                << '\n';
         code = 0;
     } else if (what == "users") {
         code = admin_users(admin, args, out);

@@ -13,6 +13,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -31,6 +32,7 @@
 #include <vector>
 
 #include "../unit/sample_case.hpp"
+#include "bench_postgres.hpp"
 #include "onewindow/backoffice/backoffice.hpp"
 #include "onewindow/core/case_store.hpp"
 #include "onewindow/core/catalogue.hpp"
@@ -48,6 +50,14 @@
 
 using namespace onewindow;
 namespace fs = std::filesystem;
+
+namespace {
+std::string only;  // --only <name>: print that figure alone
+}  // namespace
+
+void onewindow::bench::print(const std::string& name, double value, const char* unit) {
+    if (only.empty() || name == only) std::cout << name << ' ' << value << ' ' << unit << std::endl;
+}
 using Clock = std::chrono::steady_clock;
 
 namespace {
@@ -58,18 +68,8 @@ double ms_since(Clock::time_point start) {
     return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
-struct Temp {
-    fs::path path =
-        fs::temp_directory_path() / ("onewindow-bench-" + std::to_string(std::random_device{}()));
-    Temp() { fs::create_directories(path); }
-    ~Temp() { fs::remove_all(path); }
-};
-
-std::string only;  // --only <name>: print that figure alone
-
-void print(const std::string& name, double value, const char* unit) {
-    if (only.empty() || name == only) std::cout << name << ' ' << value << ' ' << unit << std::endl;
-}
+using bench::print;
+using bench::Temp;
 
 /// The shared dictionary with the family-planning plugin's fragment, as the counter merges it.
 Dictionary dictionary() {
@@ -195,6 +195,17 @@ AcceptRequest accept_request(const fs::path& scan) {
     r.items = {item};
     r.materials = {{"id_card", "居民身份证", 1, 1, scan, false, ""},
                    {"hukou", "居民户口簿", 1, 1, {}, false, ""}};
+    return r;
+}
+
+/// accept_request() at another counter, with a scan of its own (a centre's cases differ).
+AcceptRequest counter_request(const std::string& counter, const fs::path& dir) {
+    static std::atomic<unsigned> serial{0};
+    const fs::path scan = dir / ("scan-" + std::to_string(++serial) + ".png");
+    std::ofstream(scan) << "scan " << serial.load() << ' ' << counter;
+    AcceptRequest r = accept_request(scan);
+    r.counter = counter;
+    r.now.reset();
     return r;
 }
 
@@ -1152,6 +1163,18 @@ int main(int argc, char** argv) {
          catalogue_load},
         {"birth_bundle_form_us", {}, birth_bundle_form},
         {"counter_log", {"daily_log_1m_ms", "month_report_ms"}, counter_log_big},
+        // A service centre's store on PostgreSQL, each on a private server (pg_server.sh).
+        {"pg_accept_commit",
+         {"pg_accept_commit_p50_ms", "pg_accept_commit_vs_bare_ratio"},
+         [] { bench::pg_accept_commit(stage, counter_request); }},
+        {"pg_centre",
+         {"pg_centre_20_counters_cases_per_s", "pg_centre_duplicate_numbers"},
+         [] { bench::pg_centre_counters(stage, counter_request); }},
+        {"pg_centre_log",
+         {"pg_daily_log_1m_ms", "pg_month_report_ms", "pg_handout_lookup_ms"},
+         [] { bench::pg_centre_log(stage); }},
+        {"pg_poco_data_vs_libpq_insert_ratio", {}, bench::pg_poco_data_vs_libpq},
+        {"pg_material_put_ms", {}, [] { bench::pg_material_put(stage); }},
         {"audit_verify_events_per_s", {}, audit_verify},
         {"forwarding_summary_100k_ms", {}, forwarding_summary},
         {"guide_booklet_200", {"guide_booklet_200_s", "guide_booklet_200_mb"}, guide_booklet_200},

@@ -11,6 +11,7 @@
 #include <ctime>
 #include <fstream>
 #include <optional>
+#include <regex>
 #include <thread>
 #include <utility>
 
@@ -475,6 +476,9 @@ TEST_CASE("Decisions come back by pull, items and the case follow them, each is 
     CHECK_THAT(kept[0].data_json, Catch::Contains("WX-FP-2026-0001"));
     CHECK_THAT(kept[1].missing_json, Catch::Contains("结婚证"));
     CHECK(kept[1].received_at == "2026-09-30 09:00:00");
+    // The back office's UTC time is kept as this counter's local time, as every other row is.
+    CHECK(
+        std::regex_match(kept[0].decided_at, std::regex(R"(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})")));
     CHECK(store.decisions().cursor(office.url()) == 2);
 
     // Pulling again keeps nothing; neither does a cursor set back (each decision is kept once).

@@ -156,6 +156,13 @@ TEST_CASE("The counter log counts what the store holds, for a day or a period", 
                                            " c.id = i.case_id WHERE i.immediate = 1 AND c." +
                                                in.substr(1),
                                            p));
+        // A case is immediate when each of its items is: counted per case, not per item.
+        CHECK(log.immediate_cases ==
+              g.sql("SELECT count(*) FROM (SELECT c.id FROM cases c JOIN case_items i ON"
+                    " i.case_id = c.id WHERE c." +
+                        in.substr(1) + " GROUP BY c.id HAVING min(i.immediate) = 1) AS whole",
+                    p));
+        CHECK(log.immediate_cases <= log.cases);
         CHECK(log.tolerated_cases ==
               g.sql("SELECT count(DISTINCT c.id) FROM cases c JOIN case_materials m ON"
                     " m.case_id = c.id WHERE m.tolerated = 1 AND c." +

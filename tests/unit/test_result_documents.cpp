@@ -4,7 +4,9 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <memory>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -375,6 +377,37 @@ TEST_CASE("Hand-out prints the results first and records only what printed",
         if (e.type == "case.handed_out")
             audited = e.detail_json.find("130434********024X") != std::string::npos;
     CHECK(audited);
+}
+
+TEST_CASE("The follow-up period of a bad rating is the counter's setting", "[results][intake]") {
+    Window w;
+    const std::string number = w.first_child_case();
+    const fs::path settings = w.data.path / "counter.json";
+    auto config = CounterConfig::load(settings);
+    CHECK(config.rating_follow_up_working_days == 15);
+    config.rating_follow_up_working_days = 5;
+    config.save(settings);
+    w.counter.reset();
+    w.counter = Counter::open({ONEWINDOW_STAGE_DIR, w.data.path});
+    w.counter->rate(number, 1, "态度不好", "2026-11-25 10:00:00");
+    auto open = w.counter->store().hand_outs().open_bad_ratings();
+    REQUIRE(open.size() == 1);
+    REQUIRE(open[0].follow_up_by);
+    // 5 working days from Wednesday 25 November 2026: 26, 27, 30 November, 1 and 2 December.
+    CHECK(*open[0].follow_up_by == Date{2026, 12, 2});
+    // A period that is no period is refused, naming the setting.
+    for (const char* bad : {"0", "61", "2.5", "\"15\""}) {
+        const std::string text =
+            std::regex_replace(onewindow::read_text_file(settings),
+                               std::regex(R"("rating_follow_up_working_days"\s*:\s*5)"),
+                               std::string("\"rating_follow_up_working_days\": ") + bad);
+        REQUIRE(text.find(std::string("\"rating_follow_up_working_days\": ") + bad) !=
+                std::string::npos);
+        const fs::path wrong = w.data.path / "wrong.json";
+        std::ofstream(wrong) << text;
+        CHECK_THROWS_WITH(CounterConfig::load(wrong),
+                          Catch::Contains("rating_follow_up_working_days"));
+    }
 }
 
 TEST_CASE("Ratings: once a day, a bad one followed up in 15 working days until resolved",

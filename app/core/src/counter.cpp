@@ -805,6 +805,23 @@ Poco::JSON::Object::Ptr rejection_data(const CounterConfig& config, const CaseRe
 
 }  // namespace
 
+CounterLog Counter::counter_log(const LogPeriod& period, const UserAccount* reader) const {
+    CounterLog log = reader ? state_->store->counter_log(*reader, period)
+                            : state_->store->log().counter_log(period);
+    log.rating_follow_up_days = state_->config.rating_follow_up_working_days;
+    for (const auto& item : catalogue().items()) {
+        ++log.catalogue_items;
+        log.catalogue_immediate += item.immediate ? 1 : 0;
+    }
+    return log;
+}
+
+long long Counter::rate(const std::string& case_number, int level, const std::string& comment,
+                        const std::optional<std::string>& now) {
+    return state_->store->hand_outs().record_rating(case_number, level, comment, now,
+                                                    state_->config.rating_follow_up_working_days);
+}
+
 std::vector<fs::path> Counter::hand_out(const HandOut& hand_out,
                                         const std::optional<PrintOptions>& printer) {
     std::vector<fs::path> printed;

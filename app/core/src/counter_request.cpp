@@ -24,6 +24,12 @@ CounterConfig CounterConfig::load(const fs::path& file) {
     config.reconsideration_body =
         reader.opt_string("reconsideration_body").value_or(config.reconsideration_body);
     config.rating_url = reader.opt_string("rating_url").value_or(config.rating_url);
+    if (auto days = reader.opt_number("rating_follow_up_working_days")) {
+        if (*days != static_cast<int>(*days) || *days < 1 || *days > 60)
+            reader.fail("rating_follow_up_working_days", "must be a whole number from 1 to 60");
+        else
+            config.rating_follow_up_working_days = static_cast<int>(*days);
+    }
     if (reader.raw() && reader.raw()->has("objections")) {
         config.objections.clear();
         auto objections = reader.array("objections", true);
@@ -37,7 +43,8 @@ CounterConfig CounterConfig::load(const fs::path& file) {
     }
     config.store = reader.opt_string("store").value_or("");
     reader.reject_unknown({"code", "name", "service_area", "enquiry_phone", "default_clerk",
-                           "reconsideration_body", "objections", "rating_url", "store"});
+                           "reconsideration_body", "objections", "rating_url",
+                           "rating_follow_up_working_days", "store"});
     if (config.service_area.size() != 6 ||
         config.service_area.find_first_not_of("0123456789") != std::string::npos)
         reader.fail("service_area", "must be a 6-digit division code");
@@ -56,6 +63,7 @@ void CounterConfig::save(const fs::path& file) const {
     object->set("default_clerk", default_clerk);
     object->set("reconsideration_body", reconsideration_body);
     object->set("rating_url", rating_url);
+    object->set("rating_follow_up_working_days", rating_follow_up_working_days);
     Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
     for (const auto& o : objections) {
         Poco::JSON::Object::Ptr entry = new Poco::JSON::Object(true);

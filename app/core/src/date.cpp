@@ -2,6 +2,9 @@
 
 #include <cstdio>
 #include <ctime>
+#include <regex>
+
+#include "onewindow/core/error.hpp"
 
 namespace onewindow {
 
@@ -111,5 +114,32 @@ std::string format_now(bool utc, const char* format) {
 std::string local_timestamp_now() { return format_now(false, "%Y-%m-%d %H:%M:%S"); }
 
 std::string utc_timestamp_now() { return format_now(true, "%Y-%m-%dT%H:%M:%SZ"); }
+
+std::string local_timestamp_of(const std::string& sent, const std::string& what) {
+    static const std::regex utc(R"((\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?Z)"),
+        local(R"(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})");
+    std::smatch m;
+    if (std::regex_match(sent, local)) return sent;
+    if (!std::regex_match(sent, m, utc))
+        throw Error(ErrorKind::Input, what + ": \"" + sent +
+                                          "\" is not a time (YYYY-MM-DDTHH:MM:SSZ or YYYY-MM-DD "
+                                          "HH:MM:SS)");
+    std::tm parts{};
+    parts.tm_year = std::stoi(m[1]) - 1900;
+    parts.tm_mon = std::stoi(m[2]) - 1;
+    parts.tm_mday = std::stoi(m[3]);
+    parts.tm_hour = std::stoi(m[4]);
+    parts.tm_min = std::stoi(m[5]);
+    parts.tm_sec = std::stoi(m[6]);
+    if (parts.tm_mon > 11 || parts.tm_mday < 1 || parts.tm_mday > 31 || parts.tm_hour > 23 ||
+        parts.tm_min > 59 || parts.tm_sec > 60)
+        throw Error(ErrorKind::Input, what + ": \"" + sent + "\" is not a time");
+    const std::time_t at = timegm(&parts);
+    std::tm shown{};
+    localtime_r(&at, &shown);
+    char buffer[32];
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M:%S", &shown);
+    return buffer;
+}
 
 }  // namespace onewindow

@@ -397,7 +397,11 @@ PullReport pull_decisions(CaseStore& store, const ExchangeConfig& config,
                     decision.outcome = d->getValue<std::string>("outcome");
                     decision.reason = d->optValue<std::string>("reason", "");
                     decision.decided_by = d->optValue<std::string>("decided_by", "");
-                    decision.decided_at = d->optValue<std::string>("decided_at", "");
+                    // The back office's clock is UTC; the counter's rows, log and timeline are
+                    // local.
+                    decision.decided_at =
+                        local_timestamp_of(d->getValue<std::string>("decided_at"),
+                                           back_office + "/v1/decisions: decided_at");
                     decision.data_json = to_json(d->get("data"));
                     decision.missing_json = to_json(d->get("missing_materials"));
                     page.push_back(std::move(decision));

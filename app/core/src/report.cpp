@@ -58,6 +58,8 @@ const EventType kEventTypes[] = {
     {"exchange.agent_set", N_("agent mode changed")},
     {"exchange.client_set", N_("counter client code changed")},
     {"calendar.edited", N_("calendar edited")},
+    {"store.moved", N_("moved into the centre's store")},
+    {"store.migrated", N_("a counter's store joined")},
 };
 
 }  // namespace
@@ -170,11 +172,13 @@ std::string percent(double rate) { return std::to_string(std::lround(rate * 100)
 
 std::string intake_summary(const CounterLog& log) {
     return trf(
-        "Cases accepted {} ({} items, {} immediate, immediate rate {}); tolerated gaps {}; "
-        "one-time notices {}; refusals {}",
+        "Cases accepted {} ({} items, {} immediate; immediate rate {} of items, {} of cases, {} "
+        "of the catalogue's {} items); tolerated gaps {}; one-time notices {}; refusals {}",
         std::to_string(log.cases), std::to_string(log.items), std::to_string(log.immediate_items),
-        percent(log.immediate_rate()), std::to_string(log.tolerated_cases),
-        std::to_string(log.notices), std::to_string(log.refusals));
+        percent(log.immediate_rate()), percent(log.immediate_case_rate()),
+        percent(log.catalogue_immediate_rate()), std::to_string(log.catalogue_items),
+        std::to_string(log.tolerated_cases), std::to_string(log.notices),
+        std::to_string(log.refusals));
 }
 
 std::string decision_summary(const CounterLog& log) {
@@ -272,6 +276,8 @@ std::vector<LogChange> compare_logs(const CounterLog& now, const CounterLog& bef
     count(N_("Items accepted"), now.items, before.items);
     rate(N_("Immediate rate"), now.immediate_rate(), before.immediate_rate(), now.items,
          before.items);
+    rate(N_("Immediate rate by case"), now.immediate_case_rate(), before.immediate_case_rate(),
+         now.cases, before.cases);
     count(N_("One-time notices"), now.notices, before.notices);
     count(N_("Refusals"), now.refusals, before.refusals);
     count(N_("Items decided"), now.decided, before.decided);
@@ -345,6 +351,11 @@ Poco::JSON::Object::Ptr counter_log_data(const CounterLog& log, const CounterLog
     intake->set("items", std::to_string(log.items));
     intake->set("immediate", std::to_string(log.immediate_items));
     intake->set("immediate_rate", log.items ? percent(log.immediate_rate()) : "-");
+    intake->set("immediate_case_rate", log.cases ? percent(log.immediate_case_rate()) : "-");
+    intake->set("catalogue_immediate_rate",
+                log.catalogue_items ? percent(log.catalogue_immediate_rate()) : "-");
+    intake->set("catalogue_items", std::to_string(log.catalogue_items));
+    intake->set("catalogue_immediate", std::to_string(log.catalogue_immediate));
     intake->set("tolerated", std::to_string(log.tolerated_cases));
     intake->set("notices", std::to_string(log.notices));
     intake->set("refusals", std::to_string(log.refusals));
@@ -370,6 +381,7 @@ Poco::JSON::Object::Ptr counter_log_data(const CounterLog& log, const CounterLog
     ratings->set("average", log.ratings() ? one_decimal(log.rating_average()) : "-");
     ratings->set("bad", std::to_string(log.bad_ratings()));
     ratings->set("open", std::to_string(log.open_bad_ratings.size()));
+    ratings->set("follow_up_days", std::to_string(log.rating_follow_up_days));
     std::vector<LogCount> levels;
     for (int level = 5; level >= 1; --level)
         levels.push_back({rating_label(level), log.ratings_by_level[level - 1]});

@@ -80,9 +80,11 @@ LogPanel::LogPanel(wxWindow* parent, Services& services) : wxPanel(parent), serv
     counter_ = new wxChoice(this, wxID_ANY);
     counter_->Append(wtr("all counters"));
     counter_codes_.push_back({});
+    int follow_up_days = 0;
     {
         auto held = services_.lock();
         const auto& config = services_.counter().config();
+        follow_up_days = config.rating_follow_up_working_days;
         counter_->Append(wx(config.name + " (" + config.code + ")"));
         counter_codes_.push_back(config.code);
     }
@@ -140,8 +142,10 @@ LogPanel::LogPanel(wxWindow* parent, Services& services) : wxPanel(parent), serv
     auto* right = new wxBoxSizer(wxVERTICAL);
     auto* ratings_bar = new wxBoxSizer(wxHORIZONTAL);
     ratings_bar->Add(
-        new wxStaticText(this, wxID_ANY, wtr("Bad ratings to follow up within 15 working days")), 1,
-        wxALIGN_CENTER_VERTICAL);
+        new wxStaticText(this, wxID_ANY,
+                         wxString::Format(wtr("Bad ratings to follow up within %d working days"),
+                                          follow_up_days)),
+        1, wxALIGN_CENTER_VERTICAL);
     auto* resolve_button = new wxButton(this, wxID_ANY, wtr("Record the resolution..."));
     ratings_bar->Add(resolve_button, 0);
     right->Add(ratings_bar, 0, wxEXPAND | wxBOTTOM, 4);
@@ -199,10 +203,10 @@ void LogPanel::show(Date from, Date to, const std::string& counter) {
     to_->ChangeValue(wx(to.iso()));
     try {
         auto held = services_.lock();
-        CaseStore& store = services_.counter().store();
-        log_ = store.counter_log(services_.user(), {from, to, counter});
-        previous_ =
-            store.counter_log(services_.user(), previous_period(log_.period, store.calendar()));
+        Counter& window = services_.counter();
+        log_ = window.counter_log({from, to, counter}, &services_.user());
+        previous_ = window.counter_log(previous_period(log_.period, window.store().calendar()),
+                                       &services_.user());
     } catch (const std::exception& e) {
         summary_->SetLabel(wx(e.what()));
         return;

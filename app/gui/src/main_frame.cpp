@@ -387,10 +387,10 @@ void CasesPanel::show_detail(const std::string& case_number) {
     wxDialog dialog(this, wxID_ANY, wxString::Format(wtr("Case %s"), wx(case_number)),
                     wxDefaultPosition, wxSize(820, 560), wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER);
     auto* sizer = new wxBoxSizer(wxVERTICAL);
-    wxString head =
-        wxString::Format(wtr("Applicant: %s (%s)  Accepted: %s by %s"), wx(record->applicant_name),
-                         wx(mask_id_number(record->applicant_id_number)),
-                         chinese_time(record->accepted_at), wx(record->clerk));
+    wxString head = wxString::Format(
+        wtr("Applicant: %s (%s)  Accepted: %s at counter %s by %s"), wx(record->applicant_name),
+        wx(mask_id_number(record->applicant_id_number)), chinese_time(record->accepted_at),
+        wx(record->counter), wx(record->clerk));
     sizer->Add(new wxStaticText(&dialog, wxID_ANY, head), 0, wxALL, 8);
     auto* items =
         new wxListCtrl(&dialog, wxID_ANY, wxDefaultPosition, wxSize(-1, 110), wxLC_REPORT);

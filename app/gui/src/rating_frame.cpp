@@ -152,7 +152,7 @@ wxString RatingFrame::submit(const std::string& comment) {
 wxString RatingFrame::record(int level, const std::string& comment) {
     try {
         auto held = services_.lock();
-        services_.counter().store().hand_outs().record_rating(case_number_, level, comment);
+        services_.counter().rate(case_number_, level, comment);
     } catch (const std::exception& e) {
         subtitle_->SetLabel(wx(e.what()));
         Layout();

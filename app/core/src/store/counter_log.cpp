@@ -75,11 +75,15 @@ CounterLog LogRepository::counter_log(const LogPeriod& period) const {
     CounterLog log;
     log.period = period;
     {
-        Statement q = db_.prepare(std::string("SELECT count(*), coalesce(sum(") + kTolerated +
-                                  "), 0) FROM cases c WHERE" + kCaseInPeriod);
+        Statement q = db_.prepare(
+            std::string("SELECT count(*), coalesce(sum(") + kTolerated +
+            "), 0), coalesce(sum(CASE WHEN NOT EXISTS (SELECT 1 FROM case_items i WHERE"
+            " i.case_id = c.id AND i.immediate = 0) THEN 1 ELSE 0 END), 0) FROM cases c WHERE" +
+            kCaseInPeriod);
         with_period(q, period).step();
         log.cases = q.int64(0);
         log.tolerated_cases = q.int64(1);
+        log.immediate_cases = q.int64(2);
     }
     {
         Statement q = db_.prepare(std::string("SELECT count(*), coalesce(sum(i.immediate), 0)"
@@ -182,7 +186,8 @@ CounterLog LogRepository::counter_log(const LogPeriod& period) const {
         Statement q = db_.prepare(
             columns + db_.indexed_by("ratings_open") +
             "JOIN cases c ON c.id = r.case_id"
-            " WHERE r.follow_up_by <> '' AND r.resolved_at = '' AND r.rated_at < ?2"
+            " WHERE r.follow_up_by <> '' AND r.level <= 2 AND r.resolved_at = ''"
+            " AND r.rated_at < ?2"
             " AND ?1 = ?1 AND (?3 = '' OR c.counter = ?3) UNION ALL " +
             columns + db_.indexed_by("ratings_resolved") +
             "JOIN cases c ON c.id = r.case_id"

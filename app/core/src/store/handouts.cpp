@@ -74,7 +74,8 @@ void HandOutRepository::record_hand_out(const HandOut& hand_out) {
 
 long long HandOutRepository::record_rating(const std::string& case_number, int level,
                                            const std::string& comment,
-                                           const std::optional<std::string>& when) {
+                                           const std::optional<std::string>& when,
+                                           int follow_up_days) {
     const std::string now = check_now(when);
     if (level < 1 || level > 5)
         throw Error(ErrorKind::Input,
@@ -95,8 +96,9 @@ long long HandOutRepository::record_rating(const std::string& case_number, int l
     if (rated.int64(0) > 0)
         throw Error(ErrorKind::Input, trf("Case {} was rated today already", case_number));
     const std::string follow_up =
-        level <= 2 ? calendar_.add_working_days(*Date::parse(now.substr(0, 10)), 15).iso()
-                   : std::string();
+        level <= 2
+            ? calendar_.add_working_days(*Date::parse(now.substr(0, 10)), follow_up_days).iso()
+            : std::string();
     Statement add = db_.prepare(
         "INSERT INTO ratings (case_id, level, comment, rated_at, follow_up_by)"
         " VALUES (?, ?, ?, ?, ?) RETURNING id");

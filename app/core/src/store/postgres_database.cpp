@@ -258,6 +258,11 @@ class PostgresDatabase final : public Database {
         // centre's row locks: the server ends such a session after a minute idle. A counter
         // killed outright closes its socket, and the server rolls back at once.
         run_plain("SET idle_in_transaction_session_timeout = '60s'");
+        // A centre's store is a few GB that stays in memory: an index lookup costs little more
+        // than a page read in sequence. With the default cost of 4 the planner scans a million
+        // cases to join the few thousand open items of the counter log (200 ms instead of 15;
+        // pg_daily_log_1m_ms).
+        run_plain("SET random_page_cost = 1.1");
         ++generation_;
     }
     void ensure_connected() {

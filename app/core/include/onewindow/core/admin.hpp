@@ -34,6 +34,7 @@
 #include "onewindow/core/calendar.hpp"
 #include "onewindow/core/case_store.hpp"
 #include "onewindow/core/plugin_host.hpp"
+#include "onewindow/store/migrate.hpp"
 
 namespace onewindow {
 
@@ -66,6 +67,14 @@ class Administration {
     /// Agent mode on (the endpoint must exist) or off (nullopt).
     void set_upper_centre(const std::optional<std::string>& endpoint);
     void set_client(const std::string& code);
+
+    /// Joins a service centre: this counter's store (counter.json "store", else counter.db) is
+    /// copied into the centre's store at `location` (store/migrate.hpp: one transaction, the
+    /// audit chain verified, pending items kept), then counter.json points at it. Audit
+    /// 'store.moved' in this counter's store, 'store.migrated' in the centre's. Running it again
+    /// copies nothing (already_done). Error(Input) when the counter already uses `location`.
+    /// ManageEndpoints (administrators). Any one thread; nothing else may use the store meanwhile.
+    store::MigrationReport join_centre(const std::string& location);
 
     // Users (ManageUsers). Roles by their stored names: clerk, supervisor, administrator.
     std::vector<UserAccount> users();

@@ -66,6 +66,8 @@ struct CounterConfig {
     /// the receipt carries it as a QR code; empty: no code. The shipped address is an example
     /// (the reserved .example domain): every installation sets its province's rating page.
     std::string rating_url = "https://rating.example/hcp?case={}";
+    /// Working days within which a bad rating is followed up (整改回访), 1 to 60.
+    int rating_follow_up_working_days = 15;
     std::vector<Objection> objections = {
         {{"000713001000"}, "魏县司法局", "《中华人民共和国法律援助法》第四十九条"}};
     /// Where the case store is (store/database.hpp, Location::parse): empty for this PC's own
@@ -216,6 +218,11 @@ class Counter {
     /// document that did not print. Returns the documents printed.
     std::vector<std::filesystem::path> hand_out(const HandOut& hand_out,
                                                 const std::optional<PrintOptions>& printer);
+    /// The applicant's rating of the visit for a case (好差评, from the rating screen or a later
+    /// QR code visit): a bad one is followed up within the counter's setting
+    /// (rating_follow_up_working_days). Returns the rating's id. Any thread.
+    long long rate(const std::string& case_number, int level, const std::string& comment,
+                   const std::optional<std::string>& now = std::nullopt);
     /// Reads the card on the first ID card reader of the running device plugins (nullopt: no
     /// card on it). Error(Plugin) when no reader is available or it fails; Error(Input) when the
     /// card data is wrong. See id_card.hpp.
@@ -228,6 +235,10 @@ class Counter {
     /// PDF is in the file only). Error(Document) naming an item whose guide does not fit.
     GuideBooklet print_guide_booklet(const std::filesystem::path& out) const;
 
+    /// The counter log of `period` with the catalogue's 即办 share (CounterLog::catalogue_*).
+    /// With `reader`, checks that it may read reports (Error(Access), audited); without, the
+    /// caller has checked. Any thread.
+    CounterLog counter_log(const LogPeriod& period, const UserAccount* reader) const;
     /// Writes the counter log of `log`'s period as PDF (templates/common/counter_log.json):
     /// figures, bar charts per department and per hour, the comparison with `before` (the log of
     /// previous_period()), deadline warnings and open bad ratings.

@@ -42,5 +42,9 @@ struct Date {
 std::string local_timestamp_now();
 /// The current UTC time as ISO 8601 "YYYY-MM-DDTHH:MM:SSZ" (for exchanges between machines).
 std::string utc_timestamp_now();
+/// A time another machine sent: UTC "YYYY-MM-DDTHH:MM:SSZ" becomes this PC's local wall-clock
+/// "YYYY-MM-DD HH:MM:SS"; a local "YYYY-MM-DD HH:MM:SS" is kept. Anything else throws
+/// Error(Input) naming `what`. Any thread.
+std::string local_timestamp_of(const std::string& sent, const std::string& what);
 
 }  // namespace onewindow

@@ -50,9 +50,14 @@ struct CounterLog {
     long long cases = 0;            // cases accepted
     long long items = 0;            // items of those cases
     long long immediate_items = 0;  // 即办件
-    long long tolerated_cases = 0;  // accepted with at least one tolerated gap (容缺)
-    long long notices = 0;          // one-time notices (一次性告知)
-    long long refusals = 0;         // refusals to accept (不予受理)
+    long long immediate_cases = 0;  // cases all of whose items are 即办
+    // The catalogue the counter serves (filled by Counter::counter_log, not by the store): its
+    // items and how many of them are 即办 — the 即办件率 by catalogue item.
+    long long catalogue_items = 0, catalogue_immediate = 0;
+    int rating_follow_up_days = 15;  // the counter's setting (Counter::counter_log)
+    long long tolerated_cases = 0;   // accepted with at least one tolerated gap (容缺)
+    long long notices = 0;           // one-time notices (一次性告知)
+    long long refusals = 0;          // refusals to accept (不予受理)
     std::vector<LogCount> by_clerk, by_department, by_item;  // items accepted, most first
     std::array<long long, 24> by_hour{};                     // cases accepted per hour of day
     long long decided = 0, approved = 0, rejected = 0, corrections = 0;  // decisions received
@@ -68,6 +73,10 @@ struct CounterLog {
     double rating_average() const;  // 0 without ratings
 
     double immediate_rate() const { return items ? double(immediate_items) / items : 0; }
+    double immediate_case_rate() const { return cases ? double(immediate_cases) / cases : 0; }
+    double catalogue_immediate_rate() const {
+        return catalogue_items ? double(catalogue_immediate) / catalogue_items : 0;
+    }
     double on_time_rate() const { return decided ? double(decided_on_time) / decided : 0; }
 };
 

@@ -25,7 +25,8 @@ struct HandOut {
 };
 
 /// An applicant's rating of a visit (好差评), 1 (very dissatisfied) to 5 (very satisfied). A bad
-/// rating (1 or 2) must be followed up within 15 working days until a supervisor resolves it.
+/// rating (1 or 2) must be followed up within the counter's period (15 working days unless
+/// counter.json "rating_follow_up_working_days" says otherwise) until a supervisor resolves it.
 struct Rating {
     long long id = 0;
     std::string case_number, comment, rated_at, resolution, resolved_by, resolved_at;
@@ -37,6 +38,9 @@ namespace store {
 
 class HandOutRepository {
   public:
+    /// Working days to follow a bad rating up, unless the counter's settings say otherwise.
+    static constexpr int kRatingFollowUpDays = 15;
+
     HandOutRepository(Database& db, const WorkingCalendar& calendar)
         : db_(db), calendar_(calendar) {}
 
@@ -44,9 +48,12 @@ class HandOutRepository {
     /// too once all are, audit 'case.handed_out'). Error(Input) naming the item when one is not
     /// decided yet or was handed out already; nothing is recorded then.
     void record_hand_out(const HandOut& hand_out);
-    /// Records a rating (audit 'case.rated'); a case is rated once a day. Returns its id.
+    /// Records a rating (audit 'case.rated'); a case is rated once a day. A bad one (1 or 2) is
+    /// followed up within `follow_up_days` working days (counter.json
+    /// "rating_follow_up_working_days"). Returns its id.
     long long record_rating(const std::string& case_number, int level, const std::string& comment,
-                            const std::optional<std::string>& now = std::nullopt);
+                            const std::optional<std::string>& now = std::nullopt,
+                            int follow_up_days = kRatingFollowUpDays);
     /// A supervisor's note on how a bad rating was resolved (audit 'rating.resolved'). The
     /// caller checks the role (AccountRepository::require).
     void resolve_rating(long long id, const std::string& resolution, const std::string& actor);

@@ -1,0 +1,173 @@
+// A counter that ran on its own SQLite file joins the service centre's PostgreSQL store
+// (Administration::join_centre, store/migrate.hpp). Run in the PostgreSQL pass only ([centre]).
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "onewindow/core/admin.hpp"
+#include "onewindow/core/case_store.hpp"
+#include "onewindow/core/counter.hpp"
+#include "onewindow/core/error.hpp"
+#include "onewindow/store/materials.hpp"
+#include "onewindow/store/migrate.hpp"
+#include "sample_case.hpp"
+#include "shell_run.hpp"
+#include "temp_dir.hpp"
+#include "test_store.hpp"
+
+using namespace onewindow;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kCalendar = fs::path(ONEWINDOW_SOURCE_DIR) / "app/core/data/calendar";
+
+/// A counter of its own: counter.db in its data folder, an administrator, two cases (one with a
+/// scan, both still to send), a one-time notice and a rating.
+struct OwnCounter {
+    testing::TempDir dir{"onewindow-join"};
+    std::string code;
+    CaseStore store = CaseStore::open(dir.path / "counter.db", dir.path / "materials",
+                                      WorkingCalendar::load_dir(kCalendar));
+    UserAccount admin;
+    std::string first, scan_sha;
+
+    explicit OwnCounter(std::string counter_code) : code(std::move(counter_code)) {
+        CounterConfig config;
+        config.code = code;
+        config.save(dir.path / "counter.json");
+        NewUser user;
+        user.name = "admin_" + code;
+        user.display_name = "王磊";
+        user.counter = code;
+        user.password = "window-2026";
+        user.role = Role::Administrator;
+        user.iterations = 1000;
+        store.accounts().create_user(user, "setup");
+        admin = *store.accounts().find(user.name);
+        const fs::path scan = dir.path / "id_card.png";
+        std::ofstream(scan, std::ios::binary) << "the scan of " << code << '\0' << "binary";
+        for (int i = 0; i < 2; ++i) {
+            AcceptRequest r = testing::sample_accept_request("2026-12-0" + std::to_string(1 + i) +
+                                                             " 09:3" + std::to_string(i) + ":00");
+            r.counter = code;
+            r.items = {testing::sample_item("000718001001", "county_health", "county_health")};
+            r.materials = {{"id_card", "居民身份证", 1, 0, i == 0 ? scan : fs::path(), false, ""}};
+            const auto number = store.cases().accept(r).case_number;
+            if (i == 0) first = number;
+        }
+        store.hand_outs().record_rating(first, 2, "等太久", "2026-12-01 10:00:00");
+        scan_sha = store.cases().find(first)->materials.at(0).sha256;
+    }
+    Administration as_admin() { return Administration(store, dir.path, kCalendar, admin); }
+};
+
+}  // namespace
+
+TEST_CASE(
+    "A counter joins the centre's store: everything copied once, the chain whole, and "
+    "the counter works on the centre from then on",
+    "[centre]") {
+    testing::TempDir centre_dir{"onewindow-join-centre"};
+    testing::TestStore centre(centre_dir.path);
+    REQUIRE(centre.postgresql());
+    OwnCounter own("WX05");
+    REQUIRE_FALSE(own.scan_sha.empty());
+    const long long events = static_cast<long long>(own.store.audit().events().size());
+
+    const auto report = own.as_admin().join_centre(centre.text());
+    CHECK_FALSE(report.already_done);
+    CHECK(report.rows.at("cases") == 2);
+    CHECK(report.materials == 1);
+    CHECK(report.pending == 2);
+    CHECK(centre.count("cases") == 2);
+    CHECK(centre.count("case_items") == 2);
+    CHECK(centre.count("ratings") == 1);
+    CHECK(centre.count("users") == 1);
+    CHECK(centre.scalar("SELECT count(*) FROM outbox WHERE state = 'pending'") == 2);
+    // Every event of the counter, then the join itself; the chain verifies on the centre.
+    CHECK(centre.count("audit_events") == events + 1);
+    {
+        CaseStore joined =
+            centre.open(centre_dir.path / "materials", WorkingCalendar::load_dir(kCalendar));
+        CHECK(joined.audit().verify().ok);
+        // The scan is in the centre's store, byte for byte.
+        const auto bytes = joined.materials().read(own.scan_sha);
+        REQUIRE(bytes);
+        CHECK(*bytes == onewindow::read_text_file(own.dir.path / "id_card.png"));
+        // The counter's numbering goes on after its last case; ids too.
+        AcceptRequest next = testing::sample_accept_request("2026-12-01 11:00:00");
+        next.counter = "WX05";
+        next.items = {testing::sample_item("000718001001", "county_health", "county_health")};
+        CHECK(joined.cases().accept(next).case_number == "WX05-20261201-0002");
+        CHECK(joined.audit().verify().ok);
+    }
+    // counter.json points at the centre: the counter opens it from now on.
+    CHECK(CounterConfig::load(own.dir.path / "counter.json").store == centre.text());
+    CHECK(store_location(own.dir.path).engine == store::Engine::PostgreSQL);
+
+    // Again: the counter is on the centre already (refused, nothing written); the copy itself,
+    // run again, finds its earlier run and copies nothing.
+    CHECK_THROWS_AS(own.as_admin().join_centre(centre.text()), Error);
+    const auto again =
+        store::migrate_store({store::Engine::SQLite, (own.dir.path / "counter.db").string()},
+                             own.dir.path / "materials", centre.location(), {}, "test");
+    CHECK(again.already_done);
+    CHECK(centre.count("cases") == 3);
+    CHECK(centre.count("audit_events") == events + 2);
+
+    // Another counter cannot pour its own cases into a store that holds others: refused, the
+    // centre and that counter as they were.
+    OwnCounter other("WX06");
+    try {
+        other.as_admin().join_centre(centre.text());
+        FAIL("joined a store holding another counter's cases");
+    } catch (const Error& e) {
+        CHECK(std::string(e.what()).find("empty") != std::string::npos);
+    }
+    CHECK(centre.count("cases") == 3);
+    CHECK(CounterConfig::load(other.dir.path / "counter.json").store.empty());
+}
+
+TEST_CASE("A join that fails half way leaves the centre's store empty", "[centre]") {
+    testing::TempDir centre_dir{"onewindow-join-fail"};
+    testing::TestStore centre(centre_dir.path);
+    OwnCounter own("WX07");
+    // The scan a case names is gone from the counter's folder: the copy stops at it.
+    fs::remove_all(own.dir.path / "materials");
+    try {
+        own.as_admin().join_centre(centre.text());
+        FAIL("joined without the scans");
+    } catch (const Error& e) {
+        CHECK(std::string(e.what()).find(own.scan_sha) != std::string::npos);
+    }
+    CHECK(centre.count("cases") == 0);
+    CHECK(centre.count("audit_events") == 0);
+    CHECK(CounterConfig::load(own.dir.path / "counter.json").store.empty());
+}
+
+TEST_CASE("onewindow-cli admin store join moves a counter into the centre, as an administrator",
+          "[centre][e2e]") {
+    testing::TempDir centre_dir{"onewindow-join-cli"};
+    testing::TestStore centre(centre_dir.path);
+    OwnCounter own("WX08");
+    const fs::path cli = fs::path(ONEWINDOW_STAGE_DIR) / "bin/onewindow-cli";
+    const std::string command = testing::quote(cli) + " --data " + testing::quote(own.dir.path) +
+                                " admin --user admin_WX08 store join --to " +
+                                testing::quote(centre.text());
+    // A wrong password moves nothing.
+    auto denied = testing::run("ONEWINDOW_PASSWORD=wrong " + command);
+    CHECK(denied.code != 0);
+    CHECK(centre.count("cases") == 0);
+    auto joined = testing::run("ONEWINDOW_PASSWORD=window-2026 " + command);
+    INFO(joined.out);
+    REQUIRE(joined.code == 0);
+    CHECK(joined.out.find("已迁入服务中心数据库：办件 2 件") != std::string::npos);
+    CHECK(centre.count("cases") == 2);
+    // From now on the counter's commands work on the centre's store.
+    auto verified = testing::run(testing::quote(cli) + " --data " + testing::quote(own.dir.path) +
+                                 " audit verify");
+    INFO(verified.out);
+    CHECK(verified.code == 0);
+    CHECK(centre.scalar("SELECT count(*) FROM audit_events WHERE type = 'store.migrated'") == 1);
+}
