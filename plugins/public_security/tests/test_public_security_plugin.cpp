@@ -161,7 +161,7 @@ TEST_CASE("Public security: a death is declared by someone else, late ones check
 }
 
 TEST_CASE(
-    "Public security: a temporary card only while a card is applied for; a lost card "
+    "Public security: a temporary card only while a card is applied for, a lost card "
     "replaced through a guardian under sixteen",
     "[public_security]") {
     constexpr const char* kTemporary = "000705006000";
