@@ -536,24 +536,29 @@ void catalogue_load() {
           "x");
 }
 
-/// The unified form of the newborn bundle (4 departments), built in the core.
-void birth_bundle_form() {
+/// The unified form of a life-event bundle, built in the core: microseconds per form, printed
+/// as `figure`.
+void bundle_form(const std::string& id, std::size_t least_items, const std::string& figure) {
     Temp temp;
     ::setenv("ONEWINDOW_ROOT", stage.c_str(), 1);
     prepare_demo_data(temp.path);
     auto counter = Counter::open({stage, temp.path});
     std::vector<std::string> codes;
     for (const auto& bundle : counter->catalogue().bundles())
-        if (bundle.id == "newborn") codes = bundle.items;
-    if (codes.size() < 4) throw std::runtime_error("no newborn bundle");
+        if (bundle.id == id) codes = bundle.items;
+    if (codes.size() < least_items) throw std::runtime_error("no " + id + " bundle");
     const int rounds = 2000;
     std::size_t fields = 0;
     const auto start = Clock::now();
     for (int r = 0; r < rounds; ++r) fields += counter->unified_form(codes).sections.size();
     const double elapsed = ms_since(start);
     if (fields == 0) throw std::runtime_error("empty form");
-    print("birth_bundle_form_us", elapsed * 1000 / rounds, "us");
+    print(figure, elapsed * 1000 / rounds, "us");
 }
+
+/// 新生儿出生一件事 (5 items of 5 departments) and 身后一件事 (3 items of 3 departments).
+void birth_bundle_form() { bundle_form("newborn", 5, "birth_bundle_form_us"); }
+void death_bundle_form() { bundle_form("death", 3, "death_bundle_form_us"); }
 
 /// The receipt's template and data (as the counter fills it for a first-child case).
 std::pair<DocumentTemplate, Poco::JSON::Object::Ptr> receipt_document() {
@@ -1162,6 +1167,7 @@ int main(int argc, char** argv) {
          {"catalogue_load_ms", "catalogue_load_items", "catalogue_load_vs_json_parse_ratio"},
          catalogue_load},
         {"birth_bundle_form_us", {}, birth_bundle_form},
+        {"death_bundle_form_us", {}, death_bundle_form},
         {"counter_log", {"daily_log_1m_ms", "month_report_ms"}, counter_log_big},
         // A service centre's store on PostgreSQL, each on a private server (pg_server.sh).
         {"pg_accept_commit",

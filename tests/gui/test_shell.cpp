@@ -29,6 +29,7 @@
 #include "onewindow/backoffice/backoffice.hpp"
 #include "onewindow/core/case_store.hpp"
 #include "onewindow/core/demo_data.hpp"
+#include "onewindow/core/forms.hpp"
 #include "onewindow/core/i18n.hpp"
 #include "onewindow/core/json.hpp"
 #include "onewindow/core/plugin_host.hpp"
@@ -214,6 +215,27 @@ TEST_CASE("Sign in: wrong passwords are refused in Chinese, the right one opens"
     auto right = dialog->attempt("zhangmin", kDemoPassword);
     REQUIRE(right.status == LoginResult::Status::Ok);
     CHECK(right.user->display_name == "张敏");
+}
+
+TEST_CASE("新生儿出生一件事: five items of four departments on one intake form", "[gui]") {
+    Shell shell;
+    shell.sign_in_clerk();
+    auto* frame = shell.open_frame();
+    Closing closing{frame};
+    pump(300);
+    Issues issues;
+    const Bundle newborn =
+        load_bundle(fs::path(ONEWINDOW_SOURCE_DIR) / "forms/bundles/newborn.json", issues);
+    REQUIRE(issues.empty());
+    IntakePanel& intake = *frame->intake();
+    intake.add_items(newborn.items);
+    REQUIRE(intake.items().size() == 5);
+    // The parents' and the child's facts once, for all five items.
+    for (const char* key : {"applicant.id_number", "spouse.id_number", "child.name",
+                            "child.birth_date", "child.birth_cert_no", "payment.account"})
+        CHECK(intake.control(key));
+    frame->SetSize(1280, 800);
+    screenshot(frame, "intake-bundle.png");
 }
 
 TEST_CASE("A clerk takes in a two-item case at one window", "[gui]") {

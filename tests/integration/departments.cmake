@@ -8,6 +8,7 @@
 # The simulated ID card reader (a device plugin) passes the same checks.
 set(onewindow_department_plugins family_planning civil_affairs social_security
     medical_insurance public_security disabled_federation veterans_affairs justice
+    natural_resources agriculture housing market_regulation taxation housing_fund
     idcard_simulator)
 foreach(plugin IN LISTS onewindow_department_plugins)
     add_dependencies(onewindow-unit-tests onewindow_${plugin})

@@ -160,6 +160,12 @@ inline bool warns(const std::string& text, const std::string& message) {
     return has(text, R"("severity":"warning","message":")" + message);
 }
 
+/// True when the answer holds an error (a refusal of the intake) whose message starts with
+/// `message`.
+inline bool refuses(const std::string& text, const std::string& message) {
+    return has(text, R"("severity":"error","message":")" + message);
+}
+
 /// How many times the unified form asks for `key` (1 when asked once).
 inline int times_asked(const UnifiedForm& form, const std::string& key) {
     int seen = 0;

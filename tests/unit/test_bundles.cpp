@@ -2,6 +2,7 @@
 // each fact once and lists each material once, whatever the departments.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <set>
 
 #include "plugin_fixture.hpp"
@@ -44,6 +45,23 @@ void listed_once(const UnifiedForm& form, std::initializer_list<const char*> key
     }
 }
 
+/// Counted against the separate forms of its items: the bundle asks every distinct fact of them,
+/// each once, so it asks fewer questions than the forms' sum.
+void each_fact_once(const Bundle& b, const UnifiedForm& form) {
+    std::size_t sum = 0, asked = 0;
+    std::set<std::string> distinct;
+    for (const auto& code : b.items)
+        for (const auto& section : StagedItems::get().form({code}).sections)
+            for (const auto& field : section.fields) {
+                ++sum;
+                distinct.insert(field.def.key);
+            }
+    for (const auto& section : form.sections) asked += section.fields.size();
+    INFO(b.id << ": " << asked << " questions, " << sum << " on the separate forms");
+    CHECK(asked == distinct.size());
+    CHECK(asked < sum);
+}
+
 const ItemMaterial& material(const UnifiedForm& form, const std::string& key) {
     for (const auto& m : form.materials)
         if (m.material.key == key) return m.material;
@@ -56,11 +74,12 @@ const ItemMaterial& material(const UnifiedForm& form, const std::string& key) {
 TEST_CASE("新生儿出生一件事: the parents' and the child's facts once, materials merged",
           "[bundles]") {
     const Bundle newborn = bundle("newborn");
-    // 出生登记, 医保参保登记, 社会保障卡申领, 生育登记: four departments.
-    REQUIRE(newborn.items.size() == 4);
+    // 出生登记, 医保参保登记, 社会保障卡申领, 生育登记, 育儿补贴申领: four departments, five items.
+    REQUIRE(newborn.items.size() == 5);
     auto form = bundle_form(newborn, "新生儿出生一件事");
-    asked_once(form, {"applicant.name", "applicant.id_number"}, 4);
-    asked_once(form, {"child.name", "child.sex", "child.birth_date", "child.birth_cert_no"}, 3);
+    asked_once(form, {"applicant.name", "applicant.id_number"}, 5);
+    asked_once(form, {"child.name", "child.birth_date", "child.birth_cert_no"}, 4);
+    asked_once(form, {"child.sex"}, 3);
     asked_once(form, {"spouse.name", "spouse.id_number"}, 2);
     // The child's facts are always asked: the birth registration needs them whatever the
     // other items' "办理对象" says.
@@ -77,19 +96,7 @@ TEST_CASE("新生儿出生一件事: the parents' and the child's facts once, ma
     CHECK(material(form, "photo").tolerable_gap);
     CHECK_FALSE(material(form, "birth_cert").tolerable_gap);
 
-    // Counted against the four separate forms: the bundle asks every distinct fact of them, each
-    // once, so it asks fewer questions than the forms' sum.
-    std::size_t sum = 0, asked = 0;
-    std::set<std::string> distinct;
-    for (const auto& code : newborn.items)
-        for (const auto& section : StagedItems::get().form({code}).sections)
-            for (const auto& field : section.fields) {
-                ++sum;
-                distinct.insert(field.def.key);
-            }
-    for (const auto& section : form.sections) asked += section.fields.size();
-    CHECK(asked == distinct.size());
-    CHECK(asked < sum);
+    each_fact_once(newborn, form);
 }
 
 TEST_CASE("困难群众救助一件事: one form for the allowance and temporary relief", "[bundles]") {
@@ -103,6 +110,7 @@ TEST_CASE("困难群众救助一件事: one form for the allowance and temporary
                        "civil_affairs.medical_records"});
     // The household register may follow later for relief, not for the allowance: not tolerable.
     CHECK_FALSE(material(form, "hukou").tolerable_gap);
+    each_fact_once(relief, form);
 }
 
 TEST_CASE("残疾人服务一件事: the certificate and the subsidies from one form", "[bundles]") {
@@ -126,13 +134,14 @@ TEST_CASE("残疾人服务一件事: the certificate and the subsidies from one 
     auto answer = civil.validate(request_of(services.items[1], values));
     CHECK(warns(answer, "残疾人证正在申办：县民政局在残疾人证核发后审定补贴"));
     CHECK_FALSE(has(answer, R"("severity":"error")"));
+    each_fact_once(services, form);
 }
 
-TEST_CASE("退休一件事: the pension and the retiree's medical insurance from one form",
+TEST_CASE("退休一件事: the pension, the retiree's medical insurance and the housing fund",
           "[bundles]") {
     const Bundle retirement = bundle("retirement");
     auto form = bundle_form(retirement, "退休一件事");
-    asked_once(form, {"applicant.name", "applicant.id_number", "retirement.employer"}, 2);
+    asked_once(form, {"applicant.name", "applicant.id_number", "retirement.employer"}, 3);
     listed_once(form, {"id_card", "social_security.retirement_application",
                        "medical_insurance.retiree_medical_form"});
     // Each department's own facts are asked by that department only.
@@ -140,4 +149,56 @@ TEST_CASE("退休一件事: the pension and the retiree's medical insurance from
           std::vector<std::string>{"000720005000"});
     CHECK(form.field("medical_insurance.local_years")->items ==
           std::vector<std::string>{"000733004000"});
+    CHECK(form.field("housing_fund.account_no")->items == std::vector<std::string>{"000741001000"});
+    each_fact_once(retirement, form);
+}
+
+TEST_CASE("身后一件事: the death declared once to the police, the pension fund and civil affairs",
+          "[bundles]") {
+    const Bundle death = bundle("death");
+    // 死亡注销户口, 丧葬补助金和抚恤金申领, 城乡居民基本养老保险注销登记, 惠民殡葬补贴申领: three
+    // departments, four items.
+    REQUIRE(death.items.size() == 4);
+    auto form = bundle_form(death, "身后一件事");
+    asked_once(form,
+               {"applicant.name", "applicant.id_number", "deceased.name", "deceased.id_number",
+                "deceased.death_date", "deceased.relation"},
+               4);
+    asked_once(form, {"payment.account"}, 3);
+    listed_once(form, {"id_card", "death_cert", "bank_card"});
+    each_fact_once(death, form);
+
+    // The same facts pass the three departments.
+    auto values = R"({"applicant.name": "王强", "applicant.id_number": "130434199408020132",
+        "deceased.name": "王福贵", "deceased.id_number": "130434194502100419",
+        "deceased.death_date": "2026-11-20", "deceased.relation": "子女",
+        "deceased.cause": "因病死亡", "public_security.death.id_card_returned": "交回",
+        "civil_affairs.funeral.deceased_division": "130434",
+        "payment.bank": "中国农业银行魏县支行", "payment.account": "6228480018123456789"})";
+    const std::vector<std::pair<std::string, std::string>> departments = {
+        {"public_security", death.items[0]},
+        {"social_security", death.items[1]},
+        {"social_security", death.items[2]},
+        {"civil_affairs", death.items[3]}};
+    for (const auto& [plugin, item] : departments) {
+        INFO(item);
+        PluginFixture h(plugin);
+        CHECK(h.validate(request_of(item, values)) == kNoFindings);
+    }
+}
+
+TEST_CASE("军人退役一件事: the report and the preferential card from one form", "[bundles]") {
+    const Bundle discharge = bundle("veteran_discharge");
+    auto form = bundle_form(discharge, "军人退役一件事");
+    asked_once(form,
+               {"applicant.id_number", "veterans_affairs.enlist_date",
+                "veterans_affairs.discharge_date", "veterans_affairs.certificate_no"},
+               2);
+    listed_once(form, {"id_card", "veterans_affairs.discharge_cert"});
+    each_fact_once(discharge, form);
+}
+
+TEST_CASE("婚育一件事 is gone: it paired items that are no life event", "[bundles]") {
+    CHECK_FALSE(std::filesystem::exists(std::filesystem::path(ONEWINDOW_SOURCE_DIR) /
+                                        "forms/bundles/marriage_childbirth.json"));
 }

@@ -1,5 +1,5 @@
-// Result documents (结果文书): the family-planning plugin's own templates, filled by the plugin
-// through fill_document from the case and the back office's approved decision.
+// Result documents (结果文书): the departments' own templates, filled by their plugins through
+// fill_document from the case and the back office's approved decision.
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
@@ -16,6 +16,7 @@
 #include "onewindow/core/demo_data.hpp"
 #include "onewindow/core/document.hpp"
 #include "onewindow/core/error.hpp"
+#include "onewindow/core/json.hpp"
 #include "pdf_check.hpp"
 #include "sample_case.hpp"
 #include "temp_dir.hpp"
@@ -52,13 +53,19 @@ struct Window {
     testing::TempDir data;
     std::unique_ptr<Counter> counter = prepared_counter(data.path);
 
-    /// Accepts a case of one family-planning item with the given form values (through the
-    /// store: the values are what a validated intake keeps).
+    /// Accepts a case of one item (of the family-planning plugin and department unless others are
+    /// named)
+    /// with the given form values (through the store: the values are what a validated intake
+    /// keeps).
     std::string accept(const std::string& code, const std::string& name,
-                       const std::string& values_json) {
+                       const std::string& values_json,
+                       const std::string& plugin = "family_planning",
+                       const std::string& department = "魏县卫生健康局") {
         auto request = testing::sample_accept_request("2026-11-20 09:30:00");
         request.values_json = values_json;
         auto item = testing::sample_item(code, "county_health", "county_health");
+        item.plugin_id = plugin;
+        item.department_name = department;
         item.name = name;
         request.items.push_back(item);
         return counter->store().cases().accept(request).case_number;
@@ -445,4 +452,61 @@ TEST_CASE("Ratings: once a day, a bad one followed up in 15 working days until r
     CHECK(denied);
     CHECK(resolved);
     CHECK(w.counter->store().audit().verify().ok);
+}
+
+TEST_CASE("Each department's result document is filled by its plugin from its sample case",
+          "[document][result]") {
+    // The sample each plugin ships for `plugins check` (templates/<id>.sample.json) taken in as a
+    // case, approved with the sample's decision data, printed by the counter.
+    struct Document {
+        const char* plugin;
+        const char* id;
+        std::vector<std::string> words;
+    };
+    const std::vector<Document> documents = {
+        {"natural_resources",
+         "query_result",
+         {"不动产登记资料查询结果证明", "魏不动产查〔2026〕第00318号", "张建国", "办理子女入学",
+          "查询专用章"}},
+        {"agriculture",
+         "homestead_approval",
+         {"农村宅基地批准书", "魏东代固宅批〔2026〕第0042号", "王树林", "200平方米", "2层",
+          "魏县东代固乡人民政府"}},
+        {"housing",
+         "waiting_notice",
+         {"公共租赁住房轮候登记通知书", "魏公租轮〔2026〕第0157号", "赵丽", "2026-0157", "3人"}},
+        {"market_regulation",
+         "registration_notice",
+         {"准予个体工商户设立登记通知书", "92130434MA0G8K3X2N", "魏县晓东早餐店", "陈晓东",
+          "个人经营"}},
+        {"taxation",
+         "payment_receipt",
+         {"国家税务总局魏县税务局", "城乡居民社会保险费缴费凭证", "魏税社〔2026〕0093321", "李秀梅",
+          "500元", "1200元（3人）", "1700元"}},
+        {"housing_fund",
+         "withdrawal_notice",
+         {"住房公积金准予提取通知书", "魏公积金提〔2026〕第0877号", "郭志强", "2026年10月1日",
+          "86432.15元"}},
+    };
+    for (const auto& doc : documents) {
+        INFO(doc.plugin);
+        const auto sample_file = fs::path(ONEWINDOW_SOURCE_DIR) / "plugins" / doc.plugin /
+                                 "templates" / (std::string(doc.id) + ".sample.json");
+        const auto sample = load_json_file(sample_file).extract<Poco::JSON::Object::Ptr>();
+        const auto kase = sample->getObject("case");
+        const std::string code = sample->getValue<std::string>("item");
+        Window w;
+        const auto item = kase->getObject("item");
+        const std::string number =
+            w.accept(code, item->getValue<std::string>("name"), to_json(kase->getObject("values")),
+                     doc.plugin, item->getValue<std::string>("department"));
+        w.decide(number, code, "approved",
+                 to_json(sample->getObject("decision")->getObject("data")), 1);
+        const auto pdf = w.data.path / (std::string(doc.id) + ".pdf");
+        w.counter->print_result(number, code, pdf);
+        auto words = doc.words;
+        words.push_back(number);
+        check_document(pdf, words);
+        testing::keep_preview(pdf, doc.id);
+    }
 }

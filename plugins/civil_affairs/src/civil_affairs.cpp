@@ -1,5 +1,7 @@
 // The civil-affairs department plugin (民政): 最低生活保障审核确认, 特困人员救助供养审核确认,
-// 临时救助对象审核确认, 困难残疾人生活补贴和重度残疾人护理补贴.
+// 临时救助对象审核确认, 困难残疾人生活补贴和重度残疾人护理补贴, 高龄津贴 (八十周岁以上,
+// 老年人权益保障法 第三十三条) and 惠民殡葬补贴 (a resident of the county, claimed by someone other
+// than the dead).
 //
 // The form rules (required fields, ID checksums, money, dates) are the host's, from the item files
 // of this plugin folder (forms/). This plugin adds the department's rules, which need several facts
@@ -36,6 +38,8 @@ constexpr const char* kMinimumLiving = "000712001000";
 constexpr const char* kExtremePoverty = "000712002000";
 constexpr const char* kTemporaryRelief = "000712003000";
 constexpr const char* kDisabilitySubsidies = "000712004000";
+constexpr const char* kElderlyAllowance = "000712005000";
+constexpr const char* kFuneralSubsidy = "000712006000";
 
 /// A positive amount of yuan from the settings, or nullopt when not configured.
 std::optional<double> amount_setting(const Object& settings, const std::string& key) {
@@ -70,6 +74,19 @@ class CivilAffairs : public Plugin {
         } else if (request.item == kDisabilitySubsidies) {
             check_registered_here(request, "困难残疾人生活补贴和重度残疾人护理补贴", findings);
             check_subsidy(request, findings);
+        } else if (request.item == kElderlyAllowance) {
+            check_registered_here(request, "高龄津贴", findings);
+            if (const auto age = applicant_age(request); age && *age < 80)
+                findings.push_back(error(
+                    "applicant.id_number",
+                    "申请人 " + std::to_string(*age) + " 周岁，高龄津贴发给八十周岁以上的老年人"));
+        } else if (request.item == kFuneralSubsidy) {
+            check_not_deceased(request, findings);
+            const std::string division = request.text("civil_affairs.funeral.deceased_division");
+            if (!division.empty() && !request.service_area.empty() &&
+                division != request.service_area)
+                findings.push_back(error("civil_affairs.funeral.deceased_division",
+                                         "死者户籍不在本县，请到死者户籍所在地申领惠民殡葬补贴"));
         } else {
             throw unknown_item(request);
         }
@@ -79,8 +96,8 @@ class CivilAffairs : public Plugin {
     Routes route(const Request& request) override {
         // Every item goes through the township's preliminary review (乡镇初审) to the county
         // bureau; the disability subsidies are checked by the disabled persons' federation too.
-        expect_item(request,
-                    {kMinimumLiving, kExtremePoverty, kTemporaryRelief, kDisabilitySubsidies});
+        expect_item(request, {kMinimumLiving, kExtremePoverty, kTemporaryRelief,
+                              kDisabilitySubsidies, kElderlyAllowance, kFuneralSubsidy});
         if (request.item == kDisabilitySubsidies)
             return {{"county_civil_affairs", "county_civil_affairs", true, true},
                     {"county_disabled_federation", "county_disabled_federation", false, true}};

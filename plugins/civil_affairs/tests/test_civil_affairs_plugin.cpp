@@ -245,3 +245,43 @@ TEST_CASE("Civil affairs: routes and errors", "[civil_affairs]") {
     CHECK(h.failure(Operation::Route, household("123")) ==
           "plugin civil_affairs: route: unknown item 123");
 }
+
+TEST_CASE("Civil affairs: the old-age allowance from eighty, in the county of registration",
+          "[civil_affairs]") {
+    constexpr const char* kElderly = "000712005000";
+    check_item_basics(ExpectedItem{kElderly, "高龄津贴申领", "行政给付", false, 15, 0},
+                      "魏县民政局", "0310-3521326");
+    Host h;
+    auto r = request_of(kElderly, R"({"applicant.name": "张秀兰",
+        "applicant.hukou_division": "130434"})");
+    auto v = r->getObject("values");
+    v->set("applicant.id_number", id("13043419410302042"));  // 85
+    CHECK(h.validate(r) == kNoFindings);
+    v->set("applicant.id_number", id("13043419470302042"));  // 79
+    CHECK(refuses(h.validate(r), "申请人 79 周岁，高龄津贴发给八十周岁以上的老年人"));
+    v->set("applicant.id_number", id("13043419410302042"));
+    v->set("applicant.hukou_division", "130481");
+    CHECK(refuses(h.validate(r), "申请人户籍不在本县，请到户籍所在地申请高龄津贴"));
+}
+
+TEST_CASE("Civil affairs: the funeral subsidy for a resident, claimed by a relative",
+          "[civil_affairs]") {
+    constexpr const char* kFuneral = "000712006000";
+    const auto& item = StagedItems::get().item(kFuneral);
+    CHECK(item.name == "惠民殡葬补贴申领");
+    CHECK(item.legal_days == 0);
+    // No national text could be read: the basis says so instead of citing (plugins/LAW.md).
+    CHECK(has(item.basis, "不引条文"));
+    Host h;
+    auto r = request_of(kFuneral, R"({"applicant.name": "王强",
+        "applicant.id_number": "130434199408020132", "deceased.name": "王福贵",
+        "deceased.id_number": "130434194502100419", "deceased.death_date": "2026-11-20",
+        "deceased.relation": "子女", "civil_affairs.funeral.deceased_division": "130434"})");
+    auto v = r->getObject("values");
+    CHECK(h.validate(r) == kNoFindings);
+    v->set("civil_affairs.funeral.deceased_division", "130481");
+    CHECK(refuses(h.validate(r), "死者户籍不在本县，请到死者户籍所在地申领惠民殡葬补贴"));
+    v->set("civil_affairs.funeral.deceased_division", "130434");
+    v->set("deceased.id_number", "130434199408020132");
+    CHECK(refuses(h.validate(r), "申请人不能是死者本人"));
+}

@@ -1,4 +1,5 @@
-// The family-planning department plugin: 生育登记 and 流动人口婚育证明.
+// The health department's plugin (卫生健康): 生育登记, 流动人口婚育证明, 育儿补贴申领,
+// 预防接种证办理 and 出生医学证明签发.
 //
 // The form rules (required fields, ID checksums, dates) are the host's, from the item files in
 // forms/. This plugin adds the department's own rules, which need several facts at once
@@ -6,12 +7,15 @@
 // - 生育登记 covers any birth order (人口与计划生育法 2021 art. 18: "一对夫妻可以生育三个子女"),
 //   before the birth or after it; a married couple must be of two sexes and of marriageable age
 //   on the marriage date (the ages are the plugin's settings,
-//   民法典 art. 1047 by default). No rule on the number of children: a newborn's parents register it
-//   too (新生儿出生一件事).
+//   民法典 art. 1047 by default). No rule on the number of children: a newborn's parents register
+//   it too (新生儿出生一件事).
 // - 流动人口婚育证明 is issued by the township of the applicant's household registration to an
 //   adult woman before she leaves (流动人口计划生育工作条例 art. 7); the place where she lives only
 //   checks it (art. 8). It states her marriage, children and contraception (art. 7). Whether
 //   Hebei still issues it could not be found: the item is an example the county may withdraw.
+// - 育儿补贴 is paid for a child under three (the national scheme of 2025).
+// - 预防接种证 within a month of the birth (疫苗管理法 art. 47; later only warned), 出生医学证明
+//   (母婴保健法 art. 23) first issued only without a certificate, a copy naming the old one.
 // Its findings are written in Chinese here: a plugin is data-and-decisions only and has no
 // access to the host's message catalogue.
 #include <onewindow/sdk/helpers.hpp>
@@ -37,6 +41,9 @@ using onewindow::sdk::years_between;
 
 constexpr const char* kRegistration = "000718001001";
 constexpr const char* kMigrant = "000718002000";
+constexpr const char* kChildcareSubsidy = "000718003000";
+constexpr const char* kVaccination = "000718004000";
+constexpr const char* kBirthCertificate = "000718005000";
 
 class FamilyPlanning : public onewindow::sdk::Plugin {
   public:
@@ -59,6 +66,12 @@ class FamilyPlanning : public onewindow::sdk::Plugin {
             check_birth(request, today, findings);
         } else if (request.item == kMigrant) {
             check_migrant(request, today, findings);
+        } else if (request.item == kChildcareSubsidy) {
+            check_childcare(request, today, findings);
+        } else if (request.item == kVaccination) {
+            check_vaccination(request, today, findings);
+        } else if (request.item == kBirthCertificate) {
+            check_birth_certificate(request, findings);
         } else {
             throw unknown_item(request);
         }
@@ -66,8 +79,9 @@ class FamilyPlanning : public onewindow::sdk::Plugin {
     }
 
     onewindow::sdk::Routes route(const Request& request) override {
-        expect_item(request, {kRegistration, kMigrant});
-        // Both are the township's own work (乡镇街道卫生健康工作机构): no preliminary review.
+        expect_item(request,
+                    {kRegistration, kMigrant, kChildcareSubsidy, kVaccination, kBirthCertificate});
+        // All are the township's own work (乡镇街道卫生健康工作机构): no preliminary review.
         return {{"county_health", "county_health", false, true}};
     }
 
@@ -104,6 +118,42 @@ class FamilyPlanning : public onewindow::sdk::Plugin {
     }
 
   private:
+    // 疫苗管理法 第四十七条: the certificate within a month of the birth (later is still issued).
+    static void check_vaccination(const Request& r, const Day& today, Findings& findings) {
+        const onewindow::sdk::PersonKeys child{"child.id_number", "child.birth_date", "child.sex",
+                                               "child.birth_cert_no", "儿童"};
+        const auto born = onewindow::sdk::identify(
+            r, child, "请填写儿童的公民身份号码或出生医学证明编号", findings);
+        if (born && add_months(*born, 1) < today)
+            findings.push_back(onewindow::sdk::warning(
+                "child.birth_date", "儿童出生已超过一个月，请尽快办理预防接种证并按程序补种"));
+    }
+
+    // A first issue is for a child without a certificate; a copy or a correction names it.
+    static void check_birth_certificate(const Request& r, Findings& findings) {
+        const bool first = r.text("family_planning.birth_cert.reason") == "院外出生首次签发";
+        const bool numbered = !r.text("child.birth_cert_no").empty();
+        if (first && numbered)
+            findings.push_back(
+                error("child.birth_cert_no", "已有出生医学证明的，请选择遗失补发或信息错误换发"));
+        else if (!first && !numbered)
+            findings.push_back(
+                error("child.birth_cert_no", "补发或换发的，请填写原出生医学证明编号"));
+    }
+
+    // 育儿补贴 is paid for a child under three (育儿补贴制度实施方案, quoted in plugins/LAW.md); a
+    // newborn applied for with its birth registration has no ID number yet: the birth
+    // certificate identifies it.
+    static void check_childcare(const Request& r, const Day& today, Findings& findings) {
+        const onewindow::sdk::PersonKeys child{"child.id_number", "child.birth_date", "",
+                                               "child.birth_cert_no", "婴幼儿"};
+        const auto born = onewindow::sdk::identify(
+            r, child, "请填写婴幼儿的公民身份号码或出生医学证明编号", findings);
+        if (born && years_between(*born, today) >= 3)
+            findings.push_back(
+                error("child.birth_date", "婴幼儿已满 3 周岁，不在育儿补贴发放范围内"));
+    }
+
     // Where a result document's values come from: the case's form values and the back office's
     // decision data.
     struct Source {

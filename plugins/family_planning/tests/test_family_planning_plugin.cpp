@@ -110,3 +110,66 @@ TEST_CASE("Family planning: routes, documents and errors", "[family_planning]") 
         CHECK(std::string(e.what()) == "plugin family_planning: validate: unknown item 123");
     }
 }
+
+TEST_CASE("Family planning: the childcare subsidy is for a child under three",
+          "[family_planning]") {
+    constexpr const char* kSubsidy = "000718003000";
+    check_item_basics(ExpectedItem{kSubsidy, "育儿补贴申领", "行政给付", false, 15, 0},
+                      "魏县卫生健康局", "0310-0000000（示例号码）");
+    Host h;
+    auto r = request_of(kSubsidy, R"({"applicant.name": "李娜",
+        "applicant.id_number": "13043419960315024X", "child.name": "王小雨",
+        "child.birth_date": "2025-06-01", "family_planning.child.relation": "母亲"})");
+    auto v = r->getObject("values");
+    v->set("child.id_number", id("13043420250601042"));
+    CHECK(h.validate(r) == kNoFindings);
+    v->set("child.birth_date", "2025-06-02");
+    CHECK(refuses(h.validate(r), "婴幼儿的公民身份号码与出生日期不一致"));
+    v->set("child.id_number", id("13043420230105042"));
+    v->set("child.birth_date", "2023-01-05");
+    CHECK(refuses(h.validate(r), "婴幼儿已满 3 周岁，不在育儿补贴发放范围内"));
+    // A newborn before its birth registration: the birth certificate identifies it.
+    v->set("child.id_number", "");
+    v->set("child.birth_date", "2026-11-10");
+    CHECK(refuses(h.validate(r), "请填写婴幼儿的公民身份号码或出生医学证明编号"));
+    v->set("child.birth_cert_no", "P130012345");
+    CHECK(h.validate(r) == kNoFindings);
+}
+
+TEST_CASE("Family planning: the vaccination certificate within a month of the birth",
+          "[family_planning]") {
+    constexpr const char* kVaccination = "000718004000";
+    check_item_basics(ExpectedItem{kVaccination, "预防接种证办理", "公共服务", true, 0, 0},
+                      "魏县卫生健康局", "0310-0000000（示例号码）");
+    Host h;
+    auto r = request_of(kVaccination, R"({"applicant.name": "李娜",
+        "applicant.id_number": "13043419960315024X", "child.name": "王小雨", "child.sex": "女",
+        "child.birth_date": "2026-11-10", "child.birth_cert_no": "P130012345",
+        "family_planning.child.relation": "母亲"})");
+    auto v = r->getObject("values");
+    CHECK(h.validate(r) == kNoFindings);
+    v->set("child.birth_date", "2026-09-10");
+    CHECK(warns(h.validate(r), "儿童出生已超过一个月，请尽快办理预防接种证并按程序补种"));
+    v->set("child.birth_cert_no", "");
+    CHECK(refuses(h.validate(r), "请填写儿童的公民身份号码或出生医学证明编号"));
+}
+
+TEST_CASE("Family planning: a birth certificate first issued without one, a copy naming it",
+          "[family_planning]") {
+    constexpr const char* kBirthCertificate = "000718005000";
+    CHECK(StagedItems::get().item(kBirthCertificate).basis ==
+          "《中华人民共和国母婴保健法》第二十三条");
+    Host h;
+    auto r = request_of(kBirthCertificate, R"({"applicant.name": "李娜",
+        "applicant.id_number": "13043419960315024X", "family_planning.birth_cert.reason": "遗失补发",
+        "child.name": "王小雨", "child.sex": "女", "child.birth_date": "2025-06-01",
+        "child.birth_cert_no": "P130012345"})");
+    auto v = r->getObject("values");
+    CHECK(h.validate(r) == kNoFindings);
+    v->set("family_planning.birth_cert.reason", "院外出生首次签发");
+    CHECK(refuses(h.validate(r), "已有出生医学证明的，请选择遗失补发或信息错误换发"));
+    v->set("child.birth_cert_no", "");
+    CHECK(h.validate(r) == kNoFindings);
+    v->set("family_planning.birth_cert.reason", "信息错误换发");
+    CHECK(refuses(h.validate(r), "补发或换发的，请填写原出生医学证明编号"));
+}

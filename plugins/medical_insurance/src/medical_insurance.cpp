@@ -1,6 +1,8 @@
 // The medical-insurance department plugin (医保): 城乡居民基本医疗保险参保登记 (for the applicant
 // or a minor child, newborns included), 异地就医备案, 门诊慢特病待遇认定, 职工医保退休人员待遇核定
-// (the second item of 退休一件事).
+// (the second item of 退休一件事), 医疗费用零星报销 (a treatment that ends after it begins) and
+// 生育医疗费用和生育津贴 (社会保险法 第五十四条、第五十六条: the allowance is the woman
+// employee's own, an employee's unemployed spouse has the medical costs only).
 //
 // The form rules (required fields, ID checksums, dates) are the host's, from the item files in
 // this plugin folder (forms/). This plugin adds the rules that need several facts at once: a
@@ -30,6 +32,8 @@ constexpr const char* kEnrolment = "000733001000";
 constexpr const char* kFiling = "000733002000";
 constexpr const char* kChronic = "000733003000";
 constexpr const char* kRetiree = "000733004000";
+constexpr const char* kReimbursement = "000733005000";
+constexpr const char* kMaternity = "000733006000";
 
 /// Minimum years from the settings, or nullopt when not configured.
 std::optional<double> years_setting(const Object& settings, const std::string& key) {
@@ -59,6 +63,14 @@ class MedicalInsurance : public Plugin {
             check_chronic(request, findings);
         } else if (request.item == kRetiree) {
             check_retiree(request, findings);
+        } else if (request.item == kReimbursement) {
+            const auto from = parse_day(request.text("medical_insurance.claim.admitted_on"));
+            const auto to = parse_day(request.text("medical_insurance.claim.discharged_on"));
+            if (from && to && *to < *from)
+                findings.push_back(error("medical_insurance.claim.discharged_on",
+                                         "出院或就诊结束日期不能早于就诊或入院日期"));
+        } else if (request.item == kMaternity) {
+            check_maternity(request, findings);
         } else {
             throw unknown_item(request);
         }
@@ -66,11 +78,27 @@ class MedicalInsurance : public Plugin {
     }
 
     Routes route(const Request& request) override {
-        expect_item(request, {kEnrolment, kFiling, kChronic, kRetiree});
+        expect_item(request, {kEnrolment, kFiling, kChronic, kRetiree, kReimbursement, kMaternity});
         return {{"county_medical_security", "county_medical_security", false, true}};
     }
 
   private:
+    static void check_maternity(const Request& r, Findings& findings) {
+        const std::string claims = r.text("medical_insurance.maternity.claims");
+        const bool allowance = claims.find("生育津贴") != std::string::npos;
+        if (r.text("medical_insurance.maternity.claimant") == "男职工为未就业配偶申领") {
+            if (allowance)
+                findings.push_back(error("medical_insurance.maternity.claims",
+                                         "职工未就业配偶只享受生育医疗费用待遇，生育津贴由享受产假"
+                                         "或计划生育手术休假的职工本人申领"));
+            return;
+        }
+        const auto person = parse_id(r.text("applicant.id_number"));
+        if (person && person->male && r.text("medical_insurance.maternity.event") != "计划生育手术")
+            findings.push_back(error("medical_insurance.maternity.claimant",
+                                     "申请人为男性，请选择“男职工为未就业配偶申领”"));
+    }
+
     static void check_enrolment(const Request& r, const Day& today, Findings& findings) {
         if (registered_elsewhere(r) && !r.has_material("residence_permit"))
             findings.push_back(error("applicant.hukou_division",

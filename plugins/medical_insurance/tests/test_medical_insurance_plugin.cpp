@@ -172,3 +172,41 @@ TEST_CASE("Medical insurance: a retiree's contribution years against the prefect
     CHECK(has(refused.load_error(),
               "$.medical_insurance.retiree_min_local_years: must lie between 0 and 60"));
 }
+
+TEST_CASE("Medical insurance: a manual reimbursement's treatment ends after it begins",
+          "[medical_insurance]") {
+    constexpr const char* kReimbursement = "000733005000";
+    check_item_basics(ExpectedItem{kReimbursement, "医疗费用零星报销", "行政给付", false, 20, 0},
+                      "魏县医疗保障局", "0310-3586012");
+    Host h;
+    auto r = request_of(kReimbursement, R"({"applicant.name": "赵刚",
+        "applicant.id_number": "130434198805060416", "medical_insurance.claim.hospital": "北京大学第三医院",
+        "medical_insurance.claim.reason": "急诊抢救", "medical_insurance.claim.admitted_on": "2026-10-02",
+        "medical_insurance.claim.discharged_on": "2026-10-12", "medical_insurance.claim.amount": 18650})");
+    CHECK(h.validate(r) == kNoFindings);
+    r->getObject("values")->set("medical_insurance.claim.discharged_on", "2026-09-30");
+    CHECK(refuses(h.validate(r), "出院或就诊结束日期不能早于就诊或入院日期"));
+}
+
+TEST_CASE("Medical insurance: the maternity allowance is the woman employee's own",
+          "[medical_insurance]") {
+    constexpr const char* kMaternity = "000733006000";
+    check_item_basics(
+        ExpectedItem{kMaternity, "生育医疗费用和生育津贴申领", "行政给付", false, 15, 0},
+        "魏县医疗保障局", "0310-3586012");
+    Host h;
+    auto r = request_of(kMaternity, R"({"applicant.name": "李娜",
+        "applicant.id_number": "13043419960315024X", "medical_insurance.maternity.claimant": "女职工本人",
+        "medical_insurance.maternity.claims": "生育医疗费用和生育津贴",
+        "medical_insurance.maternity.event": "生育", "medical_insurance.maternity.date": "2026-10-20",
+        "retirement.employer": "魏县人民医院"})");
+    auto v = r->getObject("values");
+    CHECK(h.validate(r) == kNoFindings);
+    v->set("applicant.name", "王强");
+    v->set("applicant.id_number", "130434199408020132");
+    CHECK(refuses(h.validate(r), "申请人为男性，请选择“男职工为未就业配偶申领”"));
+    v->set("medical_insurance.maternity.claimant", "男职工为未就业配偶申领");
+    CHECK(refuses(h.validate(r), "职工未就业配偶只享受生育医疗费用待遇"));
+    v->set("medical_insurance.maternity.claims", "生育医疗费用");
+    CHECK(h.validate(r) == kNoFindings);
+}

@@ -1,6 +1,10 @@
 // The social-security department plugin (人社): 城乡居民基本养老保险参保登记, 城乡居民基本养老保险
 // 待遇申领, 社会保障卡申领 (for the applicant or a minor child, newborns included), 就业失业登记,
-// 职工基本养老保险退休待遇申领 (the first item of 退休一件事).
+// 职工基本养老保险退休待遇申领 (the first item of 退休一件事), 失业保险金申领 (社会保险法
+// 第四十五条: a year of contributions, not by one's own will, looking for work) and
+// 丧葬补助金和抚恤金申领 (第十七条: death by illness or not at work; a death at work is the
+// work-injury fund's) and 城乡居民基本养老保险注销登记 (第十四条: the account's balance is
+// inherited).
 //
 // The form rules (required fields, ID checksums, dates) are the host's, from the item files in
 // this plugin folder (forms/). This plugin adds the rules that need several facts at once: ages
@@ -28,6 +32,9 @@ constexpr const char* kPensionBenefit = "000720002000";
 constexpr const char* kCard = "000720003000";
 constexpr const char* kEmployment = "000720004000";
 constexpr const char* kRetirement = "000720005000";
+constexpr const char* kUnemployment = "000720006000";
+constexpr const char* kSurvivors = "000720007000";
+constexpr const char* kPensionDeregistration = "000720008000";
 
 const PersonKeys kApplicant{"applicant.id_number", "applicant.birth_date", "applicant.sex", "",
                             "申请人"};
@@ -76,6 +83,17 @@ class SocialSecurity : public Plugin {
             check_employment(request, age, findings);
         } else if (request.item == kRetirement) {
             check_retirement(request, today, findings);
+        } else if (request.item == kPensionDeregistration) {
+            check_not_deceased(request, findings);
+        } else if (request.item == kUnemployment) {
+            check_unemployment(request, findings);
+        } else if (request.item == kSurvivors) {
+            check_not_deceased(request, findings);
+            if (request.text("deceased.cause") == "因工死亡")
+                findings.push_back(
+                    error("deceased.cause",
+                          "因工死亡的，丧葬补助金和供养亲属抚恤金由工伤保险基金支付，"
+                          "请申请工亡待遇"));
         } else {
             throw unknown_item(request);
         }
@@ -83,13 +101,31 @@ class SocialSecurity : public Plugin {
     }
 
     Routes route(const Request& request) override {
-        expect_item(request,
-                    {kPensionRegistration, kPensionBenefit, kCard, kEmployment, kRetirement});
+        expect_item(request, {kPensionRegistration, kPensionBenefit, kCard, kEmployment,
+                              kRetirement, kUnemployment, kSurvivors, kPensionDeregistration});
         // Pension benefits go through the township's social-security office (初审) first.
         return {{"county_hrss", "county_hrss", request.item == kPensionBenefit, true}};
     }
 
   private:
+    // 社会保险法 第四十五条: a year of contributions, not of one's own will, registered and
+    // looking for work.
+    static void check_unemployment(const Request& r, Findings& findings) {
+        const auto months = number_of(r.values, "social_security.unemployment.months");
+        if (months && *months < 12)
+            findings.push_back(error("social_security.unemployment.months",
+                                     "失业前用人单位和本人缴纳失业保险费满一年的方可领取失业保险金"
+                                     "（现累计 " +
+                                         number_text(*months) + " 个月）"));
+        if (r.text("social_security.unemployment.reason") == "本人提出解除劳动合同")
+            findings.push_back(error("social_security.unemployment.reason",
+                                     "本人提出解除劳动合同的，不属于非因本人意愿中断就业，不能领取"
+                                     "失业保险金"));
+        if (r.text("social_security.unemployment.seeking") == "无")
+            findings.push_back(error("social_security.unemployment.seeking",
+                                     "领取失业保险金须已进行失业登记并有求职要求"));
+    }
+
     static void check_registered_here(const Request& r, const std::string& what,
                                       Findings& findings) {
         if (registered_elsewhere(r))

@@ -196,3 +196,63 @@ TEST_CASE("Social security: an employee retires at the reformed statutory age",
         CHECK(has(text, "未参加职工基本养老保险的，请申领城乡居民基本养老保险待遇"));
     }
 }
+
+TEST_CASE("Social security: unemployment benefit after a year, not by one's own will",
+          "[social_security]") {
+    constexpr const char* kUnemployment = "000720006000";
+    check_item_basics(ExpectedItem{kUnemployment, "失业保险金申领", "行政给付", false, 5, 0},
+                      "魏县人力资源和社会保障局", "0310-3533133");
+    Host h;
+    auto r = request_of(kUnemployment, R"({"applicant.name": "赵刚",
+        "applicant.id_number": "130434198805060416", "retirement.employer": "魏县恒达纺织有限公司",
+        "social_security.unemployment.left_on": "2026-10-31",
+        "social_security.unemployment.reason": "劳动合同期满终止",
+        "social_security.unemployment.months": 30, "social_security.unemployment.seeking": "有"})");
+    auto v = r->getObject("values");
+    CHECK(h.validate(r) == kNoFindings);
+    v->set("social_security.unemployment.months", 8);
+    CHECK(refuses(h.validate(r),
+                  "失业前用人单位和本人缴纳失业保险费满一年的方可领取失业保险金"
+                  "（现累计 8 个月）"));
+    v->set("social_security.unemployment.months", 30);
+    v->set("social_security.unemployment.reason", "本人提出解除劳动合同");
+    CHECK(refuses(h.validate(r), "本人提出解除劳动合同的，不属于非因本人意愿中断就业"));
+    v->set("social_security.unemployment.reason", "用人单位解除劳动合同");
+    v->set("social_security.unemployment.seeking", "无");
+    CHECK(refuses(h.validate(r), "领取失业保险金须已进行失业登记并有求职要求"));
+}
+
+TEST_CASE("Social security: funeral grant and survivors' pension, not for a death at work",
+          "[social_security]") {
+    constexpr const char* kSurvivors = "000720007000";
+    check_item_basics(ExpectedItem{kSurvivors, "丧葬补助金和抚恤金申领", "行政给付", false, 10, 0},
+                      "魏县人力资源和社会保障局", "0310-3533133");
+    Host h;
+    auto r = request_of(kSurvivors, R"({"applicant.name": "王强",
+        "applicant.id_number": "130434199408020132", "deceased.name": "王福贵",
+        "deceased.id_number": "130434194502100419", "deceased.death_date": "2026-11-20",
+        "deceased.relation": "子女", "deceased.cause": "因病死亡"})");
+    auto v = r->getObject("values");
+    CHECK(h.validate(r) == kNoFindings);
+    v->set("deceased.cause", "因工死亡");
+    CHECK(refuses(h.validate(r), "因工死亡的，丧葬补助金和供养亲属抚恤金由工伤保险基金支付"));
+    v->set("deceased.cause", "因病死亡");
+    v->set("deceased.id_number", "130434199408020132");
+    CHECK(refuses(h.validate(r), "申请人不能是死者本人"));
+}
+
+TEST_CASE("Social security: a deceased member's residents' pension closed for the heir",
+          "[social_security]") {
+    constexpr const char* kDeregistration = "000720008000";
+    check_item_basics(
+        ExpectedItem{kDeregistration, "城乡居民基本养老保险注销登记", "公共服务", false, 10, 0},
+        "魏县人力资源和社会保障局", "0310-3533133");
+    Host h;
+    auto r = request_of(kDeregistration, R"({"applicant.name": "王强",
+        "applicant.id_number": "130434199408020132", "deceased.name": "王福贵",
+        "deceased.id_number": "130434194502100419", "deceased.death_date": "2026-11-20",
+        "deceased.relation": "子女"})");
+    CHECK(h.validate(r) == kNoFindings);
+    r->getObject("values")->set("deceased.id_number", "130434199408020132");
+    CHECK(refuses(h.validate(r), "申请人不能是死者本人"));
+}

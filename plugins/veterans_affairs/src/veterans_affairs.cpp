@@ -1,10 +1,12 @@
 // The veterans affairs department plugin (退役军人事务): 退役军人优待证申领, for veterans and the
-// families of martyrs and of soldiers who died on duty or of illness.
+// families of martyrs and of soldiers who died on duty or of illness, and 退役士兵报到.
 //
 // The form rules (required fields, ID checksums, dates) are the host's, from the item file in
 // this plugin folder (forms/). This plugin adds the rules that need several facts at once: a
 // service that ends after it begins and begins no earlier than the 16th birthday, registration in
-// the county, and a brother or sister counted as family only when the deceased supported them.
+// the county, and a brother or sister counted as family only when the deceased supported them;
+// a discharged soldier's placement is one the regulation gives his rank (退役军人安置条例 第五条:
+// a conscript is placed by 自主就业, 安排工作 or 供养, a sergeant also by 逐月领取退役金 or 退休).
 //
 // Findings are written in Chinese here: a plugin has no access to the host's message catalogue.
 #include <onewindow/sdk/helpers.hpp>
@@ -17,12 +19,22 @@ namespace {
 using namespace onewindow::sdk;
 
 constexpr const char* kPreferentialCard = "000735001000";
+constexpr const char* kSoldierReport = "000735002000";
 
 class VeteransAffairs : public Plugin {
   public:
     Findings validate(const Request& request) override {
-        expect_item(request, {kPreferentialCard});
+        expect_item(request, {kPreferentialCard, kSoldierReport});
         Findings findings;
+        if (request.item == kSoldierReport) {
+            check_service(request, findings);
+            const std::string placement = request.text("veterans_affairs.soldier.placement");
+            if (request.text("veterans_affairs.soldier.rank") == "义务兵" &&
+                (placement == "逐月领取退役金" || placement == "退休"))
+                findings.push_back(error("veterans_affairs.soldier.placement",
+                                         "退役义务兵的安置方式为自主就业、安排工作或者供养"));
+            return findings;
+        }
         if (registered_elsewhere(request))
             findings.push_back(
                 error("applicant.hukou_division",
@@ -37,9 +49,10 @@ class VeteransAffairs : public Plugin {
     }
 
     Routes route(const Request& request) override {
-        expect_item(request, {kPreferentialCard});
-        // The township's veterans service station checks the records first (初审).
-        return {{"county_veterans_affairs", "county_veterans_affairs", true, true}};
+        expect_item(request, {kPreferentialCard, kSoldierReport});
+        // The township's veterans service station checks the records of a card first (初审).
+        return {{"county_veterans_affairs", "county_veterans_affairs",
+                 request.item == kPreferentialCard, true}};
     }
 
   private:

@@ -55,3 +55,26 @@ TEST_CASE("Veterans affairs: the preferential card", "[veterans_affairs]") {
     CHECK(h.failure(Operation::Validate, request_of("1", "{}")) ==
           "plugin veterans_affairs: validate: unknown item 1");
 }
+
+TEST_CASE("Veterans affairs: a discharged soldier reports with a placement of his rank",
+          "[veterans_affairs]") {
+    constexpr const char* kReport = "000735002000";
+    check_item_basics(ExpectedItem{kReport, "退役士兵报到", "公共服务", false, 3, 0},
+                      "魏县退役军人事务局", "0310-3595081");
+    PluginFixture h("veterans_affairs");
+    auto r = request_of(kReport, R"({"applicant.name": "刘洋",
+        "applicant.id_number": "130434200303150414", "veterans_affairs.soldier.rank": "义务兵",
+        "veterans_affairs.enlist_date": "2024-09-10", "veterans_affairs.discharge_date": "2026-09-10",
+        "veterans_affairs.certificate_no": "退字 2026 第 001234 号",
+        "veterans_affairs.soldier.placement": "自主就业"})");
+    auto v = r->getObject("values");
+    CHECK(h.validate(r) == kNoFindings);
+    v->set("veterans_affairs.soldier.placement", "逐月领取退役金");
+    CHECK(refuses(h.validate(r), "退役义务兵的安置方式为自主就业、安排工作或者供养"));
+    v->set("veterans_affairs.soldier.rank", "军士");
+    CHECK(h.validate(r) == kNoFindings);
+    v->set("veterans_affairs.discharge_date", "2024-01-01");
+    CHECK(refuses(h.validate(r), "退役时间不能早于入伍时间"));
+    // The report goes to the county directly; the card is reviewed by the township first.
+    CHECK(has(h.route(r), R"("preliminary_review":false)"));
+}

@@ -247,6 +247,14 @@ inline std::optional<Day> identify(const Request& request, const PersonKeys& key
     return birth_of(request, keys);
 }
 
+/// For the items of a death (身后一件事, the shared deceased.* fields): adds the error that the
+/// applicant is the dead person, when the two ID numbers are the same.
+inline void check_not_deceased(const Request& request, Findings& findings) {
+    const std::string dead = request.text("deceased.id_number");
+    if (!dead.empty() && dead == request.text("applicant.id_number"))
+        findings.push_back({"deceased.id_number", "error", "申请人不能是死者本人"});
+}
+
 /// A finding that stops acceptance, on `field` (a dictionary key, or "" for the whole case).
 inline Finding error(const std::string& field, const std::string& message) {
     return Finding{field, "error", message};
