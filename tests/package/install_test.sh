@@ -58,10 +58,9 @@ for name in "${!deb[@]}"; do
         { mode = $1; owner = $2; path = $6 }
         owner != "root/root" { print pkg ": " path " is owned by " owner; bad = 1 }
         mode ~ /^d/ && mode != "drwxr-xr-x" { print pkg ": directory " path " is " mode; bad = 1 }
-        mode ~ /^-/ && path ~ /^\.\/usr\/bin\// && mode != "-rwxr-xr-x" {
-            print pkg ": program " path " is " mode; bad = 1 }
-        mode ~ /^-/ && path !~ /^\.\/usr\/bin\// && mode != "-rw-r--r--" {
-            print pkg ": file " path " is " mode; bad = 1 }
+        { program = path ~ /^\.\/usr\/bin\// || path == "./usr/lib/onewindow-backoffice/write-config" }
+        mode ~ /^-/ && program && mode != "-rwxr-xr-x" { print pkg ": program " path " is " mode; bad = 1 }
+        mode ~ /^-/ && !program && mode != "-rw-r--r--" { print pkg ": file " path " is " mode; bad = 1 }
         mode !~ /^[-d]/ { print pkg ": " path " is neither a file nor a directory"; bad = 1 }
         path ~ /(CMakeFiles|CMakeCache|_CPack|\/stage\/|\/build\/|\/tests?\/fixtures|\.git\/|\.o$|\.a$)/ {
             print pkg ": " path " is a build or test file"; bad = 1 }
@@ -81,6 +80,7 @@ has onewindow usr/share/man/man1/onewindow.1.gz
 has onewindow usr/share/man/man1/onewindow-cli.1.gz
 has onewindow usr/share/doc/onewindow/copyright
 has onewindow-backoffice usr/bin/onewindow-backoffice
+has onewindow-backoffice usr/lib/onewindow-backoffice/write-config
 has onewindow-backoffice usr/lib/systemd/system/onewindow-backoffice.service
 has onewindow-backoffice usr/share/man/man1/onewindow-backoffice.1.gz
 has onewindow-sdk-dev usr/include/onewindow/sdk/abi.h
@@ -98,8 +98,10 @@ done
 [ "$plugins" -ge 9 ] || fail "only $plugins bundled plugins staged"
 # The back office's secrets and data are made by postinst, never shipped.
 ! grep -q ' \./etc/' "$work/onewindow-backoffice.list" || fail "onewindow-backoffice ships files in /etc"
-grep -q 'chmod 0600 "$config"' <(dpkg-deb --ctrl-tarfile "${deb[onewindow-backoffice]}" | tar -xO ./postinst) ||
-    fail "the back office's postinst does not make its configuration 0600"
+dpkg-deb --ctrl-tarfile "${deb[onewindow-backoffice]}" | tar -xO ./postinst >"$work/postinst"
+grep -q '^ *adduser --system' "$work/postinst" || fail "the back office's postinst creates no system user"
+grep -q '/usr/lib/onewindow-backoffice/write-config "$config"' "$work/postinst" ||
+    fail "the back office's postinst does not write its first configuration"
 
 # --- unpacked into a temporary root ---------------------------------------------------------
 root=$work/root
@@ -141,6 +143,39 @@ running=$(grep -cP '^[a-z_]+\t[^\t]*\t[^\t]*\trunning$' "$work/plugins.log" || t
 env -u ONEWINDOW_ROOT -u ONEWINDOW_DATA HOME="$work/home" XDG_DATA_HOME="$work/xdg" \
     "$root/usr/bin/onewindow-cli" plugins list >/dev/null
 [ -f "$work/xdg/onewindow/counter.db" ] || fail "the CLI did not default to \$XDG_DATA_HOME/onewindow"
+
+# The back office: its first configuration as the postinst writes it (0600, fresh secrets, never
+# over an existing one), the installed program serving on it, the unit starting that program.
+bo=$work/backoffice
+mkdir -p "$bo"
+"$root/usr/lib/onewindow-backoffice/write-config" "$bo/backoffice.json" "$bo/backoffice.db" 0
+[ "$(stat -c %a "$bo/backoffice.json")" = 600 ] || fail "the back office's configuration is not 0600"
+secrets=$(grep -o '"secret": "[0-9a-f]\{64\}"' "$bo/backoffice.json" | sort -u | wc -l)
+[ "$secrets" -eq 2 ] || fail "the back office's configuration lacks two distinct random secrets"
+cp "$bo/backoffice.json" "$bo/first.json"
+! "$root/usr/lib/onewindow-backoffice/write-config" "$bo/backoffice.json" "$bo/other.db" 2>/dev/null ||
+    fail "write-config replaced an existing configuration"
+cmp -s "$bo/backoffice.json" "$bo/first.json" || fail "write-config changed an existing configuration"
+# env execs the program: $! is the back office itself.
+env -u ONEWINDOW_ROOT -u ONEWINDOW_DATA HOME="$work/home" \
+    "$root/usr/bin/onewindow-backoffice" --config "$bo/backoffice.json" >"$bo/out" 2>&1 &
+pid=$!
+trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+for _ in $(seq 300); do
+    grep -q '^LISTENING' "$bo/out" && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+done
+kill -TERM "$pid" 2>/dev/null || true
+wait "$pid" || true
+grep -q '^LISTENING 127\.0\.0\.1:[0-9]' "$bo/out" ||
+    fail "the back office did not start on its first configuration: $(cat "$bo/out")"
+grep -qx STOPPED "$bo/out" || fail "the back office did not stop cleanly: $(cat "$bo/out")"
+[ -f "$bo/backoffice.db" ] || fail "the back office made no database"
+unit=$root/usr/lib/systemd/system/onewindow-backoffice.service
+grep -qx 'ExecStart=/usr/bin/onewindow-backoffice --config /etc/onewindow-backoffice/backoffice.json' "$unit" ||
+    fail "the unit does not start the installed back office on its configuration"
+grep -qx 'User=onewindow-backoffice' "$unit" || fail "the unit does not run as its own user"
 
 # --- the SDK's example against the installed SDK only ---------------------------------------
 cp -r "$root/usr/share/onewindow/sdk/example" "$work/example"
