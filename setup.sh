@@ -6,6 +6,8 @@
 #                                PostgreSQL store (a private server in build/centre-pg), a window
 #                                each: a case accepted at one is handed out at the other
 #   ./setup.sh test   install what is missing, build, run every test (this is what CI runs)
+#   ./setup.sh package           build the Debian packages onewindow, onewindow-backoffice and
+#                                onewindow-sdk-dev into build/packages/ (CPack)
 #   ./setup.sh sanitize          the same tests, built with ASan and UBSan into build-sanitize/
 #   ./setup.sh fuzz [SECONDS [TARGET...]]   build the libFuzzer targets with clang into
 #                                build-fuzz/ and run each (or those named) for SECONDS (60 by
@@ -45,6 +47,9 @@ packages=(
     xdotool
     # printing: the CUPS clients; the tests start their own scheduler with a cups-pdf printer
     cups-client cups-daemon printer-driver-cups-pdf
+    # the test that installs (tests/package): lintian on the Debian packages CPack builds (their
+    # dependencies come from dpkg-shlibdeps, of dpkg-dev, which build-essential brings)
+    lintian
 )
 
 as_root() {
@@ -52,8 +57,8 @@ as_root() {
 }
 
 case "$mode" in
-    demo | test | sanitize | fuzz) ;;
-    *) echo "usage: $0 demo|test|sanitize|fuzz [SECONDS [TARGET...]]" >&2; exit 2 ;;
+    demo | test | package | sanitize | fuzz) ;;
+    *) echo "usage: $0 demo|test|package|sanitize|fuzz [SECONDS [TARGET...]]" >&2; exit 2 ;;
 esac
 
 # Installs the Debian packages named that are not installed yet.
@@ -179,5 +184,11 @@ case "$mode" in
     test)
         cd "$build_dir"
         exec ctest --output-on-failure -j "$jobs" --timeout 600
+        ;;
+    package)
+        # CPack (packaging/CMakeLists.txt); dependencies from dpkg-shlibdeps (dpkg-dev).
+        rm -f "$build_dir"/packages/*.deb
+        (cd "$build_dir" && cpack)
+        ls -l "$build_dir"/packages/*.deb
         ;;
 esac

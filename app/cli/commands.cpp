@@ -28,6 +28,7 @@
 #include "onewindow/core/plugin_scaffold.hpp"
 #include "onewindow/core/printing.hpp"
 #include "onewindow/core/report.hpp"
+#include "onewindow/core/version.hpp"
 #include "onewindow/store/counter_log.hpp"
 
 namespace fs = std::filesystem;
@@ -786,6 +787,7 @@ int plugins_check(const Args& args, std::ostream& out, std::ostream& err) {
         options.settings = value.extract<Poco::JSON::Object::Ptr>();
     }
     issues = check_plugin_folder(args.positional[1], options);
+    out << version_line("onewindow-cli") << '\n';
     for (const auto& issue : issues.list()) err << issue.to_string() << '\n';
     out << (issues.empty() ? "OK" : "FAILED") << '\n';
     return issues.empty() ? 0 : static_cast<int>(ErrorKind::Plugin);
@@ -807,8 +809,12 @@ int plugins_new(const Args& args, std::ostream& out, std::ostream& err) {
         write_plugin_scaffold(share_dir() / "sdk" / "example", dir, id, department->second);
     out << trf("Plugin folder {} written ({} files)", dir.string(), std::to_string(files.size()))
         << '\n';
+    // The build's stage folder keeps the SDK's CMake package beside its guide; an installation
+    // keeps it where find_package() looks (the package onewindow-sdk-dev).
+    fs::path sdk_cmake = share_dir() / "sdk" / "cmake";
+    if (!fs::is_directory(sdk_cmake)) sdk_cmake = install_root() / "share/cmake/OneWindowSDK";
     out << trf("Build it: cmake -S {} -B {}/build -DOneWindowSDK_DIR={} && cmake --build {}/build",
-               dir.string(), dir.string(), (share_dir() / "sdk" / "cmake").string(), dir.string())
+               dir.string(), dir.string(), sdk_cmake.string(), dir.string())
         << '\n';
     out << trf("Then check it: onewindow-cli plugins check {}/build/{}", dir.string(), id) << '\n';
     return 0;
@@ -1087,6 +1093,10 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     while (i < args.size() && args[i].rfind("--", 0) == 0) {
         if (args[i] == "--help") {
             out << tr(kUsageText);
+            return 0;
+        }
+        if (args[i] == "--version") {
+            out << version_line("onewindow-cli") << '\n';
             return 0;
         }
         if (args[i] == "--data" && i + 1 < args.size()) {

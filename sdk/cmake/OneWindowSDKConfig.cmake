@@ -1,6 +1,8 @@
 # OneWindowSDK package: find_package(OneWindowSDK) + onewindow_add_plugin().
 #
-# Works from the source tree (sdk/cmake) and from an installed prefix (lib/cmake/OneWindowSDK).
+# Works from the source tree (sdk/cmake), from the build's stage folder
+# (share/onewindow/sdk/cmake) and from an installed prefix (share/cmake/OneWindowSDK, with the
+# exported target of OneWindowSDKTargets.cmake; the package onewindow-sdk-dev).
 # Provides:
 #   OneWindow::sdk_headers      INTERFACE target: the SDK headers + Poco JSON, C++20
 #   onewindow_add_plugin(<target>
@@ -24,14 +26,17 @@ include(CMakeFindDependencyMacro)
 find_dependency(Poco COMPONENTS Foundation JSON)
 
 set(_onewindow_sdk_cmake_dir "${CMAKE_CURRENT_LIST_DIR}")
-if(EXISTS "${CMAKE_CURRENT_LIST_DIR}/../include/onewindow/sdk/abi.h")
+if(EXISTS "${CMAKE_CURRENT_LIST_DIR}/OneWindowSDKTargets.cmake")
+    # Installed by the package onewindow-sdk-dev: the exported target (install(EXPORT)).
+    include("${CMAKE_CURRENT_LIST_DIR}/OneWindowSDKTargets.cmake")
+elseif(EXISTS "${CMAKE_CURRENT_LIST_DIR}/../include/onewindow/sdk/abi.h")
     get_filename_component(_onewindow_sdk_include "${CMAKE_CURRENT_LIST_DIR}/../include" ABSOLUTE)
 else()
     get_filename_component(_onewindow_sdk_include "${CMAKE_CURRENT_LIST_DIR}/../../../include"
                            ABSOLUTE)
 endif()
 
-if(NOT TARGET OneWindow::sdk_headers)
+if(NOT TARGET OneWindow::sdk_headers AND DEFINED _onewindow_sdk_include)
     add_library(OneWindow::sdk_headers INTERFACE IMPORTED)
     set_target_properties(OneWindow::sdk_headers PROPERTIES
         INTERFACE_INCLUDE_DIRECTORIES "${_onewindow_sdk_include}"

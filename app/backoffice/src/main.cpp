@@ -14,8 +14,33 @@
 
 #include "onewindow/backoffice/backoffice.hpp"
 #include "onewindow/core/error.hpp"
+#include "onewindow/core/version.hpp"
+
+namespace {
+
+const char* const kUsage =
+    "Usage: onewindow-backoffice --config FILE\n"
+    "       onewindow-backoffice hash-password\n"
+    "       onewindow-backoffice --version | --help\n"
+    "  --config FILE    serve the exchange protocol v1 as FILE (backoffice.json) says, until\n"
+    "                   SIGINT or SIGTERM; prints LISTENING <address>:<port> once it accepts\n"
+    "                   requests and STOPPED on a clean stop\n"
+    "  hash-password    read a password line on stdin, print the \"password_hash\" of a\n"
+    "                   \"staff_users\" entry\n"
+    "Exit codes: 0 stopped by a signal; 2 bad configuration or address; 3 storage failure;\n"
+    "64 usage error.\n";
+
+}  // namespace
 
 int main(int argc, char** argv) {
+    if (argc == 2 && std::string(argv[1]) == "--version") {
+        std::cout << onewindow::version_line("onewindow-backoffice") << std::endl;
+        return 0;
+    }
+    if (argc == 2 && std::string(argv[1]) == "--help") {
+        std::cout << kUsage;
+        return 0;
+    }
     if (argc == 2 && std::string(argv[1]) == "hash-password") {
         std::string password;
         if (!std::getline(std::cin, password) || password.size() < 8) {
@@ -26,7 +51,7 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (argc != 3 || std::string(argv[1]) != "--config") {
-        std::cerr << "usage: onewindow-backoffice --config FILE | hash-password\n";
+        std::cerr << kUsage;
         return 64;
     }
     // Block the stop signals before the server threads start, so that they inherit the mask and

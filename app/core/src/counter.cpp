@@ -16,6 +16,7 @@
 #include "onewindow/core/guide.hpp"
 #include "onewindow/core/i18n.hpp"
 #include "onewindow/core/idnumber.hpp"
+#include "onewindow/core/paths.hpp"
 #include "onewindow/core/plugin_host.hpp"
 #include "onewindow/core/report.hpp"
 #include "onewindow/core/unified_form.hpp"
@@ -86,7 +87,7 @@ std::unique_ptr<Counter> Counter::open(const Options& options) {
     HostOptions host;
     host.dictionary = Dictionary::load(share / "forms" / "fields.json", issues);
     issues.throw_if_any();
-    host.plugin_roots = {options.root / "plugins", options.data_dir / "plugins"};
+    host.plugin_roots = {bundled_plugins_dir(options.root), options.data_dir / "plugins"};
     host.trusted_list_file = options.data_dir / "trusted-plugins.json";
     host.state_dir = options.data_dir / "state";
     host.settings = new Poco::JSON::Object;

@@ -1,5 +1,6 @@
 #include "onewindow/gui/main_frame.hpp"
 
+#include <wx/aboutdlg.h>
 #include <wx/button.h>
 #include <wx/choicdlg.h>
 #include <wx/choice.h>
@@ -25,10 +26,12 @@
 #include "onewindow/core/i18n.hpp"
 #include "onewindow/core/idnumber.hpp"
 #include "onewindow/core/plugin_host.hpp"
+#include "onewindow/core/version.hpp"
 #include "onewindow/gui/intake_panel.hpp"
 #include "onewindow/gui/log_panel.hpp"
 #include "onewindow/gui/preview_frame.hpp"
 #include "onewindow/gui/rating_frame.hpp"
+#include "onewindow/sdk/abi.h"
 
 namespace onewindow::gui {
 
@@ -704,6 +707,17 @@ MainFrame::MainFrame(Services& services)
     catalogue_->focus_search();
 }
 
+wxAboutDialogInfo about_info() {
+    wxAboutDialogInfo info;
+    info.SetName(wtr("OneWindow"));
+    info.SetVersion(version());
+    info.SetDescription(wxString::Format(
+        wtr("The comprehensive service window of the county, township and village service "
+            "centres.\nPlugin ABI %d.%d"),
+        ONEWINDOW_ABI_MAJOR, ONEWINDOW_ABI_MINOR));
+    return info;
+}
+
 MainFrame::~MainFrame() {
     delete idle_timer_;  // not a child window: deleted by its owner (stopping it)
     idle_timer_ = nullptr;
@@ -724,9 +738,14 @@ void MainFrame::build_menu() {
     menu_case->Append(kCases, wtr("Today's cases") + "\tCtrl+L");
     menu_case->Append(kLock, wtr("Lock the screen") + "\tCtrl+Shift+L");
     menu_case->Append(wxID_EXIT, wtr("Quit") + "\tCtrl+Q");
+    auto* menu_help = new wxMenu;
+    menu_help->Append(wxID_ABOUT, wtr("About OneWindow"));
     auto* bar = new wxMenuBar;
     bar->Append(menu_case, wtr("Window"));
+    bar->Append(menu_help, wtr("Help"));
     SetMenuBar(bar);
+    Bind(
+        wxEVT_MENU, [this](wxCommandEvent&) { wxAboutBox(about_info(), this); }, wxID_ABOUT);
     Bind(
         wxEVT_MENU, [this](wxCommandEvent&) { catalogue_->focus_search(); }, kSearch);
     Bind(

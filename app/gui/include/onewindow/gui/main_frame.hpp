@@ -6,6 +6,7 @@
 // Threads: UI thread only.
 #pragma once
 
+#include <wx/aboutdlg.h>
 #include <wx/frame.h>
 #include <wx/panel.h>
 
@@ -110,6 +111,9 @@ class PluginsPanel : public wxPanel {
 
 class LogPanel;
 class AuditPanel;
+
+/// What the Help menu's About box shows: the name, the version (version.hpp) and the plugin ABI.
+wxAboutDialogInfo about_info();
 
 class MainFrame : public wxFrame {
   public:
