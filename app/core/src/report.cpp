@@ -11,6 +11,7 @@
 #include "onewindow/core/i18n.hpp"
 #include "onewindow/core/idnumber.hpp"
 #include "onewindow/core/json.hpp"
+#include "onewindow/store/audit.hpp"
 
 namespace onewindow {
 
@@ -198,6 +199,10 @@ std::string open_summary(const CounterLog& log) {
                std::to_string(due_soon));
 }
 
+std::string CounterLog::audit_head() const {
+    return "#" + std::to_string(audit_head_id) + " " + store::audit_hash_shown(audit_head_hash);
+}
+
 long long CounterLog::ratings() const {
     long long total = 0;
     for (auto n : ratings_by_level) total += n;
@@ -339,6 +344,7 @@ Poco::JSON::Object::Ptr counter_log_data(const CounterLog& log, const CounterLog
     auto printed = Date::parse(printed_at.substr(0, 10));
     data->set("printed_at", (printed ? printed->chinese() : printed_at.substr(0, 10)) +
                                 (printed_at.size() >= 16 ? " " + printed_at.substr(11, 5) : ""));
+    data->set("audit_head", log.audit_head());
 
     Poco::JSON::Object::Ptr intake = new Poco::JSON::Object(true);
     intake->set("cases", std::to_string(log.cases));
