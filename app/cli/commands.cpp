@@ -1,5 +1,7 @@
 #include "commands.hpp"
 
+#include <termios.h>
+#include <unistd.h>
 #include <cctype>
 #include <cmath>
 #include <csignal>
@@ -64,8 +66,9 @@ const char* kUsageText =
        "                                 -o prints it as PDF or writes its rows as CSV; once\n"
        "                                 an administrator exists, as the signed-in supervisor\n"
        "                                 NAME (password as for admin)\n"
-       "  hand-out <number> <item>... --collector NAME --id-number ID [--proof TEXT]\n"
-       "           [--printer NAME]      print the results, then record their hand-out\n"
+       "  hand-out <number> <item>... --collector NAME [--id-number-file FILE] [--proof TEXT]\n"
+       "           [--printer NAME]      print the results, then record their hand-out (the\n"
+       "                                 collector's ID number typed, or from FILE)\n"
        "  rate <number> <1-5> [--comment TEXT]\n"
        "                                 record the applicant's rating of the visit\n"
        "  backup --to DIR [--keep N]     back up the cases and materials online (keep the N\n"
@@ -282,6 +285,9 @@ std::string joined_counts(const std::vector<LogCount>& counts) {
 }
 
 UserAccount sign_in(CaseStore& store, const std::string& name);  // below
+std::string secret_line(const std::string& file, const std::string& what, bool hidden,
+                        const std::string& prompt);
+std::string option(const Args& args, const std::string& name);
 
 int cmd_report(const fs::path& data_dir, const Args& args, std::ostream& out, std::ostream& err) {
     const std::string kind = args.positional.empty() ? "" : args.positional[0];
@@ -351,17 +357,22 @@ int cmd_report(const fs::path& data_dir, const Args& args, std::ostream& out, st
 
 int cmd_hand_out(const fs::path& data_dir, const Args& args, std::ostream& out, std::ostream& err) {
     auto collector = args.options.find("--collector");
-    auto id_number = args.options.find("--id-number");
-    if (args.positional.size() < 2 || collector == args.options.end() ||
-        id_number == args.options.end()) {
+    if (args.positional.size() < 2 || collector == args.options.end()) {
         err << tr(kUsageText);
         return kUsage;
     }
+    // Not on the command line, where every user of the PC reads it (ps, /proc/<pid>/cmdline).
+    if (args.options.count("--id-number"))
+        throw Error(ErrorKind::Input,
+                    tr("--id-number: the ID number is not taken on the command line, where other "
+                       "users of the computer can read it; type it when asked, or give "
+                       "--id-number-file FILE"));
     HandOut hand_out;
     hand_out.case_number = args.positional[0];
     hand_out.item_codes.assign(args.positional.begin() + 1, args.positional.end());
     hand_out.collector = collector->second;
-    hand_out.collector_id_number = id_number->second;
+    hand_out.collector_id_number = secret_line(option(args, "--id-number-file"), "--id-number-file",
+                                               false, tr("ID number of the collector: "));
     if (auto proof = args.options.find("--proof"); proof != args.options.end())
         hand_out.proof = proof->second;
     std::optional<PrintOptions> printer;
@@ -428,6 +439,10 @@ int print_backup(const BackupResult& result, std::ostream& out) {
         << trf("Backed up {} cases and {} new material files to {}", std::to_string(result.cases),
                std::to_string(result.material_files), result.folder.string())
         << '\n';
+    if (result.secrets_left_out)
+        out << tr("The shared secrets of exchange.json are not in the backup: after a restore, "
+                  "the administrator enters them again")
+            << '\n';
     for (const auto& old : result.removed)
         out << trf("Removed the old backup {}", old.string()) << '\n';
     return 0;
@@ -438,8 +453,14 @@ int cmd_restore(const fs::path& data_dir, const Args& args, std::ostream& out, s
         err << tr(kUsageText);
         return kUsage;
     }
-    restore_counter(args.positional[0], data_dir);
+    const auto without_secret = restore_counter(args.positional[0], data_dir);
     out << trf("Restored {} into {}", args.positional[0], data_dir.string()) << '\n';
+    std::string names;
+    for (const auto& name : without_secret) names += (names.empty() ? "" : "、") + name;
+    if (!names.empty())
+        out << trf("Backups keep no shared secret: enter the secrets of exchange.json again for {}",
+                   names)
+            << '\n';
     return 0;
 }
 
@@ -629,10 +650,15 @@ int cmd_audit(const fs::path& data_dir, const Args& args, std::ostream& out, std
     auto result = counter->store().audit().verify();
     if (result.ok) {
         out << trf("Audit log intact: {} events verified", std::to_string(result.events)) << '\n';
+        if (result.unchecked > 0)
+            out << trf("{} events keyed at other counters: their links were checked, their "
+                       "content is checked at those counters",
+                       std::to_string(result.unchecked))
+                << '\n';
         return 0;
     }
     out << trf("Audit log broken at event {}: {}", std::to_string(result.first_broken_id),
-               result.message)
+               tr(result.message.c_str()))
         << '\n';
     return static_cast<int>(ErrorKind::Integrity);
 }
@@ -864,11 +890,25 @@ int cmd_plugins(const fs::path& data_dir, const Args& args, std::ostream& out, s
     return 0;
 }
 
-/// The first line of `file`, or of stdin when `file` is empty; Error(Input) naming `what`.
-std::string secret_line(const std::string& file, const std::string& what) {
+/// The first line of `file`, or of stdin when `file` is empty or "-"; Error(Input) naming
+/// `what`. Typed at a terminal, the line is asked for with `prompt` (on stderr) and, when
+/// `hidden` (passwords, secrets), not echoed.
+std::string secret_line(const std::string& file, const std::string& what, bool hidden,
+                        const std::string& prompt) {
     std::string line;
-    if (file.empty()) {
+    if (file.empty() || file == "-") {
+        const bool terminal = ::isatty(STDIN_FILENO) == 1;
+        termios was{};
+        const bool quiet = terminal && hidden && ::tcgetattr(STDIN_FILENO, &was) == 0;
+        if (quiet) {  // before the prompt: nothing typed after it is echoed
+            termios silent = was;
+            silent.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+            silent.c_lflag |= ECHONL;  // the Enter still moves to the next line
+            ::tcsetattr(STDIN_FILENO, TCSANOW, &silent);
+        }
+        if (terminal) std::cerr << prompt << std::flush;
         std::getline(std::cin, line);
+        if (quiet) ::tcsetattr(STDIN_FILENO, TCSANOW, &was);
     } else {
         std::ifstream in(file);
         if (!in) throw Error(ErrorKind::Input, trf("{}: {} cannot be read", what, file));
@@ -894,7 +934,9 @@ std::string required(const Args& args, const std::string& name) {
 /// Signs in through the core's login (wrong passwords count toward the lock); Error(Denied).
 UserAccount sign_in(CaseStore& store, const std::string& name) {
     const char* env = std::getenv("ONEWINDOW_PASSWORD");
-    const std::string password = env && *env ? std::string(env) : secret_line("", "--user");
+    const std::string password =
+        env && *env ? std::string(env)
+                    : secret_line("", "--user", true, trf("Password of {}: ", name));
     LoginResult result = store.accounts().login(name, password);
     if (result.status != LoginResult::Status::Ok || !result.user)
         throw Error(ErrorKind::Denied, result.message);
@@ -924,7 +966,8 @@ int admin_endpoints(Administration& admin, const Args& args, std::ostream& out) 
     }
     if (sub == "set" && p.size() == 3) {
         const std::string url = required(args, "--url");
-        const std::string secret = secret_line(required(args, "--secret-file"), "--secret-file");
+        const std::string secret = secret_line(required(args, "--secret-file"), "--secret-file",
+                                               true, tr("Shared secret: "));
         admin.set_endpoint(p[2], url, secret, option(args, "--ca-file"));
         out << trf("Endpoint {} set to {}", p[2], url) << '\n';
         return 0;
@@ -953,7 +996,8 @@ int admin_users(Administration& admin, const Args& args, std::ostream& out) {
         const std::string role = required(args, "--role"), counter = required(args, "--counter"),
                           display = required(args, "--display-name");
         admin.add_user(name, role, counter, display,
-                       secret_line(option(args, "--password-file"), "--password-file"));
+                       secret_line(option(args, "--password-file"), "--password-file", true,
+                                   tr("New password: ")));
         out << trf("User {} added", name) << '\n';
         return 0;
     }
@@ -969,7 +1013,8 @@ int admin_users(Administration& admin, const Args& args, std::ostream& out) {
         return 0;
     }
     if (sub == "password" && p.size() == 3) {
-        admin.reset_password(name, secret_line(option(args, "--password-file"), "--password-file"));
+        admin.reset_password(name, secret_line(option(args, "--password-file"), "--password-file",
+                                               true, tr("New password: ")));
         out << trf("The password of {} was reset", name) << '\n';
         return 0;
     }
@@ -1022,7 +1067,8 @@ int cmd_admin(const fs::path& data_dir, const Args& args, std::ostream& out, std
         Administration::create_first_admin(
             counter->store(), name, required(args, "--display-name"),
             option(args, "--counter").empty() ? counter->config().code : option(args, "--counter"),
-            secret_line(option(args, "--password-file"), "--password-file"));
+            secret_line(option(args, "--password-file"), "--password-file", true,
+                        tr("New password: ")));
         out << trf("Administrator {} created", name) << '\n';
         return 0;
     }

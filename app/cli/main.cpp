@@ -16,9 +16,11 @@
 #include "onewindow/core/error.hpp"
 #include "onewindow/core/i18n.hpp"
 #include "onewindow/core/paths.hpp"
+#include "onewindow/core/private_files.hpp"
 
 int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
+    onewindow::keep_new_files_private();  // before any file of the counter is written
     try {
         onewindow::load_default_catalog(onewindow::locale_dir());
         return onewindow::run_cli(args, std::cout, std::cerr);

@@ -807,8 +807,8 @@ TEST_CASE("The result document of an approved item prints from the case detail",
         d.data_json = R"({"certificate_no": "冀魏生字〔2026〕第0815号"})";
         d.decided_by = "赵静";
         d.decided_at = onewindow::local_timestamp_now();  // after the acceptance, as in life
-        REQUIRE(shell.services->counter().store().decisions().record("http://office", {d}, 1,
-                                                                     d.decided_at) == 1);
+        REQUIRE(shell.services->counter().store().decisions().record(
+                    "http://office", {"county_health"}, {d}, {}, 1, d.decided_at) == 1);
     }
     CHECK(cases.print_item_document(accepted.number, "000718001001", true).empty());
     shell.services->wait_idle();

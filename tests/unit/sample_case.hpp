@@ -24,6 +24,21 @@ inline AcceptRequest sample_accept_request(const std::optional<std::string>& now
     return r;
 }
 
+/// An account of counter WX01 in `store` with `role` (password "window-2026"), as signed in: the
+/// core reads the role from the accounts table at every privileged action, so a test's
+/// supervisor must exist there.
+inline UserAccount sample_account(CaseStore& store, const std::string& name,
+                                  const std::string& display_name, Role role) {
+    NewUser user;
+    user.name = name;
+    user.display_name = display_name;
+    user.counter = "WX01";
+    user.password = "window-2026";
+    user.role = role;
+    store.accounts().create_user(user, "setup");
+    return *store.accounts().find(name);
+}
+
 /// 一孩生育服务登记 of 魏县卫生健康局 under another code and route: promised in 3 working days,
 /// legally due in 20.
 inline AcceptItem sample_item(const std::string& code, const std::string& department,

@@ -4,6 +4,8 @@
 
 #include "onewindow/core/case_store.hpp"
 #include "onewindow/core/error.hpp"
+#include "onewindow/core/password_hash.hpp"
+#include "sample_case.hpp"
 #include "temp_dir.hpp"
 #include "test_store.hpp"
 
@@ -28,8 +30,6 @@ NewUser clerk(const std::string& name = "zhangmin") {
     u.display_name = "张敏";
     u.counter = "WX01";
     u.password = "window-2026";
-    u.iterations =
-        1000;  // stored per user; the default is store::AccountRepository::kPasswordIterations
     return u;
 }
 
@@ -52,7 +52,7 @@ TEST_CASE("Passwords are salted PBKDF2-SHA256, and login checks them and audits"
         auto q = db->prepare("SELECT salt, hash, iterations FROM users ORDER BY name");
         REQUIRE(q.step());
         const std::string salt1 = q.text(0), hash1 = q.text(1);
-        CHECK(q.integer(2) == 1000);
+        CHECK(q.integer(2) == 600000);
         REQUIRE(q.step());
         // Same password, different salt, different hash; nothing stores the password itself.
         CHECK(salt1 != q.text(0));
@@ -75,6 +75,32 @@ TEST_CASE("Passwords are salted PBKDF2-SHA256, and login checks them and audits"
     weak.password = "short";
     CHECK_THROWS_AS(s.store.accounts().create_user(weak, "admin"), Error);
     CHECK(s.store.accounts().users().size() == 2);
+    CHECK(s.store.audit().verify().ok);
+}
+
+TEST_CASE("An account hashed with fewer than 600,000 rounds is rehashed at its next sign-in",
+          "[accounts][store][counter-findings]") {
+    Store s;
+    NewUser few = clerk();
+    few.iterations = 310000;  // the rounds of earlier versions: refused for a new account
+    CHECK_THROWS_AS(s.store.accounts().create_user(few, "admin"), Error);
+    CHECK_FALSE(s.store.accounts().find("zhangmin"));
+    s.store.accounts().create_user(clerk(), "admin");
+    // An account stored by an earlier version, at 310,000 rounds.
+    const std::string old_hash = pbkdf2_sha256_hex("window-2026", "0011", 310000);
+    s.db.connect()->exec("UPDATE users SET salt = '0011', hash = '" + old_hash +
+                         "', iterations = 310000 WHERE name = 'zhangmin'");
+    // A wrong password changes nothing.
+    CHECK(s.store.accounts().login("zhangmin", "wrong-password").status ==
+          LoginResult::Status::BadCredentials);
+    CHECK(s.db.scalar("SELECT iterations FROM users WHERE name = 'zhangmin'") == 310000);
+    REQUIRE(s.store.accounts().login("zhangmin", "window-2026").status == LoginResult::Status::Ok);
+    CHECK(s.db.scalar("SELECT iterations FROM users WHERE name = 'zhangmin'") == 600000);
+    CHECK(s.db.scalar("SELECT count(*) FROM users WHERE hash = '" + old_hash + "'") == 0);
+    CHECK(events_of_type(s.store, "user.password_rehashed", true) == 1);
+    // The new hash takes the same password, and the next sign-in leaves it as it is.
+    REQUIRE(s.store.accounts().login("zhangmin", "window-2026").status == LoginResult::Status::Ok);
+    CHECK(events_of_type(s.store, "user.password_rehashed", true) == 1);
     CHECK(s.store.audit().verify().ok);
 }
 
@@ -204,10 +230,8 @@ TEST_CASE("Roles are enforced in the core, and every denied attempt is audited",
     Store s;
     s.store.accounts().create_user(clerk(), "admin");
     const UserAccount lina = *s.store.accounts().find(clerk().name);
-    UserAccount boss = lina;
-    boss.role = Role::Supervisor;
-    UserAccount admin = lina;
-    admin.role = Role::Administrator;
+    const UserAccount boss = testing::sample_account(s.store, "lijun", "李军", Role::Supervisor);
+    const UserAccount admin = testing::sample_account(s.store, "root", "王强", Role::Administrator);
 
     CHECK_FALSE(role_allows(Role::Clerk, Permission::ReadReports));
     CHECK(role_allows(Role::Supervisor, Permission::ReadReports));
@@ -237,5 +261,38 @@ TEST_CASE("Roles are enforced in the core, and every denied attempt is audited",
     CHECK(denied[0].subject == "counter log");
     CHECK_FALSE(denied[0].success);
     CHECK(denied[1].subject == "cases of counter WX99");
+    CHECK(s.store.audit().verify().ok);
+}
+
+TEST_CASE("A role is read at every privileged action, not kept from the sign-in",
+          "[accounts][store][counter-findings]") {
+    // An open shell keeps the UserAccount of its login: the supervisor is demoted, then
+    // disabled, while signed in.
+    Store s;
+    const UserAccount boss = testing::sample_account(s.store, "lijun", "李军", Role::Supervisor);
+    CaseFilter other;
+    other.counter = "WX99";
+    CHECK_NOTHROW(s.store.accounts().require(boss, Permission::ReadReports, "counter log"));
+    CHECK_NOTHROW(s.store.list_cases(other, boss));
+    s.store.accounts().set_role("lijun", Role::Clerk, "root");
+    CHECK(boss.role == Role::Supervisor);  // as signed in
+    CHECK_THROWS_AS(s.store.accounts().require(boss, Permission::ReadReports, "counter log"),
+                    Error);
+    CHECK_THROWS_AS(s.store.list_cases(other, boss), Error);
+    s.store.accounts().set_role("lijun", Role::Supervisor, "root");
+    CHECK_NOTHROW(s.store.accounts().require(boss, Permission::ReadReports, "counter log"));
+    s.store.accounts().set_active("lijun", false, "root");
+    try {
+        s.store.accounts().require(boss, Permission::ReadReports, "counter log");
+        FAIL("a disabled account read the reports");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::Denied);
+    }
+    // A user the table does not know has no role at all.
+    UserAccount stranger = boss;
+    stranger.name = "nobody";
+    CHECK_THROWS_AS(s.store.accounts().require(stranger, Permission::ReadReports, "counter log"),
+                    Error);
+    CHECK(events_of_type(s.store, "access.denied", false) == 4);
     CHECK(s.store.audit().verify().ok);
 }

@@ -55,15 +55,7 @@ struct Counter {
                                                   WorkingCalendar::load(shipped, dir.path));
     }
     UserAccount add(const std::string& name, Role role) {
-        NewUser user;
-        user.name = name;
-        user.display_name = name;
-        user.counter = "WX01";
-        user.password = "window-2026";
-        user.role = role;
-        user.iterations = 1000;
-        store.accounts().create_user(user, "setup");
-        return *store.accounts().find(name);
+        return testing::sample_account(store, name, name, role);
     }
     Administration as(const UserAccount& who) {
         return Administration(store, dir.path, shipped, who);

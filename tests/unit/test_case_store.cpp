@@ -151,6 +151,128 @@ TEST_CASE("The audit chain proves itself intact or names the first broken event"
     CHECK(broken.message == "its content does not match its hash");
 }
 
+namespace {
+
+/// Lets `d` change and delete audit events, as whoever can write the database can.
+void drop_audit_triggers(store::Database& d, bool postgresql) {
+    if (postgresql)
+        d.exec("ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_change");
+    else
+        d.exec("DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete");
+}
+
+/// Appends an event of the first, unkeyed version of the chain (as a program before the audit
+/// key wrote it) through `d`.
+void append_plain_event(store::Database& d, const std::string& type) {
+    auto head = d.prepare("SELECT hash FROM audit_head WHERE id = 1");
+    REQUIRE(head.step());
+    const std::string previous = head.text(0);
+    AuditEvent e{0, "2026-09-01 09:00:00", "张敏", "WX01", type, "-", "{}", true, ""};
+    e.hash = store::audit_hash(previous, e);
+    auto insert = d.prepare(
+        "INSERT INTO audit_events (at, actor, counter, type, subject, detail, success,"
+        " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id");
+    insert.bind(1, e.at).bind(2, e.actor).bind(3, e.counter).bind(4, e.type).bind(5, e.subject);
+    insert.bind(6, e.detail_json).bind(7, previous).bind(8, e.hash);
+    REQUIRE(insert.step());
+    const long long id = insert.int64(0);
+    insert.reset();
+    d.prepare("UPDATE audit_head SET last_id = ?, hash = ? WHERE id = 1")
+        .bind(1, id)
+        .bind(2, e.hash)
+        .run();
+}
+
+}  // namespace
+
+TEST_CASE("The audit chain is keyed and anchored outside the database, and old chains still verify",
+          "[store][counter-findings]") {
+    Dir dir;
+    testing::TestStore db(dir.path);
+    const fs::path anchor = dir.path / "anchor";
+    fs::create_directories(anchor);
+    {
+        // A chain of the first version: two events hashed without a key.
+        auto d = db.connect();
+        append_plain_event(*d, "test.before_the_key");
+        append_plain_event(*d, "test.before_the_key");
+    }
+    auto store = db.open(dir.path / "materials", calendar());
+    store.database().anchor_audit(anchor);  // as Counter::open() does, on either engine
+    CHECK_FALSE(fs::exists(anchor / "audit.key"));
+    CHECK(store.audit().verify().ok);  // the old chain, before any key
+    store.cases().accept(request({}));
+    store.cases().accept(request({}));
+    // The key was made at the first append, private; the new events are keyed with it.
+    REQUIRE(fs::exists(anchor / "audit.key"));
+    CHECK((fs::status(anchor / "audit.key").permissions() & fs::perms::all) ==
+          (fs::perms::owner_read | fs::perms::owner_write));
+    const auto events = store.audit().events();
+    REQUIRE(events.size() == 4);
+    CHECK(events[1].hash.size() == 64);
+    CHECK(events[2].hash.rfind("k1:", 0) == 0);
+    CHECK(events[3].hash.rfind("k1:", 0) == 0);
+    // The head file names the newest event.
+    const auto head = store::read_audit_head(anchor);
+    REQUIRE(head);
+    CHECK(head->first == events[3].id);
+    CHECK(head->second == events[3].hash);
+    const auto ok = store.audit().verify();
+    CHECK(ok.ok);
+    CHECK(ok.events == 4);
+    CHECK(ok.unchecked == 0);
+    CHECK(ok.head_checked);
+
+    SECTION("a plain event after keyed ones is a break") {
+        auto d = db.connect();
+        append_plain_event(*d, "test.forged");
+        const auto broken = store.audit().verify();
+        CHECK_FALSE(broken.ok);
+        CHECK(broken.first_broken_id == events[3].id + 1);
+        CHECK(broken.message == "it carries no keyed hash, after keyed events");
+    }
+    SECTION("a chain recomputed without the key after a change is seen by the head file") {
+        // Whoever can write the database changes an event and hashes the whole chain again in
+        // the first version's rule, which needs no key.
+        auto d = db.connect();
+        drop_audit_triggers(*d, db.postgresql());
+        d->exec("UPDATE audit_events SET actor = '王五' WHERE id = " +
+                std::to_string(events[2].id));
+        std::string previous;
+        for (auto e : store.audit().events()) {
+            e.hash = store::audit_hash(previous, e);
+            d->prepare("UPDATE audit_events SET prev_hash = ?, hash = ? WHERE id = ?")
+                .bind(1, previous)
+                .bind(2, e.hash)
+                .bind(3, e.id)
+                .run();
+            previous = e.hash;
+        }
+        const auto broken = store.audit().verify();
+        CHECK_FALSE(broken.ok);
+        CHECK(broken.first_broken_id == events[3].id);
+        CHECK(broken.message == "it differs from the event the audit head file names");
+    }
+    SECTION("events deleted from the end are seen by the head file") {
+        auto d = db.connect();
+        drop_audit_triggers(*d, db.postgresql());
+        d->exec("DELETE FROM audit_events WHERE id = " + std::to_string(events[3].id));
+        const auto broken = store.audit().verify();
+        CHECK_FALSE(broken.ok);
+        CHECK(broken.first_broken_id == events[3].id);
+    }
+    SECTION("another counter's key: linked, left to that counter") {
+        Dir other;
+        auto elsewhere = db.open(dir.path / "materials", calendar());
+        elsewhere.database().anchor_audit(other.path);
+        elsewhere.cases().accept(request({}));
+        const auto here = store.audit().verify();
+        CHECK(here.ok);
+        CHECK(here.unchecked == 1);
+        CHECK(elsewhere.audit().verify().unchecked == 2);
+    }
+}
+
 TEST_CASE("Notices are numbered and kept, and the clock pauses and resumes", "[store]") {
     Dir dir;
     testing::TestStore db(dir.path);

@@ -163,7 +163,8 @@ TEST_CASE(
     approved.outcome = "approved";
     approved.decided_by = "赵强";
     approved.decided_at = "2026-12-03 10:00:00";
-    CHECK(wx07.decisions().record("http://office", {approved}, 1, "2026-12-03 10:05:00") == 1);
+    CHECK(wx07.decisions().record("http://office", {"county_health"}, {approved}, {}, 1,
+                                  "2026-12-03 10:05:00") == 1);
     HandOut out;
     out.case_number = number;
     out.item_codes = {"000718001001"};
@@ -194,7 +195,6 @@ TEST_CASE("Accounts and lockouts are centre-wide: failures at two counters count
     clerk.display_name = "张敏";
     clerk.counter = "WX01";
     clerk.password = "window-2026";
-    clerk.iterations = 1000;
     wx01.accounts().create_user(clerk, "admin");
     // Signs in at WX02 with the account made at WX01.
     CHECK(wx02.accounts().login("zhangmin", "window-2026", "2026-12-02 08:30:00").status ==

@@ -568,8 +568,8 @@ TEST_CASE("onewindow-cli report prints the day's counter log, as PDF too, and wr
     CHECK(twice.code == 2);
     CHECK(count(dir.path / "counter.db", "ratings") == 1);
     // Not decided yet: nothing to hand out, nothing recorded.
-    auto early = run(cli(dir.path) + "hand-out " + number +
-                     " 000718001001 --collector 李娜 --id-number 13043419960315024X");
+    auto early = run("echo 13043419960315024X | " + cli(dir.path) + "hand-out " + number +
+                     " 000718001001 --collector 李娜");
     CHECK(early.code == 2);
     CHECK(count(dir.path / "counter.db", "hand_outs") == 0);
     auto today = run(cli(dir.path) + "report daily");

@@ -22,10 +22,10 @@ namespace {
 struct Generated {
     testing::TempDir dir{"onewindow-report"};
     testing::TestStore db{dir.path};
-    UserAccount supervisor{"lijun", "李军", "WX01", Role::Supervisor, true, 0, ""};
     CaseStore store = db.open(
         dir.path / "materials",
         WorkingCalendar::load_dir(fs::path(ONEWINDOW_SOURCE_DIR) / "app/core/data/calendar"));
+    UserAccount supervisor = testing::sample_account(store, "lijun", "李军", Role::Supervisor);
 
     /// Two months and more of autumn 2026 (21 September to 22 November, the National Day
     /// holiday and its make-up working days included) at WX01 and WX02: intake on working days
@@ -121,7 +121,9 @@ struct Generated {
         // Some decided in a day, some after the promised three working days.
         d.decided_at = accepted.plus_days(how == 3 ? 9 : 1).iso() + " 11:00:00";
         d.received_at = d.decided_at;
-        store.decisions().record("http://office", {d}, cursor, d.decided_at);
+        store.decisions().record("http://office",
+                                 {"county_health", "civil_affairs", "social_security"}, {d}, {},
+                                 cursor, d.decided_at);
     }
 
     /// An independent count over the store's own connection.
@@ -276,8 +278,11 @@ TEST_CASE("The counter log's CSV opens in a spreadsheet: BOM, headers, quoting, 
     std::size_t lines = 0;
     for (std::size_t at = 0; (at = csv.find("\r\n", at)) != std::string::npos; at += 2) ++lines;
     const CounterLog log = g.store.log().counter_log(day);
-    CHECK(lines == 1 + static_cast<std::size_t>(log.items + log.notices + log.refusals +
+    // The header, a line per event, the footer with the audit chain's head.
+    CHECK(lines == 2 + static_cast<std::size_t>(log.items + log.notices + log.refusals +
                                                 log.handed_out + log.ratings()));
+    CHECK(csv.find("\r\nAudit chain head #" + std::to_string(log.audit_head_id) + " ") !=
+          std::string::npos);
     REQUIRE(log.handed_out > 0);
     REQUIRE(log.bad_ratings() > 0);
     CHECK(csv.find(",Handed out,") != std::string::npos);

@@ -100,7 +100,7 @@ struct Window {
         d.data_json = data_json;
         d.decided_by = "赵静";
         d.decided_at = "2026-11-23 10:15:00";
-        REQUIRE(counter->store().decisions().record(kBackOffice, {d}, cursor,
+        REQUIRE(counter->store().decisions().record(kBackOffice, {"county_health"}, {d}, {}, cursor,
                                                     "2026-11-23 10:20:00") == 1);
     }
 };
@@ -281,7 +281,8 @@ TEST_CASE_METHOD(
     d.cursor = 2;
     d.reason = "结婚证复印件模糊，无法辨认登记日期";
     d.missing_json = R"(["结婚证", {"name": "居民户口簿", "reason": "缺户主页"}])";
-    REQUIRE(counter->store().decisions().record(kBackOffice, {d}, 2, "2026-11-23 11:00:00") == 1);
+    REQUIRE(counter->store().decisions().record(kBackOffice, {"county_health"}, {d}, {}, 2,
+                                                "2026-11-23 11:00:00") == 1);
     out = testing::command_output(command);
     INFO(out);
     CHECK(out.find("exit 0") != std::string::npos);
@@ -306,7 +307,8 @@ TEST_CASE_METHOD(
     d.reason.clear();
     d.data_json = "{}";
     d.missing_json = R"(["身份证复印件"])";
-    REQUIRE(counter->store().decisions().record(kBackOffice, {d}, 3, "2026-11-23 11:30:00") == 1);
+    REQUIRE(counter->store().decisions().record(kBackOffice, {"county_health"}, {d}, {}, 3,
+                                                "2026-11-23 11:30:00") == 1);
     const CorrectionRequest request = counter->correction_request(number, code);
     CHECK_FALSE(request.deadline);
     REQUIRE(request.materials.size() == 1);
@@ -335,7 +337,8 @@ TEST_CASE_METHOD(FirstChildCase,
     d.reason = "经核查，夫妻双方已共同生育三个子女，所提交的婚姻状况与户籍信息不一致";
     d.decided_by = "赵静";
     d.decided_at = "2026-11-24 15:40:00";
-    REQUIRE(counter->store().decisions().record(kBackOffice, {d}, 1, "2026-11-24 15:45:00") == 1);
+    REQUIRE(counter->store().decisions().record(kBackOffice, {"county_health"}, {d}, {}, 1,
+                                                "2026-11-24 15:45:00") == 1);
     const auto pdf = data.path / "rejection.pdf";
     counter->print_result(number, code, pdf);
     check_document(
@@ -435,8 +438,9 @@ TEST_CASE("Ratings: once a day, a bad one followed up in 15 working days until r
     REQUIRE(open[0].follow_up_by);
     // 15 working days from Wednesday 25 November 2026 (no holiday in between): 16 December.
     CHECK(*open[0].follow_up_by == Date{2026, 12, 16});
-    UserAccount clerk{"zhangmin", "张敏", "WX01", Role::Clerk, true, 0, ""};
-    UserAccount supervisor{"lijun", "李军", "WX01", Role::Supervisor, true, 0, ""};
+    // The demo's accounts (prepare_demo_data): the core reads their roles from the store.
+    const UserAccount clerk = *w.counter->store().accounts().find("zhangmin");
+    const UserAccount supervisor = *w.counter->store().accounts().find("lijun");
     // A clerk cannot close it (refused and logged); a supervisor must say how.
     CHECK_THROWS_AS(w.counter->store().resolve_rating(bad, "已处理", clerk), Error);
     CHECK(w.counter->store().hand_outs().open_bad_ratings().size() == 1);

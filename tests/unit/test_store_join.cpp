@@ -42,7 +42,6 @@ struct OwnCounter {
         user.counter = code;
         user.password = "window-2026";
         user.role = Role::Administrator;
-        user.iterations = 1000;
         store.accounts().create_user(user, "setup");
         admin = *store.accounts().find(user.name);
         const fs::path scan = dir.path / "id_card.png";
@@ -88,8 +87,10 @@ TEST_CASE(
     // Every event of the counter, then the join itself; the chain verifies on the centre.
     CHECK(centre.count("audit_events") == events + 1);
     {
+        // Opened as the counter opens it: anchored in its data folder (its audit key and head).
         CaseStore joined =
             centre.open(centre_dir.path / "materials", WorkingCalendar::load_dir(kCalendar));
+        joined.database().anchor_audit(own.dir.path);
         CHECK(joined.audit().verify().ok);
         // The scan is in the centre's store, byte for byte.
         const auto bytes = joined.materials().read(own.scan_sha);
@@ -109,9 +110,9 @@ TEST_CASE(
     // Again: the counter is on the centre already (refused, nothing written); the copy itself,
     // run again, finds its earlier run and copies nothing.
     CHECK_THROWS_AS(own.as_admin().join_centre(centre.text()), Error);
-    const auto again =
-        store::migrate_store({store::Engine::SQLite, (own.dir.path / "counter.db").string()},
-                             own.dir.path / "materials", centre.location(), {}, "test");
+    const auto again = store::migrate_store(
+        {store::Engine::SQLite, (own.dir.path / "counter.db").string()}, own.dir.path / "materials",
+        centre.location(), {}, own.dir.path, "test");
     CHECK(again.already_done);
     CHECK(centre.count("cases") == 3);
     CHECK(centre.count("audit_events") == events + 2);

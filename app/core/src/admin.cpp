@@ -207,17 +207,12 @@ store::MigrationReport Administration::join_centre(const std::string& location) 
     const store::Location to = store::Location::parse(location, data_dir_);
     if (to.engine == from.engine && to.target == from.target)
         throw Error(ErrorKind::Input, trf("This counter's store is {} already", to.display()));
-    const auto report =
-        store::migrate_store(from, data_dir_ / "materials", to, data_dir_ / "materials", who_.name);
+    const auto report = store::migrate_store(from, data_dir_ / "materials", to,
+                                             data_dir_ / "materials", data_dir_, who_.name);
     const fs::path settings = data_dir_ / "counter.json";
     CounterConfig config = CounterConfig::load(settings);
     config.store = location;
     config.save(settings);
-    store_.accounts().record_change(
-        who_, "store.moved", to.display(),
-        members({{"materials", std::to_string(report.materials)},
-                 {"pending", std::to_string(report.pending)},
-                 {"already_there", report.already_done ? "yes" : "no"}}));
     return report;
 }
 

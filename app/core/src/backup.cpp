@@ -10,6 +10,7 @@
 #include "onewindow/core/error.hpp"
 #include "onewindow/core/i18n.hpp"
 #include "onewindow/core/json.hpp"
+#include "onewindow/core/private_files.hpp"
 #include "onewindow/store/cases.hpp"  // check_now()
 
 namespace fs = std::filesystem;
@@ -23,6 +24,45 @@ constexpr const char* kPrefix = "backup-";
 constexpr const char* kConfigFiles[] = {"counter.json",         "trusted-plugins.json",
                                         "plugin-settings.json", "exchange.json",
                                         "backup.json",          "calendar-edits.json"};
+
+constexpr const char* kExchangeFile = "exchange.json";
+
+/// Copies exchange.json with each endpoint's "secret" emptied: a backup keeps no secret in the
+/// clear (backup.hpp). False when there is no such file; a file that is not JSON is left out.
+bool copy_without_secrets(const fs::path& from, const fs::path& to) {
+    if (!fs::exists(from)) return false;
+    Poco::Dynamic::Var root;
+    try {
+        root = load_json_file(from);
+    } catch (const Error&) {
+        return true;  // unreadable here, unreadable restored: the administrator writes it anew
+    }
+    if (root.type() == typeid(Poco::JSON::Object::Ptr)) {
+        auto endpoints = root.extract<Poco::JSON::Object::Ptr>()->getObject("endpoints");
+        for (const auto& name : endpoints ? endpoints->getNames() : std::vector<std::string>{})
+            if (auto endpoint = endpoints->getObject(name); endpoint && endpoint->has("secret"))
+                endpoint->set("secret", "");
+    }
+    write_file_atomically(to, to_json(root) + "\n");
+    return true;
+}
+
+/// The endpoints of a restored exchange.json whose secret is empty (to be entered again).
+std::vector<std::string> endpoints_without_secret(const fs::path& file) {
+    std::vector<std::string> out;
+    if (!fs::exists(file)) return out;
+    try {
+        const auto root = load_json_file(file).extract<Poco::JSON::Object::Ptr>();
+        const auto endpoints = root->getObject("endpoints");
+        for (const auto& name : endpoints ? endpoints->getNames() : std::vector<std::string>{})
+            if (const auto endpoint = endpoints->getObject(name);
+                endpoint && endpoint->optValue<std::string>("secret", "").empty())
+                out.push_back(name);
+    } catch (const std::exception&) {
+        out.push_back(kExchangeFile);  // not readable: all of it is to be written again
+    }
+    return out;
+}
 
 /// Copies every file of `from` missing in `to`; returns how many were copied.
 int copy_new_files(const fs::path& from, const fs::path& to) {
@@ -94,8 +134,9 @@ BackupResult backup_counter(const fs::path& data_dir, const fs::path& dest, int 
     result.folder = dest / (kPrefix + stamp);
     const fs::path partial = dest / (kPrefix + stamp + ".partial");
     try {
+        make_private_dir(dest);
         fs::remove_all(partial);
-        fs::create_directories(partial);
+        make_private_dir(partial);
         copy_database(db, partial / "counter.db");
         check_integrity(partial / "counter.db");
         {
@@ -103,7 +144,10 @@ BackupResult backup_counter(const fs::path& data_dir, const fs::path& dest, int 
             result.cases = copy.execAndGet("SELECT count(*) FROM cases").getInt64();
         }
         for (const char* name : kConfigFiles)
-            if (fs::exists(data_dir / name)) fs::copy_file(data_dir / name, partial / name);
+            if (fs::exists(data_dir / name) && std::string(name) != kExchangeFile)
+                fs::copy_file(data_dir / name, partial / name);
+        result.secrets_left_out =
+            copy_without_secrets(data_dir / kExchangeFile, partial / kExchangeFile);
         // Materials never change once stored: copy what the newest earlier backup lacks by
         // starting from it (hard links: no space for unchanged files), then add the new files.
         const auto earlier = list_backups(dest);
@@ -119,6 +163,7 @@ BackupResult backup_counter(const fs::path& data_dir, const fs::path& dest, int 
             }
         }
         result.material_files = copy_new_files(data_dir / "materials", partial / "materials");
+        make_private_tree(partial);  // what an earlier version left readable, too
         fs::rename(partial, result.folder);
     } catch (const fs::filesystem_error& e) {
         std::error_code ignored;
@@ -138,7 +183,7 @@ BackupResult backup_counter(const fs::path& data_dir, const fs::path& dest, int 
     return result;
 }
 
-void restore_counter(const fs::path& backup, const fs::path& data_dir) {
+std::vector<std::string> restore_counter(const fs::path& backup, const fs::path& data_dir) {
     if (!fs::exists(backup / "counter.db"))
         throw Error(ErrorKind::NotFound, trf("{}: not a backup (no counter.db)", backup.string()));
     if (fs::exists(data_dir / "counter.db"))
@@ -146,11 +191,13 @@ void restore_counter(const fs::path& backup, const fs::path& data_dir) {
             ErrorKind::Input,
             trf("{} already holds a case database: restore into a new folder", data_dir.string()));
     check_integrity(backup / "counter.db");
-    fs::create_directories(data_dir);
+    make_private_dir(data_dir);
     copy_database(backup / "counter.db", data_dir / "counter.db");
     for (const char* name : kConfigFiles)
         if (fs::exists(backup / name)) fs::copy_file(backup / name, data_dir / name);
     copy_new_files(backup / "materials", data_dir / "materials");
+    make_private_tree(data_dir);
+    return endpoints_without_secret(data_dir / kExchangeFile);
 }
 
 std::optional<BackupSchedule> BackupSchedule::load(const fs::path& data_dir) {

@@ -69,7 +69,8 @@ const WorkingCalendar& CaseStore::calendar() const { return parts_->calendar; }
 
 std::vector<CaseSummary> CaseStore::list_cases(const CaseFilter& filter, const UserAccount& who) {
     CaseFilter scoped = filter;
-    if (!role_allows(who.role, Permission::ReadOtherCounters)) {
+    const auto role = accounts().role_now(who);  // as it is now, not as at sign-in
+    if (!role || !role_allows(*role, Permission::ReadOtherCounters)) {
         if (!filter.counter.empty() && filter.counter != who.counter)
             accounts().require(who, Permission::ReadOtherCounters,
                                "cases of counter " + filter.counter);

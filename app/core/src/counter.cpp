@@ -18,6 +18,7 @@
 #include "onewindow/core/idnumber.hpp"
 #include "onewindow/core/paths.hpp"
 #include "onewindow/core/plugin_host.hpp"
+#include "onewindow/core/private_files.hpp"
 #include "onewindow/core/report.hpp"
 #include "onewindow/core/unified_form.hpp"
 
@@ -41,7 +42,7 @@ class CounterLogFile {
         std::error_code ignored;
         fs::create_directories(file_.parent_path(), ignored);
         // O_APPEND: each line lands whole at the end, whoever else writes.
-        const int fd = ::open(file_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+        const int fd = ::open(file_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
         if (fd < 0) return;  // a log that cannot be written never stops the counter
         const ssize_t written = ::write(fd, text.data(), text.size());
         (void)written;
@@ -76,9 +77,9 @@ std::unique_ptr<Counter> Counter::open(const Options& options) {
     State& s = *counter->state_;
     s.options = options;
     const fs::path share = options.root / "share" / "onewindow";
-    std::error_code error;
-    fs::create_directories(options.data_dir, error);
-    if (error) throw Error(ErrorKind::Storage, options.data_dir.string() + ": " + error.message());
+    // Private (private_files.hpp): a folder an earlier version left open is tightened through
+    // and through, once; the files at its top (configuration copied in) at every start.
+    make_private_tree(options.data_dir, make_private_dir(options.data_dir));
     const fs::path config_file = options.data_dir / "counter.json";
     s.config = CounterConfig::load(config_file);
     if (!fs::exists(config_file)) s.config.save(config_file);

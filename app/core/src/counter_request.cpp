@@ -95,9 +95,12 @@ store::Location store_location(const fs::path& data_dir,
 
 CaseStore open_store(const fs::path& root, const fs::path& data_dir,
                      const std::optional<std::string>& override) {
-    return CaseStore::open(
-        store_location(data_dir, override), data_dir / "materials",
-        WorkingCalendar::load(root / "share" / "onewindow" / "calendar", data_dir));
+    CaseStore store =
+        CaseStore::open(store_location(data_dir, override), data_dir / "materials",
+                        WorkingCalendar::load(root / "share" / "onewindow" / "calendar", data_dir));
+    // The audit chain's key and head file live in the data folder, whichever engine holds it.
+    store.database().anchor_audit(data_dir);
+    return store;
 }
 
 IntakeRequest IntakeRequest::load(const fs::path& file) {

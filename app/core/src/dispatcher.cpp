@@ -282,6 +282,67 @@ void release_claims_of_the_dead(CaseStore& store, const std::string& me, const s
     }
 }
 
+/// One decision of GET /v1/decisions, each field checked: a field missing or of the wrong type,
+/// or an outcome the protocol does not know, throws naming it.
+ItemDecision read_decision(const Poco::Dynamic::Var& value) {
+    if (value.type() != typeid(Poco::JSON::Object::Ptr))
+        throw Error(ErrorKind::Input, "a decision is not a JSON object");
+    const auto d = value.extract<Poco::JSON::Object::Ptr>();
+    const auto text = [&](const char* field, bool required) {
+        if (!d->has(field) || d->isNull(field)) {
+            if (required)
+                throw Error(ErrorKind::Input, std::string("\"") + field + "\" is missing");
+            return std::string();
+        }
+        const Poco::Dynamic::Var v = d->get(field);
+        if (!v.isString())
+            throw Error(ErrorKind::Input, std::string("\"") + field + "\" is not a string");
+        return v.convert<std::string>();
+    };
+    ItemDecision decision;
+    const Poco::Dynamic::Var cursor = d->get("cursor");
+    if (cursor.isEmpty() || !cursor.isInteger())
+        throw Error(ErrorKind::Input, "\"cursor\" is not an integer");
+    decision.cursor = cursor.convert<long long>();
+    decision.case_number = text("case_number", true);
+    decision.item_code = text("item", true);
+    decision.outcome = text("outcome", true);
+    if (decision.outcome != "approved" && decision.outcome != "rejected" &&
+        decision.outcome != "correction")
+        throw Error(ErrorKind::Input, "\"outcome\" is \"" + decision.outcome +
+                                          "\", not approved, rejected or correction");
+    decision.reason = text("reason", false);
+    decision.decided_by = text("decided_by", false);
+    // The back office's clock is UTC; the counter's rows, log and timeline are local.
+    decision.decided_at = local_timestamp_of(text("decided_at", true), "\"decided_at\"");
+    if (d->has("data") && d->getObject("data").isNull() && !d->isNull("data"))
+        throw Error(ErrorKind::Input, "\"data\" is not an object");
+    if (d->has("missing_materials") && !d->getArray("missing_materials") &&
+        !d->isNull("missing_materials"))
+        throw Error(ErrorKind::Input, "\"missing_materials\" is not an array");
+    decision.data_json = d->has("data") && !d->isNull("data") ? to_json(d->get("data")) : "{}";
+    decision.missing_json = d->has("missing_materials") && !d->isNull("missing_materials")
+                                ? to_json(d->get("missing_materials"))
+                                : "[]";
+    return decision;
+}
+
+/// What can be told of a decision read_decision() refused: its cursor and case, if readable.
+UnreadableDecision unreadable_decision(const Poco::Dynamic::Var& value, const std::string& why) {
+    UnreadableDecision out;
+    out.problem = why;
+    if (value.type() != typeid(Poco::JSON::Object::Ptr)) return out;
+    const auto d = value.extract<Poco::JSON::Object::Ptr>();
+    try {
+        if (d->get("cursor").isInteger()) out.cursor = d->getValue<long long>("cursor");
+        if (d->get("case_number").isString())
+            out.case_number = d->getValue<std::string>("case_number");
+    } catch (const std::exception&) {
+        // nothing more can be told
+    }
+    return out;
+}
+
 /// Rows one pass claims.
 constexpr std::size_t kRowsPerPass = 100;
 
@@ -366,6 +427,9 @@ PullReport pull_decisions(CaseStore& store, const ExchangeConfig& config,
     for (const auto& [name, endpoint] : config.endpoints) {
         const std::string back_office = base_url(endpoint);
         if (!pulled.insert(back_office).second) continue;
+        std::set<std::string> endpoints;  // the names that lead to this back office
+        for (const auto& [other, where] : config.endpoints)
+            if (base_url(where) == back_office) endpoints.insert(other);
         // One pull of a back office at a time across a centre (decisions.hpp); a lease long
         // enough for every page at the timeout.
         if (!store.decisions().claim_pull(back_office, puller, at,
@@ -382,36 +446,36 @@ PullReport pull_decisions(CaseStore& store, const ExchangeConfig& config,
                 break;
             }
             std::vector<ItemDecision> page;
+            std::vector<UnreadableDecision> unreadable;
             long long cursor = since;
+            std::size_t answered = 0;
             try {
                 auto json = parse_json(answer.body, back_office + "/v1/decisions")
                                 .extract<Poco::JSON::Object::Ptr>();
                 cursor = json->getValue<long long>("cursor");
                 auto list = json->getArray("decisions");
-                for (unsigned i = 0; list && i < list->size(); ++i) {
-                    auto d = list->getObject(i);
-                    ItemDecision decision;
-                    decision.cursor = d->getValue<long long>("cursor");
-                    decision.case_number = d->getValue<std::string>("case_number");
-                    decision.item_code = d->getValue<std::string>("item");
-                    decision.outcome = d->getValue<std::string>("outcome");
-                    decision.reason = d->optValue<std::string>("reason", "");
-                    decision.decided_by = d->optValue<std::string>("decided_by", "");
-                    // The back office's clock is UTC; the counter's rows, log and timeline are
-                    // local.
-                    decision.decided_at =
-                        local_timestamp_of(d->getValue<std::string>("decided_at"),
-                                           back_office + "/v1/decisions: decided_at");
-                    decision.data_json = to_json(d->get("data"));
-                    decision.missing_json = to_json(d->get("missing_materials"));
-                    page.push_back(std::move(decision));
+                answered = list ? list->size() : 0;
+                for (unsigned i = 0; i < answered; ++i) {
+                    // One bad decision is set aside (DecisionRepository::record()); the others
+                    // and the cursor go on.
+                    try {
+                        page.push_back(read_decision(list->get(i)));
+                    } catch (const std::exception& e) {
+                        unreadable.push_back(unreadable_decision(list->get(i), e.what()));
+                    }
                 }
             } catch (const std::exception& e) {
                 report.errors.push_back(back_office + ": unreadable answer: " + e.what());
                 break;
             }
-            report.decisions += store.decisions().record(back_office, page, cursor, at);
-            if (static_cast<int>(page.size()) < kPage || cursor <= since) break;
+            try {
+                report.decisions +=
+                    store.decisions().record(back_office, endpoints, page, unreadable, cursor, at);
+            } catch (const Error& e) {
+                report.errors.push_back(back_office + ": " + e.what());
+                break;
+            }
+            if (answered < static_cast<std::size_t>(kPage) || cursor <= since) break;
         }
         store.decisions().release_pull(back_office, puller);
     }

@@ -58,12 +58,12 @@ std::string read_text_file(const std::filesystem::path& path) {
 }
 
 void write_file_atomically(const std::filesystem::path& path, const std::string& text,
-                           unsigned mode) {
+                           unsigned mode, bool durable) {
     const std::filesystem::path temp = path.string() + ".tmp";
     const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, mode);
     bool ok = fd >= 0 && ::fchmod(fd, mode) == 0 &&
               ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
-              ::fsync(fd) == 0;
+              (!durable || ::fsync(fd) == 0);
     if (fd >= 0) ok = ::close(fd) == 0 && ok;
     std::error_code error;
     if (ok) std::filesystem::rename(temp, path, error);

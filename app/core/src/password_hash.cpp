@@ -3,6 +3,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include <vector>
@@ -31,6 +32,15 @@ std::string sha256_hex(std::string_view data) {
     unsigned int size = 0;
     if (EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr) != 1)
         throw Error(ErrorKind::Integrity, "SHA-256 failed in OpenSSL");
+    return to_hex(digest, size);
+}
+
+std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+              reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest, &size))
+        throw Error(ErrorKind::Integrity, "HMAC-SHA256 failed in OpenSSL");
     return to_hex(digest, size);
 }
 

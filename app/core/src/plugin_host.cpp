@@ -285,7 +285,7 @@ void TrustedList::save(const fs::path& file) const {
     Poco::JSON::Object::Ptr root = new Poco::JSON::Object(true);
     root->set("trusted", list);
     if (!file.parent_path().empty()) fs::create_directories(file.parent_path());
-    write_file_atomically(file, to_json(root) + "\n", 0644);
+    write_file_atomically(file, to_json(root) + "\n");
 }
 
 std::vector<TrustedPlugin> trust_plugin_folders(const fs::path& list_file,

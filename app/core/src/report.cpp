@@ -11,6 +11,7 @@
 #include "onewindow/core/i18n.hpp"
 #include "onewindow/core/idnumber.hpp"
 #include "onewindow/core/json.hpp"
+#include "onewindow/store/audit.hpp"
 
 namespace onewindow {
 
@@ -58,7 +59,6 @@ const EventType kEventTypes[] = {
     {"exchange.agent_set", N_("agent mode changed")},
     {"exchange.client_set", N_("counter client code changed")},
     {"calendar.edited", N_("calendar edited")},
-    {"store.moved", N_("moved into the centre's store")},
     {"store.migrated", N_("a counter's store joined")},
 };
 
@@ -200,6 +200,10 @@ std::string open_summary(const CounterLog& log) {
     return trf("Open items {}: overdue {}, due within one working day {}",
                std::to_string(log.pending.size()), std::to_string(overdue),
                std::to_string(due_soon));
+}
+
+std::string CounterLog::audit_head() const {
+    return "#" + std::to_string(audit_head_id) + " " + store::audit_hash_shown(audit_head_hash);
 }
 
 long long CounterLog::ratings() const {
@@ -345,6 +349,7 @@ Poco::JSON::Object::Ptr counter_log_data(const CounterLog& log, const CounterLog
     auto printed = Date::parse(printed_at.substr(0, 10));
     data->set("printed_at", (printed ? printed->chinese() : printed_at.substr(0, 10)) +
                                 (printed_at.size() >= 16 ? " " + printed_at.substr(11, 5) : ""));
+    data->set("audit_head", log.audit_head());
 
     Poco::JSON::Object::Ptr intake = new Poco::JSON::Object(true);
     intake->set("cases", std::to_string(log.cases));

@@ -10,6 +10,7 @@
 #include "onewindow/core/error.hpp"
 #include "onewindow/core/i18n.hpp"
 #include "onewindow/core/paths.hpp"
+#include "onewindow/core/private_files.hpp"
 #include "onewindow/gui/login_dialog.hpp"
 #include "onewindow/gui/main_frame.hpp"
 #include "onewindow/gui/measure.hpp"
@@ -51,6 +52,7 @@ bool App::OnInit() {
         show_bare_window();
         return true;
     }
+    keep_new_files_private();  // before any file of the counter is written
     load_default_catalog(locale_dir());
     SetAppName("onewindow");
     ShellOptions options;

@@ -89,6 +89,10 @@ void AccountRepository::create_user(const NewUser& user, const std::string& acto
         throw Error(ErrorKind::Input, tr("A user needs the name shown on documents"));
     check_password_rules(user.password);
     const int iterations = user.iterations > 0 ? user.iterations : kPasswordIterations;
+    if (iterations < kPasswordIterations)
+        throw Error(ErrorKind::Input,
+                    trf("A password is hashed with at least {} PBKDF2 rounds, not {}",
+                        std::to_string(kPasswordIterations), std::to_string(iterations)));
     const std::string salt = random_hex(16);
     const std::string hash = pbkdf2_sha256_hex(user.password, salt, iterations);
     const std::string now = local_timestamp_now();
@@ -173,13 +177,24 @@ void AccountRepository::record_change(const UserAccount& who, const std::string&
                                 detail, true, ""});
 }
 
+std::optional<Role> AccountRepository::role_now(const UserAccount& who) const {
+    const auto account = find(who.name);
+    if (!account || !account->active) return std::nullopt;
+    return account->role;
+}
+
 void AccountRepository::require(const UserAccount& who, Permission permission,
                                 const std::string& what, const std::string& shown) {
-    if (role_allows(who.role, permission)) return;
+    const std::optional<Role> role = role_now(who);
+    if (role && role_allows(*role, permission)) return;
+    const std::string held = role ? role_name(*role) : "none";
     db_.append_audit(AuditEvent{0, local_timestamp_now(), who.name, who.counter, "access.denied",
-                                what, detail_json({{"role", role_name(who.role)}}), false, ""});
+                                what, detail_json({{"role", held}}), false, ""});
+    if (!role)
+        throw Error(ErrorKind::Denied, trf("Your account is disabled or gone; sign in again: {}",
+                                           shown.empty() ? what : shown));
     throw Error(ErrorKind::Denied, trf("Your role ({}) does not allow this: {}",
-                                       tr(role_name(who.role)), shown.empty() ? what : shown));
+                                       tr(role_name(*role)), shown.empty() ? what : shown));
 }
 
 LoginResult AccountRepository::login(const std::string& name, const std::string& password,
@@ -243,6 +258,20 @@ LoginResult AccountRepository::login(const std::string& name, const std::string&
         db_.prepare("UPDATE users SET failed_attempts = 0, locked_until = '' WHERE name = ?")
             .bind(1, name)
             .run();
+        if (iterations < kPasswordIterations) {
+            // Stored with fewer rounds than today's: rehashed now that the password is known.
+            const std::string new_salt = random_hex(16);
+            db_.prepare("UPDATE users SET salt = ?, hash = ?, iterations = ? WHERE name = ?")
+                .bind(1, new_salt)
+                .bind(2, pbkdf2_sha256_hex(password, new_salt, kPasswordIterations))
+                .bind_integer(3, kPasswordIterations)
+                .bind(4, name)
+                .run();
+            db_.append_audit(AuditEvent{0, now, name, user.counter, "user.password_rehashed", name,
+                                        detail_json({{"from", std::to_string(iterations)},
+                                                     {"to", std::to_string(kPasswordIterations)}}),
+                                        true, ""});
+        }
         user.failed_attempts = 0;
         user.locked_until.clear();
         result.status = LoginResult::Status::Ok;

@@ -7,6 +7,8 @@
 #include "onewindow/core/json.hpp"
 #include "onewindow/core/password_hash.hpp"
 
+#include <sstream>
+
 namespace onewindow {
 
 std::string detail_json(std::initializer_list<std::pair<const char*, std::string>> members) {
@@ -17,9 +19,51 @@ std::string detail_json(std::initializer_list<std::pair<const char*, std::string
 
 namespace store {
 
+namespace {
+
+/// What an event's hash covers, after its predecessor's hash.
+std::string chained_content(const std::string& previous, const AuditEvent& e) {
+    return previous + '\n' + e.at + '\n' + e.actor + '\n' + e.counter + '\n' + e.type + '\n' +
+           e.subject + '\n' + e.detail_json + '\n' + (e.success ? "1" : "0");
+}
+
+constexpr std::string_view kKeyedPrefix = "k1:";
+
+std::string key_id(const std::string& key) { return sha256_hex(key).substr(0, 16); }
+
+/// The key id of a keyed hash ("k1:<id>:<hmac>"); empty for a hash of the first version.
+std::string key_id_of(const std::string& hash) {
+    if (hash.compare(0, kKeyedPrefix.size(), kKeyedPrefix) != 0) return "";
+    return hash.substr(kKeyedPrefix.size(), 16);
+}
+
+}  // namespace
+
 std::string audit_hash(const std::string& previous, const AuditEvent& e) {
-    return sha256_hex(previous + '\n' + e.at + '\n' + e.actor + '\n' + e.counter + '\n' + e.type +
-                      '\n' + e.subject + '\n' + e.detail_json + '\n' + (e.success ? "1" : "0"));
+    return sha256_hex(chained_content(previous, e));
+}
+
+std::string keyed_audit_hash(const std::string& key, const std::string& previous,
+                             const AuditEvent& e) {
+    return std::string(kKeyedPrefix) + key_id(key) + ":" +
+           hmac_sha256_hex(key, chained_content(previous, e));
+}
+
+std::string audit_hash_shown(const std::string& hash) {
+    const auto colon = hash.rfind(':');
+    return hash.substr(colon == std::string::npos ? 0 : colon + 1, 16);
+}
+
+std::optional<std::pair<long long, std::string>> read_audit_head(const std::filesystem::path& dir) {
+    const std::filesystem::path file = dir / kAuditHeadFile;
+    if (!std::filesystem::exists(file)) return std::nullopt;
+    std::istringstream in(read_text_file(file));
+    long long id = 0;
+    std::string hash;
+    if (!(in >> id >> hash) || id <= 0)
+        throw Error(ErrorKind::Storage,
+                    trf("{}: not an audit head (\"<id> <hash>\")", file.string()));
+    return std::make_pair(id, hash);
 }
 
 namespace {
@@ -74,6 +118,12 @@ std::vector<AuditEvent> AuditRepository::events_of(const std::string& subject) c
 
 AuditVerifyResult AuditRepository::verify() const {
     AuditVerifyResult result;
+    const std::string key = db_.audit_key(false);
+    const std::string mine = key.empty() ? "" : key_id(key);
+    const auto head =
+        db_.audit_anchor().empty() ? std::nullopt : read_audit_head(db_.audit_anchor());
+    bool keyed = false;  // a keyed event was seen: no plain one may follow
+    bool head_found = false;
     std::string previous;
     long long after = 0;
     // In pages by id: a centre's chain holds millions of events.
@@ -89,19 +139,40 @@ AuditVerifyResult AuditRepository::verify() const {
             after = e.id;
             const std::string stored_previous = page.text(8);
             ++result.events;
-            if (stored_previous != previous || audit_hash(previous, e) != e.hash) {
+            const std::string id = key_id_of(e.hash);
+            const char* broken = nullptr;
+            if (stored_previous != previous)
+                broken = N_("its link to the previous event is broken");
+            else if (id.empty() && keyed)
+                broken = N_("it carries no keyed hash, after keyed events");
+            else if ((id.empty() && audit_hash(previous, e) != e.hash) ||
+                     (!id.empty() && id == mine && keyed_audit_hash(key, previous, e) != e.hash))
+                broken = N_("its content does not match its hash");
+            else if (head && e.id == head->first && e.hash != head->second)
+                broken = N_("it differs from the event the audit head file names");
+            if (broken) {
                 result.ok = false;
                 result.first_broken_id = e.id;
-                result.message = stored_previous != previous
-                                     ? N_("its link to the previous event is broken")
-                                     : N_("its content does not match its hash");
+                result.message = broken;
                 page.reset();
                 return result;
             }
+            keyed = keyed || !id.empty();
+            result.unchecked += !id.empty() && id != mine;
+            head_found = head_found || (head && e.id == head->first);
             previous = e.hash;
         }
         page.reset();
     }
+    if (head && !head_found) {
+        // The head file names an event the chain does not have: its end was cut off.
+        result.ok = false;
+        result.first_broken_id = head->first;
+        result.message =
+            N_("the chain ends before the event the audit head file names: events "
+               "were deleted");
+    }
+    result.head_checked = head_found;
     return result;
 }
 

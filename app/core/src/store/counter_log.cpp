@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "onewindow/core/case_store.hpp"
+#include "onewindow/core/csv.hpp"
 #include "onewindow/core/i18n.hpp"
 #include "onewindow/core/idnumber.hpp"
 #include "onewindow/core/json.hpp"
@@ -62,11 +63,14 @@ std::pair<std::string, std::string> item_names(const std::string& items_json) {
     return {names, departments};
 }
 
-std::string csv_field(const std::string& text) {
-    if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-    std::string quoted = "\"";
-    for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return quoted + "\"";
+/// The audit chain's head as the store has it now, into `log`.
+void read_audit_head_row(Database& db, CounterLog& log) {
+    Statement& head = db.cached("SELECT last_id, hash FROM audit_head WHERE id = 1");
+    if (head.step()) {
+        log.audit_head_id = head.int64(0);
+        log.audit_head_hash = head.text(1);
+    }
+    head.reset();
 }
 
 }  // namespace
@@ -208,6 +212,7 @@ CounterLog LogRepository::counter_log(const LogPeriod& period) const {
             log.open_bad_ratings.push_back(r);
         }
     }
+    read_audit_head_row(db_, log);
     return log;
 }
 
@@ -258,7 +263,7 @@ std::string LogRepository::csv(const LogPeriod& period) const {
                              N_("Promised by"),
                              N_("Status or reason")};
     for (std::size_t i = 0; i < std::size(headers); ++i)
-        out << (i ? "," : "") << csv_field(tr(headers[i]));
+        out << (i ? "," : "") << csv_cell(tr(headers[i]));
     out << "\r\n";
     while (q.step()) {
         const std::string kind = q.text(3);
@@ -288,9 +293,13 @@ std::string LogRepository::csv(const LogPeriod& period) const {
             accepted ? (q.integer(11) ? tr("yes") : tr("no")) : std::string(),
             q.text(12),
             last};
-        for (std::size_t i = 0; i < row.size(); ++i) out << (i ? "," : "") << csv_field(row[i]);
+        for (std::size_t i = 0; i < row.size(); ++i) out << (i ? "," : "") << csv_cell(row[i]);
         out << "\r\n";
     }
+    // The footer, as on the printed log: the audit chain's head now.
+    CounterLog head;
+    read_audit_head_row(db_, head);
+    out << csv_cell(trf("Audit chain head {}", head.audit_head())) << "\r\n";
     return out.str();
 }
 

@@ -4,6 +4,9 @@
 
 #include "engines.hpp"
 #include "onewindow/core/i18n.hpp"
+#include "onewindow/core/json.hpp"
+#include "onewindow/core/password_hash.hpp"
+#include "onewindow/core/private_files.hpp"
 #include "onewindow/store/audit.hpp"
 #include "schema.hpp"
 
@@ -90,6 +93,8 @@ std::unique_ptr<Database> Database::open(const Location& where) {
     std::unique_ptr<Database> db =
         where.engine == Engine::SQLite ? open_sqlite(where) : open_postgresql(where);
     db->migrate();
+    // A SQLite store's chain is anchored beside its file (anchor_audit()).
+    if (where.engine == Engine::SQLite) db->anchor_audit(fs::path(where.target).parent_path());
     return db;
 }
 
@@ -156,7 +161,8 @@ long long Database::append_audit(AuditEvent event) {
         previous = head.text(0);
         head.reset();
     }
-    event.hash = audit_hash(previous, event);
+    const std::string& key = audit_key(true);
+    event.hash = key.empty() ? audit_hash(previous, event) : keyed_audit_hash(key, previous, event);
     Statement& insert = cached(
         "INSERT INTO audit_events (at, actor, counter, type, subject, detail, success, prev_hash,"
         " hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
@@ -174,7 +180,46 @@ long long Database::append_audit(AuditEvent event) {
     insert.reset();
     Statement& move = cached("UPDATE audit_head SET last_id = ?, hash = ? WHERE id = 1");
     move.bind(1, id).bind(2, event.hash).run();
+    if (!anchor_dir_.empty()) pending_head_.emplace(id, event.hash);
     return id;
+}
+
+void Database::anchor_audit(const fs::path& dir) {
+    if (dir == anchor_dir_) return;
+    anchor_dir_ = dir;
+    audit_key_.clear();
+}
+
+const std::string& Database::audit_key(bool create) {
+    if (!audit_key_.empty() || anchor_dir_.empty()) return audit_key_;
+    const fs::path file = anchor_dir_ / kAuditKeyFile;
+    if (!fs::exists(file)) {
+        if (!create) return audit_key_;
+        // Made once: O_EXCL, so that two processes starting together keep the same key.
+        write_new_private_file(file, random_hex(32) + "\n");
+    }
+    std::string key = read_text_file(file);
+    while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
+    if (key.size() != 64 || key.find_first_not_of("0123456789abcdef") != std::string::npos)
+        throw Error(ErrorKind::Storage,
+                    trf("{}: not an audit key (64 hex digits); the audit chain cannot be written",
+                        file.string()));
+    audit_key_ = key;
+    return audit_key_;
+}
+
+void Database::write_audit_head() noexcept {
+    if (!pending_head_ || anchor_dir_.empty()) return;
+    const auto [id, hash] = *pending_head_;
+    pending_head_.reset();
+    try {
+        // Another process of the counter may have written a newer head meanwhile: keep it.
+        if (const auto head = read_audit_head(anchor_dir_); head && head->first > id) return;
+        write_file_atomically(anchor_dir_ / kAuditHeadFile, std::to_string(id) + " " + hash + "\n",
+                              0600, false);
+    } catch (const std::exception&) {
+        // The head file lags behind; the verifier still finds the event it names.
+    }
 }
 
 void Database::migrate() {
@@ -207,6 +252,7 @@ Transaction::Transaction(Database& db) : db_(db) {
 Transaction::~Transaction() {
     if (!open_) return;
     db_.depth_ = 0;
+    db_.pending_head_.reset();
     db_.rollback();
 }
 
@@ -217,9 +263,11 @@ void Transaction::commit() {
     try {
         db_.commit();
     } catch (...) {
+        db_.pending_head_.reset();
         db_.rollback();
         throw;
     }
+    db_.write_audit_head();
 }
 
 }  // namespace onewindow::store

@@ -74,19 +74,42 @@ void DecisionRepository::release_pull(const std::string& back_office, const std:
 }
 
 int DecisionRepository::record(const std::string& back_office,
-                               const std::vector<ItemDecision>& list, long long cursor,
+                               const std::set<std::string>& endpoints,
+                               const std::vector<ItemDecision>& list,
+                               const std::vector<UnreadableDecision>& unreadable, long long cursor,
                                const std::string& now) {
     Transaction transaction(db_);
     int kept = 0;
     for (const auto& d : list) {
         Statement& item = db_.cached(
-            "SELECT i.id, c.id, c.counter FROM case_items i JOIN cases c ON c.id = i.case_id"
-            " WHERE c.number = ? AND i.code = ?");
+            "SELECT i.id, c.id, c.counter, i.status FROM case_items i"
+            " JOIN cases c ON c.id = i.case_id WHERE c.number = ? AND i.code = ?");
         item.bind(1, d.case_number).bind(2, d.item_code);
         if (!item.step()) continue;  // not a case of this store
         const long long item_id = item.int64(0), case_id = item.int64(1);
-        const std::string counter = item.text(2);
+        const std::string counter = item.text(2), status = item.text(3);
         item.reset();
+
+        Statement& known =
+            db_.cached("SELECT outcome FROM item_decisions WHERE back_office = ? AND cursor = ?");
+        known.bind(1, back_office).bind(2, d.cursor);
+        const bool again = known.step();
+        known.reset();
+        if (again) continue;  // kept by an earlier pull
+
+        const char* problem = nullptr;
+        if (!sent_to_one_of(item_id, endpoints))
+            problem = "not_sent_there";
+        else if (status == "approved" || status == "rejected" || status == "handed_out")
+            problem = "already_decided";
+        if (problem) {
+            // A decided item keeps its decision; the same outcome again is no news.
+            if (std::string(problem) == "already_decided" && latest_outcome(item_id) == d.outcome)
+                continue;
+            set_aside(back_office, d.cursor, d.case_number, counter, problem,
+                      d.item_code + " " + d.outcome, now);
+            continue;
+        }
 
         Statement& insert = db_.cached(
             "INSERT INTO item_decisions (case_item_id, back_office, cursor, outcome, reason,"
@@ -115,6 +138,8 @@ int DecisionRepository::record(const std::string& back_office,
                                     to_json(detail), true, ""});
         ++kept;
     }
+    for (const auto& u : unreadable)
+        set_aside(back_office, u.cursor, u.case_number, "", "malformed", u.problem, now);
     db_.cached(
            "INSERT INTO exchange_cursors (back_office, cursor) VALUES (?, ?)"
            " ON CONFLICT (back_office) DO UPDATE SET cursor = CASE WHEN"
@@ -125,6 +150,42 @@ int DecisionRepository::record(const std::string& back_office,
         .run();
     transaction.commit();
     return kept;
+}
+
+bool DecisionRepository::sent_to_one_of(long long item_id,
+                                        const std::set<std::string>& endpoints) const {
+    // The endpoint a row was first tried at; a row never tried (or tried before schema 7 kept
+    // it) counts as sent along its route.
+    Statement& q = db_.cached(
+        "SELECT CASE WHEN o.sent_to <> '' THEN o.sent_to ELSE o.endpoint END FROM outbox o"
+        " JOIN case_items i ON i.case_id = o.case_id AND i.code = o.item_code WHERE i.id = ?");
+    q.bind(1, item_id);
+    bool found = false;
+    while (!found && q.step()) found = endpoints.count(q.text(0)) > 0;
+    q.reset();
+    return found;
+}
+
+std::string DecisionRepository::latest_outcome(long long item_id) const {
+    Statement& q = db_.cached(
+        "SELECT outcome FROM item_decisions WHERE case_item_id = ? ORDER BY id DESC LIMIT 1");
+    q.bind(1, item_id);
+    const std::string outcome = q.step() ? q.text(0) : std::string();
+    q.reset();
+    return outcome;
+}
+
+void DecisionRepository::set_aside(const std::string& back_office, long long cursor,
+                                   const std::string& case_number, const std::string& counter,
+                                   const std::string& why, const std::string& what,
+                                   const std::string& now) {
+    Poco::JSON::Object::Ptr detail = new Poco::JSON::Object(true);
+    detail->set("back_office", back_office);
+    detail->set("cursor", cursor);
+    detail->set("why", why);
+    detail->set("decision", what);
+    db_.append_audit(AuditEvent{0, now, "dispatcher", counter, "decision.set_aside", case_number,
+                                to_json(detail), false, ""});
 }
 
 std::vector<ItemDecision> DecisionRepository::of_case(const std::string& case_number) const {

@@ -118,12 +118,16 @@ long long copy_table(Database& from, Database& to, const std::string& table) {
 
 MigrationReport migrate_store(const Location& from, const std::filesystem::path& from_materials,
                               const Location& to, const std::filesystem::path& to_materials,
-                              const std::string& actor) {
+                              const std::filesystem::path& anchor, const std::string& actor) {
     if (from.engine == to.engine && from.target == to.target)
         throw Error(ErrorKind::Input,
                     trf("Moving the store: {} is the source and the target", from.display()));
     auto source = Database::open(from);
     auto target = Database::open(to);
+    if (!anchor.empty()) {
+        source->anchor_audit(anchor);
+        target->anchor_audit(anchor);
+    }
     MigrationReport report;
     report.source_head = head_of(*source);
     // The source is known by its first audit event: it stays the same whatever the source

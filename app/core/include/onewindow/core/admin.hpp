@@ -71,8 +71,9 @@ class Administration {
     /// Joins a service centre: this counter's store (counter.json "store", else counter.db) is
     /// copied into the centre's store at `location` (store/migrate.hpp: one transaction, the
     /// audit chain verified, pending items kept), then counter.json points at it. Audit
-    /// 'store.moved' in this counter's store, 'store.migrated' in the centre's. Running it again
-    /// copies nothing (already_done). Error(Input) when the counter already uses `location`.
+    /// 'store.migrated' in the centre's store, after this counter's events (nothing is added to
+    /// the old store: both chains share the counter's anchor, Database::anchor_audit). Running it
+    /// again copies nothing (already_done). Error(Input) when the counter already uses `location`.
     /// ManageEndpoints (administrators). Any one thread; nothing else may use the store meanwhile.
     store::MigrationReport join_centre(const std::string& location);
 

@@ -3,9 +3,12 @@
 // files are content-addressed and never change, copied incrementally (a file already in the
 // backup folder is not copied again). Each backup is one folder <dest>/backup-YYYYMMDD-HHMMSS/
 // holding counter.db, materials/ and the counter's configuration files; the oldest are removed
-// beyond `keep`. Restoring checks the backup (PRAGMA integrity_check) before it replaces anything.
-// Scheduled: <data>/backup.json ({"folder": "...", "every_hours": 24, "keep": 14}; a relative
-// folder is under the data folder) makes the shell run a BackupScheduler, which backs up
+// beyond `keep`. A backup keeps no secret in the clear: exchange.json is copied with each
+// endpoint's shared "secret" emptied, and after a restore the administrator enters them again
+// (restore_counter() names the endpoints). Backups are private: folders 0700, files 0600
+// (private_files.hpp). Restoring checks the backup (PRAGMA integrity_check) before it replaces
+// anything. Scheduled: <data>/backup.json ({"folder": "...", "every_hours": 24, "keep": 14}; a
+// relative folder is under the data folder) makes the shell run a BackupScheduler, which backs up
 // whenever the newest backup is older than every_hours; `onewindow-cli backup --scheduled` does
 // one such check (for cron). Threads: any; each call opens its own connections.
 #pragma once
@@ -26,6 +29,7 @@ struct BackupResult {
     long long cases = 0;                         // cases in it
     int material_files = 0;                      // material files copied this time
     std::vector<std::filesystem::path> removed;  // old backups removed by retention
+    bool secrets_left_out = false;               // exchange.json was copied without secrets
 };
 
 /// Backs up `data_dir` into a new folder under `dest`, keeping the `keep` newest backups
@@ -41,7 +45,10 @@ std::vector<std::filesystem::path> list_backups(const std::filesystem::path& des
 
 /// Restores a backup folder into `data_dir` (which must not hold a counter.db: restore into a new
 /// or emptied folder). Error(Integrity) when the backup's database fails integrity_check.
-void restore_counter(const std::filesystem::path& backup, const std::filesystem::path& data_dir);
+/// Returns the endpoints of exchange.json whose shared secret must be entered again (backups
+/// keep none, see the header comment).
+std::vector<std::string> restore_counter(const std::filesystem::path& backup,
+                                         const std::filesystem::path& data_dir);
 
 struct BackupSchedule {
     std::filesystem::path folder;

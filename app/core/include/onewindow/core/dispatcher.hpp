@@ -131,7 +131,9 @@ struct PullReport {
 
 /// Pulls the decisions each configured back office has for this counter (GET
 /// /v1/decisions?since=<cursor>, page by page) and keeps them (CaseStore::record_decisions);
-/// a back office that fails is reported and the others are still read.
+/// a back office that fails is reported and the others are still read. A decision that cannot be
+/// read, or that names an item not sent to this back office or already decided, is set aside
+/// with an audit event and the cursor moves past it (DecisionRepository::record()).
 PullReport pull_decisions(CaseStore& store, const ExchangeConfig& config,
                           const std::optional<std::string>& now = std::nullopt);
 

@@ -52,10 +52,10 @@ Poco::Dynamic::Var load_json_file(const std::filesystem::path& path);
 /// Reads a whole file into a string; throws Error(Input) naming the file when it cannot.
 std::string read_text_file(const std::filesystem::path& path);
 /// Writes a whole file so that readers see the old or the new text, never half of it (a
-/// temporary file beside it, fsynced, renamed over it); `mode` is the new file's permissions.
-/// Error(Storage) naming the file when it cannot.
+/// temporary file beside it, fsynced unless not `durable`, renamed over it); `mode` is the new
+/// file's permissions. Error(Storage) naming the file when it cannot.
 void write_file_atomically(const std::filesystem::path& path, const std::string& text,
-                           unsigned mode = 0644);
+                           unsigned mode = 0600, bool durable = true);
 /// Serialises a JSON value compactly (objects keep their key order).
 std::string to_json(const Poco::Dynamic::Var& value);
 std::string to_json(const Poco::JSON::Object::Ptr& value);

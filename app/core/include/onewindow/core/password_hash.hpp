@@ -15,6 +15,9 @@ namespace onewindow {
 /// call; the audit chain is verified at hundreds of thousands of events a second).
 std::string sha256_hex(std::string_view data);
 
+/// HMAC-SHA256 of `data` keyed with `key`, as 64 lower-case hex digits (the audit chain).
+std::string hmac_sha256_hex(std::string_view key, std::string_view data);
+
 /// PBKDF2-HMAC-SHA256 of `password` with `salt` and `iterations` rounds: 64 lower-case hex digits.
 std::string pbkdf2_sha256_hex(const std::string& password, const std::string& salt, int iterations);
 

@@ -67,6 +67,13 @@ struct CounterLog {
     long long handed_out = 0;             // items whose results were handed out
     std::array<long long, 5> ratings_by_level{};  // ratings given; [0] is 1 (very bad) .. [4] 5
     std::vector<LogBadRating> open_bad_ratings;   // earliest follow-up first
+    // The audit chain's head when the log was made (audit.hpp): printed in the log's footer,
+    // "审计链头 #<id> <16 hex>", a paper anchor to compare the chain with later.
+    long long audit_head_id = 0;
+    std::string audit_head_hash;
+
+    /// "#<id> <first 16 hex digits>".
+    std::string audit_head() const;
 
     long long ratings() const;
     long long bad_ratings() const { return ratings_by_level[0] + ratings_by_level[1]; }

@@ -50,7 +50,7 @@ struct UserAccount {
 struct NewUser {
     std::string name, display_name, counter, password;
     Role role = Role::Clerk;
-    int iterations = 0;  // PBKDF2-SHA256 rounds; 0 = kPasswordIterations
+    int iterations = 0;  // PBKDF2-SHA256 rounds; 0 = kPasswordIterations, fewer are refused
 };
 
 struct LoginResult {
@@ -65,7 +65,9 @@ namespace store {
 
 class AccountRepository {
   public:
-    static constexpr int kPasswordIterations = 310000;  // PBKDF2-SHA256 (OWASP)
+    /// PBKDF2-SHA256 rounds (OWASP's Password Storage Cheat Sheet): create_user() refuses fewer,
+    /// and login() rehashes an account stored with fewer at its next successful sign-in.
+    static constexpr int kPasswordIterations = 600000;
     static constexpr int kMaxFailedLogins = 5;
     static constexpr int kLockMinutes = 15;
 
@@ -88,9 +90,14 @@ class AccountRepository {
     std::vector<UserAccount> users() const;
     std::optional<UserAccount> find(const std::string& name) const;
 
+    /// `who`'s role as the accounts table holds it now; nullopt when the account is gone or
+    /// disabled. Never the role `who` was signed in with: an open shell keeps its UserAccount
+    /// from the login, and an administrator may have changed the role since.
+    std::optional<Role> role_now(const UserAccount& who) const;
     /// Throws Error(Denied) with the reason in Chinese, and records an 'access.denied' audit
-    /// event naming `what`, when `who`'s role does not allow `permission`. `shown`: how the
-    /// message names what was refused (translated by the caller); `what` when empty.
+    /// event naming `what`, when `who`'s role now (role_now(), read at every call) does not
+    /// allow `permission`. `shown`: how the message names what was refused (translated by the
+    /// caller); `what` when empty.
     void require(const UserAccount& who, Permission permission, const std::string& what,
                  const std::string& shown = {});
 

@@ -29,8 +29,9 @@
 // (0/1, compared with <> 0), CASE WHEN for counts of conditions, coalesce(), substr(),
 // INSERT ... RETURNING, ON CONFLICT.
 //
-// The audit chain (append_audit()) is written here too: each event stores the SHA-256 of its
-// predecessor's hash and its own content. Its order is fixed by one row, audit_head, which each
+// The audit chain (append_audit()) is written here too: each event stores a hash of its
+// predecessor's hash and its own content (audit.hpp: keyed with the audit key when the chain is
+// anchored, see anchor_audit()). Its order is fixed by one row, audit_head, which each
 // appending transaction locks (SELECT ... FOR UPDATE on PostgreSQL; SQLite's writers are
 // serialised anyway) before it inserts its event and moves the head: events chain in the order
 // their transactions took that lock, their ids grow in that order, and a transaction that rolls
@@ -49,9 +50,11 @@
 #include <concepts>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 
 #include "onewindow/core/error.hpp"
 
@@ -168,8 +171,24 @@ class Database {
     std::string skip_locked() const;
 
     /// Appends an event to the audit chain (see the header comment); inside the caller's
-    /// transaction when one is open, else in a transaction of its own. Returns its id.
+    /// transaction when one is open, else in a transaction of its own. Returns its id. When
+    /// the chain is anchored, the event is keyed (HMAC) and, once its transaction commits, the
+    /// head file holds its id and hash.
     long long append_audit(AuditEvent event);
+
+    /// Anchors the audit chain outside the database, in `dir` (the counter's data folder): the
+    /// key file audit.key (0600, 32 random bytes in hex, made at the first append when there is
+    /// none) keys each new event's hash, and the head file audit-head (0600, "<id> <hash>")
+    /// keeps the newest event this program appended, so that a verifier sees events deleted
+    /// from the end (AuditRepository::verify()). A SQLite store is anchored in its file's
+    /// folder when opened; a PostgreSQL store only when a counter anchors it (Counter::open()).
+    /// The engine plays no part: both read and write the same two files.
+    void anchor_audit(const std::filesystem::path& dir);
+    /// The anchor's folder; empty when the chain is not anchored.
+    const std::filesystem::path& audit_anchor() const { return anchor_dir_; }
+    /// The audit key ("" when the chain is not anchored or, with `create` false, the key file
+    /// does not exist yet). Error(Storage) naming the file when it cannot be read or made.
+    const std::string& audit_key(bool create);
 
     /// How many transactions are open on this connection (0 or 1: they do not nest).
     int transaction_depth() const { return depth_; }
@@ -191,9 +210,16 @@ class Database {
 
   private:
     friend class Transaction;
+    /// Writes the head file after a commit that appended events (best effort: a head file
+    /// that lags behind still names an event of the chain).
+    void write_audit_head() noexcept;
+
     Location location_;
     std::unordered_map<std::string, Statement> cache_;
     int depth_ = 0;
+    std::filesystem::path anchor_dir_;
+    std::string audit_key_;
+    std::optional<std::pair<long long, std::string>> pending_head_;  // appended, not committed
 };
 
 /// A write transaction: BEGIN IMMEDIATE on SQLite (a writer waits its turn instead of failing

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,14 @@ struct ItemDecision {
     std::string case_number, item_code, outcome, reason;
     std::string data_json = "{}", missing_json = "[]";
     std::string decided_by, decided_at, received_at;
+};
+
+/// A decision of a back office's answer that could not be read (unknown outcome, a field missing
+/// or of the wrong type): set aside by DecisionRepository::record(), never applied.
+struct UnreadableDecision {
+    long long cursor = 0;     // its cursor, 0 when even that could not be read
+    std::string case_number;  // when it could be read
+    std::string problem;      // what is wrong, naming the field
 };
 
 namespace store {
@@ -46,13 +55,27 @@ class DecisionRepository {
     /// correction_needed, the case's status follows (correction_needed while any required item
     /// waits on a correction; once every required item is decided, rejected if all of them were
     /// rejected, else approved), audit 'item.decided'; then the cursor moves to `cursor`.
-    /// Decisions on cases this store does not know are skipped. Returns how many were kept.
-    int record(const std::string& back_office, const std::vector<ItemDecision>& list,
-               long long cursor, const std::string& now);
+    /// Decisions on cases this store does not know are skipped. Set aside, with an audit event
+    /// 'decision.set_aside' (detail "why": not_sent_there, already_decided, malformed), and never
+    /// applied: a decision on an item whose outbox row was not sent to one of `endpoints` (the
+    /// endpoint names that lead to `back_office`; a row not tried yet counts as sent along its
+    /// route), a different decision on an item already approved, rejected or handed out (the
+    /// same outcome again is skipped quietly), and each of `unreadable`. Returns how many were
+    /// kept.
+    int record(const std::string& back_office, const std::set<std::string>& endpoints,
+               const std::vector<ItemDecision>& list,
+               const std::vector<UnreadableDecision>& unreadable, long long cursor,
+               const std::string& now);
     /// The decisions kept for a case, oldest first.
     std::vector<ItemDecision> of_case(const std::string& case_number) const;
 
   private:
+    bool sent_to_one_of(long long item_id, const std::set<std::string>& endpoints) const;
+    std::string latest_outcome(long long item_id) const;
+    void set_aside(const std::string& back_office, long long cursor, const std::string& case_number,
+                   const std::string& counter, const std::string& why, const std::string& what,
+                   const std::string& now);
+
     Database& db_;
 };
 

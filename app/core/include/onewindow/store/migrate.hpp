@@ -34,11 +34,13 @@ struct MigrationReport {
 };
 
 /// Copies the store at `from` (its scans in `from_materials`) into the store at `to` (its
-/// scans in `to_materials` when it is SQLite). `actor` is named in the audit event.
+/// scans in `to_materials` when it is SQLite). `anchor` is the counter's data folder, whose
+/// audit key and head file (Database::anchor_audit) anchor both stores' chains: the copy is
+/// verified with them and the join event keyed by them. `actor` is named in the audit event.
 /// Error(Input) when both are the same store; Error(Storage) for an unreachable store, a target
 /// holding other data, a scan missing from the source, or a chain that does not verify.
 MigrationReport migrate_store(const Location& from, const std::filesystem::path& from_materials,
                               const Location& to, const std::filesystem::path& to_materials,
-                              const std::string& actor);
+                              const std::filesystem::path& anchor, const std::string& actor);
 
 }  // namespace onewindow::store
