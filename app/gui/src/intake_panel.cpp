@@ -17,6 +17,7 @@
 #include <wx/textctrl.h>
 #include <wx/textdlg.h>
 #include <wx/timer.h>
+#include <algorithm>
 
 #include <cstdlib>
 
@@ -286,11 +287,24 @@ void IntakePanel::rebuild() {
             show_info(wx(e.what()), wxICON_ERROR);
         }
         if (form_) {
-            wxString names;
-            for (const ServiceItem* item : form_->items)
-                names += (names.empty() ? wxString() : wx("、")) + wx(item->name) + wx("（") +
-                         wx(item->department_name) + wx("）");
-            items_label_->SetLabel(wxString::Format(wtr("Items: %s"), names));
+            // A bundle's five items and their departments take two lines or three: wrapped
+            // between items (Chinese has no spaces for wxStaticText::Wrap to break at).
+            const int width = std::max(200, GetClientSize().GetWidth() - 16);
+            wxString text = wxString::Format(wtr("Items: %s"), wxString()), line = text;
+            for (std::size_t i = 0; i < form_->items.size(); ++i) {
+                const ServiceItem* item = form_->items[i];
+                const wxString name = wx(item->name) + wx("（") + wx(item->department_name) +
+                                      wx("）") +
+                                      (i + 1 < form_->items.size() ? wx("、") : wxString());
+                if (line.size() > 0 &&
+                    items_label_->GetTextExtent(line + name).GetWidth() > width) {
+                    text += "\n";
+                    line.clear();
+                }
+                text += name;
+                line += name;
+            }
+            items_label_->SetLabel(text);
             for (const auto& section : form_->sections) {
                 auto* box = new wxStaticBoxSizer(wxVERTICAL, form_area_, wx(section.title));
                 auto* grid = new wxFlexGridSizer(3, 6, 10);
