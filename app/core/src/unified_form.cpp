@@ -465,9 +465,9 @@ std::vector<MaterialProblem> check_materials(const UnifiedForm& form,
                      tr("cannot follow later: it must be presented before acceptance")});
             continue;
         }
-        problems.push_back({m.key, m.name,
-                            trf("not submitted: please bring {}",
-                                material_quantity(m.originals, m.copies))});
+        problems.push_back(
+            {m.key, m.name,
+             trf("not submitted: please bring {}", material_quantity(m.originals, m.copies))});
     }
     return problems;
 }
