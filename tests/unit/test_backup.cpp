@@ -9,6 +9,7 @@
 
 #include "onewindow/core/backup.hpp"
 #include "onewindow/core/error.hpp"
+#include "onewindow/core/json.hpp"
 #include "sample_case.hpp"
 #include "temp_dir.hpp"
 
@@ -80,7 +81,14 @@ TEST_CASE("Backups are online, checked, incremental and kept to a number, and re
         files += e.is_regular_file();
     CHECK(files == 2);
     CaseStore reopened = open_store(restored);
-    CHECK(reopened.audit().verify().ok);
+    // The audit key and head came along: the restored counter checks its own events' keyed
+    // hashes as before, none left "unchecked".
+    CHECK(fs::exists(restored / "audit.key"));
+    CHECK(fs::exists(restored / "audit-head"));
+    const auto verified = reopened.audit().verify();
+    CHECK(verified.ok);
+    CHECK(verified.events == 6);  // the six acceptances
+    CHECK(verified.unchecked == 0);
     CHECK(reopened.cases().list({}).size() == 6);
 
     // Restoring over existing data is refused; a damaged backup is refused before anything.
@@ -99,6 +107,15 @@ TEST_CASE("Backups are online, checked, incremental and kept to a number, and re
         CHECK(std::string(e.what()).find("damaged") != std::string::npos);
     }
     CHECK_FALSE(fs::exists(dir.path / "from-damaged" / "counter.db"));
+
+    // A centre's store password in counter.json stays out of the backup; the rest is kept.
+    std::ofstream(data / "counter.json", std::ios::trunc)
+        << R"({"code": "WX01", "store": "postgresql://onewindow:s3cret-pw@centre-db/onewindow_centre"})";
+    const auto fourth = backup_counter(data, backups, 2, "2026-11-26 18:00:00");
+    const std::string kept = onewindow::read_text_file(fourth.folder / "counter.json");
+    CHECK(kept.find("s3cret-pw") == std::string::npos);
+    CHECK(kept.find("centre-db/onewindow_centre") != std::string::npos);
+    CHECK(kept.find("WX01") != std::string::npos);
 }
 
 TEST_CASE("Scheduled backups: backup.json checked, due by the newest backup's age, run on a thread",

@@ -11,7 +11,9 @@
 #include "onewindow/core/i18n.hpp"
 #include "onewindow/core/json.hpp"
 #include "onewindow/core/private_files.hpp"
+#include "onewindow/store/audit.hpp"
 #include "onewindow/store/cases.hpp"  // check_now()
+#include "onewindow/store/database.hpp"
 
 namespace fs = std::filesystem;
 
@@ -21,9 +23,12 @@ namespace {
 
 constexpr const char* kPrefix = "backup-";
 // Configuration that belongs with the cases (the plugins themselves are installed, not data).
-constexpr const char* kConfigFiles[] = {"counter.json",         "trusted-plugins.json",
-                                        "plugin-settings.json", "exchange.json",
-                                        "backup.json",          "calendar-edits.json"};
+// The audit key comes along: a restored counter verifies its own events as before
+// (store/audit.hpp); the head file is copied before the database (below).
+constexpr const char* kConfigFiles[] = {
+    "counter.json", "trusted-plugins.json", "plugin-settings.json", "exchange.json",
+    "backup.json",  "calendar-edits.json",  store::kAuditKeyFile,   store::kAuditHeadFile};
+constexpr const char* kCounterFile = "counter.json";
 
 constexpr const char* kExchangeFile = "exchange.json";
 
@@ -42,6 +47,33 @@ bool copy_without_secrets(const fs::path& from, const fs::path& to) {
         for (const auto& name : endpoints ? endpoints->getNames() : std::vector<std::string>{})
             if (auto endpoint = endpoints->getObject(name); endpoint && endpoint->has("secret"))
                 endpoint->set("secret", "");
+    }
+    write_file_atomically(to, to_json(root) + "\n");
+    return true;
+}
+
+/// Copies counter.json with a password in its "store" location left out (a centre's store is
+/// reached with ~/.pgpass then, as the README says). False when there is no such file.
+bool copy_counter_settings(const fs::path& from, const fs::path& to) {
+    if (!fs::exists(from)) return false;
+    Poco::Dynamic::Var root;
+    try {
+        root = load_json_file(from);
+    } catch (const Error&) {
+        fs::copy_file(from, to);  // not JSON: kept as it is, the counter refuses it as before
+        return true;
+    }
+    if (root.type() == typeid(Poco::JSON::Object::Ptr)) {
+        auto object = root.extract<Poco::JSON::Object::Ptr>();
+        if (object->has("store")) {
+            try {
+                const auto where = store::Location::parse(object->getValue<std::string>("store"),
+                                                          from.parent_path());
+                if (where.engine == store::Engine::PostgreSQL)
+                    object->set("store", where.display());
+            } catch (const std::exception&) {  // a wrong location stays wrong: nothing to hide
+            }
+        }
     }
     write_file_atomically(to, to_json(root) + "\n");
     return true;
@@ -137,6 +169,9 @@ BackupResult backup_counter(const fs::path& data_dir, const fs::path& dest, int 
         make_private_dir(dest);
         fs::remove_all(partial);
         make_private_dir(partial);
+        // The head file first: the database copied after it holds at least the event it names.
+        if (fs::exists(data_dir / store::kAuditHeadFile))
+            fs::copy_file(data_dir / store::kAuditHeadFile, partial / store::kAuditHeadFile);
         copy_database(db, partial / "counter.db");
         check_integrity(partial / "counter.db");
         {
@@ -144,8 +179,10 @@ BackupResult backup_counter(const fs::path& data_dir, const fs::path& dest, int 
             result.cases = copy.execAndGet("SELECT count(*) FROM cases").getInt64();
         }
         for (const char* name : kConfigFiles)
-            if (fs::exists(data_dir / name) && std::string(name) != kExchangeFile)
+            if (fs::exists(data_dir / name) && !fs::exists(partial / name) &&
+                std::string(name) != kExchangeFile && std::string(name) != kCounterFile)
                 fs::copy_file(data_dir / name, partial / name);
+        copy_counter_settings(data_dir / kCounterFile, partial / kCounterFile);
         result.secrets_left_out =
             copy_without_secrets(data_dir / kExchangeFile, partial / kExchangeFile);
         // Materials never change once stored: copy what the newest earlier backup lacks by

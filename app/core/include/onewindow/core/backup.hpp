@@ -5,7 +5,10 @@
 // holding counter.db, materials/ and the counter's configuration files; the oldest are removed
 // beyond `keep`. A backup keeps no secret in the clear: exchange.json is copied with each
 // endpoint's shared "secret" emptied, and after a restore the administrator enters them again
-// (restore_counter() names the endpoints). Backups are private: folders 0700, files 0600
+// (restore_counter() names the endpoints); a password in counter.json's "store" location is left
+// out too (a centre's server is reached through ~/.pgpass). The audit key and head file come along
+// (the head copied before the database, so the copy holds the event it names): a restored
+// counter verifies its own keyed events as before. Backups are private: folders 0700, files 0600
 // (private_files.hpp). Restoring checks the backup (PRAGMA integrity_check) before it replaces
 // anything. Scheduled: <data>/backup.json ({"folder": "...", "every_hours": 24, "keep": 14}; a
 // relative folder is under the data folder) makes the shell run a BackupScheduler, which backs up
