@@ -76,6 +76,29 @@ TEST_CASE("Accepting a case writes every row in one transaction", "[store]") {
     CHECK(outbox[0].state == "pending");
 }
 
+TEST_CASE("A legal limit counts in its item's unit, kept with the accepted item", "[store]") {
+    Dir dir;
+    testing::TestStore db(dir.path);
+    auto store = db.open(dir.path / "materials", calendar());
+    AcceptRequest r = testing::sample_accept_request("2026-09-29 10:00:00");
+    auto legal_aid = testing::sample_item("000713001000", "county_justice", "county_justice");
+    legal_aid.legal_days = 7;  // 法律援助法 art. 43: 七日, natural days
+    legal_aid.legal_unit = DayUnit::Natural;
+    auto registration = testing::sample_item("000718001001", "county_health", "county_health");
+    registration.legal_days = 20;
+    r.items = {legal_aid, registration};
+    const auto accepted = store.cases().accept(r);
+    // Seven days straight through the National Day holiday; twenty working days around it.
+    CHECK(accepted.items[0].legal_date == Date{2026, 10, 6});
+    CHECK(accepted.items[1].legal_date == calendar().add_working_days(Date{2026, 9, 29}, 20));
+    CHECK(accepted.items[1].legal_date > Date{2026, 10, 27});
+    const auto record = store.cases().find(accepted.case_number);
+    REQUIRE(record);
+    CHECK(record->items[0].legal_unit == DayUnit::Natural);
+    CHECK(record->items[0].legal_date == Date{2026, 10, 6});
+    CHECK(record->items[1].legal_unit == DayUnit::Working);
+}
+
 TEST_CASE("A failed acceptance leaves the database as it was", "[store]") {
     Dir dir;
     const fs::path scan = dir.path / "scan.png";

@@ -192,6 +192,8 @@ bool WorkingCalendar::is_working_day(Date day) const {
     return true;
 }
 
+const char* day_unit_name(DayUnit unit) { return unit == DayUnit::Natural ? "natural" : "working"; }
+
 std::optional<DayUnit> parse_day_unit(const std::string& text) {
     if (text == "working") return DayUnit::Working;
     if (text == "natural") return DayUnit::Natural;

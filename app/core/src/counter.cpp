@@ -391,6 +391,7 @@ IntakeOutcome Counter::intake(const IntakeRequest& request) {
         a.immediate = item->immediate;
         a.promised_days = item->promised_days;
         a.legal_days = item->legal_days;
+        a.legal_unit = item->legal_unit;
         accept.items.push_back(a);
     }
     for (const auto& unified : form.materials) {
@@ -598,10 +599,8 @@ void Counter::print_receipt(const std::string& number, const fs::path& out) cons
             item.immediate ? std::string(tr("immediate"))
                            : trf("promised {} working days", std::to_string(item.promised_days));
         if (!item.immediate && item.legal_days > 0) {
-            // The unit from the catalogue's item (the store keeps the days, not yet the unit).
-            const ServiceItem* listed = s.catalogue.find(item.code);
-            limit += trf(" (legal {})", day_count(item.legal_days,
-                                                  listed ? listed->legal_unit : DayUnit::Working));
+            // In the unit the item had when it was accepted (kept with the case).
+            limit += trf(" (legal {})", day_count(item.legal_days, item.legal_unit));
         }
         entry->set("time_limit", limit);
         items->add(entry);

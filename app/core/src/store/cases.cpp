@@ -139,14 +139,14 @@ AcceptResult CaseRepository::accept(const AcceptRequest& request) {
     for (const auto& item : request.items) {
         AcceptedItem accepted{
             item.code, item.immediate ? day : calendar_.add_working_days(day, item.promised_days),
-            calendar_.add_working_days(day, item.legal_days), std::nullopt};
+            calendar_.add_days(day, item.legal_days, item.legal_unit), std::nullopt};
         if (request.agent)
             accepted.forward_by = calendar_.forwarding_deadline(day, item.preliminary_review);
         Statement& insert_item = db_.cached(
             "INSERT INTO case_items (case_id, code, name, version, department_code,"
             " department_name, plugin_id, endpoint, preliminary_review, required, immediate,"
-            " promised_days, legal_days, promised_date, legal_date, status)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'accepted')");
+            " promised_days, legal_days, promised_date, legal_date, legal_unit, status)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'accepted')");
         insert_item.bind(1, case_id)
             .bind(2, item.code)
             .bind(3, item.name)
@@ -161,7 +161,8 @@ AcceptResult CaseRepository::accept(const AcceptRequest& request) {
             .bind(12, item.promised_days)
             .bind(13, item.legal_days)
             .bind(14, accepted.promised_date.iso())
-            .bind(15, accepted.legal_date.iso());
+            .bind(15, accepted.legal_date.iso())
+            .bind(16, day_unit_name(item.legal_unit));
         insert_item.run();
 
         Poco::JSON::Object::Ptr payload = new Poco::JSON::Object(true);
@@ -241,7 +242,8 @@ std::optional<CaseRecord> CaseRepository::find(const std::string& number) const 
     Statement& items = db_.cached(
         "SELECT code, name, department_code, department_name, plugin_id, endpoint, status,"
         " version, promised_days, legal_days, paused_days, immediate, preliminary_review,"
-        " required, promised_date, legal_date FROM case_items WHERE case_id = ? ORDER BY id");
+        " required, promised_date, legal_date, legal_unit FROM case_items WHERE case_id = ?"
+        " ORDER BY id");
     items.bind(1, id);
     while (items.step()) {
         CaseItemRecord i;
@@ -258,6 +260,7 @@ std::optional<CaseRecord> CaseRepository::find(const std::string& number) const 
         i.required = items.integer(c++) != 0;
         i.promised_date = *Date::parse(items.text(c++));
         i.legal_date = *Date::parse(items.text(c++));
+        i.legal_unit = parse_day_unit(items.text(c++)).value_or(DayUnit::Working);
         r.items.push_back(std::move(i));
     }
     items.reset();
@@ -364,7 +367,7 @@ void CaseRepository::resume_clock(const std::string& case_number, const std::str
     Transaction transaction(db_);
     Statement q = db_.prepare(
         "SELECT p.id, p.paused_from, i.id, i.promised_days, i.legal_days, i.paused_days,"
-        " c.accepted_at, c.counter, i.immediate FROM clock_pauses p"
+        " c.accepted_at, c.counter, i.immediate, i.legal_unit FROM clock_pauses p"
         " JOIN case_items i ON i.id = p.case_item_id JOIN cases c ON c.id = i.case_id"
         " WHERE c.number = ? AND i.code = ? AND p.resumed_on IS NULL" +
         db_.for_update("p"));
@@ -377,7 +380,10 @@ void CaseRepository::resume_clock(const std::string& case_number, const std::str
     const bool immediate = q.integer(8) != 0;
     const Date promised =
         immediate ? accepted : calendar_.add_working_days(accepted, q.integer(3) + paused);
-    const Date legal = calendar_.add_working_days(accepted, q.integer(4) + paused);
+    // A paused clock moves the legal limit on by the working days it stood, whatever its unit.
+    const DayUnit unit = parse_day_unit(q.text(9)).value_or(DayUnit::Working);
+    const Date legal =
+        calendar_.add_working_days(calendar_.add_days(accepted, q.integer(4), unit), paused);
     db_.prepare("UPDATE clock_pauses SET resumed_on = ? WHERE id = ?")
         .bind(1, to.iso())
         .bind(2, q.int64(0))

@@ -149,6 +149,12 @@ const std::array<const char*, kSchemaVersion> kSqliteSteps = {
     R"sql(
     -- PostgreSQL's step 9 gives its planner statistics SQLite does not need.
     )sql",
+    // 10: the unit of each accepted item's legal limit (working or natural days), as its item
+    // said when it was accepted.
+    R"sql(
+    ALTER TABLE case_items ADD COLUMN legal_unit TEXT NOT NULL DEFAULT 'working'
+        CHECK (legal_unit IN ('working', 'natural'));
+    )sql",
 };
 
 const std::array<const char*, kSchemaVersion> kPostgresSteps = {
@@ -294,6 +300,11 @@ const std::array<const char*, kSchemaVersion> kPostgresSteps = {
     R"sql(
     CREATE STATISTICS ratings_level_resolved (mcv) ON level, resolved_at FROM ratings;
     ANALYZE ratings;
+    )sql",
+    // 10: as SQLite's step 10.
+    R"sql(
+    ALTER TABLE case_items ADD COLUMN legal_unit TEXT NOT NULL DEFAULT 'working'
+        CHECK (legal_unit IN ('working', 'natural'));
     )sql",
 };
 

@@ -36,6 +36,8 @@ namespace onewindow {
 enum class DayUnit { Working, Natural };
 /// "working" / "natural" -> the unit; nullopt for anything else.
 std::optional<DayUnit> parse_day_unit(const std::string& text);
+/// The unit's word in files and the store: "working" / "natural".
+const char* day_unit_name(DayUnit unit);
 
 /// A day the calendar treats specially: a holiday, or a weekend day worked (调休).
 struct SpecialDay {

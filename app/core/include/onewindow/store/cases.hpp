@@ -30,6 +30,7 @@ struct AcceptItem {
     std::string department_code, department_name, plugin_id, endpoint;
     bool preliminary_review = false, required = true, immediate = false;
     int promised_days = 0, legal_days = 0;
+    DayUnit legal_unit = DayUnit::Working;  // what legal_days counts (the item's legal_days_unit)
 };
 
 struct AcceptMaterial {
@@ -65,6 +66,7 @@ struct AcceptResult {
 struct CaseItemRecord {
     std::string code, name, department_code, department_name, plugin_id, endpoint, status;
     int version = 1, promised_days = 0, legal_days = 0, paused_days = 0;
+    DayUnit legal_unit = DayUnit::Working;
     bool immediate = false, preliminary_review = false, required = true;
     Date promised_date, legal_date;
 };
