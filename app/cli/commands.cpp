@@ -605,7 +605,6 @@ int cmd_check(const Args& args, std::ostream& out, std::ostream& err) {
             classify(p);
         }
     }
-    issues.append(check_form_files(form_files, dictionary ? &*dictionary : nullptr));
     // With sample data (--sample FILE.json), each template is also checked against it: unknown
     // bindings, and text that does not fit its box.
     Poco::JSON::Object::Ptr sample;
@@ -622,6 +621,7 @@ int cmd_check(const Args& args, std::ostream& out, std::ostream& err) {
         issues.append(found);
     }
     for (const auto& m : manifests) read_manifest(m, issues);
+    std::vector<ServiceItem> plugin_items;  // a bundle's lead is checked against them
     for (const auto& dir : plugin_dirs) {
         Issues plugin_issues;
         const PluginManifest manifest = read_manifest(dir / "plugin.json", plugin_issues);
@@ -629,11 +629,14 @@ int cmd_check(const Args& args, std::ostream& out, std::ostream& err) {
             if (entry.is_regular_file() && entry.path().extension() == ".json") ++files;
         if (plugin_issues.empty() && dictionary) {
             Dictionary merged = *dictionary;
-            for (const auto& tpl : load_plugin_data(manifest, merged, plugin_issues).templates)
+            PluginData data = load_plugin_data(manifest, merged, plugin_issues);
+            for (const auto& tpl : data.templates)
                 if (sample) plugin_issues.append(check_template_sample(tpl.file, sample));
+            for (auto& item : data.items) plugin_items.push_back(std::move(item));
         }
         issues.append(plugin_issues);
     }
+    issues.append(check_form_files(form_files, dictionary ? &*dictionary : nullptr, plugin_items));
     for (const auto& issue : issues.list()) err << issue.to_string() << '\n';
     out << trf("{} files checked, {} problems", std::to_string(files),
                std::to_string(issues.size()))

@@ -3,9 +3,12 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <fstream>
+#include <map>
 #include <set>
 
 #include "plugin_fixture.hpp"
+#include "temp_dir.hpp"
 
 using namespace onewindow;
 using namespace onewindow::testing;
@@ -201,4 +204,111 @@ TEST_CASE("军人退役一件事: the report and the preferential card from one 
 TEST_CASE("婚育一件事 is gone: it paired items that are no life event", "[bundles]") {
     CHECK_FALSE(std::filesystem::exists(std::filesystem::path(ONEWINDOW_SOURCE_DIR) /
                                         "forms/bundles/marriage_childbirth.json"));
+}
+
+namespace {
+
+/// The lead checked over the staged departments' items.
+std::string lead_issues(const Bundle& b) {
+    Issues issues;
+    check_bundle_items(
+        b, b.id, [](const std::string& code) { return StagedItems::get().catalogue.find(code); },
+        issues);
+    return issues.to_string();
+}
+
+using Order = std::map<std::string, std::vector<std::string>>;
+
+}  // namespace
+
+TEST_CASE("Each bundle's lead department, promised limit and order", "[bundles]") {
+    struct Expected {
+        const char* id;
+        const char* lead;
+        int days;
+        Order after;
+    };
+    const std::string birth = "000705001000", death = "000705005000",
+                      disability_cert = "000750001001", retirement = "000720005000",
+                      report = "000735002000";
+    const std::vector<Expected> expected = {
+        {"newborn",
+         "county_health",
+         18,
+         {{"000733001000", {birth}}, {"000720003000", {birth}}, {"000718003000", {birth}}}},
+        {"death",
+         "county_public_security",
+         10,
+         {{"000720007000", {death}}, {"000720008000", {death}}}},
+        {"disability_services",
+         "county_disabled_federation",
+         35,
+         {{"000712004000", {disability_cert}}}},
+        {"hardship_relief", "county_civil_affairs", 30, {}},
+        {"retirement",
+         "county_hrss",
+         25,
+         {{"000733004000", {retirement}}, {"000741001000", {retirement}}}},
+        {"veteran_discharge", "county_veterans_affairs", 23, {{"000735001000", {report}}}},
+    };
+    for (const auto& e : expected) {
+        INFO(e.id);
+        const Bundle b = bundle(e.id);
+        CHECK(b.lead == e.lead);
+        CHECK(b.promised_days == e.days);
+        CHECK(b.after == e.after);
+        CHECK(lead_issues(b) == "");
+        // The items the others wait for wait for none: one visit, one round of decisions first.
+        for (const auto& [code, waits] : b.after)
+            for (const auto& first : waits) CHECK(b.waits_for(first).empty());
+        for (const auto& code : b.items)
+            if (!e.after.count(code)) CHECK(b.waits_for(code).empty());
+    }
+}
+
+TEST_CASE("A bad bundle file is refused naming the file and the field", "[bundles]") {
+    testing::TempDir dir("onewindow-bundles");
+    const auto problems = [&](const std::string& body) {
+        const auto file = dir.path / "b.json";
+        std::ofstream(file) << R"({"format": "onewindow.bundle/1", "id": "b", "name": "一件事", )"
+                            << body << "}";
+        Issues issues;
+        Bundle b = load_bundle(file, issues);
+        if (issues.empty())
+            check_bundle_items(
+                b, file.string(),
+                [](const std::string& code) { return StagedItems::get().catalogue.find(code); },
+                issues);
+        std::string text = issues.to_string();
+        const std::string prefix = file.string() + ": ";
+        if (!text.empty()) CHECK(text.rfind(prefix, 0) == 0);
+        for (auto at = text.find(prefix); at != std::string::npos; at = text.find(prefix))
+            text.erase(at, prefix.size());
+        return text;
+    };
+    const std::string two = R"("items": ["000705001000", "000733001000"])";
+    CHECK(problems(R"("promised_days": 5, )" + two).find("$.lead") != std::string::npos);
+    CHECK(problems(R"("lead": "county_health", )" + two) ==
+          "$.promised_days: missing: the bundle's promised working days (> 0)");
+    CHECK(problems(R"("lead": "county_public_security", "promised_days": 0, )" + two)
+              .find("$.promised_days") == 0);
+    CHECK(problems(R"("lead": "county_health", "promised_days": 5, )" + two) ==
+          "$.lead: \"county_health\" is the department of none of the items "
+          "(county_public_security, county_medical_security)");
+    const std::string head = R"("lead": "county_public_security", "promised_days": 5, "items": [)";
+    CHECK(problems(head + R"("000705001000", "000733001000"])") == "");
+    CHECK(problems(head +
+                   R"("000705001000", {"code": "000733001000", "after": ["000720003000"]}])") ==
+          "$.items[1].after: \"000720003000\" is not an item of this bundle");
+    CHECK(problems(head +
+                   R"("000705001000", {"code": "000733001000", "after": ["000733001000"]}])") ==
+          "$.items[1].after: item 000733001000 waits for itself");
+    CHECK(problems(head + R"({"code": "000705001000", "after": ["000733001000"]},
+                             {"code": "000733001000", "after": ["000705001000"]}])") ==
+          "$.items[0].after: a cycle: item 000705001000 waits, through others, for itself\n"
+          "$.items[1].after: a cycle: item 000733001000 waits, through others, for itself");
+    CHECK(problems(head + R"("000705001000", "000705001000", "000733001000"])") ==
+          "$.items[1]: item 000705001000 is listed twice");
+    CHECK(problems(head + R"("000705001000", {"code": "000733001000", "before": []}])") ==
+          "$.items[1].before: unknown key \"before\"");
 }

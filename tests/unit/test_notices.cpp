@@ -7,6 +7,7 @@
 #include <fstream>
 #include <memory>
 
+#include "onewindow/core/catalogue.hpp"
 #include "onewindow/core/counter.hpp"
 #include "onewindow/core/document.hpp"
 #include "onewindow/core/error.hpp"
@@ -236,4 +237,37 @@ TEST_CASE("The receipt of immediate items promises no later hand-out", "[documen
         INFO(absent);
         CHECK(text.find(absent) == std::string::npos);
     }
+}
+
+TEST_CASE("The receipt of a bundle names it, its lead department and the date promised for it",
+          "[document][notices][bundles]") {
+    auto report = testing::sample_item("000735002000", "county_veterans_affairs", "veterans");
+    report.name = "退役士兵报到";
+    report.department_name = "魏县退役军人事务局";
+    auto card = report;
+    card.code = "000735001000";
+    card.name = "退役军人优待证申领";
+    ReceiptCase receipt({report, card}, {{"id_card", "居民身份证", 1, 0, {}, false, ""}});
+    const Bundle* discharge = receipt.counter->catalogue().find_bundle("veteran_discharge");
+    REQUIRE(discharge);
+    const std::string promised = receipt.counter->store()
+                                     .calendar()
+                                     .add_working_days(Date{2026, 11, 23}, discharge->promised_days)
+                                     .chinese();
+    const std::string text = receipt.text();
+    INFO(text);
+    for (const std::string& expected :
+         {std::string("三、一件事"), std::string("一件事：军人退役一件事"),
+          std::string("牵头部门：魏县退役军人事务局"),
+          "整体承诺于" + promised + "前办结（自受理之日起" +
+              std::to_string(discharge->promised_days) + "个工作日，为本县承诺时限，不是法定时限",
+          std::string("四、已收材料")}) {
+        INFO(expected);
+        CHECK(text.find(testing::without_spaces(expected)) != std::string::npos);
+    }
+    testing::keep_preview(receipt.pdf, "receipt_bundle");
+
+    // One item of the bundle alone is no bundle.
+    ReceiptCase alone({report}, {{"id_card", "居民身份证", 1, 0, {}, false, ""}});
+    CHECK(alone.text().find("一件事") == std::string::npos);
 }

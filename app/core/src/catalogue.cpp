@@ -42,6 +42,17 @@ const Bundle* Catalogue::find_bundle(std::string_view id) const {
     return nullptr;
 }
 
+const Bundle* Catalogue::bundle_of(const std::vector<std::string>& codes) const {
+    const Bundle* best = nullptr;
+    for (const auto& bundle : bundles_)
+        if ((!best || bundle.items.size() > best->items.size()) &&
+            std::all_of(bundle.items.begin(), bundle.items.end(), [&](const std::string& code) {
+                return std::find(codes.begin(), codes.end(), code) != codes.end();
+            }))
+            best = &bundle;
+    return best;
+}
+
 std::vector<const ServiceItem*> Catalogue::search(std::string_view query, std::size_t limit) const {
     std::vector<const ServiceItem*> out;
     if (query.empty() || limit == 0) return out;

@@ -123,6 +123,11 @@ std::unique_ptr<Counter> Counter::open(const Options& options) {
         for (const auto& entry : fs::directory_iterator(bundles)) {
             Issues bundle_issues;
             Bundle bundle = load_bundle(entry.path(), bundle_issues);
+            if (bundle_issues.empty())
+                check_bundle_items(
+                    bundle, entry.path().string(),
+                    [&s](const std::string& code) { return s.catalogue.find(code); },
+                    bundle_issues);
             if (bundle_issues.empty()) s.catalogue.add_bundle(std::move(bundle));
             s.load_issues.append(bundle_issues);
         }
@@ -607,6 +612,23 @@ void Counter::print_receipt(const std::string& number, const fs::path& out) cons
         later = later || !item.immediate;
     }
     data->set("items", items);
+    // A case made of a bundle (一件事) names it, its lead department and the date the county
+    // promised for the whole: its own commitment in working days from acceptance, not a legal
+    // limit (each item keeps its own above).
+    std::vector<std::string> codes;
+    for (const auto& item : record->items) codes.push_back(item.code);
+    const auto accepted = Date::parse(record->accepted_at.substr(0, 10));
+    if (const Bundle* bundle = s.catalogue.bundle_of(codes); bundle && accepted) {
+        Poco::JSON::Object::Ptr entry = new Poco::JSON::Object(true);
+        entry->set("name", bundle->name);
+        for (const auto& item : record->items)  // the lead is one of the items' departments
+            if (item.department_code == bundle->lead) entry->set("lead", item.department_name);
+        entry->set("promised_days", std::to_string(bundle->promised_days));
+        entry->set(
+            "promised_date",
+            s.store->calendar().add_working_days(*accepted, bundle->promised_days).chinese());
+        data->set("bundle", entry);
+    }
     Poco::JSON::Array::Ptr materials = new Poco::JSON::Array, gaps = new Poco::JSON::Array;
     for (const auto& m : record->materials) {
         Poco::JSON::Object::Ptr entry = new Poco::JSON::Object(true);

@@ -426,6 +426,12 @@ ServiceItem load_item(const Poco::Dynamic::Var& document, const std::string& nam
     return item;
 }
 
+const std::vector<std::string>& Bundle::waits_for(const std::string& code) const {
+    static const std::vector<std::string> none;
+    auto found = after.find(code);
+    return found == after.end() ? none : found->second;
+}
+
 Bundle load_bundle(const fs::path& file, Issues& issues) {
     Bundle bundle;
     auto reader = ObjectReader::of(load_json_file(file), file.string(), "$", issues);
@@ -433,16 +439,96 @@ Bundle load_bundle(const fs::path& file, Issues& issues) {
         reader.fail("format", "must be \"onewindow.bundle/1\"");
     bundle.id = reader.string("id");
     bundle.name = reader.string("name");
-    bundle.items = reader.strings("items", true);
+    bundle.lead = reader.string("lead");
+    if (reader.has("promised_days"))
+        bundle.promised_days = static_cast<int>(reader.integer("promised_days", 1, 365));
+    else
+        reader.fail("promised_days", "missing: the bundle's promised working days (> 0)");
+    // Each entry: a code, or {"code", "after"}; the "after" codes are checked once all are read.
+    auto items = reader.array("items", true);
+    std::map<std::string, std::string> after_paths;  // code -> JSON path of its "after"
+    for (std::size_t i = 0; items && i < items->size(); ++i) {
+        const auto value = items->get(unsigned(i));
+        const std::string path = json_path_index("$.items", i);
+        std::string code;
+        if (value.isString()) {
+            code = value.convert<std::string>();
+        } else {
+            auto entry = ObjectReader::of(value, file.string(), path, issues);
+            code = entry.string("code");
+            auto after = entry.strings("after", false);
+            if (!after.empty() && !code.empty()) {
+                bundle.after[code] = std::move(after);
+                after_paths[code] = entry.path_of("after");
+            }
+            entry.reject_unknown({"code", "after"});
+        }
+        if (code.empty()) {
+            if (value.isString()) issues.add(file.string(), path, "empty item code");
+            continue;
+        }
+        if (std::find(bundle.items.begin(), bundle.items.end(), code) != bundle.items.end())
+            issues.add(file.string(), path, "item " + code + " is listed twice");
+        else
+            bundle.items.push_back(code);
+    }
     if (bundle.items.size() < 2 && reader.has("items"))
         reader.fail("items", "a bundle needs at least two items");
-    reader.reject_unknown({"format", "id", "name", "items"});
+    for (const auto& [code, waits] : bundle.after)
+        for (const auto& other : waits) {
+            if (other == code)
+                issues.add(file.string(), after_paths[code], "item " + code + " waits for itself");
+            else if (std::find(bundle.items.begin(), bundle.items.end(), other) ==
+                     bundle.items.end())
+                issues.add(file.string(), after_paths[code],
+                           "\"" + other + "\" is not an item of this bundle");
+        }
+    // Cycles: an item that, following "after" through others, comes back to itself.
+    for (const auto& [start, waits] : bundle.after) {
+        std::vector<std::string> todo, seen;
+        for (const auto& other : waits)
+            if (other != start) todo.push_back(other);  // waiting for itself is told above
+        bool cycle = false;
+        while (!todo.empty() && !cycle) {
+            const std::string code = todo.back();
+            todo.pop_back();
+            cycle = code == start;
+            if (std::find(seen.begin(), seen.end(), code) != seen.end()) continue;
+            seen.push_back(code);
+            for (const auto& next : bundle.waits_for(code)) todo.push_back(next);
+        }
+        if (cycle)
+            issues.add(file.string(), after_paths[start],
+                       "a cycle: item " + start + " waits, through others, for itself");
+    }
+    reader.reject_unknown({"format", "id", "name", "lead", "promised_days", "items"});
     return bundle;
 }
 
-Issues check_form_files(const std::vector<fs::path>& files, const Dictionary* dictionary) {
+void check_bundle_items(const Bundle& bundle, const std::string& file,
+                        const std::function<const ServiceItem*(const std::string&)>& find,
+                        Issues& issues) {
+    bool led = false;
+    std::string departments;
+    for (const auto& code : bundle.items) {
+        const ServiceItem* item = find(code);
+        if (!item) return;  // not all of them here: nothing to check against
+        led = led || item->department_code == bundle.lead;
+        if (departments.find(item->department_code) == std::string::npos)
+            departments += (departments.empty() ? "" : ", ") + item->department_code;
+    }
+    if (!led && !bundle.lead.empty())
+        issues.add(
+            file, "$.lead",
+            "\"" + bundle.lead + "\" is the department of none of the items (" + departments + ")");
+}
+
+Issues check_form_files(const std::vector<fs::path>& files, const Dictionary* dictionary,
+                        const std::vector<ServiceItem>& known_items) {
     Issues issues;
     Dictionary empty;
+    std::vector<ServiceItem> items = known_items;
+    std::vector<std::pair<std::string, Bundle>> bundles;
     for (const auto& file : files) {
         try {
             auto document = load_json_file(file);
@@ -453,9 +539,9 @@ Issues check_form_files(const std::vector<fs::path>& files, const Dictionary* di
             if (format == "onewindow.fields/1")
                 Dictionary::load(file, issues);
             else if (format == "onewindow.item/1")
-                load_item(file, dictionary ? *dictionary : empty, issues);
+                items.push_back(load_item(file, dictionary ? *dictionary : empty, issues));
             else if (format == "onewindow.bundle/1")
-                load_bundle(file, issues);
+                bundles.emplace_back(file.string(), load_bundle(file, issues));
             else if (format != "onewindow.case/1")
                 issues.add(file.string(), "$.format",
                            "unknown or missing format (expected onewindow.fields/1, "
@@ -467,6 +553,14 @@ Issues check_form_files(const std::vector<fs::path>& files, const Dictionary* di
             issues.add(file.string(), "$", message);
         }
     }
+    // The lead, when the items checked here include all of the bundle's (the counter checks it
+    // again over its catalogue).
+    auto find = [&items](const std::string& code) -> const ServiceItem* {
+        for (const auto& item : items)
+            if (item.code == code) return &item;
+        return nullptr;
+    };
+    for (const auto& [file, bundle] : bundles) check_bundle_items(bundle, file, find, issues);
     return issues;
 }
 

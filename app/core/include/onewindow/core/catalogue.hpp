@@ -29,6 +29,9 @@ class Catalogue {
     const std::deque<ServiceItem>& items() const { return items_; }
     const std::vector<Bundle>& bundles() const { return bundles_; }
     const Bundle* find_bundle(std::string_view id) const;
+    /// The largest bundle all of whose items are among `codes` (a case made of a bundle, perhaps
+    /// with more items); nullptr when there is none.
+    const Bundle* bundle_of(const std::vector<std::string>& codes) const;
 
   private:
     struct Entry {

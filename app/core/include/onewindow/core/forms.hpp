@@ -22,13 +22,15 @@
 // plugins/<id>/forms/<item>.json — one service item: catalogue elements, implementation list,
 //   materials and the form (sdk/docs/items.md). Every key refers to the dictionary: a shared
 //   key, the plugin's own, or a key of a plugin it depends on (Scope).
-// forms/bundles/<bundle>.json — a life-event bundle (一件事): a named set of item codes.
+// forms/bundles/<bundle>.json — a life-event bundle (一件事): a named set of item codes with a
+// lead department, a promised limit for the whole and the order of items that wait for others.
 //
 // Loaders record one Issue per problem ("file: $.json.path: reason") and go on; callers throw
 // with Issues::throw_if_any(). Thread-safety: immutable after load.
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -183,15 +185,34 @@ ServiceItem load_item(const std::filesystem::path& file, const Dictionary& dicti
 ServiceItem load_item(const Poco::Dynamic::Var& document, const std::string& file,
                       const Dictionary& dictionary, Issues& issues, const Scope& scope = {});
 
+/// A life-event bundle (一件事): its items, the lead department (牵头部门) that answers for the
+/// whole, the county's promised limit for the whole in working days (承诺时限: a commitment of
+/// the county, not a legal limit; each item keeps its own legal limit), and the order: an item
+/// "after" others needs their results and waits for their decisions.
 struct Bundle {
     std::string id, name;
-    std::vector<std::string> items;
+    std::string lead;  ///< a department code, the department of one of the items
+    int promised_days = 0;
+    std::vector<std::string> items;  ///< item codes, in the order the clerk sees them
+    /// item code -> codes of items of this bundle it waits for (only items that wait)
+    std::map<std::string, std::vector<std::string>> after;
+    /// The codes `code` waits for (empty when it waits for none).
+    const std::vector<std::string>& waits_for(const std::string& code) const;
 };
+/// Reads a bundle file: "items" are item codes, or {"code": ..., "after": [codes]} objects.
+/// Unknown or self "after" codes and cycles are refused naming the file and field.
 Bundle load_bundle(const std::filesystem::path& file, Issues& issues);
+/// The check that needs the items: the lead is the department of one of them. Nothing is
+/// checked unless `find` (nullptr for a code it does not know) knows every item.
+void check_bundle_items(const Bundle& bundle, const std::string& file,
+                        const std::function<const ServiceItem*(const std::string&)>& find,
+                        Issues& issues);
 
 /// Checks fields.json, item and bundle files (recognised by their "format"); others are named as
-/// unknown. Items are checked against `dictionary` (nullptr: only their own structure).
+/// unknown. Items are checked against `dictionary` (nullptr: only their own structure). A bundle
+/// whose items are all among the files' items and `known_items` has its codes and lead checked.
 Issues check_form_files(const std::vector<std::filesystem::path>& files,
-                        const Dictionary* dictionary);
+                        const Dictionary* dictionary,
+                        const std::vector<ServiceItem>& known_items = {});
 
 }  // namespace onewindow
