@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "../unit/temp_dir.hpp"
-#include "onewindow/backoffice/backoffice.hpp"
 #include "onewindow/core/admin.hpp"
 #include "onewindow/core/counter.hpp"
 #include "onewindow/core/dispatcher.hpp"
@@ -55,12 +54,7 @@ TEST_CASE(
 
     // A back office on 127.0.0.1 for the connection test.
     testing::TempDir office_dir{"onewindow-setup-office"};
-    backoffice::Server office(backoffice::parse_config(
-        R"({"listen": {"address": "127.0.0.1", "port": 0}, "database": "office.db",
-            "departments": [{"code": "county_health", "name": "魏县卫生健康局"}],
-            "counters": [{"id": "WX07", "secret": "counter-WX07-shared-secret"}]})",
-        "office config", office_dir.path));
-    office.start();
+    auto office = start_office(office_dir.path, "WX07");
 
     auto* wizard = new SetupWizard(nullptr, root, data);
     Closing closing{wizard};
@@ -150,7 +144,7 @@ TEST_CASE(
     type(*wizard, "endpoint_url", "http://127.0.0.1:1");
     type(*wizard, "endpoint_secret", "counter-WX07-shared-secret");
     CHECK(wizard->test_connection() != wtr("The back office answers."));
-    type(*wizard, "endpoint_url", "http://127.0.0.1:" + std::to_string(office.port()));
+    type(*wizard, "endpoint_url", "http://127.0.0.1:" + std::to_string(office->port()));
     CHECK(wizard->test_connection() == wtr("The back office answers."));
     check_page_in_chinese(*wizard);
     screenshot(wizard, "setup-endpoint.png");
@@ -160,7 +154,7 @@ TEST_CASE(
     CHECK(exchange.client == "WX07");
     REQUIRE(exchange.endpoints.count("county_health") == 1);
     CHECK(exchange.endpoints.at("county_health").url ==
-          "http://127.0.0.1:" + std::to_string(office.port()));
+          "http://127.0.0.1:" + std::to_string(office->port()));
     CHECK(untranslated_messages() == std::vector<std::string>{});
 
     // The administrator signs in; the counter is no longer new.
@@ -173,5 +167,5 @@ TEST_CASE(
         CHECK(login.user->counter == "WX07");
     }
     CHECK_FALSE(Administration::first_run(root, data));
-    office.stop();
+    office->stop();
 }

@@ -26,7 +26,6 @@
 #include "../unit/cups_server.hpp"
 #include "../unit/sample_case.hpp"
 #include "../unit/temp_dir.hpp"
-#include "onewindow/backoffice/backoffice.hpp"
 #include "onewindow/core/case_store.hpp"
 #include "onewindow/core/demo_data.hpp"
 #include "onewindow/core/forms.hpp"
@@ -588,16 +587,11 @@ TEST_CASE("The shell's dispatcher sends an accepted case to a real back office",
           "[gui][exchange]") {
     // A back office on 127.0.0.1 serving the family-planning department for counter WX01.
     testing::TempDir office_dir{"onewindow-gui-office"};
-    backoffice::Server office(backoffice::parse_config(
-        R"({"listen": {"address": "127.0.0.1", "port": 0}, "database": "office.db",
-            "departments": [{"code": "county_health", "name": "魏县卫生健康局"}],
-            "counters": [{"id": "WX01", "secret": "counter-WX01-shared-secret"}]})",
-        "office config", office_dir.path));
-    office.start();
+    auto office = start_office(office_dir.path, "WX01");
     Shell shell([&](const fs::path& data) {
         std::ofstream(data / "exchange.json")
             << R"({"client": "WX01", "timeout_seconds": 5, "endpoints": {"county_health": )"
-            << R"({"url": "http://127.0.0.1:)" << office.port()
+            << R"({"url": "http://127.0.0.1:)" << office->port()
             << R"(", "secret": "counter-WX01-shared-secret"}}})";
     });
     REQUIRE(shell.services->dispatcher());

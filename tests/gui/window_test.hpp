@@ -13,10 +13,12 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <regex>
 #include <string>
 #include <vector>
 
+#include "onewindow/backoffice/backoffice.hpp"
 #include "onewindow/gui/services.hpp"
 
 namespace onewindow::gui::testing_windows {
@@ -78,6 +80,20 @@ inline void check_labels_translated(wxWindow* window, std::vector<std::string>& 
     for (std::sregex_iterator i(text.begin(), text.end(), word), end; i != end; ++i)
         if (!std::regex_match(i->str(), allowed)) english.push_back(text);
     for (wxWindow* child : window->GetChildren()) check_labels_translated(child, english);
+}
+
+/// A real back office on 127.0.0.1 (a free port) with its database office.db in `dir`, serving
+/// 魏县卫生健康局 (county_health) for `counter` with the secret "counter-<counter>-shared-secret".
+inline std::unique_ptr<backoffice::Server> start_office(const std::filesystem::path& dir,
+                                                        const std::string& counter) {
+    auto office = std::make_unique<backoffice::Server>(backoffice::parse_config(
+        R"({"listen": {"address": "127.0.0.1", "port": 0}, "database": "office.db",
+            "departments": [{"code": "county_health", "name": "魏县卫生健康局"}],
+            "counters": [{"id": ")" +
+            counter + R"(", "secret": "counter-)" + counter + R"(-shared-secret"}]})",
+        "office config", dir));
+    office->start();
+    return office;
 }
 
 }  // namespace onewindow::gui::testing_windows

@@ -49,14 +49,11 @@ SetupWizard::SetupWizard(wxWindow* parent, fs::path root, fs::path data_dir,
             add_page(wtr("The centre and this counter"),
                      wtr("The code and name print on every receipt and notice; the service area "
                          "is the county's 6-digit administrative division code."));
-        auto* grid = new wxFlexGridSizer(2, 8, 8);
-        grid->AddGrowableCol(1);
-        add_field(page, grid, "code", wtr("Counter code"), config_.code);
-        add_field(page, grid, "name", wtr("Centre and counter name"), config_.name);
-        add_field(page, grid, "service_area", wtr("Service area (division code)"),
-                  config_.service_area);
-        add_field(page, grid, "enquiry_phone", wtr("Enquiry phone"), config_.enquiry_phone);
-        page->GetSizer()->Insert(2, grid, 0, wxEXPAND | wxTOP, 8);
+        add_fields(page,
+                   {{"code", wtr("Counter code"), config_.code},
+                    {"name", wtr("Centre and counter name"), config_.name},
+                    {"service_area", wtr("Service area (division code)"), config_.service_area},
+                    {"enquiry_phone", wtr("Enquiry phone"), config_.enquiry_phone}});
     }
     // 2. The store.
     {
@@ -72,12 +69,11 @@ SetupWizard::SetupWizard(wxWindow* parent, fs::path root, fs::path data_dir,
         (centre ? centre_store_ : local_store_)->SetValue(true);
         sizer->Add(local_store_, 0, wxBOTTOM, 8);
         sizer->Add(centre_store_, 0, wxBOTTOM, 8);
-        auto* grid = new wxFlexGridSizer(2, 8, 8);
-        grid->AddGrowableCol(1);
-        add_field(page, grid, "store_url", wtr("Connection (postgresql://...)"),
-                  centre ? config_.store : std::string("postgresql://"));
-        sizer->Add(grid, 0, wxEXPAND | wxLEFT, 24);
         page->GetSizer()->Insert(2, sizer, 0, wxEXPAND | wxTOP, 8);
+        add_fields(page,
+                   {{"store_url", wtr("Connection (postgresql://...)"),
+                     centre ? config_.store : std::string("postgresql://")}},
+                   3, 24);
     }
     // 3. The first administrator.
     {
@@ -85,13 +81,10 @@ SetupWizard::SetupWizard(wxWindow* parent, fs::path root, fs::path data_dir,
             wtr("The first administrator"),
             wtr("The administrator signs in to add the clerks and supervisors, the back offices "
                 "and the plugins. Choose a strong password and keep it safe."));
-        auto* grid = new wxFlexGridSizer(2, 8, 8);
-        grid->AddGrowableCol(1);
-        add_field(page, grid, "admin_name", wtr("User name"), "admin");
-        add_field(page, grid, "display_name", wtr("Display name"), "");
-        add_field(page, grid, "password", wtr("Password"), "", wxTE_PASSWORD);
-        add_field(page, grid, "password_again", wtr("Password again"), "", wxTE_PASSWORD);
-        page->GetSizer()->Insert(2, grid, 0, wxEXPAND | wxTOP, 8);
+        add_fields(page, {{"admin_name", wtr("User name"), "admin"},
+                          {"display_name", wtr("Display name"), ""},
+                          {"password", wtr("Password"), "", wxTE_PASSWORD},
+                          {"password_again", wtr("Password again"), "", wxTE_PASSWORD}});
     }
     // 4. The plugins to trust.
     {
@@ -130,14 +123,11 @@ SetupWizard::SetupWizard(wxWindow* parent, fs::path root, fs::path data_dir,
             add_page(wtr("A back office (optional)"),
                      wtr("The department's back office receives the accepted cases. Leave the "
                          "fields empty to work offline; the administrator can add it later."));
-        auto* grid = new wxFlexGridSizer(2, 8, 8);
-        grid->AddGrowableCol(1);
-        add_field(page, grid, "endpoint_name", wtr("Name"), "");
-        add_field(page, grid, "endpoint_url", wtr("Address (URL)"), "");
-        add_field(page, grid, "endpoint_secret", wtr("Shared secret"), "", wxTE_PASSWORD);
+        add_fields(page, {{"endpoint_name", wtr("Name"), ""},
+                          {"endpoint_url", wtr("Address (URL)"), ""},
+                          {"endpoint_secret", wtr("Shared secret"), "", wxTE_PASSWORD}});
         auto* test = new wxButton(page, wxID_ANY, wtr("Test the connection"));
         test->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { test_connection(); });
-        page->GetSizer()->Insert(2, grid, 0, wxEXPAND | wxTOP, 8);
         page->GetSizer()->Insert(3, test, 0, wxTOP, 8);
     }
 
@@ -181,14 +171,19 @@ wxWindow* SetupWizard::add_page(const wxString& title, const wxString& explanati
     return page;
 }
 
-wxTextCtrl* SetupWizard::add_field(wxWindow* page, wxSizer* grid, const std::string& key,
-                                   const wxString& label, const std::string& value, long style) {
-    grid->Add(new wxStaticText(page, wxID_ANY, label), 0, wxALIGN_CENTER_VERTICAL);
-    auto* control = new wxTextCtrl(page, wxID_ANY, wx(value), wxDefaultPosition,
-                                   FromDIP(wxSize(420, -1)), style);
-    grid->Add(control, 1, wxEXPAND);
-    fields_[key] = control;
-    return control;
+void SetupWizard::add_fields(wxWindow* page, const std::vector<Field>& fields, std::size_t at,
+                             int indent) {
+    auto* grid = new wxFlexGridSizer(2, 8, 8);
+    grid->AddGrowableCol(1);
+    for (const auto& f : fields) {
+        grid->Add(new wxStaticText(page, wxID_ANY, f.label), 0, wxALIGN_CENTER_VERTICAL);
+        auto* control = new wxTextCtrl(page, wxID_ANY, wx(f.value), wxDefaultPosition,
+                                       FromDIP(wxSize(420, -1)), f.style);
+        grid->Add(control, 1, wxEXPAND);
+        fields_[f.key] = control;
+    }
+    page->GetSizer()->Insert(at, grid, 0, wxEXPAND | (indent ? wxLEFT : wxTOP),
+                             indent ? indent : 8);
 }
 
 int SetupWizard::page() const { return book_->GetSelection(); }

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <wx/dialog.h>
+#include <wx/string.h>
 
 #include <filesystem>
 #include <map>
@@ -69,8 +70,16 @@ class SetupWizard : public wxDialog {
 
   private:
     wxWindow* add_page(const wxString& title, const wxString& explanation);
-    wxTextCtrl* add_field(wxWindow* page, wxSizer* grid, const std::string& key,
-                          const wxString& label, const std::string& value, long style = 0);
+    struct Field {
+        std::string key;
+        wxString label;
+        std::string value;
+        long style = 0;
+    };
+    /// The text fields in a grid of labels and fields, inserted into the page's sizer at `at`
+    /// (after the heading, the explanation and the message), `indent` pixels in.
+    void add_fields(wxWindow* page, const std::vector<Field>& fields, std::size_t at = 2,
+                    int indent = 0);
     void show_page(int page);
     void show_message(const wxString& text, bool problem = true);
     bool leave_counter_page();
