@@ -26,7 +26,6 @@
 #include "../unit/cups_server.hpp"
 #include "../unit/sample_case.hpp"
 #include "../unit/temp_dir.hpp"
-#include "onewindow/backoffice/backoffice.hpp"
 #include "onewindow/core/case_store.hpp"
 #include "onewindow/core/demo_data.hpp"
 #include "onewindow/core/forms.hpp"
@@ -39,56 +38,16 @@
 #include "onewindow/gui/main_frame.hpp"
 #include "onewindow/gui/preview_frame.hpp"
 #include "onewindow/gui/rating_frame.hpp"
+#include "window_test.hpp"
 
 using namespace onewindow;
 using namespace onewindow::gui;
+using namespace onewindow::gui::testing_windows;
 namespace fs = std::filesystem;
 
 namespace {
 
 const fs::path scans = fs::path(ONEWINDOW_SOURCE_DIR) / "app/cli/demo/scans";
-
-void pump(int ms = 100) {
-    const auto until = wxGetUTCTimeMillis() + ms;
-    do {
-        wxTheApp->ProcessPendingEvents();
-        wxYield();
-        wxMilliSleep(5);
-    } while (wxGetUTCTimeMillis() < until);
-}
-
-/// Destroys a top-level window now (Destroy() alone waits for idle time), so nothing of it
-/// outlives the services of its test.
-void close(wxWindow* window) {
-    window->Destroy();
-    wxTheApp->ProcessIdle();
-    pump(50);
-}
-
-/// Closes a window when the test ends, whether it passed or not; declare it after the Shell.
-struct Closing {
-    wxWindow* window;
-    ~Closing() {
-        if (window) close(window);
-    }
-};
-
-/// Writes what the X server shows of `window` (ImageMagick's import on the Xvfb display: what a
-/// person would see, drawn by GTK, fonts included).
-void screenshot(wxWindow* window, const std::string& name) {
-    window->Raise();
-    window->Refresh();
-    window->Update();
-    pump(600);
-    const wxRect r = window->GetScreenRect();
-    fs::create_directories(ONEWINDOW_SCREENSHOT_DIR);
-    const std::string file = std::string(ONEWINDOW_SCREENSHOT_DIR) + "/" + name;
-    const std::string command = "import -window root -crop " + std::to_string(r.width) + "x" +
-                                std::to_string(r.height) + "+" + std::to_string(r.x) + "+" +
-                                std::to_string(r.y) + " +repage '" + file + "'";
-    REQUIRE(std::system(command.c_str()) == 0);
-    REQUIRE(fs::file_size(file) > 0);
-}
 
 /// Presses keys through the X server with xdotool, as a keyboard would, while the window goes on
 /// handling its events (xdotool also types Chinese: it maps the characters' keysyms).
@@ -110,21 +69,6 @@ std::string pdftotext(const std::string& pdf) {
     REQUIRE(std::system(("pdftotext -layout '" + pdf + "' '" + txt + "'").c_str()) == 0);
     std::ifstream in(txt);
     return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-/// Every label, button and check box shown must be in Chinese: an English word of three or more
-/// letters means a string escaped translation (data such as codes and "Ctrl+N" are fine).
-void check_labels_translated(wxWindow* window, std::vector<std::string>& english) {
-    static const std::regex word("[A-Za-z]{3,}");
-    static const std::regex allowed("^(Ctrl|PDF|CSV|CUPS|Enter|Tab)$");
-    wxString label;
-    if (wxDynamicCast(window, wxStaticText) || wxDynamicCast(window, wxButton) ||
-        wxDynamicCast(window, wxCheckBox))
-        label = window->GetLabel();
-    const std::string text = utf8(label);
-    for (std::sregex_iterator i(text.begin(), text.end(), word), end; i != end; ++i)
-        if (!std::regex_match(i->str(), allowed)) english.push_back(text);
-    for (wxWindow* child : window->GetChildren()) check_labels_translated(child, english);
 }
 
 struct Shell {
@@ -643,16 +587,11 @@ TEST_CASE("The shell's dispatcher sends an accepted case to a real back office",
           "[gui][exchange]") {
     // A back office on 127.0.0.1 serving the family-planning department for counter WX01.
     testing::TempDir office_dir{"onewindow-gui-office"};
-    backoffice::Server office(backoffice::parse_config(
-        R"({"listen": {"address": "127.0.0.1", "port": 0}, "database": "office.db",
-            "departments": [{"code": "county_health", "name": "魏县卫生健康局"}],
-            "counters": [{"id": "WX01", "secret": "counter-WX01-shared-secret"}]})",
-        "office config", office_dir.path));
-    office.start();
+    auto office = start_office(office_dir.path, "WX01");
     Shell shell([&](const fs::path& data) {
         std::ofstream(data / "exchange.json")
             << R"({"client": "WX01", "timeout_seconds": 5, "endpoints": {"county_health": )"
-            << R"({"url": "http://127.0.0.1:)" << office.port()
+            << R"({"url": "http://127.0.0.1:)" << office->port()
             << R"(", "secret": "counter-WX01-shared-secret"}}})";
     });
     REQUIRE(shell.services->dispatcher());

@@ -248,6 +248,14 @@ bool Administration::first_setup(CaseStore& store) {
     return true;
 }
 
+bool Administration::first_run(const fs::path& root, const fs::path& data_dir,
+                               const std::optional<std::string>& store) {
+    const store::Location where = store_location(data_dir, store);
+    if (where.engine == store::Engine::SQLite && !fs::exists(where.target)) return true;
+    CaseStore opened = open_store(root, data_dir, store);
+    return first_setup(opened);
+}
+
 void Administration::require_first_setup(CaseStore& store, const char* action) {
     if (first_setup(store)) return;
     try {

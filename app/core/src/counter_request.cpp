@@ -6,6 +6,7 @@
 
 #include "onewindow/core/counter.hpp"
 #include "onewindow/core/error.hpp"
+#include "onewindow/core/i18n.hpp"
 
 namespace fs = std::filesystem;
 
@@ -45,16 +46,25 @@ CounterConfig CounterConfig::load(const fs::path& file) {
     reader.reject_unknown({"code", "name", "service_area", "enquiry_phone", "default_clerk",
                            "reconsideration_body", "objections", "rating_url",
                            "rating_follow_up_working_days", "store"});
-    if (config.service_area.size() != 6 ||
-        config.service_area.find_first_not_of("0123456789") != std::string::npos)
-        reader.fail("service_area", "must be a 6-digit division code");
-    if (config.code.empty() || config.code.find_first_of(" /\\") != std::string::npos)
-        reader.fail("code", "must be a short code without spaces or slashes");
+    for (const auto& [key, message] : config.problems()) reader.fail(key, message);
     issues.throw_if_any();
     return config;
 }
 
+std::vector<std::pair<std::string, const char*>> CounterConfig::problems() const {
+    std::vector<std::pair<std::string, const char*>> found;
+    if (code.empty() || code.find_first_of(" /\\") != std::string::npos)
+        found.emplace_back("code", N_("must be a short code without spaces or slashes"));
+    if (service_area.size() != 6 ||
+        service_area.find_first_not_of("0123456789") != std::string::npos)
+        found.emplace_back("service_area", N_("must be a 6-digit division code"));
+    return found;
+}
+
 void CounterConfig::save(const fs::path& file) const {
+    if (const auto found = problems(); !found.empty())
+        throw Error(ErrorKind::Input,
+                    trf("{}: {} {}", file.string(), found.front().first, tr(found.front().second)));
     Poco::JSON::Object::Ptr object = new Poco::JSON::Object(true);
     object->set("code", code);
     object->set("name", name);

@@ -14,12 +14,9 @@ namespace onewindow {
 
 void prepare_demo_data(const fs::path& data_dir, const std::optional<std::string>& store_override) {
     fs::create_directories(data_dir);
-    std::vector<fs::path> bundled;
-    if (fs::is_directory(bundled_plugins_dir()))
-        for (const auto& entry : fs::directory_iterator(bundled_plugins_dir()))
-            bundled.push_back(entry.path());
     Issues ignored;  // a broken bundled plugin is reported when the counter loads it
-    trust_plugin_folders(data_dir / "trusted-plugins.json", bundled, ignored);
+    trust_plugin_folders(data_dir / "trusted-plugins.json",
+                         plugin_folders_in(bundled_plugins_dir()), ignored);
 
     // The simulated ID card reader reads the card that "lies" in <data>/idcard-reader/.
     const fs::path reader = data_dir / "idcard-reader";

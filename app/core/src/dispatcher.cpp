@@ -26,6 +26,7 @@
 #include "onewindow/core/error.hpp"
 #include "onewindow/core/exchange_auth.hpp"
 #include "onewindow/core/exchange_tls.hpp"
+#include "onewindow/core/i18n.hpp"
 #include "onewindow/core/json.hpp"
 
 namespace onewindow {
@@ -162,6 +163,20 @@ Attempt send_signed(const ExchangeEndpoint& endpoint, const std::string& client,
     }
     return attempt;
 }
+
+}  // namespace
+
+std::string endpoint_health(const ExchangeEndpoint& endpoint, const std::string& client,
+                            int timeout_seconds) {
+    const Attempt attempt =
+        send_signed(endpoint, client, "GET", "/v1/health", "", "", timeout_seconds);
+    if (attempt.status == 200) return {};
+    if (attempt.status == 0) return trf("No answer from {}: {}", endpoint.url, attempt.error);
+    return trf("{} answered HTTP {} to the health check", endpoint.url,
+               std::to_string(attempt.status));
+}
+
+namespace {
 
 using ScanReader = std::function<std::optional<std::string>(const std::string&)>;
 

@@ -288,11 +288,9 @@ void TrustedList::save(const fs::path& file) const {
     write_file_atomically(file, to_json(root) + "\n");
 }
 
-std::vector<TrustedPlugin> trust_plugin_folders(const fs::path& list_file,
-                                                const std::vector<fs::path>& folders,
-                                                Issues& issues) {
-    TrustedList trusted = TrustedList::load(list_file);
-    std::vector<TrustedPlugin> added;
+std::vector<TrustedPlugin> review_plugin_folders(const std::vector<fs::path>& folders,
+                                                 Issues& issues) {
+    std::vector<TrustedPlugin> found;
     for (const auto& dir : folders) {
         Issues own;
         auto package = read_plugin_package(dir, own);
@@ -306,9 +304,26 @@ std::vector<TrustedPlugin> trust_plugin_folders(const fs::path& list_file,
             continue;
         }
         std::string digest = plugin_digest(*package, manifest.id);
-        trusted.add(manifest.id, digest);
-        added.push_back({std::move(manifest), std::move(digest)});
+        found.push_back({std::move(manifest), std::move(digest)});
     }
+    return found;
+}
+
+std::vector<fs::path> plugin_folders_in(const fs::path& dir) {
+    std::vector<fs::path> folders;
+    if (fs::is_directory(dir))
+        for (const auto& entry : fs::directory_iterator(dir))
+            if (entry.is_directory()) folders.push_back(entry.path());
+    std::sort(folders.begin(), folders.end());
+    return folders;
+}
+
+std::vector<TrustedPlugin> trust_plugin_folders(const fs::path& list_file,
+                                                const std::vector<fs::path>& folders,
+                                                Issues& issues) {
+    TrustedList trusted = TrustedList::load(list_file);
+    auto added = review_plugin_folders(folders, issues);
+    for (const auto& plugin : added) trusted.add(plugin.manifest.id, plugin.digest);
     trusted.save(list_file);
     return added;
 }

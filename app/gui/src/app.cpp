@@ -6,6 +6,7 @@
 #include <sstream>
 #include <string>
 
+#include "onewindow/core/admin.hpp"
 #include "onewindow/core/demo_data.hpp"
 #include "onewindow/core/error.hpp"
 #include "onewindow/core/i18n.hpp"
@@ -14,6 +15,7 @@
 #include "onewindow/gui/login_dialog.hpp"
 #include "onewindow/gui/main_frame.hpp"
 #include "onewindow/gui/measure.hpp"
+#include "onewindow/gui/setup_wizard.hpp"
 
 namespace onewindow::gui {
 
@@ -59,6 +61,11 @@ bool App::OnInit() {
     try {
         options = parse_shell_arguments(argc, argv);
         if (options.demo) prepare_demo_data(options.data_dir, options.store);
+        // A new counter (no administrator yet) is set up in the window before anyone signs in.
+        if (Administration::first_run(install_root(), options.data_dir, options.store)) {
+            SetupWizard wizard(nullptr, install_root(), options.data_dir, options.store);
+            if (wizard.ShowModal() != wxID_OK) return false;
+        }
     } catch (const std::exception& e) {
         wxMessageBox(wx(e.what()), wtr("OneWindow"), wxOK | wxICON_ERROR);
         return false;

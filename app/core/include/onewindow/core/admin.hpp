@@ -94,6 +94,11 @@ class Administration {
     /// True while the store has no active administrator: a new counter being set up, whose
     /// local operator may trust plugins and create the first administrator (create_first_admin).
     static bool first_setup(CaseStore& store);
+    /// Whether the shell starts into its set-up assistant: no administrator in the store the
+    /// data folder names (`store`: a --store option). A data folder without counter.json whose
+    /// SQLite file does not exist yet is a first run without creating that file.
+    static bool first_run(const std::filesystem::path& root, const std::filesystem::path& data_dir,
+                          const std::optional<std::string>& store = std::nullopt);
     /// The first administrator of a new counter. Once one exists, Error(Denied) and an
     /// 'access.denied' audit event: further users come from an administrator (add_user).
     static void create_first_admin(CaseStore& store, const std::string& name,

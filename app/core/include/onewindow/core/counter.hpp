@@ -23,6 +23,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "onewindow/core/case_store.hpp"
@@ -74,7 +75,14 @@ struct CounterConfig {
     /// <data>/counter.db; "postgresql://..." for a service centre's store shared by its counters.
     std::string store;
 
+    /// What is wrong with the settings: (key, English message for tr()) per problem; none when
+    /// the code is a short code without spaces or slashes and the service area a 6-digit
+    /// division code. load() reports them as issues of the file, save() refuses to write them.
+    std::vector<std::pair<std::string, const char*>> problems() const;
+
     static CounterConfig load(const std::filesystem::path& file);  // missing file: defaults
+    /// Writes the file atomically; Error(Input) naming the file and the key of the first
+    /// problem() (nothing is written then).
     void save(const std::filesystem::path& file) const;
 };
 

@@ -92,6 +92,12 @@ struct ExchangeConfig {
                                 const std::filesystem::path& base_dir = {});
 };
 
+/// The connection test of an endpoint (the set-up assistant's, before it is saved): GET
+/// <url>/v1/health, signed like every request. Returns "" when the back office answers 200, else
+/// what went wrong, in Chinese (no answer within `timeout_seconds`, or the status it gave).
+std::string endpoint_health(const ExchangeEndpoint& endpoint, const std::string& client,
+                            int timeout_seconds = 5);
+
 struct RetryPolicy {
     int base_seconds = 30;   // the first retry comes after about this long
     int max_seconds = 3600;  // no wait is longer than this (before jitter)

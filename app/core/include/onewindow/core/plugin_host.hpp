@@ -111,6 +111,16 @@ struct TrustedPlugin {
     std::string digest;
 };
 
+/// Reads each of `folders` once (as the host does) and computes its digest, trusting nothing:
+/// what `plugins trust` would trust, for the administrator to review first (the set-up
+/// assistant lists it). A folder that cannot be read or whose manifest is wrong adds issues and
+/// is skipped.
+std::vector<TrustedPlugin> review_plugin_folders(const std::vector<std::filesystem::path>& folders,
+                                                 Issues& issues);
+/// The plugin folders directly inside `dir` (the bundled plugins folder), sorted; none when it
+/// does not exist.
+std::vector<std::filesystem::path> plugin_folders_in(const std::filesystem::path& dir);
+
 /// Reads each of `folders` once (as the host does), computes its digest and trusts it in the
 /// list `list_file` (saved atomically): the digest of what is in the folder, never a hash the
 /// manifest declares. A folder that cannot be read or whose manifest is wrong adds issues and

@@ -1,4 +1,5 @@
-// The shell's application object: reads the command line, loads the Chinese catalogue, shows the
+// The shell's application object: reads the command line, loads the Chinese catalogue, on a new
+// counter's first run opens the set-up assistant (setup_wizard.hpp), then shows the
 // sign-in window at once while the counter (plugins, catalogue, case store) opens in the
 // background, then opens the main window and resumes the clerk's newest draft.
 //
