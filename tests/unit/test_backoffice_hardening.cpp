@@ -7,6 +7,8 @@
 #include <Poco/URI.h>
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <ctime>
@@ -375,6 +377,20 @@ TEST_CASE("Concurrent wrong passwords are checked at most five times", "[backoff
     CHECK(locked == 11);
     CHECK(log_in_as(office.port(), "zhaoqiang", kPassword).status == 429);
     CHECK(log_in_as(office.port(), "liumei", kPassword).status == 303);  // others unaffected
+}
+
+TEST_CASE("The back office keeps its database private however it is started",
+          "[backoffice][hardening]") {
+    const mode_t before = ::umask(0022);  // what a shell or cron usually gives
+    RealOffice office;
+    ::umask(before);
+    REQUIRE(post_case(office.port, "WX01-20261203-0001").status == 201);
+    for (const auto& entry : fs::directory_iterator(office.dir.path)) {
+        if (entry.path().filename().string().rfind("office.db", 0) != 0) continue;
+        INFO(entry.path());
+        CHECK((fs::status(entry.path()).permissions() &
+               (fs::perms::group_all | fs::perms::others_all)) == fs::perms::none);
+    }
 }
 
 TEST_CASE("Floods of long user names and unsigned uploads leave the memory bounded",

@@ -8,6 +8,8 @@
 // tests read the port from it when the configuration asks for port 0), and "STOPPED" on a clean
 // stop. Exit codes: 0 stopped by a signal; 2 bad configuration or address; 3 storage failure;
 // 64 usage error.
+#include <sys/stat.h>
+
 #include <csignal>
 #include <iostream>
 #include <string>
@@ -54,6 +56,10 @@ int main(int argc, char** argv) {
         std::cerr << kUsage;
         return 64;
     }
+    // The database, its WAL and the received scans are the applicants' personal data: readable
+    // by the service's user only, however it is started (the systemd unit sets UMask=0077 too;
+    // an administrator starting it by hand or from cron does not).
+    ::umask(0077);
     // Block the stop signals before the server threads start, so that they inherit the mask and
     // only sigwait() below receives them.
     sigset_t stop_signals;
