@@ -6,60 +6,20 @@
 
 #include "onewindow/core/date.hpp"
 #include "onewindow/core/exchange_auth.hpp"
+#include "onewindow/core/exchange_messages.hpp"
 #include "service.hpp"
 
 namespace onewindow::backoffice {
 
 namespace ex = onewindow::exchange;
 
-namespace {
-
-/// A plain file name: no folder part, no "." or "..", no control characters.
-bool plain_file_name(const std::string& name) {
-    if (name.empty() || name.size() > 255 || name == "." || name == "..") return false;
-    for (unsigned char c : name)
-        if (c < 0x20 || c == 0x7F || c == '/' || c == '\\') return false;
-    return true;
-}
-
-}  // namespace
-
 void read_case_body(const Poco::Dynamic::Var& json, NewCase& c, Issues& issues) {
-    auto root = ObjectReader::of(json, "request body", "$", issues);
-    if (!root.raw()) return;
-    c.case_number = root.string("case_number");
-    c.item = root.string("item");
-    c.department = root.string("department");
-    root.opt_integer("item_version", 1, 1000000);
-    root.opt_string("accepted_at");
-    root.object("applicant", false);
-    root.object("values", false);
-    // The form's labels and the dictionary types of the values, {key: text}, when sent.
-    for (const char* names : {"labels", "types"}) {
-        auto object = root.object(names, false);
-        if (!object.raw()) continue;
-        for (const auto& [key, value] : *object.raw())
-            if (!value.isString())
-                issues.add("request body", object.path_of(key), "must be a string");
-    }
-    auto materials = root.array("materials", false);
-    for (std::size_t i = 0; i < materials->size(); ++i) {
-        auto material = ObjectReader::of(materials->get(static_cast<unsigned>(i)), "request body",
-                                         json_path_index(root.path_of("materials"), i), issues);
-        if (!material.raw()) continue;
-        const std::string name = material.string("name");
-        if (!name.empty() && !plain_file_name(name))
-            material.fail("name",
-                          "must be a plain file name (no folders, no \"..\", no control "
-                          "characters)");
-        material.opt_string("key");
-        if (auto sha = material.opt_string("sha256"); sha && !sha->empty()) {
-            if (!is_material_name(*sha))
-                material.fail("sha256", "must be a SHA-256 in 64 lowercase hex digits");
-            else
-                c.materials.push_back(*sha);
-        }
-    }
+    const ex::CaseMessage message = ex::case_from_json(json, "request body", "$", issues);
+    c.case_number = message.case_number;
+    c.item = message.item;
+    c.department = message.department;
+    for (const auto& material : message.materials)
+        if (!material.sha256.empty()) c.materials.push_back(material.sha256);
 }
 
 Reply Service::post_case(const Caller& caller, const std::string& key, const std::string& body) {

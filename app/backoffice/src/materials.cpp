@@ -12,18 +12,12 @@
 #include <iterator>
 
 #include "onewindow/core/exchange_auth.hpp"
+#include "onewindow/core/exchange_messages.hpp"
 #include "service.hpp"
 
 namespace fs = std::filesystem;
 
 namespace onewindow::backoffice {
-
-bool is_material_name(const std::string& name) {
-    if (name.size() != 64) return false;
-    for (char c : name)
-        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-    return true;
-}
 
 std::string material_type(const std::string& bytes) {
     if (bytes.rfind("\x89PNG\r\n\x1a\n", 0) == 0) return "image/png";
@@ -100,7 +94,7 @@ class IncomingFile {
 
 Reply Service::material(Poco::Net::HTTPServerRequest& request, const std::string& sha256,
                         bool& drain) {
-    if (!is_material_name(sha256))
+    if (!exchange::is_sha256_hex(sha256))
         return error_reply(404, "not_found",
                            "a material is named by its SHA-256 in 64 lowercase hex digits");
     const std::string& method = request.getMethod();

@@ -81,8 +81,6 @@ class NonceMemory {
     long long next_prune_ = 0;
 };
 
-/// True for a material's name: its SHA-256 as 64 lowercase hex digits.
-bool is_material_name(const std::string& name);
 /// The media type of a scan from its first bytes: PNG, JPEG, PDF, else octet-stream.
 std::string material_type(const std::string& bytes);
 

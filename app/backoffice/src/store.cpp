@@ -9,6 +9,7 @@
 #include <iterator>
 
 #include "onewindow/core/error.hpp"
+#include "onewindow/core/exchange_messages.hpp"
 #include "onewindow/core/json.hpp"
 
 namespace onewindow::backoffice {
@@ -357,21 +358,22 @@ Poco::JSON::Array::Ptr Store::decisions(const std::string& client, long long sin
         query.bind(2, static_cast<std::int64_t>(since));
         query.bind(3, limit);
         while (query.executeStep()) {
-            Poco::JSON::Object::Ptr decision = new Poco::JSON::Object(true);
+            exchange::DecisionMessage decision;
             last_cursor = query.getColumn(0).getInt64();
-            decision->set("cursor", last_cursor);
-            decision->set("reference", reference_of(query.getColumn(10).getInt64()));
-            copy_text(*decision, query,
-                      {{"case_number", 1},
-                       {"item", 2},
-                       {"department", 3},
-                       {"outcome", 4},
-                       {"reason", 5}});
-            decision->set("data", parse_json(query.getColumn(6).getString(), "decisions.data"));
-            decision->set("missing_materials", parse_json(query.getColumn(7).getString(),
-                                                          "decisions.missing_materials"));
-            copy_text(*decision, query, {{"decided_by", 8}, {"decided_at", 9}});
-            out->add(decision);
+            decision.cursor = last_cursor;
+            decision.reference = reference_of(query.getColumn(10).getInt64());
+            read_text(query, 1,
+                      {&decision.case_number, &decision.item, &decision.department,
+                       &decision.outcome, &decision.reason});
+            decision.data = parse_json(query.getColumn(6).getString(), "decisions.data")
+                                .extract<Poco::JSON::Object::Ptr>();
+            auto missing = parse_json(query.getColumn(7).getString(), "decisions.missing_materials")
+                               .extract<Poco::JSON::Array::Ptr>();
+            for (std::size_t i = 0; i < missing->size(); ++i)
+                decision.missing_materials.push_back(
+                    missing->getElement<std::string>(static_cast<unsigned>(i)));
+            read_text(query, 8, {&decision.decided_by, &decision.decided_at});
+            out->add(exchange::decision_to_json(decision));
         }
         return out;
     });

@@ -20,6 +20,7 @@
 #include <typeinfo>
 
 #include "onewindow/core/exchange_auth.hpp"
+#include "onewindow/core/exchange_messages.hpp"
 #include "onewindow/core/idnumber.hpp"
 #include "onewindow/core/password_hash.hpp"
 #include "service.hpp"
@@ -582,7 +583,7 @@ static std::string department_name(const Config& config, const std::string& code
 
 Reply Service::web_material(const WebSession& session, const std::string& sha256) {
     bool listed = false;
-    if (is_material_name(sha256)) {
+    if (exchange::is_sha256_hex(sha256)) {
         std::lock_guard lock(store_mutex_);
         listed = store_.lists_material(session.user->departments, sha256);
     }
@@ -746,7 +747,7 @@ Reply Service::web_case(const WebSession& session, const std::string& reference,
                                    ? "<span class=\"muted\">容缺受理：" +
                                          esc(member(material, "tolerated_gap")) + "</span>"
                                    : "<span class=\"muted\">仅核验纸质材料</span>";
-            if (is_material_name(sha)) {
+            if (exchange::is_sha256_hex(sha)) {
                 const auto bytes = read_material(sha, 16);  // enough to tell the type
                 const std::string href = "/staff/materials/" + sha;
                 if (!bytes)

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "onewindow/core/error.hpp"
+#include "onewindow/core/i18n.hpp"
 
 namespace fs = std::filesystem;
 
@@ -562,6 +563,13 @@ Issues check_form_files(const std::vector<fs::path>& files, const Dictionary* di
     };
     for (const auto& [file, bundle] : bundles) check_bundle_items(bundle, file, find, issues);
     return issues;
+}
+
+std::string material_quantity(int originals, int copies) {
+    std::string out;
+    if (originals > 0) out = trf("{} original(s)", std::to_string(originals));
+    if (copies > 0) out += (out.empty() ? "" : "、") + trf("{} copy(ies)", std::to_string(copies));
+    return out.empty() ? std::string("—") : out;
 }
 
 }  // namespace onewindow

@@ -139,6 +139,11 @@ struct FormSection {
     std::vector<FieldRef> fields;
 };
 
+/// How many papers of a material: "原件 1 份", "原件 1 份、复印件 2 份", "复印件 1 份"; "—" for
+/// none. Never "复印件 0 份". (Here rather than in guide.hpp: the unified form says it too, and
+/// the forms library sits below the documents.)
+std::string material_quantity(int originals, int copies);
+
 /// A material as an item requires it.
 struct ItemMaterial {
     std::string key, name, source, notes;

@@ -25,6 +25,7 @@
 #include "onewindow/core/date.hpp"
 #include "onewindow/core/error.hpp"
 #include "onewindow/core/exchange_auth.hpp"
+#include "onewindow/core/exchange_messages.hpp"
 #include "onewindow/core/exchange_tls.hpp"
 #include "onewindow/core/i18n.hpp"
 #include "onewindow/core/json.hpp"
@@ -297,48 +298,27 @@ void release_claims_of_the_dead(CaseStore& store, const std::string& me, const s
     }
 }
 
-/// One decision of GET /v1/decisions, each field checked: a field missing or of the wrong type,
-/// or an outcome the protocol does not know, throws naming it.
-ItemDecision read_decision(const Poco::Dynamic::Var& value) {
-    if (value.type() != typeid(Poco::JSON::Object::Ptr))
-        throw Error(ErrorKind::Input, "a decision is not a JSON object");
-    const auto d = value.extract<Poco::JSON::Object::Ptr>();
-    const auto text = [&](const char* field, bool required) {
-        if (!d->has(field) || d->isNull(field)) {
-            if (required)
-                throw Error(ErrorKind::Input, std::string("\"") + field + "\" is missing");
-            return std::string();
-        }
-        const Poco::Dynamic::Var v = d->get(field);
-        if (!v.isString())
-            throw Error(ErrorKind::Input, std::string("\"") + field + "\" is not a string");
-        return v.convert<std::string>();
-    };
+/// One decision of GET /v1/decisions (the `index`th), read by the protocol's codec
+/// (exchange_messages.hpp): the first problem, naming its field, is thrown, so that the decision
+/// is set aside with it.
+ItemDecision read_decision(const Poco::Dynamic::Var& value, std::size_t index) {
+    Issues issues;
+    const exchange::DecisionMessage m = exchange::decision_from_json(
+        value, "GET /v1/decisions", json_path_index("$.decisions", index), issues);
+    if (!issues.empty()) throw Error(ErrorKind::Input, issues.list().front().to_string());
     ItemDecision decision;
-    const Poco::Dynamic::Var cursor = d->get("cursor");
-    if (cursor.isEmpty() || !cursor.isInteger())
-        throw Error(ErrorKind::Input, "\"cursor\" is not an integer");
-    decision.cursor = cursor.convert<long long>();
-    decision.case_number = text("case_number", true);
-    decision.item_code = text("item", true);
-    decision.outcome = text("outcome", true);
-    if (decision.outcome != "approved" && decision.outcome != "rejected" &&
-        decision.outcome != "correction")
-        throw Error(ErrorKind::Input, "\"outcome\" is \"" + decision.outcome +
-                                          "\", not approved, rejected or correction");
-    decision.reason = text("reason", false);
-    decision.decided_by = text("decided_by", false);
+    decision.cursor = m.cursor;
+    decision.case_number = m.case_number;
+    decision.item_code = m.item;
+    decision.outcome = m.outcome;
+    decision.reason = m.reason;
+    decision.decided_by = m.decided_by;
     // The back office's clock is UTC; the counter's rows, log and timeline are local.
-    decision.decided_at = local_timestamp_of(text("decided_at", true), "\"decided_at\"");
-    if (d->has("data") && d->getObject("data").isNull() && !d->isNull("data"))
-        throw Error(ErrorKind::Input, "\"data\" is not an object");
-    if (d->has("missing_materials") && !d->getArray("missing_materials") &&
-        !d->isNull("missing_materials"))
-        throw Error(ErrorKind::Input, "\"missing_materials\" is not an array");
-    decision.data_json = d->has("data") && !d->isNull("data") ? to_json(d->get("data")) : "{}";
-    decision.missing_json = d->has("missing_materials") && !d->isNull("missing_materials")
-                                ? to_json(d->get("missing_materials"))
-                                : "[]";
+    decision.decided_at = local_timestamp_of(m.decided_at, "\"decided_at\"");
+    decision.data_json = to_json(m.data);
+    Poco::JSON::Array::Ptr missing = new Poco::JSON::Array;
+    for (const auto& name : m.missing_materials) missing->add(name);
+    decision.missing_json = to_json(Poco::Dynamic::Var(missing));
     return decision;
 }
 
@@ -474,7 +454,7 @@ PullReport pull_decisions(CaseStore& store, const ExchangeConfig& config,
                     // One bad decision is set aside (DecisionRepository::record()); the others
                     // and the cursor go on.
                     try {
-                        page.push_back(read_decision(list->get(i)));
+                        page.push_back(read_decision(list->get(i), i));
                     } catch (const std::exception& e) {
                         unreadable.push_back(unreadable_decision(list->get(i), e.what()));
                     }

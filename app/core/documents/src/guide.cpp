@@ -26,13 +26,6 @@ std::string day_count(int days, DayUnit unit) {
                                     : trf("{} working days", std::to_string(days));
 }
 
-std::string material_quantity(int originals, int copies) {
-    std::vector<std::string> parts;
-    if (originals > 0) parts.push_back(trf("{} original(s)", std::to_string(originals)));
-    if (copies > 0) parts.push_back(trf("{} copy(ies)", std::to_string(copies)));
-    return parts.empty() ? std::string("—") : joined(parts, "、");
-}
-
 Poco::JSON::Object::Ptr guide_data(const ServiceItem& item) {
     Poco::JSON::Object::Ptr i = new Poco::JSON::Object(true);
     i->set("code", item.code);

@@ -4,6 +4,7 @@
 #include <Poco/JSON/Object.h>
 
 #include "onewindow/core/error.hpp"
+#include "onewindow/core/exchange_messages.hpp"
 #include "onewindow/core/i18n.hpp"
 #include "onewindow/core/idnumber.hpp"
 #include "onewindow/core/json.hpp"
@@ -91,26 +92,25 @@ AcceptResult CaseRepository::accept(const AcceptRequest& request) {
         scans.push_back(material.file.empty() ? MaterialBytes{}
                                               : read_material_file(material.file));
 
-    Poco::JSON::Object::Ptr applicant = new Poco::JSON::Object(true);
-    applicant->set("name", request.applicant_name);
-    applicant->set("id_number", request.applicant_id_number);
-    applicant->set("phone", request.applicant_phone);
-    const Poco::Dynamic::Var values =
+    // What the department decides on (exchange_messages.hpp): the applicant, the form's values
+    // and the materials (the scans follow by SHA-256, dispatcher.cpp). Every department of a
+    // joint case gets the whole form: facts given once are shared (资料共享互认).
+    exchange::CaseMessage message;
+    message.accepted_at = now;
+    message.applicant = new Poco::JSON::Object(true);
+    message.applicant->set("name", request.applicant_name);
+    message.applicant->set("id_number", request.applicant_id_number);
+    message.applicant->set("phone", request.applicant_phone);
+    message.values =
         request.values_json.empty()
-            ? Poco::Dynamic::Var(Poco::JSON::Object::Ptr(new Poco::JSON::Object(true)))
-            : parse_json(request.values_json, "values");
-    const Poco::JSON::Object::Ptr labels = value_labels(request.form_snapshot_json);
-    Poco::JSON::Array::Ptr materials = new Poco::JSON::Array;
+            ? Poco::JSON::Object::Ptr(new Poco::JSON::Object(true))
+            : parse_json(request.values_json, "values").extract<Poco::JSON::Object::Ptr>();
+    message.labels = value_labels(request.form_snapshot_json);
     for (std::size_t m = 0; m < request.materials.size(); ++m) {
         const AcceptMaterial& material = request.materials[m];
-        Poco::JSON::Object::Ptr entry = new Poco::JSON::Object(true);
-        entry->set("key", material.key);
-        entry->set("name", material.name);
-        entry->set("originals", material.originals);
-        entry->set("copies", material.copies);
-        if (!scans[m].sha256.empty()) entry->set("sha256", scans[m].sha256);
-        if (material.tolerated) entry->set("tolerated_gap", material.promise);
-        materials->add(entry);
+        message.materials.push_back(
+            {material.key, material.name, material.originals, material.copies, scans[m].sha256,
+             material.tolerated ? std::optional<std::string>(material.promise) : std::nullopt});
     }
 
     Transaction transaction(db_);
@@ -165,19 +165,10 @@ AcceptResult CaseRepository::accept(const AcceptRequest& request) {
             .bind(16, day_unit_name(item.legal_unit));
         insert_item.run();
 
-        Poco::JSON::Object::Ptr payload = new Poco::JSON::Object(true);
-        payload->set("case_number", result.case_number);
-        payload->set("item", item.code);
-        payload->set("item_version", item.version);
-        payload->set("department", item.department_code);
-        payload->set("accepted_at", now);
-        // What the department decides on: the applicant, the form's values and the materials
-        // (the scans follow by SHA-256, dispatcher.cpp). Every department of a joint case gets
-        // the whole form: facts given once are shared (资料共享互认).
-        payload->set("applicant", applicant);
-        payload->set("values", values);
-        if (labels->size()) payload->set("labels", labels);
-        payload->set("materials", materials);
+        message.case_number = result.case_number;
+        message.item = item.code;
+        message.item_version = item.version;
+        message.department = item.department_code;
         Statement& insert_outbox = db_.cached(
             "INSERT INTO outbox (case_id, item_code, department, endpoint, idempotency_key,"
             " payload, state, next_attempt_at, forward_by)"
@@ -187,7 +178,7 @@ AcceptResult CaseRepository::accept(const AcceptRequest& request) {
             .bind(3, item.department_code)
             .bind(4, item.endpoint)
             .bind(5, result.case_number + "/" + item.code)
-            .bind(6, to_json(payload))
+            .bind(6, to_json(exchange::case_to_json(message)))
             .bind(7, now)
             .bind(8, accepted.forward_by ? accepted.forward_by->iso() : "");
         insert_outbox.run();

@@ -26,10 +26,6 @@ Poco::JSON::Object::Ptr guide_data(const ServiceItem& item);
 /// A legal time limit as documents say it: "20 个工作日" or "7 日" (natural days).
 std::string day_count(int days, DayUnit unit);
 
-/// How many papers of a material: "原件 1 份", "原件 1 份、复印件 2 份", "复印件 1 份"; "—" for
-/// none. Never "复印件 0 份".
-std::string material_quantity(int originals, int copies);
-
 struct BookletTemplates {
     const DocumentTemplate& cover;
     const DocumentTemplate& contents;

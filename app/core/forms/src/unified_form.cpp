@@ -7,7 +7,6 @@
 #include <cmath>
 #include <map>
 
-#include "onewindow/core/guide.hpp"
 #include "onewindow/core/i18n.hpp"
 #include "onewindow/core/idnumber.hpp"
 #include "onewindow/core/utf8.hpp"
