@@ -23,8 +23,10 @@ Bundle bundle(const std::string& id) {
     return b;
 }
 
-/// The unified form of a bundle, checked for its name and for conflicts.
-UnifiedForm bundle_form(const Bundle& b, const std::string& name) {
+/// The unified form of a bundle, checked for its name, its number of items (when given) and for
+/// conflicts.
+UnifiedForm bundle_form(const Bundle& b, const std::string& name, std::size_t items = 0) {
+    if (items) REQUIRE(b.items.size() == items);
     CHECK(b.name == name);
     auto form = StagedItems::get().form(b.items);
     CHECK(form.conflicts.empty());
@@ -78,8 +80,7 @@ TEST_CASE("新生儿出生一件事: the parents' and the child's facts once, ma
           "[bundles]") {
     const Bundle newborn = bundle("newborn");
     // 出生登记, 医保参保登记, 社会保障卡申领, 生育登记, 育儿补贴申领: four departments, five items.
-    REQUIRE(newborn.items.size() == 5);
-    auto form = bundle_form(newborn, "新生儿出生一件事");
+    auto form = bundle_form(newborn, "新生儿出生一件事", 5);
     asked_once(form, {"applicant.name", "applicant.id_number"}, 5);
     asked_once(form, {"child.name", "child.birth_date", "child.birth_cert_no"}, 4);
     asked_once(form, {"child.sex"}, 3);
@@ -108,8 +109,7 @@ TEST_CASE(
     "[bundles]") {
     const Bundle relief = bundle("hardship_relief");
     // 最低生活保障, 特困人员救助供养, 临时救助, 医疗救助, 两项补贴: two departments, five items.
-    REQUIRE(relief.items.size() == 5);
-    auto form = bundle_form(relief, "困难群众救助一件事");
+    auto form = bundle_form(relief, "困难群众救助一件事", 5);
     asked_once(form, {"applicant.id_number", "applicant.hukou_division", "payment.account"}, 5);
     asked_once(form, {"applicant.monthly_income", "civil_affairs.hardship.reason"}, 3);
     asked_once(form, {"household.members"}, 2);
@@ -141,7 +141,7 @@ TEST_CASE(
 namespace {
 
 /// The facts of a disabled applicant that the federation, civil affairs and the social-security
-/// bureau all read, with `more` (a JSON members' list without braces) added.
+/// bureau all read, with `more` (further JSON members, without braces) added.
 std::string disabled_applicant(const std::string& more) {
     return R"({"applicant.name": "赵建国", "applicant.id_number": "130434197804120312",
         "applicant.phone": "13903105678", "applicant.hukou_division": "130434",
@@ -167,31 +167,37 @@ void departments_accept(const Bundle& b, const std::string& values,
     }
 }
 
+/// A disability bundle: the certificate (新办 or 换领), then the subsidies, employment registration
+/// and the pension contribution, four items of three departments; each fact asked once and the
+/// same `values` refused by none of the departments.
+UnifiedForm disability_bundle(const Bundle& b, const std::string& name, const std::string& values) {
+    auto form = bundle_form(b, name, 4);
+    listed_once(form, {"id_card", "hukou", "disability_cert"});
+    each_fact_once(b, form);
+    departments_accept(
+        b, values, {"disabled_federation", "civil_affairs", "social_security", "social_security"});
+    return form;
+}
+
 }  // namespace
 
 TEST_CASE(
     "残疾人服务一件事: the certificate, the subsidies, employment and the pension "
     "contribution from one form",
     "[bundles]") {
+    // 残疾人证新办, 两项补贴, 就业失业登记, 重度残疾人城乡居民基本养老保险费代缴: the federation
+    // books the assessment, civil affairs and the pension contribution wait for the certificate.
     const Bundle services = bundle("disability_services");
-    // 残疾人证新办, 两项补贴, 就业失业登记, 重度残疾人城乡居民基本养老保险费代缴: three
-    // departments.
-    REQUIRE(services.items.size() == 4);
-    auto form = bundle_form(services, "残疾人服务一件事");
-    asked_once(form, {"applicant.id_number", "applicant.hukou_division"}, 4);
-    asked_once(form, {"disability.category", "disability.certificate_no"}, 3);
-    listed_once(form, {"id_card", "hukou", "disability_cert"});
-    // Not required while the certificate is being applied for.
-    CHECK_FALSE(form.field("disability.certificate_no")->def.required);
-    CHECK_FALSE(form.field("disability.level")->def.required);
-    each_fact_once(services, form);
-
-    // The same facts pass the three departments: the federation books the assessment, civil
-    // affairs and the pension contribution wait for the certificate.
     const std::string values =
         disabled_applicant(R"("civil_affairs.disability.certified": "正在申办",
         "disabled_federation.assessment.institution": "魏县人民医院",
         "disabled_federation.assessment.date": "2026-11-24")");
+    auto form = disability_bundle(services, "残疾人服务一件事", values);
+    asked_once(form, {"applicant.id_number", "applicant.hukou_division"}, 4);
+    asked_once(form, {"disability.category", "disability.certificate_no"}, 3);
+    // Not required while the certificate is being applied for.
+    CHECK_FALSE(form.field("disability.certificate_no")->def.required);
+    CHECK_FALSE(form.field("disability.level")->def.required);
     PluginFixture federation("disabled_federation");
     CHECK(federation.validate(request_of(services.items[0], values)) == kNoFindings);
     PluginFixture civil("civil_affairs");
@@ -200,27 +206,18 @@ TEST_CASE(
     PluginFixture hrss("social_security");
     CHECK(warns(hrss.validate(request_of(services.items[3], values)),
                 "未填残疾人证号和残疾等级：县人社局在残疾人证核发后按残疾等级审定代缴"));
-    departments_accept(
-        services, values,
-        {"disabled_federation", "civil_affairs", "social_security", "social_security"});
 }
 
 TEST_CASE("残疾人服务一件事 for a holder: the certificate renewed or moved, then the rest",
           "[bundles]") {
-    const Bundle renewal = bundle("disability_renewal");
-    REQUIRE(renewal.items.size() == 4);
-    auto form = bundle_form(renewal, "残疾人服务一件事（持证残疾人换领、迁移）");
-    asked_once(form, {"disability.certificate_no", "disability.level"}, 3);
-    CHECK(form.field("disability.certificate_no")->def.required);
-    listed_once(form, {"id_card", "hukou", "disability_cert"});
-    each_fact_once(renewal, form);
     // A holder who moved into the county: one certificate number for the three departments.
     const std::string values = disabled_applicant(R"("civil_affairs.disability.certified": "已持证",
         "disability.level": "一级", "disability.certificate_no": "13043419780412031241",
         "disabled_federation.card.reason": "户籍迁入换领（迁移）")");
-    departments_accept(
-        renewal, values,
-        {"disabled_federation", "civil_affairs", "social_security", "social_security"});
+    auto form = disability_bundle(bundle("disability_renewal"),
+                                  "残疾人服务一件事（持证残疾人换领、迁移）", values);
+    asked_once(form, {"disability.certificate_no", "disability.level"}, 3);
+    CHECK(form.field("disability.certificate_no")->def.required);
 }
 
 TEST_CASE("社保卡居民服务一件事: the card, the residents' pension and medical insurance at once",
@@ -228,8 +225,7 @@ TEST_CASE("社保卡居民服务一件事: the card, the residents' pension and 
     const Bundle card = bundle("social_security_card");
     // 社会保障卡申领, 城乡居民基本养老保险参保登记, 城乡居民基本医疗保险参保登记: the card carries
     // the pension and the medical insurance it is used for; two departments.
-    REQUIRE(card.items.size() == 3);
-    auto form = bundle_form(card, "社保卡居民服务一件事");
+    auto form = bundle_form(card, "社保卡居民服务一件事", 3);
     asked_once(form, {"applicant.name", "applicant.id_number", "applicant.address"}, 3);
     asked_once(form, {"subject.kind", "applicant.hukou_division"}, 2);
     listed_once(form, {"id_card", "hukou"});
@@ -266,8 +262,7 @@ TEST_CASE("身后一件事: the death declared once to the police, the pension f
     const Bundle death = bundle("death");
     // 死亡注销户口, 丧葬补助金和抚恤金申领, 城乡居民基本养老保险注销登记, 惠民殡葬补贴申领: three
     // departments, four items.
-    REQUIRE(death.items.size() == 4);
-    auto form = bundle_form(death, "身后一件事");
+    auto form = bundle_form(death, "身后一件事", 4);
     asked_once(form,
                {"applicant.name", "applicant.id_number", "deceased.name", "deceased.id_number",
                 "deceased.death_date", "deceased.relation"},
