@@ -174,6 +174,9 @@ TEST_CASE("新生儿出生一件事: five items of four departments on one intak
     IntakePanel& intake = *frame->intake();
     intake.add_items(newborn.items);
     REQUIRE(intake.items().size() == 5);
+    // The bundle is named with its lead department above the items.
+    CHECK(intake.items_line().rfind(
+              "一件事：新生儿出生一件事（牵头部门：魏县卫生健康局）\n申办事项：", 0) == 0);
     // The parents' and the child's facts once, for all five items.
     for (const char* key : {"applicant.id_number", "spouse.id_number", "child.name",
                             "child.birth_date", "child.birth_cert_no", "payment.account"})

@@ -23,8 +23,10 @@ Bundle bundle(const std::string& id) {
     return b;
 }
 
-/// The unified form of a bundle, checked for its name and for conflicts.
-UnifiedForm bundle_form(const Bundle& b, const std::string& name) {
+/// The unified form of a bundle, checked for its name, its number of items (when given) and for
+/// conflicts.
+UnifiedForm bundle_form(const Bundle& b, const std::string& name, std::size_t items = 0) {
+    if (items) REQUIRE(b.items.size() == items);
     CHECK(b.name == name);
     auto form = StagedItems::get().form(b.items);
     CHECK(form.conflicts.empty());
@@ -78,8 +80,7 @@ TEST_CASE("新生儿出生一件事: the parents' and the child's facts once, ma
           "[bundles]") {
     const Bundle newborn = bundle("newborn");
     // 出生登记, 医保参保登记, 社会保障卡申领, 生育登记, 育儿补贴申领: four departments, five items.
-    REQUIRE(newborn.items.size() == 5);
-    auto form = bundle_form(newborn, "新生儿出生一件事");
+    auto form = bundle_form(newborn, "新生儿出生一件事", 5);
     asked_once(form, {"applicant.name", "applicant.id_number"}, 5);
     asked_once(form, {"child.name", "child.birth_date", "child.birth_cert_no"}, 4);
     asked_once(form, {"child.sex"}, 3);
@@ -102,42 +103,142 @@ TEST_CASE("新生儿出生一件事: the parents' and the child's facts once, ma
     each_fact_once(newborn, form);
 }
 
-TEST_CASE("困难群众救助一件事: one form for the allowance and temporary relief", "[bundles]") {
+TEST_CASE(
+    "困难群众救助一件事: the allowance, the extreme poor, relief, medical assistance and the "
+    "disability subsidies from one form",
+    "[bundles]") {
     const Bundle relief = bundle("hardship_relief");
-    auto form = bundle_form(relief, "困难群众救助一件事");
-    asked_once(form,
-               {"applicant.id_number", "applicant.monthly_income", "household.members",
-                "civil_affairs.hardship.reason", "payment.account"},
-               2);
-    listed_once(form, {"id_card", "hukou", "civil_affairs.finance_check_authorization", "bank_card",
-                       "civil_affairs.medical_records"});
+    // 最低生活保障, 特困人员救助供养, 临时救助, 医疗救助, 两项补贴: two departments, five items.
+    auto form = bundle_form(relief, "困难群众救助一件事", 5);
+    asked_once(form, {"applicant.id_number", "applicant.hukou_division", "payment.account"}, 5);
+    asked_once(form, {"applicant.monthly_income", "civil_affairs.hardship.reason"}, 3);
+    asked_once(form, {"household.members"}, 2);
+    asked_once(form, {"disability.certificate_no", "disability.level"}, 2);
+    listed_once(form,
+                {"id_card", "hukou", "civil_affairs.finance_check_authorization", "bank_card",
+                 "civil_affairs.medical_records", "medical_insurance.assistance_application"});
     // The household register may follow later for relief, not for the allowance: not tolerable.
     CHECK_FALSE(material(form, "hukou").tolerable_gap);
     each_fact_once(relief, form);
+
+    // One family's facts pass civil affairs and medical insurance: a minimum-living applicant
+    // with hospital costs, assisted directly once recognised (社会救助暂行办法 art. 30).
+    auto values = R"({"applicant.name": "孙桂兰", "applicant.id_number": "130434196207150420",
+        "applicant.hukou_division": "130434", "applicant.hukou_address": "魏县魏城镇东关村",
+        "applicant.address": "魏县魏城镇东关村", "applicant.monthly_income": 0,
+        "household.area_type": "农村", "civil_affairs.hardship.reason": "因病",
+        "civil_affairs.hardship.description": "本人患病住院，无劳动收入",
+        "medical_insurance.assistance.category": "最低生活保障家庭成员",
+        "medical_insurance.assistance.kind": "门诊和住院医疗费用救助",
+        "medical_insurance.claim.hospital": "魏县人民医院", "medical_insurance.assistance.self_pay": 6320,
+        "payment.bank": "中国农业银行魏县支行", "payment.account": "6228480018123456789"})";
+    PluginFixture medical("medical_insurance");
+    const auto assistance = request_of(relief.items[3], values);
+    CHECK(medical.validate(assistance) == kNoFindings);
+    CHECK(has(medical.route(assistance), R"("preliminary_review":false)"));
 }
 
-TEST_CASE("残疾人服务一件事: the certificate and the subsidies from one form", "[bundles]") {
-    const Bundle services = bundle("disability_services");
-    auto form = bundle_form(services, "残疾人服务一件事");
-    asked_once(form, {"applicant.id_number", "applicant.hukou_division", "disability.category"}, 2);
+namespace {
+
+/// The facts of a disabled applicant that the federation, civil affairs and the social-security
+/// bureau all read, with `more` (further JSON members, without braces) added.
+std::string disabled_applicant(const std::string& more) {
+    return R"({"applicant.name": "赵建国", "applicant.id_number": "130434197804120312",
+        "applicant.phone": "13903105678", "applicant.hukou_division": "130434",
+        "applicant.hukou_address": "魏县魏城镇南街村", "applicant.address": "魏县魏城镇南街村",
+        "applicant.education": "初中", "applicant.occupation": "灵活就业", "household.dibao": "是",
+        "disability.category": "肢体残疾", "civil_affairs.subsidy.type": "两项补贴",
+        "payment.bank": "中国农业银行魏县支行", "payment.account": "6228480018123456789",
+        "social_security.pension.employee_insured": "否",
+        "social_security.employment.type": "就业登记",
+        "social_security.employment.employer": "灵活就业",
+        "social_security.employment.start_date": "2026-11-02", )" +
+           more + "}";
+}
+
+/// Each department of the bundle, given the same values, refuses nothing.
+void departments_accept(const Bundle& b, const std::string& values,
+                        const std::vector<std::string>& plugins) {
+    REQUIRE(plugins.size() == b.items.size());
+    for (std::size_t i = 0; i < b.items.size(); ++i) {
+        INFO(b.items[i] << " " << values);
+        PluginFixture h(plugins[i]);
+        CHECK_FALSE(has(h.validate(request_of(b.items[i], values)), R"("severity":"error")"));
+    }
+}
+
+/// A disability bundle: the certificate (新办 or 换领), then the subsidies, employment registration
+/// and the pension contribution, four items of three departments; each fact asked once and the
+/// same `values` refused by none of the departments.
+UnifiedForm disability_bundle(const Bundle& b, const std::string& name, const std::string& values) {
+    auto form = bundle_form(b, name, 4);
     listed_once(form, {"id_card", "hukou", "disability_cert"});
+    each_fact_once(b, form);
+    departments_accept(
+        b, values, {"disabled_federation", "civil_affairs", "social_security", "social_security"});
+    return form;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "残疾人服务一件事: the certificate, the subsidies, employment and the pension "
+    "contribution from one form",
+    "[bundles]") {
+    // 残疾人证新办, 两项补贴, 就业失业登记, 重度残疾人城乡居民基本养老保险费代缴: the federation
+    // books the assessment, civil affairs and the pension contribution wait for the certificate.
+    const Bundle services = bundle("disability_services");
+    const std::string values =
+        disabled_applicant(R"("civil_affairs.disability.certified": "正在申办",
+        "disabled_federation.assessment.institution": "魏县人民医院",
+        "disabled_federation.assessment.date": "2026-11-24")");
+    auto form = disability_bundle(services, "残疾人服务一件事", values);
+    asked_once(form, {"applicant.id_number", "applicant.hukou_division"}, 4);
+    asked_once(form, {"disability.category", "disability.certificate_no"}, 3);
     // Not required while the certificate is being applied for.
     CHECK_FALSE(form.field("disability.certificate_no")->def.required);
-
-    // The same facts pass both departments: the federation books the assessment, civil affairs
-    // waits for the certificate.
-    auto values = R"({"applicant.name": "赵建国", "applicant.id_number": "130434197804120312",
-        "applicant.hukou_division": "130434", "household.dibao": "是",
-        "civil_affairs.disability.certified": "正在申办", "disability.category": "肢体残疾",
-        "disabled_federation.assessment.institution": "魏县人民医院", "disabled_federation.assessment.date": "2026-11-24",
-        "civil_affairs.subsidy.type": "两项补贴"})";
+    CHECK_FALSE(form.field("disability.level")->def.required);
     PluginFixture federation("disabled_federation");
     CHECK(federation.validate(request_of(services.items[0], values)) == kNoFindings);
     PluginFixture civil("civil_affairs");
-    auto answer = civil.validate(request_of(services.items[1], values));
-    CHECK(warns(answer, "残疾人证正在申办：县民政局在残疾人证核发后审定补贴"));
-    CHECK_FALSE(has(answer, R"("severity":"error")"));
-    each_fact_once(services, form);
+    CHECK(warns(civil.validate(request_of(services.items[1], values)),
+                "残疾人证正在申办：县民政局在残疾人证核发后审定补贴"));
+    PluginFixture hrss("social_security");
+    CHECK(warns(hrss.validate(request_of(services.items[3], values)),
+                "未填残疾人证号和残疾等级：县人社局在残疾人证核发后按残疾等级审定代缴"));
+}
+
+TEST_CASE("残疾人服务一件事 for a holder: the certificate renewed or moved, then the rest",
+          "[bundles]") {
+    // A holder who moved into the county: one certificate number for the three departments.
+    const std::string values = disabled_applicant(R"("civil_affairs.disability.certified": "已持证",
+        "disability.level": "一级", "disability.certificate_no": "13043419780412031241",
+        "disabled_federation.card.reason": "户籍迁入换领（迁移）")");
+    auto form = disability_bundle(bundle("disability_renewal"),
+                                  "残疾人服务一件事（持证残疾人换领、迁移）", values);
+    asked_once(form, {"disability.certificate_no", "disability.level"}, 3);
+    CHECK(form.field("disability.certificate_no")->def.required);
+}
+
+TEST_CASE("社保卡居民服务一件事: the card, the residents' pension and medical insurance at once",
+          "[bundles]") {
+    const Bundle card = bundle("social_security_card");
+    // 社会保障卡申领, 城乡居民基本养老保险参保登记, 城乡居民基本医疗保险参保登记: the card carries
+    // the pension and the medical insurance it is used for; two departments.
+    auto form = bundle_form(card, "社保卡居民服务一件事", 3);
+    asked_once(form, {"applicant.name", "applicant.id_number", "applicant.address"}, 3);
+    asked_once(form, {"subject.kind", "applicant.hukou_division"}, 2);
+    listed_once(form, {"id_card", "hukou"});
+    each_fact_once(card, form);
+    const std::string values = R"({"applicant.name": "刘玉芬",
+        "applicant.id_number": "130434198105070429", "applicant.phone": "13903101234",
+        "applicant.hukou_division": "130434", "applicant.hukou_address": "魏县魏城镇东关村",
+        "applicant.address": "魏县魏城镇东关村", "applicant.occupation": "务农",
+        "subject.kind": "申请人本人", "social_security.ssc.kind": "首次申领",
+        "payment.bank": "中国农业银行魏县支行", "social_security.pension.employee_insured": "否",
+        "social_security.pension.grade": "200", "medical_insurance.employee_insured": "否",
+        "medical_insurance.year": 2027})";
+    departments_accept(card, values, {"social_security", "social_security", "medical_insurance"});
 }
 
 TEST_CASE("退休一件事: the pension, the retiree's medical insurance and the housing fund",
@@ -161,8 +262,7 @@ TEST_CASE("身后一件事: the death declared once to the police, the pension f
     const Bundle death = bundle("death");
     // 死亡注销户口, 丧葬补助金和抚恤金申领, 城乡居民基本养老保险注销登记, 惠民殡葬补贴申领: three
     // departments, four items.
-    REQUIRE(death.items.size() == 4);
-    auto form = bundle_form(death, "身后一件事");
+    auto form = bundle_form(death, "身后一件事", 4);
     asked_once(form,
                {"applicant.name", "applicant.id_number", "deceased.name", "deceased.id_number",
                 "deceased.death_date", "deceased.relation"},
@@ -229,8 +329,9 @@ TEST_CASE("Each bundle's lead department, promised limit and order", "[bundles]"
         Order after;
     };
     const std::string birth = "000705001000", death = "000705005000",
-                      disability_cert = "000750001001", retirement = "000720005000",
-                      report = "000735002000";
+                      disability_cert = "000750001001", renewal = "000750001002",
+                      retirement = "000720005000", report = "000735002000", dibao = "000712001000",
+                      extreme_poor = "000712002000";
     const std::vector<Expected> expected = {
         {"newborn",
          "county_health",
@@ -243,8 +344,18 @@ TEST_CASE("Each bundle's lead department, promised limit and order", "[bundles]"
         {"disability_services",
          "county_disabled_federation",
          35,
-         {{"000712004000", {disability_cert}}}},
-        {"hardship_relief", "county_civil_affairs", 30, {}},
+         {{"000712004000", {disability_cert}},
+          {"000720004000", {disability_cert}},
+          {"000720009000", {disability_cert}}}},
+        {"disability_renewal",
+         "county_disabled_federation",
+         30,
+         {{"000712004000", {renewal}}, {"000720004000", {renewal}}, {"000720009000", {renewal}}}},
+        {"hardship_relief",
+         "county_civil_affairs",
+         50,
+         {{"000733007000", {dibao, extreme_poor}}, {"000712004000", {dibao}}}},
+        {"social_security_card", "county_hrss", 10, {}},
         {"retirement",
          "county_hrss",
          25,

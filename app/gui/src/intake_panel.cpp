@@ -279,18 +279,31 @@ void IntakePanel::rebuild() {
             wtr("No item chosen yet: search the catalogue on the left "
                 "(Ctrl+F), then press Enter to add an item or a bundle."));
     } else {
+        const Bundle* bundle = nullptr;
         try {
             auto held = services_.lock();
             form_ =
                 std::make_shared<UnifiedForm>(services_.counter().unified_form(items_, "shell"));
+            bundle = services_.counter().catalogue().bundle_of(items_);
         } catch (const std::exception& e) {
             show_info(wx(e.what()), wxICON_ERROR);
         }
         if (form_) {
+            // A bundle (一件事) is named with its lead department (牵头部门) above its items.
+            wxString text;
+            if (bundle)
+                for (const ServiceItem* item : form_->items)
+                    if (item->department_code == bundle->lead) {
+                        text = wxString::Format(wtr("Life event: %s, led by %s"), wx(bundle->name),
+                                                wx(item->department_name)) +
+                               "\n";
+                        break;
+                    }
             // A bundle's five items and their departments take two lines or three: wrapped
             // between items (Chinese has no spaces for wxStaticText::Wrap to break at).
             const int width = std::max(200, GetClientSize().GetWidth() - 16);
-            wxString text = wxString::Format(wtr("Items: %s"), wxString()), line = text;
+            wxString line = wxString::Format(wtr("Items: %s"), wxString());
+            text += line;
             for (std::size_t i = 0; i < form_->items.size(); ++i) {
                 const ServiceItem* item = form_->items[i];
                 const wxString name = wx(item->name) + wx("（") + wx(item->department_name) +

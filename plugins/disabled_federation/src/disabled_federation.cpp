@@ -1,5 +1,6 @@
 // The disabled persons' federation plugin (残联): 残疾人证新办 with the appointment for the
-// disability assessment (残疾评定), and 残疾人证换领.
+// disability assessment (残疾评定), and 残疾人证换领 (with 迁移: a holder whose household moved
+// into the county has the county's certificate issued in exchange for the old one).
 //
 // The form rules (required fields, ID checksums, dates) are the host's, from the item files in
 // this plugin folder (forms/). This plugin adds the rules that need several facts at once: a new
@@ -29,6 +30,7 @@ using namespace onewindow::sdk;
 
 constexpr const char* kNewCertificate = "000750001001";
 constexpr const char* kRenewal = "000750001002";
+constexpr const char* kMoved = "户籍迁入换领（迁移）";  // disabled_federation.card.reason
 
 class DisabledFederation : public Plugin {
   public:
@@ -64,7 +66,12 @@ class DisabledFederation : public Plugin {
         } else {
             throw unknown_item(request);
         }
-        if (registered_elsewhere(request))
+        if (registered_elsewhere(request) && request.item == kRenewal &&
+            request.text("disabled_federation.card.reason") == kMoved)
+            findings.push_back(error("applicant.hukou_division",
+                                     "残疾人证迁移由迁入地县级残疾人联合会办理，申请人户籍尚未迁入"
+                                     "本县：请先办理户口迁入登记"));
+        else if (registered_elsewhere(request))
             findings.push_back(
                 error("applicant.hukou_division",
                       "残疾人证由户籍所在地县级残疾人联合会办理，申请人户籍不在本县"));

@@ -117,3 +117,30 @@ TEST_CASE("Disabled persons' federation: settings, routes and errors", "[disable
     CHECK(h.failure(Operation::Validate, request_of("000712004000", "{}")) ==
           "plugin disabled_federation: validate: unknown item 000712004000");
 }
+
+TEST_CASE("Disabled persons' federation: a certificate moved with its holder's household",
+          "[disabled_federation]") {
+    // 迁移 is a reason of 换领: the old certificate (issued elsewhere) is returned, the new
+    // household register shown.
+    auto renewal = StagedItems::get().form({kRenewal});
+    CHECK(renewal.field("disabled_federation.card.reason")->def.options.back() ==
+          "户籍迁入换领（迁移）");
+    bool hukou_for_moves = false;
+    for (const auto& m : renewal.materials)
+        if (m.material.key == "hukou")
+            hukou_for_moves =
+                m.material.required_if.in == std::vector<std::string>{"户籍迁入换领（迁移）"};
+    CHECK(hukou_for_moves);
+    Host h;
+    auto r = request_of(kRenewal, R"({"applicant.name": "赵建国",
+        "applicant.id_number": "130434197804120312", "applicant.hukou_division": "130434",
+        "disability.certificate_no": "13043419780412031242", "disability.category": "肢体残疾",
+        "disability.level": "二级", "disabled_federation.card.reason": "户籍迁入换领（迁移）"})");
+    CHECK(h.validate(r) == kNoFindings);
+    r->getObject("values")->set("applicant.hukou_division", "130427");
+    const auto text = h.validate(r);
+    CHECK(refuses(
+        text,
+        "残疾人证迁移由迁入地县级残疾人联合会办理，申请人户籍尚未迁入本县：请先办理户口迁入登记"));
+    CHECK_FALSE(has(text, "残疾人证由户籍所在地县级残疾人联合会办理"));
+}

@@ -2,7 +2,10 @@
 // or a minor child, newborns included), 异地就医备案, 门诊慢特病待遇认定, 职工医保退休人员待遇核定
 // (the second item of 退休一件事), 医疗费用零星报销 (a treatment that ends after it begins) and
 // 生育医疗费用和生育津贴 (社会保险法 第五十四条、第五十六条: the allowance is the woman
-// employee's own, an employee's unemployed spouse has the medical costs only).
+// employee's own, an employee's unemployed spouse has the medical costs only) and 医疗救助申请
+// (社会救助暂行办法 第二十九条、第三十条: the minimum-living households and the extreme poor are
+// handled directly, everyone else after the township's review and public notice — the route's
+// preliminary review).
 //
 // The form rules (required fields, ID checksums, dates) are the host's, from the item files in
 // this plugin folder (forms/). This plugin adds the rules that need several facts at once: a
@@ -34,6 +37,7 @@ constexpr const char* kChronic = "000733003000";
 constexpr const char* kRetiree = "000733004000";
 constexpr const char* kReimbursement = "000733005000";
 constexpr const char* kMaternity = "000733006000";
+constexpr const char* kAssistance = "000733007000";
 
 /// Minimum years from the settings, or nullopt when not configured.
 std::optional<double> years_setting(const Object& settings, const std::string& key) {
@@ -71,6 +75,8 @@ class MedicalInsurance : public Plugin {
                                          "出院或就诊结束日期不能早于就诊或入院日期"));
         } else if (request.item == kMaternity) {
             check_maternity(request, findings);
+        } else if (request.item == kAssistance) {
+            check_assistance(request, findings);
         } else {
             throw unknown_item(request);
         }
@@ -78,11 +84,33 @@ class MedicalInsurance : public Plugin {
     }
 
     Routes route(const Request& request) override {
-        expect_item(request, {kEnrolment, kFiling, kChronic, kRetiree, kReimbursement, kMaternity});
-        return {{"county_medical_security", "county_medical_security", false, true}};
+        expect_item(request, {kEnrolment, kFiling, kChronic, kRetiree, kReimbursement, kMaternity,
+                              kAssistance});
+        return {{"county_medical_security", "county_medical_security",
+                 request.item == kAssistance && !handled_directly(request), true}};
     }
 
   private:
+    // 社会救助暂行办法 第三十条: "最低生活保障家庭成员和特困供养人员的医疗救助，由县级人民政府……
+    // 直接办理"; the others go through the township first.
+    static bool handled_directly(const Request& r) {
+        const std::string category = r.text("medical_insurance.assistance.category");
+        return category == "特困人员" || category == "最低生活保障家庭成员";
+    }
+
+    static void check_assistance(const Request& r, Findings& findings) {
+        if (registered_elsewhere(r))
+            findings.push_back(
+                error("applicant.hukou_division",
+                      "医疗救助由户籍所在地县级医疗保障部门办理，申请人户籍不在本县"));
+        if (r.text("medical_insurance.assistance.kind") != "门诊和住院医疗费用救助") return;
+        if (auto paid = number_of(r.values, "medical_insurance.assistance.self_pay");
+            paid && *paid <= 0)
+            findings.push_back(error("medical_insurance.assistance.self_pay",
+                                     "基本医疗保险、大病保险等支付后个人没有自负费用的，"
+                                     "无需申请医疗费用救助"));
+    }
+
     static void check_maternity(const Request& r, Findings& findings) {
         const std::string claims = r.text("medical_insurance.maternity.claims");
         const bool allowance = claims.find("生育津贴") != std::string::npos;

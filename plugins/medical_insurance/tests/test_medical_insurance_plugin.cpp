@@ -210,3 +210,37 @@ TEST_CASE("Medical insurance: the maternity allowance is the woman employee's ow
     v->set("medical_insurance.maternity.claims", "生育医疗费用");
     CHECK(h.validate(r) == kNoFindings);
 }
+
+TEST_CASE(
+    "Medical insurance: medical assistance, directly for the poorest, after the township "
+    "for others",
+    "[medical_insurance]") {
+    constexpr const char* kAssistance = "000733007000";
+    check_item_basics(ExpectedItem{kAssistance, "医疗救助申请", "行政给付", false, 20, 0},
+                      "魏县医疗保障局", "0310-3586012");
+    // The hospital, the costs and the account only for the costs' assistance.
+    auto form = StagedItems::get().form({kAssistance});
+    CHECK(form.field("medical_insurance.assistance.self_pay")->def.visible_if.in ==
+          std::vector<std::string>{"门诊和住院医疗费用救助"});
+    CHECK_FALSE(form.field("payment.account")->def.required);
+    Host h;
+    auto r = request_of(kAssistance, R"({"applicant.name": "孙桂兰",
+        "applicant.id_number": "130434196207150420", "applicant.hukou_division": "130434",
+        "medical_insurance.assistance.category": "最低生活保障家庭成员",
+        "medical_insurance.assistance.kind": "门诊和住院医疗费用救助",
+        "medical_insurance.claim.hospital": "魏县人民医院", "medical_insurance.assistance.self_pay": 6320,
+        "payment.bank": "中国农业银行魏县支行", "payment.account": "6228480018123456789"})");
+    auto v = r->getObject("values");
+    CHECK(h.validate(r) == kNoFindings);
+    // 社会救助暂行办法 art. 30: the minimum-living households directly, others via the township.
+    CHECK(has(h.route(r), R"("preliminary_review":false)"));
+    v->set("medical_insurance.assistance.category", "因病致贫重病患者");
+    CHECK(has(h.route(r), R"("preliminary_review":true)"));
+    v->set("medical_insurance.assistance.self_pay", 0);
+    CHECK(refuses(h.validate(r),
+                  "基本医疗保险、大病保险等支付后个人没有自负费用的，无需申请医疗费用救助"));
+    v->set("medical_insurance.assistance.kind", "资助参加城乡居民基本医疗保险");
+    CHECK(h.validate(r) == kNoFindings);
+    v->set("applicant.hukou_division", "130427");
+    CHECK(refuses(h.validate(r), "医疗救助由户籍所在地县级医疗保障部门办理，申请人户籍不在本县"));
+}

@@ -3,8 +3,10 @@
 // 职工基本养老保险退休待遇申领 (the first item of 退休一件事), 失业保险金申领 (社会保险法
 // 第四十五条: a year of contributions, not by one's own will, looking for work) and
 // 丧葬补助金和抚恤金申领 (第十七条: death by illness or not at work; a death at work is the
-// work-injury fund's) and 城乡居民基本养老保险注销登记 (第十四条: the account's balance is
-// inherited).
+// work-injury fund's), 城乡居民基本养老保险注销登记 (第十四条: the account's balance is
+// inherited) and 重度残疾人城乡居民基本养老保险费代缴 (残疾人保障法 第四十七条, 国发〔2014〕8号:
+// levels one and two, 16 to 59, not in the employees' scheme; a certificate still being applied
+// for is judged by its level once issued).
 //
 // The form rules (required fields, ID checksums, dates) are the host's, from the item files in
 // this plugin folder (forms/). This plugin adds the rules that need several facts at once: ages
@@ -16,6 +18,7 @@
 // fixed until 2039, so it is written here; local policy would be a setting.
 //
 // Findings are written in Chinese here: a plugin has no access to the host's message catalogue.
+#include <onewindow/sdk/disability.hpp>
 #include <onewindow/sdk/helpers.hpp>
 #include <onewindow/sdk/plugin.hpp>
 
@@ -35,6 +38,7 @@ constexpr const char* kRetirement = "000720005000";
 constexpr const char* kUnemployment = "000720006000";
 constexpr const char* kSurvivors = "000720007000";
 constexpr const char* kPensionDeregistration = "000720008000";
+constexpr const char* kSevereDisability = "000720009000";
 
 const PersonKeys kApplicant{"applicant.id_number", "applicant.birth_date", "applicant.sex", "",
                             "申请人"};
@@ -85,6 +89,8 @@ class SocialSecurity : public Plugin {
             check_retirement(request, today, findings);
         } else if (request.item == kPensionDeregistration) {
             check_not_deceased(request, findings);
+        } else if (request.item == kSevereDisability) {
+            check_severe_disability(request, age, findings);
         } else if (request.item == kUnemployment) {
             check_unemployment(request, findings);
         } else if (request.item == kSurvivors) {
@@ -101,8 +107,9 @@ class SocialSecurity : public Plugin {
     }
 
     Routes route(const Request& request) override {
-        expect_item(request, {kPensionRegistration, kPensionBenefit, kCard, kEmployment,
-                              kRetirement, kUnemployment, kSurvivors, kPensionDeregistration});
+        expect_item(request,
+                    {kPensionRegistration, kPensionBenefit, kCard, kEmployment, kRetirement,
+                     kUnemployment, kSurvivors, kPensionDeregistration, kSevereDisability});
         // Pension benefits go through the township's social-security office (初审) first.
         return {{"county_hrss", "county_hrss", request.item == kPensionBenefit, true}};
     }
@@ -124,6 +131,33 @@ class SocialSecurity : public Plugin {
         if (r.text("social_security.unemployment.seeking") == "无")
             findings.push_back(error("social_security.unemployment.seeking",
                                      "领取失业保险金须已进行失业登记并有求职要求"));
+    }
+
+    // The county pays the lowest grade for a severely disabled resident in the residents' scheme:
+    // levels one and two only; the age and scheme of a residents' pension contributor.
+    static void check_severe_disability(const Request& r, int age, Findings& findings) {
+        if (age >= 0 && age < kWorkingAge)
+            findings.push_back(error("applicant.id_number",
+                                     "申请人未满 16 周岁，不参加城乡居民基本养老保险，无需代缴"));
+        if (age >= kPensionAge)
+            findings.push_back(
+                error("applicant.id_number",
+                      "申请人已年满 60 周岁，不再缴费；请申领城乡居民基本养老保险待遇"));
+        if (r.text("social_security.pension.employee_insured") == "是")
+            findings.push_back(
+                error("social_security.pension.employee_insured",
+                      "参加职工基本养老保险的，不属于城乡居民基本养老保险费代缴对象"));
+        const int level = disability_level(r);
+        if (level > 2)
+            findings.push_back(
+                error("disability.level", "残疾等级为" + r.text("disability.level") +
+                                              "，代缴养老保险费限于一级、二级重度残疾人"));
+        else if (level == 0 && r.text("disability.certificate_no").empty())
+            findings.push_back(
+                warning("disability.level",
+                        "未填残疾人证号和残疾等级：县人社局在残疾人证核发后按残疾等级审定代缴"));
+        check_disability_certificate(r, findings);
+        check_registered_here(r, "申请城乡居民基本养老保险费代缴", findings);
     }
 
     static void check_registered_here(const Request& r, const std::string& what,

@@ -256,3 +256,51 @@ TEST_CASE("Social security: a deceased member's residents' pension closed for th
     r->getObject("values")->set("deceased.id_number", "130434199408020132");
     CHECK(refuses(h.validate(r), "申请人不能是死者本人"));
 }
+
+TEST_CASE("Social security: the residents' pension contribution paid for the severely disabled",
+          "[social_security]") {
+    constexpr const char* kSevereDisability = "000720009000";
+    check_item_basics(ExpectedItem{kSevereDisability, "重度残疾人城乡居民基本养老保险费代缴",
+                                   "行政给付", false, 15, 0},
+                      "魏县人力资源和社会保障局", "0310-3533133");
+    // The certificate is asked for only when its level is known (a holder).
+    auto form = StagedItems::get().form({kSevereDisability});
+    CHECK_FALSE(form.field("disability.certificate_no")->def.required);
+    Host h;
+    auto r = request_of(kSevereDisability, R"({"applicant.name": "刘玉芬",
+        "applicant.id_number": "130434198105070429", "applicant.hukou_division": "130434",
+        "disability.category": "肢体残疾", "disability.level": "一级",
+        "disability.certificate_no": "13043419810507042941",
+        "social_security.pension.employee_insured": "否"})");
+    auto v = r->getObject("values");
+    CHECK(h.validate(r) == kNoFindings);
+    SECTION("levels one and two only, on the applicant's own certificate") {
+        v->set("disability.level", "三级");
+        v->set("disability.certificate_no", "13043419810507042943");
+        CHECK(refuses(h.validate(r), "残疾等级为三级，代缴养老保险费限于一级、二级重度残疾人"));
+        v->set("disability.level", "二级");
+        CHECK(refuses(h.validate(r),
+                      "残疾人证号第 20 位（残疾等级代码 3）与所填残疾等级“二级”不一致"));
+    }
+    SECTION("a certificate still applied for: judged when it is issued") {
+        v->remove("disability.level");
+        v->remove("disability.certificate_no");
+        CHECK(warns(h.validate(r),
+                    "未填残疾人证号和残疾等级：县人社局在残疾人证核发后按残疾等级审定代缴"));
+        CHECK_FALSE(has(h.validate(r), R"("severity":"error")"));
+    }
+    SECTION("a contributor of the residents' scheme, registered in the county") {
+        v->set("social_security.pension.employee_insured", "是");
+        CHECK(
+            refuses(h.validate(r), "参加职工基本养老保险的，不属于城乡居民基本养老保险费代缴对象"));
+        v->set("social_security.pension.employee_insured", "否");
+        v->set("applicant.id_number", id("13043419600101042"));
+        v->remove("disability.certificate_no");
+        CHECK(refuses(h.validate(r),
+                      "申请人已年满 60 周岁，不再缴费；请申领城乡居民基本养老保险待遇"));
+        v->set("applicant.id_number", "130434198105070429");
+        v->set("applicant.hukou_division", "130427");
+        CHECK(refuses(h.validate(r),
+                      "申请人户籍不在本县，请在户籍所在地申请城乡居民基本养老保险费代缴"));
+    }
+}

@@ -59,6 +59,9 @@ class IntakePanel : public wxPanel {
     /// Starts a new, empty intake (the current draft stays saved unless decided).
     void clear();
     const std::vector<std::string>& items() const { return items_; }
+    /// The line above the form: the bundle and its lead department when the items make one,
+    /// then the items and their departments.
+    std::string items_line() const { return items_label_->GetLabel().utf8_string(); }
 
     // Fields, by dictionary key.
     void set_value(const std::string& key, const std::string& text);
