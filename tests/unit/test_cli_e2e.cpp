@@ -846,6 +846,16 @@ TEST_CASE("Agent mode: a township point forwards every item to the upper centre 
         CHECK(outbox_line(listed.out, a + "/" + item)[7].empty());
         CHECK(outbox_line(listed.out, a + "/" + item)[8] == "前置事项未通过，待窗口处理");
     }
+    // The clerk withdraws one held item (a reason is needed), and it is never sent.
+    CHECK(run(cli(dir.path) + "outbox cancel " + a + "/" + waiting[0]).code == 64);
+    auto withdrawn = run(cli(dir.path) + "outbox cancel " + a + "/" + waiting[0] +
+                         " --reason 出生登记未获批准，申请人另行办理");
+    INFO(withdrawn.out);
+    CHECK(withdrawn.code == 0);
+    CHECK_THAT(withdrawn.out, Catch::Contains("已撤回，不再报送"));
+    listed = run(cli(dir.path) + "outbox list --today 2026-11-24");
+    CHECK(outbox_line(listed.out, a + "/" + waiting[0])[2] == "cancelled");
+    CHECK(outbox_line(listed.out, a + "/" + waiting[0])[8] == "已撤回");
     warned = run(cli(dir.path) + "outbox forwarding --today 2026-11-24");
     CHECK_THAT(warned.out, Catch::Contains("共 2 件待转报"));
     {
