@@ -97,7 +97,11 @@ const char* kUsageText =
        "                                 working day; red when overdue)\n"
        "  outbox forwarding [--today DAY]\n"
        "                                 an agent's items not forwarded yet, how many are late\n"
-       "  outbox retry <case>/<item>     send an item again (after fixing why it was refused)\n"
+       "  outbox retry <case>/<item>     send an item again (after fixing why it was refused;\n"
+       "                                 an item held for a prerequisite that was not approved:\n"
+       "                                 send it without waiting for that one)\n"
+       "  outbox cancel <case>/<item> --reason TEXT\n"
+       "                                 withdraw an item not sent (one held for a prerequisite)\n"
        "  admin --user NAME <what> ...   administration as the signed-in user NAME (password\n"
        "                                 from $ONEWINDOW_PASSWORD, else a line of stdin):\n"
        "    endpoints list | remove NAME\n"
@@ -704,14 +708,18 @@ int cmd_outbox(const fs::path& data_dir, const Args& args, std::ostream& out, st
     const WorkingCalendar& calendar = counter->store().calendar();
     if (sub == "list" && args.positional.size() <= 1) {
         // One row a line, tab-separated: key, endpoint, state, attempts, next attempt, error,
-        // and for an agent's item its forwarding deadline and that deadline's colour today.
+        // for an agent's item its forwarding deadline and that deadline's colour today, and the
+        // state in words (等待「出生登记」办结后报送, 前置事项未通过，待窗口处理, ...).
         for (const auto& row : counter->store().outbox().rows()) {
             out << row.idempotency_key << '\t' << row.endpoint << '\t' << row.state << '\t'
                 << row.attempts << '\t' << (row.state == "pending" ? row.next_attempt_at : "")
                 << '\t' << row.last_error << '\t' << row.forward_by << '\t';
+            // No colour while it waits for other items or is held (outbox.hpp: not counted).
+            const bool counted =
+                (row.state == "pending" && row.waiting_for.empty()) || row.state == "refused";
             if (auto due = Date::parse(row.forward_by))
-                out << deadline_colour(deadline_state(calendar, *due, today, row.state != "sent"));
-            out << '\n';
+                out << deadline_colour(deadline_state(calendar, *due, today, counted));
+            out << '\t' << outbox_state_label(row) << '\n';
         }
         return 0;
     }
@@ -735,6 +743,12 @@ int cmd_outbox(const fs::path& data_dir, const Args& args, std::ostream& out, st
         counter->store().outbox().requeue(args.positional[1], "onewindow-cli",
                                           local_timestamp_now());
         out << trf("{} will be sent at the next dispatch", args.positional[1]) << '\n';
+        return 0;
+    }
+    if (sub == "cancel" && args.positional.size() == 2 && args.options.count("--reason")) {
+        counter->store().outbox().cancel(args.positional[1], args.options.at("--reason"),
+                                         "onewindow-cli", local_timestamp_now());
+        out << trf("{} was withdrawn and will not be sent", args.positional[1]) << '\n';
         return 0;
     }
     err << tr(kUsageText);

@@ -191,7 +191,9 @@ AcceptRequest accept_request(const fs::path& scan) {
                     true,
                     false,
                     3,
-                    20};
+                    20,
+                    DayUnit::Working,
+                    {}};
     r.items = {item};
     r.materials = {{"id_card", "居民身份证", 1, 1, scan, false, ""},
                    {"hukou", "居民户口簿", 1, 1, {}, false, ""}};

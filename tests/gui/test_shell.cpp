@@ -7,6 +7,7 @@
 #include <wx/button.h>
 #include <wx/checkbox.h>
 #include <wx/dnd.h>
+#include <wx/listctrl.h>
 #include <wx/notebook.h>
 #include <wx/odcombo.h>
 #include <wx/stattext.h>
@@ -183,6 +184,57 @@ TEST_CASE("新生儿出生一件事: five items of four departments on one intak
         CHECK(intake.control(key));
     frame->SetSize(1280, 800);
     screenshot(frame, "intake-bundle.png");
+}
+
+TEST_CASE("The case detail says which item waits for which: 等待「出生登记」办结后报送",
+          "[gui][bundle]") {
+    Shell shell;
+    shell.sign_in_clerk();
+    auto* frame = shell.open_frame();
+    Closing closing{frame};
+    std::string number;
+    {
+        // 新生儿出生一件事 as a bundle's order keeps it: 医保参保 needs the 户口 of 出生登记.
+        auto held = shell.services->lock();
+        AcceptRequest request = onewindow::testing::sample_accept_request(std::nullopt);
+        AcceptItem birth = onewindow::testing::sample_item("000705001000", "county_public_security",
+                                                           "county_public_security");
+        birth.name = "出生登记";
+        birth.department_name = "魏县公安局";
+        AcceptItem medical = onewindow::testing::sample_item(
+            "000733001000", "county_medical_security", "county_medical_security");
+        medical.name = "城乡居民基本医疗保险参保登记";
+        medical.department_name = "魏县医疗保障局";
+        medical.waits_for = {birth.code};
+        request.items = {birth, medical};
+        number = shell.services->counter().store().cases().accept(request).case_number;
+    }
+    bool shown = false;
+    wxTheApp->CallAfter([&] {
+        for (wxWindow* w : wxTopLevelWindows)
+            if (auto* dialog = dynamic_cast<wxDialog*>(w); dialog && dialog->IsModal()) {
+                wxListCtrl* items = nullptr;  // the first list: the items
+                std::function<void(wxWindow*)> find = [&](wxWindow* window) {
+                    if (auto* list = dynamic_cast<wxListCtrl*>(window); list && !items)
+                        items = list;
+                    for (wxWindow* child : window->GetChildren()) find(child);
+                };
+                find(dialog);
+                CHECK(items);
+                if (items && items->GetItemCount() == 2) {
+                    CHECK(utf8(items->GetItemText(0, 3)) == "已受理");
+                    CHECK(utf8(items->GetItemText(1, 3)) == "等待「出生登记」办结后报送");
+                }
+                screenshot(dialog, "case-detail-bundle.png");
+                std::vector<std::string> english;
+                check_labels_translated(dialog, english);
+                CHECK(english == std::vector<std::string>{});
+                shown = true;
+                dialog->EndModal(wxID_CLOSE);
+            }
+    });
+    frame->cases()->show_detail(number);
+    CHECK(shown);
 }
 
 TEST_CASE("A clerk takes in a two-item case at one window", "[gui]") {

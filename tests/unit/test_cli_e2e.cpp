@@ -690,12 +690,19 @@ std::vector<std::string> outbox_line(const std::string& listing, const std::stri
             std::vector<std::string> fields;
             std::istringstream parts(line);
             for (std::string field; std::getline(parts, field, '\t');) fields.push_back(field);
-            while (fields.size() < 8) fields.emplace_back();
+            while (fields.size() < 9) fields.emplace_back();
             return fields;
         }
     FAIL("no outbox line for " << key << " in\n" << listing);
     return {};
 }
+
+/// The departments of the four items of newborn_case(), as back offices serve them.
+const onewindow::testing::RealOffice::Departments kNewbornDepartments = {
+    {"county_public_security", "县公安局"},
+    {"county_medical_security", "县医疗保障局"},
+    {"county_hrss", "县人力资源和社会保障局"},
+    {"county_health", "县卫生健康局"}};
 
 std::string accepted_number(const std::string& out) {
     REQUIRE(out.rfind("ACCEPTED ", 0) == 0);
@@ -709,11 +716,7 @@ TEST_CASE("Agent mode: a township point forwards every item to the upper centre 
     TempDir dir;
     TempDir centre_dir{"onewindow-upper-centre"}, department_dir{"onewindow-department"};
     trust_all_departments(dir.path);
-    const onewindow::testing::RealOffice::Departments departments = {
-        {"county_public_security", "县公安局"},
-        {"county_medical_security", "县医疗保障局"},
-        {"county_hrss", "县人力资源和社会保障局"},
-        {"county_health", "县卫生健康局"}};
+    const auto& departments = kNewbornDepartments;
     // The upper centre serves all four departments; the departments' own endpoints point at
     // another real back office, which must receive nothing while the point is an agent.
     onewindow::testing::RealOffice centre(centre_dir.path, departments),
@@ -743,7 +746,10 @@ TEST_CASE("Agent mode: a township point forwards every item to the upper centre 
     REQUIRE(before_weekend.code == 0);
     const std::string a = accepted_number(before_holiday.out),
                       b = accepted_number(before_weekend.out);
-    const std::vector<std::string> plain = {"000705001000", "000733001000", "000720003000"};
+    // 出生登记 goes at once; 社保卡 and 医保参保 need its 户口 (the bundle's order) and wait for
+    // its approval: no forwarding deadline runs for them while they wait.
+    const std::vector<std::string> plain = {"000705001000"},
+                                   waiting = {"000733001000", "000720003000"};
     // 生育登记 is the township's own work, without a preliminary review: 2 working days too.
     const std::string registration = "000718001001";
 
@@ -757,6 +763,11 @@ TEST_CASE("Agent mode: a township point forwards every item to the upper centre 
         CHECK(outbox_line(listed.out, a + "/" + item)[7] == "红");
         CHECK(outbox_line(listed.out, b + "/" + item)[7] == "黄");  // due next working day
     }
+    for (const auto& item : waiting) {
+        CHECK(outbox_line(listed.out, b + "/" + item)[7].empty());  // not counted: waiting
+        CHECK(outbox_line(listed.out, b + "/" + item)[8] == "等待「出生登记」办结后报送");
+    }
+    CHECK(outbox_line(listed.out, b + "/" + registration)[8] == "待报送");
     CHECK(outbox_line(listed.out, a + "/" + registration)[6] == "2026-10-09");
     CHECK(outbox_line(listed.out, b + "/" + registration)[6] == "2026-11-23");
     // The route still names the department; the deadline's colour moves with "today".
@@ -774,7 +785,7 @@ TEST_CASE("Agent mode: a township point forwards every item to the upper centre 
     auto warned = run(cli(dir.path) + "outbox forwarding --today 2026-11-23");
     INFO(warned.out);
     CHECK(warned.code == 0);
-    CHECK_THAT(warned.out, Catch::Contains("共 8 件待转报：4 件待转报即将超时，4 件已超时"));
+    CHECK_THAT(warned.out, Catch::Contains("共 4 件待转报：2 件待转报即将超时，2 件已超时"));
 
     // One pass of the real dispatcher on 23 November: every item at the upper centre once.
     {
@@ -783,11 +794,12 @@ TEST_CASE("Agent mode: a township point forwards every item to the upper centre 
             onewindow::WorkingCalendar::load_dir(stage / "share/onewindow/calendar"));
         auto config = onewindow::ExchangeConfig::load(dir.path / "exchange.json");
         auto report = onewindow::dispatch_once(store, config, {}, "2026-11-23 11:00:00");
-        CHECK(report.sent == 8);
+        CHECK(report.sent == 4);
         for (const auto& row : store.outbox().rows()) {
-            CHECK(row.state == "sent");
-            CHECK(row.sent_to == "upper_centre");
-            CHECK(row.sent_at == "2026-11-23 11:00:00");
+            const bool waits = row.item_code == waiting[0] || row.item_code == waiting[1];
+            CHECK(row.state == (waits ? "pending" : "sent"));
+            CHECK(row.sent_to == (waits ? "" : "upper_centre"));
+            CHECK(row.sent_at == (waits ? "" : "2026-11-23 11:00:00"));
         }
         // The items of 30 September were forwarded late; those of 19 November in time.
         int late = 0;
@@ -796,18 +808,142 @@ TEST_CASE("Agent mode: a township point forwards every item to the upper centre 
                 ++late;
                 CHECK(event.subject == a);
             }
-        CHECK(late == 4);
+        CHECK(late == 2);
         CHECK(store.outbox().awaiting_forwarding(*onewindow::Date::parse("2026-11-23")).empty());
+    }
+    // The centre's staff approve 出生登记 of the November case and reject that of September; the
+    // point pulls on Tuesday 24 November: the November items wait no more and are due by
+    // Thursday 26 (2 working days from the approval); the September ones are held.
+    auto reference = [&](const std::string& number) {
+        SQLite::Database office(centre.db.string(), SQLite::OPEN_READONLY);
+        SQLite::Statement q(office,
+                            "SELECT response_body FROM cases WHERE case_number = ? AND item = ?");
+        q.bind(1, number);
+        q.bind(2, plain[0]);
+        REQUIRE(q.executeStep());
+        return onewindow::parse_json(q.getColumn(0).getString(), "answer")
+            .extract<Poco::JSON::Object::Ptr>()
+            ->getValue<std::string>("reference");
+    };
+    CHECK(centre.decide(R"({"reference": ")" + reference(b) +
+                        R"(", "outcome": "approved", "data": {"certificate_number": "户-1"}})") ==
+          201);
+    CHECK(centre.decide(R"({"reference": ")" + reference(a) +
+                        R"(", "outcome": "rejected", "reason": "出生医学证明与申报不符"})") == 201);
+    {
+        auto store = onewindow::testing::test_store(dir.path).open(
+            dir.path / "materials",
+            onewindow::WorkingCalendar::load_dir(stage / "share/onewindow/calendar"));
+        auto config = onewindow::ExchangeConfig::load(dir.path / "exchange.json");
+        CHECK(onewindow::pull_decisions(store, config, "2026-11-24 09:00:00").decisions == 2);
+    }
+    listed = run(cli(dir.path) + "outbox list --today 2026-11-24");
+    for (const auto& item : waiting) {
+        CHECK(outbox_line(listed.out, b + "/" + item)[6] == "2026-11-26");
+        CHECK(outbox_line(listed.out, b + "/" + item)[7] == "绿");
+        CHECK(outbox_line(listed.out, b + "/" + item)[8] == "待报送");
+        CHECK(outbox_line(listed.out, a + "/" + item)[2] == "blocked");
+        CHECK(outbox_line(listed.out, a + "/" + item)[7].empty());
+        CHECK(outbox_line(listed.out, a + "/" + item)[8] == "前置事项未通过，待窗口处理");
+    }
+    // The clerk withdraws one held item (a reason is needed), and it is never sent.
+    CHECK(run(cli(dir.path) + "outbox cancel " + a + "/" + waiting[0]).code == 64);
+    auto withdrawn = run(cli(dir.path) + "outbox cancel " + a + "/" + waiting[0] +
+                         " --reason 出生登记未获批准，申请人另行办理");
+    INFO(withdrawn.out);
+    CHECK(withdrawn.code == 0);
+    CHECK_THAT(withdrawn.out, Catch::Contains("已撤回，不再报送"));
+    listed = run(cli(dir.path) + "outbox list --today 2026-11-24");
+    CHECK(outbox_line(listed.out, a + "/" + waiting[0])[2] == "cancelled");
+    CHECK(outbox_line(listed.out, a + "/" + waiting[0])[8] == "已撤回");
+    warned = run(cli(dir.path) + "outbox forwarding --today 2026-11-24");
+    CHECK_THAT(warned.out, Catch::Contains("共 2 件待转报"));
+    {
+        auto store = onewindow::testing::test_store(dir.path).open(
+            dir.path / "materials",
+            onewindow::WorkingCalendar::load_dir(stage / "share/onewindow/calendar"));
+        auto config = onewindow::ExchangeConfig::load(dir.path / "exchange.json");
+        CHECK(onewindow::dispatch_once(store, config, {}, "2026-11-25 10:00:00").sent == 2);
+        int late = 0;
+        for (const auto& event : store.audit().events()) late += event.type == "forwarding.late";
+        CHECK(late == 2);  // the November items went in time
     }
     CHECK(WEXITSTATUS(centre.stop()) == 0);
     CHECK(WEXITSTATUS(department.stop()) == 0);
     SQLite::Database office(centre.db.string(), SQLite::OPEN_READONLY);
-    CHECK(office.execAndGet("SELECT count(*) FROM cases").getInt64() == 8);
+    CHECK(office.execAndGet("SELECT count(*) FROM cases").getInt64() == 6);
     CHECK(office.execAndGet("SELECT count(DISTINCT case_number || '/' || item) FROM cases")
-              .getInt64() == 8);
+              .getInt64() == 6);
     CHECK(office.execAndGet("SELECT count(DISTINCT department) FROM cases").getInt64() == 4);
     CHECK(count(department.db, "cases") == 0);
 
     auto after = run(cli(dir.path) + "outbox forwarding --today 2026-11-23");
     CHECK_THAT(after.out, Catch::Contains("共 0 件待转报"));
+}
+
+TEST_CASE(
+    "新生儿出生一件事: 医保参保 goes when 出生登记's approval comes back, without a second visit",
+    "[e2e][intake][bundle]") {
+    TempDir dir, office_dir{"onewindow-newborn-office"};
+    trust_all_departments(dir.path);
+    const auto& departments = kNewbornDepartments;
+    onewindow::testing::RealOffice office(office_dir.path, departments);
+    office.start();
+    std::string endpoints;
+    for (const auto& [code, name] : departments)
+        endpoints += std::string(endpoints.empty() ? "" : ", ") + "\"" + code + R"(": {"url": ")" +
+                     office.url() + R"(", "secret": ")" + onewindow::testing::kSecret + "\"}";
+    std::ofstream(dir.path / "exchange.json")
+        << R"({"client": "WX01", "timeout_seconds": 5, "endpoints": {)" << endpoints << "}}";
+    auto taken = run(cli(dir.path) + "intake " +
+                     quote(newborn_case(dir, "newborn.json", "2026-11-23 09:30:00", "2026-11-02")));
+    INFO(taken.out);
+    REQUIRE(taken.code == 0);
+    const std::string number = accepted_number(taken.out);
+    const std::string birth = number + "/000705001000", medical = number + "/000733001000";
+
+    // 出生登记 and 生育登记 go; 医保参保 and 社保卡 wait for the 户口, pass after pass.
+    for (int pass = 0; pass < 2; ++pass) {
+        auto dispatched = run(cli(dir.path) + "dispatch --once");
+        INFO(dispatched.out);
+        CHECK(dispatched.out.rfind(pass == 0 ? "DISPATCHED sent=2 retry=0 refused=0\n"
+                                             : "DISPATCHED sent=0 retry=0 refused=0\n",
+                                   0) == 0);
+    }
+    auto listed = run(cli(dir.path) + "outbox");
+    INFO(listed.out);
+    CHECK(outbox_line(listed.out, birth)[2] == "sent");
+    CHECK(outbox_line(listed.out, medical)[2] == "pending");
+    CHECK(outbox_line(listed.out, medical)[3] == "0");
+    CHECK(outbox_line(listed.out, medical)[8] == "等待「出生登记」办结后报送");
+    SQLite::Database office_db(office.db.string(), SQLite::OPEN_READONLY);
+    CHECK(office_db.execAndGet("SELECT count(*) FROM cases").getInt64() == 2);
+
+    // The police approve 出生登记; the counter pulls; the next dispatch sends the two.
+    const std::string answer =
+        office_db.execAndGet("SELECT response_body FROM cases WHERE item = '000705001000'")
+            .getString();
+    const std::string reference = onewindow::parse_json(answer, "answer")
+                                      .extract<Poco::JSON::Object::Ptr>()
+                                      ->getValue<std::string>("reference");
+    CHECK(office.decide(R"({"reference": ")" + reference +
+                        R"(", "outcome": "approved", "decided_by": "户籍民警",
+                        "data": {"certificate_number": "130434202611020015"}})") == 201);
+    auto pulled = run(cli(dir.path) + "pull --once");
+    INFO(pulled.out);
+    CHECK(pulled.out.rfind("PULLED decisions=1 errors=0\n", 0) == 0);
+    auto dispatched = run(cli(dir.path) + "dispatch --once");
+    INFO(dispatched.out);
+    CHECK(dispatched.out.rfind("DISPATCHED sent=2 retry=0 refused=0\n", 0) == 0);
+    listed = run(cli(dir.path) + "outbox");
+    CHECK(outbox_line(listed.out, medical)[2] == "sent");
+    CHECK(outbox_line(listed.out, medical)[8] == "已分送部门");
+
+    // Four items of one case at the back offices; one case, one acceptance at the counter.
+    CHECK(office_db.execAndGet("SELECT count(*) FROM cases").getInt64() == 4);
+    CHECK(office_db.execAndGet("SELECT count(DISTINCT case_number) FROM cases").getInt64() == 1);
+    CHECK(count(dir.path / "counter.db", "cases") == 1);
+    CHECK(onewindow::testing::test_store(dir.path).scalar(
+              "SELECT count(*) FROM audit_events WHERE type = 'case.accepted'") == 1);
+    CHECK(WEXITSTATUS(office.stop()) == 0);
 }

@@ -21,6 +21,7 @@
 #include "onewindow/core/dispatcher.hpp"
 #include "onewindow/core/error.hpp"
 #include "onewindow/core/exchange_auth.hpp"
+#include "onewindow/core/i18n.hpp"
 #include "onewindow/core/json.hpp"
 #include "sample_case.hpp"
 #include "temp_dir.hpp"
@@ -114,6 +115,16 @@ ExchangeConfig exchange_config(const std::string& health_url, const std::string&
     config.endpoints["county_health"] = {health_url, "counter-WX01-shared-secret", ""};
     config.endpoints["civil_affairs"] = {civil_url, "counter-WX01-shared-secret", ""};
     return config;
+}
+
+/// Agent mode: every item to the upper centre `url`.
+ExchangeConfig agent_config(const std::string& url) {
+    ExchangeConfig agent;
+    agent.client = "WX01";
+    agent.timeout_seconds = 5;
+    agent.endpoints["upper"] = {url, "counter-WX01-shared-secret", ""};
+    agent.upper_centre = "upper";
+    return agent;
 }
 
 const OutboxRow& row_of(const std::vector<OutboxRow>& rows, const std::string& item_code) {
@@ -234,9 +245,11 @@ TEST_CASE("An outbox written before schema 7 keeps working, and follows a switch
         store.cases().accept(r);
     }
     {
-        // The file as schema 6 left it: without what steps 10 (the legal limit's unit), 8 (a
-        // centre's claims and the audit head) and 7 (the forwarding columns) add.
+        // The file as schema 6 left it: without what steps 11 (a bundle's order), 10 (the legal
+        // limit's unit), 8 (a centre's claims and the audit head) and 7 (the forwarding columns)
+        // add.
         SQLite::Database db((dir.path / "counter.db").string(), SQLite::OPEN_READWRITE);
+        db.exec("DROP TABLE item_waits");
         db.exec("ALTER TABLE case_items DROP COLUMN legal_unit");
         db.exec("DROP TABLE audit_head");
         db.exec("DROP INDEX cases_applicant");
@@ -254,11 +267,7 @@ TEST_CASE("An outbox written before schema 7 keeps working, and follows a switch
     REQUIRE(store.outbox().rows().size() == 1);
     CHECK(store.outbox().rows().front().forward_by.empty());
     CHECK(store.outbox().awaiting_forwarding({2026, 11, 23}).empty());  // not taken in by an agent
-    ExchangeConfig agent;
-    agent.client = "WX01";
-    agent.timeout_seconds = 5;
-    agent.endpoints["upper"] = {office.url(), "counter-WX01-shared-secret", ""};
-    agent.upper_centre = "upper";
+    const ExchangeConfig agent = agent_config(office.url());
     CHECK(dispatch_once(store, agent, {}, "2026-09-29 10:00:01").sent == 1);
     CHECK(store.outbox().rows().front().sent_to == "upper");
     CHECK(office.cases() == 1);
@@ -632,4 +641,270 @@ TEST_CASE("200 cases for three departments: each item arrives once, every case e
                                  : all_rejected ? "rejected"
                                                 : "approved"));
     }
+}
+
+namespace {
+
+/// Translations on for a test (the words of the outbox states are checked in Chinese).
+struct Chinese {
+    Chinese() { load_default_catalog(fs::path(ONEWINDOW_STAGE_DIR) / "share/locale"); }
+    ~Chinese() { clear_catalog(); }
+};
+
+const std::string kBirth = "000705001000", kMedical = "000733001000", kCard = "000720003000",
+                  kRegistration = "000718001001";
+
+/// 新生儿出生一件事 as a bundle's order makes it: 医保参保 and 社保卡 need the 户口 of 出生登记
+/// (civil_affairs stands in for the police: the test back office serves it), 生育登记 needs
+/// nothing. `birth_department`: a department the back office does not serve refuses 出生登记.
+AcceptRequest newborn_request(const std::string& birth_department = "civil_affairs") {
+    AcceptRequest r = testing::sample_accept_request(kAcceptedAt);
+    AcceptItem birth = testing::sample_item(kBirth, birth_department, "civil_affairs");
+    birth.name = "出生登记";
+    AcceptItem medical = testing::sample_item(kMedical, "social_security", "social_security");
+    medical.name = "城乡居民基本医疗保险参保登记";
+    medical.waits_for = {kBirth};
+    AcceptItem card = testing::sample_item(kCard, "social_security", "social_security");
+    card.name = "社会保障卡申领";
+    card.waits_for = {kBirth};
+    r.items = {birth, medical, card,
+               testing::sample_item(kRegistration, "county_health", "county_health")};
+    return r;
+}
+
+ExchangeConfig newborn_config(const std::string& url) {
+    ExchangeConfig config = exchange_config(url, url);
+    config.endpoints["social_security"] = {url, "counter-WX01-shared-secret", ""};
+    return config;
+}
+
+/// The back office's reference of an item sent (its answer, kept on the row).
+std::string reference_of(CaseStore& store, const std::string& number, const std::string& item) {
+    return parse_json(row_of(store.outbox().rows(number), item).response, "answer")
+        .extract<Poco::JSON::Object::Ptr>()
+        ->getValue<std::string>("reference");
+}
+
+long long events_of(CaseStore& store, const std::string& number, const std::string& type) {
+    const auto events = store.cases().find(number)->events;
+    return std::count_if(events.begin(), events.end(),
+                         [&](const AuditEvent& e) { return e.type == type; });
+}
+
+}  // namespace
+
+TEST_CASE("A bundle's item waits for the decision it needs and goes with the next dispatch",
+          "[dispatcher][store][bundle]") {
+    Chinese chinese;
+    Office office;
+    testing::TempDir dir{"onewindow-bundle-order"};
+    auto store = open_store(dir.path);
+    const std::string number = store.cases().accept(newborn_request()).case_number;
+    const auto accepted = store.cases().find(number);
+    CHECK(accepted->items[0].waits_for.empty());
+    CHECK(accepted->items[1].waits_for == std::vector<std::string>{kBirth});
+    CHECK(accepted->items[1].waiting_for == std::vector<std::string>{kBirth});
+    const auto config = newborn_config(office.url());
+
+    // 出生登记 and 生育登记 go at once; 医保参保 and 社保卡 wait, however often the dispatcher
+    // runs.
+    auto report = dispatch_once(store, config, {}, kAcceptedAt);
+    CHECK(report.sent == 2);
+    CHECK(office.cases() == 2);
+    for (const auto& item : {kMedical, kCard}) {
+        const OutboxRow row = row_of(store.outbox().rows(number), item);
+        CHECK(row.state == "pending");
+        CHECK(row.attempts == 0);
+        CHECK(row.waiting_for == std::vector<std::string>{"出生登记"});
+        CHECK(outbox_state_label(row) == "等待「出生登记」办结后报送");
+    }
+    CHECK(outbox_state_label(row_of(store.outbox().rows(number), kBirth)) == "已分送部门");
+    CHECK(dispatch_once(store, config, {}, "2026-09-29 15:00:00").sent == 0);
+    CHECK(pull_decisions(store, config, "2026-09-29 16:00:00").decisions == 0);
+    CHECK(dispatch_once(store, config, {}, "2026-09-30 08:00:00").sent == 0);
+    CHECK(office.cases() == 2);
+
+    // The back office approves 出生登记; the counter pulls; the next dispatch sends both.
+    office.decide(R"({"reference": ")" + reference_of(store, number, kBirth) +
+                  R"(", "outcome": "approved", "data": {"certificate_number": "户口-0815"}})");
+    CHECK(pull_decisions(store, config, "2026-09-30 09:00:00").decisions == 1);
+    CHECK(row_of(store.outbox().rows(number), kMedical).waiting_for.empty());
+    CHECK(store.cases().find(number)->items[1].waiting_for.empty());
+    report = dispatch_once(store, config, {}, "2026-09-30 09:00:05");
+    CHECK(report.sent == 2);
+    for (const auto& item : {kMedical, kCard})
+        CHECK(row_of(store.outbox().rows(number), item).state == "sent");
+    // Four items of one case at the back office; one case and one visit at the counter.
+    CHECK(office.cases() == 4);
+    CHECK(count(office.db, "SELECT count(DISTINCT case_number) FROM cases") == 1);
+    CHECK(store.cases().list({}).size() == 1);
+    CHECK(events_of(store, number, "case.accepted") == 1);
+    CHECK(events_of(store, number, "outbox.sent") == 4);
+    CHECK(events_of(store, number, "outbox.held") == 0);
+}
+
+TEST_CASE("A rejected prerequisite holds what waits for it, and the clerk sends or withdraws it",
+          "[dispatcher][store][bundle]") {
+    Chinese chinese;
+    Office office;
+    testing::TempDir dir{"onewindow-bundle-held"};
+    auto store = open_store(dir.path);
+    const std::string number = store.cases().accept(newborn_request()).case_number;
+    const auto config = newborn_config(office.url());
+    REQUIRE(dispatch_once(store, config, {}, kAcceptedAt).sent == 2);
+    office.decide(R"({"reference": ")" + reference_of(store, number, kBirth) +
+                  R"(", "outcome": "rejected", "reason": "出生医学证明与申报不符"})");
+    CHECK(pull_decisions(store, config, "2026-09-30 09:00:00").decisions == 1);
+
+    // Held, not sent, marked for the window, audited.
+    auto record = store.cases().find(number);
+    for (const auto& item : {kMedical, kCard}) {
+        const OutboxRow row = row_of(store.outbox().rows(number), item);
+        CHECK(row.state == "blocked");
+        CHECK(outbox_state_label(row) == "前置事项未通过，待窗口处理");
+        CHECK_THAT(row.last_error, Catch::Contains("prerequisite " + kBirth + " rejected"));
+    }
+    CHECK(record->items[1].status == "blocked");
+    CHECK(status_label(record->items[1].status) == "前置事项未通过，待窗口处理");
+    CHECK(events_of(store, number, "outbox.held") == 2);
+    for (const auto& e : record->events)
+        if (e.type == "outbox.held") {
+            CHECK_FALSE(e.success);
+            CHECK(event_label(e.type) == "前置事项未通过，暂停报送");
+            CHECK_THAT(detail_text(e.detail_json), Catch::Contains("前置事项：" + kBirth));
+        }
+    CHECK(dispatch_once(store, config, {}, "2026-09-30 09:00:05").sent == 0);
+    CHECK(office.cases() == 2);
+    // The held items stay open (for the window to handle), and the counter log says why.
+    const auto pending =
+        store.log().counter_log({Date{2026, 9, 29}, Date{2026, 9, 30}, ""}).pending;
+    CHECK(std::count_if(pending.begin(), pending.end(), [](const LogPendingItem& item) {
+              return item.item_name == "城乡居民基本医疗保险参保登记";
+          }) == 1);
+    const std::string csv = store.log().csv({Date{2026, 9, 29}, Date{2026, 9, 29}, ""});
+    CHECK_THAT(csv, Catch::Contains("前置事项未通过，待窗口处理"));
+
+    // The clerk sends 社保卡 after all (the applicant's 户口 came another way): it no longer
+    // waits for 出生登记.
+    store.outbox().requeue(number + "/" + kCard, "张敏", "2026-09-30 10:00:00");
+    CHECK(store.cases().find(number)->items[2].waits_for.empty());
+    CHECK(store.cases().find(number)->items[2].status == "accepted");
+    auto report = dispatch_once(store, config, {}, "2026-09-30 10:00:01");
+    CHECK(report.sent == 1);
+    CHECK(row_of(store.outbox().rows(number), kCard).state == "sent");
+    CHECK(row_of(store.outbox().rows(number), kMedical).state == "blocked");
+    record = store.cases().find(number);
+    bool lifted = false;
+    for (const auto& e : record->events)
+        lifted =
+            lifted || (e.type == "outbox.requeued" && e.actor == "张敏" &&
+                       e.detail_json.find("\"lifted\":\"" + kBirth + "\"") != std::string::npos);
+    CHECK(lifted);
+
+    // ... and withdraws 医保参保: never sent, closed, the case decided without it.
+    CHECK_THROWS_AS(
+        store.outbox().cancel(number + "/" + kMedical, "", "张敏", "2026-09-30 10:05:00"), Error);
+    CHECK_THROWS_AS(
+        store.outbox().cancel(number + "/" + kCard, "已报送", "张敏", "2026-09-30 10:05:00"),
+        Error);
+    store.outbox().cancel(number + "/" + kMedical, "出生登记未获批准，申请人另行办理", "张敏",
+                          "2026-09-30 10:05:00");
+    CHECK(row_of(store.outbox().rows(number), kMedical).state == "cancelled");
+    CHECK(outbox_state_label(row_of(store.outbox().rows(number), kMedical)) == "已撤回");
+    CHECK(events_of(store, number, "outbox.cancelled") == 1);
+    for (const auto& item : {kCard, kRegistration})
+        office.decide(R"({"reference": ")" + reference_of(store, number, item) +
+                      R"(", "outcome": "approved", "data": {"certificate_number": "C-1"}})");
+    CHECK(pull_decisions(store, config, "2026-10-09 09:00:00").decisions == 2);
+    record = store.cases().find(number);
+    CHECK(record->items[1].status == "cancelled");
+    CHECK(record->status == "approved");
+    CHECK_FALSE(store.cases().list({})[0].open);
+    CHECK(dispatch_once(store, config, {}, "2026-10-09 09:00:05").sent == 0);
+    CHECK(office.cases() == 3);
+}
+
+TEST_CASE(
+    "A prerequisite refused by its back office holds what waits, and sent again they wait again",
+    "[dispatcher][store][bundle]") {
+    Office office;
+    testing::TempDir dir{"onewindow-bundle-refused"};
+    auto store = open_store(dir.path);
+    // 出生登记's department is one the back office does not serve: refused for good (404).
+    const std::string number = store.cases().accept(newborn_request("water")).case_number;
+    const auto config = newborn_config(office.url());
+    auto report = dispatch_once(store, config, {}, kAcceptedAt);
+    CHECK(report.refused == 1);
+    CHECK(report.sent == 1);
+    for (const auto& item : {kMedical, kCard}) {
+        CHECK(row_of(store.outbox().rows(number), item).state == "blocked");
+        CHECK_THAT(row_of(store.outbox().rows(number), item).last_error,
+                   Catch::Contains("prerequisite " + kBirth + " refused"));
+    }
+    // The administrator sends 出生登记 again: what waits for it waits again (not sent yet).
+    store.outbox().requeue(number + "/" + kBirth, "admin", "2026-09-29 11:00:00");
+    for (const auto& item : {kMedical, kCard}) {
+        const OutboxRow row = row_of(store.outbox().rows(number), item);
+        CHECK(row.state == "pending");
+        CHECK(row.waiting_for == std::vector<std::string>{"出生登记"});
+        CHECK(store.cases().find(number)->items[1].status == "accepted");
+    }
+    CHECK(events_of(store, number, "outbox.requeued") == 3);  // 出生登记 and the two released
+    report = dispatch_once(store, config, {}, "2026-09-29 11:00:01");
+    CHECK(report.refused == 1);  // refused again: held again
+    CHECK(report.sent == 0);
+    CHECK(row_of(store.outbox().rows(number), kMedical).state == "blocked");
+    CHECK(events_of(store, number, "outbox.held") == 4);
+    CHECK(office.cases() == 1);
+}
+
+TEST_CASE("An agent's waiting item is not late while it waits, its days count from the approval",
+          "[dispatcher][store][bundle][agent]") {
+    Office office;
+    testing::TempDir dir{"onewindow-bundle-agent"};
+    auto store = open_store(dir.path);
+    AcceptRequest request = newborn_request();
+    request.agent = true;
+    const std::string number = store.cases().accept(request).case_number;  // Tue 29 September
+    // Waiting rows are not counted: only 出生登记 and 生育登记 are to be forwarded, by Thursday
+    // 8 October (2 working days; 1-7 October are the National Day holiday).
+    auto waiting = store.outbox().awaiting_forwarding({2026, 10, 12});
+    REQUIRE(waiting.size() == 2);
+    for (const auto& item : waiting) CHECK(item.forward_by == Date{2026, 10, 8});
+    CHECK(store.outbox().forwarding_summary({2026, 10, 12}).overdue == 2);
+
+    const ExchangeConfig agent = agent_config(office.url());
+    REQUIRE(dispatch_once(store, agent, {}, "2026-09-30 10:00:00").sent == 2);
+    CHECK(store.outbox().forwarding_summary({2026, 10, 12}).waiting == 0);  // still waiting
+
+    // Approved; pulled on Monday 12 October: the two waiting items are due by Wednesday 14.
+    office.decide(R"({"reference": ")" + reference_of(store, number, kBirth) +
+                  R"(", "outcome": "approved", "data": {"certificate_number": "户口-0815"}})");
+    CHECK(pull_decisions(store, agent, "2026-10-12 09:00:00").decisions == 1);
+    waiting = store.outbox().awaiting_forwarding({2026, 10, 12});
+    REQUIRE(waiting.size() == 2);
+    for (const auto& item : waiting) {
+        CHECK(item.forward_by == Date{2026, 10, 14});
+        CHECK(item.state == DeadlineState::OnTime);
+    }
+    CHECK(dispatch_once(store, agent, {}, "2026-10-13 10:00:00").sent == 2);
+    CHECK(events_of(store, number, "forwarding.late") == 0);
+    CHECK(store.outbox().awaiting_forwarding({2026, 10, 13}).empty());
+}
+
+TEST_CASE("An item may wait only for another item of its case", "[store][bundle]") {
+    testing::TempDir dir;
+    auto store = open_store(dir.path);
+    for (const std::string& waited : {std::string("000799000000"), kMedical}) {
+        AcceptRequest request = newborn_request();
+        request.items[1].waits_for = {waited};
+        try {
+            store.cases().accept(request);
+            FAIL("accepted");
+        } catch (const Error& e) {
+            CHECK(e.kind() == ErrorKind::Input);
+            CHECK_THAT(e.what(), Catch::Contains(kMedical + " waits for \"" + waited + "\""));
+        }
+    }
+    CHECK(store.cases().list({}).empty());
 }

@@ -229,7 +229,7 @@ CasesPanel::CasesPanel(wxWindow* parent, Services& services)
     status_ = new wxChoice(this, wxID_ANY);
     status_->Append(wtr("Any status"));
     for (const char* s : {"accepted", "dispatched", "received", "approved", "rejected",
-                          "correction_needed", "handed_out"})
+                          "correction_needed", "handed_out", "blocked", "cancelled"})
         status_->Append(status_label(s), new wxStringClientData(s));
     status_->SetSelection(0);
     department_ = new wxChoice(this, wxID_ANY);
@@ -400,13 +400,22 @@ void CasesPanel::show_detail(const std::string& case_number) {
     items->AppendColumn(wtr("Items"), wxLIST_FORMAT_LEFT, 240);
     items->AppendColumn(wtr("Departments"), wxLIST_FORMAT_LEFT, 160);
     items->AppendColumn(wtr("Promised by"), wxLIST_FORMAT_LEFT, 140);
-    items->AppendColumn(wtr("Status"), wxLIST_FORMAT_LEFT, 120);
+    items->AppendColumn(wtr("Status"), wxLIST_FORMAT_LEFT, 230);
     for (const auto& item : record->items) {
         long row = items->InsertItem(items->GetItemCount(), wx(item.name));
         items->SetItem(row, 1, wx(item.department_name));
         items->SetItem(row, 2,
                        item.immediate ? wtr("immediate") : wx(item.promised_date.chinese()));
         items->SetItem(row, 3, status_label(item.status));
+        // A bundle's item not sent yet because it needs another's result:
+        // 等待「出生登记」办结后报送.
+        if (item.status == "accepted" && !item.waiting_for.empty()) {
+            std::vector<std::string> names;
+            for (const auto& code : item.waiting_for)
+                for (const auto& other : record->items)
+                    if (other.code == code) names.push_back(other.name);
+            items->SetItem(row, 3, wx(waiting_label(names)));
+        }
     }
     sizer->Add(items, 0, wxEXPAND | wxLEFT | wxRIGHT, 8);
     // 统一窗口出件: the chosen item's result document, or its correction notice, to the preview.

@@ -373,6 +373,9 @@ IntakeOutcome Counter::intake(const IntakeRequest& request) {
     accept.values_json = to_json(values);
     accept.form_snapshot_json = to_json(form_snapshot(form, dictionary().version()));
     accept.now = now;
+    std::vector<std::string> codes;
+    for (const ServiceItem* item : form.items) codes.push_back(item->code);
+    auto order = s.catalogue.order_of(codes);  // a bundle's order: sent after what it needs
     for (const ServiceItem* item : form.items) {
         auto answer = s.host->call(
             item->plugin_id, Operation::Route,
@@ -397,6 +400,7 @@ IntakeOutcome Counter::intake(const IntakeRequest& request) {
         a.promised_days = item->promised_days;
         a.legal_days = item->legal_days;
         a.legal_unit = item->legal_unit;
+        a.waits_for = std::move(order[item->code]);
         accept.items.push_back(a);
     }
     for (const auto& unified : form.materials) {

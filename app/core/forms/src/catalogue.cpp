@@ -53,6 +53,27 @@ const Bundle* Catalogue::bundle_of(const std::vector<std::string>& codes) const 
     return best;
 }
 
+std::map<std::string, std::vector<std::string>> Catalogue::order_of(
+    const std::vector<std::string>& codes) const {
+    const auto among = [&](const std::string& code) {
+        return std::find(codes.begin(), codes.end(), code) != codes.end();
+    };
+    const Bundle* best = nullptr;
+    std::ptrdiff_t most = 1;  // an order needs two items
+    for (const auto& bundle : bundles_)
+        if (const auto n = std::count_if(bundle.items.begin(), bundle.items.end(), among);
+            n > most) {
+            best = &bundle;
+            most = n;
+        }
+    std::map<std::string, std::vector<std::string>> order;
+    if (!best) return order;
+    for (const auto& code : codes)
+        for (const auto& needed : best->waits_for(code))
+            if (among(needed)) order[code].push_back(needed);
+    return order;
+}
+
 std::vector<const ServiceItem*> Catalogue::search(std::string_view query, std::size_t limit) const {
     std::vector<const ServiceItem*> out;
     if (query.empty() || limit == 0) return out;

@@ -29,7 +29,7 @@ struct CaseStore::Parts {
           cases(*db, materials, calendar),
           notices(*db),
           outbox(*db, calendar),
-          decisions(*db),
+          decisions(*db, calendar),
           accounts(*db),
           drafts(*db),
           hand_outs(*db, calendar),

@@ -3,6 +3,9 @@
 
 #include <Poco/JSON/Object.h>
 
+#include <algorithm>
+#include <map>
+
 #include "onewindow/core/error.hpp"
 #include "onewindow/core/exchange_messages.hpp"
 #include "onewindow/core/i18n.hpp"
@@ -58,6 +61,26 @@ std::string next_number(Database& db, const std::string& counter, const std::str
     return counter + (kind.empty() ? "" : "-" + kind) + "-" + compact + "-" + sequence;
 }
 
+void update_case_status(Database& db, long long case_id) {
+    Statement& q = db.cached(
+        "SELECT sum(CASE WHEN status = 'correction_needed' THEN 1 ELSE 0 END),"
+        " sum(CASE WHEN status NOT IN ('approved', 'rejected') THEN 1 ELSE 0 END),"
+        " sum(CASE WHEN status = 'rejected' THEN 1 ELSE 0 END), count(*)"
+        " FROM case_items WHERE case_id = ? AND required <> 0 AND status <> 'cancelled'");
+    q.bind(1, case_id);
+    q.step();
+    const long long corrections = q.int64(0), open = q.int64(1), rejected = q.int64(2),
+                    total = q.int64(3);
+    q.reset();
+    const char* status = total == 0          ? "cancelled"
+                         : corrections > 0   ? "correction_needed"
+                         : open > 0          ? nullptr
+                         : rejected == total ? "rejected"
+                                             : "approved";
+    if (!status) return;
+    db.cached("UPDATE cases SET status = ? WHERE id = ?").bind(1, status).bind(2, case_id).run();
+}
+
 namespace {
 
 /// The form's labels of the values ({key: label}) from the form snapshot.
@@ -84,6 +107,13 @@ Poco::JSON::Object::Ptr value_labels(const std::string& form_snapshot_json) {
 
 AcceptResult CaseRepository::accept(const AcceptRequest& request) {
     if (request.items.empty()) throw Error(ErrorKind::Input, "a case needs at least one item");
+    for (const auto& item : request.items)
+        for (const auto& code : item.waits_for)
+            if (code == item.code ||
+                std::none_of(request.items.begin(), request.items.end(),
+                             [&](const AcceptItem& other) { return other.code == code; }))
+                throw Error(ErrorKind::Input, "items: " + item.code + " waits for \"" + code +
+                                                  "\", which is not another item of the case");
     const std::string now = check_now(request.now);
     const Date day = *Date::parse(now.substr(0, 10));
     // The scans are read before the transaction (no lock is held across file reads).
@@ -136,6 +166,7 @@ AcceptResult CaseRepository::accept(const AcceptRequest& request) {
     const long long case_id = insert_case.int64(0);
     insert_case.reset();
 
+    std::map<std::string, long long> item_ids;  // by code
     for (const auto& item : request.items) {
         AcceptedItem accepted{
             item.code, item.immediate ? day : calendar_.add_working_days(day, item.promised_days),
@@ -146,7 +177,7 @@ AcceptResult CaseRepository::accept(const AcceptRequest& request) {
             "INSERT INTO case_items (case_id, code, name, version, department_code,"
             " department_name, plugin_id, endpoint, preliminary_review, required, immediate,"
             " promised_days, legal_days, promised_date, legal_date, legal_unit, status)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'accepted')");
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'accepted') RETURNING id");
         insert_item.bind(1, case_id)
             .bind(2, item.code)
             .bind(3, item.name)
@@ -163,7 +194,9 @@ AcceptResult CaseRepository::accept(const AcceptRequest& request) {
             .bind(14, accepted.promised_date.iso())
             .bind(15, accepted.legal_date.iso())
             .bind(16, day_unit_name(item.legal_unit));
-        insert_item.run();
+        insert_item.step();
+        item_ids[item.code] = insert_item.int64(0);
+        insert_item.reset();
 
         message.case_number = result.case_number;
         message.item = item.code;
@@ -184,6 +217,12 @@ AcceptResult CaseRepository::accept(const AcceptRequest& request) {
         insert_outbox.run();
         result.items.push_back(accepted);
     }
+    for (const auto& item : request.items)  // a bundle's order (outbox.hpp)
+        for (const auto& code : item.waits_for)
+            db_.cached("INSERT INTO item_waits (case_item_id, waits_for) VALUES (?, ?)")
+                .bind(1, item_ids.at(item.code))
+                .bind(2, item_ids.at(code))
+                .run();
     for (std::size_t i = 0; i < request.materials.size(); ++i) {
         const auto& m = request.materials[i];
         Statement& insert = db_.cached(
@@ -255,6 +294,19 @@ std::optional<CaseRecord> CaseRepository::find(const std::string& number) const 
         r.items.push_back(std::move(i));
     }
     items.reset();
+    Statement& waits = db_.cached(
+        "SELECT i.code, p.code, CASE WHEN EXISTS (SELECT 1 FROM item_decisions d WHERE"
+        " d.case_item_id = p.id AND d.outcome = 'approved') THEN 1 ELSE 0 END FROM item_waits w"
+        " JOIN case_items i ON i.id = w.case_item_id JOIN case_items p ON p.id = w.waits_for"
+        " WHERE i.case_id = ? ORDER BY w.case_item_id, w.waits_for");
+    waits.bind(1, id);
+    while (waits.step())
+        for (auto& item : r.items)
+            if (item.code == waits.text(0)) {
+                item.waits_for.push_back(waits.text(1));
+                if (waits.integer(2) == 0) item.waiting_for.push_back(waits.text(1));
+            }
+    waits.reset();
     Statement& materials = db_.cached(
         "SELECT key, name, coalesce(sha256, ''), promise, originals, copies, tolerated"
         " FROM case_materials WHERE case_id = ? ORDER BY id");
@@ -276,8 +328,10 @@ std::optional<CaseRecord> CaseRepository::find(const std::string& number) const 
 }
 
 std::vector<CaseSummary> CaseRepository::list(const CaseFilter& filter) const {
-    // An item is open until a department decided it; a case is open while any item is.
-    constexpr const char* kOpen = "i.status NOT IN ('approved', 'rejected', 'handed_out')";
+    // An item is open until a department decided it (or the clerk withdrew it, outbox.hpp); a
+    // case is open while any item is.
+    constexpr const char* kOpen =
+        "i.status NOT IN ('approved', 'rejected', 'handed_out', 'cancelled')";
     Statement q = db_.prepare(
         "SELECT c.number, c.counter, c.clerk, c.applicant_name, c.applicant_id_number,"
         " c.status, c.accepted_at, " +

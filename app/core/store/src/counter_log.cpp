@@ -147,7 +147,7 @@ CounterLog LogRepository::counter_log(const LogPeriod& period) const {
             "JOIN cases c ON c.id = i.case_id"
             " WHERE c.accepted_at < ?2 AND (?3 = '' OR c.counter = ?3) AND ?1 = ?1"
             " AND i.status NOT IN ('approved', 'rejected', 'handed_out')"
-            " ORDER BY i.promised_date, c.number, i.code");
+            " AND i.status <> 'cancelled' ORDER BY i.promised_date, c.number, i.code");
         with_period(q, period);
         while (q.step()) {
             LogPendingItem item;

@@ -5,6 +5,8 @@
 
 #include "onewindow/core/json.hpp"
 #include "onewindow/store/audit.hpp"
+#include "onewindow/store/cases.hpp"
+#include "onewindow/store/outbox.hpp"
 
 namespace onewindow::store {
 
@@ -15,26 +17,6 @@ const char* item_status(const std::string& outcome) {
     if (outcome == "approved") return "approved";
     if (outcome == "rejected") return "rejected";
     return "correction_needed";
-}
-
-/// Recomputes a case's status from its required items (see record()).
-void update_case_status(Database& db, long long case_id) {
-    Statement& q = db.cached(
-        "SELECT sum(CASE WHEN status = 'correction_needed' THEN 1 ELSE 0 END),"
-        " sum(CASE WHEN status NOT IN ('approved', 'rejected') THEN 1 ELSE 0 END),"
-        " sum(CASE WHEN status = 'rejected' THEN 1 ELSE 0 END), count(*)"
-        " FROM case_items WHERE case_id = ? AND required <> 0");
-    q.bind(1, case_id);
-    q.step();
-    const long long corrections = q.int64(0), open = q.int64(1), rejected = q.int64(2),
-                    total = q.int64(3);
-    q.reset();
-    const char* status = corrections > 0     ? "correction_needed"
-                         : open > 0          ? nullptr
-                         : rejected == total ? "rejected"
-                                             : "approved";
-    if (!status) return;
-    db.cached("UPDATE cases SET status = ? WHERE id = ?").bind(1, status).bind(2, case_id).run();
 }
 
 }  // namespace
@@ -136,6 +118,9 @@ int DecisionRepository::record(const std::string& back_office,
         detail->set("decided_by", d.decided_by);
         db_.append_audit(AuditEvent{0, now, "dispatcher", counter, "item.decided", d.case_number,
                                     to_json(detail), true, ""});
+        // The items of a bundle waiting for this one: held when it was rejected, their agent's
+        // forwarding deadline from now when it was the last approval they waited for.
+        settle_waits(db_, calendar_, case_id, now, "dispatcher");
         ++kept;
     }
     for (const auto& u : unreadable)

@@ -56,7 +56,8 @@ void HandOutRepository::record_hand_out(const HandOut& hand_out) {
     }
     db_.cached(
            "UPDATE cases SET status = 'handed_out' WHERE id = ?1 AND NOT EXISTS"
-           " (SELECT 1 FROM case_items WHERE case_id = ?1 AND status <> 'handed_out')")
+           " (SELECT 1 FROM case_items WHERE case_id = ?1"
+           " AND status NOT IN ('handed_out', 'cancelled'))")
         .bind(1, case_id)
         .run();
     std::string items;

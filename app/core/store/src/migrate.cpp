@@ -18,11 +18,12 @@ namespace {
 
 // Every table of the schema, parents before children. The scans (PostgreSQL's materials table)
 // are copied as files/bytes, not as rows. A table missing here is an error, not a silent loss.
-const std::vector<std::string> kTables = {
-    "users",          "counter_sequences", "cases",    "case_items", "case_materials",
-    "clock_pauses",   "notices",           "refusals", "outbox",     "exchange_cursors",
-    "item_decisions", "hand_outs",         "ratings",  "drafts",     "audit_events",
-    "audit_head"};
+const std::vector<std::string> kTables = {"users",        "counter_sequences", "cases",
+                                          "case_items",   "item_waits",        "case_materials",
+                                          "clock_pauses", "notices",           "refusals",
+                                          "outbox",       "exchange_cursors",  "item_decisions",
+                                          "hand_outs",    "ratings",           "drafts",
+                                          "audit_events", "audit_head"};
 
 enum class Kind { Integer, Text, Bytes };
 

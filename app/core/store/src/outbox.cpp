@@ -4,6 +4,9 @@
 
 #include <Poco/JSON/Object.h>
 
+#include <algorithm>
+#include <map>
+
 #include "onewindow/core/i18n.hpp"
 #include "onewindow/core/json.hpp"
 #include "onewindow/store/audit.hpp"
@@ -12,10 +15,105 @@ namespace onewindow::store {
 
 namespace {
 
-constexpr const char* kOutboxColumns =
-    "SELECT c.number, o.item_code, o.department, o.endpoint, o.idempotency_key, o.state,"
-    " o.attempts, o.id, c.counter, o.payload, o.next_attempt_at, o.last_error, o.response,"
-    " o.sent_at, o.sent_to, o.forward_by FROM outbox o JOIN cases c ON c.id = o.case_id";
+/// The items the row `o` of an outbox waits for and that are not approved yet (schema 11): one
+/// column of their names (`select`), or for EXISTS.
+std::string waiting_for(const std::string& select) {
+    return "SELECT " + select +
+           " FROM item_waits ww JOIN case_items wi ON wi.id = ww.case_item_id"
+           " JOIN case_items wp ON wp.id = ww.waits_for WHERE wi.case_id = o.case_id"
+           " AND wi.code = o.item_code AND NOT EXISTS (SELECT 1 FROM item_decisions wd"
+           " WHERE wd.case_item_id = wp.id AND wd.outcome = 'approved')";
+}
+
+/// An item of a case as settle_waits() sees it.
+struct CaseItemState {
+    long long row_id = 0;  // its outbox row (0: none)
+    std::string code, status, row_state, forward_by;
+    bool preliminary_review = false, rejected = false;
+    std::string approved_on;       // the day its approval was received; "" while not approved
+    std::vector<long long> waits;  // the ids of the items it waits for
+    /// It cannot give its result: rejected, or its row refused, held or withdrawn.
+    bool fails() const {
+        return rejected || row_state == "refused" || row_state == "blocked" ||
+               row_state == "cancelled";
+    }
+};
+
+/// The items of case `case_id`, by id; empty when none of them waits for another.
+std::map<long long, CaseItemState> case_item_states(Database& db, long long case_id) {
+    std::map<long long, CaseItemState> items;
+    Statement& waits = db.cached(
+        "SELECT w.case_item_id, w.waits_for FROM item_waits w"
+        " JOIN case_items i ON i.id = w.case_item_id WHERE i.case_id = ?");
+    waits.bind(1, case_id);
+    std::vector<std::pair<long long, long long>> edges;
+    while (waits.step()) edges.emplace_back(waits.int64(0), waits.int64(1));
+    waits.reset();
+    if (edges.empty()) return items;
+    Statement& q = db.cached(
+        "SELECT i.id, i.code, i.status, i.preliminary_review, coalesce(o.id, 0),"
+        " coalesce(o.state, ''), coalesce(o.forward_by, ''),"
+        " CASE WHEN EXISTS (SELECT 1 FROM item_decisions d WHERE d.case_item_id = i.id"
+        " AND d.outcome = 'rejected') THEN 1 ELSE 0 END,"
+        " coalesce((SELECT max(d.received_at) FROM item_decisions d WHERE d.case_item_id = i.id"
+        " AND d.outcome = 'approved'), '')"
+        " FROM case_items i LEFT JOIN outbox o ON o.case_id = i.case_id AND o.item_code = i.code"
+        " WHERE i.case_id = ? ORDER BY i.id");
+    q.bind(1, case_id);
+    while (q.step()) {
+        CaseItemState& item = items[q.int64(0)];
+        item.code = q.text(1);
+        item.status = q.text(2);
+        item.preliminary_review = q.integer(3) != 0;
+        item.row_id = q.int64(4);
+        item.row_state = q.text(5);
+        item.forward_by = q.text(6);
+        item.rejected = q.integer(7) != 0;
+        item.approved_on = q.text(8).substr(0, 10);
+    }
+    q.reset();
+    for (const auto& [item, prerequisite] : edges) items[item].waits.push_back(prerequisite);
+    return items;
+}
+
+/// An outbox row not sent, locked for the caller's transaction (requeue, cancel).
+struct UnsentRow {
+    long long id = 0, case_id = 0;
+    std::string state, number, counter, item;
+};
+
+/// The row under `idempotency_key`; Error(NotFound) when there is none, Error(Input) when it
+/// was sent.
+UnsentRow lock_unsent(Database& db, const std::string& idempotency_key) {
+    Statement q = db.prepare(
+        "SELECT o.id, o.state, c.number, c.counter, o.item_code, o.case_id FROM outbox o"
+        " JOIN cases c ON c.id = o.case_id WHERE o.idempotency_key = ?" +
+        db.for_update("o"));
+    q.bind(1, idempotency_key);
+    if (!q.step())
+        throw Error(ErrorKind::NotFound, trf("No item waits to be sent under {}", idempotency_key));
+    if (q.text(1) == "sent")
+        throw Error(ErrorKind::Input, trf("{} was already sent", idempotency_key));
+    return {q.int64(0), q.int64(5), q.text(1), q.text(2), q.text(3), q.text(4)};
+}
+
+/// The first prerequisite of `item` that fails, or nullptr.
+const CaseItemState* failing_prerequisite(const std::map<long long, CaseItemState>& items,
+                                          const CaseItemState& item) {
+    for (const long long id : item.waits)
+        if (auto found = items.find(id); found != items.end() && found->second.fails())
+            return &found->second;
+    return nullptr;
+}
+
+/// The columns read_rows() reads; the names waited for are one text, a line each.
+std::string outbox_columns(const Database& db) {
+    return "SELECT c.number, o.item_code, o.department, o.endpoint, o.idempotency_key, o.state,"
+           " o.attempts, o.id, c.counter, o.payload, o.next_attempt_at, o.last_error, o.response,"
+           " o.sent_at, o.sent_to, o.forward_by, (" +
+           waiting_for(db.list_agg("wp.name", "\n")) +
+           ") FROM outbox o JOIN cases c ON c.id = o.case_id";
+}
 
 std::vector<OutboxRow> read_rows(Statement& q) {
     std::vector<OutboxRow> rows;
@@ -30,6 +128,14 @@ std::vector<OutboxRow> read_rows(Statement& q) {
         for (std::string* text : {&row.counter, &row.payload, &row.next_attempt_at, &row.last_error,
                                   &row.response, &row.sent_at, &row.sent_to, &row.forward_by})
             *text = q.text(c++);
+        if (!q.is_null(c)) {
+            std::string names = q.text(c);
+            for (std::size_t at; (at = names.find('\n')) != std::string::npos;) {
+                row.waiting_for.push_back(names.substr(0, at));
+                names.erase(0, at + 1);
+            }
+            row.waiting_for.push_back(names);
+        }
         rows.push_back(std::move(row));
     }
     q.reset();
@@ -40,18 +146,16 @@ std::vector<OutboxRow> read_rows(Statement& q) {
 
 std::vector<OutboxRow> OutboxRepository::rows(const std::string& case_number) const {
     Statement q =
-        db_.prepare(std::string(kOutboxColumns) + " WHERE ?1 = '' OR c.number = ?1 ORDER BY o.id");
+        db_.prepare(outbox_columns(db_) + " WHERE ?1 = '' OR c.number = ?1 ORDER BY o.id");
     q.bind(1, case_number);
     return read_rows(q);
 }
 
 std::vector<OutboxRow> OutboxRepository::due(const std::string& now, std::size_t limit) const {
-    Statement& q = db_.cached(
-        "SELECT c.number, o.item_code, o.department, o.endpoint, o.idempotency_key, o.state,"
-        " o.attempts, o.id, c.counter, o.payload, o.next_attempt_at, o.last_error, o.response,"
-        " o.sent_at, o.sent_to, o.forward_by FROM outbox o JOIN cases c ON c.id = o.case_id"
-        " WHERE o.state = 'pending' AND o.next_attempt_at <= ?"
-        " ORDER BY o.next_attempt_at, o.id LIMIT ?");
+    Statement& q = db_.cached(outbox_columns(db_) +
+                              " WHERE o.state = 'pending' AND o.next_attempt_at <= ?"
+                              " AND NOT EXISTS (" +
+                              waiting_for("1") + ") ORDER BY o.next_attempt_at, o.id LIMIT ?");
     q.bind(1, now).bind(2, limit);
     return read_rows(q);
 }
@@ -61,18 +165,20 @@ std::vector<OutboxRow> OutboxRepository::claim_due(const std::string& dispatcher
                                                    const std::string& lease_until,
                                                    std::size_t limit) {
     Transaction transaction(db_);
-    // The rows another dispatcher holds are locked (skipped) or claimed until later (filtered).
+    // The rows another dispatcher holds are locked (skipped) or claimed until later (filtered);
+    // a row whose item waits for items not approved yet is not due.
     Statement claim = db_.prepare(
-        "UPDATE outbox SET claimed_by = ?1, claimed_until = ?3 WHERE id IN (SELECT id FROM outbox"
-        " WHERE state = 'pending' AND next_attempt_at <= ?2 AND claimed_until <= ?2"
-        " ORDER BY next_attempt_at, id LIMIT ?4" +
-        db_.skip_locked() + ") RETURNING id");
+        "UPDATE outbox SET claimed_by = ?1, claimed_until = ?3 WHERE id IN (SELECT o.id FROM"
+        " outbox o WHERE o.state = 'pending' AND o.next_attempt_at <= ?2"
+        " AND o.claimed_until <= ?2 AND NOT EXISTS (" +
+        waiting_for("1") + ") ORDER BY o.next_attempt_at, o.id LIMIT ?4" + db_.skip_locked() +
+        ") RETURNING id");
     claim.bind(1, dispatcher).bind(2, now).bind(3, lease_until).bind(4, limit);
     std::string ids;
     while (claim.step()) ids += (ids.empty() ? "" : ",") + std::to_string(claim.int64(0));
     std::vector<OutboxRow> rows;
     if (!ids.empty()) {
-        Statement q = db_.prepare(std::string(kOutboxColumns) + " WHERE o.id IN (" + ids +
+        Statement q = db_.prepare(outbox_columns(db_) + " WHERE o.id IN (" + ids +
                                   ") ORDER BY o.next_attempt_at, o.id");
         rows = read_rows(q);
     }
@@ -150,6 +256,7 @@ void OutboxRepository::finish(long long id, const std::string& state, const std:
             0, now, "dispatcher", counter, "forwarding.late", number,
             detail_json({{"item", item}, {"forward_by", forward_by}, {"forwarded_at", now}}), false,
             ""});
+    if (state == "refused") settle_waits(db_, calendar_, case_id, now, "dispatcher");
     transaction.commit();
 }
 
@@ -166,26 +273,68 @@ void OutboxRepository::refused(long long id, const std::string& error, const std
 void OutboxRepository::requeue(const std::string& idempotency_key, const std::string& actor,
                                const std::string& now) {
     Transaction transaction(db_);
-    Statement row = db_.prepare(
-        "SELECT o.id, o.state, c.number, c.counter, o.item_code FROM outbox o"
-        " JOIN cases c ON c.id = o.case_id WHERE o.idempotency_key = ?" +
-        db_.for_update("o"));
-    row.bind(1, idempotency_key);
-    if (!row.step())
-        throw Error(ErrorKind::NotFound, trf("No item waits to be sent under {}", idempotency_key));
-    if (row.text(1) == "sent")
-        throw Error(ErrorKind::Input, trf("{} was already sent", idempotency_key));
+    const UnsentRow row = lock_unsent(db_, idempotency_key);
+    const std::string &was = row.state, &item = row.item;
+    const long long case_id = row.case_id;
     Poco::JSON::Object::Ptr detail = new Poco::JSON::Object(true);
-    detail->set("item", row.text(4));
-    detail->set("was", row.text(1));
+    detail->set("item", item);
+    detail->set("was", was);
+    if (was == "blocked") {
+        // The clerk sends it without the prerequisites that failed: they are no longer waited for.
+        const auto items = case_item_states(db_, case_id);
+        std::string lifted;
+        for (const auto& [id, state] : items) {
+            if (state.code != item) continue;
+            for (const long long prerequisite : state.waits) {
+                const CaseItemState& waited = items.at(prerequisite);
+                if (!waited.fails()) continue;
+                db_.prepare("DELETE FROM item_waits WHERE case_item_id = ? AND waits_for = ?")
+                    .bind(1, id)
+                    .bind(2, prerequisite)
+                    .run();
+                lifted += (lifted.empty() ? "" : ",") + waited.code;
+            }
+        }
+        if (!lifted.empty()) detail->set("lifted", lifted);
+    }
     db_.prepare(
            "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?,"
            " sent_to = '', claimed_by = '', claimed_until = '' WHERE id = ?")
         .bind(1, now)
-        .bind(2, row.int64(0))
+        .bind(2, row.id)
         .run();
-    db_.append_audit(AuditEvent{0, now, actor, row.text(3), "outbox.requeued", row.text(2),
+    db_.prepare(
+           "UPDATE case_items SET status = 'accepted' WHERE case_id = ? AND code = ?"
+           " AND status IN ('blocked', 'cancelled')")
+        .bind(1, case_id)
+        .bind(2, item)
+        .run();
+    update_case_status(db_, case_id);
+    db_.append_audit(AuditEvent{0, now, actor, row.counter, "outbox.requeued", row.number,
                                 to_json(detail), true, ""});
+    settle_waits(db_, calendar_, case_id, now, actor);
+    transaction.commit();
+}
+
+void OutboxRepository::cancel(const std::string& idempotency_key, const std::string& reason,
+                              const std::string& actor, const std::string& now) {
+    if (reason.empty()) throw Error(ErrorKind::Input, tr("Say why the item is withdrawn"));
+    Transaction transaction(db_);
+    const UnsentRow row = lock_unsent(db_, idempotency_key);
+    db_.prepare(
+           "UPDATE outbox SET state = 'cancelled', claimed_by = '', claimed_until = ''"
+           " WHERE id = ?")
+        .bind(1, row.id)
+        .run();
+    db_.prepare("UPDATE case_items SET status = 'cancelled' WHERE case_id = ? AND code = ?")
+        .bind(1, row.case_id)
+        .bind(2, row.item)
+        .run();
+    update_case_status(db_, row.case_id);
+    db_.append_audit(AuditEvent{
+        0, now, actor, row.counter, "outbox.cancelled", row.number,
+        detail_json({{"item", row.item}, {"was", row.state}, {"reason", reason}}), true, ""});
+    settle_waits(db_, calendar_, row.case_id, now, actor);
     transaction.commit();
 }
 
@@ -212,7 +361,9 @@ std::vector<ForwardingItem> OutboxRepository::awaiting_forwarding(Date today) co
         " c.accepted_at, i.preliminary_review, o.forward_by FROM outbox o"
         " JOIN cases c ON c.id = o.case_id"
         " JOIN case_items i ON i.case_id = o.case_id AND i.code = o.item_code"
-        " WHERE o.forward_by != '' AND o.state != 'sent' ORDER BY o.forward_by, o.id");
+        " WHERE o.forward_by != '' AND o.state != 'sent'"
+        " AND o.state NOT IN ('blocked', 'cancelled') AND NOT EXISTS (" +
+        waiting_for("1") + ") ORDER BY o.forward_by, o.id");
     std::vector<ForwardingItem> items;
     while (q.step()) {
         ForwardingItem item;
@@ -239,9 +390,110 @@ ForwardingSummary OutboxRepository::forwarding_summary(Date today) const {
     return summary;
 }
 
+void settle_waits(Database& db, const WorkingCalendar& calendar, long long case_id,
+                  const std::string& now, const std::string& actor) {
+    auto items = case_item_states(db, case_id);
+    if (items.empty()) return;  // nothing of this case waits
+    std::string number, counter;
+    {
+        Statement& q = db.cached("SELECT number, counter FROM cases WHERE id = ?");
+        q.bind(1, case_id);
+        if (q.step()) {
+            number = q.text(0);
+            counter = q.text(1);
+        }
+        q.reset();
+    }
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (auto& [id, item] : items) {
+            if (item.waits.empty() || item.row_id == 0) continue;
+            const CaseItemState* failing = failing_prerequisite(items, item);
+            if (item.row_state == "pending" && failing) {
+                // Held: it cannot be sent with a result its department will never have.
+                const std::string why = failing->rejected ? "rejected" : failing->row_state;
+                const long long held =
+                    db.cached(
+                          "UPDATE outbox SET state = 'blocked', last_error = ?,"
+                          " claimed_by = '', claimed_until = '' WHERE id = ? AND state = 'pending'")
+                        .bind(1, "prerequisite " + failing->code + " " + why)
+                        .bind(2, item.row_id)
+                        .run();
+                if (held == 0) continue;  // sent or changed by another counter meanwhile
+                db.cached("UPDATE case_items SET status = 'blocked' WHERE id = ?")
+                    .bind(1, id)
+                    .run();
+                db.append_audit(AuditEvent{
+                    0, now, actor, counter, "outbox.held", number,
+                    detail_json(
+                        {{"item", item.code}, {"waits_for", failing->code}, {"because", why}}),
+                    false, ""});
+                item.row_state = item.status = "blocked";
+                changed = true;
+            } else if (item.row_state == "blocked" && !failing) {
+                // What it waited for is on its way again: back to waiting.
+                const long long released =
+                    db.cached(
+                          "UPDATE outbox SET state = 'pending', next_attempt_at = ?,"
+                          " last_error = '' WHERE id = ? AND state = 'blocked'")
+                        .bind(1, now)
+                        .bind(2, item.row_id)
+                        .run();
+                if (released == 0) continue;
+                db.cached(
+                      "UPDATE case_items SET status = 'accepted' WHERE id = ?"
+                      " AND status = 'blocked'")
+                    .bind(1, id)
+                    .run();
+                db.append_audit(AuditEvent{0, now, actor, counter, "outbox.requeued", number,
+                                           detail_json({{"item", item.code}, {"was", "blocked"}}),
+                                           true, ""});
+                item.row_state = "pending";
+                item.status = "accepted";
+                changed = true;
+            } else if (item.row_state == "pending" && !item.forward_by.empty()) {
+                // An agent forwards it within its working days from the last approval.
+                std::string last;
+                for (const long long prerequisite : item.waits)
+                    last = std::max(last, items.at(prerequisite).approved_on);
+                const bool all_approved =
+                    std::all_of(item.waits.begin(), item.waits.end(),
+                                [&](long long p) { return !items.at(p).approved_on.empty(); });
+                const auto day = Date::parse(last);
+                if (!all_approved || !day) continue;
+                const std::string forward_by =
+                    calendar.forwarding_deadline(*day, item.preliminary_review).iso();
+                if (forward_by <= item.forward_by) continue;
+                db.cached("UPDATE outbox SET forward_by = ? WHERE id = ? AND state = 'pending'")
+                    .bind(1, forward_by)
+                    .bind(2, item.row_id)
+                    .run();
+                item.forward_by = forward_by;
+            }
+        }
+    }
+}
+
 }  // namespace onewindow::store
 
 namespace onewindow {
+
+std::string waiting_label(const std::vector<std::string>& names) {
+    if (names.empty()) return "";
+    std::string quoted;
+    for (const auto& name : names) quoted += "「" + name + "」";
+    return trf("waits for {} to be decided before it is sent", quoted);
+}
+
+std::string outbox_state_label(const OutboxRow& row) {
+    if (row.state == "pending")
+        return row.waiting_for.empty() ? tr("to be sent") : waiting_label(row.waiting_for);
+    if (row.state == "sent") return tr("sent to the department");
+    if (row.state == "refused") return tr("refused by the department's system");
+    if (row.state == "blocked") return tr("a prerequisite item was not approved; for the window");
+    if (row.state == "cancelled") return tr("withdrawn");
+    return row.state;
+}
 
 std::string ForwardingSummary::text() const {
     if (due_soon > 0 && overdue > 0)

@@ -23,6 +23,8 @@ std::string status_label(std::string_view status) {
     if (status == "rejected") return tr("rejected");
     if (status == "correction_needed") return tr("correction needed");
     if (status == "handed_out") return tr("handed out");
+    if (status == "blocked") return tr("a prerequisite item was not approved; for the window");
+    if (status == "cancelled") return tr("withdrawn");
     return std::string(status);
 }
 
@@ -41,6 +43,8 @@ const EventType kEventTypes[] = {
     {"outbox.sent", N_("sent to the department")},
     {"outbox.refused", N_("refused by the department's system")},
     {"outbox.requeued", N_("sent again")},
+    {"outbox.held", N_("held: a prerequisite item was not approved")},
+    {"outbox.cancelled", N_("withdrawn by the window")},
     {"item.decided", N_("decided by the department")},
     {"user.login", N_("signed in")},
     {"user.locked", N_("account locked")},
@@ -105,6 +109,9 @@ const EventType kDetailKeys[] = {
     {"was", N_("was")},
     {"role", N_("role")},
     {"until", N_("until")},
+    {"waits_for", N_("prerequisite item")},
+    {"because", N_("because")},
+    {"lifted", N_("no longer waited for")},
 };
 
 std::string detail_value(const std::string& key, const Poco::Dynamic::Var& value) {
@@ -128,6 +135,11 @@ std::string detail_value(const std::string& key, const Poco::Dynamic::Var& value
     if (value.type() == typeid(Poco::JSON::Object::Ptr)) return "…";
     const std::string text = value.isEmpty() ? std::string() : value.toString();
     if (key == "outcome") return status_label(text);
+    if (key == "because") {  // what became of a prerequisite (outbox.held)
+        OutboxRow row;
+        row.state = text;
+        return text == "rejected" ? status_label(text) : outbox_state_label(row);
+    }
     if (key == "level") return rating_label(std::atoi(text.c_str()));
     if (key == "role" && parse_role(text)) return tr(text.c_str());  // msgids of role_name()
     if (text == "true") return tr("yes");

@@ -12,6 +12,7 @@
 //   users, drafts      accounts (accounts.hpp) and the clerks' unfinished intakes (drafts.hpp)
 //   exchange_cursors, item_decisions   decisions pulled from the back offices (decisions.hpp)
 //   hand_outs, ratings results handed out and the applicants' ratings (handouts.hpp)
+//   item_waits         the items of a case an item waits for (a bundle's order, outbox.hpp)
 //   materials          (PostgreSQL) scans, content-addressed, in the database (materials.hpp)
 #include "schema.hpp"
 
@@ -154,6 +155,16 @@ const std::array<const char*, kSchemaVersion> kSqliteSteps = {
     R"sql(
     ALTER TABLE case_items ADD COLUMN legal_unit TEXT NOT NULL DEFAULT 'working'
         CHECK (legal_unit IN ('working', 'natural'));
+    )sql",
+    // 11: the order of a bundle's items (一件事): an accepted item waits for the decisions of the
+    // items of its case whose results it needs (outbox.hpp: its row is sent once they are all
+    // approved, held as 'blocked' when one is not). waits_for is indexed: a decision finds the
+    // items waiting for it.
+    R"sql(
+    CREATE TABLE item_waits (case_item_id INTEGER NOT NULL REFERENCES case_items(id),
+        waits_for INTEGER NOT NULL REFERENCES case_items(id),
+        PRIMARY KEY (case_item_id, waits_for), CHECK (case_item_id <> waits_for));
+    CREATE INDEX item_waits_for ON item_waits (waits_for);
     )sql",
 };
 
@@ -305,6 +316,13 @@ const std::array<const char*, kSchemaVersion> kPostgresSteps = {
     R"sql(
     ALTER TABLE case_items ADD COLUMN legal_unit TEXT NOT NULL DEFAULT 'working'
         CHECK (legal_unit IN ('working', 'natural'));
+    )sql",
+    // 11: as SQLite's step 11.
+    R"sql(
+    CREATE TABLE item_waits (case_item_id BIGINT NOT NULL REFERENCES case_items(id),
+        waits_for BIGINT NOT NULL REFERENCES case_items(id),
+        PRIMARY KEY (case_item_id, waits_for), CHECK (case_item_id <> waits_for));
+    CREATE INDEX item_waits_for ON item_waits (waits_for);
     )sql",
 };
 

@@ -18,6 +18,10 @@
 //   (HEAD /v1/materials/<sha256>, then PUT of the file when the back office lacks it), so the
 //   department's staff see them with the case. A back office without /v1/materials gets the
 //   case alone.
+// - A bundle's order (一件事): a row whose item waits for other items of its case is not due
+//   until they are approved; the first pass after the pull that brought the last approval sends
+//   it (a Dispatcher pass pulls after it sends: the next pass). A row whose prerequisite was
+//   rejected or refused is held for the clerk (store/outbox.hpp).
 // - Rows survive restarts: the outbox is in the case database; a pass only reads rows that are
 //   due, so a restart does not retry early.
 // - Decisions come back by pull (GET /v1/decisions?since=<cursor>), so a counter behind NAT or

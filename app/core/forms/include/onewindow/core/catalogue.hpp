@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,12 @@ class Catalogue {
     /// The largest bundle all of whose items are among `codes` (a case made of a bundle, perhaps
     /// with more items); nullptr when there is none.
     const Bundle* bundle_of(const std::vector<std::string>& codes) const;
+    /// The order a case of `codes` keeps (一件事: an item waits for the items it needs the
+    /// results of): code -> the codes among `codes` it waits for, from the bundle with the most
+    /// items among `codes` (the first of equals), so a bundle the clerk took only some items of
+    /// keeps its order between them. Empty when no bundle holds two of them.
+    std::map<std::string, std::vector<std::string>> order_of(
+        const std::vector<std::string>& codes) const;
 
   private:
     struct Entry {

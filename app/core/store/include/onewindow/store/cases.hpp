@@ -31,6 +31,9 @@ struct AcceptItem {
     bool preliminary_review = false, required = true, immediate = false;
     int promised_days = 0, legal_days = 0;
     DayUnit legal_unit = DayUnit::Working;  // what legal_days counts (the item's legal_days_unit)
+    /// The codes of items of this request whose results it needs (a bundle's order): it is sent
+    /// once they are approved (outbox.hpp). Each must be another item of the request.
+    std::vector<std::string> waits_for;
 };
 
 struct AcceptMaterial {
@@ -69,6 +72,9 @@ struct CaseItemRecord {
     DayUnit legal_unit = DayUnit::Working;
     bool immediate = false, preliminary_review = false, required = true;
     Date promised_date, legal_date;
+    /// The codes of the items of the case it waits for (AcceptItem::waits_for), and of those of
+    /// them not approved yet.
+    std::vector<std::string> waits_for, waiting_for;
 };
 
 struct CaseMaterialRecord {
@@ -136,6 +142,12 @@ class CaseRepository {
     const WorkingCalendar& calendar_;
     bool fail_next_accept_ = false;
 };
+
+/// Recomputes the status of case `case_id` from its required items, inside the caller's
+/// transaction: correction_needed while any waits on a correction; once every one is decided,
+/// rejected if all of them were rejected, else approved; items withdrawn (cancelled) do not
+/// count, and a case all of whose required items were withdrawn is cancelled.
+void update_case_status(Database& db, long long case_id);
 
 /// The next number of `kind` ("" case, "N" notice, "R" refusal) of a counter on a day
 /// ("YYYY-MM-DD"): WX01-20261123-0001, WX01-N-20261123-0001. Inside the caller's transaction.

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "onewindow/core/calendar.hpp"
 #include "onewindow/store/database.hpp"
 
 namespace onewindow {
@@ -41,7 +42,8 @@ namespace store {
 
 class DecisionRepository {
   public:
-    explicit DecisionRepository(Database& db) : db_(db) {}
+    DecisionRepository(Database& db, const WorkingCalendar& calendar)
+        : db_(db), calendar_(calendar) {}
 
     long long cursor(const std::string& back_office) const;
     /// Takes the pull of `back_office` for `puller` until `lease_until` and returns its cursor;
@@ -54,7 +56,9 @@ class DecisionRepository {
     /// same back office and cursor, is skipped), the item's status becomes approved / rejected /
     /// correction_needed, the case's status follows (correction_needed while any required item
     /// waits on a correction; once every required item is decided, rejected if all of them were
-    /// rejected, else approved), audit 'item.decided'; then the cursor moves to `cursor`.
+    /// rejected, else approved; items withdrawn by the clerk do not count), audit
+    /// 'item.decided', and the items waiting for it settled (outbox.hpp, settle_waits()); then
+    /// the cursor moves to `cursor`.
     /// Decisions on cases this store does not know are skipped. Set aside, with an audit event
     /// 'decision.set_aside' (detail "why": not_sent_there, already_decided, malformed), and never
     /// applied: a decision on an item whose outbox row was not sent to one of `endpoints` (the
@@ -77,6 +81,7 @@ class DecisionRepository {
                    const std::string& now);
 
     Database& db_;
+    const WorkingCalendar& calendar_;
 };
 
 }  // namespace store

@@ -12,6 +12,17 @@
 // dispatcher on the same PC, which sees the process is gone), after which another may send the
 // row again under the same Idempotency-Key, which the back office answers with its first
 // answer: an item never becomes two cases.
+//
+// A bundle's order (一件事, schema 11): an item accepted with items it waits for (AcceptItem::
+// waits_for, item_waits) needs their results. Its row is not claimed while any of them has no
+// approval: it is claimed by the first dispatch after the last approval was pulled (claim_due
+// asks the store, so on PostgreSQL the check and the claim are one statement under the same
+// SKIP LOCKED). When one of them cannot give its result (its decision was a rejection, its own
+// row was refused by the back office, or it is held itself), settle_waits() holds the row:
+// state 'blocked', its item's status 'blocked' (前置事项未通过，待窗口处理), audit 'outbox.held'.
+// The clerk then decides (requeue() below): sent again the prerequisite that was refused, and
+// the rows held for it go back to waiting; or send the held item after all, without the
+// prerequisites that failed; or withdraw it (cancel()).
 // Threads: as Database.
 #pragma once
 
@@ -28,7 +39,9 @@ namespace onewindow {
 /// One item of an accepted case on its way to a back office (the dispatcher's work list).
 /// state: pending -> sent (the back office took it; `response` is its answer) or refused (it
 /// answered a permanent 4xx; `last_error` says why, the administrator looks into it). A pending
-/// row with attempts > 0 failed that often; it is due again at `next_attempt_at`.
+/// row with attempts > 0 failed that often; it is due again at `next_attempt_at`. A pending row
+/// whose item waits for others (`waiting_for`) is not sent before they are approved; blocked:
+/// held because one of them was not (see the header comment); cancelled: withdrawn by the clerk.
 /// `endpoint` is the route the plugin chose; `sent_to` the endpoint the row was first tried at
 /// (empty until then; the dispatcher keeps it there, see dispatcher.hpp). `forward_by`: the
 /// agent's forwarding deadline (empty when not taken in by an agent); the item is forwarded at
@@ -39,7 +52,16 @@ struct OutboxRow {
     long long id = 0;
     std::string counter, payload, next_attempt_at, last_error, response, sent_at;
     std::string sent_to, forward_by;
+    /// The names of the items of its case it waits for and that are not approved yet.
+    std::vector<std::string> waiting_for;
 };
+
+/// The state of an outbox row for people, translated: "待报送", "已报送", "被部门系统拒收",
+/// "等待「出生登记」办结后报送" (a pending row still waiting), "前置事项未通过，待窗口处理",
+/// "已撤回".
+std::string outbox_state_label(const OutboxRow& row);
+/// "等待「出生登记」「医保参保」办结后报送" for the names of the items waited for; "" for none.
+std::string waiting_label(const std::vector<std::string>& names);
 
 /// An item taken in by an agent and not forwarded yet (not acknowledged by the upper centre).
 struct ForwardingItem {
@@ -97,11 +119,24 @@ class OutboxRepository {
     /// error kept until the next attempt, the pin to an endpoint lifted (it goes where the
     /// configuration routes it now); audit 'outbox.requeued'. Error(NotFound) for an
     /// unknown key, Error(Input) for a row already sent.
+    /// A row held for a prerequisite that failed ('blocked') is sent without the prerequisites
+    /// that failed (the clerk decided it can go; they are no longer waited for, the audit event
+    /// names them as "lifted"); the rows held for this row's item go back to waiting for it.
     void requeue(const std::string& idempotency_key, const std::string& actor,
                  const std::string& now);
+    /// The clerk withdraws a row not sent (a held item whose prerequisite was rejected, say):
+    /// state 'cancelled', never sent; its item's status 'cancelled' (closed: it counts as neither
+    /// approved nor rejected); audit 'outbox.cancelled' with `reason`, the rows waiting for it
+    /// are held. requeue() undoes it. Error(NotFound) for an unknown key, Error(Input) for a row
+    /// already sent or without a reason.
+    void cancel(const std::string& idempotency_key, const std::string& reason,
+                const std::string& actor, const std::string& now);
 
     /// Items taken in by an agent that the upper centre has not acknowledged yet, the earliest
-    /// forwarding deadline first, each with its state on `today`.
+    /// forwarding deadline first, each with its state on `today`. A row that waits for other
+    /// items is not counted while any of them is undecided (it cannot be forwarded; its deadline
+    /// is set again, from the day the last approval came, by settle_waits()), nor while it is
+    /// held or cancelled (it waits on the clerk, not on the agent).
     std::vector<ForwardingItem> awaiting_forwarding(Date today) const;
     ForwardingSummary forwarding_summary(Date today) const;
 
@@ -111,6 +146,16 @@ class OutboxRepository {
     Database& db_;
     const WorkingCalendar& calendar_;
 };
+
+/// Inside the caller's transaction, after anything that decides whether the items of case
+/// `case_id` can give their results (a decision kept, a row refused, requeued or cancelled):
+/// holds each pending row whose item waits for an item that cannot (rejected; its row refused,
+/// held or cancelled), and releases each held row none of whose prerequisites fails any more
+/// (back to pending, audit 'outbox.requeued' by `actor`), until nothing changes. An agent's row
+/// whose prerequisites are all approved gets its forwarding deadline from the day the last
+/// approval was received (its 2 or 3 working days start then).
+void settle_waits(Database& db, const WorkingCalendar& calendar, long long case_id,
+                  const std::string& now, const std::string& actor);
 
 }  // namespace store
 }  // namespace onewindow
