@@ -24,13 +24,6 @@ namespace onewindow::gui {
 
 namespace {
 
-/// What one action did, in Chinese; a problem is drawn red; only a change reads the list again.
-struct Outcome {
-    wxString text;
-    bool problem = false;
-    bool changed = true;
-};
-
 /// The administrator's work as the signed-in user, on the shell's own store (lock held).
 Administration administration(Services& services) {
     return Administration(services.counter().store(), services.options().data_dir,
@@ -182,10 +175,10 @@ std::vector<long> AdminPanel::selected(Section section) const {
 }
 
 void AdminPanel::refresh(Section section) {
+    lists_[section]->Freeze();
     try {
         auto held = services_.lock();
         Administration admin = administration(services_);
-        lists_[section]->Freeze();
         lists_[section]->DeleteAllItems();
         switch (section) {
             case Endpoints:
@@ -200,11 +193,10 @@ void AdminPanel::refresh(Section section) {
             default:
                 list_plugins(admin);
         }
-        lists_[section]->Thaw();
     } catch (const std::exception& e) {
-        lists_[section]->Thaw();
         say(section, wx(e.what()), true);
     }
+    lists_[section]->Thaw();
 }
 
 // Back offices ----------------------------------------------------------------------------------
