@@ -104,7 +104,7 @@ const char* kUsageText =
        "                                 withdraw an item not sent (one held for a prerequisite)\n"
        "  admin --user NAME <what> ...   administration as the signed-in user NAME (password\n"
        "                                 from $ONEWINDOW_PASSWORD, else a line of stdin):\n"
-       "    endpoints list | remove NAME\n"
+       "    endpoints list | remove NAME | test NAME\n"
        "    endpoints set NAME --url URL --secret-file FILE [--ca-file FILE]\n"
        "    agent --upper-centre NAME | --off\n"
        "                                 agent mode: every item goes to the upper centre\n"
@@ -119,6 +119,8 @@ const char* kUsageText =
        "    holidays workday DATE [--name TEXT]\n"
        "                                 a Saturday or Sunday worked (make-up working day)\n"
        "    plugins trust <folder>...    trust the plugins in these folders (all their files)\n"
+       "    plugins list                 every plugin found, its digest and whether it is trusted\n"
+       "    plugins untrust <id>...      trust these plugins no more (from the next start)\n"
        "    store join --to postgresql://...\n"
        "                                 move this counter's cases, audit log and scans into\n"
        "                                 the service centre's store and work on it from now on\n"
@@ -994,6 +996,11 @@ int admin_endpoints(Administration& admin, const Args& args, std::ostream& out) 
         out << trf("Endpoint {} removed", p[2]) << '\n';
         return 0;
     }
+    if (sub == "test" && p.size() == 3) {
+        const std::string problem = admin.test_endpoint(p[2]);
+        out << (problem.empty() ? tr("The back office answers.") : problem) << '\n';
+        return problem.empty() ? 0 : 1;
+    }
     return kUsage;
 }
 
@@ -1072,6 +1079,36 @@ int admin_holidays(Administration& admin, const Args& args, std::ostream& out) {
     return kUsage;
 }
 
+int admin_plugins(Administration& admin, const fs::path& data_dir, const Args& args,
+                  std::ostream& out, std::ostream& err) {
+    const auto& p = args.positional;
+    if (p.size() == 2 && p[1] == "list") {
+        // One plugin a line: id, version, department, digest, trust.
+        Issues issues;
+        for (const auto& found : admin.plugins(plugin_roots(install_root(), data_dir), issues)) {
+            const PluginManifest& m = found.plugin.manifest;
+            out << m.id << '\t' << m.version << '\t'
+                << (m.department_name.empty() ? "-" : m.department_name) << '\t'
+                << found.plugin.digest << '\t' << tr(trust_label(found)) << '\n';
+        }
+        for (const auto& issue : issues.list()) err << issue.to_string() << '\n';
+        return 0;
+    }
+    if (p.size() >= 3 && p[1] == "trust") {
+        const std::vector<fs::path> folders(p.begin() + 2, p.end());
+        print_trusted(admin.trust_plugins(folders), out);
+        return 0;
+    }
+    if (p.size() >= 3 && p[1] == "untrust") {
+        const std::vector<std::string> ids(p.begin() + 2, p.end());
+        admin.untrust_plugins(ids);
+        for (const auto& id : ids)
+            out << trf("Plugin {} is no longer trusted (from the next start)", id) << '\n';
+        return 0;
+    }
+    return kUsage;
+}
+
 int cmd_admin(const fs::path& data_dir, const Args& args, std::ostream& out, std::ostream& err) {
     if (!args.positional.empty() && args.positional[0] == "init") {
         // The first administrator of a new counter (nobody to sign in as yet).
@@ -1138,10 +1175,8 @@ int cmd_admin(const fs::path& data_dir, const Args& args, std::ostream& out, std
         code = admin_users(admin, args, out);
     } else if (what == "holidays") {
         code = admin_holidays(admin, args, out);
-    } else if (what == "plugins" && args.positional.size() >= 3 && args.positional[1] == "trust") {
-        const std::vector<fs::path> folders(args.positional.begin() + 2, args.positional.end());
-        print_trusted(admin.trust_plugins(folders), out);
-        code = 0;
+    } else if (what == "plugins") {
+        code = admin_plugins(admin, data_dir, args, out, err);
     }
     if (code == kUsage) err << tr(kUsageText);
     return code;

@@ -4,11 +4,13 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <array>
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <fstream>
 #include <functional>
+#include <regex>
 
 #include "onewindow/core/admin.hpp"
 #include "onewindow/core/case_store.hpp"
@@ -73,14 +75,20 @@ struct Counter {
     }
 };
 
+/// The real back office on 127.0.0.1 (serving county_health for WX01 with kSecret), started.
+struct StartedOffice {
+    testing::TempDir dir{"onewindow-admin-office"};
+    testing::RealOffice office{dir.path};
+    StartedOffice() { office.start(); }
+};
+
 }  // namespace
 
 TEST_CASE("An administrator sets and removes an endpoint, and the dispatcher then uses it",
           "[admin][store]") {
     Counter counter;
-    testing::TempDir office_dir{"onewindow-admin-office"};
-    testing::RealOffice office(office_dir.path);
-    office.start();
+    StartedOffice started;
+    testing::RealOffice& office = started.office;
     // Keys the administrator's edits must keep.
     std::ofstream(counter.exchange()) << R"({"client": "WX01", "timeout_seconds": 7,
         "endpoints": {"county_civil_affairs": {"url": "http://10.9.9.9:8480", "secret": "x"}}})";
@@ -162,6 +170,14 @@ TEST_CASE("Clerks and supervisors are refused administration, audited, and nothi
             {"holiday", [&] { admin.add_holiday("2026-11-24", "县庆"); }},
             {"workday", [&] { admin.add_workday("2026-11-28", "调休"); }},
             {"holiday remove", [&] { admin.remove_day("2026-10-01"); }},
+            {"endpoint test", [&] { admin.test_endpoint("county_health"); }},
+            {"plugins list",
+             [&] {
+                 Issues issues;
+                 admin.plugins({stage / "plugins"}, issues);
+             }},
+            {"plugins trust", [&] { admin.trust_plugins({stage / "plugins/justice"}); }},
+            {"plugins untrust", [&] { admin.untrust_plugins({"justice"}); }},
         };
         for (const auto& [what, attempt] : attempts) {
             INFO(what);
@@ -458,5 +474,108 @@ TEST_CASE(
     for (const auto& e : store.audit().events()) denied += e.type == "access.denied";
     CHECK(denied == 2 + 3);  // the two above, counted again, and the report
     CHECK(store.accounts().users().size() == 1);
+
+    // The administrator reviews the plugins found, and takes one off the list.
+    const std::string as_admin =
+        "ONEWINDOW_PASSWORD=first-admin-2026 " + cli + "admin --user wangju ";
+    auto listed = run(as_admin + "plugins list");
+    INFO(listed.out);
+    CHECK(listed.code == 0);
+    CHECK_THAT(listed.out, Catch::Contains("\t魏县司法局\t"));
+    CHECK(std::regex_search(
+        listed.out, std::regex("(^|\n)justice\t[^\t]+\t魏县司法局\t[0-9a-f]{64}\t已信任\n")));
+    CHECK(std::regex_search(listed.out, std::regex("(^|\n)agriculture\t[^\n]+\t未信任\n")));
+    auto untrusted = run(as_admin + "plugins untrust justice");
+    INFO(untrusted.out);
+    CHECK(untrusted.code == 0);
+    CHECK_THAT(untrusted.out, Catch::Contains("justice"));
+    CHECK(TrustedList::load(data / "trusted-plugins.json").trusted_digest("justice").empty());
+    auto again = run(as_admin + "plugins untrust justice");
+    CHECK(again.code == 6);
+    int untrusted_events = 0;
+    for (const auto& e : store.audit().events())
+        untrusted_events += e.type == "plugin.untrusted" && e.actor == "wangju";
+    CHECK(untrusted_events == 1);
     CHECK(store.audit().verify().ok);
+}
+
+TEST_CASE("An administrator reviews the plugins found, trusts and untrusts them, audited",
+          "[admin][store]") {
+    Counter counter;
+    auto admin = counter.as(counter.admin);
+    const fs::path list_file = counter.dir.path / "trusted-plugins.json";
+    Issues issues;
+    auto found = admin.plugins({stage / "plugins", counter.dir.path / "plugins"}, issues);
+    CHECK(issues.empty());
+    REQUIRE(found.size() >= 10);
+    const auto found_justice = std::find_if(found.begin(), found.end(), [](const PluginTrust& p) {
+        return p.plugin.manifest.id == "justice";
+    });
+    REQUIRE(found_justice != found.end());
+    const PluginTrust listed = *found_justice;
+    const PluginTrust* justice = &listed;
+    CHECK_FALSE(justice->trusted);
+    CHECK_FALSE(justice->changed);
+    CHECK(justice->plugin.digest.size() == 64);
+    CHECK(justice->plugin.manifest.department_name == "魏县司法局");
+    CHECK(std::string(tr(trust_label(*justice))) == "未信任");
+
+    admin.trust_plugins({justice->plugin.manifest.dir});
+    found = admin.plugins({stage / "plugins"}, issues);
+    for (const auto& p : found) {
+        INFO(p.plugin.manifest.id);
+        CHECK(p.trusted == (p.plugin.manifest.id == "justice"));
+    }
+    CHECK(TrustedList::load(list_file).trusts("justice", justice->plugin.digest));
+
+    // Another digest on the list: changed since trusted, so not trusted.
+    TrustedList other = TrustedList::load(list_file);
+    other.add("justice", std::string(64, '0'));
+    other.save(list_file);
+    found = admin.plugins({stage / "plugins"}, issues);
+    for (const auto& p : found)
+        if (p.plugin.manifest.id == "justice") {
+            CHECK_FALSE(p.trusted);
+            CHECK(p.changed);
+            CHECK(std::string(tr(trust_label(p))) == "已变更，未信任");
+        }
+    admin.trust_plugins({justice->plugin.manifest.dir});
+
+    // Untrusting names what is not trusted, and then changes nothing.
+    const std::string before = file_text(list_file);
+    try {
+        admin.untrust_plugins({"justice", "agriculture"});
+        FAIL("not refused");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::NotFound);
+        CHECK(std::string(e.what()) == "以下插件未被信任，无从取消：agriculture");
+    }
+    CHECK(file_text(list_file) == before);
+    CHECK(counter.events("plugin.untrusted") == 0);
+    admin.untrust_plugins({"justice"});
+    CHECK(TrustedList::load(list_file).trusted_digest("justice").empty());
+    REQUIRE(counter.events("plugin.untrusted") == 1);
+    const auto last = counter.store.audit().events().back();
+    CHECK(last.actor == "admin");
+    CHECK(last.subject == "justice");
+    CHECK_THAT(last.detail_json, Catch::Contains(justice->plugin.digest));
+    CHECK(event_label("plugin.untrusted") == "取消信任插件");
+    CHECK(event_label("plugin.trusted") == "信任插件");
+    CHECK(counter.store.audit().verify().ok);
+}
+
+TEST_CASE("The connection test of a saved endpoint: its back office answers, or what went wrong",
+          "[admin][store]") {
+    Counter counter;
+    StartedOffice started;
+    testing::RealOffice& office = started.office;
+    auto admin = counter.as(counter.admin);
+    CHECK(admin.test_endpoint(office.url(), testing::kSecret, "") == "");
+    admin.set_endpoint("county_health", office.url(), testing::kSecret, "");
+    admin.set_endpoint("nobody_listens", "http://127.0.0.1:" + std::to_string(testing::free_port()),
+                       testing::kSecret, "");
+    CHECK(admin.test_endpoint("county_health") == "");
+    CHECK_THAT(admin.test_endpoint("nobody_listens"), Catch::Contains("没有应答"));
+    CHECK_THROWS_AS(admin.test_endpoint("nowhere"), Error);
+    CHECK(counter.events("endpoint.set") == 2);  // the tests change nothing
 }

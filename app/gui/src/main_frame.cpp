@@ -27,6 +27,7 @@
 #include "onewindow/core/idnumber.hpp"
 #include "onewindow/core/plugin_host.hpp"
 #include "onewindow/core/version.hpp"
+#include "onewindow/gui/admin_panel.hpp"
 #include "onewindow/gui/intake_panel.hpp"
 #include "onewindow/gui/log_panel.hpp"
 #include "onewindow/gui/preview_frame.hpp"
@@ -611,6 +612,11 @@ MainFrame::MainFrame(Services& services)
         log_->show(Date::today(), Date::today(), {});
         audit_ = new AuditPanel(pages_, services_);
         pages_->AddPage(audit_, wtr("Audit"));
+    }
+    // The administrator changes endpoints, users, holidays and plugin trust here.
+    if (services_.user().role == Role::Administrator) {
+        admin_ = new AdminPanel(pages_, services_);
+        pages_->AddPage(admin_, wtr("Administration"));
     }
     splitter->SplitVertically(catalogue_, pages_, 390);
     splitter->SetMinimumPaneSize(200);

@@ -33,19 +33,7 @@ std::unique_ptr<Services> Services::open(const ShellOptions& options) {
     services->counter_ = Counter::open(Counter::Options{
         services->options_.root, services->options_.data_dir, services->options_.store});
     const auto data = services->options_.data_dir;
-    if (std::filesystem::exists(data / "exchange.json")) {
-        try {
-            auto config = ExchangeConfig::load(data / "exchange.json");
-            services->dispatcher_ = std::make_unique<Dispatcher>(
-                [root = services->options_.root, data, store = services->options_.store] {
-                    return open_store(root, data, store);
-                },
-                std::move(config));
-            services->dispatcher_->start();
-        } catch (const std::exception& e) {
-            services->exchange_problem_ = e.what();  // the window opens; the status bar tells
-        }
-    }
+    services->start_dispatcher();
     try {
         if (auto schedule = BackupSchedule::load(data)) {
             services->backups_ = std::make_unique<BackupScheduler>(
@@ -56,6 +44,29 @@ std::unique_ptr<Services> Services::open(const ShellOptions& options) {
         services->backup_problem_ = e.what();
     }
     return services;
+}
+
+void Services::start_dispatcher() {
+    const auto data = options_.data_dir;
+    if (!std::filesystem::exists(data / "exchange.json")) return;
+    try {
+        auto config = ExchangeConfig::load(data / "exchange.json");
+        dispatcher_ = std::make_unique<Dispatcher>(
+            [root = options_.root, data, store = options_.store] {
+                return open_store(root, data, store);
+            },
+            std::move(config));
+        dispatcher_->start();
+    } catch (const std::exception& e) {
+        exchange_problem_ = e.what();  // the window opens; the status bar tells
+    }
+}
+
+void Services::restart_dispatcher() {
+    if (dispatcher_) dispatcher_->stop();
+    dispatcher_.reset();
+    exchange_problem_.clear();
+    start_dispatcher();
 }
 
 Services::~Services() {

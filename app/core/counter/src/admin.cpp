@@ -51,6 +51,12 @@ Role parse_role_field(const std::string& text) {
 
 }  // namespace
 
+const char* trust_label(const PluginTrust& plugin) {
+    return plugin.trusted   ? N_("trusted")
+           : plugin.changed ? N_("changed since trusted: not trusted")
+                            : N_("not trusted");
+}
+
 Administration::Administration(CaseStore& store, fs::path data_dir, fs::path shipped_calendar,
                                UserAccount who)
     : store_(store),
@@ -86,6 +92,29 @@ ExchangeOverview Administration::exchange() {
         overview.endpoints.push_back(info);
     }
     return overview;
+}
+
+std::string Administration::client_code() const {
+    if (fs::exists(exchange_file())) return ExchangeConfig::load(exchange_file()).client;
+    return CounterConfig::load(data_dir_ / "counter.json").code;
+}
+
+std::string Administration::test_endpoint(const std::string& name) {
+    allow(Permission::ManageEndpoints, N_("test back office endpoint"), name);
+    if (fs::exists(exchange_file())) {
+        const ExchangeConfig config = ExchangeConfig::load(exchange_file());
+        if (const auto found = config.endpoints.find(name); found != config.endpoints.end())
+            return endpoint_health(found->second, config.client);
+    }
+    throw Error(ErrorKind::NotFound, trf("There is no endpoint {}", name));
+}
+
+std::string Administration::test_endpoint(const std::string& url, const std::string& secret,
+                                          const std::string& ca_file) {
+    allow(Permission::ManageEndpoints, N_("test back office endpoint"), url);
+    return endpoint_health(
+        {url, secret, ca_file.empty() ? std::string() : (data_dir_ / ca_file).string()},
+        client_code());
 }
 
 void Administration::edit_exchange(const std::function<void(Poco::JSON::Object::Ptr&)>& change) {
@@ -221,12 +250,48 @@ store::MigrationReport Administration::join_centre(const std::string& location) 
 std::vector<TrustedPlugin> Administration::trust_plugins(const std::vector<fs::path>& folders) {
     allow(Permission::ManagePlugins, N_("trust plugins"), {});
     Issues issues;
-    auto trusted = trust_plugin_folders(data_dir_ / "trusted-plugins.json", folders, issues);
+    auto trusted = trust_plugin_folders(trusted_file(), folders, issues);
     for (const auto& plugin : trusted)
         store_.accounts().record_change(who_, "plugin.trusted", plugin.manifest.id,
                                         "{\"sha256\":\"" + plugin.digest + "\"}");
     issues.throw_if_any();
     return trusted;
+}
+
+std::vector<PluginTrust> Administration::plugins(const std::vector<fs::path>& roots,
+                                                 Issues& issues) {
+    allow(Permission::ManagePlugins, N_("list plugins"), {});
+    std::vector<fs::path> folders;
+    for (const auto& root : roots)
+        for (auto& folder : plugin_folders_in(root)) folders.push_back(std::move(folder));
+    const TrustedList list = TrustedList::load(trusted_file());
+    std::vector<PluginTrust> found;
+    for (auto& plugin : review_plugin_folders(folders, issues)) {
+        const std::string trusted = list.trusted_digest(plugin.manifest.id);
+        const bool same = !trusted.empty() && trusted == plugin.digest;
+        found.push_back({std::move(plugin), same, !trusted.empty() && !same});
+    }
+    return found;
+}
+
+void Administration::untrust_plugins(const std::vector<std::string>& ids) {
+    allow(Permission::ManagePlugins, N_("untrust plugins"), {});
+    TrustedList list = TrustedList::load(trusted_file());
+    std::vector<std::pair<std::string, std::string>> removed;  // id, digest it had
+    std::string unknown;
+    for (const auto& id : ids) {
+        const std::string digest = list.trusted_digest(id);
+        if (digest.empty())
+            unknown += (unknown.empty() ? "" : ", ") + id;
+        else if (list.remove(id))
+            removed.emplace_back(id, digest);
+    }
+    if (!unknown.empty())
+        throw Error(ErrorKind::NotFound, trf("Not trusted, so not untrusted: {}", unknown));
+    list.save(trusted_file());
+    for (const auto& [id, digest] : removed)
+        store_.accounts().record_change(who_, "plugin.untrusted", id,
+                                        members({{"sha256", digest}}));
 }
 
 namespace {

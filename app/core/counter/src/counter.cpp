@@ -88,7 +88,7 @@ std::unique_ptr<Counter> Counter::open(const Options& options) {
     HostOptions host;
     host.dictionary = Dictionary::load(share / "forms" / "fields.json", issues);
     issues.throw_if_any();
-    host.plugin_roots = {bundled_plugins_dir(options.root), options.data_dir / "plugins"};
+    host.plugin_roots = plugin_roots(options.root, options.data_dir);
     host.trusted_list_file = options.data_dir / "trusted-plugins.json";
     host.state_dir = options.data_dir / "state";
     host.settings = new Poco::JSON::Object;

@@ -274,6 +274,10 @@ void TrustedList::add(const std::string& id, const std::string& digest) {
     entries_.emplace_back(id, digest);
 }
 
+bool TrustedList::remove(const std::string& id) {
+    return std::erase_if(entries_, [&](const auto& e) { return e.first == id; }) > 0;
+}
+
 void TrustedList::save(const fs::path& file) const {
     Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
     for (const auto& [id, hash] : entries_) {

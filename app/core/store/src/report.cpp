@@ -64,6 +64,8 @@ const EventType kEventTypes[] = {
     {"exchange.client_set", N_("counter client code changed")},
     {"calendar.edited", N_("calendar edited")},
     {"store.migrated", N_("a counter's store joined")},
+    {"plugin.trusted", N_("plugin trusted")},
+    {"plugin.untrusted", N_("plugin no longer trusted")},
 };
 
 }  // namespace

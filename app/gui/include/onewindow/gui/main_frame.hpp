@@ -1,6 +1,8 @@
 // The main window: catalogue on the left (departments -> items, life-event bundles, search as
 // you type by name, code, keyword and pinyin initials), and on the right the intake screen, the
-// case lists and the plugin overview. Status bar: clerk, counter, dispatch queue, network.
+// case lists and the plugin overview (supervisors also the counter log and the audit;
+// administrators also the 管理 page, admin_panel.hpp). Status bar: clerk, counter, dispatch
+// queue, network.
 // Keyboard: Ctrl+F search, Ctrl+N new intake, F8 one-time notice, F9 accept, Ctrl+P print.
 // The screen locks after ShellOptions::idle_lock_seconds without input (citizens' data is on it).
 // Threads: UI thread only.
@@ -111,6 +113,7 @@ class PluginsPanel : public wxPanel {
 
 class LogPanel;
 class AuditPanel;
+class AdminPanel;
 
 /// What the Help menu's About box shows: the name, the version (version.hpp) and the plugin ABI.
 wxAboutDialogInfo about_info();
@@ -127,6 +130,8 @@ class MainFrame : public wxFrame {
     /// The counter log (supervisors and administrators only; nullptr for clerks).
     LogPanel* counter_log() { return log_; }
     AuditPanel* audit() { return audit_; }
+    /// 管理: endpoints, users, holidays and plugin trust (administrators only; nullptr else).
+    AdminPanel* administration() { return admin_; }
     wxNotebook* pages() { return pages_; }
     PreviewFrame* preview() { return preview_; }
     /// The applicant's rating screen (评价器, rating_frame.hpp), invited after each acceptance
@@ -155,6 +160,7 @@ class MainFrame : public wxFrame {
     PluginsPanel* plugins_ = nullptr;
     LogPanel* log_ = nullptr;
     AuditPanel* audit_ = nullptr;
+    AdminPanel* admin_ = nullptr;
     wxNotebook* pages_ = nullptr;
     wxPanel* content_ = nullptr;
     wxPanel* lock_panel_ = nullptr;

@@ -67,6 +67,9 @@ class Services {
     /// pulls decisions on its own thread (dispatcher.hpp) for as long as the shell runs.
     /// wake_dispatcher() asks for a pass now (after an acceptance).
     void wake_dispatcher();
+    /// Stops the dispatcher and starts it again on exchange.json as it is now (after the
+    /// administrator changed the back offices); none when the file is gone.
+    void restart_dispatcher();
     Dispatcher* dispatcher() { return dispatcher_.get(); }
     /// The status bar's words for the exchange: not configured, configuration error, connecting,
     /// online, or how many departments cannot be reached.
@@ -78,6 +81,7 @@ class Services {
 
   private:
     Services() = default;
+    void start_dispatcher();
     ShellOptions options_;
     std::unique_ptr<Counter> counter_;
     std::mutex mutex_;

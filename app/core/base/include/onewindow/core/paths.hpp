@@ -19,6 +19,7 @@
 #pragma once
 
 #include <filesystem>
+#include <vector>
 
 namespace onewindow {
 
@@ -29,6 +30,12 @@ inline std::filesystem::path locale_dir() { return install_root() / "share" / "l
 /// <root>/<libdir>/onewindow/plugins (version.hpp's installed_plugins_dir()).
 std::filesystem::path bundled_plugins_dir(const std::filesystem::path& root);
 inline std::filesystem::path bundled_plugins_dir() { return bundled_plugins_dir(install_root()); }
+/// The folders a counter finds its plugins in: the bundled ones, then <data>/plugins (an
+/// outside department's plugin installed at this counter).
+inline std::vector<std::filesystem::path> plugin_roots(const std::filesystem::path& root,
+                                                       const std::filesystem::path& data_dir) {
+    return {bundled_plugins_dir(root), data_dir / "plugins"};
+}
 /// The counter's data folder when no --data is given: $ONEWINDOW_DATA; else the "data" of the
 /// system-wide settings `system_config` (/etc/onewindow/counter.json) when that file exists;
 /// else $XDG_DATA_HOME/onewindow; else ~/.local/share/onewindow. Error(Input) naming the file

@@ -1,5 +1,6 @@
-// The administrator's work on a counter (onewindow-cli admin now, a window later): the back
-// offices and agent mode of <data>/exchange.json, user accounts, and the calendar edits.
+// The administrator's work on a counter, for onewindow-cli admin and the shell's 管理 page
+// (gui/admin_panel.hpp) alike: the back offices and agent mode of <data>/exchange.json, user
+// accounts, the calendar edits and the trusted plugins.
 //
 // Every function requires the acting, signed-in user's role to allow it (ManageEndpoints,
 // ManageUsers, ManageCalendar: administrators only). A denied attempt throws Error(Denied) and
@@ -43,6 +44,17 @@ struct EndpointInfo {
     bool secret_set = false;
 };
 
+/// A plugin folder found at the counter, as the administrator reviews its trust.
+struct PluginTrust {
+    TrustedPlugin plugin;  // its manifest (folder, department, version) and digest as read now
+    bool trusted = false;  // the trusted list holds this digest for its id: it runs
+    bool changed = false;  // the list holds another digest for its id: changed since trusted
+};
+
+/// How the administrator reads a plugin's trust (English, for tr()): trusted, changed since
+/// trusted (so not trusted), or not trusted.
+const char* trust_label(const PluginTrust& plugin);
+
 struct ExchangeOverview {
     bool configured = false;   // exchange.json exists
     std::string client;        // X-OneWindow-Client
@@ -64,6 +76,13 @@ class Administration {
                       const std::string& ca_file);
     /// Error(NotFound) for an unknown name; Error(Input) while it is the upper centre.
     void remove_endpoint(const std::string& name);
+    /// The connection test (endpoint_health, as the set-up assistant's) of a saved endpoint,
+    /// with its secret and CA file: "" when its back office answers, else what went wrong in
+    /// Chinese. Error(NotFound) for an unknown name. Changes nothing, so no audit event.
+    std::string test_endpoint(const std::string& name);
+    /// The same for an endpoint not saved yet (the fields of set_endpoint, not checked).
+    std::string test_endpoint(const std::string& url, const std::string& secret,
+                              const std::string& ca_file);
     /// Agent mode on (the endpoint must exist) or off (nullopt).
     void set_upper_centre(const std::optional<std::string>& endpoint);
     void set_client(const std::string& code);
@@ -90,6 +109,15 @@ class Administration {
     /// <data>/trusted-plugins.json; audit 'plugin.trusted' each. Error(Input) listing every
     /// folder whose manifest is wrong (the others are trusted).
     std::vector<TrustedPlugin> trust_plugins(const std::vector<std::filesystem::path>& folders);
+    /// Every plugin folder in `roots` (paths.hpp plugin_roots()) with its digest and whether the
+    /// trusted list holds it; a folder that cannot be read or whose manifest is wrong adds
+    /// issues and is left out.
+    std::vector<PluginTrust> plugins(const std::vector<std::filesystem::path>& roots,
+                                     Issues& issues);
+    /// Takes the plugins `ids` off the trusted list (they stop running at the next start: no
+    /// plugin is unloaded while the shell runs); audit 'plugin.untrusted' each, with the digest
+    /// it had. Error(NotFound) naming every id that is not trusted, and then nothing changes.
+    void untrust_plugins(const std::vector<std::string>& ids);
 
     /// True while the store has no active administrator: a new counter being set up, whose
     /// local operator may trust plugins and create the first administrator (create_first_admin).
@@ -125,6 +153,10 @@ class Administration {
     /// the message; `target` (an endpoint, user or date) is added to both.
     void allow(Permission permission, const char* action, const std::string& target);
     std::filesystem::path exchange_file() const { return data_dir_ / "exchange.json"; }
+    std::filesystem::path trusted_file() const { return data_dir_ / "trusted-plugins.json"; }
+    /// The client code the back offices know this counter by: exchange.json's, else
+    /// counter.json's code (what a new exchange.json gets).
+    std::string client_code() const;
     /// Reads exchange.json as JSON, lets `change` edit it, checks and writes the result.
     void edit_exchange(const std::function<void(Poco::JSON::Object::Ptr&)>& change);
     void edit_calendar(const Date& day, const std::optional<CalendarEdit>& edit);

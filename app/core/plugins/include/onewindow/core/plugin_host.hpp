@@ -99,6 +99,8 @@ class TrustedList {
     std::string trusted_digest(const std::string& id) const;
     /// Trusts `digest` for `id`, replacing what was trusted for it before.
     void add(const std::string& id, const std::string& digest);
+    /// Trusts `id` no more; false when it was not trusted.
+    bool remove(const std::string& id);
     void save(const std::filesystem::path& file) const;  // atomic
 
   private:
