@@ -13,6 +13,7 @@
 
 #include "onewindow/core/admin.hpp"
 #include "onewindow/core/backup.hpp"
+#include "onewindow/core/case_desk.hpp"
 #include "onewindow/core/case_store.hpp"
 #include "onewindow/core/catalogue.hpp"
 #include "onewindow/core/catalogue_import.hpp"
@@ -24,12 +25,15 @@
 #include "onewindow/core/forms.hpp"
 #include "onewindow/core/guide.hpp"
 #include "onewindow/core/i18n.hpp"
+#include "onewindow/core/intake.hpp"
 #include "onewindow/core/paths.hpp"
 #include "onewindow/core/plugin_data.hpp"
 #include "onewindow/core/plugin_host.hpp"
 #include "onewindow/core/plugin_scaffold.hpp"
 #include "onewindow/core/printing.hpp"
 #include "onewindow/core/report.hpp"
+#include "onewindow/core/session.hpp"
+#include "onewindow/core/supervision.hpp"
 #include "onewindow/core/version.hpp"
 #include "onewindow/store/counter_log.hpp"
 
@@ -176,14 +180,15 @@ int cmd_intake(const fs::path& data_dir, const Args& args, std::ostream& out, st
     }
     auto request = IntakeRequest::load(args.positional[0]);
     auto counter = open_counter(data_dir);
-    auto outcome = counter->intake(request);
+    Intake intake(Session::local_operator(*counter));
+    auto outcome = intake.accept(request);
     switch (outcome.kind) {
         case IntakeOutcome::Kind::Accepted:
             out << "ACCEPTED " << outcome.number << '\n';
             out << trf("Case {} accepted", outcome.number) << '\n';
             print_problems(out, outcome.warnings);
             if (auto it = args.options.find("--receipt"); it != args.options.end()) {
-                counter->print_receipt(outcome.number, it->second);
+                intake.print_receipt(outcome.number, it->second);
                 out << trf("Receipt written to {}", it->second) << '\n';
             }
             return 0;
@@ -192,7 +197,7 @@ int cmd_intake(const fs::path& data_dir, const Args& args, std::ostream& out, st
             out << trf("Materials are missing: one-time notice {} issued", outcome.number) << '\n';
             print_problems(out, outcome.problems);
             if (auto it = args.options.find("--notice"); it != args.options.end()) {
-                counter->print_notice(outcome.number, it->second);
+                intake.print_notice(outcome.number, it->second);
                 out << trf("Notice written to {}", it->second) << '\n';
             }
             return kNotice;
@@ -213,8 +218,10 @@ int cmd_refuse(const fs::path& data_dir, const Args& args, std::ostream& out, st
     }
     auto request = IntakeRequest::load(args.positional[0]);
     auto apply_to = args.options.find("--apply-to");  // outside the departments' remit
-    const std::string number = open_counter(data_dir)->refuse(
-        request, reason->second, apply_to == args.options.end() ? "" : apply_to->second);
+    auto counter = open_counter(data_dir);
+    const std::string number = Intake(Session::local_operator(*counter))
+                                   .refuse(request, reason->second,
+                                           apply_to == args.options.end() ? "" : apply_to->second);
     out << "REFUSED " << number << '\n' << trf("Refusal {} recorded", number) << '\n';
     return 0;
 }
@@ -240,16 +247,17 @@ int cmd_print(const fs::path& data_dir, const Args& args, std::ostream& out, std
                               ? fs::path(output->second)
                               : data_dir / "print" / (name + "-" + what + ".pdf");
     fs::create_directories(fs::absolute(file).parent_path());
+    const Session session = Session::local_operator(*counter);
     if (what == "receipt")
-        counter->print_receipt(number, file);
+        Intake(session).print_receipt(number, file);
     else if (what == "notice")
-        counter->print_notice(number, file);
+        Intake(session).print_notice(number, file);
     else if (what == "refusal")
-        counter->print_refusal(number, file);
+        Intake(session).print_refusal(number, file);
     else if (what == "result")
-        counter->print_result(number, args.positional[2], file);
+        CaseDesk(session).print_result(number, args.positional[2], file);
     else
-        counter->print_correction(counter->correction_request(number, args.positional[2]), file);
+        CaseDesk(session).print_correction(number, args.positional[2], file);
     if (printer == args.options.end()) {
         out << trf("Written to {}", file.string()) << '\n';
         return 0;
@@ -290,7 +298,7 @@ std::string joined_counts(const std::vector<LogCount>& counts) {
     return out.empty() ? "-" : out;
 }
 
-UserAccount sign_in(CaseStore& store, const std::string& name);  // below
+Session sign_in_user(Counter& counter, const std::string& name);  // below
 std::string secret_line(const std::string& file, const std::string& what, bool hidden,
                         const std::string& prompt);
 std::string option(const Args& args, const std::string& name);
@@ -315,24 +323,19 @@ int cmd_report(const fs::path& data_dir, const Args& args, std::ostream& out, st
     auto counter = open_counter(data_dir);
     // Reports are for supervisors: once the counter has an administrator (it is set up), the
     // command line reads them as a signed-in user, as the window does; refusals are audited.
-    CaseStore& store = counter->store();
     const auto user = args.options.find("--user");
-    if (user != args.options.end())
-        store.accounts().require(sign_in(store, user->second), Permission::ReadReports,
-                                 "read the counter log", tr("read the counter log"));
-    else
-        Administration::require_first_setup(store, N_("read the counter log"));
-    const CounterLog log = counter->counter_log(period, nullptr);
+    if (user == args.options.end())
+        Administration::require_first_setup(*counter, N_("read the counter log"));
+    const Supervision supervision(user != args.options.end() ? sign_in_user(*counter, user->second)
+                                                             : Session::local_operator(*counter));
+    const CounterLog log = supervision.log(period);
     if (auto file = args.options.find("-o"); file != args.options.end()) {
         const std::string ext = fs::path(file->second).extension().string();
         if (ext == ".pdf") {
-            counter->print_counter_log(
-                log,
-                counter->counter_log(previous_period(period, counter->store().calendar()), nullptr),
-                file->second);
+            supervision.print_log(supervision.logs(period), file->second);
         } else if (ext == ".csv") {
             std::ofstream csv(file->second, std::ios::binary);
-            csv << counter->store().log().csv(period);
+            csv << supervision.csv(period);
             if (!csv.flush())
                 throw Error(ErrorKind::Document, trf("{}: cannot be written", file->second));
         } else {
@@ -386,7 +389,7 @@ int cmd_hand_out(const fs::path& data_dir, const Args& args, std::ostream& out, 
         printer = PrintOptions{name->second, 1, "A4"};
     auto counter = open_counter(data_dir);
     hand_out.clerk = counter->config().code;
-    for (const auto& file : counter->hand_out(hand_out, printer))
+    for (const auto& file : CaseDesk(Session::local_operator(*counter)).hand_out(hand_out, printer))
         out << trf("Written to {}", file.string()) << '\n';
     out << "HANDED_OUT " << hand_out.case_number << '\n';
     return 0;
@@ -399,9 +402,10 @@ int cmd_rate(const fs::path& data_dir, const Args& args, std::ostream& out, std:
         return kUsage;
     }
     auto comment = args.options.find("--comment");
-    const long long id = open_counter(data_dir)->rate(
-        args.positional[0], args.positional[1][0] - '0',
-        comment == args.options.end() ? std::string() : comment->second);
+    auto counter = open_counter(data_dir);
+    const long long id = CaseDesk(Session::local_operator(*counter))
+                             .rate(args.positional[0], args.positional[1][0] - '0',
+                                   comment == args.options.end() ? std::string() : comment->second);
     out << "RATED " << id << '\n';
     return 0;
 }
@@ -656,7 +660,7 @@ int cmd_audit(const fs::path& data_dir, const Args& args, std::ostream& out, std
         return kUsage;
     }
     auto counter = open_counter(data_dir);
-    auto result = counter->store().audit().verify();
+    auto result = Supervision(Session::local_operator(*counter)).verify_audit();
     if (result.ok) {
         out << trf("Audit log intact: {} events verified", std::to_string(result.events)) << '\n';
         if (result.unchecked > 0)
@@ -699,40 +703,38 @@ int cmd_pull(const fs::path& data_dir, const std::vector<std::string>& args, std
              std::ostream& err) {
     if (!once_only(args, err)) return kUsage;
     const auto config = exchange_config(data_dir);
-    print_pull(pull_decisions(open_counter(data_dir)->store(), config), out);
+    auto counter = open_counter(data_dir);
+    print_pull(CaseDesk(Session::local_operator(*counter)).exchange(config, false, true).pulled,
+               out);
     return 0;
 }
 
 int cmd_outbox(const fs::path& data_dir, const Args& args, std::ostream& out, std::ostream& err) {
     const std::string sub = args.positional.empty() ? "list" : args.positional[0];
     auto counter = open_counter(data_dir);
+    const CaseDesk desk(Session::local_operator(*counter));
     const Date today = day_option(args, "--today", Date::today());
-    const WorkingCalendar& calendar = counter->store().calendar();
     if (sub == "list" && args.positional.size() <= 1) {
         // One row a line, tab-separated: key, endpoint, state, attempts, next attempt, error,
         // for an agent's item its forwarding deadline and that deadline's colour today, and the
         // state in words (等待「出生登记」办结后报送, 前置事项未通过，待窗口处理, ...).
-        for (const auto& row : counter->store().outbox().rows()) {
+        for (const auto& row : desk.outbox()) {
             out << row.idempotency_key << '\t' << row.endpoint << '\t' << row.state << '\t'
                 << row.attempts << '\t' << (row.state == "pending" ? row.next_attempt_at : "")
                 << '\t' << row.last_error << '\t' << row.forward_by << '\t';
-            // No colour while it waits for other items or is held (outbox.hpp: not counted).
-            const bool counted =
-                (row.state == "pending" && row.waiting_for.empty()) || row.state == "refused";
-            if (auto due = Date::parse(row.forward_by))
-                out << deadline_colour(deadline_state(calendar, *due, today, counted));
+            if (auto state = desk.forwarding_state(row, today)) out << deadline_colour(*state);
             out << '\t' << outbox_state_label(row) << '\n';
         }
         return 0;
     }
     if (sub == "forwarding" && args.positional.size() == 1) {
         // One item a line: colour, key, item, department, deadline, outbox state.
-        const auto items = counter->store().outbox().awaiting_forwarding(today);
+        const auto items = desk.awaiting_forwarding(today);
         for (const auto& item : items)
             out << deadline_colour(item.state) << '\t' << item.idempotency_key << '\t'
                 << item.item_name << '\t' << item.department_name << '\t' << item.forward_by.iso()
                 << '\t' << item.outbox_state << '\n';
-        const ForwardingSummary summary = counter->store().outbox().forwarding_summary(today);
+        const ForwardingSummary summary = desk.forwarding_summary(today);
         if (summary.text().empty())
             out << trf("{} items wait to be forwarded", std::to_string(summary.waiting)) << '\n';
         else
@@ -742,14 +744,12 @@ int cmd_outbox(const fs::path& data_dir, const Args& args, std::ostream& out, st
         return 0;
     }
     if (sub == "retry" && args.positional.size() == 2) {
-        counter->store().outbox().requeue(args.positional[1], "onewindow-cli",
-                                          local_timestamp_now());
+        desk.requeue(args.positional[1]);
         out << trf("{} will be sent at the next dispatch", args.positional[1]) << '\n';
         return 0;
     }
     if (sub == "cancel" && args.positional.size() == 2 && args.options.count("--reason")) {
-        counter->store().outbox().cancel(args.positional[1], args.options.at("--reason"),
-                                         "onewindow-cli", local_timestamp_now());
+        desk.cancel(args.positional[1], args.options.at("--reason"));
         out << trf("{} was withdrawn and will not be sent", args.positional[1]) << '\n';
         return 0;
     }
@@ -787,10 +787,12 @@ int dispatch_until_stopped(const fs::path& data_dir, int seconds, std::ostream& 
     pthread_sigmask(SIG_BLOCK, &stop, nullptr);  // before the passes start their threads
     const auto config = exchange_config(data_dir);
     auto counter = open_counter(data_dir);
+    const CaseDesk desk(Session::local_operator(*counter));
     const timespec interval{seconds, 0};
     do {
-        print_dispatch(dispatch_once(counter->store(), config), out);
-        print_pull(pull_decisions(counter->store(), config), out);
+        const ExchangeReport report = desk.exchange(config);
+        print_dispatch(report.sent, out);
+        print_pull(report.pulled, out);
         out.flush();
     } while (sigtimedwait(&stop, nullptr, &interval) < 0);
     out << "STOPPED\n";
@@ -806,7 +808,8 @@ int cmd_dispatch(const fs::path& data_dir, const std::vector<std::string>& args,
     if (!once_only(args, err)) return kUsage;
     const auto config = exchange_config(data_dir);
     auto counter = open_counter(data_dir);
-    print_dispatch(dispatch_once(counter->store(), config), out);
+    print_dispatch(CaseDesk(Session::local_operator(*counter)).exchange(config, true, false).sent,
+                   out);
     return 0;
 }
 
@@ -951,15 +954,14 @@ std::string required(const Args& args, const std::string& name) {
 }
 
 /// Signs in through the core's login (wrong passwords count toward the lock); Error(Denied).
-UserAccount sign_in(CaseStore& store, const std::string& name) {
+Session sign_in_user(Counter& counter, const std::string& name) {
     const char* env = std::getenv("ONEWINDOW_PASSWORD");
     const std::string password =
         env && *env ? std::string(env)
                     : secret_line("", "--user", true, trf("Password of {}: ", name));
-    LoginResult result = store.accounts().login(name, password);
-    if (result.status != LoginResult::Status::Ok || !result.user)
-        throw Error(ErrorKind::Denied, result.message);
-    return *result.user;
+    SignIn attempt = sign_in(counter, name, password);
+    if (!attempt.session) throw Error(ErrorKind::Denied, attempt.result.message);
+    return *attempt.session;
 }
 
 int admin_endpoints(Administration& admin, const Args& args, std::ostream& out) {
@@ -1119,7 +1121,7 @@ int cmd_admin(const fs::path& data_dir, const Args& args, std::ostream& out, std
         auto counter = open_counter(data_dir);
         const std::string& name = args.positional[1];
         Administration::create_first_admin(
-            counter->store(), name, required(args, "--display-name"),
+            *counter, name, required(args, "--display-name"),
             option(args, "--counter").empty() ? counter->config().code : option(args, "--counter"),
             secret_line(option(args, "--password-file"), "--password-file", true,
                         tr("New password: ")));
@@ -1132,8 +1134,7 @@ int cmd_admin(const fs::path& data_dir, const Args& args, std::ostream& out, std
         return kUsage;
     }
     auto counter = open_counter(data_dir);
-    Administration admin(counter->store(), data_dir, share_dir() / "calendar",
-                         sign_in(counter->store(), user));
+    Administration admin(sign_in_user(*counter, user));
     const std::string& what = args.positional[0];
     int code = kUsage;
     if (what == "endpoints") {

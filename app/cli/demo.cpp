@@ -14,8 +14,10 @@
 #include "onewindow/core/demo_data.hpp"
 #include "onewindow/core/error.hpp"
 #include "onewindow/core/i18n.hpp"
+#include "onewindow/core/intake.hpp"
 #include "onewindow/core/paths.hpp"
 #include "onewindow/core/plugin_host.hpp"
+#include "onewindow/core/supervision.hpp"
 
 namespace fs = std::filesystem;
 
@@ -44,20 +46,22 @@ int run_demo(const std::string& data, const std::optional<std::string>& store, s
         out << "  " << item.code << "  " << item.name << "  " << item.department_name << '\n';
 
     const fs::path demo_dir = share_dir() / "demo";
+    const Session session = Session::local_operator(*counter);
+    Intake intake(session);
     int status = 0;
     auto take_in = [&](const char* file) {
         out << "\n== " << trf("Intake of {}", file) << '\n';
         auto request = IntakeRequest::load(demo_dir / file);
         request.now = demo_intake_time(local_timestamp_now());  // never at lunch
-        auto outcome = counter->intake(request);
+        auto outcome = intake.accept(request);
         if (outcome.kind == IntakeOutcome::Kind::Accepted) {
             auto pdf = data_dir / ("receipt-" + outcome.number + ".pdf");
-            counter->print_receipt(outcome.number, pdf);
+            intake.print_receipt(outcome.number, pdf);
             out << "  " << trf("Case {} accepted", outcome.number) << '\n'
                 << "  " << trf("Receipt written to {}", pdf.string()) << '\n';
         } else if (outcome.kind == IntakeOutcome::Kind::Notice) {
             auto pdf = data_dir / ("notice-" + outcome.number + ".pdf");
-            counter->print_notice(outcome.number, pdf);
+            intake.print_notice(outcome.number, pdf);
             out << "  " << trf("Materials are missing: one-time notice {} issued", outcome.number)
                 << '\n';
             for (const auto& p : outcome.problems)
@@ -73,7 +77,7 @@ int run_demo(const std::string& data, const std::optional<std::string>& store, s
     take_in("first_child_complete.json");
     take_in("second_child_incomplete.json");
 
-    auto audit = counter->store().audit().verify();
+    auto audit = Supervision(session).verify_audit();
     out << "\n== " << tr("Audit log") << '\n'
         << "  "
         << (audit.ok ? trf("Audit log intact: {} events verified", std::to_string(audit.events))

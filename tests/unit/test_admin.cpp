@@ -44,7 +44,7 @@ std::string file_text(const fs::path& file) {
 }
 
 /// A counter's data folder with its store, an administrator, a supervisor and a clerk.
-struct Counter {
+struct AdminCounter {
     Chinese chinese;
     testing::TempDir dir{"onewindow-admin"};
     CaseStore store = open();
@@ -86,7 +86,7 @@ struct StartedOffice {
 
 TEST_CASE("An administrator sets and removes an endpoint, and the dispatcher then uses it",
           "[admin][store]") {
-    Counter counter;
+    AdminCounter counter;
     StartedOffice started;
     testing::RealOffice& office = started.office;
     // Keys the administrator's edits must keep.
@@ -146,7 +146,7 @@ TEST_CASE("An administrator sets and removes an endpoint, and the dispatcher the
 
 TEST_CASE("Clerks and supervisors are refused administration, audited, and nothing changes",
           "[admin][store]") {
-    Counter counter;
+    AdminCounter counter;
     std::ofstream(counter.exchange()) << R"({"client": "WX01", "endpoints": {"county_health":
         {"url": "http://10.9.9.9:8480", "secret": "x"}}})";
     const std::string exchange_before = file_text(counter.exchange());
@@ -213,7 +213,7 @@ TEST_CASE("Clerks and supervisors are refused administration, audited, and nothi
 
 TEST_CASE("Bad administrator input is refused naming the field, and nothing changes",
           "[admin][store]") {
-    Counter counter;
+    AdminCounter counter;
     std::ofstream(counter.exchange()) << R"({"client": "WX01", "endpoints": {"county_health":
         {"url": "http://10.9.9.9:8480", "secret": "x"}, "centre":
         {"url": "http://10.9.9.8:8480", "secret": "y"}}, "agent": {"upper_centre": "centre"}})";
@@ -280,7 +280,7 @@ TEST_CASE("Bad administrator input is refused naming the field, and nothing chan
 
 TEST_CASE("Holiday edits live in the data folder and move promised dates computed afterwards",
           "[admin][calendar][store]") {
-    Counter counter;
+    AdminCounter counter;
     // Monday 23 November + 3 working days: Thursday 26 November.
     CHECK(counter.store.calendar().add_working_days({2026, 11, 23}, 3) == Date{2026, 11, 26});
     auto admin = counter.as(counter.admin);
@@ -344,7 +344,7 @@ using onewindow::testing::run;
 
 TEST_CASE("onewindow-cli admin signs in through the core and keeps secrets to itself",
           "[admin][e2e][store]") {
-    Counter counter;
+    AdminCounter counter;
     const fs::path data = counter.dir.path;
     const std::string cli = quote(stage / "bin/onewindow-cli") + " --data " + quote(data) + " ";
     auto as = [&](const std::string& user, const std::string& password) {
@@ -501,7 +501,7 @@ TEST_CASE(
 
 TEST_CASE("An administrator reviews the plugins found, trusts and untrusts them, audited",
           "[admin][store]") {
-    Counter counter;
+    AdminCounter counter;
     auto admin = counter.as(counter.admin);
     const fs::path list_file = counter.dir.path / "trusted-plugins.json";
     Issues issues;
@@ -566,7 +566,7 @@ TEST_CASE("An administrator reviews the plugins found, trusts and untrusts them,
 
 TEST_CASE("The connection test of a saved endpoint: its back office answers, or what went wrong",
           "[admin][store]") {
-    Counter counter;
+    AdminCounter counter;
     StartedOffice started;
     testing::RealOffice& office = started.office;
     auto admin = counter.as(counter.admin);

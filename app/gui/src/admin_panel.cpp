@@ -25,11 +25,7 @@ namespace onewindow::gui {
 namespace {
 
 /// The administrator's work as the signed-in user, on the shell's own store (lock held).
-Administration administration(Services& services) {
-    return Administration(services.counter().store(), services.options().data_dir,
-                          services.options().root / "share" / "onewindow" / "calendar",
-                          services.user());
-}
+Administration administration(Services& services) { return Administration(services.session()); }
 
 constexpr Role kRoles[] = {Role::Clerk, Role::Supervisor, Role::Administrator};
 

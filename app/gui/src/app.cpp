@@ -12,6 +12,7 @@
 #include "onewindow/core/i18n.hpp"
 #include "onewindow/core/paths.hpp"
 #include "onewindow/core/private_files.hpp"
+#include "onewindow/core/session.hpp"
 #include "onewindow/gui/login_dialog.hpp"
 #include "onewindow/gui/main_frame.hpp"
 #include "onewindow/gui/measure.hpp"
@@ -76,7 +77,7 @@ bool App::OnInit() {
     auto login = [this, opening](const std::string& name, const std::string& password) {
         if (!services_) services_ = opening->get();  // rethrows what opening threw
         auto held = services_->lock();
-        return services_->counter().store().accounts().login(name, password);
+        return sign_in(services_->counter(), name, password).result;
     };
     const wxString hint =
         options.demo ? wxString::Format(wtr("Demo accounts: zhangmin (clerk), lijun (supervisor), "

@@ -282,8 +282,7 @@ void IntakePanel::rebuild() {
         const Bundle* bundle = nullptr;
         try {
             auto held = services_.lock();
-            form_ =
-                std::make_shared<UnifiedForm>(services_.counter().unified_form(items_, "shell"));
+            form_ = std::make_shared<UnifiedForm>(services_.intake().form(items_));
             bundle = services_.counter().catalogue().bundle_of(items_);
         } catch (const std::exception& e) {
             show_info(wx(e.what()), wxICON_ERROR);
@@ -705,7 +704,7 @@ void IntakePanel::review_now() {
         IntakeReview review;
         {
             auto held = services_.lock();
-            review = services_.counter().review(request());
+            review = services_.intake().review(request());
         }
         show_review(review);
     } catch (const std::exception& e) {
@@ -789,7 +788,7 @@ DecisionResult IntakePanel::accept() {
         const IntakeRequest r = request();
         {
             auto held = services_.lock();
-            review = services_.counter().review(r);
+            review = services_.intake().review(r);
         }
         for (auto& f : fields_) f->visited = true;
         show_review(review);
@@ -820,7 +819,7 @@ DecisionResult IntakePanel::accept() {
         IntakeOutcome outcome;
         {
             auto held = services_.lock();
-            outcome = services_.counter().intake(r);
+            outcome = services_.intake().accept(r);  // with the review above
         }
         if (outcome.kind != IntakeOutcome::Kind::Accepted) {
             result.kind = DecisionResult::Kind::Failed;
@@ -841,7 +840,7 @@ DecisionResult IntakePanel::notice() {
     return decide([this](DecisionResult& result) {
         {
             auto held = services_.lock();
-            result.number = services_.counter().issue_notice(request());
+            result.number = services_.intake().notice(request());
         }
         result.kind = DecisionResult::Kind::Notice;
         result.message =
@@ -856,7 +855,7 @@ DecisionResult IntakePanel::refuse(const std::string& reason) {
     return decide([this, &reason](DecisionResult& result) {
         {
             auto held = services_.lock();
-            result.number = services_.counter().refuse(request(), trim(reason));
+            result.number = services_.intake().refuse(request(), trim(reason));
         }
         result.kind = DecisionResult::Kind::Refused;
         result.message = trf("Refusal {} recorded", result.number);
@@ -949,14 +948,14 @@ void IntakePanel::ask_refusal_reason() {
 void IntakePanel::render_document(DecisionResult result, bool receipt) {
     const fs::path out =
         services_.documents_dir() / (result.number + (receipt ? "-receipt.pdf" : "-notice.pdf"));
-    Counter& counter = services_.counter();
+    Intake& intake = services_.intake();
     services_.run_in_background(
-        [&counter, out, number = result.number, receipt] {
+        [&intake, out, number = result.number, receipt] {
             fs::create_directories(out.parent_path());
             if (receipt)
-                counter.print_receipt(number, out);
+                intake.print_receipt(number, out);
             else
-                counter.print_notice(number, out);
+                intake.print_notice(number, out);
         },
         [this, result, out](std::exception_ptr error) mutable {
             if (error) {
@@ -979,7 +978,7 @@ void IntakePanel::finish_case() {
     autosave_->Stop();
     if (draft_id_ != 0) {
         auto held = services_.lock();
-        services_.counter().store().drafts().remove(draft_id_);
+        services_.intake().remove_draft(draft_id_);
     }
     draft_id_ = 0;
     items_.clear();
@@ -990,36 +989,12 @@ void IntakePanel::finish_case() {
 void IntakePanel::save_draft_now() {
     autosave_->Stop();
     if (items_.empty()) return;
-    Draft draft;
-    draft.id = draft_id_;
-    draft.clerk = services_.user().display_name;
-    Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
-    for (const auto& code : items_) items->add(code);
-    draft.items_json = to_json(Poco::Dynamic::Var(items));
-    auto values = collect_values();
-    draft.values_json = to_json(values);
-    Poco::JSON::Array::Ptr materials = new Poco::JSON::Array;
-    for (const auto& m : request().materials) {
-        Poco::JSON::Object::Ptr entry = new Poco::JSON::Object(true);
-        entry->set("key", m.key);
-        if (!m.file.empty()) entry->set("file", m.file.string());
-        entry->set("supplied", m.supplied);
-        entry->set("tolerated", m.tolerated);
-        if (!m.promise.empty()) entry->set("promise", m.promise);
-        materials->add(entry);
-    }
-    draft.materials_json = to_json(Poco::Dynamic::Var(materials));
-    std::string names;
-    if (form_)
-        for (const ServiceItem* item : form_->items)
-            names += (names.empty() ? "" : "、") + item->name;
-    draft.title = (values->has("applicant.name") ? text_of(values->get("applicant.name")) + " "
-                                                 : std::string()) +
-                  names;
     try {
+        const IntakeRequest r = request();
         auto held = services_.lock();
-        draft.counter = services_.counter().config().code;
-        draft_id_ = services_.counter().store().drafts().save(draft);
+        // A supervisor may look at a form; only who takes cases in keeps drafts.
+        if (!services_.session().may(Permission::ServeApplicants)) return;
+        draft_id_ = services_.intake().save_draft(r, draft_id_);
     } catch (const std::exception& e) {
         show_info(wxString::Format(wtr("The draft could not be saved: %s"), wx(e.what())),
                   wxICON_ERROR);

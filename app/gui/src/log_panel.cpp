@@ -15,6 +15,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "onewindow/core/supervision.hpp"
+
 namespace onewindow::gui {
 
 BarChart::BarChart(wxWindow* parent, const wxString& title)
@@ -203,10 +205,9 @@ void LogPanel::show(Date from, Date to, const std::string& counter) {
     to_->ChangeValue(wx(to.iso()));
     try {
         auto held = services_.lock();
-        Counter& window = services_.counter();
-        log_ = window.counter_log({from, to, counter}, &services_.user());
-        previous_ = window.counter_log(previous_period(log_.period, window.store().calendar()),
-                                       &services_.user());
+        PeriodLogs logs = Supervision(services_.session()).logs({from, to, counter});
+        log_ = std::move(logs.now);
+        previous_ = std::move(logs.before);
     } catch (const std::exception& e) {
         summary_->SetLabel(wx(e.what()));
         return;
@@ -268,8 +269,8 @@ wxString LogPanel::resolve_bad_rating(long row, const std::string& resolution) {
     if (row < 0 || static_cast<std::size_t>(row) >= log_.open_bad_ratings.size()) return {};
     try {
         auto held = services_.lock();
-        services_.counter().store().resolve_rating(
-            log_.open_bad_ratings[static_cast<std::size_t>(row)].id, resolution, services_.user());
+        Supervision(services_.session())
+            .resolve_rating(log_.open_bad_ratings[static_cast<std::size_t>(row)].id, resolution);
     } catch (const std::exception& e) {
         return wx(e.what());
     }
@@ -280,12 +281,12 @@ wxString LogPanel::resolve_bad_rating(long row, const std::string& resolution) {
 void LogPanel::print_log() {
     const auto out = services_.documents_dir() / ("counter-log-" + log_.period.from.iso() + "-" +
                                                   log_.period.to.iso() + ".pdf");
-    const CounterLog log = log_, previous = previous_;
+    const PeriodLogs logs{log_, previous_};
     message_->SetLabel(wtr("Rendering..."));
     services_.run_in_background(
-        [this, out, log, previous] {
+        [this, out, logs] {
             std::filesystem::create_directories(out.parent_path());
-            services_.counter().print_counter_log(log, previous, out);
+            Supervision(services_.session()).print_log(logs, out);
         },
         [this, out](std::exception_ptr error) {
             if (error) {
@@ -314,9 +315,12 @@ std::string LogPanel::board_text(long row, int column) const {
 
 bool LogPanel::export_csv(const std::string& file) {
     std::string csv;
-    {
+    try {
         auto held = services_.lock();
-        csv = services_.counter().store().log().csv(log_.period);
+        csv = Supervision(services_.session()).csv(log_.period);
+    } catch (const std::exception& e) {
+        summary_->SetLabel(wx(e.what()));
+        return false;
     }
     std::ofstream out(file, std::ios::binary);
     out << csv;
@@ -380,9 +384,11 @@ AuditPanel::AuditPanel(wxWindow* parent, Services& services)
 
 void AuditPanel::show(const AuditFilter& filter) {
     std::vector<AuditEvent> events;
-    {
+    try {
         auto held = services_.lock();
-        events = services_.counter().store().audit().events(filter);
+        events = Supervision(services_.session()).audit_events(filter);
+    } catch (const std::exception& e) {
+        verdict_->SetLabel(wx(e.what()));
     }
     list_->DeleteAllItems();
     for (const auto& e : events) {
@@ -405,9 +411,14 @@ std::string AuditPanel::row_text(long row, int column) const {
 
 AuditVerifyResult AuditPanel::verify() {
     AuditVerifyResult result;
-    {
+    try {
         auto held = services_.lock();
-        result = services_.counter().store().audit().verify();
+        result = Supervision(services_.session()).verify_audit();
+    } catch (const std::exception& e) {
+        verdict_->SetForegroundColour(wxColour(192, 0, 0));
+        verdict_->SetLabel(wx(e.what()));
+        Layout();
+        return result;
     }
     verdict_->SetForegroundColour(result.ok ? wxColour(0, 110, 0) : wxColour(192, 0, 0));
     verdict_->SetLabel(

@@ -21,6 +21,7 @@
 #include <algorithm>
 #include <set>
 
+#include "onewindow/core/case_desk.hpp"
 #include "onewindow/core/case_store.hpp"
 #include "onewindow/core/catalogue.hpp"
 #include "onewindow/core/i18n.hpp"
@@ -296,20 +297,23 @@ void CasesPanel::refresh() {
     filter.item = utf8(item_->GetValue());
     filter.clerk = utf8(clerk_->GetValue());
     std::vector<CaseSummary> cases;
+    std::vector<DeadlineState> deadlines;
+    const Date today = Date::today();
     try {
         auto held = services_.lock();
         filter.counter = services_.counter().config().code;
-        cases = services_.counter().store().list_cases(filter, services_.user());
+        const CaseDesk desk(services_.session());
+        cases = desk.list(filter);
+        for (const auto& c : cases) deadlines.push_back(desk.deadline(c, today));
     } catch (const std::exception& e) {
         wxLogError("%s", wx(e.what()));
         return;
     }
-    const Date today = Date::today();
-    const auto& calendar = services_.counter().store().calendar();
     list_->Freeze();
     list_->DeleteAllItems();
     states_.clear();
-    for (const auto& c : cases) {
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+        const CaseSummary& c = cases[i];
         const long row = list_->InsertItem(list_->GetItemCount(), wx(c.number));
         list_->SetItem(row, kApplicant, wx(c.applicant_name));
         list_->SetItem(row, kIdNumber, wx(mask_id_number(c.applicant_id_number)));
@@ -319,7 +323,7 @@ void CasesPanel::refresh() {
         list_->SetItem(row, kAccepted, chinese_time(c.accepted_at));
         list_->SetItem(row, kPromised, wx(c.promised_date.chinese()));
         list_->SetItem(row, kStatus, status_label(c.status));
-        const auto state = deadline_state(calendar, c.promised_date, today, c.open);
+        const DeadlineState state = deadlines[i];
         states_.push_back(state == DeadlineState::Overdue   ? 2
                           : state == DeadlineState::DueSoon ? 1
                                                             : 0);
@@ -341,12 +345,12 @@ wxString CasesPanel::print_item_document(const std::string& case_number,
                      (case_number + "-" + item_code + (result ? "-result.pdf" : "-correction.pdf"));
     try {
         auto held = services_.lock();
-        Counter& counter = services_.counter();
+        const CaseDesk desk(services_.session());
         std::filesystem::create_directories(out.parent_path());
         if (result)
-            counter.print_result(case_number, item_code, out);
+            desk.print_result(case_number, item_code, out);
         else
-            counter.print_correction(counter.correction_request(case_number, item_code), out);
+            desk.print_correction(case_number, item_code, out);
     } catch (const std::exception& e) {
         return wx(e.what());
     }
@@ -359,19 +363,8 @@ wxString CasesPanel::hand_out(const std::string& case_number, const std::string&
     std::vector<std::filesystem::path> printed;
     try {
         auto held = services_.lock();
-        Counter& counter = services_.counter();
-        auto record = counter.store().cases().find(case_number);
-        if (!record) return wxString::Format(wtr("Case %s"), wx(case_number));
-        HandOut h;
-        h.case_number = case_number;
-        for (const auto& item : record->items)
-            if (item.status == "approved" || item.status == "rejected")
-                h.item_codes.push_back(item.code);
-        h.collector = collector;
-        h.collector_id_number = id_number;
-        h.proof = proof;
-        h.clerk = services_.user().display_name;
-        printed = counter.hand_out(h, std::nullopt);
+        printed = CaseDesk(services_.session())
+                      .hand_out(case_number, collector, id_number, proof, std::nullopt);
     } catch (const std::exception& e) {
         return wx(e.what());
     }
@@ -385,7 +378,7 @@ void CasesPanel::show_detail(const std::string& case_number) {
     std::optional<CaseRecord> record;
     {
         auto held = services_.lock();
-        record = services_.counter().store().cases().find(case_number);
+        record = CaseDesk(services_.session()).find(case_number);
     }
     if (!record) return;
     wxDialog dialog(this, wxID_ANY, wxString::Format(wtr("Case %s"), wx(case_number)),
@@ -606,7 +599,12 @@ MainFrame::MainFrame(Services& services)
     pages_->AddPage(cases_, wtr("Cases"));
     pages_->AddPage(plugins_, wtr("Plugins"));
     // Supervisors review the windows' work; clerks do not see it.
-    if (services_.user().role != Role::Clerk) {
+    bool supervises = false;
+    {
+        auto held = services_.lock();
+        supervises = services_.session().may(Permission::ReadReports);
+    }
+    if (supervises) {
         log_ = new LogPanel(pages_, services_);
         pages_->AddPage(log_, wtr("Counter log"));
         log_->show(Date::today(), Date::today(), {});
@@ -807,7 +805,7 @@ bool MainFrame::resume_latest_draft() {
     std::vector<Draft> drafts;
     {
         auto held = services_.lock();
-        drafts = services_.counter().store().drafts().of_clerk(services_.user().display_name);
+        drafts = services_.intake().drafts();
     }
     if (drafts.empty()) return false;
     intake_->resume(drafts.front());
@@ -824,10 +822,10 @@ void MainFrame::refresh_status() {
         auto held = services_.lock();
         counter_name = services_.counter().config().name;
         code = services_.counter().config().code;
-        for (const auto& row : services_.counter().store().outbox().rows())
-            if (row.state == "pending") ++pending;
+        const CaseDesk desk(services_.session());
+        pending = desk.pending();
         // Agent mode: items to forward that are due within a working day or late.
-        forwarding = services_.counter().store().outbox().forwarding_summary(Date::today()).text();
+        forwarding = desk.forwarding_summary(Date::today()).text();
     }
     SetStatusText(wxString::Format(wtr("Counter: %s (%s)"), wx(counter_name), wx(code)), 1);
     if (forwarding.empty())
@@ -867,7 +865,7 @@ LoginResult MainFrame::unlock(const std::string& password) {
     LoginResult result;
     {
         auto held = services_.lock();
-        result = services_.counter().store().accounts().login(services_.user().name, password);
+        result = onewindow::unlock(services_.session(), password);
     }
     if (result.status == LoginResult::Status::Ok) {
         locked_ = false;

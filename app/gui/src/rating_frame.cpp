@@ -8,6 +8,7 @@
 #include <wx/textctrl.h>
 #include <wx/timer.h>
 
+#include "onewindow/core/case_desk.hpp"
 #include "onewindow/core/i18n.hpp"
 #include "onewindow/core/report.hpp"
 
@@ -152,7 +153,7 @@ wxString RatingFrame::submit(const std::string& comment) {
 wxString RatingFrame::record(int level, const std::string& comment) {
     try {
         auto held = services_.lock();
-        services_.counter().rate(case_number_, level, comment);
+        CaseDesk(services_.session()).rate(case_number_, level, comment);
     } catch (const std::exception& e) {
         subtitle_->SetLabel(wx(e.what()));
         Layout();

@@ -26,6 +26,11 @@ void chinese_buttons(wxWindow* window) {
     }
 }
 
+void Services::set_user(UserAccount user) {
+    user_ = std::move(user);
+    intake_ = std::make_unique<Intake>(Session(*counter_, user_));
+}
+
 std::unique_ptr<Services> Services::open(const ShellOptions& options) {
     std::unique_ptr<Services> services(new Services);
     services->options_ = options;

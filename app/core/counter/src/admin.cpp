@@ -64,6 +64,22 @@ Administration::Administration(CaseStore& store, fs::path data_dir, fs::path shi
       shipped_calendar_(std::move(shipped_calendar)),
       who_(std::move(who)) {}
 
+Administration::Administration(const Session& session)
+    : Administration(session.counter().store(), session.counter().data_dir(),
+                     session.counter().root() / "share" / "onewindow" / "calendar",
+                     session.user()) {}
+
+void Administration::create_first_admin(Counter& counter, const std::string& name,
+                                        const std::string& display_name,
+                                        const std::string& counter_code,
+                                        const std::string& password) {
+    create_first_admin(counter.store(), name, display_name, counter_code, password);
+}
+
+void Administration::require_first_setup(Counter& counter, const char* action) {
+    require_first_setup(counter.store(), action);
+}
+
 void Administration::allow(Permission permission, const char* action, const std::string& target) {
     const std::string what =
         target.empty() ? std::string(action) : std::string(action) + " " + target;

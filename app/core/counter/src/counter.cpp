@@ -161,6 +161,7 @@ std::optional<IdCard> Counter::read_id_card() {
 PluginHost& Counter::plugins() { return *state_->host; }
 CaseStore& Counter::store() { return *state_->store; }
 const fs::path& Counter::data_dir() const { return state_->options.data_dir; }
+const fs::path& Counter::root() const { return state_->options.root; }
 const Issues& Counter::load_issues() const { return state_->load_issues; }
 
 UnifiedForm Counter::unified_form(const std::vector<std::string>& codes,
@@ -314,7 +315,10 @@ IntakeReview Counter::review(const IntakeRequest& request) const {
 }
 
 std::string Counter::issue_notice(const IntakeRequest& request) {
-    const IntakeReview checked = review(request);
+    return issue_notice(request, review(request));
+}
+
+std::string Counter::issue_notice(const IntakeRequest& request, const IntakeReview& checked) {
     if (checked.missing_materials.empty())
         throw Error(ErrorKind::Input,
                     tr("No material is missing: there is nothing to put in a one-time notice"));
@@ -338,8 +342,11 @@ std::string Counter::record_notice(const IntakeRequest& request, const IntakeRev
 }
 
 IntakeOutcome Counter::intake(const IntakeRequest& request) {
+    return intake(request, review(request));
+}
+
+IntakeOutcome Counter::intake(const IntakeRequest& request, const IntakeReview& checked) {
     State& s = *state_;
-    const IntakeReview checked = review(request);
     const UnifiedForm& form = *checked.form;
     const Poco::JSON::Object::Ptr& values = checked.values;
     const std::string& now = checked.now;

@@ -75,7 +75,7 @@ bool role_allows(Role role, Permission permission) {
                    permission == Permission::ReadReports ||
                    permission == Permission::ResolveRatings;
         case Role::Clerk:
-            return false;
+            return permission == Permission::ServeApplicants;
     }
     return false;
 }

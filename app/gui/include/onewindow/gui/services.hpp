@@ -24,6 +24,8 @@
 #include "onewindow/core/case_store.hpp"
 #include "onewindow/core/counter.hpp"
 #include "onewindow/core/dispatcher.hpp"
+#include "onewindow/core/intake.hpp"
+#include "onewindow/core/session.hpp"
 
 namespace onewindow::gui {
 
@@ -50,7 +52,18 @@ class Services {
     std::unique_lock<std::mutex> lock() { return std::unique_lock(mutex_); }
 
     const UserAccount& user() const { return user_; }
-    void set_user(UserAccount user) { user_ = std::move(user); }
+    /// The user signed in (sign_in()): the screens reach the core through the services of
+    /// their session only (intake.hpp, case_desk.hpp, supervision.hpp, admin.hpp), each
+    /// checking the role inside.
+    void set_user(UserAccount user);
+    /// The session of the signed-in user, for a service built on the spot (under lock()).
+    Session session() { return Session(*counter_, user_); }
+    /// The intake of the signed-in user: one for the session, since it keeps the last review
+    /// for the acceptance (one F9, one validation). Under lock().
+    Intake& intake() {
+        if (!intake_) intake_ = std::make_unique<Intake>(session());
+        return *intake_;
+    }
 
     /// Where printed documents of this counter are kept (<data>/documents).
     std::filesystem::path documents_dir() const;
@@ -86,6 +99,7 @@ class Services {
     std::unique_ptr<Counter> counter_;
     std::mutex mutex_;
     UserAccount user_;
+    std::unique_ptr<Intake> intake_;
     struct Worker {
         std::thread thread;
         std::shared_ptr<std::atomic<bool>> finished;

@@ -35,6 +35,7 @@
 #include "onewindow/core/calendar.hpp"
 #include "onewindow/core/case_store.hpp"
 #include "onewindow/core/plugin_host.hpp"
+#include "onewindow/core/session.hpp"
 #include "onewindow/store/migrate.hpp"
 
 namespace onewindow {
@@ -67,6 +68,10 @@ class Administration {
     /// `shipped_calendar` is <root>/share/onewindow/calendar.
     Administration(CaseStore& store, std::filesystem::path data_dir,
                    std::filesystem::path shipped_calendar, UserAccount who);
+    /// The same for the user of a signed-in session (session.hpp), on its counter's store, data
+    /// folder and installation. The local operator's session is not an administrator: its
+    /// actions are refused (the command line signs in for them, admin --user).
+    explicit Administration(const Session& session);
 
     // Back offices (ManageEndpoints).
     ExchangeOverview exchange();
@@ -132,9 +137,14 @@ class Administration {
     static void create_first_admin(CaseStore& store, const std::string& name,
                                    const std::string& display_name, const std::string& counter,
                                    const std::string& password);
+    /// The same on a counter's store.
+    static void create_first_admin(Counter& counter, const std::string& name,
+                                   const std::string& display_name, const std::string& counter_code,
+                                   const std::string& password);
     /// The local operator of the command line before an administrator exists; once one does,
     /// Error(Denied) with an 'access.denied' event naming `action` (translated in the message).
     static void require_first_setup(CaseStore& store, const char* action);
+    static void require_first_setup(Counter& counter, const char* action);
 
     // Calendar (ManageCalendar). Dates as YYYY-MM-DD.
     std::vector<SpecialDay> special_days(int year);

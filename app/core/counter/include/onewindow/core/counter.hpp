@@ -169,6 +169,8 @@ class Counter {
     PluginHost& plugins();
     CaseStore& store();
     const std::filesystem::path& data_dir() const;
+    /// The installation root it was opened with (its share/onewindow holds the shipped files).
+    const std::filesystem::path& root() const;
     /// Problems met while loading plugins' forms (the shell shows them; the CLI prints them).
     const Issues& load_issues() const;
 
@@ -183,10 +185,17 @@ class Counter {
     /// 一次性告知: records a one-time notice of every missing material; returns its number.
     /// Error(Input) when nothing is missing.
     std::string issue_notice(const IntakeRequest& request);
+    /// The same with `checked`, the review() of exactly this request made today (Intake keeps
+    /// it, so that one F9 runs each plugin's validate once): nothing is validated again.
+    std::string issue_notice(const IntakeRequest& request, const IntakeReview& checked);
 
     /// Validates and then accepts, or records a one-time notice, or reports invalid input.
     /// Invalid input and failures change nothing in the store.
     IntakeOutcome intake(const IntakeRequest& request);
+    /// The same with `checked`, the review() of exactly this request made today (see
+    /// issue_notice): the plugins' checks are not run again; `checked.now` is the acceptance's
+    /// time, so a caller reusing an older review sets it to the time of the acceptance.
+    IntakeOutcome intake(const IntakeRequest& request, const IntakeReview& checked);
 
     /// Records a refusal to accept (不予受理) of the request's items with the clerk's reason and,
     /// when the matter is outside the departments' remit, where to apply instead; returns its

@@ -26,7 +26,10 @@ const char* role_name(Role role);  // "clerk" | "supervisor" | "administrator"
 /// the reports; administrators may do everything (users, counters, endpoints, plugins).
 /// ManageEndpoints: the back offices of exchange.json, agent mode and the client code;
 /// ManageCalendar: the administrator's holiday and make-up working day edits;
-/// ResolveRatings: closing a bad rating's follow-up (supervisors).
+/// ResolveRatings: closing a bad rating's follow-up (supervisors);
+/// ServeApplicants: the window's work with an applicant, taking a case in (accept, one-time
+/// notice, refusal, drafts), handing results out and recording the visit's rating (clerks and
+/// administrators; a supervisor reviews the windows' work and does not take cases in).
 enum class Permission {
     ReadOtherCounters,
     ReadReports,
@@ -34,7 +37,8 @@ enum class Permission {
     ManagePlugins,
     ManageEndpoints,
     ManageCalendar,
-    ResolveRatings
+    ResolveRatings,
+    ServeApplicants
 };
 bool role_allows(Role role, Permission permission);
 std::optional<Role> parse_role(std::string_view name);

@@ -1,0 +1,89 @@
+// Intake: taking a case in at the window through a signed-in session (session.hpp) — the review
+// as the clerk types, the acceptance (受理) with its receipt, the one-time notice (一次性告知),
+// the refusal (不予受理), and the drafts that keep an unfinished intake.
+//
+// One F9, one validation: review() keeps its result with the request it checked; accept() and
+// notice() reuse it when the request has not changed since (the same items, values and
+// materials, the same day), so each plugin's validate runs once for a review followed by an
+// acceptance. Any change, or a new day, reviews again. The acceptance's time is the moment of
+// accept(), not of the review.
+//
+// Drafts are kept in the case file's format, onewindow.case/1 (app/cli/README.md: items, clerk,
+// values, materials), so a draft is what `onewindow-cli intake` reads.
+//
+// Roles, checked inside (Session::require: an 'access.denied' audit event and Error(Denied),
+// nothing written then): accept(), notice(), refuse() and the drafts need ServeApplicants
+// (clerks and administrators; a supervisor does not take cases in). review(), form() and the
+// printing of a recorded receipt or notice read only.
+//
+// Ownership: an Intake keeps its Session (and refers to the Counter, which must outlive it) and
+// the last review. Threads: every function is called on a thread that holds the Counter for
+// itself (counter.hpp: one thread at a time); one Intake is used by one thread at a time. The
+// print_* functions render PDFs: the shell calls them from background jobs.
+#pragma once
+
+#include <Poco/JSON/Object.h>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "onewindow/core/counter.hpp"
+#include "onewindow/core/session.hpp"
+#include "onewindow/store/drafts.hpp"
+
+namespace onewindow {
+
+class Intake {
+  public:
+    explicit Intake(Session session) : session_(std::move(session)) {}
+
+    /// The unified form of the items (Counter::unified_form).
+    UnifiedForm form(const std::vector<std::string>& item_codes) const;
+    /// Checks the request without writing anything (Counter::review) and keeps the result for
+    /// accept() and notice().
+    IntakeReview review(const IntakeRequest& request);
+    /// Accepts, or records a one-time notice when materials are missing, or reports invalid
+    /// input (Counter::intake), with the kept review when the request is unchanged.
+    IntakeOutcome accept(const IntakeRequest& request);
+    /// Records a one-time notice of the missing materials; returns its number. Error(Input)
+    /// when nothing is missing.
+    std::string notice(const IntakeRequest& request);
+    /// Records a refusal to accept with the clerk's reason (Counter::refuse).
+    std::string refuse(const IntakeRequest& request, const std::string& reason,
+                       const std::string& apply_to = {});
+
+    void print_receipt(const std::string& case_number, const std::filesystem::path& out) const;
+    void print_notice(const std::string& notice_number, const std::filesystem::path& out) const;
+    void print_refusal(const std::string& refusal_number, const std::filesystem::path& out) const;
+
+    /// Keeps the request as a draft of the session's clerk at this counter (`id` 0: a new one);
+    /// returns its id. Its title is the applicant's name and the items' names.
+    long long save_draft(const IntakeRequest& request, long long id);
+    /// Drops a draft (its case was decided).
+    void remove_draft(long long id);
+    /// The session's clerk's drafts, newest first.
+    std::vector<Draft> drafts() const;
+
+    /// The request as a case file (onewindow.case/1): format, items, clerk, values, materials
+    /// (and now, when the request fixes it).
+    static Poco::JSON::Object::Ptr case_file(const IntakeRequest& request);
+
+    const Session& session() const { return session_; }
+
+  private:
+    /// The kept review when it is of `request` today, with its time set to now; else nullopt.
+    std::optional<IntakeReview> kept_review(const IntakeRequest& request) const;
+    IntakeRequest signed_request(const IntakeRequest& request) const;
+
+    Session session_;
+    struct Kept {
+        std::string request;  // case_file(request) as JSON
+        IntakeReview review;
+    };
+    std::optional<Kept> kept_;
+};
+
+}  // namespace onewindow

@@ -1,0 +1,115 @@
+// The case desk through a signed-in session (see case_desk.hpp).
+#include "onewindow/core/case_desk.hpp"
+
+#include "onewindow/core/counter.hpp"
+#include "onewindow/core/error.hpp"
+#include "onewindow/core/i18n.hpp"
+
+namespace onewindow {
+
+std::vector<CaseSummary> CaseDesk::list(const CaseFilter& filter) const {
+    CaseStore& store = session_.counter().store();
+    if (session_.local()) return store.cases().list(filter);
+    return store.list_cases(filter, session_.user());
+}
+
+DeadlineState CaseDesk::deadline(const CaseSummary& summary, Date today) const {
+    return deadline_state(session_.counter().store().calendar(), summary.promised_date, today,
+                          summary.open);
+}
+
+std::optional<CaseRecord> CaseDesk::find(const std::string& case_number) const {
+    return session_.counter().store().cases().find(case_number);
+}
+
+std::vector<std::filesystem::path> CaseDesk::hand_out(
+    const std::string& case_number, const std::string& collector,
+    const std::string& collector_id_number, const std::string& proof,
+    const std::optional<PrintOptions>& printer) const {
+    session_.require(Permission::ServeApplicants, N_("hand out results"));
+    const auto record = find(case_number);
+    if (!record) throw Error(ErrorKind::NotFound, trf("There is no case {}", case_number));
+    HandOut h;
+    h.case_number = case_number;
+    for (const auto& item : record->items)  // every item decided so far, either way
+        if (item.status == "approved" || item.status == "rejected")
+            h.item_codes.push_back(item.code);
+    h.collector = collector;
+    h.collector_id_number = collector_id_number;
+    h.proof = proof;
+    return hand_out(std::move(h), printer);
+}
+
+std::vector<std::filesystem::path> CaseDesk::hand_out(
+    HandOut hand_out, const std::optional<PrintOptions>& printer) const {
+    session_.require(Permission::ServeApplicants, N_("hand out results"));
+    if (hand_out.clerk.empty()) hand_out.clerk = session_.clerk();
+    return session_.counter().hand_out(hand_out, printer);
+}
+
+long long CaseDesk::rate(const std::string& case_number, int level,
+                         const std::string& comment) const {
+    session_.require(Permission::ServeApplicants, N_("record a rating"));
+    return session_.counter().rate(case_number, level, comment);
+}
+
+void CaseDesk::print_result(const std::string& case_number, const std::string& item_code,
+                            const std::filesystem::path& out) const {
+    session_.counter().print_result(case_number, item_code, out);
+}
+
+void CaseDesk::print_correction(const std::string& case_number, const std::string& item_code,
+                                const std::filesystem::path& out) const {
+    Counter& counter = session_.counter();
+    counter.print_correction(counter.correction_request(case_number, item_code), out);
+}
+
+std::vector<OutboxRow> CaseDesk::outbox(const std::string& case_number) const {
+    return session_.counter().store().outbox().rows(case_number);
+}
+
+std::size_t CaseDesk::pending() const {
+    std::size_t count = 0;
+    for (const auto& row : outbox())
+        if (row.state == "pending") ++count;
+    return count;
+}
+
+std::optional<DeadlineState> CaseDesk::forwarding_state(const OutboxRow& row, Date today) const {
+    const auto due = Date::parse(row.forward_by);
+    if (!due) return std::nullopt;
+    // No colour while it waits for other items or is held (outbox.hpp: not counted).
+    const bool counted =
+        (row.state == "pending" && row.waiting_for.empty()) || row.state == "refused";
+    return deadline_state(session_.counter().store().calendar(), *due, today, counted);
+}
+
+std::vector<ForwardingItem> CaseDesk::awaiting_forwarding(Date today) const {
+    return session_.counter().store().outbox().awaiting_forwarding(today);
+}
+
+ForwardingSummary CaseDesk::forwarding_summary(Date today) const {
+    return session_.counter().store().outbox().forwarding_summary(today);
+}
+
+void CaseDesk::requeue(const std::string& idempotency_key) const {
+    session_.require(Permission::ServeApplicants, N_("send an outbox item again"));
+    session_.counter().store().outbox().requeue(idempotency_key, session_.actor(),
+                                                local_timestamp_now());
+}
+
+void CaseDesk::cancel(const std::string& idempotency_key, const std::string& reason) const {
+    session_.require(Permission::ServeApplicants, N_("withdraw an outbox item"));
+    session_.counter().store().outbox().cancel(idempotency_key, reason, session_.actor(),
+                                               local_timestamp_now());
+}
+
+ExchangeReport CaseDesk::exchange(const ExchangeConfig& config, bool send, bool pull) const {
+    ExchangeReport report;
+    CaseStore& store = session_.counter().store();
+    if (send) report.sent = dispatch_once(store, config);
+    if (pull) report.pulled = pull_decisions(store, config);
+    return report;
+}
+
+}  // namespace onewindow
