@@ -30,8 +30,10 @@ packages=(
     # QR codes of case and notice numbers on receipts and notices
     libqrencode-dev
     # a service centre's case store: PostgreSQL 15, its client library; the tests start their own
-    # server (tests/postgres/pg_server.sh), never the distribution's cluster
-    postgresql-15 libpq-dev
+    # server (tests/postgres/pg_server.sh), never the distribution's cluster. pg_dump and
+    # pg_restore (a centre's backups) are postgresql-client-15's, named although postgresql-15
+    # depends on it: a counter PC that only backs up needs no server
+    postgresql-15 postgresql-client-15 libpq-dev
     # CJK fonts embedded in printed documents (gbsn00lp: GB Song for the body and titles;
     # uming: Song/Ming for the characters gbsn00lp lacks; zenhei: 黑体 headings and labels)
     fonts-arphic-gbsn00lp fonts-arphic-uming fonts-wqy-zenhei

@@ -463,7 +463,8 @@ int cmd_restore(const fs::path& data_dir, const Args& args, std::ostream& out, s
         err << tr(kUsageText);
         return kUsage;
     }
-    const auto without_secret = restore_counter(args.positional[0], data_dir);
+    // --store: the (empty) database a centre's backup is restored into.
+    const auto without_secret = restore_counter(args.positional[0], data_dir, store_option);
     out << trf("Restored {} into {}", args.positional[0], data_dir.string()) << '\n';
     std::string names;
     for (const auto& name : without_secret) names += (names.empty() ? "" : "、") + name;

@@ -159,8 +159,9 @@ void pg_accept_commit(const fs::path& stage, const AcceptRequestFactory& request
     }
     // The bare baseline: the same rows in one transaction on one libpq connection, each
     // statement a round trip as the store's are (counter_sequences, cases, item, two materials,
-    // outbox, the audit event with its head).
+    // outbox, the audit event with its counter's head).
     Connection c(url);
+    exec(c.get(), "INSERT INTO audit_heads VALUES ('WX99', 0, '')");
     for (int i = 0; i < rounds; ++i) {
         const auto start = Clock::now();
         const std::string number = "'WX99-20261123-" + std::to_string(i) + "'";
@@ -195,12 +196,12 @@ void pg_accept_commit(const fs::path& stage, const AcceptRequestFactory& request
              "INSERT INTO outbox (case_id, item_code, department, endpoint, idempotency_key,"
              " payload, state, next_attempt_at) VALUES (" +
                  id + ", 'i', 'd', 'e', " + number + ", '{}', 'pending', 'now')");
-        exec(c.get(), "SELECT hash FROM audit_head WHERE id = 1 FOR UPDATE");
+        exec(c.get(), "SELECT hash FROM audit_heads WHERE counter = 'WX99' FOR UPDATE");
         exec(c.get(),
              "INSERT INTO audit_events (at, actor, counter, type, subject, detail, success,"
              " prev_hash, hash) VALUES ('2026-11-23 10:00:00', '张敏', 'WX99', 'case.accepted', " +
                  number + ", '{}', 1, 'a', 'b')");
-        exec(c.get(), "UPDATE audit_head SET hash = 'b' WHERE id = 1");
+        exec(c.get(), "UPDATE audit_heads SET hash = 'b' WHERE counter = 'WX99'");
         exec(c.get(), "COMMIT");
         bare.push_back(ms_since(start));
     }

@@ -27,6 +27,7 @@
 #include "../unit/cups_server.hpp"
 #include "../unit/sample_case.hpp"
 #include "../unit/temp_dir.hpp"
+#include "../unit/test_store.hpp"
 #include "onewindow/core/case_store.hpp"
 #include "onewindow/core/demo_data.hpp"
 #include "onewindow/core/forms.hpp"
@@ -141,6 +142,22 @@ DecisionResult accept_first_child(IntakePanel& intake) {
     for (const char* key : {"id_card", "marriage_cert"}) intake.set_supplied(key, true);
     intake.tolerate("photo", "申请人承诺自受理之日起 5 个工作日内补交");
     return intake.accept();
+}
+
+/// The county's health department approves the first-child registration of `number`, as the
+/// dispatcher records a decision pulled from its back office (the store's decision path).
+void approve_first_child(Shell& shell, const std::string& number, const std::string& certificate) {
+    auto held = shell.services->lock();
+    ItemDecision d;
+    d.cursor = 1;
+    d.case_number = number;
+    d.item_code = "000718001001";
+    d.outcome = "approved";
+    d.data_json = R"({"certificate_no": ")" + certificate + "\"}";
+    d.decided_by = "赵静";
+    d.decided_at = onewindow::local_timestamp_now();  // after the acceptance, as in life
+    REQUIRE(shell.services->counter().store().decisions().record("http://office", {"county_health"},
+                                                                 {d}, {}, 1, d.decided_at) == 1);
 }
 
 }  // namespace
@@ -791,19 +808,7 @@ TEST_CASE("The result document of an approved item prints from the case detail",
     // Not decided yet: told, nothing printed.
     CHECK(utf8(cases.print_item_document(accepted.number, "000718001001", true)).find("尚未办结") !=
           std::string::npos);
-    {
-        auto held = shell.services->lock();
-        ItemDecision d;
-        d.cursor = 1;
-        d.case_number = accepted.number;
-        d.item_code = "000718001001";
-        d.outcome = "approved";
-        d.data_json = R"({"certificate_no": "冀魏生字〔2026〕第0815号"})";
-        d.decided_by = "赵静";
-        d.decided_at = onewindow::local_timestamp_now();  // after the acceptance, as in life
-        REQUIRE(shell.services->counter().store().decisions().record(
-                    "http://office", {"county_health"}, {d}, {}, 1, d.decided_at) == 1);
-    }
+    approve_first_child(shell, accepted.number, "冀魏生字〔2026〕第0815号");
     CHECK(cases.print_item_document(accepted.number, "000718001001", true).empty());
     shell.services->wait_idle();
     pump(300);
@@ -923,4 +928,89 @@ TEST_CASE("The applicant rates the visit on the rating screen; the clerk has no 
     });
     frame->cases()->show_detail(accepted.number);
     CHECK(looked);
+}
+
+TEST_CASE("Two shells at two counters share one centre: WX01 accepts, WX02 hands out",
+          "[gui][centre]") {
+    // Two windows in one process (two Services, each with its own data folder, connections and
+    // dispatcher, as two PCs have), on one database of the test run's PostgreSQL server.
+    REQUIRE(testing::on_postgresql());
+    testing::TempDir centre_dir{"onewindow-gui-centre"};
+    testing::TestStore centre(centre_dir.path);
+    const auto at_counter = [&](const std::string& code) {
+        return [&, code](const fs::path& data) {
+            centre.configure(data);
+            auto config = load_json_file(data / "counter.json").extract<Poco::JSON::Object::Ptr>();
+            config->set("code", code);
+            std::ofstream(data / "counter.json") << to_json(config);
+            prepare_demo_data(data);  // the demo accounts, once for the centre
+        };
+    };
+    Shell wx01(at_counter("WX01")), wx02(at_counter("WX02"));
+    wx01.sign_in_clerk();
+    {
+        // WX02's own clerk, in the centre's accounts.
+        auto held = wx02.services->lock();
+        NewUser clerk;
+        clerk.name = "wangfang";
+        clerk.display_name = "王芳";
+        clerk.counter = "WX02";
+        clerk.password = kDemoPassword;
+        wx02.services->counter().store().accounts().create_user(clerk, "admin");
+    }
+    wx02.services->set_user(*wx02.login("wangfang", kDemoPassword).user);
+    auto* frame01 = wx01.open_frame();
+    Closing closing01{frame01};
+    auto* frame02 = wx02.open_frame();
+    Closing closing02{frame02};
+
+    // WX01 takes the case in through its intake form.
+    const auto accepted = accept_first_child(*frame01->intake());
+    INFO(accepted.message);
+    REQUIRE(accepted.kind == DecisionResult::Kind::Accepted);
+    CHECK(accepted.number.rfind("WX01-", 0) == 0);
+    wx01.services->wait_idle();
+    // The department decides (the store's decision path, as the back office's pull records it).
+    approve_first_child(wx01, accepted.number, "冀魏生字〔2026〕第0816号");
+
+    // WX02 finds it by its number and hands the result out.
+    CasesPanel& cases = *frame02->cases();
+    CHECK(cases.hand_out(accepted.number, "李娜", "13043419960315024X", "居民身份证").empty());
+    wx02.services->wait_idle();
+    pump(300);
+    CHECK(centre.scalar("SELECT count(*) FROM cases WHERE status = 'handed_out' AND number = '" +
+                        accepted.number + "'") == 1);
+    CHECK(centre.scalar("SELECT count(*) FROM audit_events WHERE type = 'case.handed_out' AND"
+                        " counter = 'WX02' AND subject = '" +
+                        accepted.number + "'") == 1);
+    {
+        auto held = wx02.services->lock();
+        const auto record = wx02.services->counter().store().cases().find(accepted.number);
+        REQUIRE(record);
+        CHECK(record->counter == "WX01");
+        CHECK(record->status == "handed_out");
+        CHECK(wx02.services->counter().store().audit().verify().ok);
+    }
+
+    // Shell 2's case detail names WX01 as the accepting counter, and shows the hand-out.
+    bool shown = false;
+    wxTheApp->CallAfter([&] {
+        for (wxWindow* w : wxTopLevelWindows)
+            if (auto* dialog = dynamic_cast<wxDialog*>(w); dialog && dialog->IsModal()) {
+                screenshot(dialog, "centre-case-detail-wx02.png");
+                std::string labels;
+                std::function<void(wxWindow*)> read = [&](wxWindow* window) {
+                    if (auto* text = dynamic_cast<wxStaticText*>(window))
+                        labels += text->GetLabel().utf8_string() + "\n";
+                    for (wxWindow* child : window->GetChildren()) read(child);
+                };
+                read(dialog);
+                INFO(labels);
+                CHECK(labels.find("受理窗口：WX01") != std::string::npos);
+                shown = true;
+                dialog->EndModal(wxID_CLOSE);
+            }
+    });
+    cases.show_detail(accepted.number);
+    CHECK(shown);
 }

@@ -252,11 +252,15 @@ TEST_CASE("Roles are enforced in the core, and every denied attempt is audited",
     other.counter = "WX99";
     CHECK_THROWS_AS(s.store.list_cases(other, lina), Error);
     CHECK_NOTHROW(s.store.list_cases(other, boss));
+    // Signed in at WX99's PC (a centre: she took the window that was free), she reads its list,
+    // and still not a third counter's.
+    CHECK_NOTHROW(s.store.list_cases(other, lina, "WX99"));
+    CHECK_THROWS_AS(s.store.list_cases(other, lina, "WX98"), Error);
 
     std::vector<AuditEvent> denied;
     for (const auto& e : s.store.audit().events())
         if (e.type == "access.denied") denied.push_back(e);
-    REQUIRE(denied.size() == 2);
+    REQUIRE(denied.size() == 3);
     CHECK(denied[0].actor == lina.name);
     CHECK(denied[0].subject == "counter log");
     CHECK_FALSE(denied[0].success);

@@ -402,10 +402,11 @@ TEST_CASE("Counter finding: the supervisor's daily log prints the audit chain's 
     {
         SQLite::Database db((data / "counter.db").string(), SQLite::OPEN_READONLY);
         CHECK(db.execAndGet("SELECT max(id) FROM audit_events").getString() == id);
-        CHECK(db.execAndGet("SELECT hash FROM audit_head").getString() == hash);
+        CHECK(db.execAndGet("SELECT hash FROM audit_heads WHERE counter = 'WX01'").getString() ==
+              hash);
     }
     REQUIRE(hash.rfind("k1:", 0) == 0);
-    const std::string footer = "审计链头 #" + id + " " + hash.substr(hash.rfind(':') + 1, 16);
+    const std::string footer = "审计链头 WX01 #" + id + " " + hash.substr(hash.rfind(':') + 1, 16);
     REQUIRE(run(cli(data) + "report daily -o " + quote(dir.path / "log.csv")).code == 0);
     CHECK_THAT(run("cat " + quote(dir.path / "log.csv")).out, Catch::Contains(footer));
     REQUIRE(run(cli(data) + "report daily -o " + quote(dir.path / "log.pdf")).code == 0);

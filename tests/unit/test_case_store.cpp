@@ -184,26 +184,11 @@ void drop_audit_triggers(store::Database& d, bool postgresql) {
         d.exec("DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete");
 }
 
-/// Appends an event of the first, unkeyed version of the chain (as a program before the audit
-/// key wrote it) through `d`.
-void append_plain_event(store::Database& d, const std::string& type) {
-    auto head = d.prepare("SELECT hash FROM audit_head WHERE id = 1");
-    REQUIRE(head.step());
-    const std::string previous = head.text(0);
-    AuditEvent e{0, "2026-09-01 09:00:00", "张敏", "WX01", type, "-", "{}", true, ""};
-    e.hash = store::audit_hash(previous, e);
-    auto insert = d.prepare(
-        "INSERT INTO audit_events (at, actor, counter, type, subject, detail, success,"
-        " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id");
-    insert.bind(1, e.at).bind(2, e.actor).bind(3, e.counter).bind(4, e.type).bind(5, e.subject);
-    insert.bind(6, e.detail_json).bind(7, previous).bind(8, e.hash);
-    REQUIRE(insert.step());
-    const long long id = insert.int64(0);
-    insert.reset();
-    d.prepare("UPDATE audit_head SET last_id = ?, hash = ? WHERE id = 1")
-        .bind(1, id)
-        .bind(2, e.hash)
-        .run();
+/// Appends an event of the first, unkeyed version of the chain through `d`: on the legacy chain
+/// (as a program before the audit key wrote it) or on WX01's.
+void append_plain_event(store::Database& d, const std::string& type, bool legacy = true) {
+    testing::append_audit_by_hand(
+        d, AuditEvent{0, "2026-09-01 09:00:00", "张敏", "WX01", type, "-", "{}", true, ""}, legacy);
 }
 
 }  // namespace
@@ -248,7 +233,7 @@ TEST_CASE("The audit chain is keyed and anchored outside the database, and old c
 
     SECTION("a plain event after keyed ones is a break") {
         auto d = db.connect();
-        append_plain_event(*d, "test.forged");
+        append_plain_event(*d, "test.forged", false);
         const auto broken = store.audit().verify();
         CHECK_FALSE(broken.ok);
         CHECK(broken.first_broken_id == events[3].id + 1);

@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -19,10 +20,13 @@
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "onewindow/core/calendar.hpp"
 #include "onewindow/core/case_store.hpp"
 #include "onewindow/core/json.hpp"
+#include "onewindow/store/audit.hpp"
 #include "onewindow/store/database.hpp"
 
 namespace onewindow::testing {
@@ -130,6 +134,67 @@ class TestStore {
     store::Location location_;
     std::string database_;
 };
+
+/// Runs `work(i)` on `n` threads at once; rethrows the first failure.
+template <typename Work>
+void at_once(int n, Work work) {
+    std::vector<std::thread> threads;
+    std::vector<std::exception_ptr> failures(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i)
+        threads.emplace_back([&, i] {
+            try {
+                work(i);
+            } catch (...) {
+                failures[static_cast<std::size_t>(i)] = std::current_exception();
+            }
+        });
+    for (auto& t : threads) t.join();
+    for (auto& f : failures)
+        if (f) std::rethrow_exception(f);
+}
+
+/// Counts the audit events (after the legacy head) whose stored link is not the hash of the
+/// previous event of their counter, or of the legacy head for a counter's first (audit.hpp).
+inline constexpr const char* kAuditLinksBroken =
+    "SELECT count(*) FROM audit_events e, audit_head l WHERE l.id = 1 AND e.id > l.last_id"
+    " AND e.prev_hash <> coalesce((SELECT p.hash FROM audit_events p WHERE p.counter = e.counter"
+    " AND p.id < e.id AND p.id > l.last_id ORDER BY p.id DESC LIMIT 1), l.hash)";
+
+/// Appends `e` through `d` by hand, as whoever can write the database outside the program would,
+/// or a program of before schema 12: on the single legacy chain (audit_head) when `legacy`,
+/// else on its counter's chain (audit_heads); hashed plain, or keyed with `key`. Its id.
+inline long long append_audit_by_hand(store::Database& d, AuditEvent e, bool legacy,
+                                      const std::string& key = "") {
+    std::string previous;
+    {
+        auto head =
+            d.prepare(legacy ? "SELECT hash FROM audit_head WHERE id = 1"
+                             : "SELECT hash FROM audit_heads WHERE counter = ?1"
+                               " UNION ALL SELECT hash FROM audit_head WHERE id = 1 AND"
+                               " NOT EXISTS (SELECT 1 FROM audit_heads WHERE counter = ?1)");
+        if (!legacy) head.bind(1, e.counter);
+        if (!head.step()) throw std::runtime_error("the store has no audit head");
+        previous = head.text(0);
+    }
+    e.hash =
+        key.empty() ? store::audit_hash(previous, e) : store::keyed_audit_hash(key, previous, e);
+    auto insert = d.prepare(
+        "INSERT INTO audit_events (at, actor, counter, type, subject, detail, success,"
+        " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+    insert.bind(1, e.at).bind(2, e.actor).bind(3, e.counter).bind(4, e.type).bind(5, e.subject);
+    insert.bind(6, e.detail_json).bind(7, e.success ? 1 : 0).bind(8, previous).bind(9, e.hash);
+    if (!insert.step()) throw std::runtime_error("the audit event was not inserted");
+    const long long id = insert.int64(0);
+    insert.reset();
+    auto move = d.prepare(legacy ? "UPDATE audit_head SET last_id = ?1, hash = ?2 WHERE id = 1"
+                                 : "INSERT INTO audit_heads (counter, last_id, hash)"
+                                   " VALUES (?3, ?1, ?2) ON CONFLICT (counter) DO UPDATE SET"
+                                   " last_id = excluded.last_id, hash = excluded.hash");
+    move.bind(1, id).bind(2, e.hash);
+    if (!legacy) move.bind(3, e.counter);
+    move.run();
+    return id;
+}
 
 /// The TestStore of a test's folder (a SQLite file `dir`/counter.db, or one database on the
 /// server), made on first use and kept until the test process ends: for tests that open the

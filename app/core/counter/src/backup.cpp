@@ -1,19 +1,28 @@
 #include "onewindow/core/backup.hpp"
 
+#include <Poco/Exception.h>
+#include <Poco/Pipe.h>
+#include <Poco/PipeStream.h>
+#include <Poco/Process.h>
+#include <Poco/StreamCopier.h>
 #include <SQLiteCpp/Backup.h>
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cstdlib>
 
+#include "onewindow/core/counter.hpp"  // store_location()
 #include "onewindow/core/date.hpp"
 #include "onewindow/core/error.hpp"
 #include "onewindow/core/i18n.hpp"
 #include "onewindow/core/json.hpp"
+#include "onewindow/core/password_hash.hpp"  // random_hex()
 #include "onewindow/core/private_files.hpp"
 #include "onewindow/store/audit.hpp"
 #include "onewindow/store/cases.hpp"  // check_now()
 #include "onewindow/store/database.hpp"
+#include "onewindow/store/pg_tools.hpp"
 
 namespace fs = std::filesystem;
 
@@ -29,6 +38,8 @@ constexpr const char* kConfigFiles[] = {
     "counter.json", "trusted-plugins.json", "plugin-settings.json", "exchange.json",
     "backup.json",  "calendar-edits.json",  store::kAuditKeyFile,   store::kAuditHeadFile};
 constexpr const char* kCounterFile = "counter.json";
+// A centre's store in a backup: pg_dump's custom format (its scans are rows of it).
+constexpr const char* kCentreDump = "centre.dump";
 
 constexpr const char* kExchangeFile = "exchange.json";
 
@@ -140,6 +151,92 @@ void check_integrity(const fs::path& db) {
                     trf("{}: the backup is damaged ({})", db.string(), verdict));
 }
 
+/// One of PostgreSQL's client programs: $ONEWINDOW_PG_BIN/<name> when set, else the newest
+/// major's under /usr/lib/postgresql (Debian keeps each major apart; a newer pg_dump reads every
+/// older server), else <name> on the PATH.
+std::string pg_program(const std::string& name) {
+    if (const char* bin = std::getenv("ONEWINDOW_PG_BIN")) return (fs::path(bin) / name).string();
+    int newest = 0;
+    std::error_code error;
+    for (const auto& entry : fs::directory_iterator("/usr/lib/postgresql", error)) {
+        const std::string major = entry.path().filename().string();
+        if (major.find_first_not_of("0123456789") == std::string::npos && major.size() < 4 &&
+            fs::exists(entry.path() / "bin" / name))
+            newest = std::max(newest, std::stoi(major));
+    }
+    if (newest == 0) return name;
+    return (fs::path("/usr/lib/postgresql") / std::to_string(newest) / "bin" / name).string();
+}
+
+/// Runs `program` with `args` as a child process (no shell: each argument is passed as it is)
+/// and waits for it. The password, when there is one, reaches it through a PGPASSFILE of its
+/// own (0600, in a private folder removed afterwards), never through its arguments.
+/// Error(Storage) naming `what` with the program's own message when it fails.
+void run_pg_program(const std::string& name, std::vector<std::string> args,
+                    const store::ToolConnection& connection, const std::string& what) {
+    Poco::Process::Env env{{"PGCONNECT_TIMEOUT", "10"}, {"LC_MESSAGES", "C"}};
+    fs::path pass_dir;
+    if (!connection.password.empty()) {
+        pass_dir = fs::temp_directory_path() / ("onewindow-pgpass-" + random_hex(8));
+        make_private_dir(pass_dir);
+        std::string escaped;
+        for (char ch : connection.password) {
+            if (ch == ':' || ch == '\\') escaped += '\\';
+            escaped += ch;
+        }
+        write_new_private_file(pass_dir / "pgpass", "*:*:*:*:" + escaped + "\n");
+        env["PGPASSFILE"] = (pass_dir / "pgpass").string();
+    }
+    if (!connection.conninfo.empty()) {
+        args.push_back("--no-password");  // a missing password fails at once, never asks
+        args.push_back("--dbname=" + connection.conninfo);
+    }
+    int rc = -1;
+    std::string output;
+    try {
+        Poco::Pipe out;
+        Poco::ProcessHandle process =
+            Poco::Process::launch(pg_program(name), args, std::string(), nullptr, &out, &out, env);
+        Poco::PipeInputStream stream(out);
+        Poco::StreamCopier::copyToString(stream, output);
+        rc = process.wait();
+    } catch (const Poco::Exception& e) {
+        output = e.displayText();
+    }
+    if (!pass_dir.empty()) {
+        std::error_code ignored;
+        fs::remove_all(pass_dir, ignored);
+    }
+    if (rc != 0) {
+        while (!output.empty() && (output.back() == '\n' || output.back() == ' '))
+            output.pop_back();
+        throw Error(ErrorKind::Storage,
+                    trf("{} failed ({}): {}", what, name, output.empty() ? "-" : output));
+    }
+}
+
+/// Dumps the centre's store into `file` (pg_dump's custom format) from one snapshot, and counts
+/// its cases in that same snapshot.
+long long dump_centre(const store::Location& where, const fs::path& file) {
+    // Opening the store checks the server, the role and the schema with the store's messages.
+    const auto db = store::Database::open(where);
+    db->exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    auto snapshot = db->prepare("SELECT pg_export_snapshot(), (SELECT count(*) FROM cases)");
+    snapshot.step();
+    const std::string id = snapshot.text(0);
+    const long long cases = snapshot.int64(1);
+    try {
+        run_pg_program("pg_dump",
+                       {"--format=custom", "--snapshot=" + id, "--file=" + file.string()},
+                       store::tool_connection(where), trf("Backing up {}", where.display()));
+    } catch (...) {
+        db->exec("ROLLBACK");
+        throw;
+    }
+    db->exec("COMMIT");
+    return cases;
+}
+
 }  // namespace
 
 std::vector<fs::path> list_backups(const fs::path& dest) {
@@ -147,7 +244,8 @@ std::vector<fs::path> list_backups(const fs::path& dest) {
     if (!fs::is_directory(dest)) return out;
     for (const auto& entry : fs::directory_iterator(dest))
         if (entry.is_directory() && entry.path().filename().string().rfind(kPrefix, 0) == 0 &&
-            entry.path().extension() != ".partial" && fs::exists(entry.path() / "counter.db"))
+            entry.path().extension() != ".partial" &&
+            (fs::exists(entry.path() / "counter.db") || fs::exists(entry.path() / kCentreDump)))
             out.push_back(entry.path());
     std::sort(out.begin(), out.end());
     return out;
@@ -155,8 +253,14 @@ std::vector<fs::path> list_backups(const fs::path& dest) {
 
 BackupResult backup_counter(const fs::path& data_dir, const fs::path& dest, int keep,
                             const std::optional<std::string>& now) {
+    store::Location where{store::Engine::SQLite, (data_dir / "counter.db").string()};
+    try {
+        where = store_location(data_dir);
+    } catch (const Error&) {  // counter.json unreadable: its counter.db, as ever (copied below)
+    }
+    const bool centre = where.engine == store::Engine::PostgreSQL;
     const fs::path db = data_dir / "counter.db";
-    if (!fs::exists(db))
+    if (!centre && !fs::exists(db))
         throw Error(ErrorKind::NotFound,
                     trf("{}: there is no case database to back up", db.string()));
     std::string stamp = check_now(now);  // "YYYY-MM-DD HH:MM:SS"
@@ -172,9 +276,12 @@ BackupResult backup_counter(const fs::path& data_dir, const fs::path& dest, int 
         // The head file first: the database copied after it holds at least the event it names.
         if (fs::exists(data_dir / store::kAuditHeadFile))
             fs::copy_file(data_dir / store::kAuditHeadFile, partial / store::kAuditHeadFile);
-        copy_database(db, partial / "counter.db");
-        check_integrity(partial / "counter.db");
-        {
+        if (centre) {
+            // A centre's store, scans included (materials.hpp), with the engine's own tool.
+            result.cases = dump_centre(where, partial / kCentreDump);
+        } else {
+            copy_database(db, partial / "counter.db");
+            check_integrity(partial / "counter.db");
             SQLite::Database copy((partial / "counter.db").string(), SQLite::OPEN_READONLY);
             result.cases = copy.execAndGet("SELECT count(*) FROM cases").getInt64();
         }
@@ -220,7 +327,77 @@ BackupResult backup_counter(const fs::path& data_dir, const fs::path& dest, int 
     return result;
 }
 
-std::vector<std::string> restore_counter(const fs::path& backup, const fs::path& data_dir) {
+namespace {
+
+/// Restores a centre's backup: its dump into the empty database `target` (or the one the
+/// backup's counter.json names), checked (the store opens, its audit chain verifies with the
+/// backup's anchor), then the configuration files.
+std::vector<std::string> restore_centre(const fs::path& backup, const fs::path& data_dir,
+                                        const std::optional<std::string>& target) {
+    if (fs::exists(data_dir / kCounterFile))
+        throw Error(ErrorKind::Input,
+                    trf("{} already holds a counter's settings: restore into a new folder",
+                        data_dir.string()));
+    const store::Location where =
+        target ? store::Location::parse(*target, data_dir) : store_location(backup);
+    if (where.engine != store::Engine::PostgreSQL)
+        throw Error(ErrorKind::Input, trf("{}: a centre's backup is restored into a PostgreSQL "
+                                          "database (--store postgresql://...)",
+                                          where.display()));
+    const store::ToolConnection connection = store::tool_connection(where);
+    // The dump is read whole before anything is changed.
+    try {
+        run_pg_program("pg_restore",
+                       {"--list", "--file=/dev/null", (backup / kCentreDump).string()}, {},
+                       tr("Reading the backup"));
+    } catch (const Error& e) {
+        throw Error(ErrorKind::Integrity, trf("{}: the backup is damaged ({})",
+                                              (backup / kCentreDump).string(), e.what()));
+    }
+    if (store::tables_in(where) > 0)
+        throw Error(ErrorKind::Input,
+                    trf("{} is not empty: a backup is restored into a new, empty database; "
+                        "nothing was changed",
+                        where.display()));
+    // One transaction: a failure leaves the database empty as it was.
+    run_pg_program("pg_restore",
+                   {"--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error",
+                    (backup / kCentreDump).string()},
+                   connection, trf("Restoring into {}", where.display()));
+    {
+        // Checked: the store opens (its schema known to this program) and its audit chain
+        // verifies with the key and head file of the backup.
+        const auto db = store::Database::open(where);
+        db->anchor_audit(backup);
+        const auto verified = store::AuditRepository(*db).verify();
+        if (!verified.ok)
+            throw Error(ErrorKind::Integrity,
+                        trf("{}: restored, but its audit chain does not verify at event {}: {}",
+                            where.display(), std::to_string(verified.first_broken_id),
+                            tr(verified.message.c_str())));
+    }
+    make_private_dir(data_dir);
+    for (const char* name : kConfigFiles)
+        if (fs::exists(backup / name)) fs::copy_file(backup / name, data_dir / name);
+    if (target) {
+        // The counter works on the database it was restored into (its password, if any, stays
+        // in ~/.pgpass: counter.json keeps none).
+        auto config =
+            fs::exists(data_dir / kCounterFile)
+                ? load_json_file(data_dir / kCounterFile).extract<Poco::JSON::Object::Ptr>()
+                : Poco::JSON::Object::Ptr(new Poco::JSON::Object(true));
+        config->set("store", connection.password.empty() ? *target : connection.conninfo);
+        write_file_atomically(data_dir / kCounterFile, to_json(config) + "\n");
+    }
+    make_private_tree(data_dir);
+    return endpoints_without_secret(data_dir / kExchangeFile);
+}
+
+}  // namespace
+
+std::vector<std::string> restore_counter(const fs::path& backup, const fs::path& data_dir,
+                                         const std::optional<std::string>& target) {
+    if (fs::exists(backup / kCentreDump)) return restore_centre(backup, data_dir, target);
     if (!fs::exists(backup / "counter.db"))
         throw Error(ErrorKind::NotFound, trf("{}: not a backup (no counter.db)", backup.string()));
     if (fs::exists(data_dir / "counter.db"))

@@ -10,7 +10,7 @@ namespace onewindow {
 std::vector<CaseSummary> CaseDesk::list(const CaseFilter& filter) const {
     CaseStore& store = session_.counter().store();
     if (session_.local()) return store.cases().list(filter);
-    return store.list_cases(filter, session_.user());
+    return store.list_cases(filter, session_.user(), session_.counter().config().code);
 }
 
 DeadlineState CaseDesk::deadline(const CaseSummary& summary, Date today) const {

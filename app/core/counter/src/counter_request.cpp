@@ -108,8 +108,9 @@ CaseStore open_store(const fs::path& root, const fs::path& data_dir,
     CaseStore store =
         CaseStore::open(store_location(data_dir, override), data_dir / "materials",
                         WorkingCalendar::load(root / "share" / "onewindow" / "calendar", data_dir));
-    // The audit chain's key and head file live in the data folder, whichever engine holds it.
-    store.database().anchor_audit(data_dir);
+    // The audit chain's key and head file live in the data folder, whichever engine holds it;
+    // the head file follows this counter's chain.
+    store.database().anchor_audit(data_dir, CounterConfig::load(data_dir / "counter.json").code);
     return store;
 }
 

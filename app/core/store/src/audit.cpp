@@ -7,6 +7,7 @@
 #include "onewindow/core/json.hpp"
 #include "onewindow/core/password_hash.hpp"
 
+#include <map>
 #include <sstream>
 
 namespace onewindow {
@@ -116,16 +117,57 @@ std::vector<AuditEvent> AuditRepository::events_of(const std::string& subject) c
     return read_events(q);
 }
 
+std::optional<AuditHead> AuditRepository::head(const std::string& counter) const {
+    return chain_head(db_, counter);
+}
+
+std::optional<AuditHead> chain_head(Database& db, const std::optional<std::string>& counter) {
+    Statement& q = db.cached(
+        "SELECT counter, last_id, hash FROM audit_heads WHERE ?1 = 'all' OR counter = ?2"
+        " UNION ALL SELECT '', last_id, hash FROM audit_head WHERE id = 1"
+        " ORDER BY 2 DESC LIMIT 1");
+    q.bind(1, counter ? "one" : "all").bind(2, counter.value_or(""));
+    std::optional<AuditHead> head;
+    if (q.step()) head = AuditHead{counter.value_or(q.text(0)), q.int64(1), q.text(2)};
+    q.reset();
+    return head;
+}
+
 AuditVerifyResult AuditRepository::verify() const {
     AuditVerifyResult result;
     const std::string key = db_.audit_key(false);
     const std::string mine = key.empty() ? "" : key_id(key);
     const auto head =
         db_.audit_anchor().empty() ? std::nullopt : read_audit_head(db_.audit_anchor());
+    // The legacy head (database.hpp): the events up to it are one chain in id order, where
+    // every counter's chain starts.
+    long long legacy_id = 0;
+    std::string legacy_hash;
+    {
+        Statement& q = db_.cached("SELECT last_id, hash FROM audit_head WHERE id = 1");
+        if (q.step()) {
+            legacy_id = q.int64(0);
+            legacy_hash = q.text(1);
+        }
+        q.reset();
+    }
     bool keyed = false;  // a keyed event was seen: no plain one may follow
     bool head_found = false;
-    std::string previous;
+    std::string previous;                       // the legacy chain's last hash
+    std::map<std::string, std::string> chains;  // each counter's last hash
     long long after = 0;
+    const auto fail = [&](long long id, const char* message) {
+        result.ok = false;
+        result.first_broken_id = id;
+        result.message = message;
+        return result;
+    };
+    // The legacy chain must end at its head, or events were cut from its end (or its head moved).
+    bool legacy_closed = false;
+    const auto close_legacy = [&] {
+        legacy_closed = true;
+        return previous == legacy_hash;
+    };
     // In pages by id: a centre's chain holds millions of events.
     Statement& page = db_.cached(
         "SELECT id, at, actor, counter, type, subject, detail, success, prev_hash, hash"
@@ -139,38 +181,44 @@ AuditVerifyResult AuditRepository::verify() const {
             after = e.id;
             const std::string stored_previous = page.text(8);
             ++result.events;
+            const bool legacy = e.id <= legacy_id;
+            if (!legacy && !legacy_closed && !close_legacy()) {
+                page.reset();
+                return fail(legacy_id, N_("the chain written before schema 12 does not end at "
+                                          "its recorded head: events were deleted"));
+            }
+            std::string& last =
+                legacy ? previous : chains.try_emplace(e.counter, legacy_hash).first->second;
             const std::string id = key_id_of(e.hash);
             const char* broken = nullptr;
-            if (stored_previous != previous)
+            if (stored_previous != last)
                 broken = N_("its link to the previous event is broken");
             else if (id.empty() && keyed)
                 broken = N_("it carries no keyed hash, after keyed events");
-            else if ((id.empty() && audit_hash(previous, e) != e.hash) ||
-                     (!id.empty() && id == mine && keyed_audit_hash(key, previous, e) != e.hash))
+            else if ((id.empty() && audit_hash(last, e) != e.hash) ||
+                     (!id.empty() && id == mine && keyed_audit_hash(key, last, e) != e.hash))
                 broken = N_("its content does not match its hash");
             else if (head && e.id == head->first && e.hash != head->second)
                 broken = N_("it differs from the event the audit head file names");
             if (broken) {
-                result.ok = false;
-                result.first_broken_id = e.id;
-                result.message = broken;
                 page.reset();
-                return result;
+                return fail(e.id, broken);
             }
             keyed = keyed || !id.empty();
             result.unchecked += !id.empty() && id != mine;
             head_found = head_found || (head && e.id == head->first);
-            previous = e.hash;
+            last = e.hash;
         }
         page.reset();
     }
+    if (!legacy_closed && !close_legacy())
+        return fail(legacy_id, N_("the chain written before schema 12 does not end at its "
+                                  "recorded head: events were deleted"));
     if (head && !head_found) {
         // The head file names an event the chain does not have: its end was cut off.
-        result.ok = false;
-        result.first_broken_id = head->first;
-        result.message =
-            N_("the chain ends before the event the audit head file names: events "
-               "were deleted");
+        return fail(head->first,
+                    N_("the chain ends before the event the audit head file names: events "
+                       "were deleted"));
     }
     result.head_checked = head_found;
     return result;

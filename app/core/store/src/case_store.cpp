@@ -67,10 +67,12 @@ store::LogRepository& CaseStore::log() const { return parts_->log; }
 store::MaterialStore& CaseStore::materials() const { return parts_->materials; }
 const WorkingCalendar& CaseStore::calendar() const { return parts_->calendar; }
 
-std::vector<CaseSummary> CaseStore::list_cases(const CaseFilter& filter, const UserAccount& who) {
+std::vector<CaseSummary> CaseStore::list_cases(const CaseFilter& filter, const UserAccount& who,
+                                               const std::string& signed_in_at) {
     CaseFilter scoped = filter;
     const auto role = accounts().role_now(who);  // as it is now, not as at sign-in
     if (!role || !role_allows(*role, Permission::ReadOtherCounters)) {
+        if (!filter.counter.empty() && filter.counter == signed_in_at) return cases().list(scoped);
         if (!filter.counter.empty() && filter.counter != who.counter)
             accounts().require(who, Permission::ReadOtherCounters,
                                "cases of counter " + filter.counter);

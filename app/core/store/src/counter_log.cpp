@@ -10,6 +10,7 @@
 #include "onewindow/core/i18n.hpp"
 #include "onewindow/core/idnumber.hpp"
 #include "onewindow/core/json.hpp"
+#include "onewindow/store/audit.hpp"
 
 namespace onewindow::store {
 
@@ -63,14 +64,14 @@ std::pair<std::string, std::string> item_names(const std::string& items_json) {
     return {names, departments};
 }
 
-/// The audit chain's head as the store has it now, into `log`.
-void read_audit_head_row(Database& db, CounterLog& log) {
-    Statement& head = db.cached("SELECT last_id, hash FROM audit_head WHERE id = 1");
-    if (head.step()) {
-        log.audit_head_id = head.int64(0);
-        log.audit_head_hash = head.text(1);
-    }
-    head.reset();
+/// The head of the audit chain the log names (report.hpp) as the store has it now, into `log`.
+void read_audit_head_row(Database& db, const LogPeriod& period, CounterLog& log) {
+    const std::string& counter = period.counter.empty() ? db.audit_counter() : period.counter;
+    const auto head = chain_head(db, counter.empty() ? std::nullopt : std::optional(counter));
+    if (!head) return;
+    log.audit_head_counter = head->counter;
+    log.audit_head_id = head->id;
+    log.audit_head_hash = head->hash;
 }
 
 }  // namespace
@@ -212,7 +213,7 @@ CounterLog LogRepository::counter_log(const LogPeriod& period) const {
             log.open_bad_ratings.push_back(r);
         }
     }
-    read_audit_head_row(db_, log);
+    read_audit_head_row(db_, period, log);
     return log;
 }
 
@@ -298,7 +299,7 @@ std::string LogRepository::csv(const LogPeriod& period) const {
     }
     // The footer, as on the printed log: the audit chain's head now.
     CounterLog head;
-    read_audit_head_row(db_, head);
+    read_audit_head_row(db_, period, head);
     out << csv_cell(trf("Audit chain head {}", head.audit_head())) << "\r\n";
     return out.str();
 }

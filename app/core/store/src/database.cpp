@@ -151,13 +151,24 @@ long long Database::append_audit(AuditEvent event) {
         transaction.commit();
         return id;
     }
-    // The chain's head, locked until this transaction ends (see the header comment).
+    // The head of the event's counter's chain, locked until this transaction ends (see the
+    // header comment); a chain's first event makes its head row from the legacy head.
     std::string previous;
     {
-        Statement& head = cached(engine() == Engine::PostgreSQL
-                                     ? "SELECT hash FROM audit_head WHERE id = 1 FOR UPDATE"
-                                     : "SELECT hash FROM audit_head WHERE id = 1");
-        if (!head.step()) throw Error(ErrorKind::Storage, location_.display() + ": no audit_head");
+        Statement& head = cached("SELECT hash FROM audit_heads WHERE counter = ?" + for_update());
+        head.bind(1, event.counter);
+        if (!head.step()) {
+            head.reset();
+            cached(
+                "INSERT INTO audit_heads (counter, last_id, hash) SELECT CAST(? AS TEXT), last_id, "
+                "hash"
+                " FROM audit_head WHERE id = 1 ON CONFLICT (counter) DO NOTHING")
+                .bind(1, event.counter)
+                .run();
+            head.bind(1, event.counter);
+            if (!head.step())
+                throw Error(ErrorKind::Storage, location_.display() + ": no audit_head");
+        }
         previous = head.text(0);
         head.reset();
     }
@@ -178,13 +189,15 @@ long long Database::append_audit(AuditEvent event) {
     insert.step();
     const long long id = insert.int64(0);
     insert.reset();
-    Statement& move = cached("UPDATE audit_head SET last_id = ?, hash = ? WHERE id = 1");
-    move.bind(1, id).bind(2, event.hash).run();
-    if (!anchor_dir_.empty()) pending_head_.emplace(id, event.hash);
+    Statement& move = cached("UPDATE audit_heads SET last_id = ?, hash = ? WHERE counter = ?");
+    move.bind(1, id).bind(2, event.hash).bind(3, event.counter).run();
+    if (!anchor_dir_.empty() && (anchor_counter_.empty() || event.counter == anchor_counter_))
+        pending_head_.emplace(id, event.hash);
     return id;
 }
 
-void Database::anchor_audit(const fs::path& dir) {
+void Database::anchor_audit(const fs::path& dir, const std::string& counter) {
+    anchor_counter_ = counter;
     if (dir == anchor_dir_) return;
     anchor_dir_ = dir;
     audit_key_.clear();

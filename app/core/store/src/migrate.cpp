@@ -23,7 +23,7 @@ const std::vector<std::string> kTables = {"users",        "counter_sequences", "
                                           "clock_pauses", "notices",           "refusals",
                                           "outbox",       "exchange_cursors",  "item_decisions",
                                           "hand_outs",    "ratings",           "drafts",
-                                          "audit_events", "audit_head"};
+                                          "audit_events", "audit_head",        "audit_heads"};
 
 enum class Kind { Integer, Text, Bytes };
 
@@ -69,9 +69,10 @@ long long count(Database& db, const std::string& sql) {
     return q.int64(0);
 }
 
+/// The newest head of any of the store's audit chains (audit.hpp).
 std::string head_of(Database& db) {
-    Statement q = db.prepare("SELECT hash FROM audit_head WHERE id = 1");
-    return q.step() ? q.text(0) : std::string();
+    const auto head = chain_head(db, std::nullopt);
+    return head ? head->hash : std::string();
 }
 
 /// Copies every row of `table`, ids kept; returns how many.
@@ -89,12 +90,13 @@ long long copy_table(Database& from, Database& to, const std::string& table) {
         marks += (i ? ", ?" : "?") + std::to_string(i + 1);
     }
     Statement read = from.prepare("SELECT " + names + " FROM " + table);
-    Statement write =
-        to.prepare("INSERT INTO " + table + " (" + names + ") VALUES (" + marks + ")" +
-                   (table == "audit_head" ? " ON CONFLICT (id) DO UPDATE SET"
-                                            " last_id = excluded.last_id,"
-                                            " hash = excluded.hash"
-                                          : ""));
+    Statement write = to.prepare(
+        "INSERT INTO " + table + " (" + names + ") VALUES (" + marks + ")" +
+        // The target's heads (the legacy head is always there) become the source's.
+        (table == "audit_head" || table == "audit_heads"
+             ? std::string(" ON CONFLICT (") + (table == "audit_head" ? "id" : "counter") +
+                   ") DO UPDATE SET last_id = excluded.last_id, hash = excluded.hash"
+             : ""));
     long long rows = 0;
     while (read.step()) {
         write.reset();

@@ -15,7 +15,7 @@ namespace onewindow::store {
 
 namespace {
 
-/// The items the row `o` of an outbox waits for and that are not approved yet (schema 11): one
+/// The items the row `o` of an outbox waits for and that are not approved yet (schema 12): one
 /// column of their names (`select`), or for EXISTS.
 std::string waiting_for(const std::string& select) {
     return "SELECT " + select +

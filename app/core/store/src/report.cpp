@@ -217,7 +217,8 @@ std::string open_summary(const CounterLog& log) {
 }
 
 std::string CounterLog::audit_head() const {
-    return "#" + std::to_string(audit_head_id) + " " + store::audit_hash_shown(audit_head_hash);
+    return (audit_head_counter.empty() ? "" : audit_head_counter + " ") + "#" +
+           std::to_string(audit_head_id) + " " + store::audit_hash_shown(audit_head_hash);
 }
 
 long long CounterLog::ratings() const {

@@ -8,7 +8,8 @@
 //   outbox             one row per item route, claimed by one dispatcher at a time (outbox.hpp)
 //   clock_pauses       paused clocks of items (行政许可法 Art. 45)
 //   notices, refusals  one-time notices and refusals to accept (notices.hpp)
-//   audit_events, audit_head   the hash chain and its head row (database.hpp, audit.hpp)
+//   audit_events, audit_heads  the hash chains, one head row per counter (database.hpp,
+//                      audit.hpp); audit_head: the legacy head, where the chains start
 //   users, drafts      accounts (accounts.hpp) and the clerks' unfinished intakes (drafts.hpp)
 //   exchange_cursors, item_decisions   decisions pulled from the back offices (decisions.hpp)
 //   hand_outs, ratings results handed out and the applicants' ratings (handouts.hpp)
@@ -165,6 +166,14 @@ const std::array<const char*, kSchemaVersion> kSqliteSteps = {
         waits_for INTEGER NOT NULL REFERENCES case_items(id),
         PRIMARY KEY (case_item_id, waits_for), CHECK (case_item_id <> waits_for));
     CREATE INDEX item_waits_for ON item_waits (waits_for);
+    )sql",
+    // 12: one audit chain per counter (database.hpp): each chain's head row, locked by its own
+    // counter's appends only. audit_head stays as it is, the legacy head: the end of the one
+    // chain written before this step, where every counter's chain starts (its row here is made
+    // from audit_head by its first append). No event is rewritten.
+    R"sql(
+    CREATE TABLE audit_heads (counter TEXT PRIMARY KEY, last_id INTEGER NOT NULL,
+        hash TEXT NOT NULL);
     )sql",
 };
 
@@ -323,6 +332,11 @@ const std::array<const char*, kSchemaVersion> kPostgresSteps = {
         waits_for BIGINT NOT NULL REFERENCES case_items(id),
         PRIMARY KEY (case_item_id, waits_for), CHECK (case_item_id <> waits_for));
     CREATE INDEX item_waits_for ON item_waits (waits_for);
+    )sql",
+    // 12: as SQLite's step 12.
+    R"sql(
+    CREATE TABLE audit_heads (counter TEXT PRIMARY KEY, last_id BIGINT NOT NULL,
+        hash TEXT NOT NULL);
     )sql",
 };
 

@@ -76,9 +76,11 @@ class CaseStore {
     const WorkingCalendar& calendar() const;
 
     // What a signed-in user may read or do, checked by role first (accounts().require()).
-    /// A clerk's list is always of their own counter; asking for another counter's cases is
-    /// denied.
-    std::vector<CaseSummary> list_cases(const CaseFilter& filter, const UserAccount& who);
+    /// A clerk's list is of their own counter, or of the counter whose PC they signed in at
+    /// (`signed_in_at`: in a centre a clerk takes whichever window is free); asking for another
+    /// counter's cases is denied. Without a counter in `filter`: their own counter's.
+    std::vector<CaseSummary> list_cases(const CaseFilter& filter, const UserAccount& who,
+                                        const std::string& signed_in_at = {});
     /// The counter log, for a user allowed to read reports.
     CounterLog counter_log(const UserAccount& reader, const LogPeriod& period);
     /// A supervisor's note on how a bad rating was resolved; a clerk is refused.

@@ -67,12 +67,15 @@ struct CounterLog {
     long long handed_out = 0;             // items whose results were handed out
     std::array<long long, 5> ratings_by_level{};  // ratings given; [0] is 1 (very bad) .. [4] 5
     std::vector<LogBadRating> open_bad_ratings;   // earliest follow-up first
-    // The audit chain's head when the log was made (audit.hpp): printed in the log's footer,
-    // "审计链头 #<id> <16 hex>", a paper anchor to compare the chain with later.
+    // The head of an audit chain when the log was made (audit.hpp): the chain of the log's
+    // counter, or for a log of every counter the chain of the counter that makes it (the newest
+    // of all when that is not known). Printed in the log's footer,
+    // "审计链头 WX01 #<id> <16 hex>", a paper anchor to compare the chain with later.
+    std::string audit_head_counter;
     long long audit_head_id = 0;
     std::string audit_head_hash;
 
-    /// "#<id> <first 16 hex digits>".
+    /// "<counter> #<id> <first 16 hex digits>" ("#<id> ..." for the legacy chain).
     std::string audit_head() const;
 
     long long ratings() const;

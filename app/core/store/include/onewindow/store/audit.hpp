@@ -1,22 +1,33 @@
-// The audit log: append-only (triggers refuse UPDATE and DELETE) and hash-chained. Each event
-// stores a hash of the previous event's hash and its own canonical content;
-// Database::append_audit() writes it (database.hpp says how concurrent writers are ordered) and
-// verify() recomputes the chain and names the first broken event. ID numbers and phones never
+// The audit log: append-only (triggers refuse UPDATE and DELETE) and hash-chained, one chain per
+// counter (since schema 12; database.hpp says how each chain's order is fixed and how the one
+// chain written before stays the start of every counter's). Each event stores a hash of the
+// previous event's hash and its own canonical content; Database::append_audit() writes it and
+// verify() recomputes the chains and names the first broken event. ID numbers and phones never
 // appear unmasked in details.
+//
+// Which chain an event is on is its counter (AuditEvent::counter, part of what its hash
+// covers): a case's events are on the chain of the counter that the event names (the hand-out
+// at WX07 of a case accepted at WX01 is on WX07's chain; the dispatcher's event of a WX01 case
+// on WX01's, whichever counter's dispatcher sent it). Events up to the legacy head (audit_head,
+// the end of the single chain of stores older than schema 12) are one chain in id order, as
+// they were written; upgrading a store rewrites nothing, so its chain verifies as before.
 //
 // Anchored outside the database (Database::anchor_audit()), because whoever can write the
 // database could otherwise recompute a plain hash chain after changing or deleting events:
 //   - the hash is keyed: "k1:<key id>:<HMAC-SHA256(key, previous hash + content)>", the key in
 //     the counter's audit.key file (never in the database), its id the first 16 hex digits of
 //     its SHA-256. Events written before the key existed keep their plain SHA-256 (64 hex
-//     digits, the first version of the chain) and still verify; once an event is keyed, a plain
-//     one after it is a break. In a centre each counter keys with its own key: a verifier
-//     checks the events of its own key, and the links of all; the others are checked at their
-//     own counters (AuditVerifyResult::unchecked);
-//   - the head file audit-head names the newest event this counter appended (id and hash): an
-//     event missing at that id, or with another hash, means events were deleted from the end;
-//   - the head of the chain is printed on the supervisor's daily log (审计链头 #<id> <16 hex>),
-//     a paper anchor to compare with later.
+//     digits, the first version of the chain) and still verify; once an event is keyed (on any
+//     chain), a plain one after it is a break. In a centre each counter keys with its own key:
+//     a verifier checks the events of its own key, and the links of all; the others are checked
+//     at their own counters (AuditVerifyResult::unchecked);
+//   - the head file audit-head names the newest event this counter appended to its own chain
+//     (id and hash): an event missing at that id, or with another hash, means events were
+//     deleted from the end of this counter's chain. (Deleting another counter's newest events is
+//     that counter's head file's to see; one chain per counter is what lets counters append side
+//     by side.);
+//   - the head of the counter's chain is printed on the supervisor's daily log
+//     (审计链头 WX01 #<id> <16 hex>), a paper anchor to compare with later.
 // Threads: as Database (the repository uses the connection it is given).
 #pragma once
 
@@ -67,6 +78,18 @@ inline constexpr const char* kAuditHeadFile = "audit-head";
 /// naming the file when it is there but unreadable.
 std::optional<std::pair<long long, std::string>> read_audit_head(const std::filesystem::path& dir);
 
+/// The head of one counter's chain: its newest event (the legacy head while the counter has
+/// appended nothing since schema 12; id 0 and hash "" in an empty store).
+struct AuditHead {
+    std::string counter;
+    long long id = 0;
+    std::string hash;
+};
+
+/// The head of `counter`'s chain as the store has it now; with nullopt, the newest head of any
+/// chain (the legacy head's counter is ""). Nullopt only for a store without audit_head.
+std::optional<AuditHead> chain_head(Database& db, const std::optional<std::string>& counter);
+
 /// How a hash is shown on paper: its first 16 hex digits (of the HMAC for a keyed hash).
 std::string audit_hash_shown(const std::string& hash);
 
@@ -84,9 +107,13 @@ class AuditRepository {
     std::vector<AuditEvent> events(const AuditFilter& filter) const;
     /// The events whose subject is `subject` (a case number), oldest first.
     std::vector<AuditEvent> events_of(const std::string& subject) const;
-    /// Walks the chain in id order (in pages, so a million events need little memory): each
-    /// link, each hash of the first version and of this counter's key, no plain hash after a
-    /// keyed one; then the head file, when the chain is anchored (see the header comment).
+    /// The head of `counter`'s chain (chain_head()).
+    std::optional<AuditHead> head(const std::string& counter) const;
+    /// Walks the events in id order (in pages, so a million events need little memory; one hash
+    /// per counter kept): the legacy chain up to the legacy head, which must end there, then each
+    /// event's link to the previous event of its counter (the first to the legacy head), each
+    /// hash of the first version and of this counter's key, no plain hash after a keyed one;
+    /// then the head file, when the chain is anchored (see the header comment).
     AuditVerifyResult verify() const;
 
   private:

@@ -31,14 +31,26 @@
 //
 // The audit chain (append_audit()) is written here too: each event stores a hash of its
 // predecessor's hash and its own content (audit.hpp: keyed with the audit key when the chain is
-// anchored, see anchor_audit()). Its order is fixed by one row, audit_head, which each
-// appending transaction locks (SELECT ... FOR UPDATE on PostgreSQL; SQLite's writers are
-// serialised anyway) before it inserts its event and moves the head: events chain in the order
-// their transactions took that lock, their ids grow in that order, and a transaction that rolls
-// back leaves neither event nor head behind. Writers from every counter of a centre therefore
-// append to one chain; the lock is held from the append to the commit, so repositories append
-// their event last, just before committing.
+// anchored, see anchor_audit()). Since schema 12 there is one chain per counter: an event's
+// predecessor is the previous event of ITS counter (AuditEvent::counter; "" for the centre's own
+// events, a store join say), and each chain's order is fixed by its own row in audit_heads
+// (counter, last_id, hash), which each appending transaction locks (SELECT ... FOR UPDATE on
+// PostgreSQL; SQLite's writers are serialised anyway) before it inserts its event and moves the
+// head: the events of one counter chain in the order their transactions took that lock, their
+// ids grow in that order, and a transaction that rolls back leaves neither event nor head
+// behind. Counters therefore append side by side instead of one after another (one head row for
+// the whole centre held every accept to one commit at a time: 270-600 cases/s from 20 counters);
+// the lock is held from the append to the commit, so repositories append their event last, just
+// before committing.
 //
+// Chains written before schema 12 (one chain for everything, in id order, ordered by the single
+// row audit_head) are kept as they are: audit_head stays, frozen, as the LEGACY head (last_id =
+// the last event of the old chain, 0 in a store made since; hash = its hash, "" then), and every
+// counter's chain starts there: its first event links to the legacy head's hash (its row in
+// audit_heads is made from audit_head by the first append). The verifier (AuditRepository::verify)
+// walks the events up to the legacy head as one chain in id order, then each counter's chain.
+// Step 11 needs no rewrite of any event, so an upgraded file verifies exactly as before.
+
 // Failures: every engine error becomes Error(ErrorKind::Storage) naming the store (never its
 // password), what went wrong, and that nothing was changed, which holds because every change
 // runs in one Transaction that rolls back when it is not committed (or is one statement).
@@ -68,7 +80,7 @@ enum class Engine { SQLite, PostgreSQL };
 
 /// The newest schema version this program writes (schema.cpp: one step per version, the same
 /// numbers on both engines).
-inline constexpr int kSchemaVersion = 11;
+inline constexpr int kSchemaVersion = 12;
 
 /// The PostgreSQL majors this store runs on (15 is tested; 16 and 17 keep every feature used).
 inline constexpr int kPostgresMajors[] = {15, 16, 17};
@@ -179,13 +191,17 @@ class Database {
     /// Anchors the audit chain outside the database, in `dir` (the counter's data folder): the
     /// key file audit.key (0600, 32 random bytes in hex, made at the first append when there is
     /// none) keys each new event's hash, and the head file audit-head (0600, "<id> <hash>")
-    /// keeps the newest event this program appended, so that a verifier sees events deleted
-    /// from the end (AuditRepository::verify()). A SQLite store is anchored in its file's
-    /// folder when opened; a PostgreSQL store only when a counter anchors it (Counter::open()).
+    /// keeps the newest event this program appended to the chain of `counter` (this counter's
+    /// code; when it is empty, the counter is not known and the file keeps the newest event
+    /// appended to any chain), so that a verifier sees events deleted from the end of that chain
+    /// (AuditRepository::verify()). A SQLite store is anchored in its file's folder when opened;
+    /// a PostgreSQL store only when a counter anchors it (open_store(), with the counter's code).
     /// The engine plays no part: both read and write the same two files.
-    void anchor_audit(const std::filesystem::path& dir);
+    void anchor_audit(const std::filesystem::path& dir, const std::string& counter = {});
     /// The anchor's folder; empty when the chain is not anchored.
     const std::filesystem::path& audit_anchor() const { return anchor_dir_; }
+    /// The counter whose chain the anchor's head file follows ("" when not known).
+    const std::string& audit_counter() const { return anchor_counter_; }
     /// The audit key ("" when the chain is not anchored or, with `create` false, the key file
     /// does not exist yet). Error(Storage) naming the file when it cannot be read or made.
     const std::string& audit_key(bool create);
@@ -218,6 +234,7 @@ class Database {
     std::unordered_map<std::string, Statement> cache_;
     int depth_ = 0;
     std::filesystem::path anchor_dir_;
+    std::string anchor_counter_;
     std::string audit_key_;
     std::optional<std::pair<long long, std::string>> pending_head_;  // appended, not committed
 };

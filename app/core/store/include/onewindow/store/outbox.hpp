@@ -13,7 +13,7 @@
 // row again under the same Idempotency-Key, which the back office answers with its first
 // answer: an item never becomes two cases.
 //
-// A bundle's order (一件事, schema 11): an item accepted with items it waits for (AcceptItem::
+// A bundle's order (一件事, schema 12): an item accepted with items it waits for (AcceptItem::
 // waits_for, item_waits) needs their results. Its row is not claimed while any of them has no
 // approval: it is claimed by the first dispatch after the last approval was pulled (claim_due
 // asks the store, so on PostgreSQL the check and the claim are one statement under the same
