@@ -79,11 +79,12 @@ const ItemMaterial& material(const UnifiedForm& form, const std::string& key) {
 TEST_CASE("新生儿出生一件事: the parents' and the child's facts once, materials merged",
           "[bundles]") {
     const Bundle newborn = bundle("newborn");
-    // 出生登记, 医保参保登记, 社会保障卡申领, 生育登记, 育儿补贴申领: four departments, five items.
-    auto form = bundle_form(newborn, "新生儿出生一件事", 5);
-    asked_once(form, {"applicant.name", "applicant.id_number"}, 5);
-    asked_once(form, {"child.name", "child.birth_date", "child.birth_cert_no"}, 4);
-    asked_once(form, {"child.sex"}, 3);
+    // 出生登记, 医保参保登记, 社会保障卡申领, 生育登记, 预防接种证办理, 育儿补贴申领: four
+    // departments, six items.
+    auto form = bundle_form(newborn, "新生儿出生一件事", 6);
+    asked_once(form, {"applicant.name", "applicant.id_number"}, 6);
+    asked_once(form, {"child.name", "child.birth_date", "child.birth_cert_no"}, 5);
+    asked_once(form, {"child.sex"}, 4);
     asked_once(form, {"spouse.name", "spouse.id_number"}, 2);
     // The child's facts are always asked: the birth registration needs them whatever the
     // other items' "办理对象" says.
