@@ -258,32 +258,39 @@ TEST_CASE("退休一件事: the pension, the retiree's medical insurance and the
     each_fact_once(retirement, form);
 }
 
-TEST_CASE("身后一件事: the death declared once to the police, the pension fund and civil affairs",
-          "[bundles]") {
+TEST_CASE(
+    "身后一件事: the death declared once to the police, the pension fund, medical insurance and "
+    "civil affairs",
+    "[bundles]") {
     const Bundle death = bundle("death");
-    // 死亡注销户口, 丧葬补助金和抚恤金申领, 城乡居民基本养老保险注销登记, 惠民殡葬补贴申领: three
-    // departments, four items.
-    auto form = bundle_form(death, "身后一件事", 4);
+    // 死亡注销户口, 丧葬补助金和抚恤金申领, 城乡居民基本养老保险注销登记, 城乡居民基本医疗保险参保
+    // 人员死亡注销（停保）, 惠民殡葬补贴申领: four departments, five items.
+    auto form = bundle_form(death, "身后一件事", 5);
     asked_once(form,
                {"applicant.name", "applicant.id_number", "deceased.name", "deceased.id_number",
                 "deceased.death_date", "deceased.relation"},
-               4);
+               5);
     asked_once(form, {"payment.account"}, 3);
-    listed_once(form, {"id_card", "death_cert", "bank_card"});
+    // The deceased's household register: the police's and medical insurance's, listed once.
+    listed_once(form, {"id_card", "death_cert", "bank_card", "hukou"});
+    CHECK(form.field("medical_insurance.insured_here")->items ==
+          std::vector<std::string>{"000733008000"});
     each_fact_once(death, form);
 
-    // The same facts pass the three departments.
+    // The same facts pass the four departments.
     auto values = R"({"applicant.name": "王强", "applicant.id_number": "130434199408020132",
         "deceased.name": "王福贵", "deceased.id_number": "130434194502100419",
         "deceased.death_date": "2026-11-20", "deceased.relation": "子女",
         "deceased.cause": "因病死亡", "public_security.death.id_card_returned": "交回",
         "civil_affairs.funeral.deceased_division": "130434",
+        "medical_insurance.scheme": "城乡居民基本医疗保险", "medical_insurance.insured_here": "是",
         "payment.bank": "中国农业银行魏县支行", "payment.account": "6228480018123456789"})";
     const std::vector<std::pair<std::string, std::string>> departments = {
         {"public_security", death.items[0]},
         {"social_security", death.items[1]},
         {"social_security", death.items[2]},
-        {"civil_affairs", death.items[3]}};
+        {"medical_insurance", death.items[3]},
+        {"civil_affairs", death.items[4]}};
     for (const auto& [plugin, item] : departments) {
         INFO(item);
         PluginFixture h(plugin);
@@ -341,7 +348,7 @@ TEST_CASE("Each bundle's lead department, promised limit and order", "[bundles]"
         {"death",
          "county_public_security",
          10,
-         {{"000720007000", {death}}, {"000720008000", {death}}}},
+         {{"000720007000", {death}}, {"000720008000", {death}}, {"000733008000", {death}}}},
         {"disability_services",
          "county_disabled_federation",
          35,

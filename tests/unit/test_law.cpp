@@ -91,6 +91,11 @@ TEST_CASE("The articles cited are the ones whose text says it", "[law]") {
     // 社会救助暂行办法 第五章 医疗救助: art. 29 (the two kinds), art. 30 (who handles it
     // directly); art. 28 was found only paraphrased. 残疾人保障法 art. 47: insurance subsidies.
     CHECK(b.item("000733007000").basis == "《社会救助暂行办法》第二十九条、第三十条");
+    // 医保停保 of a deceased resident: no text found that says it, so no article (LAW.md).
+    const std::string& deceased = b.item("000733008000").basis;
+    CHECK(has(deceased, "不引条文"));
+    CHECK_FALSE(has(deceased, "《"));
+    CHECK_FALSE(has(deceased, "第五十七条"));
     CHECK(has(b.item("000720009000").basis, "《中华人民共和国残疾人保障法》第四十七条"));
     CHECK(has(b.item("000720009000").basis, "（国发〔2014〕8号）"));
     // 人口与计划生育法 (2021) art. 18 sets "一对夫妻可以生育三个子女"; art. 20 is contraception.

@@ -5,7 +5,8 @@
 // employee's own, an employee's unemployed spouse has the medical costs only) and 医疗救助申请
 // (社会救助暂行办法 第二十九条、第三十条: the minimum-living households and the extreme poor are
 // handled directly, everyone else after the township's review and public notice — the route's
-// preliminary review).
+// preliminary review) and 城乡居民基本医疗保险参保人员死亡注销（停保） (身后一件事: the residents'
+// scheme of a person who died insured in the county; no legal text was found to cite).
 //
 // The form rules (required fields, ID checksums, dates) are the host's, from the item files in
 // this plugin folder (forms/). This plugin adds the rules that need several facts at once: a
@@ -38,6 +39,7 @@ constexpr const char* kRetiree = "000733004000";
 constexpr const char* kReimbursement = "000733005000";
 constexpr const char* kMaternity = "000733006000";
 constexpr const char* kAssistance = "000733007000";
+constexpr const char* kDeceased = "000733008000";
 
 /// Minimum years from the settings, or nullopt when not configured.
 std::optional<double> years_setting(const Object& settings, const std::string& key) {
@@ -77,6 +79,8 @@ class MedicalInsurance : public Plugin {
             check_maternity(request, findings);
         } else if (request.item == kAssistance) {
             check_assistance(request, findings);
+        } else if (request.item == kDeceased) {
+            check_deceased(request, findings);
         } else {
             throw unknown_item(request);
         }
@@ -85,7 +89,7 @@ class MedicalInsurance : public Plugin {
 
     Routes route(const Request& request) override {
         expect_item(request, {kEnrolment, kFiling, kChronic, kRetiree, kReimbursement, kMaternity,
-                              kAssistance});
+                              kAssistance, kDeceased});
         return {{"county_medical_security", "county_medical_security",
                  request.item == kAssistance && !handled_directly(request), true}};
     }
@@ -96,6 +100,20 @@ class MedicalInsurance : public Plugin {
     static bool handled_directly(const Request& r) {
         const std::string category = r.text("medical_insurance.assistance.category");
         return category == "特困人员" || category == "最低生活保障家庭成员";
+    }
+
+    // The county stops only its own residents' scheme: the employees' scheme and an insurance
+    // held elsewhere are not this item's.
+    static void check_deceased(const Request& r, Findings& findings) {
+        check_not_deceased(r, findings);
+        if (r.text("medical_insurance.scheme") == "职工基本医疗保险")
+            findings.push_back(error("medical_insurance.scheme",
+                                     "本事项只办理城乡居民基本医疗保险停保，死者参加职工基本医疗"
+                                     "保险的，按职工医保参保人员减员办理"));
+        if (r.text("medical_insurance.insured_here") == "否")
+            findings.push_back(error("medical_insurance.insured_here",
+                                     "死者未在本县参加基本医疗保险的，由其参保地医疗保障部门办理"
+                                     "停保"));
     }
 
     static void check_assistance(const Request& r, Findings& findings) {

@@ -244,3 +244,38 @@ TEST_CASE(
     v->set("applicant.hukou_division", "130427");
     CHECK(refuses(h.validate(r), "医疗救助由户籍所在地县级医疗保障部门办理，申请人户籍不在本县"));
 }
+
+TEST_CASE("Medical insurance: a deceased resident's insurance stopped on the spot (身后一件事)",
+          "[medical_insurance]") {
+    constexpr const char* kDeceased = "000733008000";
+    const auto& item = StagedItems::get().item(kDeceased);
+    CHECK(item.name == "城乡居民基本医疗保险参保人员死亡注销（停保）");
+    CHECK(item.department_name == "魏县医疗保障局");
+    CHECK(item.immediate);  // 即办: stopped at the window
+    CHECK(item.promised_days == 0);
+    CHECK(item.legal_days == 0);
+    // No text that says it could be read: the basis says so instead of citing (plugins/LAW.md).
+    CHECK(has(item.basis, "不引条文"));
+    // The death proof and the deceased's household register, the facts of the death bundle.
+    auto form = StagedItems::get().form({kDeceased});
+    CHECK(form.field("deceased.id_number")->def.required);
+    CHECK(form.field("medical_insurance.insured_here")->def.required);
+    for (const char* key : {"id_card", "death_cert", "hukou"}) CHECK(times_listed(form, key) == 1);
+    Host h;
+    auto r = request_of(kDeceased, R"({"applicant.name": "王强",
+        "applicant.id_number": "130434199408020132", "deceased.name": "王福贵",
+        "deceased.id_number": "130434194502100419", "deceased.death_date": "2026-11-20",
+        "deceased.relation": "子女", "medical_insurance.scheme": "城乡居民基本医疗保险",
+        "medical_insurance.insured_here": "是"})");
+    auto v = r->getObject("values");
+    CHECK(h.validate(r) == kNoFindings);
+    CHECK(has(h.route(r), R"("preliminary_review":false)"));
+    v->set("medical_insurance.insured_here", "否");
+    CHECK(refuses(h.validate(r), "死者未在本县参加基本医疗保险的，由其参保地医疗保障部门办理停保"));
+    v->set("medical_insurance.insured_here", "是");
+    v->set("medical_insurance.scheme", "职工基本医疗保险");
+    CHECK(refuses(h.validate(r), "本事项只办理城乡居民基本医疗保险停保"));
+    v->set("medical_insurance.scheme", "城乡居民基本医疗保险");
+    v->set("deceased.id_number", "130434199408020132");
+    CHECK(refuses(h.validate(r), "申请人不能是死者本人"));
+}
