@@ -179,7 +179,7 @@ TEST_CASE("Sign in: wrong passwords are refused in Chinese, the right one opens"
     CHECK(right.user->display_name == "张敏");
 }
 
-TEST_CASE("新生儿出生一件事: five items of four departments on one intake form", "[gui]") {
+TEST_CASE("新生儿出生一件事: six items of four departments on one intake form", "[gui]") {
     Shell shell;
     shell.sign_in_clerk();
     auto* frame = shell.open_frame();
@@ -191,11 +191,11 @@ TEST_CASE("新生儿出生一件事: five items of four departments on one intak
     REQUIRE(issues.empty());
     IntakePanel& intake = *frame->intake();
     intake.add_items(newborn.items);
-    REQUIRE(intake.items().size() == 5);
+    REQUIRE(intake.items().size() == 6);
     // The bundle is named with its lead department above the items.
     CHECK(intake.items_line().rfind(
               "一件事：新生儿出生一件事（牵头部门：魏县卫生健康局）\n申办事项：", 0) == 0);
-    // The parents' and the child's facts once, for all five items.
+    // The parents' and the child's facts once, for all six items.
     for (const char* key : {"applicant.id_number", "spouse.id_number", "child.name",
                             "child.birth_date", "child.birth_cert_no", "payment.account"})
         CHECK(intake.control(key));
