@@ -73,6 +73,13 @@ const char* kUsageText =
        "  hand-out <number> <item>... --collector NAME [--id-number-file FILE] [--proof TEXT]\n"
        "           [--printer NAME]      print the results, then record their hand-out (the\n"
        "                                 collector's ID number typed, or from FILE)\n"
+       "  supply <case-number>           what the applicant may still bring: tolerated gaps\n"
+       "                                 not supplied yet, materials a correction asks for\n"
+       "  supply <case-number> KEY=SCAN... [--item CODE]\n"
+       "                                 record the materials brought at this counter (the\n"
+       "                                 tolerated gaps; with --item, what the correction of\n"
+       "                                 that item asks for), each with its scan; they go to\n"
+       "                                 the departments with the next dispatch\n"
        "  rate <number> <1-5> [--comment TEXT]\n"
        "                                 record the applicant's rating of the visit\n"
        "  backup --to DIR [--keep N]     back up the cases and materials online (keep the N\n"
@@ -392,6 +399,43 @@ int cmd_hand_out(const fs::path& data_dir, const Args& args, std::ostream& out, 
     for (const auto& file : CaseDesk(Session::local_operator(*counter)).hand_out(hand_out, printer))
         out << trf("Written to {}", file.string()) << '\n';
     out << "HANDED_OUT " << hand_out.case_number << '\n';
+    return 0;
+}
+
+int cmd_supply(const fs::path& data_dir, const Args& args, std::ostream& out, std::ostream& err) {
+    if (args.positional.empty()) {
+        err << tr(kUsageText);
+        return kUsage;
+    }
+    auto counter = open_counter(data_dir);
+    const CaseDesk desk(Session::local_operator(*counter));
+    const std::string& number = args.positional[0];
+    if (args.positional.size() == 1) {  // what is outstanding
+        for (const auto& o : desk.outstanding(number))
+            for (const auto& m : o.materials)
+                out << supply_reason_label(o.reason) << '\t' << o.item_code << '\t' << m.key << '\t'
+                    << m.name << '\t' << m.why << '\n';
+        return 0;
+    }
+    SupplyRequest request;
+    request.case_number = number;
+    request.item_code = option(args, "--item");
+    request.reason = request.item_code.empty() ? "tolerated" : "correction";
+    for (std::size_t i = 1; i < args.positional.size(); ++i) {
+        const std::string& given = args.positional[i];
+        const auto eq = given.find('=');
+        if (eq == std::string::npos || eq == 0 || eq + 1 == given.size())
+            throw Error(ErrorKind::Input, trf("{}: give each material as KEY=SCAN-FILE", given));
+        SupplyMaterial m;
+        m.key = given.substr(0, eq);
+        m.file = given.substr(eq + 1);
+        m.copies = 1;
+        request.materials.push_back(std::move(m));
+    }
+    const SupplyResult result = desk.supply(request);
+    std::string items;
+    for (const auto& code : result.items) items += (items.empty() ? "" : ",") + code;
+    out << "SUPPLIED " << result.number << ' ' << (items.empty() ? "-" : items) << '\n';
     return 0;
 }
 
@@ -1227,6 +1271,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     if (command == "report") return cmd_report(data_dir, rest, out, err);
     if (command == "backup") return cmd_backup(data_dir, rest, out, err);
     if (command == "hand-out") return cmd_hand_out(data_dir, rest, out, err);
+    if (command == "supply") return cmd_supply(data_dir, rest, out, err);
     if (command == "rate") return cmd_rate(data_dir, rest, out, err);
     if (command == "restore") return cmd_restore(data_dir, rest, out, err);
     if (command == "refuse") return cmd_refuse(data_dir, rest, out, err);

@@ -160,6 +160,23 @@ void approve_first_child(Shell& shell, const std::string& number, const std::str
                                                                  {d}, {}, 1, d.decided_at) == 1);
 }
 
+/// The applicant brings the photo accepted as a tolerated gap: the clerk attaches its scan
+/// (`scan`, written here) in the case's supply (CasesPanel::supply); what the panel said.
+wxString supply_photo(Shell& shell, CasesPanel& cases, const std::string& number,
+                      const fs::path& scan) {
+    std::ofstream(scan) << "\x89PNG\r\n\x1a\n the couple's photo";
+    std::vector<OutstandingSupply> outstanding;
+    {
+        auto held = shell.services->lock();
+        outstanding = CaseDesk(shell.services->session()).outstanding(number);
+    }
+    REQUIRE(outstanding.size() == 1);
+    REQUIRE(outstanding[0].reason == "tolerated");
+    REQUIRE(outstanding[0].materials.size() == 1);
+    CHECK(outstanding[0].materials[0].key == "photo");
+    return cases.supply(number, outstanding[0], {{"photo", scan}});
+}
+
 }  // namespace
 
 TEST_CASE("Sign in: wrong passwords are refused in Chinese, the right one opens", "[gui]") {
@@ -869,6 +886,85 @@ TEST_CASE("The result document of an approved item prints from the case detail",
     CHECK(shown);
 }
 
+TEST_CASE("The tolerated photo is supplied from the case detail, once", "[gui][supply]") {
+    Shell shell;
+    shell.sign_in_clerk();
+    auto* frame = shell.open_frame();
+    Closing closing{frame};
+    const auto accepted = accept_first_child(*frame->intake());
+    REQUIRE(accepted.kind == DecisionResult::Kind::Accepted);
+    shell.services->wait_idle();
+    CasesPanel& cases = *frame->cases();
+
+    // The dialog lists what is outstanding, in Chinese; cancelled, it records nothing.
+    bool shown = false;
+    wxTheApp->CallAfter([&] {
+        for (wxWindow* w : wxTopLevelWindows)
+            if (auto* dialog = dynamic_cast<wxDialog*>(w); dialog && dialog->IsModal()) {
+                screenshot(dialog, "supply.png");
+                std::string labels;
+                std::function<void(wxWindow*)> read = [&](wxWindow* window) {
+                    if (dynamic_cast<wxStaticText*>(window) || dynamic_cast<wxButton*>(window))
+                        labels += window->GetLabel().utf8_string() + "\n";
+                    for (wxWindow* child : window->GetChildren()) read(child);
+                };
+                read(dialog);
+                INFO(labels);
+                CHECK(labels.find("容缺材料") != std::string::npos);
+                CHECK(labels.find("近期一寸免冠照片") != std::string::npos);
+                CHECK(labels.find("5 个工作日内补交") != std::string::npos);
+                std::vector<std::string> english;
+                check_labels_translated(dialog, english);
+                CHECK(english == std::vector<std::string>{});
+                shown = true;
+                dialog->EndModal(wxID_CANCEL);
+            }
+    });
+    CHECK_FALSE(cases.show_supply(accepted.number));
+    CHECK(shown);
+
+    CHECK(supply_photo(shell, cases, accepted.number, shell.dir.path / "photo.png").empty());
+    {
+        auto held = shell.services->lock();
+        const auto record = shell.services->counter().store().cases().find(accepted.number);
+        REQUIRE(record);
+        for (const auto& m : record->materials)
+            if (m.key == "photo") CHECK_FALSE(m.supplied_at.empty());
+        CHECK(CaseDesk(shell.services->session()).outstanding(accepted.number).empty());
+    }
+    // Nothing is outstanding any more: the dialog does not open; a second supply is refused.
+    CHECK_FALSE(cases.show_supply(accepted.number));
+    OutstandingSupply photo{"tolerated", "", "", {{"photo", "近期一寸免冠照片", ""}}};
+    const wxString again =
+        cases.supply(accepted.number, photo, {{"photo", shell.dir.path / "photo.png"}});
+    CHECK(utf8(again).find("已于") != std::string::npos);
+
+    // The case detail's timeline shows it, with the window it was taken at.
+    bool looked = false;
+    wxTheApp->CallAfter([&] {
+        for (wxWindow* w : wxTopLevelWindows)
+            if (auto* dialog = dynamic_cast<wxDialog*>(w); dialog && dialog->IsModal()) {
+                std::string rows;
+                std::function<void(wxWindow*)> read = [&](wxWindow* window) {
+                    if (auto* list = dynamic_cast<wxListCtrl*>(window))
+                        for (long r = 0; r < list->GetItemCount(); ++r)
+                            for (int c = 0; c < list->GetColumnCount(); ++c)
+                                rows += list->GetItemText(r, c).utf8_string() + "\t";
+                    for (wxWindow* child : window->GetChildren()) read(child);
+                };
+                read(dialog);
+                INFO(rows);
+                CHECK(rows.find("补交材料") != std::string::npos);
+                CHECK(rows.find(accepted.number + "-BJ1") != std::string::npos);
+                CHECK(rows.find("容缺材料补交") != std::string::npos);
+                looked = true;
+                dialog->EndModal(wxID_CLOSE);
+            }
+    });
+    cases.show_detail(accepted.number);
+    CHECK(looked);
+}
+
 TEST_CASE("The applicant rates the visit on the rating screen; the clerk has no rating button",
           "[gui][rating]") {
     Shell shell;
@@ -970,11 +1066,17 @@ TEST_CASE("Two shells at two counters share one centre: WX01 accepts, WX02 hands
     REQUIRE(accepted.kind == DecisionResult::Kind::Accepted);
     CHECK(accepted.number.rfind("WX01-", 0) == 0);
     wx01.services->wait_idle();
+    // The applicant brings the tolerated photo to WX02 (补交 at any window).
+    CasesPanel& cases = *frame02->cases();
+    CHECK(supply_photo(wx02, cases, accepted.number, wx02.dir.path / "photo.png").empty());
+    CHECK(centre.scalar("SELECT count(*) FROM audit_events WHERE type = 'case.supplied' AND"
+                        " counter = 'WX02' AND subject = '" +
+                        accepted.number + "'") == 1);
+    CHECK(centre.scalar("SELECT count(*) FROM supplements WHERE counter = 'WX02'") == 1);
     // The department decides (the store's decision path, as the back office's pull records it).
     approve_first_child(wx01, accepted.number, "冀魏生字〔2026〕第0816号");
 
     // WX02 finds it by its number and hands the result out.
-    CasesPanel& cases = *frame02->cases();
     CHECK(cases.hand_out(accepted.number, "李娜", "13043419960315024X", "居民身份证").empty());
     wx02.services->wait_idle();
     pump(300);

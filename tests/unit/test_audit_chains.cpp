@@ -126,9 +126,14 @@ TEST_CASE("A store written with the one chain of before schema 12 upgrades and v
     fs::permissions(anchor / store::kAuditKeyFile, fs::perms::owner_read | fs::perms::owner_write);
     long long legacy_last = 0;
     {
-        // The store as schema 11 left it: no head per counter, one chain over every counter's
-        // events in id order (plain first, then keyed), its head in audit_head.
+        // The store as schema 11 left it: no supplements, no head per counter, one chain over every
+        // counter's events in id order (plain first, then keyed), its head in audit_head.
         auto d = db.connect();
+        for (const char* undo :  // what step 13 (supplements) adds
+             {"DROP TABLE supplement_materials", "DROP TABLE supplements",
+              "ALTER TABLE outbox DROP COLUMN kind",
+              "ALTER TABLE case_materials DROP COLUMN supplied_at"})
+            d->exec(undo);
         d->exec("DROP TABLE audit_heads");
         d->exec(db.postgresql() ? "UPDATE onewindow_schema SET version = 11"
                                 : "PRAGMA user_version = 11");

@@ -591,3 +591,88 @@ TEST_CASE("Long polls are capped, leave threads for the staff, and wake when the
     REQUIRE(last.wait_for(10s) == std::future_status::ready);
     CHECK(last.get() <= 0);
 }
+
+namespace {
+
+std::string supplement_body(const std::string& reason = "correction",
+                            const std::string& department = "weijian",
+                            const std::string& sha = std::string(64, 'a')) {
+    return R"({"supplement": "WX01-20261123-0001-BJ1", "case_number": "WX01-20261123-0001",
+        "item": "FP-001", "department": ")" +
+           department + R"(", "reason": ")" + reason +
+           R"(", "supplied_at": "2026-11-25 10:00:00", "counter": "WX02",
+        "materials": [{"key": "marriage", "name": "结婚证.pdf", "copies": 1, "sha256": ")" +
+           sha + R"("}]})";
+}
+
+Response post_supplement(unsigned short port, const std::string& body,
+                         const std::string& key = "WX01-20261123-0001-BJ1/FP-001",
+                         const Signing& s = {}) {
+    return send_raw(port, "POST", "/v1/supplements", body,
+                    signed_headers("POST", "/v1/supplements", body, key, s));
+}
+
+long long supplements_in(const fs::path& db) {
+    SQLite::Database database(db.string(), SQLite::OPEN_READONLY);
+    return database.execAndGet("SELECT count(*) FROM supplements").getInt64();
+}
+
+}  // namespace
+
+TEST_CASE("Materials supplied later join their case once; a correction goes back to review",
+          "[backoffice][supply]") {
+    RunningBackoffice office;
+    const unsigned short port = office.port();
+    REQUIRE(send_case(port, "WX01-20261123-0001") == "BO-000001");
+    REQUIRE(post_decision(port, R"({"reference": "BO-000001", "outcome": "correction",
+                                    "missing_materials": ["结婚证"]})")
+                .status == 201);
+
+    // What is refused names its reason, and nothing is stored.
+    auto refused = [&](const Response& r, int status, const std::string& error,
+                       const std::string& says) {
+        CHECK(r.status == status);
+        CHECK(r.field("error") == error);
+        CHECK_THAT(r.body, Catch::Contains(says));
+        CHECK(supplements_in(office.db) == 0);
+    };
+    refused(post_supplement(port, supplement_body("forgotten")), 400, "invalid_request",
+            "$.reason");
+    refused(post_supplement(port, supplement_body("correction", "weijian", "")), 400,
+            "invalid_request", "$.materials[0].sha256");
+    refused(post_supplement(port, supplement_body(), ""), 400, "missing_idempotency_key",
+            ex::kIdempotencyHeader);
+    refused(post_supplement(port, supplement_body(), "WX01-20261123-0001-BJ2/FP-001"), 400,
+            "invalid_request", "<supplement>/<item>");
+    refused(post_supplement(port, supplement_body("correction", "minzheng")), 409,
+            "department_mismatch", "minzheng");
+    // Another counter's client has no such case: supplements reach the cases a client sent.
+    refused(post_supplement(port, supplement_body(), "WX01-20261123-0001-BJ1/FP-001", kCounter2),
+            404, "unknown_case", "WX02");
+    CHECK(send_raw(port, "GET", "/v1/supplements", "", {}).status == 405);
+
+    const std::string body = supplement_body();
+    Response first = post_supplement(port, body);
+    REQUIRE(first.status == 201);
+    CHECK(first.field("reference") == "BO-000001");
+    CHECK(first.field("supplement") == "WX01-20261123-0001-BJ1");
+    CHECK(supplements_in(office.db) == 1);
+    {
+        SQLite::Database database(office.db.string(), SQLite::OPEN_READONLY);
+        CHECK(database.execAndGet("SELECT status FROM cases WHERE id = 1").getString() ==
+              "received");
+        // Its scan may now be uploaded and read with the case.
+        CHECK(database
+                  .execAndGet("SELECT count(*) FROM case_materials WHERE sha256 = '" +
+                              std::string(64, 'a') + "'")
+                  .getInt64() == 1);
+    }
+    Response again = post_supplement(port, body);
+    CHECK(again.status == 201);
+    CHECK(again.replayed);
+    CHECK(again.body == first.body);
+    CHECK(post_supplement(port, supplement_body("tolerated")).status == 409);
+    CHECK(supplements_in(office.db) == 1);
+    // Decided anew after the correction.
+    CHECK(post_decision(port, kApprove).status == 201);
+}

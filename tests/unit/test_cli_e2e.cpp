@@ -112,6 +112,45 @@ TEST_CASE("A complete case is accepted: case row, outbox row, audit event, recei
     CHECK(audit.code == 0);
 }
 
+TEST_CASE("onewindow-cli supply: the tolerated photo is brought later, once", "[e2e][supply]") {
+    TempDir dir;
+    trust_bundled(dir.path);
+    auto accepted = run(cli(dir.path) + "intake " + quote(demo / "first_child_complete.json"));
+    std::smatch match;
+    REQUIRE(std::regex_search(accepted.out, match, std::regex("^ACCEPTED (WX01-\\d{8}-\\d{4})")));
+    const std::string number = match[1];
+
+    auto outstanding = run(cli(dir.path) + "supply " + number);
+    INFO(outstanding.out);
+    CHECK(outstanding.code == 0);
+    CHECK(outstanding.out.find("容缺材料补交\t\tphoto\t") != std::string::npos);
+    CHECK(outstanding.out.find("5 个工作日内补交夫妻合照") != std::string::npos);
+
+    auto scan = dir.path / "photo.png";
+    std::ofstream(scan) << "\x89PNG\r\n\x1a\n the couple's photo";
+    auto supplied = run(cli(dir.path) + "supply " + number + " photo=" + quote(scan));
+    INFO(supplied.out);
+    REQUIRE(supplied.code == 0);
+    CHECK(supplied.out == "SUPPLIED " + number + "-BJ1 000718001001\n");
+    CHECK(run(cli(dir.path) + "supply " + number).out.empty());
+    auto db = dir.path / "counter.db";
+    CHECK(count(db, "outbox") == 2);
+    CHECK(onewindow::testing::test_store(dir.path).scalar(
+              "SELECT count(*) FROM case_materials WHERE key = 'photo' AND supplied_at <> ''") ==
+          1);
+
+    // Twice is refused in words, and so is a material given without its scan file.
+    const long long events = count(db, "audit_events");
+    auto again = run(cli(dir.path) + "supply " + number + " photo=" + quote(scan));
+    CHECK(again.code == 2);
+    CHECK(again.out.find("已于") != std::string::npos);
+    auto bare = run(cli(dir.path) + "supply " + number + " photo");
+    CHECK(bare.code == 2);
+    CHECK(bare.out.find("材料代码=扫描件文件") != std::string::npos);
+    CHECK(count(db, "audit_events") == events);
+    CHECK(run(cli(dir.path) + "audit verify").code == 0);
+}
+
 TEST_CASE("An incomplete case gets a one-time notice listing each missing material",
           "[e2e][intake]") {
     TempDir dir;

@@ -3,6 +3,7 @@
 // `onewindow-cli dispatch --once`.
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <algorithm>
 #include <array>
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -23,6 +24,7 @@
 #include "onewindow/core/exchange_auth.hpp"
 #include "onewindow/core/i18n.hpp"
 #include "onewindow/core/json.hpp"
+#include "onewindow/core/plugin_host.hpp"
 #include "sample_case.hpp"
 #include "temp_dir.hpp"
 #include "test_store.hpp"
@@ -245,10 +247,15 @@ TEST_CASE("An outbox written before schema 7 keeps working, and follows a switch
         store.cases().accept(r);
     }
     {
-        // The file as schema 6 left it: without what steps 12 (the audit heads per counter), 11
+        // The file as schema 6 left it: without what steps 13 (supplements), 12 (the audit heads
+        // per counter), 11
         // (a bundle's order), 10 (the legal limit's unit), 8 (a centre's claims and the audit
         // head) and 7 (the forwarding columns) add.
         SQLite::Database db((dir.path / "counter.db").string(), SQLite::OPEN_READWRITE);
+        db.exec("DROP TABLE supplement_materials");
+        db.exec("DROP TABLE supplements");
+        db.exec("ALTER TABLE outbox DROP COLUMN kind");
+        db.exec("ALTER TABLE case_materials DROP COLUMN supplied_at");
         db.exec("DROP TABLE audit_heads");
         db.exec("DROP TABLE item_waits");
         db.exec("ALTER TABLE case_items DROP COLUMN legal_unit");
@@ -908,4 +915,186 @@ TEST_CASE("An item may wait only for another item of its case", "[store][bundle]
         }
     }
     CHECK(store.cases().list({}).empty());
+}
+
+namespace {
+
+const std::string kHealth = "000718001001", kCivil = "000718002000";
+
+/// A case of two items (county_health, civil_affairs) with an ID card scanned and a photo
+/// accepted as a tolerated gap, at WX01.
+std::string accept_with_gap(CaseStore& store, const fs::path& dir) {
+    std::ofstream(dir / "id.png") << "scan of an ID card";
+    AcceptRequest r = testing::sample_accept_request(kAcceptedAt);
+    r.items = {testing::sample_item(kHealth, "county_health", "county_health"),
+               testing::sample_item(kCivil, "civil_affairs", "civil_affairs")};
+    r.materials = {{"id_card", "居民身份证", 1, 1, dir / "id.png", false, ""},
+                   {"photo", "近期一寸免冠照片", 2, 0, {}, true, "三日内补交"}};
+    return store.cases().accept(r).case_number;
+}
+
+SupplyRequest supply_at_wx02(const std::string& number, const std::string& reason,
+                             const std::string& item, const std::string& key,
+                             const fs::path& scan) {
+    SupplyRequest s;
+    s.case_number = number;
+    s.counter = "WX02";
+    s.clerk = "王芳";
+    s.reason = reason;
+    s.item_code = item;
+    s.materials = {{key, "", 1, 0, scan}};
+    s.now = "2026-09-30 15:00:00";
+    return s;
+}
+
+/// The counts that a refused supplement must leave as they were.
+std::array<long long, 4> supplement_counts(const testing::TestStore& db) {
+    return {db.count("supplements"), db.count("supplement_materials"), db.count("outbox"),
+            db.count("audit_events")};
+}
+
+}  // namespace
+
+TEST_CASE("A tolerated gap supplied at another counter reaches every department that had it",
+          "[dispatcher][store][supply]") {
+    Office office;
+    testing::TempDir dir{"onewindow-supply"};
+    auto store = open_store(dir.path);
+    const std::string number = accept_with_gap(store, dir.path);
+    std::ofstream(dir.path / "photo.jpg") << "\xFF\xD8\xFF the photo brought three days later";
+
+    // Supplied before the case was even sent: its rows wait for the items' own rows.
+    const auto result = store.supplements().record(
+        supply_at_wx02(number, "tolerated", "", "photo", dir.path / "photo.jpg"));
+    CHECK(result.number == number + "-BJ1");
+    CHECK(result.items == std::vector<std::string>{kHealth, kCivil});
+    auto record = store.cases().find(number);
+    REQUIRE(record->materials.size() == 2);
+    CHECK(record->materials[1].supplied_at == "2026-09-30 15:00:00");
+    CHECK(record->materials[1].sha256 == sha256_of_file(dir.path / "photo.jpg"));
+    CHECK(store.materials().read(record->materials[1].sha256) ==
+          "\xFF\xD8\xFF the photo brought three days later");
+    const auto supplied =
+        std::find_if(record->events.begin(), record->events.end(),
+                     [](const AuditEvent& e) { return e.type == "case.supplied"; });
+    REQUIRE(supplied != record->events.end());
+    CHECK(supplied->counter == "WX02");
+    CHECK(supplied->actor == "王芳");
+    CHECK_THAT(detail_text(supplied->detail_json), Catch::Contains(number + "-BJ1"));
+    auto rows = store.outbox().rows(number);
+    REQUIRE(rows.size() == 4);
+    CHECK(rows[2].kind == "supplement");
+    CHECK(rows[2].idempotency_key == number + "-BJ1/" + kHealth);
+
+    auto config = exchange_config(office.url(), office.url());
+    CHECK(dispatch_once(store, config, {}, "2026-09-30 15:00:01").sent == 2);  // the items first
+    CHECK(dispatch_once(store, config, {}, "2026-09-30 15:00:02").sent == 2);  // then the photo
+    for (const auto& row : store.outbox().rows(number)) CHECK(row.state == "sent");
+    CHECK(count(office.db, "SELECT count(*) FROM supplements") == 2);
+    // The back office lists the photo with each case (its staff see the scan, which arrived).
+    CHECK(count(office.db, "SELECT count(*) FROM case_materials WHERE sha256 = '" +
+                               record->materials[1].sha256 + "'") == 2);
+    CHECK(fs::exists(office.dir.path / "materials" / record->materials[1].sha256.substr(0, 2) /
+                     record->materials[1].sha256));
+    CHECK(store.audit().verify().ok);
+
+    // What cannot be supplied is refused with its reason, and nothing is written.
+    testing::TestStore& db = testing::test_store(dir.path);
+    const auto before = supplement_counts(db);
+    auto refused = [&](const SupplyRequest& request, ErrorKind kind, const std::string& says) {
+        try {
+            store.supplements().record(request);
+            FAIL("recorded");
+        } catch (const Error& e) {
+            CHECK(e.kind() == kind);
+            CHECK_THAT(e.what(), Catch::Contains(says));
+        }
+        CHECK(supplement_counts(db) == before);
+    };
+    refused(supply_at_wx02(number, "tolerated", "", "photo", dir.path / "photo.jpg"),
+            ErrorKind::Input, "近期一寸免冠照片");  // already supplied
+    refused(supply_at_wx02(number, "tolerated", "", "id_card", dir.path / "photo.jpg"),
+            ErrorKind::Input, "id_card");  // never a gap
+    refused(supply_at_wx02(number, "tolerated", "", "photo", dir.path / "missing.jpg"),
+            ErrorKind::Input, "missing.jpg");
+    refused(supply_at_wx02(number, "tolerated", "", "photo", {}), ErrorKind::Input, "photo");
+    refused(supply_at_wx02("WX01-20260929-0099", "tolerated", "", "photo", dir.path / "photo.jpg"),
+            ErrorKind::NotFound, "WX01-20260929-0099");
+    refused(supply_at_wx02(number, "correction", kHealth, "photo", dir.path / "photo.jpg"),
+            ErrorKind::Input, kHealth);  // no correction was asked
+}
+
+TEST_CASE("A correction is answered at any counter: the item goes back and is decided anew",
+          "[dispatcher][store][supply]") {
+    Office office;
+    testing::TempDir dir{"onewindow-correction"};
+    auto store = open_store(dir.path);
+    const std::string number = accept_with_gap(store, dir.path);
+    auto config = exchange_config(office.url(), office.url());
+    REQUIRE(dispatch_once(store, config, {}, "2026-09-29 10:00:01").sent == 2);
+    const std::string civil = reference_of(store, number, kCivil);
+    office.decide(R"({"reference": ")" + civil + R"(", "outcome": "correction",
+                      "missing_materials": ["结婚证"]})");
+    REQUIRE(pull_decisions(store, config, "2026-09-30 09:00:00").decisions == 1);
+    CHECK(store.cases().find(number)->items[1].status == "correction_needed");
+    CHECK(count(office.db, "SELECT count(*) FROM cases WHERE status = 'correction'") == 1);
+
+    std::ofstream(dir.path / "marriage.pdf") << "%PDF-1.4 the marriage certificate";
+    const auto result = store.supplements().record(
+        supply_at_wx02(number, "correction", kCivil, "结婚证", dir.path / "marriage.pdf"));
+    CHECK(result.items == std::vector<std::string>{kCivil});
+    auto record = store.cases().find(number);
+    CHECK(record->items[1].status == "accepted");
+    CHECK(record->status == "accepted");
+    const auto kept = store.supplements().of_case(number);
+    REQUIRE(kept.size() == 1);
+    CHECK(kept[0].counter == "WX02");
+    CHECK(kept[0].reason == "correction");
+    REQUIRE(kept[0].materials.size() == 1);
+    CHECK(kept[0].materials[0].name == "结婚证");
+    // The photo's gap stays open: a correction is not the promised photo.
+    CHECK(record->materials[1].supplied_at.empty());
+
+    CHECK(dispatch_once(store, config, {}, "2026-09-30 15:00:01").sent == 1);
+    CHECK(store.cases().find(number)->items[1].status == "received");
+    CHECK(count(office.db, "SELECT count(*) FROM cases WHERE status = 'correction'") == 0);
+    CHECK(count(office.db, "SELECT count(*) FROM supplements WHERE reason = 'correction'") == 1);
+    office.decide(R"({"reference": ")" + civil + R"(", "outcome": "approved",
+                      "data": {"certificate_number": "WX-MZ-2026-0002"}})");
+    REQUIRE(pull_decisions(store, config, "2026-10-08 09:00:00").decisions == 1);
+    CHECK(store.cases().find(number)->items[1].status == "approved");
+    // Answered once: the same correction cannot be answered again.
+    CHECK_THROWS_AS(store.supplements().record(supply_at_wx02(number, "correction", kCivil,
+                                                              "结婚证", dir.path / "marriage.pdf")),
+                    Error);
+    CHECK(store.audit().verify().ok);
+}
+
+TEST_CASE("Two counters supplying to one case at once get numbers of their own",
+          "[store][supply]") {
+    testing::TempDir dir{"onewindow-supply-race"};
+    auto store = open_store(dir.path);
+    std::ofstream(dir.path / "id.png") << "scan of an ID card";
+    AcceptRequest r = testing::sample_accept_request(kAcceptedAt);
+    r.items = {testing::sample_item(kHealth, "county_health", "county_health")};
+    r.materials = {{"photo", "照片", 1, 0, {}, true, "三日内补交"},
+                   {"household", "户口簿", 1, 0, {}, true, "三日内补交"}};
+    const std::string number = store.cases().accept(r).case_number;
+    std::ofstream(dir.path / "a.png") << "photo";
+    std::ofstream(dir.path / "b.png") << "household register";
+    std::vector<std::string> numbers(2);
+    testing::at_once(2, [&](int t) {
+        auto mine = open_store(dir.path);
+        numbers[static_cast<std::size_t>(t)] =
+            mine.supplements()
+                .record(supply_at_wx02(number, "tolerated", "", t == 0 ? "photo" : "household",
+                                       dir.path / (t == 0 ? "a.png" : "b.png")))
+                .number;
+    });
+    std::sort(numbers.begin(), numbers.end());
+    CHECK(numbers == std::vector<std::string>{number + "-BJ1", number + "-BJ2"});
+    const auto record = store.cases().find(number);
+    REQUIRE(record);
+    for (const auto& m : record->materials) CHECK_FALSE(m.supplied_at.empty());
+    CHECK(store.audit().verify().ok);
 }

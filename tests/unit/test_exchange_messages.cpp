@@ -230,3 +230,40 @@ TEST_CASE("Scan names and material file names", "[exchange_messages]") {
     }
     CHECK_FALSE(ex::is_plain_file_name(std::string(256, 'a')));
 }
+
+TEST_CASE("A supplement reads back unchanged and names each bad field", "[exchange][supply]") {
+    ex::SupplementMessage s;
+    s.supplement = "WX01-20261123-0001-BJ1";
+    s.case_number = "WX01-20261123-0001";
+    s.item = "FP-001";
+    s.department = "county_health";
+    s.reason = "tolerated";
+    s.supplied_at = "2026-11-25 10:00:00";
+    s.counter = "WX02";
+    s.materials.push_back({"photo", "照片.jpg", 0, 1, kSha, std::nullopt});
+    const auto json = ex::supplement_to_json(s);
+    CHECK(to_json(json).rfind(R"({"supplement":"WX01-20261123-0001-BJ1","case_number")", 0) == 0);
+    Issues issues;
+    const auto read = ex::supplement_from_json(json, "body", "$", issues);
+    CHECK(issues.empty());
+    CHECK(to_json(ex::supplement_to_json(read)) == to_json(json));
+
+    auto supplement_issues = [](const std::string& text) {
+        Issues found;
+        ex::supplement_from_json(parse_json(text, "body"), "body", "$", found);
+        std::vector<std::string> out;
+        for (const auto& issue : found.list()) out.push_back(issue.path + ": " + issue.message);
+        return out;
+    };
+    using V = std::vector<std::string>;
+    CHECK(supplement_issues(with(json, "reason", R"("later")")) ==
+          V{"$.reason: is \"later\", not tolerated or correction"});
+    CHECK(supplement_issues(with(json, "materials", "[]")) ==
+          V{"$.materials: must list at least one material"});
+    CHECK(supplement_issues(with(json, "materials", "")) == V{"$.materials: is missing"});
+    CHECK(supplement_issues(with(json, "materials", R"([{"name": "a"}])")) ==
+          V{"$.materials[0].sha256: a supplied material needs its scan"});
+    CHECK(supplement_issues(R"({"reason": "correction"})") ==
+          V{"$.supplement: is missing", "$.case_number: is missing", "$.item: is missing",
+            "$.department: is missing", "$.materials: is missing"});
+}

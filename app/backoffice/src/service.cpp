@@ -141,6 +141,15 @@ Reply Service::route(Poco::Net::HTTPServerRequest& request, const Poco::URI& uri
     const std::string materials = "/v1/materials/";
     if (path.rfind(materials, 0) == 0)
         return material(request, path.substr(materials.size()), drain);
+    if (path == "/v1/supplements") {
+        if (method != "POST") return not_allowed("POST");
+        const std::string key = header(request, ex::kIdempotencyHeader).value_or("");
+        Caller caller;
+        std::string body;
+        if (auto refused = receive_signed(request, key, Role::Counter, caller, body, drain))
+            return *refused;
+        return post_supplement(caller, key, body);
+    }
     const bool cases = path == "/v1/cases", decisions = path == "/v1/decisions";
     if (!cases && !decisions) return error_reply(404, "not_found", "no such resource: " + path);
     if (method != "GET" && method != "POST") return not_allowed("GET or POST");

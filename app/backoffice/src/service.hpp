@@ -177,6 +177,10 @@ class Service {
     // intake.cpp
     Reply post_case(const Caller& caller, const std::string& key, const std::string& body);
     Reply list_cases(const Caller& caller, const Poco::URI& uri);
+    /// POST /v1/supplements: materials supplied later to an item this counter sent (its
+    /// case found by "<case_number>/<item>" among the caller's cases; 404 when there is none);
+    /// a correction's case goes back to 'received'.
+    Reply post_supplement(const Caller& caller, const std::string& key, const std::string& body);
 
     // decisions.cpp
     Reply get_decisions(const Caller& caller, const Poco::URI& uri);
@@ -216,6 +220,8 @@ class Service {
                                           std::string& id);
     Reply web_login(const std::map<std::string, std::string>& form);
     Reply web_cases(const WebSession& session, const Poco::URI& uri);
+    /// The HTML table of a case's or a supplement's materials, with their scans.
+    std::string materials_html(const Poco::JSON::Array::Ptr& materials) const;
     Reply web_case(const WebSession& session, const std::string& reference, int status = 200,
                    const std::string& message = {}, bool saved = false);
     Reply web_decide(const WebSession& session, const std::string& reference,

@@ -51,6 +51,16 @@ const char* const kMigrations[] = {
     CREATE TABLE staff_passwords (name TEXT PRIMARY KEY, replaces TEXT NOT NULL,
         hash TEXT NOT NULL);
     )sql",
+    // Materials supplied later to a case (POST /v1/supplements), idempotent like the cases;
+    // their scans join case_materials, so staff and the counters' uploads reach them.
+    R"sql(
+    CREATE TABLE supplements (id INTEGER PRIMARY KEY, client TEXT NOT NULL,
+        idempotency_key TEXT NOT NULL, body_sha256 TEXT NOT NULL, body TEXT NOT NULL,
+        case_id INTEGER NOT NULL REFERENCES cases(id), number TEXT NOT NULL,
+        reason TEXT NOT NULL, received_at TEXT NOT NULL, response_body TEXT NOT NULL,
+        UNIQUE (client, idempotency_key));
+    CREATE INDEX supplements_case ON supplements (case_id);
+    )sql",
 };
 
 template <typename Body>
@@ -150,6 +160,73 @@ std::string Store::insert_case(
         remember_nonce(c.nonce);
         transaction.commit();
         return response;
+    });
+}
+
+std::optional<StoredSupplement> Store::find_supplement(const std::string& client,
+                                                       const std::string& key) {
+    return guarded(file_, [&]() -> std::optional<StoredSupplement> {
+        SQLite::Statement query(*db_,
+                                "SELECT body_sha256, response_body FROM supplements"
+                                " WHERE client = ? AND idempotency_key = ?");
+        query.bind(1, client);
+        query.bind(2, key);
+        if (!query.executeStep()) return std::nullopt;
+        return StoredSupplement{query.getColumn(0).getString(), query.getColumn(1).getString()};
+    });
+}
+
+std::string Store::insert_supplement(const NewSupplement& s,
+                                     const std::function<std::string()>& make_response) {
+    return guarded(file_, [&] {
+        SQLite::Transaction transaction(*db_);
+        const std::string response = make_response();
+        SQLite::Statement insert(
+            *db_,
+            "INSERT INTO supplements (client, idempotency_key, body_sha256, body, case_id,"
+            " number, reason, received_at, response_body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        int i = 0;
+        for (const std::string* value : {&s.client, &s.idempotency_key, &s.body_sha256, &s.body})
+            insert.bind(++i, *value);
+        insert.bind(++i, static_cast<std::int64_t>(s.case_id));
+        for (const std::string* value : {&s.number, &s.reason, &s.received_at, &response})
+            insert.bind(++i, *value);
+        insert.exec();
+        SQLite::Statement listed(
+            *db_, "INSERT OR IGNORE INTO case_materials (sha256, case_id) VALUES (?, ?)");
+        for (const auto& sha256 : s.materials) {
+            listed.bind(1, sha256);
+            listed.bind(2, static_cast<std::int64_t>(s.case_id));
+            listed.exec();
+            listed.reset();
+        }
+        if (s.reason == "correction") {  // what was asked for came: to be decided anew
+            SQLite::Statement update(
+                *db_,
+                "UPDATE cases SET status = 'received' WHERE id = ? AND status = 'correction'");
+            update.bind(1, static_cast<std::int64_t>(s.case_id));
+            update.exec();
+        }
+        remember_nonce(s.nonce);
+        transaction.commit();
+        return response;
+    });
+}
+
+std::vector<SupplementRow> Store::supplements_of(long long case_id) {
+    return guarded(file_, [&] {
+        std::vector<SupplementRow> out;
+        SQLite::Statement query(*db_,
+                                "SELECT client, number, reason, received_at, body FROM supplements"
+                                " WHERE case_id = ? ORDER BY id");
+        query.bind(1, static_cast<std::int64_t>(case_id));
+        while (query.executeStep()) {
+            SupplementRow row;
+            read_text(query, 0,
+                      {&row.client, &row.number, &row.reason, &row.received_at, &row.body});
+            out.push_back(std::move(row));
+        }
+        return out;
     });
 }
 

@@ -65,6 +65,24 @@ struct NewDecision {
     Nonce nonce;
 };
 
+/// What one accepted POST /v1/supplements writes (case_id: the case it supplies).
+struct NewSupplement {
+    std::string client, idempotency_key, body_sha256, body, number, reason, received_at;
+    long long case_id = 0;
+    std::vector<std::string> materials;  // the SHA-256 of each scan
+    Nonce nonce;
+};
+
+/// A supplement already received under an idempotency key.
+struct StoredSupplement {
+    std::string body_sha256, response_body;
+};
+
+/// A received supplement as department staff see it.
+struct SupplementRow {
+    std::string client, number, reason, received_at, body;
+};
+
 struct StoredDecision {
     long long cursor = 0;
     std::string outcome, decided_at, body_sha256;
@@ -75,7 +93,7 @@ std::string reference_of(long long case_id);
 
 class Store {
   public:
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
 
     explicit Store(const std::filesystem::path& file);
     ~Store();
@@ -98,6 +116,16 @@ class Store {
     std::optional<StoredDecision> last_decision(long long case_id);
     /// One transaction: the decision, the case's status, the nonce. Returns the cursor.
     long long insert_decision(const NewDecision& d);
+
+    std::optional<StoredSupplement> find_supplement(const std::string& client,
+                                                    const std::string& key);
+    /// One transaction: the supplement, its scans listed with its case, the case back to
+    /// 'received' when it answers a correction, the nonce; the answer `make_response()` is
+    /// stored for replay and returned.
+    std::string insert_supplement(const NewSupplement& s,
+                                  const std::function<std::string()>& make_response);
+    /// The supplements of a case, oldest first.
+    std::vector<SupplementRow> supplements_of(long long case_id);
 
     /// The upgraded password hash of staff user `name`, when one was kept for the configuration's
     /// hash `replaces` (an administrator's new hash in the configuration makes it void).

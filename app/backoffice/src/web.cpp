@@ -682,6 +682,35 @@ std::string case_data_html(const Poco::JSON::Object::Ptr& body) {
     return content;
 }
 
+/// The table of a case's (or a supplement's) materials: a thumbnail of each image scan, a link to
+/// a PDF, and a note for a material seen on paper only or not arrived.
+std::string Service::materials_html(const Poco::JSON::Array::Ptr& materials) const {
+    // The scans arrive before the case (PUT /v1/materials).
+    std::string content = "<table><tr><th>材料代码</th><th>材料</th><th>扫描件</th></tr>";
+    for (std::size_t i = 0; materials && i < materials->size(); ++i) {
+        auto material = materials->getObject(static_cast<unsigned>(i));
+        const std::string sha = member(material, "sha256");
+        std::string scan = material->has("tolerated_gap")
+                               ? "<span class=\"muted\">容缺受理：" +
+                                     esc(member(material, "tolerated_gap")) + "</span>"
+                               : "<span class=\"muted\">仅核验纸质材料</span>";
+        if (exchange::is_sha256_hex(sha)) {
+            const auto bytes = read_material(sha, 16);  // enough to tell the type
+            const std::string href = "/staff/materials/" + sha;
+            if (!bytes)
+                scan = "<span class=\"muted\">扫描件尚未传到</span>";
+            else if (material_type(*bytes).rfind("image/", 0) == 0)
+                scan = "<a href=\"" + href + "\"><img class=\"scan\" src=\"" + href + "\" alt=\"" +
+                       esc(member(material, "name")) + "\"></a>";
+            else
+                scan = "<a href=\"" + href + "\">查看文件</a>";
+        }
+        content += "<tr><td>" + esc(member(material, "key")) + "</td><td>" +
+                   esc(member(material, "name")) + "</td><td>" + scan + "</td></tr>";
+    }
+    return content + "</table>";
+}
+
 Reply Service::web_case(const WebSession& session, const std::string& reference, int status,
                         const std::string& message, bool saved) {
     std::optional<CaseRow> c;
@@ -734,34 +763,21 @@ Reply Service::web_case(const WebSession& session, const std::string& reference,
 
     content += case_data_html(body);
     content += "<h2>材料</h2>";
-    if (!materials || materials->size() == 0) {
+    if (!materials || materials->size() == 0)
         content += "<p class=\"muted\">未随件传送材料。</p>";
-    } else {
-        // The scans arrive before the case (PUT /v1/materials): a thumbnail of each image,
-        // a link to a PDF, and a note for a material seen on paper only or not arrived.
-        content += "<table><tr><th>材料代码</th><th>材料</th><th>扫描件</th></tr>";
-        for (std::size_t i = 0; i < materials->size(); ++i) {
-            auto material = materials->getObject(static_cast<unsigned>(i));
-            const std::string sha = member(material, "sha256");
-            std::string scan = material->has("tolerated_gap")
-                                   ? "<span class=\"muted\">容缺受理：" +
-                                         esc(member(material, "tolerated_gap")) + "</span>"
-                                   : "<span class=\"muted\">仅核验纸质材料</span>";
-            if (exchange::is_sha256_hex(sha)) {
-                const auto bytes = read_material(sha, 16);  // enough to tell the type
-                const std::string href = "/staff/materials/" + sha;
-                if (!bytes)
-                    scan = "<span class=\"muted\">扫描件尚未传到</span>";
-                else if (material_type(*bytes).rfind("image/", 0) == 0)
-                    scan = "<a href=\"" + href + "\"><img class=\"scan\" src=\"" + href +
-                           "\" alt=\"" + esc(member(material, "name")) + "\"></a>";
-                else
-                    scan = "<a href=\"" + href + "\">查看文件</a>";
-            }
-            content += "<tr><td>" + esc(member(material, "key")) + "</td><td>" +
-                       esc(member(material, "name")) + "</td><td>" + scan + "</td></tr>";
-        }
-        content += "</table>";
+    else
+        content += materials_html(materials);
+    // Materials the applicant brought later, at whichever window (POST /v1/supplements).
+    const auto supplements = store_.supplements_of(c->id);
+    if (!supplements.empty()) content += "<h2>补交材料</h2>";
+    for (const auto& s : supplements) {
+        auto supplied = parse_json(s.body, "supplements.body").extract<Poco::JSON::Object::Ptr>();
+        content += "<p>" + esc(s.number) + "（" +
+                   (s.reason == "correction" ? "补正材料" : "容缺材料补交") + "，" +
+                   esc(member(supplied, "counter")) + " 窗口 " +
+                   esc(member(supplied, "supplied_at")) + " 收取，" +
+                   esc(shown_time(s.received_at)) + " 接收）</p>" +
+                   materials_html(supplied->getArray("materials"));
     }
 
     if (c->status == "received" || c->status == "correction") {

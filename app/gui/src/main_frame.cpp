@@ -374,6 +374,83 @@ wxString CasesPanel::hand_out(const std::string& case_number, const std::string&
     return {};
 }
 
+wxString CasesPanel::supply(const std::string& case_number, const OutstandingSupply& group,
+                            const std::map<std::string, std::filesystem::path>& scans) {
+    SupplyRequest request;
+    request.case_number = case_number;
+    request.reason = group.reason;
+    request.item_code = group.item_code;
+    for (const auto& m : group.materials)
+        if (auto scan = scans.find(m.key); scan != scans.end())
+            request.materials.push_back({m.key, m.name, 0, 1, scan->second});
+    try {
+        auto held = services_.lock();
+        CaseDesk(services_.session()).supply(request);
+    } catch (const std::exception& e) {
+        return wx(e.what());
+    }
+    services_.wake_dispatcher();
+    refresh();
+    return {};
+}
+
+std::optional<wxString> CasesPanel::show_supply(const std::string& case_number) {
+    std::vector<OutstandingSupply> outstanding;
+    try {
+        auto held = services_.lock();
+        outstanding = CaseDesk(services_.session()).outstanding(case_number);
+    } catch (const std::exception& e) {
+        return wx(e.what());
+    }
+    if (outstanding.empty()) return std::nullopt;
+    wxDialog ask(this, wxID_ANY,
+                 wxString::Format(wtr("Supply materials for case %s"), wx(case_number)));
+    auto* box = new wxBoxSizer(wxVERTICAL);
+    // One row per material: what it is for, and its scan (a supplied material is reviewed from
+    // its scan by the department).
+    std::vector<std::map<std::string, std::filesystem::path>> scans(outstanding.size());
+    for (std::size_t g = 0; g < outstanding.size(); ++g) {
+        const OutstandingSupply& group = outstanding[g];
+        const wxString heading =
+            group.reason == "tolerated"
+                ? wtr("Tolerated gaps (the applicant's written promise)")
+                : wxString::Format(wtr("Correction asked for %s"), wx(group.item_name));
+        box->Add(new wxStaticText(&ask, wxID_ANY, heading), 0, wxLEFT | wxRIGHT | wxTOP, 10);
+        auto* grid = new wxFlexGridSizer(3, 6, 10);
+        for (const auto& m : group.materials) {
+            grid->Add(new wxStaticText(&ask, wxID_ANY, wx(m.name)), 0, wxALIGN_CENTER_VERTICAL);
+            auto* why = new wxStaticText(&ask, wxID_ANY, wx(m.why));
+            why->SetForegroundColour(wxSystemSettings::GetColour(wxSYS_COLOUR_GRAYTEXT));
+            grid->Add(why, 0, wxALIGN_CENTER_VERTICAL);
+            auto* attach = new wxButton(&ask, wxID_ANY, wtr("Attach scan..."));
+            grid->Add(attach, 0);
+            const std::string key = m.key;
+            attach->Bind(wxEVT_BUTTON, [&ask, &scans, g, key, attach](wxCommandEvent&) {
+                wxFileDialog dialog(
+                    &ask, wtr("Attach scan..."), {}, {},
+                    wtr("Scans (*.png;*.jpg;*.jpeg;*.pdf)|*.png;*.jpg;*.jpeg;*.pdf"),
+                    wxFD_OPEN | wxFD_FILE_MUST_EXIST);
+                if (dialog.ShowModal() != wxID_OK) return;
+                scans[g][key] = std::filesystem::path(utf8(dialog.GetPath()));
+                attach->SetLabel(wx(scans[g][key].filename().string()));
+                ask.Layout();
+            });
+        }
+        box->Add(grid, 0, wxALL, 10);
+    }
+    box->Add(ask.CreateButtonSizer(wxOK | wxCANCEL), 0, wxEXPAND | wxALL, 8);
+    ask.SetSizerAndFit(box);
+    chinese_buttons(&ask);
+    if (ask.ShowModal() != wxID_OK) return std::nullopt;
+    std::optional<wxString> said;
+    for (std::size_t g = 0; g < outstanding.size(); ++g) {
+        if (scans[g].empty()) continue;
+        said = supply(case_number, outstanding[g], scans[g]);
+        if (!said->empty()) break;
+    }
+    return said;
+}
+
 void CasesPanel::show_detail(const std::string& case_number) {
     std::optional<CaseRecord> record;
     {
@@ -433,6 +510,18 @@ void CasesPanel::show_detail(const std::string& case_number) {
     auto* visit = new wxBoxSizer(wxHORIZONTAL);
     auto* hand_out_button = new wxButton(&dialog, wxID_ANY, wtr("Hand out the results..."));
     visit->Add(hand_out_button, 0, wxRIGHT, 8);
+    // 补交材料: a tolerated gap, or what a correction asked for, brought to this window.
+    auto* supply_button = new wxButton(&dialog, wxID_ANY, wtr("Supply materials..."));
+    visit->Add(supply_button, 0, wxRIGHT, 8);
+    bool outstanding = false;
+    for (const auto& m : record->materials) outstanding |= m.tolerated && m.supplied_at.empty();
+    for (const auto& item : record->items) outstanding |= item.status == "correction_needed";
+    supply_button->Enable(outstanding);
+    supply_button->Bind(wxEVT_BUTTON, [&, record](wxCommandEvent&) {
+        if (const auto said = show_supply(record->number))
+            document_message->SetLabel(said->empty() ? wtr("The supplied materials were recorded")
+                                                     : *said);
+    });
     sizer->Add(visit, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, 8);
     hand_out_button->Bind(wxEVT_BUTTON, [&, record](wxCommandEvent&) {
         wxDialog ask(&dialog, wxID_ANY, wtr("Hand out the results..."));

@@ -53,6 +53,42 @@ long long CaseDesk::rate(const std::string& case_number, int level,
     return session_.counter().rate(case_number, level, comment);
 }
 
+SupplyResult CaseDesk::supply(SupplyRequest request) const {
+    session_.require(Permission::ServeApplicants, N_("record supplied materials"));
+    request.counter = session_.counter().config().code;
+    request.clerk = session_.clerk();
+    return session_.counter().store().supplements().record(request);
+}
+
+std::vector<OutstandingSupply> CaseDesk::outstanding(const std::string& case_number) const {
+    const auto record = find(case_number);
+    if (!record) throw Error(ErrorKind::NotFound, trf("There is no case {}", case_number));
+    std::vector<OutstandingSupply> out;
+    OutstandingSupply gaps{"tolerated", "", "", {}};
+    for (const auto& m : record->materials)
+        if (m.tolerated && m.supplied_at.empty())
+            gaps.materials.push_back({m.key, m.name, m.promise});
+    if (!gaps.materials.empty()) out.push_back(std::move(gaps));
+    for (const auto& item : record->items) {
+        if (item.status != "correction_needed") continue;
+        const CorrectionRequest asked =
+            session_.counter().correction_request(case_number, item.code);
+        OutstandingSupply correction{"correction", item.code, item.name, {}};
+        for (const auto& m : asked.materials) {
+            std::string key = m.subject;  // the case's key of a material it names
+            for (const auto& known : record->materials)
+                if (known.name == m.subject) key = known.key;
+            correction.materials.push_back({key, m.subject, m.reason});
+        }
+        out.push_back(std::move(correction));
+    }
+    return out;
+}
+
+std::vector<SupplementRecord> CaseDesk::supplements(const std::string& case_number) const {
+    return session_.counter().store().supplements().of_case(case_number);
+}
+
 void CaseDesk::print_result(const std::string& case_number, const std::string& item_code,
                             const std::filesystem::path& out) const {
     session_.counter().print_result(case_number, item_code, out);

@@ -199,8 +199,9 @@ std::vector<std::string> scans_of(const OutboxRow& row) {
 }
 
 /// Sends one row: first the scans the back office lacks (HEAD, then PUT of the file), then the
-/// case. A failed upload is the row's attempt (retried or refused like the case would be); a
-/// scan missing here is skipped, so the case still arrives (the staff page says it is missing).
+/// case (or the supplement, store/supplements.hpp). A failed upload is the row's attempt (retried
+/// or refused like the case would be); a scan missing here is skipped, so the case still arrives
+/// (the staff page says it is missing).
 Attempt send_row(const ExchangeEndpoint& endpoint, const ExchangeConfig& config,
                  const OutboxRow& row, const std::vector<std::string>& scans,
                  const ScanReader& read_scan) {
@@ -221,8 +222,9 @@ Attempt send_row(const ExchangeEndpoint& endpoint, const ExchangeConfig& config,
         if (put.status == 404 || put.status == 405) break;  // a back office that takes no scans
         if (put.status != 200 && put.status != 201) return put;
     }
-    return send_signed(endpoint, config.client, "POST", "/v1/cases", row.payload,
-                       row.idempotency_key, config.timeout_seconds);
+    const char* resource = row.kind == "supplement" ? "/v1/supplements" : "/v1/cases";
+    return send_signed(endpoint, config.client, "POST", resource, row.payload, row.idempotency_key,
+                       config.timeout_seconds);
 }
 
 DispatchOutcome classify(int status) {

@@ -44,21 +44,10 @@ Poco::JSON::Object::Ptr read_object(ObjectReader& root, const char* key, bool st
     return object.raw();
 }
 
-}  // namespace
-
-Poco::JSON::Object::Ptr case_to_json(const CaseMessage& message) {
-    Poco::JSON::Object::Ptr out = new Poco::JSON::Object(true);
-    out->set("case_number", message.case_number);
-    out->set("item", message.item);
-    out->set("item_version", message.item_version);
-    out->set("department", message.department);
-    out->set("accepted_at", message.accepted_at);
-    out->set("applicant", or_empty(message.applicant));
-    out->set("values", or_empty(message.values));
-    set_object(*out, "labels", message.labels);
-    set_object(*out, "types", message.types);
+/// The "materials" array of a case or a supplement.
+Poco::JSON::Array::Ptr materials_to_json(const std::vector<CaseMaterial>& list) {
     Poco::JSON::Array::Ptr materials = new Poco::JSON::Array;
-    for (const auto& m : message.materials) {
+    for (const auto& m : list) {
         Poco::JSON::Object::Ptr entry = new Poco::JSON::Object(true);
         entry->set("key", m.key);
         entry->set("name", m.name);
@@ -68,24 +57,14 @@ Poco::JSON::Object::Ptr case_to_json(const CaseMessage& message) {
         if (m.tolerated_gap) entry->set("tolerated_gap", *m.tolerated_gap);
         materials->add(entry);
     }
-    out->set("materials", materials);
-    return out;
+    return materials;
 }
 
-CaseMessage case_from_json(const Poco::Dynamic::Var& json, const std::string& file,
-                           const std::string& path, Issues& issues) {
-    CaseMessage c;
-    auto root = ObjectReader::of(json, file, path, issues);
-    c.case_number = root.string("case_number");
-    c.item = root.string("item");
-    c.department = root.string("department");
-    c.item_version = static_cast<int>(root.opt_integer("item_version", 1, 1000000).value_or(1));
-    c.accepted_at = root.opt_string("accepted_at").value_or("");
-    c.applicant = read_object(root, "applicant", false);
-    c.values = read_object(root, "values", false);
-    c.labels = read_object(root, "labels", true);
-    c.types = read_object(root, "types", true);
-    auto materials = root.array("materials", false);
+/// Reads the "materials" array of `root` (a case or a supplement).
+std::vector<CaseMaterial> materials_from_json(ObjectReader& root, const std::string& file,
+                                              Issues& issues, bool required) {
+    std::vector<CaseMaterial> out;
+    auto materials = root.array("materials", required);
     for (std::size_t i = 0; i < materials->size(); ++i) {
         auto reader = ObjectReader::of(materials->get(static_cast<unsigned>(i)), file,
                                        json_path_index(root.path_of("materials"), i), issues);
@@ -104,8 +83,42 @@ CaseMessage case_from_json(const Poco::Dynamic::Var& json, const std::string& fi
             m.sha256.clear();
         }
         m.tolerated_gap = reader.opt_string("tolerated_gap");
-        c.materials.push_back(std::move(m));
+        out.push_back(std::move(m));
     }
+    return out;
+}
+
+}  // namespace
+
+Poco::JSON::Object::Ptr case_to_json(const CaseMessage& message) {
+    Poco::JSON::Object::Ptr out = new Poco::JSON::Object(true);
+    out->set("case_number", message.case_number);
+    out->set("item", message.item);
+    out->set("item_version", message.item_version);
+    out->set("department", message.department);
+    out->set("accepted_at", message.accepted_at);
+    out->set("applicant", or_empty(message.applicant));
+    out->set("values", or_empty(message.values));
+    set_object(*out, "labels", message.labels);
+    set_object(*out, "types", message.types);
+    out->set("materials", materials_to_json(message.materials));
+    return out;
+}
+
+CaseMessage case_from_json(const Poco::Dynamic::Var& json, const std::string& file,
+                           const std::string& path, Issues& issues) {
+    CaseMessage c;
+    auto root = ObjectReader::of(json, file, path, issues);
+    c.case_number = root.string("case_number");
+    c.item = root.string("item");
+    c.department = root.string("department");
+    c.item_version = static_cast<int>(root.opt_integer("item_version", 1, 1000000).value_or(1));
+    c.accepted_at = root.opt_string("accepted_at").value_or("");
+    c.applicant = read_object(root, "applicant", false);
+    c.values = read_object(root, "values", false);
+    c.labels = read_object(root, "labels", true);
+    c.types = read_object(root, "types", true);
+    c.materials = materials_from_json(root, file, issues, false);
     return c;
 }
 
@@ -146,6 +159,42 @@ DecisionMessage decision_from_json(const Poco::Dynamic::Var& json, const std::st
     d.decided_by = root.opt_string("decided_by").value_or("");
     d.decided_at = root.string("decided_at");
     return d;
+}
+
+Poco::JSON::Object::Ptr supplement_to_json(const SupplementMessage& message) {
+    Poco::JSON::Object::Ptr out = new Poco::JSON::Object(true);
+    out->set("supplement", message.supplement);
+    out->set("case_number", message.case_number);
+    out->set("item", message.item);
+    out->set("department", message.department);
+    out->set("reason", message.reason);
+    out->set("supplied_at", message.supplied_at);
+    out->set("counter", message.counter);
+    out->set("materials", materials_to_json(message.materials));
+    return out;
+}
+
+SupplementMessage supplement_from_json(const Poco::Dynamic::Var& json, const std::string& file,
+                                       const std::string& path, Issues& issues) {
+    SupplementMessage s;
+    auto root = ObjectReader::of(json, file, path, issues);
+    s.supplement = root.string("supplement");
+    s.case_number = root.string("case_number");
+    s.item = root.string("item");
+    s.department = root.string("department");
+    s.reason = root.string("reason");
+    if (!s.reason.empty() && s.reason != "tolerated" && s.reason != "correction")
+        root.fail("reason", "is \"" + s.reason + "\", not tolerated or correction");
+    s.supplied_at = root.opt_string("supplied_at").value_or("");
+    s.counter = root.opt_string("counter").value_or("");
+    s.materials = materials_from_json(root, file, issues, true);
+    if (s.materials.empty() && root.has("materials"))
+        root.fail("materials", "must list at least one material");
+    for (std::size_t i = 0; i < s.materials.size(); ++i)
+        if (s.materials[i].sha256.empty())
+            issues.add(file, json_path_index(root.path_of("materials"), i) + ".sha256",
+                       "a supplied material needs its scan");
+    return s;
 }
 
 }  // namespace onewindow::exchange

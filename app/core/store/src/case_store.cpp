@@ -20,6 +20,7 @@ struct CaseStore::Parts {
     store::HandOutRepository hand_outs;
     store::AuditRepository audit;
     store::LogRepository log;
+    store::SupplementRepository supplements;
 
     Parts(WorkingCalendar calendar_in, std::unique_ptr<store::Database> db_in,
           const std::filesystem::path& materials_dir)
@@ -34,7 +35,8 @@ struct CaseStore::Parts {
           drafts(*db),
           hand_outs(*db, calendar),
           audit(*db),
-          log(*db, calendar) {}
+          log(*db, calendar),
+          supplements(*db, materials) {}
 };
 
 CaseStore::CaseStore(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
@@ -58,6 +60,7 @@ store::Database& CaseStore::database() const { return *parts_->db; }
 store::CaseRepository& CaseStore::cases() const { return parts_->cases; }
 store::NoticeRepository& CaseStore::notices() const { return parts_->notices; }
 store::OutboxRepository& CaseStore::outbox() const { return parts_->outbox; }
+store::SupplementRepository& CaseStore::supplements() const { return parts_->supplements; }
 store::DecisionRepository& CaseStore::decisions() const { return parts_->decisions; }
 store::AccountRepository& CaseStore::accounts() const { return parts_->accounts; }
 store::DraftRepository& CaseStore::drafts() const { return parts_->drafts; }

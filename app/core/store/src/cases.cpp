@@ -77,7 +77,15 @@ void update_case_status(Database& db, long long case_id) {
                          : open > 0          ? nullptr
                          : rejected == total ? "rejected"
                                              : "approved";
-    if (!status) return;
+    if (!status) {
+        // Open again (a correction answered, an item sent again after all): under way.
+        db.cached(
+              "UPDATE cases SET status = 'accepted' WHERE id = ?"
+              " AND status IN ('correction_needed', 'cancelled')")
+            .bind(1, case_id)
+            .run();
+        return;
+    }
     db.cached("UPDATE cases SET status = ? WHERE id = ?").bind(1, status).bind(2, case_id).run();
 }
 
@@ -308,8 +316,8 @@ std::optional<CaseRecord> CaseRepository::find(const std::string& number) const 
             }
     waits.reset();
     Statement& materials = db_.cached(
-        "SELECT key, name, coalesce(sha256, ''), promise, originals, copies, tolerated"
-        " FROM case_materials WHERE case_id = ? ORDER BY id");
+        "SELECT key, name, coalesce(sha256, ''), promise, originals, copies, tolerated,"
+        " supplied_at FROM case_materials WHERE case_id = ? ORDER BY id");
     materials.bind(1, id);
     while (materials.step()) {
         CaseMaterialRecord m;
@@ -320,6 +328,7 @@ std::optional<CaseRecord> CaseRepository::find(const std::string& number) const 
         m.originals = materials.integer(4);
         m.copies = materials.integer(5);
         m.tolerated = materials.integer(6) != 0;
+        m.supplied_at = materials.text(7);
         r.materials.push_back(std::move(m));
     }
     materials.reset();

@@ -18,12 +18,26 @@ namespace {
 
 // Every table of the schema, parents before children. The scans (PostgreSQL's materials table)
 // are copied as files/bytes, not as rows. A table missing here is an error, not a silent loss.
-const std::vector<std::string> kTables = {"users",        "counter_sequences", "cases",
-                                          "case_items",   "item_waits",        "case_materials",
-                                          "clock_pauses", "notices",           "refusals",
-                                          "outbox",       "exchange_cursors",  "item_decisions",
-                                          "hand_outs",    "ratings",           "drafts",
-                                          "audit_events", "audit_head",        "audit_heads"};
+const std::vector<std::string> kTables = {"users",
+                                          "counter_sequences",
+                                          "cases",
+                                          "case_items",
+                                          "item_waits",
+                                          "case_materials",
+                                          "clock_pauses",
+                                          "notices",
+                                          "refusals",
+                                          "outbox",
+                                          "exchange_cursors",
+                                          "item_decisions",
+                                          "hand_outs",
+                                          "ratings",
+                                          "drafts",
+                                          "audit_events",
+                                          "audit_head",
+                                          "audit_heads",
+                                          "supplements",
+                                          "supplement_materials"};
 
 enum class Kind { Integer, Text, Bytes };
 
@@ -188,7 +202,8 @@ MigrationReport migrate_store(const Location& from, const std::filesystem::path&
     // The scans the cases name, byte for byte.
     MaterialStore scans_from(*source, from_materials), scans_to(*target, to_materials);
     Statement named = source->prepare(
-        "SELECT DISTINCT sha256 FROM case_materials WHERE sha256 IS NOT NULL AND sha256 <> ''");
+        "SELECT DISTINCT sha256 FROM case_materials WHERE sha256 IS NOT NULL AND sha256 <> ''"
+        " UNION SELECT sha256 FROM supplement_materials");
     while (named.step()) {
         const std::string sha = named.text(0);
         const auto bytes = scans_from.read(sha);

@@ -25,6 +25,12 @@ std::string waiting_for(const std::string& select) {
            " WHERE wd.case_item_id = wp.id AND wd.outcome = 'approved')";
 }
 
+/// A supplement's row (supplements.hpp) is due only once its item's own row was sent: the back
+/// office must have the case first.
+constexpr const char* kItemSent =
+    " AND (o.kind = 'case' OR EXISTS (SELECT 1 FROM outbox oc WHERE oc.case_id = o.case_id"
+    " AND oc.item_code = o.item_code AND oc.kind = 'case' AND oc.state = 'sent'))";
+
 /// An item of a case as settle_waits() sees it.
 struct CaseItemState {
     long long row_id = 0;  // its outbox row (0: none)
@@ -58,7 +64,7 @@ std::map<long long, CaseItemState> case_item_states(Database& db, long long case
         " coalesce((SELECT max(d.received_at) FROM item_decisions d WHERE d.case_item_id = i.id"
         " AND d.outcome = 'approved'), '')"
         " FROM case_items i LEFT JOIN outbox o ON o.case_id = i.case_id AND o.item_code = i.code"
-        " WHERE i.case_id = ? ORDER BY i.id");
+        " AND o.kind = 'case' WHERE i.case_id = ? ORDER BY i.id");
     q.bind(1, case_id);
     while (q.step()) {
         CaseItemState& item = items[q.int64(0)];
@@ -79,14 +85,14 @@ std::map<long long, CaseItemState> case_item_states(Database& db, long long case
 /// An outbox row not sent, locked for the caller's transaction (requeue, cancel).
 struct UnsentRow {
     long long id = 0, case_id = 0;
-    std::string state, number, counter, item;
+    std::string state, number, counter, item, kind;
 };
 
 /// The row under `idempotency_key`; Error(NotFound) when there is none, Error(Input) when it
 /// was sent.
 UnsentRow lock_unsent(Database& db, const std::string& idempotency_key) {
     Statement q = db.prepare(
-        "SELECT o.id, o.state, c.number, c.counter, o.item_code, o.case_id FROM outbox o"
+        "SELECT o.id, o.state, c.number, c.counter, o.item_code, o.case_id, o.kind FROM outbox o"
         " JOIN cases c ON c.id = o.case_id WHERE o.idempotency_key = ?" +
         db.for_update("o"));
     q.bind(1, idempotency_key);
@@ -94,7 +100,7 @@ UnsentRow lock_unsent(Database& db, const std::string& idempotency_key) {
         throw Error(ErrorKind::NotFound, trf("No item waits to be sent under {}", idempotency_key));
     if (q.text(1) == "sent")
         throw Error(ErrorKind::Input, trf("{} was already sent", idempotency_key));
-    return {q.int64(0), q.int64(5), q.text(1), q.text(2), q.text(3), q.text(4)};
+    return {q.int64(0), q.int64(5), q.text(1), q.text(2), q.text(3), q.text(4), q.text(6)};
 }
 
 /// The first prerequisite of `item` that fails, or nullptr.
@@ -110,7 +116,7 @@ const CaseItemState* failing_prerequisite(const std::map<long long, CaseItemStat
 std::string outbox_columns(const Database& db) {
     return "SELECT c.number, o.item_code, o.department, o.endpoint, o.idempotency_key, o.state,"
            " o.attempts, o.id, c.counter, o.payload, o.next_attempt_at, o.last_error, o.response,"
-           " o.sent_at, o.sent_to, o.forward_by, (" +
+           " o.sent_at, o.sent_to, o.forward_by, o.kind, (" +
            waiting_for(db.list_agg("wp.name", "\n")) +
            ") FROM outbox o JOIN cases c ON c.id = o.case_id";
 }
@@ -125,8 +131,9 @@ std::vector<OutboxRow> read_rows(Statement& q) {
             *text = q.text(c++);
         row.attempts = q.integer(c++);
         row.id = q.int64(c++);
-        for (std::string* text : {&row.counter, &row.payload, &row.next_attempt_at, &row.last_error,
-                                  &row.response, &row.sent_at, &row.sent_to, &row.forward_by})
+        for (std::string* text :
+             {&row.counter, &row.payload, &row.next_attempt_at, &row.last_error, &row.response,
+              &row.sent_at, &row.sent_to, &row.forward_by, &row.kind})
             *text = q.text(c++);
         if (!q.is_null(c)) {
             std::string names = q.text(c);
@@ -152,10 +159,10 @@ std::vector<OutboxRow> OutboxRepository::rows(const std::string& case_number) co
 }
 
 std::vector<OutboxRow> OutboxRepository::due(const std::string& now, std::size_t limit) const {
-    Statement& q = db_.cached(outbox_columns(db_) +
-                              " WHERE o.state = 'pending' AND o.next_attempt_at <= ?"
-                              " AND NOT EXISTS (" +
-                              waiting_for("1") + ") ORDER BY o.next_attempt_at, o.id LIMIT ?");
+    Statement& q =
+        db_.cached(outbox_columns(db_) + " WHERE o.state = 'pending' AND o.next_attempt_at <= ?" +
+                   std::string(kItemSent) + " AND NOT EXISTS (" + waiting_for("1") +
+                   ") ORDER BY o.next_attempt_at, o.id LIMIT ?");
     q.bind(1, now).bind(2, limit);
     return read_rows(q);
 }
@@ -170,14 +177,21 @@ std::vector<OutboxRow> OutboxRepository::claim_due(const std::string& dispatcher
     Statement claim = db_.prepare(
         "UPDATE outbox SET claimed_by = ?1, claimed_until = ?3 WHERE id IN (SELECT o.id FROM"
         " outbox o WHERE o.state = 'pending' AND o.next_attempt_at <= ?2"
-        " AND o.claimed_until <= ?2 AND NOT EXISTS (" +
-        waiting_for("1") + ") ORDER BY o.next_attempt_at, o.id LIMIT ?4" + db_.skip_locked() +
-        ") RETURNING id");
+        " AND o.claimed_until <= ?2" +
+        std::string(kItemSent) + " AND NOT EXISTS (" + waiting_for("1") +
+        ") ORDER BY o.next_attempt_at, o.id LIMIT ?4" + db_.skip_locked() + ") RETURNING id");
     claim.bind(1, dispatcher).bind(2, now).bind(3, lease_until).bind(4, limit);
     std::string ids;
     while (claim.step()) ids += (ids.empty() ? "" : ",") + std::to_string(claim.int64(0));
     std::vector<OutboxRow> rows;
     if (!ids.empty()) {
+        // A supplement goes where its item's row went (that back office has the case).
+        db_.prepare(
+               "UPDATE outbox SET sent_to = (SELECT oc.sent_to FROM outbox oc"
+               " WHERE oc.case_id = outbox.case_id AND oc.item_code = outbox.item_code"
+               " AND oc.kind = 'case') WHERE id IN (" +
+               ids + ") AND kind = 'supplement' AND sent_to = ''")
+            .run();
         Statement q = db_.prepare(outbox_columns(db_) + " WHERE o.id IN (" + ids +
                                   ") ORDER BY o.next_attempt_at, o.id");
         rows = read_rows(q);
@@ -212,8 +226,9 @@ void OutboxRepository::finish(long long id, const std::string& state, const std:
                               const std::string& tried_at) {
     Transaction transaction(db_);
     Statement& row = db_.cached(
-        "SELECT c.number, c.counter, o.item_code, o.endpoint, o.forward_by, o.case_id FROM outbox o"
-        " JOIN cases c ON c.id = o.case_id WHERE o.id = ? AND o.state = 'pending'" +
+        "SELECT c.number, c.counter, o.item_code, o.endpoint, o.forward_by, o.case_id, o.kind,"
+        " o.idempotency_key FROM outbox o JOIN cases c ON c.id = o.case_id"
+        " WHERE o.id = ? AND o.state = 'pending'" +
         db_.for_update("o"));
     row.bind(1, id);
     if (!row.step())
@@ -222,9 +237,12 @@ void OutboxRepository::finish(long long id, const std::string& state, const std:
     const std::string number = row.text(0), counter = row.text(1), item = row.text(2),
                       endpoint = row.text(3), forward_by = row.text(4);
     const long long case_id = row.int64(5);
+    const bool supplement = row.text(6) == "supplement";
+    const std::string key = row.text(7);
     row.reset();
     Poco::JSON::Object::Ptr detail = new Poco::JSON::Object(true);
     detail->set("item", item);
+    if (supplement) detail->set("supplement", key.substr(0, key.rfind('/')));
     detail->set("endpoint", endpoint);
     if (!tried_at.empty() && tried_at != endpoint) detail->set("sent_to", tried_at);
     if (!error.empty()) detail->set("error", error);
@@ -303,13 +321,15 @@ void OutboxRepository::requeue(const std::string& idempotency_key, const std::st
         .bind(1, now)
         .bind(2, row.id)
         .run();
-    db_.prepare(
-           "UPDATE case_items SET status = 'accepted' WHERE case_id = ? AND code = ?"
-           " AND status IN ('blocked', 'cancelled')")
-        .bind(1, case_id)
-        .bind(2, item)
-        .run();
-    update_case_status(db_, case_id);
+    if (row.kind == "case") {
+        db_.prepare(
+               "UPDATE case_items SET status = 'accepted' WHERE case_id = ? AND code = ?"
+               " AND status IN ('blocked', 'cancelled')")
+            .bind(1, case_id)
+            .bind(2, item)
+            .run();
+        update_case_status(db_, case_id);
+    }
     db_.append_audit(AuditEvent{0, now, actor, row.counter, "outbox.requeued", row.number,
                                 to_json(detail), true, ""});
     settle_waits(db_, calendar_, case_id, now, actor);
@@ -326,11 +346,13 @@ void OutboxRepository::cancel(const std::string& idempotency_key, const std::str
            " WHERE id = ?")
         .bind(1, row.id)
         .run();
-    db_.prepare("UPDATE case_items SET status = 'cancelled' WHERE case_id = ? AND code = ?")
-        .bind(1, row.case_id)
-        .bind(2, row.item)
-        .run();
-    update_case_status(db_, row.case_id);
+    if (row.kind == "case") {  // a supplement withdrawn leaves its item as it is
+        db_.prepare("UPDATE case_items SET status = 'cancelled' WHERE case_id = ? AND code = ?")
+            .bind(1, row.case_id)
+            .bind(2, row.item)
+            .run();
+        update_case_status(db_, row.case_id);
+    }
     db_.append_audit(AuditEvent{
         0, now, actor, row.counter, "outbox.cancelled", row.number,
         detail_json({{"item", row.item}, {"was", row.state}, {"reason", reason}}), true, ""});
@@ -486,6 +508,10 @@ std::string waiting_label(const std::vector<std::string>& names) {
 }
 
 std::string outbox_state_label(const OutboxRow& row) {
+    if (row.kind == "supplement") {
+        if (row.state == "pending") return tr("supplied materials, to be sent");
+        if (row.state == "sent") return tr("supplied materials sent to the department");
+    }
     if (row.state == "pending")
         return row.waiting_for.empty() ? tr("to be sent") : waiting_label(row.waiting_for);
     if (row.state == "sent") return tr("sent to the department");

@@ -12,6 +12,7 @@
 #include "onewindow/core/idnumber.hpp"
 #include "onewindow/core/json.hpp"
 #include "onewindow/store/audit.hpp"
+#include "onewindow/store/supplements.hpp"
 
 namespace onewindow {
 
@@ -66,6 +67,7 @@ const EventType kEventTypes[] = {
     {"store.migrated", N_("a counter's store joined")},
     {"plugin.trusted", N_("plugin trusted")},
     {"plugin.untrusted", N_("plugin no longer trusted")},
+    {"case.supplied", N_("materials supplied")},
 };
 
 }  // namespace
@@ -114,6 +116,7 @@ const EventType kDetailKeys[] = {
     {"waits_for", N_("prerequisite item")},
     {"because", N_("because")},
     {"lifted", N_("no longer waited for")},
+    {"supplement", N_("supplement")},
 };
 
 std::string detail_value(const std::string& key, const Poco::Dynamic::Var& value) {
@@ -143,6 +146,8 @@ std::string detail_value(const std::string& key, const Poco::Dynamic::Var& value
         return text == "rejected" ? status_label(text) : outbox_state_label(row);
     }
     if (key == "level") return rating_label(std::atoi(text.c_str()));
+    if (key == "reason" && (text == "tolerated" || text == "correction"))
+        return supply_reason_label(text);
     if (key == "role" && parse_role(text)) return tr(text.c_str());  // msgids of role_name()
     if (text == "true") return tr("yes");
     if (text == "false") return tr("no");

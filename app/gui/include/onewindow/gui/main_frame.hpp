@@ -12,10 +12,14 @@
 #include <wx/frame.h>
 #include <wx/panel.h>
 
+#include <filesystem>
 #include <functional>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "onewindow/core/case_desk.hpp"
 #include "onewindow/gui/services.hpp"
 
 class wxListCtrl;
@@ -74,6 +78,16 @@ class CasesPanel : public wxPanel {
     /// wrong, in Chinese (then nothing is recorded).
     wxString hand_out(const std::string& case_number, const std::string& collector,
                       const std::string& id_number, const std::string& proof);
+    /// 补交材料 (CaseDesk::supply): the scans the applicant brought for one group of what is
+    /// outstanding (OutstandingSupply: the tolerated gaps, or one item's correction), by
+    /// material key; recorded as supplied at this counter. "" when done, else what went wrong,
+    /// in Chinese (then nothing is recorded).
+    wxString supply(const std::string& case_number, const OutstandingSupply& group,
+                    const std::map<std::string, std::filesystem::path>& scans);
+    /// The dialog that asks for those scans, a row per outstanding material with its scan
+    /// button; OK records one supplement per group given a scan. Returns what supply() said
+    /// ("" when recorded), nullopt when nothing was recorded (cancelled, nothing outstanding).
+    std::optional<wxString> show_supply(const std::string& case_number);
     std::function<void(const std::string& pdf, const wxString& title)> on_document;
     /// Called with the case number after its results were handed out (the rating screen then
     /// asks the applicant to rate the visit).

@@ -1,14 +1,16 @@
 // The case desk: what a window does with cases already taken in, through a signed-in session
 // (session.hpp) — finding and listing cases with their deadline state, a case's detail, the
 // result documents and correction notices, handing results out (统一窗口出件, at any counter of
-// a centre), the applicant's rating of the visit, and the outbox (the items on their way to the
+// a centre), materials the applicant brings later (补交: a tolerated gap, a correction; at any
+// counter too), the applicant's rating of the visit, and the outbox (the items on their way to the
 // back offices: the list, agent-mode forwarding, sending a row again, one exchange pass).
 //
 // Roles, checked inside (Session::require: an 'access.denied' audit event and Error(Denied),
 // nothing changed then):
 //   list()                  a clerk sees their own counter's cases only; asking for another
 //                           counter's needs ReadOtherCounters (supervisors, administrators)
-//   hand_out(), rate()      ServeApplicants (clerks and administrators: not supervisors)
+//   hand_out(), rate(),     ServeApplicants (clerks and administrators: not supervisors)
+//   supply()
 //   requeue(), cancel()     ServeApplicants: the window decides on its applicant's items (send
 //                           a held or refused item again, or withdraw it; outbox.hpp)
 //   the rest                any signed-in user: reading a case, printing its documents, the
@@ -34,8 +36,21 @@
 #include "onewindow/store/cases.hpp"
 #include "onewindow/store/handouts.hpp"
 #include "onewindow/store/outbox.hpp"
+#include "onewindow/store/supplements.hpp"
 
 namespace onewindow {
+
+/// What an applicant may still bring for a case (CaseDesk::outstanding): the tolerated gaps not
+/// supplied yet (reason "tolerated", no item), or the materials a correction of an item asks for
+/// (reason "correction"; key: the case's material key when the decision named one, else its
+/// name).
+struct OutstandingSupply {
+    std::string reason, item_code, item_name;
+    struct Material {
+        std::string key, name, why;  // why: the promise, or the correction's reason
+    };
+    std::vector<Material> materials;
+};
 
 /// One pass of the exchange: the items sent, then the decisions pulled.
 struct ExchangeReport {
@@ -72,6 +87,17 @@ class CaseDesk {
                                                 const std::optional<PrintOptions>& printer) const;
     /// The applicant's rating of the visit (Counter::rate); returns its id.
     long long rate(const std::string& case_number, int level, const std::string& comment) const;
+
+    /// 补交材料 (store/supplements.hpp): the materials the applicant brought for a tolerated gap
+    /// or a correction, recorded as supplied at this counter by the session's clerk (the
+    /// request's counter and clerk are set here) and sent to the items' back offices by the
+    /// next exchange. Returns the supplement's number and the items it goes to.
+    SupplyResult supply(SupplyRequest request) const;
+    /// What the applicant may still bring: the tolerated gaps first, then each item waiting on a
+    /// correction; empty when nothing is outstanding. Error(NotFound) for an unknown case.
+    std::vector<OutstandingSupply> outstanding(const std::string& case_number) const;
+    /// The supplements of a case, oldest first.
+    std::vector<SupplementRecord> supplements(const std::string& case_number) const;
 
     /// The result document of a decided item (Counter::print_result).
     void print_result(const std::string& case_number, const std::string& item_code,

@@ -6,6 +6,10 @@
 //   DecisionMessage  one entry of GET /v1/decisions: what a department decided on an item. The
 //                    back office writes it (app/backoffice store.cpp); the counter reads it when
 //                    it pulls (dispatcher.cpp).
+//   SupplementMessage POST /v1/supplements body: materials the applicant brought later to an
+//                    item already sent (a tolerated gap's promise kept, or what a correction
+//                    asked for), at any counter of the centre (store/supplements.cpp writes it,
+//                    app/backoffice supplements.cpp reads it).
 // The signatures of the requests that carry them are in exchange_auth.hpp.
 //
 // Reading never throws on bad content: every missing field, wrong type or bad value is one
@@ -66,6 +70,19 @@ struct DecisionMessage {
     std::string decided_at;  // required: UTC "YYYY-MM-DDTHH:MM:SSZ"
 };
 
+/// POST /v1/supplements: materials supplied later to one item of a case the back office has
+/// (its Idempotency-Key "<supplement>/<item>"). Keys in this order: supplement, case_number,
+/// item, department, reason, supplied_at, counter, materials.
+struct SupplementMessage {
+    std::string supplement;         // required: its number, "<case number>-BJ<n>"
+    std::string case_number, item;  // required: the item it is for, as sent with POST /v1/cases
+    std::string department;         // required
+    std::string reason;       // required: tolerated (a 容缺 promise kept) | correction (补正)
+    std::string supplied_at;  // the counter's local "YYYY-MM-DD HH:MM:SS"
+    std::string counter;      // where it was supplied (WX02)
+    std::vector<CaseMaterial> materials;  // required, at least one, each with its scan
+};
+
 Poco::JSON::Object::Ptr case_to_json(const CaseMessage& message);
 /// Reads a case body; every problem is an issue under `file` and `path` (the case is what could
 /// be read).
@@ -76,6 +93,11 @@ Poco::JSON::Object::Ptr decision_to_json(const DecisionMessage& message);
 /// Reads one decision; every problem is an issue under `file` and `path`.
 DecisionMessage decision_from_json(const Poco::Dynamic::Var& json, const std::string& file,
                                    const std::string& path, Issues& issues);
+
+Poco::JSON::Object::Ptr supplement_to_json(const SupplementMessage& message);
+/// Reads a supplement body; every problem is an issue under `file` and `path`.
+SupplementMessage supplement_from_json(const Poco::Dynamic::Var& json, const std::string& file,
+                                       const std::string& path, Issues& issues);
 
 /// True for 64 lowercase hex digits: the name of a scan.
 bool is_sha256_hex(std::string_view text);

@@ -11,6 +11,7 @@
 //   audit()      the hash-chained audit log                       store/audit.hpp
 //   log()        the counter log's figures and CSV                store/counter_log.hpp
 //   materials()  scans, content-addressed                         store/materials.hpp
+//   supplements() materials brought after acceptance (补交)        store/supplements.hpp
 // The few operations that check a signed-in user's role before they read are here too.
 //
 // Threads: a CaseStore is one connection, used by one thread at a time; each thread opens its
@@ -32,6 +33,7 @@
 #include "onewindow/store/materials.hpp"
 #include "onewindow/store/notices.hpp"
 #include "onewindow/store/outbox.hpp"
+#include "onewindow/store/supplements.hpp"
 
 namespace onewindow {
 
@@ -73,6 +75,7 @@ class CaseStore {
     store::AuditRepository& audit() const;
     store::LogRepository& log() const;
     store::MaterialStore& materials() const;
+    store::SupplementRepository& supplements() const;
     const WorkingCalendar& calendar() const;
 
     // What a signed-in user may read or do, checked by role first (accounts().require()).

@@ -81,6 +81,7 @@ struct CaseMaterialRecord {
     std::string key, name, sha256, promise;
     int originals = 0, copies = 0;
     bool tolerated = false;
+    std::string supplied_at;  // a tolerated gap supplied later (supplements.hpp); "" until then
 };
 
 struct CaseRecord {
@@ -146,7 +147,8 @@ class CaseRepository {
 /// Recomputes the status of case `case_id` from its required items, inside the caller's
 /// transaction: correction_needed while any waits on a correction; once every one is decided,
 /// rejected if all of them were rejected, else approved; items withdrawn (cancelled) do not
-/// count, and a case all of whose required items were withdrawn is cancelled.
+/// count, and a case all of whose required items were withdrawn is cancelled; a case that was
+/// waiting on a correction or withdrawn and has open items again is 'accepted' (under way).
 void update_case_status(Database& db, long long case_id);
 
 /// The next number of `kind` ("" case, "N" notice, "R" refusal) of a counter on a day

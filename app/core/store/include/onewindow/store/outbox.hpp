@@ -52,6 +52,10 @@ struct OutboxRow {
     long long id = 0;
     std::string counter, payload, next_attempt_at, last_error, response, sent_at;
     std::string sent_to, forward_by;
+    /// case: the item itself (POST /v1/cases, key "<case>/<item>"); supplement: materials
+    /// supplied later (supplements.hpp; POST /v1/supplements, key "<supplement>/<item>"),
+    /// not due before the item's own row was sent, and sent where that row went.
+    std::string kind = "case";
     /// The names of the items of its case it waits for and that are not approved yet.
     std::vector<std::string> waiting_for;
 };
