@@ -619,7 +619,7 @@ long long supplements_in(const fs::path& db) {
 
 }  // namespace
 
-TEST_CASE("Materials supplied later join their case once; a correction goes back to review",
+TEST_CASE("Materials supplied later join their case once, and a correction goes back to review",
           "[backoffice][supply]") {
     RunningBackoffice office;
     const unsigned short port = office.port();

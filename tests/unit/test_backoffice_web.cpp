@@ -403,6 +403,27 @@ TEST_CASE("Scans travel before the case and show as thumbnails to its department
     CHECK(browse(port, "GET", "/staff/materials/" + std::string(64, 'a'), cookie).status == 404);
     CHECK(browse(port, "GET", "/staff/materials/..%2Foffice.db", cookie).status == 404);
 
+    // The photo promised as a tolerated gap, brought to WX02 later: a section of its own, its
+    // scan shown like the others.
+    const fs::path photo = fs::path(ONEWINDOW_SOURCE_DIR) / "app/cli/demo/scans/marriage_cert.png";
+    const std::string photo_sha = exchange::sha256_hex(read_text_file(photo));
+    SupplyRequest supply;
+    supply.case_number = number;
+    supply.counter = "WX02";
+    supply.clerk = "王芳";
+    supply.reason = "tolerated";
+    supply.materials = {{"photo", "", 1, 0, photo}};
+    supply.now = "2026-09-30 15:00:00";
+    REQUIRE(store.supplements().record(supply).items.size() == 2);
+    REQUIRE(dispatch_once(store, config, {}, "2026-09-30 15:00:01").sent == 2);
+    page =
+        browse(port, "GET", "/staff/cases/" + reference_of(store, number, "000718001001"), cookie);
+    CHECK_THAT(page.body, Catch::Contains("<h2>补交材料</h2>") &&
+                              Catch::Contains(number + "-BJ1（容缺材料补交，WX02 窗口") &&
+                              Catch::Contains("<img class=\"scan\" src=\"/staff/materials/" +
+                                              photo_sha + "\""));
+    CHECK(browse(port, "GET", "/staff/materials/" + photo_sha, cookie).status == 200);
+
     // The protocol: HEAD says whether it is here; a body that is not its name is refused and
     // nothing stored; the same file again is fine; unsigned is 401.
     auto signed_request = [&](const std::string& method, const std::string& target,

@@ -1084,7 +1084,10 @@ TEST_CASE("Two counters supplying to one case at once get numbers of their own",
     std::ofstream(dir.path / "b.png") << "household register";
     std::vector<std::string> numbers(2);
     testing::at_once(2, [&](int t) {
-        auto mine = open_store(dir.path);
+        // A connection of its own, as another counter has (configured once, above).
+        auto mine = testing::test_store(dir.path).open(
+            dir.path / "materials",
+            WorkingCalendar::load_dir(fs::path(ONEWINDOW_SOURCE_DIR) / "app/core/data/calendar"));
         numbers[static_cast<std::size_t>(t)] =
             mine.supplements()
                 .record(supply_at_wx02(number, "tolerated", "", t == 0 ? "photo" : "household",
