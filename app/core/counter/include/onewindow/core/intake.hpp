@@ -81,8 +81,9 @@ class Intake {
     /// A draft's content, read back from its parts (no role needed: it reads only the draft
     /// given). A part that cannot be read (malformed JSON, a member of the wrong type) throws
     /// Error(Input) naming the draft ("draft 12 (李娜 生育登记)") and the member's JSON path
-    /// ("$.values.applicant.name"). A material half recorded (tolerated without a promise yet)
-    /// is read as it is: the review finds what a decision needs.
+    /// ("$.values[\"household.members\"][0]"), every problem at once. A material half recorded
+    /// (tolerated without a promise yet) is read as it is: the review finds what a decision
+    /// needs.
     static DraftContent read_draft(const Draft& draft);
 
     /// The request as a case file (onewindow.case/1): format, items, clerk, values, materials
