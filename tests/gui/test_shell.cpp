@@ -534,10 +534,13 @@ TEST_CASE("A draft survives the window and is resumed; the idle lock hides the s
     {
         auto* frame = shell.open_frame();
         Closing closing{frame};
-        frame->intake()->add_items({"000718001001"});
+        frame->intake()->add_items({"000718001001", "000718002000"});
         frame->intake()->set_value("applicant.name", "赵敏");
         frame->intake()->set_value("applicant.phone", "13700001111");
+        frame->intake()->set_table("household.members",
+                                   {{{"member.name", "王强"}, {"member.relation", "配偶"}}});
         frame->intake()->attach_material("id_card", scans / "id_card_li_na.png");
+        frame->intake()->tolerate("photo", "三日内补交");
         pump(1600);  // the autosave fires about a second after the last change
         CHECK(frame->intake()->draft_id() != 0);
         // A crash: the window goes without a goodbye (the autosaved draft is what remains).
@@ -551,8 +554,17 @@ TEST_CASE("A draft survives the window and is resumed; the idle lock hides the s
     auto* frame = shell.open_frame();
     Closing closing{frame};
     REQUIRE(frame->resume_latest_draft());
+    CHECK(frame->intake()->items() == std::vector<std::string>{"000718001001", "000718002000"});
     CHECK(frame->intake()->value("applicant.name") == "赵敏");
     CHECK(frame->intake()->has_thumbnail("id_card"));
+    // The table and the tolerated gap's promise come back as they were typed.
+    const IntakeRequest resumed = frame->intake()->request();
+    CHECK(to_json(resumed.values->get("household.members")) ==
+          R"([{"member.name":"王强","member.relation":"配偶"}])");
+    bool promised = false;
+    for (const auto& m : resumed.materials)
+        if (m.key == "photo") promised = m.tolerated && m.promise == "三日内补交";
+    CHECK(promised);
 
     frame->lock_screen();
     CHECK(frame->locked());

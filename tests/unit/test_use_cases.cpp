@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -280,4 +281,91 @@ TEST_CASE("A draft is kept in the case file's format and resumes as the same req
     CHECK(to_json(back.values) == to_json(request.values));
     intake.remove_draft(id);
     CHECK(intake.drafts().empty());
+}
+
+TEST_CASE(
+    "A draft reads back typed field for field and a damaged one names the draft and the field",
+    "[store][use_cases]") {
+    Window window;
+    Intake intake(window.session("zhangmin"));
+    IntakeRequest request = first_child_request();
+    request.values->set("applicant.phone", "13700001111");
+    request.values->set("household.size", 3);  // a number field
+    Poco::JSON::Array::Ptr members = new Poco::JSON::Array;
+    for (const auto& [name, income] : {std::pair{"李娜", 2600.5}, std::pair{"王强", 3100.0}}) {
+        Poco::JSON::Object::Ptr member = new Poco::JSON::Object(true);
+        member->set("member.name", std::string(name));
+        member->set("member.relation", std::string("配偶"));
+        member->set("member.monthly_income", income);
+        members->add(member);
+    }
+    request.values->set("household.members", members);
+    const fs::path scan = window.data.path / "id_card.png";
+    std::ofstream(scan) << "scan";
+    IntakeMaterial card;
+    card.key = "id_card";
+    card.file = scan;
+    card.supplied = true;
+    IntakeMaterial promised;
+    promised.key = "marriage_certificate";
+    promised.tolerated = true;
+    promised.promise = "2026-12-10 前补交";
+    IntakeMaterial half;  // ticked as tolerated, the promise not typed yet
+    half.key = "household_register";
+    half.tolerated = true;
+    request.materials = {card, promised, half};
+    const long long id = intake.save_draft(request, 0);
+    const auto drafts = intake.drafts();
+    REQUIRE(drafts.size() == 1);
+
+    const DraftContent content = Intake::read_draft(drafts[0]);
+    CHECK(content.items == request.items);
+    CHECK(content.values == std::map<std::string, std::string>{{"applicant.name", "李娜"},
+                                                               {"applicant.phone", "13700001111"},
+                                                               {"household.size", "3"}});
+    REQUIRE(content.tables.size() == 1);
+    const auto& rows = content.tables.at("household.members");
+    REQUIRE(rows.size() == 2);
+    CHECK(rows[0] == std::map<std::string, std::string>{{"member.name", "李娜"},
+                                                        {"member.relation", "配偶"},
+                                                        {"member.monthly_income", "2600.5"}});
+    CHECK(rows[1].at("member.name") == "王强");
+    CHECK(rows[1].at("member.monthly_income") == "3100");
+    REQUIRE(content.materials.size() == 3);
+    for (std::size_t i = 0; i < 3; ++i) {
+        INFO(request.materials[i].key);
+        CHECK(content.materials[i].key == request.materials[i].key);
+        CHECK(content.materials[i].file == request.materials[i].file);
+        CHECK(content.materials[i].supplied == request.materials[i].supplied);
+        CHECK(content.materials[i].tolerated == request.materials[i].tolerated);
+        CHECK(content.materials[i].promise == request.materials[i].promise);
+    }
+
+    // Damaged parts: each problem names the draft and the member, and all are told at once.
+    const auto failure = [](const Draft& draft) -> std::string {
+        try {
+            Intake::read_draft(draft);
+        } catch (const Error& e) {
+            CHECK(e.kind() == ErrorKind::Input);
+            return e.what();
+        }
+        FAIL("the damaged draft was read");
+        return {};
+    };
+    const std::string named = "draft " + std::to_string(id) + " (" + drafts[0].title + "): ";
+    Draft damaged = drafts[0];
+    damaged.values_json = R"({"applicant.name": "李娜", "household.members": [{"member.name": )";
+    CHECK_THAT(failure(damaged), Catch::StartsWith(named + "$.values: malformed JSON"));
+    damaged.values_json = R"({"applicant.name": {"x": 1}, "household.members": [["李娜"]]})";
+    damaged.items_json = R"(["000718001001", 7])";
+    damaged.materials_json = R"([{"key": "id_card", "supplied": "yes"}])";
+    const std::string message = failure(damaged);
+    CHECK_THAT(message, Catch::Contains(named + "$.items[1]: must be a string"));
+    CHECK_THAT(message, Catch::Contains(named + "$.values[\"applicant.name\"]: must be text"));
+    CHECK_THAT(message, Catch::Contains(
+                            named + "$.values[\"household.members\"][0]: must be a JSON object"));
+    CHECK_THAT(message, Catch::Contains(named + "$.materials[0].supplied:"));
+    damaged = drafts[0];
+    damaged.materials_json = R"({"key": "id_card"})";
+    CHECK_THAT(failure(damaged), Catch::Contains(named + "$.materials: must be a JSON array"));
 }

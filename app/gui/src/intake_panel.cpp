@@ -25,7 +25,6 @@
 #include "onewindow/core/catalogue.hpp"
 #include "onewindow/core/error.hpp"
 #include "onewindow/core/i18n.hpp"
-#include "onewindow/core/json.hpp"
 
 namespace fs = std::filesystem;
 
@@ -99,12 +98,7 @@ struct IntakePanel::Material {
 struct IntakePanel::Kept {
     std::map<std::string, std::string> values;
     std::map<std::string, std::vector<std::map<std::string, std::string>>> tables;
-    struct MaterialState {
-        fs::path file;
-        bool supplied = false, tolerated = false;
-        std::string promise;
-    };
-    std::map<std::string, MaterialState> materials;
+    std::map<std::string, IntakeMaterial> materials;  // by key
 };
 
 namespace {
@@ -232,8 +226,8 @@ void IntakePanel::keep_current() {
         }
     }
     for (const auto& m : materials_)
-        kept_->materials[m->def.material.key] = {m->file, m->supplied->GetValue(),
-                                                 m->tolerated->GetValue(),
+        kept_->materials[m->def.material.key] = {m->def.material.key, m->file,
+                                                 m->supplied->GetValue(), m->tolerated->GetValue(),
                                                  utf8(m->promise->GetValue())};
 }
 
@@ -1003,44 +997,19 @@ void IntakePanel::save_draft_now() {
 
 void IntakePanel::resume(const Draft& draft) {
     autosave_->Stop();
-    auto kept = std::make_unique<Kept>();
-    std::vector<std::string> items;
+    DraftContent content;
     try {
-        auto item_array =
-            parse_json(draft.items_json, "draft items").extract<Poco::JSON::Array::Ptr>();
-        for (std::size_t i = 0; item_array && i < item_array->size(); ++i)
-            items.push_back(item_array->getElement<std::string>(static_cast<unsigned>(i)));
-        auto values =
-            parse_json(draft.values_json, "draft values").extract<Poco::JSON::Object::Ptr>();
-        for (const auto& [key, value] : *values) {
-            if (value.type() == typeid(Poco::JSON::Array::Ptr)) {
-                auto rows = value.extract<Poco::JSON::Array::Ptr>();
-                auto& table = kept->tables[key];
-                for (std::size_t r = 0; rows && r < rows->size(); ++r) {
-                    std::map<std::string, std::string> row;
-                    for (const auto& [column, cell] : *rows->getObject(static_cast<unsigned>(r)))
-                        row[column] = text_of(cell);
-                    table.push_back(row);
-                }
-            } else {
-                kept->values[key] = text_of(value);
-            }
-        }
-        auto materials =
-            parse_json(draft.materials_json, "draft materials").extract<Poco::JSON::Array::Ptr>();
-        for (std::size_t i = 0; materials && i < materials->size(); ++i) {
-            auto m = materials->getObject(static_cast<unsigned>(i));
-            kept->materials[m->optValue<std::string>("key", "")] = {
-                fs::path(m->optValue<std::string>("file", "")),
-                m->optValue<bool>("supplied", false), m->optValue<bool>("tolerated", false),
-                m->optValue<std::string>("promise", "")};
-        }
+        content = Intake::read_draft(draft);
     } catch (const std::exception& e) {
         show_info(wxString::Format(wtr("The draft could not be read: %s"), wx(e.what())),
                   wxICON_ERROR);
         return;
     }
-    items_ = items;
+    auto kept = std::make_unique<Kept>();
+    kept->values = std::move(content.values);
+    kept->tables = std::move(content.tables);
+    for (const auto& m : content.materials) kept->materials[m.key] = m;
+    items_ = std::move(content.items);
     kept_ = std::move(kept);
     draft_id_ = draft.id;
     rebuild();

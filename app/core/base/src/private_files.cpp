@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 
 #include "onewindow/core/error.hpp"
@@ -37,10 +38,20 @@ bool make_private_dir(const fs::path& dir) {
 }
 
 bool write_new_private_file(const fs::path& file, const std::string& text) {
-    // Written whole beside it, then linked to its name: nobody reads it half written, and
-    // link() fails when the name exists.
-    const fs::path temp = file.string() + "." + std::to_string(::getpid()) + ".new";
-    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    // Written whole beside it under a name of this call's own, then linked to its name: nobody
+    // reads it half written, link() fails when the name exists, and two threads (or processes)
+    // making the same file at once never share a temporary file. The serial makes the name
+    // unique within the process, the pid among the processes; O_EXCL refuses a name some
+    // crashed process left behind, and the next serial is tried.
+    static std::atomic<unsigned long long> serial{0};
+    fs::path temp;
+    int fd = -1;
+    for (int attempt = 0; fd < 0 && attempt < 100; ++attempt) {
+        temp = file.string() + "." + std::to_string(::getpid()) + "." + std::to_string(serial++) +
+               ".new";
+        fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0 && errno != EEXIST) break;
+    }
     bool ok = fd >= 0 &&
               ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
               ::fsync(fd) == 0;
@@ -48,7 +59,7 @@ bool write_new_private_file(const fs::path& file, const std::string& text) {
     const bool linked = ok && ::link(temp.c_str(), file.c_str()) == 0;
     const bool taken = ok && !linked && errno == EEXIST;
     std::error_code ignored;
-    fs::remove(temp, ignored);
+    if (fd >= 0) fs::remove(temp, ignored);  // never another's: O_EXCL made it this call's
     if (!linked && !taken) throw Error(ErrorKind::Storage, file.string() + ": cannot be written");
     return linked;
 }

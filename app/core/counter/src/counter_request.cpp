@@ -114,6 +114,31 @@ CaseStore open_store(const fs::path& root, const fs::path& data_dir,
     return store;
 }
 
+Poco::JSON::Object::Ptr IntakeMaterial::to_json() const {
+    Poco::JSON::Object::Ptr entry = new Poco::JSON::Object(true);
+    entry->set("key", key);
+    if (!file.empty()) entry->set("file", file.string());
+    entry->set("supplied", supplied);
+    entry->set("tolerated", tolerated);
+    if (!promise.empty()) entry->set("promise", promise);
+    return entry;
+}
+
+IntakeMaterial IntakeMaterial::from_json(ObjectReader& entry, const fs::path& base_dir) {
+    IntakeMaterial material;
+    material.key = entry.string("key");
+    if (auto file = entry.opt_string("file")) {
+        fs::path path = *file;
+        material.file = path.is_absolute() ? path : base_dir / path;
+        material.supplied = true;
+    }
+    material.supplied = entry.opt_boolean("supplied", material.supplied);
+    material.tolerated = entry.opt_boolean("tolerated", false);
+    material.promise = entry.opt_string("promise").value_or("");
+    entry.reject_unknown({"key", "file", "supplied", "tolerated", "promise"});
+    return material;
+}
+
 IntakeRequest IntakeRequest::load(const fs::path& file) {
     auto document = load_json_file(file);
     Issues issues;
@@ -139,23 +164,13 @@ IntakeRequest IntakeRequest::from_json(const Poco::JSON::Object::Ptr& object,
     for (std::size_t i = 0; i < materials->size(); ++i) {
         auto m = ObjectReader::of(materials->get(static_cast<unsigned>(i)), source,
                                   json_path_index("$.materials", i), issues);
-        IntakeMaterial material;
-        material.key = m.string("key");
-        if (auto file = m.opt_string("file")) {
-            fs::path path = *file;
-            material.file = path.is_absolute() ? path : base_dir / path;
-            material.supplied = true;
-        }
-        material.supplied = m.opt_boolean("supplied", material.supplied);
-        material.tolerated = m.opt_boolean("tolerated", false);
-        material.promise = m.opt_string("promise").value_or("");
+        IntakeMaterial material = IntakeMaterial::from_json(m, base_dir);
         if (material.tolerated && material.promise.empty())
             m.fail("promise", "a tolerated gap needs the applicant's written promise");
         if (material.tolerated && material.supplied)
             m.fail("tolerated", "a material cannot be both supplied and tolerated");
         if (!material.file.empty() && !fs::is_regular_file(material.file))
             m.fail("file", "cannot be read: " + material.file.string());
-        m.reject_unknown({"key", "file", "supplied", "tolerated", "promise"});
         request.materials.push_back(std::move(material));
     }
     reader.reject_unknown({"format", "items", "clerk", "values", "materials", "now"});

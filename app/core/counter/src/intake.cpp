@@ -3,8 +3,11 @@
 
 #include <Poco/JSON/Array.h>
 
+#include <typeinfo>
+
 #include "onewindow/core/catalogue.hpp"
 #include "onewindow/core/date.hpp"
+#include "onewindow/core/error.hpp"
 #include "onewindow/core/i18n.hpp"
 #include "onewindow/core/json.hpp"
 
@@ -12,10 +15,36 @@ namespace onewindow {
 
 namespace {
 
+/// A value's text as the form shows it: a string as it is, a number as written ("3",
+/// "1250.5"), null as empty; nullopt for an array or an object, which are not one text.
+std::optional<std::string> scalar_text(const Poco::Dynamic::Var& value) {
+    if (value.isEmpty()) return std::string();
+    if (value.isString()) return value.extract<std::string>();
+    if (value.type() == typeid(Poco::JSON::Array::Ptr) ||
+        value.type() == typeid(Poco::JSON::Object::Ptr))
+        return std::nullopt;
+    return value.convert<std::string>();
+}
+
 std::string text_value(const Poco::JSON::Object::Ptr& values, const std::string& key) {
-    if (!values || !values->has(key) || values->isNull(key)) return {};
-    auto v = values->get(key);
-    return v.isString() ? v.extract<std::string>() : v.convert<std::string>();
+    if (!values || !values->has(key)) return {};
+    return scalar_text(values->get(key)).value_or("");
+}
+
+/// One of a draft's parts (items, values, materials: each a member of its case file), parsed;
+/// malformed JSON is an issue at the member's path, and the part is left out (nullopt).
+std::optional<Poco::Dynamic::Var> draft_part(const std::string& text, const std::string& source,
+                                             const std::string& member, Issues& issues) {
+    try {
+        return parse_json(text, source);
+    } catch (const Error& e) {
+        // parse_json names the whole text "<source>: $": here the text is one member.
+        std::string reason = e.what();
+        const std::string whole = source + ": $: ";
+        if (reason.rfind(whole, 0) == 0) reason.erase(0, whole.size());
+        issues.add(source, json_path_key("$", member), reason);
+        return std::nullopt;
+    }
 }
 
 }  // namespace
@@ -29,15 +58,7 @@ Poco::JSON::Object::Ptr Intake::case_file(const IntakeRequest& request) {
     if (!request.clerk.empty()) file->set("clerk", request.clerk);
     file->set("values", request.values ? request.values : new Poco::JSON::Object(true));
     Poco::JSON::Array::Ptr materials = new Poco::JSON::Array;
-    for (const auto& m : request.materials) {
-        Poco::JSON::Object::Ptr entry = new Poco::JSON::Object(true);
-        entry->set("key", m.key);
-        if (!m.file.empty()) entry->set("file", m.file.string());
-        entry->set("supplied", m.supplied);
-        entry->set("tolerated", m.tolerated);
-        if (!m.promise.empty()) entry->set("promise", m.promise);
-        materials->add(entry);
-    }
+    for (const auto& m : request.materials) materials->add(m.to_json());
     file->set("materials", materials);
     if (request.now) file->set("now", *request.now);
     return file;
@@ -135,6 +156,55 @@ void Intake::remove_draft(long long id) {
 
 std::vector<Draft> Intake::drafts() const {
     return session_.counter().store().drafts().of_clerk(session_.clerk());
+}
+
+DraftContent Intake::read_draft(const Draft& draft) {
+    const std::string source =
+        "draft " + std::to_string(draft.id) + (draft.title.empty() ? "" : " (" + draft.title + ")");
+    Issues issues;
+    // The parts are the members of one case file (save_draft): read as such, paths and all.
+    Poco::JSON::Object::Ptr file = new Poco::JSON::Object(true);
+    for (const auto& [member, text] :
+         {std::pair{"items", &draft.items_json}, std::pair{"values", &draft.values_json},
+          std::pair{"materials", &draft.materials_json}})
+        if (auto part = draft_part(*text, source, member, issues)) file->set(member, *part);
+    ObjectReader reader(file, source, "$", issues);
+
+    DraftContent content;
+    content.items = reader.strings("items", false);
+    ObjectReader values = reader.object("values", false);
+    for (const auto& [key, value] : *values.raw()) {
+        if (value.type() != typeid(Poco::JSON::Array::Ptr)) {
+            if (auto text = scalar_text(value))
+                content.values[key] = *text;
+            else
+                values.fail(key, "must be text, a number or a table (an array of rows)");
+            continue;
+        }
+        auto& table = content.tables[key];
+        const auto rows = value.extract<Poco::JSON::Array::Ptr>();
+        for (std::size_t r = 0; r < rows->size(); ++r) {
+            auto row = ObjectReader::of(rows->get(static_cast<unsigned>(r)), source,
+                                        json_path_index(values.path_of(key), r), issues);
+            std::map<std::string, std::string> cells;
+            for (const auto& [column, cell] : *row.raw()) {
+                if (auto text = scalar_text(cell))
+                    cells[column] = *text;
+                else
+                    row.fail(column, "must be text or a number");
+            }
+            table.push_back(std::move(cells));
+        }
+    }
+    const auto materials = reader.array("materials", false);
+    for (std::size_t i = 0; i < materials->size(); ++i) {
+        auto entry = ObjectReader::of(materials->get(static_cast<unsigned>(i)), source,
+                                      json_path_index("$.materials", i), issues);
+        // The shell records each scan's full path: nothing relative to resolve.
+        content.materials.push_back(IntakeMaterial::from_json(entry, {}));
+    }
+    issues.throw_if_any();
+    return content;
 }
 
 }  // namespace onewindow

@@ -26,8 +26,9 @@ void keep_new_files_private();
 /// `dir` was open to others before (group or world bits set).
 bool make_private_dir(const std::filesystem::path& dir);
 
-/// Creates `file` (0600) holding `text` unless it exists already (O_EXCL: of two processes
-/// making it at once, one writes it and the other keeps it). Returns whether this call made it.
+/// Creates `file` (0600) holding `text` unless it exists already (of two processes or threads
+/// making it at once, one writes it and the other keeps it; nobody sees it half written).
+/// Returns whether this call made it.
 bool write_new_private_file(const std::filesystem::path& file, const std::string& text);
 
 /// Makes every folder under `root` (and `root`) 0700 and every file 0600 (a file's owner x bit

@@ -102,6 +102,15 @@ struct IntakeMaterial {
     bool supplied = false;       // true when a file is given or the paper was seen
     bool tolerated = false;      // 容缺: to follow on the applicant's written promise
     std::string promise;
+
+    /// The material as an entry of a case file's "materials" (onewindow.case/1): key, file
+    /// (when given, as it is), supplied, tolerated, promise (when given). from_json reads it.
+    Poco::JSON::Object::Ptr to_json() const;
+    /// Reads such an entry: its members and their types, a relative file taken from
+    /// `base_dir`; each problem goes to the reader's issues. Whether the material can be decided
+    /// on (a tolerated gap's promise, a file that exists) is the case file's check, not this:
+    /// a draft may hold a material half recorded.
+    static IntakeMaterial from_json(ObjectReader& entry, const std::filesystem::path& base_dir);
 };
 
 struct IntakeRequest {

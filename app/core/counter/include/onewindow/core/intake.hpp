@@ -9,7 +9,8 @@
 // accept(), not of the review.
 //
 // Drafts are kept in the case file's format, onewindow.case/1 (app/cli/README.md: items, clerk,
-// values, materials), so a draft is what `onewindow-cli intake` reads.
+// values, materials), so a draft is what `onewindow-cli intake` reads. read_draft() gives a
+// draft back typed (DraftContent), so the window that resumes it reads no JSON itself.
 //
 // Roles, checked inside (Session::require: an 'access.denied' audit event and Error(Denied),
 // nothing written then): accept(), notice(), refuse() and the drafts need ServeApplicants
@@ -25,6 +26,7 @@
 #include <Poco/JSON/Object.h>
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -35,6 +37,16 @@
 #include "onewindow/store/drafts.hpp"
 
 namespace onewindow {
+
+/// What a draft holds, as the form shows it again: every value as its text.
+struct DraftContent {
+    std::vector<std::string> items;  // unified codes, in the order chosen
+    /// The fields that hold one value (a number as its text, e.g. "3" or "1250.5").
+    std::map<std::string, std::string> values;
+    /// The table fields: their rows, each a column key -> the cell's text.
+    std::map<std::string, std::vector<std::map<std::string, std::string>>> tables;
+    std::vector<IntakeMaterial> materials;  // in the form's order, as recorded so far
+};
 
 class Intake {
   public:
@@ -66,6 +78,13 @@ class Intake {
     void remove_draft(long long id);
     /// The session's clerk's drafts, newest first.
     std::vector<Draft> drafts() const;
+    /// A draft's content, read back from its parts (no role needed: it reads only the draft
+    /// given). A part that cannot be read (malformed JSON, a member of the wrong type) throws
+    /// Error(Input) naming the draft ("draft 12 (李娜 生育登记)") and the member's JSON path
+    /// ("$.values[\"household.members\"][0]"), every problem at once. A material half recorded
+    /// (tolerated without a promise yet) is read as it is: the review finds what a decision
+    /// needs.
+    static DraftContent read_draft(const Draft& draft);
 
     /// The request as a case file (onewindow.case/1): format, items, clerk, values, materials
     /// (and now, when the request fixes it).
