@@ -5,6 +5,8 @@
 //
 //   GET  /v1/health                    unsigned; {"status":"ok","protocol":"v1"}
 //   POST /v1/cases                     signed by a counter, header Idempotency-Key
+//   POST /v1/supplements               signed by a counter, header Idempotency-Key; materials
+//                                      supplied later to a case it sent (below)
 //   GET  /v1/decisions?since=<cursor>[&limit=1..500][&wait=0..60]
 //                                      signed by a counter; decisions on that counter's cases
 //   GET  /v1/cases[?status=received|correction|approved|rejected][&limit=1..500][&after=<cursor>]
@@ -33,6 +35,20 @@
 // answer (status and bytes) is stored and replayed for the same key with a byte-identical body
 // (header "Idempotent-Replayed: true"); the same key with another body is 409. Keys are scoped
 // per client.
+//
+// POST /v1/supplements. Materials the applicant brought after acceptance, at any counter: a
+// tolerated gap's promise kept, or what a correction asked for (exchange_messages.hpp
+// SupplementMessage):
+//   {"supplement": "WX01-20261123-0001-BJ1", "case_number": "WX01-20261123-0001",
+//    "item": "FP-001", "department": "weijian", "reason": "tolerated" | "correction",
+//    "supplied_at": "2026-11-25 10:00:00", "counter": "WX02",
+//    "materials": [{"key": "photo", "name": "照片.jpg", "sha256": "..."}]}
+// Every material carries its scan (sent before, PUT /v1/materials). The Idempotency-Key must be
+// "<supplement>/<item>"; the case is the caller's case "<case_number>/<item>" (404 unknown_case
+// when it sent none, 409 department_mismatch when its department differs). 201
+// {"status":"received","reference":"BO-...","supplement":...,"received_at":...}, replayed like
+// a case's; the scans join the case's (staff see them under 补交材料); a case waiting on a
+// correction ("correction") is "received" again, to be decided anew.
 //
 // GET /v1/decisions answers {"decisions": [...], "cursor": <last cursor returned, or since>}, each
 // decision {"cursor", "reference", "case_number", "item", "department", "outcome", "reason",
