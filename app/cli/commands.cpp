@@ -2,6 +2,7 @@
 
 #include <termios.h>
 #include <unistd.h>
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <csignal>
@@ -98,7 +99,9 @@ const char* kUsageText =
        "  check TEMPLATE... --sample DATA.json\n"
        "                                 also fill the templates with sample data: unknown\n"
        "                                 bindings, text that does not fit its box\n"
-       "  audit verify                   verify the hash chain of the audit log\n"
+       "  audit verify [--keys FOLDER]   verify the hash chain of the audit log (with the\n"
+       "                                 other counters' audit.key files in FOLDER, their\n"
+       "                                 events too)\n"
        "  dispatch --once                send the accepted items due to their back offices\n"
        "  dispatch --every SECONDS       send and fetch decisions every SECONDS until stopped\n"
        "  pull --once                    fetch the back offices' decisions on our cases\n"
@@ -700,12 +703,24 @@ int cmd_check(const Args& args, std::ostream& out, std::ostream& err) {
 }
 
 int cmd_audit(const fs::path& data_dir, const Args& args, std::ostream& out, std::ostream& err) {
-    if (args.positional.size() != 1 || args.positional[0] != "verify") {
+    const bool keys = args.options.count("--keys") > 0;
+    if (args.positional.size() != 1 || args.positional[0] != "verify" ||
+        args.options.size() != (keys ? 1u : 0u)) {
         err << tr(kUsageText);
         return kUsage;
     }
+    // A centre's supervisor brings the other counters' audit.key files in one folder.
+    std::vector<fs::path> key_files;
+    if (keys) {
+        const fs::path folder = option(args, "--keys");
+        std::error_code error;
+        for (const auto& entry : fs::directory_iterator(folder, error))
+            if (entry.is_regular_file()) key_files.push_back(entry.path());
+        if (error) throw Error(ErrorKind::Input, trf("{}: {}", folder.string(), error.message()));
+        std::sort(key_files.begin(), key_files.end());
+    }
     auto counter = open_counter(data_dir);
-    auto result = Supervision(Session::local_operator(*counter)).verify_audit();
+    auto result = Supervision(Session::local_operator(*counter)).verify_audit(key_files);
     if (result.ok) {
         out << trf("Audit log intact: {} events verified", std::to_string(result.events)) << '\n';
         if (result.unchecked > 0)

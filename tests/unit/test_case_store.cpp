@@ -278,6 +278,24 @@ TEST_CASE("The audit chain is keyed and anchored outside the database, and old c
         CHECK(here.ok);
         CHECK(here.unchecked == 1);
         CHECK(elsewhere.audit().verify().unchecked == 2);
+        // A centre's supervisor brings the other counter's key: its events are recomputed too,
+        // so a change of their content is found here as well.
+        const auto other_key = store::read_audit_key(other.path / store::kAuditKeyFile);
+        REQUIRE(other_key);
+        const auto both = store.audit().verify({*other_key});
+        CHECK(both.ok);
+        CHECK(both.unchecked == 0);
+        auto d = db.connect();
+        drop_audit_triggers(*d, db.postgresql());
+        d->exec(
+            "UPDATE audit_events SET actor = '王五' WHERE id = (SELECT max(id) FROM"
+            " audit_events)");
+        CHECK(store.audit().verify().ok);  // linked still; its content is that counter's to check
+        const auto changed = store.audit().verify({*other_key});
+        CHECK_FALSE(changed.ok);
+        CHECK(changed.message == "its content does not match its hash");
+        std::ofstream(other.path / "not-a-key") << "abc\n";
+        CHECK_FALSE(store::read_audit_key(other.path / "not-a-key"));
     }
 }
 

@@ -151,6 +151,27 @@ TEST_CASE("onewindow-cli supply: the tolerated photo is brought later, once", "[
     CHECK(run(cli(dir.path) + "audit verify").code == 0);
 }
 
+TEST_CASE(
+    "onewindow-cli audit verify --keys takes other counters' keys and names a file that is none",
+    "[e2e]") {
+    TempDir dir;
+    trust_bundled(dir.path);
+    REQUIRE(run(cli(dir.path) + "intake " + quote(demo / "first_child_complete.json")).code == 0);
+    const fs::path keys = dir.path / "keys";
+    fs::create_directories(keys);
+    fs::copy_file(dir.path / "audit.key", keys / "WX01.key");
+    auto verified = run(cli(dir.path) + "audit verify --keys " + quote(keys));
+    INFO(verified.out);
+    CHECK(verified.code == 0);
+    CHECK(verified.out.find("审计日志完整") != std::string::npos);
+    std::ofstream(keys / "WX02.key") << "not a key\n";
+    auto refused = run(cli(dir.path) + "audit verify --keys " + quote(keys));
+    INFO(refused.out);
+    CHECK(refused.code == 2);
+    CHECK(refused.out.find("WX02.key：不是审计密钥") != std::string::npos);
+    CHECK(run(cli(dir.path) + "audit verify --keys").code != 0);
+}
+
 TEST_CASE("An incomplete case gets a one-time notice listing each missing material",
           "[e2e][intake]") {
     TempDir dir;

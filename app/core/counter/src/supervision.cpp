@@ -2,6 +2,7 @@
 #include "onewindow/core/supervision.hpp"
 
 #include "onewindow/core/counter.hpp"
+#include "onewindow/core/error.hpp"
 #include "onewindow/core/i18n.hpp"
 
 namespace onewindow {
@@ -39,9 +40,18 @@ std::vector<AuditEvent> Supervision::audit_events(const AuditFilter& filter) con
     return session_.counter().store().audit().events(filter);
 }
 
-AuditVerifyResult Supervision::verify_audit() const {
+AuditVerifyResult Supervision::verify_audit(
+    const std::vector<std::filesystem::path>& key_files) const {
     session_.require(Permission::ReadReports, N_("verify the audit log"));
-    return session_.counter().store().audit().verify();
+    std::vector<std::string> keys;
+    for (const auto& file : key_files) {
+        const auto key = store::read_audit_key(file);
+        if (!key)
+            throw Error(ErrorKind::Input,
+                        trf("{}: not an audit key (64 hex digits)", file.string()));
+        keys.push_back(*key);
+    }
+    return session_.counter().store().audit().verify(keys);
 }
 
 }  // namespace onewindow

@@ -133,10 +133,19 @@ std::optional<AuditHead> chain_head(Database& db, const std::optional<std::strin
     return head;
 }
 
-AuditVerifyResult AuditRepository::verify() const {
+std::optional<std::string> read_audit_key(const std::filesystem::path& file) {
+    std::string key = read_text_file(file);
+    while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
+    if (key.size() != 64 || key.find_first_not_of("0123456789abcdef") != std::string::npos)
+        return std::nullopt;
+    return key;
+}
+
+AuditVerifyResult AuditRepository::verify(const std::vector<std::string>& other_keys) const {
     AuditVerifyResult result;
-    const std::string key = db_.audit_key(false);
-    const std::string mine = key.empty() ? "" : key_id(key);
+    std::map<std::string, std::string> keys;  // by key id: this counter's and those given
+    if (const std::string& key = db_.audit_key(false); !key.empty()) keys[key_id(key)] = key;
+    for (const auto& key : other_keys) keys[key_id(key)] = key;
     const auto head =
         db_.audit_anchor().empty() ? std::nullopt : read_audit_head(db_.audit_anchor());
     // The legacy head (database.hpp): the events up to it are one chain in id order, where
@@ -196,7 +205,8 @@ AuditVerifyResult AuditRepository::verify() const {
             else if (id.empty() && keyed)
                 broken = N_("it carries no keyed hash, after keyed events");
             else if ((id.empty() && audit_hash(last, e) != e.hash) ||
-                     (!id.empty() && id == mine && keyed_audit_hash(key, last, e) != e.hash))
+                     (!id.empty() && keys.count(id) &&
+                      keyed_audit_hash(keys.at(id), last, e) != e.hash))
                 broken = N_("its content does not match its hash");
             else if (head && e.id == head->first && e.hash != head->second)
                 broken = N_("it differs from the event the audit head file names");
@@ -205,7 +215,7 @@ AuditVerifyResult AuditRepository::verify() const {
                 return fail(e.id, broken);
             }
             keyed = keyed || !id.empty();
-            result.unchecked += !id.empty() && id != mine;
+            result.unchecked += !id.empty() && !keys.count(id);
             head_found = head_found || (head && e.id == head->first);
             last = e.hash;
         }

@@ -211,13 +211,12 @@ const std::string& Database::audit_key(bool create) {
         // Made once: O_EXCL, so that two processes starting together keep the same key.
         write_new_private_file(file, random_hex(32) + "\n");
     }
-    std::string key = read_text_file(file);
-    while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
-    if (key.size() != 64 || key.find_first_not_of("0123456789abcdef") != std::string::npos)
+    const auto key = read_audit_key(file);
+    if (!key)
         throw Error(ErrorKind::Storage,
                     trf("{}: not an audit key (64 hex digits); the audit chain cannot be written",
                         file.string()));
-    audit_key_ = key;
+    audit_key_ = *key;
     return audit_key_;
 }
 

@@ -51,7 +51,10 @@ class Supervision {
     /// The audit log's events that match `filter` (audit.hpp).
     std::vector<AuditEvent> audit_events(const AuditFilter& filter) const;
     /// Checks the whole hash chain (AuditRepository::verify).
-    AuditVerifyResult verify_audit() const;
+    /// `key_files`: other counters' audit.key files (a centre's supervisor verifies every
+    /// counter's events in one pass, AuditRepository::verify); Error(Input) naming a file that
+    /// holds no audit key.
+    AuditVerifyResult verify_audit(const std::vector<std::filesystem::path>& key_files = {}) const;
 
     const Session& session() const { return session_; }
 

@@ -77,6 +77,9 @@ inline constexpr const char* kAuditHeadFile = "audit-head";
 /// The head file in `dir`: the id and hash it names; nullopt when there is none. Error(Storage)
 /// naming the file when it is there but unreadable.
 std::optional<std::pair<long long, std::string>> read_audit_head(const std::filesystem::path& dir);
+/// The audit key in `file` (an audit.key: 64 lowercase hex digits and a line end); nullopt when
+/// the file holds something else. Error(Storage) when it cannot be read.
+std::optional<std::string> read_audit_key(const std::filesystem::path& file);
 
 /// The head of one counter's chain: its newest event (the legacy head while the counter has
 /// appended nothing since schema 12; id 0 and hash "" in an empty store).
@@ -114,7 +117,10 @@ class AuditRepository {
     /// event's link to the previous event of its counter (the first to the legacy head), each
     /// hash of the first version and of this counter's key, no plain hash after a keyed one;
     /// then the head file, when the chain is anchored (see the header comment).
-    AuditVerifyResult verify() const;
+    /// `other_keys`: other counters' audit keys (their audit.key files, brought to the
+    /// verifier): the events keyed with one of them are recomputed too, so one verification
+    /// covers a whole centre; only events of keys not given count as unchecked.
+    AuditVerifyResult verify(const std::vector<std::string>& other_keys = {}) const;
 
   private:
     Database& db_;
