@@ -107,7 +107,11 @@ struct Location {
 /// One statement, prepared for one connection. Bind with 1-based indexes (like SQLite); read
 /// columns with 0-based indexes. step() runs the statement (first call) and moves to the next
 /// row; run() executes a statement that returns no rows and tells how many rows it changed.
-/// reset() clears bindings and results for the next use.
+/// reset() clears bindings and results for the next use. queue() runs a statement whose rows
+/// and count nobody reads: inside a PostgreSQL transaction it is sent without waiting for the
+/// server's answer, which is read with the next statement that needs one or with the commit (a
+/// failure of it fails that statement or the commit, and the transaction rolls back as usual);
+/// on SQLite, and outside a transaction, it runs at once.
 class Statement {
   public:
     class Impl;
@@ -132,6 +136,7 @@ class Statement {
 
     bool step();
     long long run();
+    void queue();
     void reset();
 
     int columns() const;
