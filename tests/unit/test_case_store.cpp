@@ -124,6 +124,57 @@ TEST_CASE("A failed acceptance leaves the database as it was", "[store]") {
     CHECK(store.cases().accept(request(scan)).case_number == "WX01-20260929-0002");
 }
 
+TEST_CASE(
+    "A statement queued without waiting that fails fails its transaction: nothing of it stays",
+    "[store]") {
+    Dir dir;
+    testing::TestStore db(dir.path);
+    auto d = db.connect();
+    d->exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
+    const auto add = [&](int id, const char* value) {
+        d->cached("INSERT INTO t (id, v) VALUES (?, ?) RETURNING id")
+            .bind(1, id)
+            .bind(2, value)
+            .queue();
+    };
+    {
+        store::Transaction transaction(*d);
+        add(1, "a");
+        try {
+            add(1, "b");  // the same key: refused, on PostgreSQL when its answer is read
+            add(2, "c");
+            store::Statement& rows = d->cached("SELECT count(*) FROM t");
+            rows.step();
+            FAIL("a duplicate key was taken");
+        } catch (const Error& e) {
+            CHECK(e.kind() == ErrorKind::Storage);
+            CHECK_THAT(e.what(), Catch::Contains("nothing was changed"));
+        }
+    }
+    CHECK(db.count("t") == 0);
+    // The connection goes on; the rows of a transaction that commits are all there.
+    {
+        store::Transaction transaction(*d);
+        for (int id = 1; id <= 3; ++id) add(id, "x");
+        transaction.commit();
+    }
+    CHECK(db.count("t") == 3);
+    // A failure queued last fails the commit (SQLite: the statement itself).
+    CHECK_THROWS_AS(([&] {
+                        store::Transaction transaction(*d);
+                        add(4, "y");
+                        add(1, "z");
+                        transaction.commit();
+                    }()),
+                    Error);
+    CHECK(db.count("t") == 3);
+    // Outside a transaction a queued statement runs at once.
+    add(5, "w");
+    CHECK(db.count("t") == 4);
+    CHECK_THROWS_AS(add(5, "w"), Error);
+    CHECK(db.count("t") == 4);
+}
+
 TEST_CASE("Schema versions: migrated once, newer files refused", "[store]") {
     Dir dir;
     testing::TestStore db(dir.path);

@@ -174,6 +174,11 @@ AcceptResult CaseRepository::accept(const AcceptRequest& request) {
     const long long case_id = insert_case.int64(0);
     insert_case.reset();
 
+    // The items' ids are read back only for a bundle's order (item_waits); otherwise their
+    // inserts go out with the statements after them (Statement::queue()).
+    const bool ordered =
+        std::any_of(request.items.begin(), request.items.end(),
+                    [](const AcceptItem& item) { return !item.waits_for.empty(); });
     std::map<std::string, long long> item_ids;  // by code
     for (const auto& item : request.items) {
         AcceptedItem accepted{
@@ -202,9 +207,13 @@ AcceptResult CaseRepository::accept(const AcceptRequest& request) {
             .bind(14, accepted.promised_date.iso())
             .bind(15, accepted.legal_date.iso())
             .bind(16, day_unit_name(item.legal_unit));
-        insert_item.step();
-        item_ids[item.code] = insert_item.int64(0);
-        insert_item.reset();
+        if (ordered) {
+            insert_item.step();
+            item_ids[item.code] = insert_item.int64(0);
+            insert_item.reset();
+        } else {
+            insert_item.queue();
+        }
 
         message.case_number = result.case_number;
         message.item = item.code;
@@ -222,7 +231,7 @@ AcceptResult CaseRepository::accept(const AcceptRequest& request) {
             .bind(6, to_json(exchange::case_to_json(message)))
             .bind(7, now)
             .bind(8, accepted.forward_by ? accepted.forward_by->iso() : "");
-        insert_outbox.run();
+        insert_outbox.queue();
         result.items.push_back(accepted);
     }
     for (const auto& item : request.items)  // a bundle's order (outbox.hpp)
@@ -230,7 +239,7 @@ AcceptResult CaseRepository::accept(const AcceptRequest& request) {
             db_.cached("INSERT INTO item_waits (case_item_id, waits_for) VALUES (?, ?)")
                 .bind(1, item_ids.at(item.code))
                 .bind(2, item_ids.at(code))
-                .run();
+                .queue();
     for (std::size_t i = 0; i < request.materials.size(); ++i) {
         const auto& m = request.materials[i];
         Statement& insert = db_.cached(
@@ -243,7 +252,7 @@ AcceptResult CaseRepository::accept(const AcceptRequest& request) {
         else
             insert.bind(6, scans[i].sha256);
         insert.bind(7, m.tolerated ? 1 : 0).bind(8, m.promise);
-        insert.run();
+        insert.queue();
     }
     Poco::JSON::Object::Ptr detail = new Poco::JSON::Object(true);
     detail->set("applicant", mask_id_number(request.applicant_id_number));

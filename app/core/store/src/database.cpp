@@ -81,6 +81,7 @@ Statement& Statement::bind_blob(int index, std::string_view bytes) {
 }
 bool Statement::step() { return impl_->step(); }
 long long Statement::run() { return impl_->run(); }
+void Statement::queue() { impl_->queue(); }
 void Statement::reset() { impl_->reset(); }
 int Statement::columns() const { return impl_->columns(); }
 bool Statement::is_null(int column) const { return impl_->is_null(column); }
@@ -174,9 +175,16 @@ long long Database::append_audit(AuditEvent event) {
     }
     const std::string& key = audit_key(true);
     event.hash = key.empty() ? audit_hash(previous, event) : keyed_audit_hash(key, previous, event);
-    Statement& insert = cached(
+    // The event, and the head moved onto it: on PostgreSQL one statement (one round trip).
+    const std::string insert_event =
         "INSERT INTO audit_events (at, actor, counter, type, subject, detail, success, prev_hash,"
-        " hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+        " hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id";
+    Statement& insert =
+        cached(engine() == Engine::PostgreSQL
+                   ? "WITH event AS (" + insert_event +
+                         ") UPDATE audit_heads SET last_id = (SELECT id FROM event), hash = ?9"
+                         " WHERE counter = ?3 RETURNING last_id"
+                   : insert_event);
     insert.bind(1, event.at)
         .bind(2, event.actor)
         .bind(3, event.counter)
@@ -186,11 +194,15 @@ long long Database::append_audit(AuditEvent event) {
         .bind(7, event.success ? 1 : 0)
         .bind(8, previous)
         .bind(9, event.hash);
-    insert.step();
+    if (!insert.step())
+        throw Error(ErrorKind::Storage,
+                    location_.display() + ": no audit head for " + event.counter);
     const long long id = insert.int64(0);
     insert.reset();
-    Statement& move = cached("UPDATE audit_heads SET last_id = ?, hash = ? WHERE counter = ?");
-    move.bind(1, id).bind(2, event.hash).bind(3, event.counter).run();
+    if (engine() != Engine::PostgreSQL) {
+        Statement& move = cached("UPDATE audit_heads SET last_id = ?, hash = ? WHERE counter = ?");
+        move.bind(1, id).bind(2, event.hash).bind(3, event.counter).run();
+    }
     if (!anchor_dir_.empty() && (anchor_counter_.empty() || event.counter == anchor_counter_))
         pending_head_.emplace(id, event.hash);
     return id;

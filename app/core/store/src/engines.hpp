@@ -19,6 +19,7 @@ class Statement::Impl {
     virtual void bind_blob(int index, std::string_view bytes) = 0;
     virtual bool step() = 0;
     virtual long long run() = 0;
+    virtual void queue() = 0;
     virtual void reset() = 0;
     virtual int columns() const = 0;
     virtual bool is_null(int column) const = 0;

@@ -47,7 +47,7 @@ void MaterialStore::put(const std::string& sha256, std::string_view bytes) {
             .bind(1, sha256)
             .bind_blob(2, bytes)
             .bind(3, local_timestamp_now())
-            .run();
+            .queue();
         return;
     }
     const fs::path target = file(sha256);

@@ -2,6 +2,14 @@
 // are prepared once per connection under a name of their own; one-use statements go with
 // PQexecParams. Values travel as text (bytea as binary), results come back as text.
 //
+// Inside a transaction, the commands whose answer nobody waits for (BEGIN, Statement::queue())
+// are sent in libpq's pipeline mode without waiting: they go out with the next statement whose
+// rows or count are needed (or with COMMIT), in one write, and their answers are read before
+// its own. An accept thus waits on five round trips instead of twelve. A queued command that
+// fails fails the statement that carried it (the server skips the rest of the pipeline and the
+// transaction is rolled back as for any failure); outside pipelines, the connection works as
+// without them (PQexec, PQexecPrepared).
+//
 // A connection that broke (the server restarted, the network failed) is re-established at the
 // next statement outside a transaction; inside one, the transaction fails with a Storage error
 // and the caller's work is rolled back by the server. Statements prepared before a reconnect
@@ -111,6 +119,7 @@ class PostgresStatement final : public Statement::Impl {
         reset_result();
         return changed;
     }
+    void queue() override;
     void reset() override {
         reset_result();
         params_.clear();
@@ -154,6 +163,12 @@ class PostgresStatement final : public Statement::Impl {
         result_.reset();
         row_ = -1;
     }
+    /// The bound values as libpq takes them (pointers into params_).
+    struct Values {
+        std::vector<const char*> values;
+        std::vector<int> lengths, formats;
+    };
+    Values values() const;
     void execute();
 
     PostgresDatabase& db_;
@@ -193,14 +208,15 @@ class PostgresDatabase final : public Database {
 
     /// Runs a statement kept prepared (name not empty) or a one-use one; the result of a
     /// command that succeeded. Reconnects once when the connection broke outside a transaction.
+    /// In a pipeline, the statement goes out with the commands queued before it.
     Result execute(const std::string& sql, const std::string& name, long long& prepared_in,
                    const std::vector<const char*>& values, const std::vector<int>& lengths,
                    const std::vector<int>& formats) {
         ensure_connected();
-        if (!name.empty() && prepared_in != generation_) {
-            Result prepared(PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr));
-            check(prepared.get());
-            prepared_in = generation_;
+        ensure_prepared(sql, name, prepared_in);
+        if (piping_) {
+            send(sql, name, values, lengths, formats);
+            return sync();
         }
         const int n = static_cast<int>(values.size());
         Result result(name.empty() ? PQexecParams(conn_, sql.c_str(), n, nullptr, values.data(),
@@ -211,6 +227,23 @@ class PostgresDatabase final : public Database {
         return result;
     }
 
+    /// Sends a statement whose answer nobody waits for (Statement::queue()): inside a
+    /// transaction into the pipeline, its answer read with the next statement's; outside one,
+    /// run at once.
+    void queue(const std::string& sql, const std::string& name, long long& prepared_in,
+               const std::vector<const char*>& values, const std::vector<int>& lengths,
+               const std::vector<int>& formats) {
+        if (transaction_depth() == 0) {
+            execute(sql, name, prepared_in, values, lengths, formats);
+            return;
+        }
+        ensure_connected();
+        ensure_prepared(sql, name, prepared_in);
+        send(sql, name, values, lengths, formats);
+        // A long pipeline is read before it grows further (the answers wait in memory).
+        if (queued_ >= kMaxQueued) sync();
+    }
+
     std::string next_statement_name() { return "ow" + std::to_string(++statements_); }
 
   protected:
@@ -218,11 +251,31 @@ class PostgresDatabase final : public Database {
         return std::make_unique<PostgresStatement>(*this, numbered_placeholders(sql),
                                                    keep ? next_statement_name() : "");
     }
-    void begin() override { run_plain("BEGIN"); }
-    void commit() override { run_plain("COMMIT"); }
+    // BEGIN goes out with the transaction's first statement; COMMIT reads every answer still
+    // pending, so a queued command that failed fails the commit.
+    void begin() override {
+        ensure_connected();
+        send("BEGIN", "", {}, {}, {});
+    }
+    void commit() override {
+        if (!piping_) {
+            run_plain("COMMIT");
+            return;
+        }
+        send("COMMIT", "", {}, {}, {});
+        sync();
+    }
     void rollback() noexcept override {
-        if (conn_ && PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) != PQTRANS_IDLE)
-            PQclear(PQexec(conn_, "ROLLBACK"));
+        if (!conn_ || PQstatus(conn_) != CONNECTION_OK) return;
+        if (piping_) {
+            try {
+                sync();
+            } catch (const std::exception&) {
+                // The pipeline failed: its transaction is rolled back below all the same.
+            }
+            if (piping_) return;  // the connection broke while reading
+        }
+        if (PQtransactionStatus(conn_) != PQTRANS_IDLE) PQclear(PQexec(conn_, "ROLLBACK"));
     }
     void set_schema_version(int version) override {
         run_plain("CREATE TABLE IF NOT EXISTS onewindow_schema (version INTEGER NOT NULL)");
@@ -239,6 +292,8 @@ class PostgresDatabase final : public Database {
 
     void connect() {
         if (conn_) PQfinish(conn_);
+        piping_ = false;
+        queued_ = 0;
         conn_ = PQconnectdb(location().target.c_str());
         if (PQstatus(conn_) != CONNECTION_OK)
             throw Error(ErrorKind::Storage,
@@ -281,26 +336,119 @@ class PostgresDatabase final : public Database {
     }
     Result run_plain(const std::string& sql) {
         ensure_connected();
+        if (piping_) sync();  // PQexec runs outside pipelines (and several statements at once)
         Result result(PQexec(conn_, sql.c_str()));
         check(result.get());
         return result;
     }
+    /// Prepares a kept statement on this connection the first time it runs there (outside any
+    /// pipeline: a statement whose preparation failed is never taken for prepared).
+    void ensure_prepared(const std::string& sql, const std::string& name, long long& prepared_in) {
+        if (name.empty() || prepared_in == generation_) return;
+        if (piping_) sync();
+        Result prepared(PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr));
+        check(prepared.get());
+        prepared_in = generation_;
+    }
+    /// Puts a statement into the pipeline (entering pipeline mode first) without waiting.
+    void send(const std::string& sql, const std::string& name,
+              const std::vector<const char*>& values, const std::vector<int>& lengths,
+              const std::vector<int>& formats) {
+        if (!piping_) {
+            if (PQenterPipelineMode(conn_) != 1) check(nullptr);
+            piping_ = true;
+        }
+        const int n = static_cast<int>(values.size());
+        const int sent = name.empty()
+                             ? PQsendQueryParams(conn_, sql.c_str(), n, nullptr, values.data(),
+                                                 lengths.data(), formats.data(), 0)
+                             : PQsendQueryPrepared(conn_, name.c_str(), n, values.data(),
+                                                   lengths.data(), formats.data(), 0);
+        if (sent != 1) {
+            const std::string message = server_message(conn_, nullptr);
+            abandon_pipeline();
+            throw Error(ErrorKind::Storage,
+                        trf("{}: {} (nothing was changed)", location().display(), message));
+        }
+        ++queued_;
+    }
+    /// Sends the pipeline and reads every answer in it; leaves pipeline mode. Returns the last
+    /// command's result; Error(Storage) with the first failure's message when one failed (the
+    /// server skipped the commands after it).
+    Result sync() {
+        if (PQpipelineSync(conn_) != 1) {
+            const std::string message = server_message(conn_, nullptr);
+            abandon_pipeline();
+            throw Error(ErrorKind::Storage,
+                        trf("{}: {} (nothing was changed)", location().display(), message));
+        }
+        // Each command's answer ends with a null result; the commands after a failure are
+        // answered PGRES_PIPELINE_ABORTED; the sync point closes the pipeline.
+        Result last, failure;
+        bool synced = false;
+        for (int nulls = 0; !synced && nulls < 2;) {
+            Result result(PQgetResult(conn_));
+            if (!result) {
+                ++nulls;  // a second in a row: nothing more comes (the connection broke)
+                continue;
+            }
+            nulls = 0;
+            const auto status = PQresultStatus(result.get());
+            if (status == PGRES_PIPELINE_SYNC)
+                synced = true;
+            else if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
+                last = std::move(result);
+            else if (!failure)
+                failure = std::move(result);
+        }
+        if (!synced) {
+            const std::string message = server_message(conn_, failure.get());
+            abandon_pipeline();
+            throw Error(ErrorKind::Storage,
+                        trf("{}: {} (nothing was changed)", location().display(), message));
+        }
+        queued_ = 0;
+        piping_ = PQexitPipelineMode(conn_) != 1;
+        if (failure) check(failure.get());
+        if (piping_) check(nullptr);
+        return last;
+    }
+    /// After the connection failed mid-pipeline: nothing more is read from it (the next
+    /// statement outside a transaction connects again).
+    void abandon_pipeline() noexcept {
+        queued_ = 0;
+        if (PQstatus(conn_) == CONNECTION_OK && PQexitPipelineMode(conn_) == 1) piping_ = false;
+    }
 
+    static constexpr int kMaxQueued = 1000;
     PGconn* conn_ = nullptr;
     long long generation_ = 0;
     long long statements_ = 0;
+    bool piping_ = false;  // in libpq's pipeline mode, queued_ answers not read yet
+    int queued_ = 0;
 };
+
+PostgresStatement::Values PostgresStatement::values() const {
+    Values out{std::vector<const char*>(params_.size()), std::vector<int>(params_.size()),
+               std::vector<int>(params_.size())};
+    for (std::size_t i = 0; i < params_.size(); ++i) {
+        out.values[i] = params_[i].set ? params_[i].value.data() : nullptr;
+        out.lengths[i] = static_cast<int>(params_[i].value.size());
+        out.formats[i] = params_[i].format;
+    }
+    return out;
+}
 
 void PostgresStatement::execute() {
     reset_result();
-    std::vector<const char*> values(params_.size());
-    std::vector<int> lengths(params_.size()), formats(params_.size());
-    for (std::size_t i = 0; i < params_.size(); ++i) {
-        values[i] = params_[i].set ? params_[i].value.data() : nullptr;
-        lengths[i] = static_cast<int>(params_[i].value.size());
-        formats[i] = params_[i].format;
-    }
-    result_ = db_.execute(sql_, name_, prepared_in_, values, lengths, formats);
+    const Values v = values();
+    result_ = db_.execute(sql_, name_, prepared_in_, v.values, v.lengths, v.formats);
+}
+
+void PostgresStatement::queue() {
+    reset_result();
+    const Values v = values();
+    db_.queue(sql_, name_, prepared_in_, v.values, v.lengths, v.formats);
 }
 
 }  // namespace

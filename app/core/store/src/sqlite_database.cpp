@@ -64,9 +64,18 @@ class SqliteStatement final : public Statement::Impl {
             return changed;
         });
     }
+    void queue() override {  // SQLite has no answer to wait for: the statement runs now
+        checked(where_, [&] {
+            while (statement_.executeStep()) {
+            }
+            statement_.reset();
+            return 0;
+        });
+    }
     void reset() override {
         checked(where_, [&] {
-            statement_.reset();
+            // tryReset: a statement whose last run failed is reset without that failure again.
+            statement_.tryReset();
             statement_.clearBindings();
             return 0;
         });

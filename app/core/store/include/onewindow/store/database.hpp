@@ -11,11 +11,12 @@
 //     and weighed against libpqxx 6.4 (a C++ layer over the same libpq). libpq is chosen
 //     because the store needs what those layers hide or re-wrap: statements prepared once per
 //     connection and kept across transactions, the SQLSTATE of a failure (a lost connection is
-//     re-established, a unique violation is the caller's error), bytea for the scans, and the
-//     server's version check; both alternatives sit on libpq anyway. The accept transaction makes
-//     the round trips of bare SQL of the same rows (twelve, one commit) and takes 1.9-2.3 times
-//     as long on a quiet machine (pg_accept_commit_vs_bare_ratio; README has the figures). The
-//     server's major version must be one of kPostgresMajors.
+//     re-established, a unique violation is the caller's error), bytea for the scans, the
+//     server's version check, and pipeline mode (Statement::queue()); both alternatives sit on
+//     libpq anyway. The accept transaction waits on five round trips where bare SQL of the same
+//     rows, one statement at a time, waits on eleven (before the pipeline: twelve); its ratio to
+//     that baseline is in README (pg_accept_commit_vs_bare_ratio). The server's major version
+//     must be one of kPostgresMajors.
 // The engine is chosen by the store's location (Location::parse: a file path, "sqlite:<path>",
 // or "postgresql://..." / "postgres://..."), never by code.
 //
@@ -107,7 +108,11 @@ struct Location {
 /// One statement, prepared for one connection. Bind with 1-based indexes (like SQLite); read
 /// columns with 0-based indexes. step() runs the statement (first call) and moves to the next
 /// row; run() executes a statement that returns no rows and tells how many rows it changed.
-/// reset() clears bindings and results for the next use.
+/// reset() clears bindings and results for the next use. queue() runs a statement whose rows
+/// and count nobody reads: inside a PostgreSQL transaction it is sent without waiting for the
+/// server's answer, which is read with the next statement that needs one or with the commit (a
+/// failure of it fails that statement or the commit, and the transaction rolls back as usual);
+/// on SQLite, and outside a transaction, it runs at once.
 class Statement {
   public:
     class Impl;
@@ -132,6 +137,7 @@ class Statement {
 
     bool step();
     long long run();
+    void queue();
     void reset();
 
     int columns() const;
