@@ -1121,6 +1121,18 @@ TEST_CASE("Two shells at two counters share one centre: WX01 accepts, WX02 hands
                 read(dialog);
                 INFO(labels);
                 CHECK(labels.find("受理窗口：WX01") != std::string::npos);
+                // The timeline names the other window where the photo was brought.
+                std::string rows;
+                std::function<void(wxWindow*)> list_rows = [&](wxWindow* window) {
+                    if (auto* list = dynamic_cast<wxListCtrl*>(window))
+                        for (long r = 0; r < list->GetItemCount(); ++r)
+                            rows += list->GetItemText(r, 1).utf8_string() + "|" +
+                                    list->GetItemText(r, 2).utf8_string() + "\n";
+                    for (wxWindow* child : window->GetChildren()) list_rows(child);
+                };
+                list_rows(dialog);
+                INFO(rows);
+                CHECK(rows.find("王芳（WX02）|补交材料") != std::string::npos);
                 shown = true;
                 dialog->EndModal(wxID_CLOSE);
             }

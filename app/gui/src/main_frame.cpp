@@ -547,14 +547,17 @@ void CasesPanel::show_detail(const std::string& case_number) {
     });
     sizer->Add(new wxStaticText(&dialog, wxID_ANY, wtr("Timeline")), 0, wxALL, 8);
     auto* events = new wxListCtrl(&dialog, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxLC_REPORT);
-    events->AppendColumn(wtr("Time"), wxLIST_FORMAT_LEFT, 195);
-    events->AppendColumn(wtr("Who"), wxLIST_FORMAT_LEFT, 90);
-    events->AppendColumn(wtr("Event"), wxLIST_FORMAT_LEFT, 160);
-    events->AppendColumn(wtr("Result"), wxLIST_FORMAT_LEFT, 70);
+    events->AppendColumn(wtr("Time"), wxLIST_FORMAT_LEFT, 185);
+    events->AppendColumn(wtr("Who"), wxLIST_FORMAT_LEFT, 130);
+    events->AppendColumn(wtr("Event"), wxLIST_FORMAT_LEFT, 140);
+    events->AppendColumn(wtr("Result"), wxLIST_FORMAT_LEFT, 55);
     events->AppendColumn(wtr("Details"), wxLIST_FORMAT_LEFT, 300);
     for (const auto& e : record->events) {
         long row = events->InsertItem(events->GetItemCount(), chinese_time(e.at) + e.at.substr(16));
-        events->SetItem(row, 1, wx(actor_label(e.actor)));
+        // At a centre a case is served at several windows: the others are named.
+        const std::string where =
+            e.counter.empty() || e.counter == record->counter ? "" : "（" + e.counter + "）";
+        events->SetItem(row, 1, wx(actor_label(e.actor) + where));
         events->SetItem(row, 2, wx(event_label(e.type)));
         events->SetItem(row, 3, e.success ? wtr("done") : wtr("failed"));
         events->SetItem(row, 4, wx(detail_text(e.detail_json)));
