@@ -74,6 +74,17 @@ void trust_bundled(const fs::path& data) {
     REQUIRE(result.code == 0);
 }
 
+std::string accepted_number(const std::string& out) {
+    REQUIRE(out.rfind("ACCEPTED ", 0) == 0);
+    return out.substr(9, out.find('\n') - 9);
+}
+
+/// Takes the demo's complete first-child case in at the counter of `data`; its number.
+std::string accept_first_child(const fs::path& data) {
+    return accepted_number(
+        run(cli(data) + "intake " + quote(demo / "first_child_complete.json")).out);
+}
+
 }  // namespace
 
 TEST_CASE("A complete case is accepted: case row, outbox row, audit event, receipt",
@@ -115,10 +126,7 @@ TEST_CASE("A complete case is accepted: case row, outbox row, audit event, recei
 TEST_CASE("onewindow-cli supply: the tolerated photo is brought later, once", "[e2e][supply]") {
     TempDir dir;
     trust_bundled(dir.path);
-    auto accepted = run(cli(dir.path) + "intake " + quote(demo / "first_child_complete.json"));
-    std::smatch match;
-    REQUIRE(std::regex_search(accepted.out, match, std::regex("^ACCEPTED (WX01-\\d{8}-\\d{4})")));
-    const std::string number = match[1];
+    const std::string number = accept_first_child(dir.path);
 
     auto outstanding = run(cli(dir.path) + "supply " + number);
     INFO(outstanding.out);
@@ -428,10 +436,7 @@ TEST_CASE("Printing goes to a real CUPS printer, and a failed print is told in w
           "[e2e][cups]") {
     TempDir dir;
     trust_bundled(dir.path);
-    auto accepted = run(cli(dir.path) + "intake " + quote(demo / "first_child_complete.json"));
-    std::smatch match;
-    REQUIRE(std::regex_search(accepted.out, match, std::regex("^ACCEPTED (WX01-\\d{8}-\\d{4})")));
-    const std::string number = match[1];
+    const std::string number = accept_first_child(dir.path);
     const std::string print = cli(dir.path) + "print receipt " + number + " ";
 
     {
@@ -763,11 +768,6 @@ const onewindow::testing::RealOffice::Departments kNewbornDepartments = {
     {"county_medical_security", "县医疗保障局"},
     {"county_hrss", "县人力资源和社会保障局"},
     {"county_health", "县卫生健康局"}};
-
-std::string accepted_number(const std::string& out) {
-    REQUIRE(out.rfind("ACCEPTED ", 0) == 0);
-    return out.substr(9, out.find('\n') - 9);
-}
 
 }  // namespace
 
