@@ -32,7 +32,9 @@
 //   {"client": "WX01", "timeout_seconds": 10,
 //    "endpoints": {"county_health": {"url": "https://10.0.0.5:8480", "secret": "...",
 //                                    "ca_file": "county-ca.pem"}}}
-// "client" is the counter's id at the back offices (X-OneWindow-Client); each endpoint name is
+// "client" is the counter's id at the back offices (X-OneWindow-Client); the counters of a centre
+// (one PostgreSQL store) share one, since any of them sends any row and one pull per back office
+// serves them all while a back office answers a client about its own cases. Each endpoint name is
 // the one a plugin's route names; a URL may carry a path prefix ("http://host/backoffice").
 // HTTPS is the switch from http:// to https:// (exchange_tls.hpp: TLS 1.2+, strict
 // verification); "ca_file" (relative to the configuration file) names the CA to trust instead
