@@ -487,6 +487,8 @@ TEST_CASE("Decisions come back by pull, items and the case follow them, each is 
     CHECK(record->items[0].status == "approved");
     CHECK(record->items[1].status == "correction_needed");
     CHECK(record->status == "correction_needed");
+    const std::string paused = "SELECT count(*) FROM clock_pauses WHERE resumed_on IS NULL";
+    CHECK(testing::test_store(dir.path).scalar(paused) == 1);  // it waits on the applicant
     auto kept = store.decisions().of_case(number);
     REQUIRE(kept.size() == 2);
     CHECK(kept[0].item_code == "000718001001");
@@ -511,6 +513,7 @@ TEST_CASE("Decisions come back by pull, items and the case follow them, each is 
                       "data": {"certificate_number": "WX-MZ-2026-0002"}})");
     CHECK(pull_decisions(store, config).decisions == 1);
     CHECK(store.cases().find(number)->status == "approved");
+    CHECK(testing::test_store(dir.path).scalar(paused) == 0);  // decided: the wait is over
     auto events = store.cases().find(number)->events;
     CHECK(std::count_if(events.begin(), events.end(),
                         [](const AuditEvent& e) { return e.type == "item.decided"; }) == 3);
@@ -1039,12 +1042,26 @@ TEST_CASE("A correction is answered at any counter: the item goes back and is de
     CHECK(store.cases().find(number)->items[1].status == "correction_needed");
     CHECK(count(office.db, "SELECT count(*) FROM cases WHERE status = 'correction'") == 1);
 
+    // The correction waits on the applicant: the item's clock stands from the day it came.
+    testing::TestStore& db = testing::test_store(dir.path);
+    CHECK(db.scalar("SELECT count(*) FROM clock_pauses WHERE resumed_on IS NULL AND"
+                    " paused_from = '2026-09-30'") == 1);
+    const Date promised = store.cases().find(number)->items[1].promised_date;
+
+    // The applicant brings it after the National Day holidays, to WX02.
     std::ofstream(dir.path / "marriage.pdf") << "%PDF-1.4 the marriage certificate";
-    const auto result = store.supplements().record(
-        supply_at_wx02(number, "correction", kCivil, "结婚证", dir.path / "marriage.pdf"));
+    SupplyRequest answer =
+        supply_at_wx02(number, "correction", kCivil, "结婚证", dir.path / "marriage.pdf");
+    answer.now = "2026-10-09 10:00:00";
+    const auto result = store.supplements().record(answer);
     CHECK(result.items == std::vector<std::string>{kCivil});
     auto record = store.cases().find(number);
     CHECK(record->items[1].status == "accepted");
+    CHECK(db.scalar("SELECT count(*) FROM clock_pauses WHERE resumed_on IS NULL") == 0);
+    const int stood = store.calendar().working_days_between(Date{2026, 9, 30}, Date{2026, 10, 9});
+    CHECK(stood > 0);
+    CHECK(record->items[1].paused_days == stood);
+    CHECK(record->items[1].promised_date == store.calendar().add_working_days(promised, stood));
     CHECK(record->status == "accepted");
     const auto kept = store.supplements().of_case(number);
     REQUIRE(kept.size() == 1);
@@ -1055,13 +1072,13 @@ TEST_CASE("A correction is answered at any counter: the item goes back and is de
     // The photo's gap stays open: a correction is not the promised photo.
     CHECK(record->materials[1].supplied_at.empty());
 
-    CHECK(dispatch_once(store, config, {}, "2026-09-30 15:00:01").sent == 1);
+    CHECK(dispatch_once(store, config, {}, "2026-10-09 10:00:01").sent == 1);
     CHECK(store.cases().find(number)->items[1].status == "received");
     CHECK(count(office.db, "SELECT count(*) FROM cases WHERE status = 'correction'") == 0);
     CHECK(count(office.db, "SELECT count(*) FROM supplements WHERE reason = 'correction'") == 1);
     office.decide(R"({"reference": ")" + civil + R"(", "outcome": "approved",
                       "data": {"certificate_number": "WX-MZ-2026-0002"}})");
-    REQUIRE(pull_decisions(store, config, "2026-10-08 09:00:00").decisions == 1);
+    REQUIRE(pull_decisions(store, config, "2026-10-12 09:00:00").decisions == 1);
     CHECK(store.cases().find(number)->items[1].status == "approved");
     // Answered once: the same correction cannot be answered again.
     CHECK_THROWS_AS(store.supplements().record(supply_at_wx02(number, "correction", kCivil,

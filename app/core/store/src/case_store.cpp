@@ -36,7 +36,7 @@ struct CaseStore::Parts {
           hand_outs(*db, calendar),
           audit(*db),
           log(*db, calendar),
-          supplements(*db, materials) {}
+          supplements(*db, materials, calendar) {}
 };
 
 CaseStore::CaseStore(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}

@@ -393,6 +393,73 @@ std::vector<CaseSummary> CaseRepository::list(const CaseFilter& filter) const {
     return out;
 }
 
+void pause_item_clock(Database& db, long long item_id, const std::string& case_number,
+                      const std::string& item_code, const std::string& counter,
+                      const std::string& reason, Date from, const std::string& actor,
+                      const std::string& now) {
+    db.prepare("INSERT INTO clock_pauses (case_item_id, reason, paused_from) VALUES (?, ?, ?)")
+        .bind(1, item_id)
+        .bind(2, reason)
+        .bind(3, from.iso())
+        .run();
+    db.append_audit(AuditEvent{
+        0, now, actor, counter, "clock.paused", case_number,
+        detail_json({{"item", item_code}, {"reason", reason}, {"from", from.iso()}}), true, ""});
+}
+
+bool clock_paused(Database& db, long long item_id) {
+    Statement open_pause = db.prepare(
+        "SELECT count(*) FROM clock_pauses WHERE case_item_id = ? AND resumed_on IS NULL");
+    open_pause.bind(1, item_id);
+    open_pause.step();
+    return open_pause.int64(0) > 0;
+}
+
+bool resume_item_clock(Database& db, const WorkingCalendar& calendar,
+                       const std::string& case_number, const std::string& item_code, Date to,
+                       const std::string& actor, const std::string& now, bool strict) {
+    Statement q = db.prepare(
+        "SELECT p.id, p.paused_from, i.id, i.promised_days, i.legal_days, i.paused_days,"
+        " c.accepted_at, c.counter, i.immediate, i.legal_unit FROM clock_pauses p"
+        " JOIN case_items i ON i.id = p.case_item_id JOIN cases c ON c.id = i.case_id"
+        " WHERE c.number = ? AND i.code = ? AND p.resumed_on IS NULL" +
+        db.for_update("p"));
+    q.bind(1, case_number).bind(2, item_code);
+    if (!q.step()) return false;
+    const Date from = *Date::parse(q.text(1));
+    if (to < from && strict)
+        throw Error(ErrorKind::Input, "the clock cannot resume before it paused");
+    if (to < from) to = from;
+    const int paused = q.integer(5) + calendar.working_days_between(from, to);
+    const Date accepted = *Date::parse(q.text(6).substr(0, 10));
+    const bool immediate = q.integer(8) != 0;
+    const Date promised =
+        immediate ? accepted : calendar.add_working_days(accepted, q.integer(3) + paused);
+    // A paused clock moves the legal limit on by the working days it stood, whatever its unit.
+    const DayUnit unit = parse_day_unit(q.text(9)).value_or(DayUnit::Working);
+    const Date legal =
+        calendar.add_working_days(calendar.add_days(accepted, q.integer(4), unit), paused);
+    db.prepare("UPDATE clock_pauses SET resumed_on = ? WHERE id = ?")
+        .bind(1, to.iso())
+        .bind(2, q.int64(0))
+        .run();
+    db.prepare(
+          "UPDATE case_items SET paused_days = ?, promised_date = ?, legal_date = ? WHERE id = ?")
+        .bind(1, paused)
+        .bind(2, promised.iso())
+        .bind(3, legal.iso())
+        .bind(4, q.int64(2))
+        .run();
+    Poco::JSON::Object::Ptr detail = new Poco::JSON::Object(true);
+    detail->set("item", item_code);
+    detail->set("to", to.iso());
+    detail->set("paused_working_days", paused);
+    detail->set("promised_date", promised.iso());
+    db.append_audit(AuditEvent{0, now, actor, q.text(7), "clock.resumed", case_number,
+                               to_json(detail), true, ""});
+    return true;
+}
+
 void CaseRepository::pause_clock(const std::string& case_number, const std::string& item_code,
                                  const std::string& reason, Date from, const std::string& actor) {
     Transaction transaction(db_);
@@ -404,67 +471,19 @@ void CaseRepository::pause_clock(const std::string& case_number, const std::stri
     if (!item.step())
         throw Error(ErrorKind::NotFound, "no item " + item_code + " in case " + case_number);
     const long long item_id = item.int64(0);
-    const std::string counter = item.text(1);
-    Statement open_pause = db_.prepare(
-        "SELECT count(*) FROM clock_pauses WHERE case_item_id = ? AND resumed_on IS NULL");
-    open_pause.bind(1, item_id);
-    open_pause.step();
-    if (open_pause.int64(0) > 0)
+    if (clock_paused(db_, item_id))
         throw Error(ErrorKind::Input, "the clock of " + item_code + " is already paused");
-    db_.prepare("INSERT INTO clock_pauses (case_item_id, reason, paused_from) VALUES (?, ?, ?)")
-        .bind(1, item_id)
-        .bind(2, reason)
-        .bind(3, from.iso())
-        .run();
-    Poco::JSON::Object::Ptr detail = new Poco::JSON::Object(true);
-    detail->set("item", item_code);
-    detail->set("reason", reason);
-    detail->set("from", from.iso());
-    db_.append_audit(AuditEvent{0, local_timestamp_now(), actor, counter, "clock.paused",
-                                case_number, to_json(detail), true, ""});
+    pause_item_clock(db_, item_id, case_number, item_code, item.text(1), reason, from, actor,
+                     local_timestamp_now());
     transaction.commit();
 }
 
 void CaseRepository::resume_clock(const std::string& case_number, const std::string& item_code,
                                   Date to, const std::string& actor) {
     Transaction transaction(db_);
-    Statement q = db_.prepare(
-        "SELECT p.id, p.paused_from, i.id, i.promised_days, i.legal_days, i.paused_days,"
-        " c.accepted_at, c.counter, i.immediate, i.legal_unit FROM clock_pauses p"
-        " JOIN case_items i ON i.id = p.case_item_id JOIN cases c ON c.id = i.case_id"
-        " WHERE c.number = ? AND i.code = ? AND p.resumed_on IS NULL" +
-        db_.for_update("p"));
-    q.bind(1, case_number).bind(2, item_code);
-    if (!q.step()) throw Error(ErrorKind::Input, "the clock of " + item_code + " is not paused");
-    const Date from = *Date::parse(q.text(1));
-    if (to < from) throw Error(ErrorKind::Input, "the clock cannot resume before it paused");
-    const int paused = q.integer(5) + calendar_.working_days_between(from, to);
-    const Date accepted = *Date::parse(q.text(6).substr(0, 10));
-    const bool immediate = q.integer(8) != 0;
-    const Date promised =
-        immediate ? accepted : calendar_.add_working_days(accepted, q.integer(3) + paused);
-    // A paused clock moves the legal limit on by the working days it stood, whatever its unit.
-    const DayUnit unit = parse_day_unit(q.text(9)).value_or(DayUnit::Working);
-    const Date legal =
-        calendar_.add_working_days(calendar_.add_days(accepted, q.integer(4), unit), paused);
-    db_.prepare("UPDATE clock_pauses SET resumed_on = ? WHERE id = ?")
-        .bind(1, to.iso())
-        .bind(2, q.int64(0))
-        .run();
-    db_.prepare(
-           "UPDATE case_items SET paused_days = ?, promised_date = ?, legal_date = ? WHERE id = ?")
-        .bind(1, paused)
-        .bind(2, promised.iso())
-        .bind(3, legal.iso())
-        .bind(4, q.int64(2))
-        .run();
-    Poco::JSON::Object::Ptr detail = new Poco::JSON::Object(true);
-    detail->set("item", item_code);
-    detail->set("to", to.iso());
-    detail->set("paused_working_days", paused);
-    detail->set("promised_date", promised.iso());
-    db_.append_audit(AuditEvent{0, local_timestamp_now(), actor, q.text(7), "clock.resumed",
-                                case_number, to_json(detail), true, ""});
+    if (!resume_item_clock(db_, calendar_, case_number, item_code, to, actor, local_timestamp_now(),
+                           true))
+        throw Error(ErrorKind::Input, "the clock of " + item_code + " is not paused");
     transaction.commit();
 }
 

@@ -109,6 +109,15 @@ int DecisionRepository::record(const std::string& back_office,
             .bind(2, item_id)
             .run();
         update_case_status(db_, case_id);
+        // A correction waits on the applicant: the item's clock stands from the day it is known
+        // here until the materials are brought (supplements.hpp resumes it).
+        // A decision made without them (a rejection, say) ends the wait on that day.
+        const Date today = Date::parse(now.substr(0, 10)).value_or(Date::today());
+        if (d.outcome == "correction" && !clock_paused(db_, item_id))
+            pause_item_clock(db_, item_id, d.case_number, d.item_code, counter, "补正", today,
+                             "dispatcher", now);
+        else if (d.outcome != "correction" && clock_paused(db_, item_id))
+            resume_item_clock(db_, calendar_, d.case_number, d.item_code, today, "dispatcher", now);
 
         Poco::JSON::Object::Ptr detail = new Poco::JSON::Object(true);
         detail->set("item", d.item_code);

@@ -206,6 +206,9 @@ SupplyResult SupplementRepository::record(const SupplyRequest& request) {
             .bind(2, request.item_code)
             .run();
         update_case_status(db_, case_id);
+        // The clock the correction paused runs again from the day the materials came.
+        resume_item_clock(db_, calendar_, request.case_number, request.item_code,
+                          *Date::parse(now.substr(0, 10)), request.clerk, now);
     }
 
     std::string keys, items;

@@ -151,6 +151,21 @@ class CaseRepository {
 /// waiting on a correction or withdrawn and has open items again is 'accepted' (under way).
 void update_case_status(Database& db, long long case_id);
 
+/// Inside the caller's transaction: pauses the clock of item `item_id` from `from` (clock_pauses,
+/// audit 'clock.paused' by `actor` at `now`); clock_paused() says whether one is paused already.
+void pause_item_clock(Database& db, long long item_id, const std::string& case_number,
+                      const std::string& item_code, const std::string& counter,
+                      const std::string& reason, Date from, const std::string& actor,
+                      const std::string& now);
+bool clock_paused(Database& db, long long item_id);
+/// Inside the caller's transaction: resumes the paused clock of the item on `to`, moving its
+/// promised and legal dates on by the working days it stood (audit 'clock.resumed'); false when
+/// its clock is not paused. `to` before the pause: Error(Input) when `strict` (a clerk's date),
+/// else the pause's own day (another PC's clock behind: a pull or a supply never fails on it).
+bool resume_item_clock(Database& db, const WorkingCalendar& calendar,
+                       const std::string& case_number, const std::string& item_code, Date to,
+                       const std::string& actor, const std::string& now, bool strict = false);
+
 /// The next number of `kind` ("" case, "N" notice, "R" refusal) of a counter on a day
 /// ("YYYY-MM-DD"): WX01-20261123-0001, WX01-N-20261123-0001. Inside the caller's transaction.
 std::string next_number(Database& db, const std::string& counter, const std::string& day,

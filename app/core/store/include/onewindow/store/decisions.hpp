@@ -56,7 +56,8 @@ class DecisionRepository {
     /// same back office and cursor, is skipped), the item's status becomes approved / rejected /
     /// correction_needed, the case's status follows (correction_needed while any required item
     /// waits on a correction; once every required item is decided, rejected if all of them were
-    /// rejected, else approved; items withdrawn by the clerk do not count), audit
+    /// rejected, else approved; items withdrawn by the clerk do not count; a correction pauses
+    /// the item's clock from the day it is kept, until the materials come), audit
     /// 'item.decided', and the items waiting for it settled (outbox.hpp, settle_waits()); then
     /// the cursor moves to `cursor`.
     /// Decisions on cases this store does not know are skipped. Set aside, with an audit event

@@ -3,7 +3,8 @@
 //   - tolerated: a material accepted as a tolerated gap (容缺受理) arrives, keeping the written
 //     promise; the case's material gets its scan and the day it was supplied;
 //   - correction: what a back office's decision "correction" (补正) asked for; the item goes
-//     back to its department (status 'accepted', then 'received' once sent) to be decided anew.
+//     back to its department (status 'accepted', then 'received' once sent) to be decided anew,
+//     and its clock, paused by the correction (decisions.hpp), runs again from that day.
 // Each supplement has its own number, "<case number>-BJ<n>" (n counts the case's supplements),
 // and is ONE transaction: the supplement and its materials (their scans kept as at acceptance,
 // materials.hpp), the case's materials marked supplied, one outbox row of kind 'supplement' per
@@ -25,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "onewindow/core/calendar.hpp"
 #include "onewindow/store/database.hpp"
 #include "onewindow/store/materials.hpp"
 
@@ -69,7 +71,8 @@ namespace store {
 
 class SupplementRepository {
   public:
-    SupplementRepository(Database& db, MaterialStore& materials) : db_(db), materials_(materials) {}
+    SupplementRepository(Database& db, MaterialStore& materials, const WorkingCalendar& calendar)
+        : db_(db), materials_(materials), calendar_(calendar) {}
 
     /// Records a supplement (see the header comment).
     SupplyResult record(const SupplyRequest& request);
@@ -79,6 +82,7 @@ class SupplementRepository {
   private:
     Database& db_;
     MaterialStore& materials_;
+    const WorkingCalendar& calendar_;
 };
 
 }  // namespace store
