@@ -52,13 +52,14 @@ const char* kUsageText =
        "                                 validate a case; accept it or issue a one-time notice\n"
        "  refuse <case.json> --reason TEXT [--apply-to BODY]\n"
        "                                 record a refusal to accept, with its reason\n"
-       "  print receipt|notice|refusal <number> -o FILE.pdf\n"
-       "                                 write an acceptance receipt, a one-time notice or a\n"
-       "                                 refusal notice\n"
+       "  print receipt|notice|refusal|supplement <number> -o FILE.pdf\n"
+       "                                 write an acceptance receipt, a one-time notice, a\n"
+       "                                 refusal notice or the receipt of supplied materials\n"
        "  print result|correction <case-number> <item-code> -o FILE.pdf\n"
        "                                 write the result document of an approved item, or\n"
        "                                 the correction notice the back office asked for\n"
-       "  print receipt|notice|refusal <number> --printer NAME [--copies N] [--paper A4|A5]\n"
+       "  print receipt|notice|refusal|supplement <number> --printer NAME [--copies N]\n"
+       "                                 [--paper A4|A5]\n"
        "  print result|correction <case-number> <item-code> --printer NAME [--copies N]\n"
        "                                 [--paper A4|A5]\n"
        "                                 print it on a printer of this computer (CUPS)\n"
@@ -243,7 +244,8 @@ int cmd_print(const fs::path& data_dir, const Args& args, std::ostream& out, std
     // result (and correction) documents are of one item of a case: <case-number> <item-code>
     const bool of_item = what == "result" || what == "correction";
     if (args.positional.size() != (of_item ? 3u : 2u) ||
-        (what != "receipt" && what != "notice" && what != "refusal" && !of_item) ||
+        (what != "receipt" && what != "notice" && what != "refusal" && what != "supplement" &&
+         !of_item) ||
         (output == args.options.end()) == (printer == args.options.end())) {
         err << tr(kUsageText);
         return kUsage;
@@ -264,6 +266,8 @@ int cmd_print(const fs::path& data_dir, const Args& args, std::ostream& out, std
         Intake(session).print_notice(number, file);
     else if (what == "refusal")
         Intake(session).print_refusal(number, file);
+    else if (what == "supplement")
+        CaseDesk(session).print_supplement(number, file);
     else if (what == "result")
         CaseDesk(session).print_result(number, args.positional[2], file);
     else

@@ -140,6 +140,21 @@ TEST_CASE("onewindow-cli supply: the tolerated photo is brought later, once", "[
     INFO(supplied.out);
     REQUIRE(supplied.code == 0);
     CHECK(supplied.out == "SUPPLIED " + number + "-BJ1 000718001001\n");
+    // Its receipt, in this counter's name: the material, the item it goes to, the ID masked.
+    const auto receipt = dir.path / "supplement.pdf";
+    REQUIRE(run(cli(dir.path) + "print supplement " + number + "-BJ1 -o " + quote(receipt)).code ==
+            0);
+    const std::string text = pdftotext(receipt);
+    INFO(text);
+    CHECK(text.find(number + "-BJ1") != std::string::npos);
+    CHECK(text.find("容缺材料补交") != std::string::npos);
+    CHECK(text.find("容缺承诺已履行") != std::string::npos);
+    CHECK(text.find("生育登记") != std::string::npos);
+    CHECK(text.find("130434********024X") != std::string::npos);
+    CHECK(text.find("13043419960315024X") == std::string::npos);
+    auto unknown = run(cli(dir.path) + "print supplement " + number + "-BJ9 -o " + quote(receipt));
+    CHECK(unknown.code == static_cast<int>(onewindow::ErrorKind::NotFound));
+    CHECK(unknown.out.find(number + "-BJ9") != std::string::npos);
     CHECK(run(cli(dir.path) + "supply " + number).out.empty());
     auto db = dir.path / "counter.db";
     CHECK(count(db, "outbox") == 2);

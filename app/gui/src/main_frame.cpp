@@ -383,14 +383,23 @@ wxString CasesPanel::supply(const std::string& case_number, const OutstandingSup
     for (const auto& m : group.materials)
         if (auto scan = scans.find(m.key); scan != scans.end())
             request.materials.push_back({m.key, m.name, 0, 1, scan->second});
+    std::filesystem::path receipt;
     try {
         auto held = services_.lock();
-        CaseDesk(services_.session()).supply(request);
+        const CaseDesk desk(services_.session());
+        const SupplyResult result = desk.supply(request);
+        // The applicant takes the 补交材料回执 home: to the preview, to print.
+        receipt = services_.documents_dir() / (result.number + "-supplement.pdf");
+        std::filesystem::create_directories(receipt.parent_path());
+        desk.print_supplement(result.number, receipt);
     } catch (const std::exception& e) {
-        return wx(e.what());
+        if (receipt.empty()) return wx(e.what());  // nothing was recorded
+        return wxString::Format(wtr("The materials were recorded; the receipt failed: %s"),
+                                wx(e.what()));
     }
     services_.wake_dispatcher();
     refresh();
+    if (on_document) on_document(receipt.string(), wx(case_number));
     return {};
 }
 

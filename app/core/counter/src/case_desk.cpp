@@ -60,6 +60,10 @@ SupplyResult CaseDesk::supply(SupplyRequest request) const {
     return session_.counter().store().supplements().record(request);
 }
 
+void CaseDesk::print_supplement(const std::string& number, const std::filesystem::path& out) const {
+    session_.counter().print_supplement(number, out);
+}
+
 std::vector<OutstandingSupply> CaseDesk::outstanding(const std::string& case_number) const {
     const auto record = find(case_number);
     if (!record) throw Error(ErrorKind::NotFound, trf("There is no case {}", case_number));

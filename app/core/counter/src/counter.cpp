@@ -64,7 +64,7 @@ struct Counter::State {
     std::optional<CaseStore> store;
     std::optional<DocumentRenderer> renderer;
     DocumentTemplate receipt, notice, refusal, correction, rejection, guide, booklet, contents,
-        counter_log;
+        counter_log, supplement;
     std::vector<std::pair<std::string, DocumentTemplate>> results;  // plugin id, result template
     Issues load_issues;
 };
@@ -142,6 +142,7 @@ std::unique_ptr<Counter> Counter::open(const Options& options) {
     s.booklet = load_template(share / "templates" / "common" / "booklet.json", issues);
     s.contents = load_template(share / "templates" / "common" / "contents.json", issues);
     s.counter_log = load_template(share / "templates" / "common" / "counter_log.json", issues);
+    s.supplement = load_template(share / "templates" / "common" / "supplement.json", issues);
     issues.throw_if_any();
     return counter;
 }
@@ -764,6 +765,55 @@ void Counter::print_correction(const CorrectionRequest& request, const fs::path&
                          tr("If the materials are not corrected by the deadline, the "
                             "application may be rejected.")}));
     render(s.correction, data, out);
+}
+
+void Counter::print_supplement(const std::string& number, const fs::path& out) const {
+    const State& s = *state_;
+    // "<case number>-BJ<n>" (supplements.hpp)
+    const std::size_t at = number.rfind("-BJ");
+    const std::string case_number = at == std::string::npos ? "" : number.substr(0, at);
+    const auto record = s.store->cases().find(case_number);
+    std::optional<SupplementRecord> supplement;
+    if (record)
+        for (auto& kept : s.store->supplements().of_case(case_number))
+            if (kept.number == number) supplement = std::move(kept);
+    if (!supplement) throw Error(ErrorKind::NotFound, trf("There is no supplement {}", number));
+    auto data = notice_data(s.config, supplement->clerk, record->applicant_name,
+                            record->applicant_id_number);
+    auto c = data->getObject("case");
+    c->set("number", record->number);
+    c->set("accepted_counter", record->counter);
+    Poco::JSON::Object::Ptr block = new Poco::JSON::Object(true);
+    block->set("number", supplement->number);
+    block->set("at", chinese_time(supplement->supplied_at));
+    block->set("reason", supply_reason_label(supplement->reason));
+    block->set("what", supplement->reason == "correction"
+                           ? std::string(tr("and sent to the department, which decides the item "
+                                            "anew; the time limit runs again from today."))
+                           : std::string(tr("and sent to the departments: the promise made at "
+                                            "acceptance is kept.")));
+    data->set("supplement", block);
+    Poco::JSON::Array::Ptr materials = new Poco::JSON::Array;
+    for (const auto& m : supplement->materials) {
+        Poco::JSON::Object::Ptr entry = new Poco::JSON::Object(true);
+        entry->set("name", m.name);
+        entry->set("received", std::string(tr("original checked and scanned at the window")));
+        materials->add(entry);
+    }
+    data->set("materials", materials);
+    // The items it goes to: its outbox rows ("<supplement>/<item>").
+    Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+    for (const auto& row : s.store->outbox().rows(case_number)) {
+        if (row.kind != "supplement" || row.idempotency_key.rfind(number + "/", 0) != 0) continue;
+        for (const auto& item : record->items)
+            if (item.code == row.item_code)
+                items->add(item_block(item.code, item.name, item.department_name));
+    }
+    data->set("items", items);
+    data->set("notes",
+              text_rows({tr("Keep this receipt with the acceptance receipt; results are handed "
+                            "out at any window of the centre.")}));
+    render(s.supplement, data, out);
 }
 
 void Counter::print_guide(const std::string& code, const fs::path& out) const {

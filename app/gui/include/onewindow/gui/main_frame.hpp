@@ -80,8 +80,9 @@ class CasesPanel : public wxPanel {
                       const std::string& id_number, const std::string& proof);
     /// 补交材料 (CaseDesk::supply): the scans the applicant brought for one group of what is
     /// outstanding (OutstandingSupply: the tolerated gaps, or one item's correction), by
-    /// material key; recorded as supplied at this counter. "" when done, else what went wrong,
-    /// in Chinese (then nothing is recorded).
+    /// material key; recorded as supplied at this counter, its receipt (补交材料回执) to
+    /// on_document. "" when done, else what went wrong, in Chinese (nothing is recorded unless
+    /// it says that only the receipt failed).
     wxString supply(const std::string& case_number, const OutstandingSupply& group,
                     const std::map<std::string, std::filesystem::path>& scans);
     /// The dialog that asks for those scans, a row per outstanding material with its scan

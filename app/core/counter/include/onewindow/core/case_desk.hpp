@@ -18,7 +18,8 @@
 //
 // Ownership: a CaseDesk keeps its Session (and refers to the Counter, which must outlive it).
 // Threads: every function is called on a thread that holds the Counter for itself (counter.hpp:
-// one thread at a time). hand_out(), print_result(), print_correction() render PDFs and
+// one thread at a time). hand_out(), print_result(), print_correction(), print_supplement()
+// render PDFs and
 // exchange() talks to the back offices: the shell runs them in background jobs, not on the UI
 // thread.
 #pragma once
@@ -93,6 +94,8 @@ class CaseDesk {
     /// request's counter and clerk are set here) and sent to the items' back offices by the
     /// next exchange. Returns the supplement's number and the items it goes to.
     SupplyResult supply(SupplyRequest request) const;
+    /// The supplement's receipt (Counter::print_supplement).
+    void print_supplement(const std::string& number, const std::filesystem::path& out) const;
     /// What the applicant may still bring: the tolerated gaps first, then each item waiting on a
     /// correction; empty when nothing is outstanding. Error(NotFound) for an unknown case.
     std::vector<OutstandingSupply> outstanding(const std::string& case_number) const;

@@ -219,6 +219,10 @@ class Counter {
     /// name of the items' departments, with the reason, where to apply instead, and the
     /// remedies of CounterConfig.
     void print_refusal(const std::string& refusal_number, const std::filesystem::path& out) const;
+    /// Writes the receipt of a supplement (补交材料回执, store/supplements.hpp) in the name of
+    /// this counter: the materials taken in and the items they go to. Error(NotFound) for an
+    /// unknown supplement number.
+    void print_supplement(const std::string& number, const std::filesystem::path& out) const;
     /// Writes a correction notice (补正材料通知书) from explicit data; Error(Input) when it
     /// lists no material.
     void print_correction(const CorrectionRequest& request, const std::filesystem::path& out) const;
