@@ -462,9 +462,16 @@ std::optional<wxString> CasesPanel::show_supply(const std::string& case_number) 
 
 void CasesPanel::show_detail(const std::string& case_number) {
     std::optional<CaseRecord> record;
+    bool outstanding = false;  // something the applicant may still bring (补交)
     {
         auto held = services_.lock();
-        record = CaseDesk(services_.session()).find(case_number);
+        const CaseDesk desk(services_.session());
+        record = desk.find(case_number);
+        try {
+            if (record) outstanding = !desk.outstanding(case_number).empty();
+        } catch (const std::exception&) {
+            outstanding = true;  // the supply dialog says what cannot be read
+        }
     }
     if (!record) return;
     wxDialog dialog(this, wxID_ANY, wxString::Format(wtr("Case %s"), wx(case_number)),
@@ -522,9 +529,6 @@ void CasesPanel::show_detail(const std::string& case_number) {
     // 补交材料: a tolerated gap, or what a correction asked for, brought to this window.
     auto* supply_button = new wxButton(&dialog, wxID_ANY, wtr("Supply materials..."));
     visit->Add(supply_button, 0, wxRIGHT, 8);
-    bool outstanding = false;
-    for (const auto& m : record->materials) outstanding |= m.tolerated && m.supplied_at.empty();
-    for (const auto& item : record->items) outstanding |= item.status == "correction_needed";
     supply_button->Enable(outstanding);
     supply_button->Bind(wxEVT_BUTTON, [&, record](wxCommandEvent&) {
         if (const auto said = show_supply(record->number))
