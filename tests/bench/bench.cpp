@@ -1173,7 +1173,7 @@ int main(int argc, char** argv) {
         {"counter_log", {"daily_log_1m_ms", "month_report_ms"}, counter_log_big},
         // A service centre's store on PostgreSQL, each on a private server (pg_server.sh).
         {"pg_accept_commit",
-         {"pg_accept_commit_p50_ms", "pg_bare_insert_commit_p50_ms",
+         {"pg_accept_commit_p50_ms", "pg_bare_insert_commit_p50_ms", "pg_same_rows_commit_p50_ms",
           "pg_accept_commit_vs_bare_ratio", "pg_accept_commit_vs_same_rows_ratio"},
          [] { bench::pg_accept_commit(stage, counter_request); }},
         {"pg_centre",

@@ -124,6 +124,65 @@ TEST_CASE("A failed acceptance leaves the database as it was", "[store]") {
     CHECK(store.cases().accept(request(scan)).case_number == "WX01-20260929-0002");
 }
 
+TEST_CASE("A deferred statement's rows are read later, in the order it was sent", "[store]") {
+    Dir dir;
+    testing::TestStore db(dir.path);
+    auto d = db.connect();
+    d->exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
+    {
+        store::Transaction transaction(*d);
+        store::Statement& first =
+            d->cached("INSERT INTO t (id, v) VALUES (1, 'a') RETURNING id, v");
+        first.defer();
+        // Sent after it: sees its row (the server runs a pipeline's commands in order).
+        store::Statement& count = d->cached("SELECT count(*) FROM t");
+        count.defer();
+        store::Statement& second = d->cached("INSERT INTO t (id, v) VALUES (2, 'b') RETURNING v");
+        REQUIRE(second.step());  // waits: the three answers come back together
+        CHECK(second.text(0) == "b");
+        REQUIRE(first.step());
+        CHECK(first.int64(0) == 1);
+        CHECK(first.text(1) == "a");
+        CHECK_FALSE(first.step());
+        REQUIRE(count.step());
+        CHECK(count.int64(0) == 1);
+        first.reset();
+        count.reset();
+        second.reset();
+        // A deferred statement read at once waits for its own answer.
+        store::Statement& max = d->cached("SELECT max(id) FROM t");
+        max.defer();
+        REQUIRE(max.step());
+        CHECK(max.int64(0) == 2);
+        max.reset();
+        transaction.commit();
+    }
+    CHECK(db.count("t") == 2);
+    // A deferred statement behind a queued one that failed has no answer: reading it fails,
+    // and the transaction is rolled back.
+    {
+        store::Transaction transaction(*d);
+        try {
+            d->cached("INSERT INTO t (id, v) VALUES (3, 'c')").queue();
+            d->cached("INSERT INTO t (id, v) VALUES (1, 'again')").queue();
+            store::Statement& late = d->cached("SELECT count(*) FROM t");
+            late.defer();
+            late.step();
+            FAIL("a duplicate key was taken");
+        } catch (const Error& e) {
+            CHECK(e.kind() == ErrorKind::Storage);
+        }
+    }
+    CHECK(db.count("t") == 2);
+    // Outside a transaction a deferred statement runs at once.
+    store::Statement& alone = d->cached("INSERT INTO t (id, v) VALUES (4, 'd') RETURNING id");
+    alone.defer();
+    REQUIRE(alone.step());
+    CHECK(alone.int64(0) == 4);
+    alone.reset();  // (on SQLite the statement holds the file until then)
+    CHECK(db.count("t") == 3);
+}
+
 TEST_CASE(
     "A statement queued without waiting that fails fails its transaction: nothing of it stays",
     "[store]") {

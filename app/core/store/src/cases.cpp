@@ -44,21 +44,39 @@ std::string deadline_colour(DeadlineState state) {
 
 namespace store {
 
-std::string next_number(Database& db, const std::string& counter, const std::string& day,
-                        const std::string& kind) {
+namespace {
+
+Statement& number_update(Database& db) {
     // The upsert locks the counter's row for this day and kind until the transaction ends:
     // numbers are unique centre-wide, and only intakes at the same counter wait for each other.
-    Statement& update = db.cached(
+    return db.cached(
         "INSERT INTO counter_sequences (counter, day, kind, last) VALUES (?, ?, ?, 1)"
         " ON CONFLICT (counter, day, kind) DO UPDATE SET last = counter_sequences.last + 1"
         " RETURNING last");
-    update.bind(1, counter).bind(2, day).bind(3, kind);
-    update.step();
+}
+
+}  // namespace
+
+NumberRequest::NumberRequest(Database& db, const std::string& counter, const std::string& day,
+                             const std::string& kind)
+    : update_(number_update(db)),
+      prefix_(counter + (kind.empty() ? "" : "-" + kind) + "-" + day.substr(0, 4) +
+              day.substr(5, 2) + day.substr(8, 2) + "-") {
+    update_.bind(1, counter).bind(2, day).bind(3, kind);
+    update_.defer();
+}
+
+std::string NumberRequest::get() {
+    if (!update_.step()) throw Error(ErrorKind::Storage, "counter_sequences: no number");
     char sequence[8];
-    std::snprintf(sequence, sizeof sequence, "%04d", update.integer(0));
-    update.reset();
-    const std::string compact = day.substr(0, 4) + day.substr(5, 2) + day.substr(8, 2);
-    return counter + (kind.empty() ? "" : "-" + kind) + "-" + compact + "-" + sequence;
+    std::snprintf(sequence, sizeof sequence, "%04d", update_.integer(0));
+    update_.reset();
+    return prefix_ + sequence;
+}
+
+std::string next_number(Database& db, const std::string& counter, const std::string& day,
+                        const std::string& kind) {
+    return NumberRequest(db, counter, day, kind).get();
 }
 
 void update_case_status(Database& db, long long case_id) {
@@ -151,17 +169,22 @@ AcceptResult CaseRepository::accept(const AcceptRequest& request) {
              material.tolerated ? std::optional<std::string>(material.promise) : std::nullopt});
     }
 
+    // Two round trips on PostgreSQL: the scans, the case number and the audit head (locked)
+    // in the first; everything else, queued, with the commit. The rows of the case find it by
+    // its number, which is unique (no id to wait for).
     Transaction transaction(db_);
     for (const auto& scan : scans)
         if (!scan.sha256.empty()) materials_.put(scan.sha256, scan.bytes);
+    NumberRequest number(db_, request.counter, now.substr(0, 10), "");
+    const Database::AuditHead head = db_.lock_audit_head(request.counter);
     AcceptResult result;
     result.accepted_at = now;
-    result.case_number = next_number(db_, request.counter, now.substr(0, 10), "");
-    Statement& insert_case = db_.cached(
-        "INSERT INTO cases (number, counter, clerk, applicant_name, applicant_id_number,"
-        " applicant_phone, status, accepted_at, form_snapshot, values_json)"
-        " VALUES (?, ?, ?, ?, ?, ?, 'accepted', ?, ?, ?) RETURNING id");
-    insert_case.bind(1, result.case_number)
+    result.case_number = number.get();
+    db_.cached(
+           "INSERT INTO cases (number, counter, clerk, applicant_name, applicant_id_number,"
+           " applicant_phone, status, accepted_at, form_snapshot, values_json)"
+           " VALUES (?, ?, ?, ?, ?, ?, 'accepted', ?, ?, ?)")
+        .bind(1, result.case_number)
         .bind(2, request.counter)
         .bind(3, request.clerk)
         .bind(4, request.applicant_name)
@@ -169,17 +192,10 @@ AcceptResult CaseRepository::accept(const AcceptRequest& request) {
         .bind(6, request.applicant_phone)
         .bind(7, now)
         .bind(8, request.form_snapshot_json)
-        .bind(9, request.values_json);
-    insert_case.step();
-    const long long case_id = insert_case.int64(0);
-    insert_case.reset();
+        .bind(9, request.values_json)
+        .queue();
+    const std::string case_id = "(SELECT id FROM cases WHERE number = ?1)";
 
-    // The items' ids are read back only for a bundle's order (item_waits); otherwise their
-    // inserts go out with the statements after them (Statement::queue()).
-    const bool ordered =
-        std::any_of(request.items.begin(), request.items.end(),
-                    [](const AcceptItem& item) { return !item.waits_for.empty(); });
-    std::map<std::string, long long> item_ids;  // by code
     for (const auto& item : request.items) {
         AcceptedItem accepted{
             item.code, item.immediate ? day : calendar_.add_working_days(day, item.promised_days),
@@ -190,8 +206,10 @@ AcceptResult CaseRepository::accept(const AcceptRequest& request) {
             "INSERT INTO case_items (case_id, code, name, version, department_code,"
             " department_name, plugin_id, endpoint, preliminary_review, required, immediate,"
             " promised_days, legal_days, promised_date, legal_date, legal_unit, status)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'accepted') RETURNING id");
-        insert_item.bind(1, case_id)
+            " VALUES (" +
+            case_id +
+            ", ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, 'accepted')");
+        insert_item.bind(1, result.case_number)
             .bind(2, item.code)
             .bind(3, item.name)
             .bind(4, item.version)
@@ -206,14 +224,8 @@ AcceptResult CaseRepository::accept(const AcceptRequest& request) {
             .bind(13, item.legal_days)
             .bind(14, accepted.promised_date.iso())
             .bind(15, accepted.legal_date.iso())
-            .bind(16, day_unit_name(item.legal_unit));
-        if (ordered) {
-            insert_item.step();
-            item_ids[item.code] = insert_item.int64(0);
-            insert_item.reset();
-        } else {
-            insert_item.queue();
-        }
+            .bind(16, day_unit_name(item.legal_unit))
+            .queue();
 
         message.case_number = result.case_number;
         message.item = item.code;
@@ -221,9 +233,9 @@ AcceptResult CaseRepository::accept(const AcceptRequest& request) {
         message.department = item.department_code;
         Statement& insert_outbox = db_.cached(
             "INSERT INTO outbox (case_id, item_code, department, endpoint, idempotency_key,"
-            " payload, state, next_attempt_at, forward_by)"
-            " VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)");
-        insert_outbox.bind(1, case_id)
+            " payload, state, next_attempt_at, forward_by) VALUES (" +
+            case_id + ", ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?8)");
+        insert_outbox.bind(1, result.case_number)
             .bind(2, item.code)
             .bind(3, item.department_code)
             .bind(4, item.endpoint)
@@ -236,16 +248,22 @@ AcceptResult CaseRepository::accept(const AcceptRequest& request) {
     }
     for (const auto& item : request.items)  // a bundle's order (outbox.hpp)
         for (const auto& code : item.waits_for)
-            db_.cached("INSERT INTO item_waits (case_item_id, waits_for) VALUES (?, ?)")
-                .bind(1, item_ids.at(item.code))
-                .bind(2, item_ids.at(code))
+            db_.cached(
+                   "INSERT INTO item_waits (case_item_id, waits_for) SELECT a.id, b.id"
+                   " FROM cases c JOIN case_items a ON a.case_id = c.id"
+                   " JOIN case_items b ON b.case_id = c.id"
+                   " WHERE c.number = ? AND a.code = ? AND b.code = ?")
+                .bind(1, result.case_number)
+                .bind(2, item.code)
+                .bind(3, code)
                 .queue();
     for (std::size_t i = 0; i < request.materials.size(); ++i) {
         const auto& m = request.materials[i];
         Statement& insert = db_.cached(
             "INSERT INTO case_materials (case_id, key, name, originals, copies, sha256,"
-            " tolerated, promise) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-        insert.bind(1, case_id).bind(2, m.key).bind(3, m.name).bind(4, m.originals);
+            " tolerated, promise) VALUES (" +
+            case_id + ", ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+        insert.bind(1, result.case_number).bind(2, m.key).bind(3, m.name).bind(4, m.originals);
         insert.bind(5, m.copies);
         if (scans[i].sha256.empty())
             insert.bind_null(6);
@@ -260,7 +278,8 @@ AcceptResult CaseRepository::accept(const AcceptRequest& request) {
     if (request.agent) detail->set("agent", true);
     detail->set("materials", static_cast<int>(request.materials.size()));
     db_.append_audit(AuditEvent{0, now, request.clerk, request.counter, "case.accepted",
-                                result.case_number, to_json(detail), true, ""});
+                                result.case_number, to_json(detail), true, ""},
+                     head);
     if (fail_next_accept_) {
         fail_next_accept_ = false;
         throw Error(ErrorKind::Storage, db_.location().display() +

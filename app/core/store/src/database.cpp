@@ -82,6 +82,7 @@ Statement& Statement::bind_blob(int index, std::string_view bytes) {
 bool Statement::step() { return impl_->step(); }
 long long Statement::run() { return impl_->run(); }
 void Statement::queue() { impl_->queue(); }
+void Statement::defer() { impl_->defer(); }
 void Statement::reset() { impl_->reset(); }
 int Statement::columns() const { return impl_->columns(); }
 bool Statement::is_null(int column) const { return impl_->is_null(column); }
@@ -152,56 +153,92 @@ long long Database::append_audit(AuditEvent event) {
         transaction.commit();
         return id;
     }
-    // The head of the event's counter's chain, locked until this transaction ends (see the
-    // header comment); a chain's first event makes its head row from the legacy head.
-    std::string previous;
-    {
-        Statement& head = cached("SELECT hash FROM audit_heads WHERE counter = ?" + for_update());
-        head.bind(1, event.counter);
-        if (!head.step()) {
-            head.reset();
-            cached(
-                "INSERT INTO audit_heads (counter, last_id, hash) SELECT CAST(? AS TEXT), last_id, "
-                "hash"
-                " FROM audit_head WHERE id = 1 ON CONFLICT (counter) DO NOTHING")
-                .bind(1, event.counter)
-                .run();
-            head.bind(1, event.counter);
-            if (!head.step())
-                throw Error(ErrorKind::Storage, location_.display() + ": no audit_head");
+    const AuditHead head = lock_audit_head(event.counter);
+    return append_audit(std::move(event), head);
+}
+
+Database::AuditHead Database::lock_audit_head(const std::string& counter) {
+    if (depth_ == 0)
+        throw Error(ErrorKind::Storage, location_.display() +
+                                            ": the audit head is locked only "
+                                            "inside a transaction");
+    // The head of the counter's chain, locked until this transaction ends (see the header
+    // comment). On PostgreSQL the next event's id is drawn right after the lock, in the same
+    // round trip, so that a chain's ids grow in the order its events were appended.
+    AuditHead head{counter, {}, 0};
+    for (int attempt = 0;; ++attempt) {
+        Statement& lock = cached("SELECT hash FROM audit_heads WHERE counter = ?" + for_update());
+        lock.bind(1, counter);
+        if (engine() == Engine::PostgreSQL) {
+            lock.defer();
+            Statement& next =
+                cached("SELECT nextval(pg_get_serial_sequence('audit_events', 'id'))");
+            next.step();
+            head.id = next.int64(0);
+            next.reset();
         }
-        previous = head.text(0);
-        head.reset();
+        if (lock.step()) {
+            head.previous = lock.text(0);
+            lock.reset();
+            return head;
+        }
+        lock.reset();
+        if (attempt > 0) throw Error(ErrorKind::Storage, location_.display() + ": no audit_head");
+        // A chain's first event makes its head row from the legacy head.
+        cached(
+            "INSERT INTO audit_heads (counter, last_id, hash) SELECT CAST(? AS TEXT), last_id,"
+            " hash FROM audit_head WHERE id = 1 ON CONFLICT (counter) DO NOTHING")
+            .bind(1, counter)
+            .run();
     }
+}
+
+long long Database::append_audit(AuditEvent event, const AuditHead& head) {
+    if (event.counter != head.counter)
+        throw Error(ErrorKind::Storage, location_.display() + ": an event of " + event.counter +
+                                            " on the audit head of " + head.counter);
     const std::string& key = audit_key(true);
-    event.hash = key.empty() ? audit_hash(previous, event) : keyed_audit_hash(key, previous, event);
-    // The event, and the head moved onto it: on PostgreSQL one statement (one round trip).
-    const std::string insert_event =
-        "INSERT INTO audit_events (at, actor, counter, type, subject, detail, success, prev_hash,"
-        " hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id";
-    Statement& insert =
-        cached(engine() == Engine::PostgreSQL
-                   ? "WITH event AS (" + insert_event +
-                         ") UPDATE audit_heads SET last_id = (SELECT id FROM event), hash = ?9"
-                         " WHERE counter = ?3 RETURNING last_id"
-                   : insert_event);
-    insert.bind(1, event.at)
-        .bind(2, event.actor)
-        .bind(3, event.counter)
-        .bind(4, event.type)
-        .bind(5, event.subject)
-        .bind(6, event.detail_json)
-        .bind(7, event.success ? 1 : 0)
-        .bind(8, previous)
-        .bind(9, event.hash);
-    if (!insert.step())
-        throw Error(ErrorKind::Storage,
-                    location_.display() + ": no audit head for " + event.counter);
-    const long long id = insert.int64(0);
-    insert.reset();
-    if (engine() != Engine::PostgreSQL) {
-        Statement& move = cached("UPDATE audit_heads SET last_id = ?, hash = ? WHERE counter = ?");
-        move.bind(1, id).bind(2, event.hash).bind(3, event.counter).run();
+    event.hash = key.empty() ? audit_hash(head.previous, event)
+                             : keyed_audit_hash(key, head.previous, event);
+    long long id = head.id;
+    if (engine() == Engine::PostgreSQL) {
+        // The event, and the head moved onto it, in one statement that nobody waits for.
+        cached(
+            "WITH event AS (INSERT INTO audit_events (id, at, actor, counter, type, subject,"
+            " detail, success, prev_hash, hash) VALUES (?10, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+            " ?9)) UPDATE audit_heads SET last_id = ?10, hash = ?9 WHERE counter = ?3")
+            .bind(1, event.at)
+            .bind(2, event.actor)
+            .bind(3, event.counter)
+            .bind(4, event.type)
+            .bind(5, event.subject)
+            .bind(6, event.detail_json)
+            .bind(7, event.success ? 1 : 0)
+            .bind(8, head.previous)
+            .bind(9, event.hash)
+            .bind(10, id)
+            .queue();
+    } else {
+        Statement& insert = cached(
+            "INSERT INTO audit_events (at, actor, counter, type, subject, detail, success,"
+            " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+        insert.bind(1, event.at)
+            .bind(2, event.actor)
+            .bind(3, event.counter)
+            .bind(4, event.type)
+            .bind(5, event.subject)
+            .bind(6, event.detail_json)
+            .bind(7, event.success ? 1 : 0)
+            .bind(8, head.previous)
+            .bind(9, event.hash);
+        insert.step();
+        id = insert.int64(0);
+        insert.reset();
+        cached("UPDATE audit_heads SET last_id = ?, hash = ? WHERE counter = ?")
+            .bind(1, id)
+            .bind(2, event.hash)
+            .bind(3, event.counter)
+            .run();
     }
     if (!anchor_dir_.empty() && (anchor_counter_.empty() || event.counter == anchor_counter_))
         pending_head_.emplace(id, event.hash);

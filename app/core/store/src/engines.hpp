@@ -20,6 +20,7 @@ class Statement::Impl {
     virtual bool step() = 0;
     virtual long long run() = 0;
     virtual void queue() = 0;
+    virtual void defer() = 0;
     virtual void reset() = 0;
     virtual int columns() const = 0;
     virtual bool is_null(int column) const = 0;

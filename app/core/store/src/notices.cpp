@@ -23,7 +23,9 @@ std::string record(Database& db, const char* insert_sql, const std::string& kind
                    const Poco::JSON::Object::Ptr& detail) {
     const std::string now = check_now(when);
     Transaction transaction(db);
-    const std::string number = next_number(db, counter, now.substr(0, 10), kind);
+    NumberRequest request(db, counter, now.substr(0, 10), kind);
+    const Database::AuditHead head = db.lock_audit_head(counter);  // one round trip with it
+    const std::string number = request.get();
     db.cached(insert_sql)
         .bind(1, number)
         .bind(2, counter)
@@ -33,8 +35,9 @@ std::string record(Database& db, const char* insert_sql, const std::string& kind
         .bind(6, items_json)
         .bind(7, what)
         .bind(8, now)
-        .run();
-    db.append_audit(AuditEvent{0, now, clerk, counter, event, number, to_json(detail), true, ""});
+        .queue();
+    db.append_audit(AuditEvent{0, now, clerk, counter, event, number, to_json(detail), true, ""},
+                    head);
     transaction.commit();
     return number;
 }

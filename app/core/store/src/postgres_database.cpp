@@ -5,7 +5,9 @@
 // Inside a transaction, the commands whose answer nobody waits for (BEGIN, Statement::queue())
 // are sent in libpq's pipeline mode without waiting: they go out with the next statement whose
 // rows or count are needed (or with COMMIT), in one write, and their answers are read before
-// its own. An accept thus waits on five round trips instead of twelve. A queued command that
+// its own. A deferred statement (Statement::defer()) goes the same way, and its answer is kept
+// for its step(): an accept reads its number and its audit head in one round trip and sends
+// everything else with its COMMIT, two round trips in all (twelve before). A queued command that
 // fails fails the statement that carried it (the server skips the rest of the pipeline and the
 // transaction is rolled back as for any failure); outside pipelines, the connection works as
 // without them (PQexec, PQexecPrepared).
@@ -98,6 +100,9 @@ class PostgresStatement final : public Statement::Impl {
   public:
     PostgresStatement(PostgresDatabase& db, std::string sql, std::string name)
         : db_(db), sql_(std::move(sql)), name_(std::move(name)) {}
+    ~PostgresStatement() override;
+    PostgresStatement(const PostgresStatement&) = delete;
+    PostgresStatement& operator=(const PostgresStatement&) = delete;
 
     void bind_text(int index, std::string_view text) override {
         slot(index) = {std::string(text), true, 0};
@@ -110,7 +115,12 @@ class PostgresStatement final : public Statement::Impl {
         slot(index) = {std::string(bytes), true, 1};
     }
     bool step() override {
-        if (!result_) execute();
+        if (!result_) {
+            if (awaiting_)
+                await();
+            else
+                execute();
+        }
         return ++row_ < PQntuples(result_.get());
     }
     long long run() override {
@@ -120,7 +130,9 @@ class PostgresStatement final : public Statement::Impl {
         return changed;
     }
     void queue() override;
+    void defer() override;
     void reset() override {
+        forget();
         reset_result();
         params_.clear();
     }
@@ -149,6 +161,7 @@ class PostgresStatement final : public Statement::Impl {
     }
 
   private:
+    friend class PostgresDatabase;
     struct Param {
         std::string value;
         bool set = false;
@@ -170,6 +183,10 @@ class PostgresStatement final : public Statement::Impl {
     };
     Values values() const;
     void execute();
+    /// Reads the answer of a deferred statement (the pipeline is sent and read if need be).
+    void await();
+    /// Takes the statement out of the pipeline's list of deferred answers.
+    void forget() noexcept;
 
     PostgresDatabase& db_;
     std::string sql_, name_;  // name_ empty: not kept prepared
@@ -177,6 +194,7 @@ class PostgresStatement final : public Statement::Impl {
     Result result_;
     int row_ = -1;
     long long prepared_in_ = -1;  // the connection generation it was prepared in
+    bool awaiting_ = false;       // deferred: its answer comes with the pipeline's
 };
 
 class PostgresDatabase final : public Database {
@@ -244,6 +262,39 @@ class PostgresDatabase final : public Database {
         if (queued_ >= kMaxQueued) sync();
     }
 
+    /// Sends a statement whose answer its step() reads (Statement::defer()): inside a
+    /// transaction into the pipeline, its answer kept for it when the pipeline is read; outside
+    /// one, run at once.
+    void defer(PostgresStatement& statement, const std::vector<const char*>& values,
+               const std::vector<int>& lengths, const std::vector<int>& formats) {
+        if (transaction_depth() == 0) {
+            statement.result_ = execute(statement.sql_, statement.name_, statement.prepared_in_,
+                                        values, lengths, formats);
+            return;
+        }
+        ensure_connected();
+        ensure_prepared(statement.sql_, statement.name_, statement.prepared_in_);
+        const int command = queued_;
+        send(statement.sql_, statement.name_, values, lengths, formats);
+        awaiting_.emplace_back(command, &statement);
+        statement.awaiting_ = true;
+        if (queued_ >= kMaxQueued) sync();
+    }
+    /// The answer of a deferred statement: the pipeline is sent and read now.
+    void await(PostgresStatement& statement) {
+        if (piping_) sync();
+        if (statement.awaiting_) {  // the pipeline was abandoned: the answer is lost
+            forget(statement);
+            throw Error(ErrorKind::Storage,
+                        trf("{}: {} (nothing was changed)", location().display(),
+                            server_message(conn_, nullptr)));
+        }
+    }
+    void forget(PostgresStatement& statement) noexcept {
+        std::erase_if(awaiting_, [&](const auto& entry) { return entry.second == &statement; });
+        statement.awaiting_ = false;
+    }
+
     std::string next_statement_name() { return "ow" + std::to_string(++statements_); }
 
   protected:
@@ -294,6 +345,7 @@ class PostgresDatabase final : public Database {
         if (conn_) PQfinish(conn_);
         piping_ = false;
         queued_ = 0;
+        drop_awaiting();
         conn_ = PQconnectdb(location().target.c_str());
         if (PQstatus(conn_) != CONNECTION_OK)
             throw Error(ErrorKind::Storage,
@@ -383,9 +435,11 @@ class PostgresDatabase final : public Database {
                         trf("{}: {} (nothing was changed)", location().display(), message));
         }
         // Each command's answer ends with a null result; the commands after a failure are
-        // answered PGRES_PIPELINE_ABORTED; the sync point closes the pipeline.
+        // answered PGRES_PIPELINE_ABORTED; the sync point closes the pipeline. The answers of
+        // deferred statements go to them, by their place in the pipeline.
         Result last, failure;
         bool synced = false;
+        int command = 0;
         for (int nulls = 0; !synced && nulls < 2;) {
             Result result(PQgetResult(conn_));
             if (!result) {
@@ -394,12 +448,25 @@ class PostgresDatabase final : public Database {
             }
             nulls = 0;
             const auto status = PQresultStatus(result.get());
-            if (status == PGRES_PIPELINE_SYNC)
+            if (status == PGRES_PIPELINE_SYNC) {
                 synced = true;
-            else if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
+                continue;
+            }
+            const int index = command++;
+            if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+                if (!failure) failure = std::move(result);
+                continue;
+            }
+            const auto deferred = std::find_if(awaiting_.begin(), awaiting_.end(),
+                                               [&](const auto& e) { return e.first == index; });
+            if (deferred == awaiting_.end()) {
                 last = std::move(result);
-            else if (!failure)
-                failure = std::move(result);
+            } else {
+                deferred->second->result_ = std::move(result);
+                deferred->second->row_ = -1;
+                deferred->second->awaiting_ = false;
+                awaiting_.erase(deferred);
+            }
         }
         if (!synced) {
             const std::string message = server_message(conn_, failure.get());
@@ -408,6 +475,7 @@ class PostgresDatabase final : public Database {
                         trf("{}: {} (nothing was changed)", location().display(), message));
         }
         queued_ = 0;
+        drop_awaiting();
         piping_ = PQexitPipelineMode(conn_) != 1;
         if (failure) check(failure.get());
         if (piping_) check(nullptr);
@@ -417,8 +485,13 @@ class PostgresDatabase final : public Database {
     /// statement outside a transaction connects again).
     void abandon_pipeline() noexcept {
         queued_ = 0;
+        drop_awaiting();
         if (PQstatus(conn_) == CONNECTION_OK && PQexitPipelineMode(conn_) == 1) piping_ = false;
     }
+
+    /// Deferred statements whose answer did not come (a command before them failed): their
+    /// step() reports the failure.
+    void drop_awaiting() noexcept { awaiting_.clear(); }
 
     static constexpr int kMaxQueued = 1000;
     PGconn* conn_ = nullptr;
@@ -426,6 +499,7 @@ class PostgresDatabase final : public Database {
     long long statements_ = 0;
     bool piping_ = false;  // in libpq's pipeline mode, queued_ answers not read yet
     int queued_ = 0;
+    std::vector<std::pair<int, PostgresStatement*>> awaiting_;  // place in the pipeline
 };
 
 PostgresStatement::Values PostgresStatement::values() const {
@@ -443,6 +517,21 @@ void PostgresStatement::execute() {
     reset_result();
     const Values v = values();
     result_ = db_.execute(sql_, name_, prepared_in_, v.values, v.lengths, v.formats);
+}
+
+PostgresStatement::~PostgresStatement() { forget(); }
+
+void PostgresStatement::defer() {
+    forget();
+    reset_result();
+    const Values v = values();
+    db_.defer(*this, v.values, v.lengths, v.formats);
+}
+
+void PostgresStatement::await() { db_.await(*this); }
+
+void PostgresStatement::forget() noexcept {
+    if (awaiting_) db_.forget(*this);
 }
 
 void PostgresStatement::queue() {

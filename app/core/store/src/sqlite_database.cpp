@@ -55,6 +55,10 @@ class SqliteStatement final : public Statement::Impl {
         });
     }
     bool step() override {
+        if (deferred_) {  // its first row was read by defer()
+            deferred_ = false;
+            return deferred_row_;
+        }
         return checked(where_, [&] { return statement_.executeStep(); });
     }
     long long run() override {
@@ -72,7 +76,12 @@ class SqliteStatement final : public Statement::Impl {
             return 0;
         });
     }
+    void defer() override {  // no pipeline on SQLite: the statement runs now, read by step()
+        deferred_row_ = checked(where_, [&] { return statement_.executeStep(); });
+        deferred_ = true;
+    }
     void reset() override {
+        deferred_ = false;
         checked(where_, [&] {
             // tryReset: a statement whose last run failed is reset without that failure again.
             statement_.tryReset();
@@ -94,6 +103,7 @@ class SqliteStatement final : public Statement::Impl {
   private:
     const Location& where_;
     mutable SQLite::Statement statement_;
+    bool deferred_ = false, deferred_row_ = false;
 };
 
 class SqliteDatabase final : public Database {

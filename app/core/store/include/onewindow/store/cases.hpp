@@ -168,6 +168,21 @@ bool resume_item_clock(Database& db, const WorkingCalendar& calendar,
 
 /// The next number of `kind` ("" case, "N" notice, "R" refusal) of a counter on a day
 /// ("YYYY-MM-DD"): WX01-20261123-0001, WX01-N-20261123-0001. Inside the caller's transaction.
+/// The request is sent when made (deferred, Statement::defer()) and read by get(): on
+/// PostgreSQL it travels with the next statement that waits, the lock of the audit head say.
+/// Nothing may use the same statement in between (another number of the same connection).
+class NumberRequest {
+  public:
+    NumberRequest(Database& db, const std::string& counter, const std::string& day,
+                  const std::string& kind);
+    std::string get();
+
+  private:
+    Statement& update_;
+    std::string prefix_;
+};
+
+/// NumberRequest(...).get() at once.
 std::string next_number(Database& db, const std::string& counter, const std::string& day,
                         const std::string& kind);
 

@@ -12,11 +12,11 @@
 //     because the store needs what those layers hide or re-wrap: statements prepared once per
 //     connection and kept across transactions, the SQLSTATE of a failure (a lost connection is
 //     re-established, a unique violation is the caller's error), bytea for the scans, the
-//     server's version check, and pipeline mode (Statement::queue()); both alternatives sit on
-//     libpq anyway. The accept transaction waits on five round trips where bare SQL of the same
-//     rows, one statement at a time, waits on eleven (before the pipeline: twelve); its ratio to
-//     that baseline is in README (pg_accept_commit_vs_bare_ratio). The server's major version
-//     must be one of kPostgresMajors.
+//     server's version check, and pipeline mode (Statement::queue(), Statement::defer()); both
+//     alternatives sit on libpq anyway. The accept transaction waits on two round trips (twelve
+//     before the pipeline); its ratios to a bare single-row insert and to its own rows as bare
+//     SQL are in README (pg_accept_commit_vs_bare_ratio, pg_accept_commit_vs_same_rows_ratio).
+//     The server's major version must be one of kPostgresMajors.
 // The engine is chosen by the store's location (Location::parse: a file path, "sqlite:<path>",
 // or "postgresql://..." / "postgres://..."), never by code.
 //
@@ -112,7 +112,11 @@ struct Location {
 /// and count nobody reads: inside a PostgreSQL transaction it is sent without waiting for the
 /// server's answer, which is read with the next statement that needs one or with the commit (a
 /// failure of it fails that statement or the commit, and the transaction rolls back as usual);
-/// on SQLite, and outside a transaction, it runs at once.
+/// on SQLite, and outside a transaction, it runs at once. defer() sends a statement whose rows
+/// are read later, by step(): inside a PostgreSQL transaction it goes into the pipeline like a
+/// queued one and its answer comes with the next statement that waits (or step() waits for it);
+/// on SQLite, and outside a transaction, it runs at once. Read a deferred statement before it is
+/// reset (cached() with the same SQL resets it).
 class Statement {
   public:
     class Impl;
@@ -138,6 +142,7 @@ class Statement {
     bool step();
     long long run();
     void queue();
+    void defer();
     void reset();
 
     int columns() const;
@@ -194,6 +199,20 @@ class Database {
     /// the chain is anchored, the event is keyed (HMAC) and, once its transaction commits, the
     /// head file holds its id and hash.
     long long append_audit(AuditEvent event);
+    /// The head of one counter's chain, locked by lock_audit_head() until the transaction ends.
+    struct AuditHead {
+        std::string counter;
+        std::string previous;  // the hash the next event links to
+        long long id = 0;      // PostgreSQL: the next event's id, drawn under the lock
+    };
+    /// Locks the head of `counter`'s chain inside the open transaction (its first event makes
+    /// the head row from the legacy head). The statements queued or deferred before it go out
+    /// with it: an intake reads its number and the head in one round trip.
+    AuditHead lock_audit_head(const std::string& counter);
+    /// Appends `event` (of head.counter) onto a head locked in the same transaction; returns
+    /// its id. On PostgreSQL the event and the head's move are queued: they go out with the
+    /// next statement that waits, or with the commit.
+    long long append_audit(AuditEvent event, const AuditHead& head);
 
     /// Anchors the audit chain outside the database, in `dir` (the counter's data folder): the
     /// key file audit.key (0600, 32 random bytes in hex, made at the first append when there is
