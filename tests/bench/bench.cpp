@@ -692,8 +692,8 @@ void result_doc() {
     decision.data_json = R"({"certificate_no": "魏卫生育登字〔2026〕第01234号"})";
     decision.decided_by = "赵静";
     decision.decided_at = "2026-11-23 10:15:00";
-    counter->store().decisions().record("https://health.example", {"county_health"}, {decision}, {},
-                                        1, "2026-11-23 10:20:00");
+    counter->store().decisions().record("https://health.example", "WX01", {"county_health"},
+                                        {decision}, {}, 1, "2026-11-23 10:20:00");
     const fs::path out = temp.path / "card.pdf";
     counter->print_result(number, "000718001001", out);  // warm-up: fonts parsed once
     const int rounds = 20;

@@ -156,8 +156,8 @@ void approve_first_child(Shell& shell, const std::string& number, const std::str
     d.data_json = R"({"certificate_no": ")" + certificate + "\"}";
     d.decided_by = "赵静";
     d.decided_at = onewindow::local_timestamp_now();  // after the acceptance, as in life
-    REQUIRE(shell.services->counter().store().decisions().record("http://office", {"county_health"},
-                                                                 {d}, {}, 1, d.decided_at) == 1);
+    REQUIRE(shell.services->counter().store().decisions().record(
+                "http://office", "WX01", {"county_health"}, {d}, {}, 1, d.decided_at) == 1);
 }
 
 /// The applicant brings the photo accepted as a tolerated gap: the clerk attaches its scan

@@ -129,8 +129,10 @@ TEST_CASE("A store written with the one chain of before schema 12 upgrades and v
         // The store as schema 11 left it: no supplements, no head per counter, one chain over every
         // counter's events in id order (plain first, then keyed), its head in audit_head.
         auto d = db.connect();
-        for (const char* undo :  // what step 13 (supplements) adds
-             {"DROP TABLE supplement_materials", "DROP TABLE supplements",
+        for (const char* undo :  // what steps 14 (cursors per client) and 13 (supplements) add
+             {"DROP TABLE exchange_pulls", "ALTER TABLE outbox DROP COLUMN client",
+              "CREATE INDEX case_items_case ON case_items (case_id)",
+              "DROP TABLE supplement_materials", "DROP TABLE supplements",
               "ALTER TABLE outbox DROP COLUMN kind",
               "ALTER TABLE case_materials DROP COLUMN supplied_at"})
             d->exec(undo);

@@ -192,10 +192,12 @@ long long audit_count(const fs::path& data, const std::string& type, const std::
     return q.getColumn(0).getInt64();
 }
 
-/// The cursor the counter in `data` keeps for the back office at `url`, -1 if none.
+/// The cursor the counter in `data` (client WX01) keeps for the back office at `url`, -1 if none.
 long long cursor_of(const fs::path& data, const std::string& url) {
     SQLite::Database db((data / "counter.db").string(), SQLite::OPEN_READONLY);
-    SQLite::Statement q(db, "SELECT cursor FROM exchange_cursors WHERE back_office = ?");
+    SQLite::Statement q(db,
+                        "SELECT cursor FROM exchange_pulls WHERE back_office = ? AND"
+                        " client = 'WX01'");
     q.bind(1, url);
     return q.executeStep() ? q.getColumn(0).getInt64() : -1;
 }

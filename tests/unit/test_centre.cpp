@@ -145,7 +145,7 @@ TEST_CASE(
     approved.outcome = "approved";
     approved.decided_by = "赵强";
     approved.decided_at = "2026-12-03 10:00:00";
-    CHECK(wx07.decisions().record("http://office", {"county_health"}, {approved}, {}, 1,
+    CHECK(wx07.decisions().record("http://office", "WX01", {"county_health"}, {approved}, {}, 1,
                                   "2026-12-03 10:05:00") == 1);
     HandOut out;
     out.case_number = number;

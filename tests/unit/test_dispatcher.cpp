@@ -55,7 +55,8 @@ struct Office {
                   "departments": [{"code": "county_health", "name": "县卫生健康局"},
                                   {"code": "civil_affairs", "name": "县民政局"},
                                   {"code": "social_security", "name": "县人社局"}],
-                  "counters": [{"id": "WX01", "secret": "counter-WX01-shared-secret"}],
+                  "counters": [{"id": "WX01", "secret": "counter-WX01-shared-secret"},
+                               {"id": "WX02", "secret": "counter-WX02-shared-secret"}],
                   "staff": [{"id": "health-office", "secret": "health-office-secret",
                              "departments": ["county_health", "civil_affairs",
                                              "social_security"]}])" +
@@ -247,11 +248,14 @@ TEST_CASE("An outbox written before schema 7 keeps working, and follows a switch
         store.cases().accept(r);
     }
     {
-        // The file as schema 6 left it: without what steps 13 (supplements), 12 (the audit heads
-        // per counter), 11
-        // (a bundle's order), 10 (the legal limit's unit), 8 (a centre's claims and the audit
-        // head) and 7 (the forwarding columns) add.
+        // The file as schema 6 left it: without what steps 14 (cursors per client), 13
+        // (supplements), 12 (the audit heads per counter), 11 (a bundle's order), 10 (the legal
+        // limit's unit), 8 (a centre's claims and the audit head) and 7 (the forwarding columns)
+        // add.
         SQLite::Database db((dir.path / "counter.db").string(), SQLite::OPEN_READWRITE);
+        db.exec("DROP TABLE exchange_pulls");
+        db.exec("ALTER TABLE outbox DROP COLUMN client");
+        db.exec("CREATE INDEX case_items_case ON case_items (case_id)");
         db.exec("DROP TABLE supplement_materials");
         db.exec("DROP TABLE supplements");
         db.exec("ALTER TABLE outbox DROP COLUMN kind");
@@ -499,14 +503,14 @@ TEST_CASE("Decisions come back by pull, items and the case follow them, each is 
     // The back office's UTC time is kept as this counter's local time, as every other row is.
     CHECK(
         std::regex_match(kept[0].decided_at, std::regex(R"(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})")));
-    CHECK(store.decisions().cursor(office.url()) == 2);
+    CHECK(store.decisions().cursor(office.url(), "WX01") == 2);
 
     // Pulling again keeps nothing; neither does a cursor set back (each decision is kept once).
     CHECK(pull_decisions(store, config).decisions == 0);
-    testing::test_store(dir.path).connect()->exec("UPDATE exchange_cursors SET cursor = 0");
+    testing::test_store(dir.path).connect()->exec("UPDATE exchange_pulls SET cursor = 0");
     CHECK(pull_decisions(store, config).decisions == 0);
     CHECK(store.decisions().of_case(number).size() == 2);
-    CHECK(store.decisions().cursor(office.url()) == 2);
+    CHECK(store.decisions().cursor(office.url(), "WX01") == 2);
 
     // The corrected item is approved: the case is decided.
     office.decide(R"({"reference": ")" + civil + R"(", "outcome": "approved",
@@ -524,6 +528,57 @@ TEST_CASE("Decisions come back by pull, items and the case follow them, each is 
     pulled = pull_decisions(store, config);
     CHECK(pulled.errors.size() == 1);
     CHECK_THAT(pulled.errors[0], Catch::Contains("no answer"));
+}
+
+TEST_CASE("Counters of a centre that are clients of their own each read their own decisions",
+          "[dispatcher][store]") {
+    // A back office answers a client about the cases that client sent: a cursor shared by the
+    // clients of one store would move past decisions meant for another client.
+    Office office;
+    testing::TempDir dir{"onewindow-clients"};
+    auto store = open_store(dir.path);
+    ExchangeConfig wx01 = exchange_config(office.url(), office.url());
+    ExchangeConfig wx02 = wx01;
+    wx02.client = "WX02";
+    for (auto& [name, endpoint] : wx02.endpoints) endpoint.secret = "counter-WX02-shared-secret";
+    auto accept_at = [&](const std::string& counter, const ExchangeConfig& config) {
+        AcceptRequest r = testing::sample_accept_request(kAcceptedAt);
+        r.counter = counter;
+        r.items = {testing::sample_item("000718001001", "county_health", "county_health")};
+        const std::string number = store.cases().accept(r).case_number;
+        REQUIRE(dispatch_once(store, config, {}, kAcceptedAt).sent == 1);
+        return parse_json(store.outbox().rows(number).front().response, "answer")
+            .extract<Poco::JSON::Object::Ptr>()
+            ->getValue<std::string>("reference");
+    };
+    const std::string first = accept_at("WX01", wx01), second = accept_at("WX02", wx02);
+    // Decided in the other order: WX02's case gets the back office's cursor 1, WX01's cursor 2.
+    office.decide(R"({"reference": ")" + second + R"(", "outcome": "approved",
+                      "data": {"certificate_number": "WX-FP-2026-0002"}})");
+    office.decide(R"({"reference": ")" + first + R"(", "outcome": "approved",
+                      "data": {"certificate_number": "WX-FP-2026-0001"}})");
+    CHECK(pull_decisions(store, wx01, "2026-09-30 09:00:00").decisions == 1);
+    CHECK(store.decisions().cursor(office.url(), "WX01") == 2);
+    CHECK(store.decisions().cursor(office.url(), "WX02") == 0);  // not read by WX02 yet
+    CHECK(pull_decisions(store, wx02, "2026-09-30 09:00:01").decisions == 1);
+    CHECK(store.decisions().cursor(office.url(), "WX02") == 1);
+    for (const auto& c : store.cases().list({}))
+        CHECK(store.cases().find(c.number)->status == "approved");
+    CHECK(store.cases().list({}).size() == 2);
+    CHECK(pull_decisions(store, wx02, "2026-09-30 09:00:02").decisions == 0);
+    CHECK(store.audit().verify().ok);
+
+    // A store of schema 13 kept one cursor per back office: each client starts from it.
+    testing::test_store(dir.path).connect()->exec(
+        "INSERT INTO exchange_cursors (back_office, cursor) VALUES ('http://legacy.example', 7)");
+    CHECK(store.decisions().cursor("http://legacy.example", "WX02") == 7);
+    CHECK(store.decisions().claim_pull("http://legacy.example", "WX02", "WX02@pc/1",
+                                       "2026-09-30 09:00:03", "2026-09-30 09:10:00") == 7);
+    // Held by WX02's puller: another counter of client WX02 waits, client WX01 does not.
+    CHECK_FALSE(store.decisions().claim_pull("http://legacy.example", "WX02", "WX02@pc2/1",
+                                             "2026-09-30 09:00:04", "2026-09-30 09:10:00"));
+    CHECK(store.decisions().claim_pull("http://legacy.example", "WX01", "WX01@pc/1",
+                                       "2026-09-30 09:00:04", "2026-09-30 09:10:00") == 7);
 }
 
 TEST_CASE("HTTPS is a switch: the dispatcher verifies the back office's certificate strictly",
@@ -1025,6 +1080,60 @@ TEST_CASE("A tolerated gap supplied at another counter reaches every department 
             ErrorKind::NotFound, "WX01-20260929-0099");
     refused(supply_at_wx02(number, "correction", kHealth, "photo", dir.path / "photo.jpg"),
             ErrorKind::Input, kHealth);  // no correction was asked
+}
+
+TEST_CASE("A supplement goes under the exchange client its item was sent under",
+          "[dispatcher][store][supply]") {
+    Office office;
+    testing::TempDir dir{"onewindow-supply-client"};
+    auto store = open_store(dir.path);
+    const std::string number = accept_with_gap(store, dir.path);
+    ExchangeConfig wx01 = exchange_config(office.url(), office.url());
+    ExchangeConfig wx02 = wx01;
+    wx02.client = "WX02";
+    for (auto& [name, endpoint] : wx02.endpoints) endpoint.secret = "counter-WX02-shared-secret";
+    // WX02's dispatcher happened to send the case: the back office knows it from WX02 only.
+    CHECK(dispatch_once(store, wx02, {}, "2026-09-29 10:00:01").sent == 2);
+    std::ofstream(dir.path / "photo.jpg") << "\xFF\xD8\xFF the photo";
+    store.supplements().record(
+        supply_at_wx02(number, "tolerated", "", "photo", dir.path / "photo.jpg"));
+    // WX01's dispatcher leaves the supplements alone (the back office would answer 404)...
+    CHECK(dispatch_once(store, wx01, {}, "2026-09-30 15:00:01").sent == 0);
+    for (const auto& row : store.outbox().rows(number))
+        if (row.kind == "supplement") CHECK(row.state == "pending");
+    // ...and WX02's sends them.
+    CHECK(dispatch_once(store, wx02, {}, "2026-09-30 15:00:02").sent == 2);
+    for (const auto& row : store.outbox().rows(number)) CHECK(row.state == "sent");
+    CHECK(count(office.db, "SELECT count(*) FROM supplements WHERE client = 'WX02'") == 2);
+}
+
+TEST_CASE("An item withdrawn takes its supplements along, and brings them back when sent again",
+          "[dispatcher][store][supply]") {
+    testing::TempDir dir{"onewindow-supply-withdrawn"};
+    auto store = open_store(dir.path);
+    const std::string number = accept_with_gap(store, dir.path);
+    std::ofstream(dir.path / "photo.jpg") << "\xFF\xD8\xFF the photo";
+    store.supplements().record(
+        supply_at_wx02(number, "tolerated", "", "photo", dir.path / "photo.jpg"));
+    auto state_of = [&](const std::string& kind, const std::string& item) {
+        for (const auto& row : store.outbox().rows(number))
+            if (row.kind == kind && row.item_code == item) return row.state;
+        return std::string("none");
+    };
+    store.outbox().cancel(number + "/" + kHealth, "申请人撤回", "张敏", "2026-09-30 16:00:00");
+    CHECK(state_of("case", kHealth) == "cancelled");
+    CHECK(state_of("supplement", kHealth) == "cancelled");  // nothing waits for it
+    CHECK(state_of("supplement", kCivil) == "pending");     // its item still goes
+    auto events = store.cases().find(number)->events;
+    REQUIRE_FALSE(events.empty());
+    CHECK(events.back().type == "outbox.cancelled");
+    CHECK_THAT(detail_text(events.back().detail_json), Catch::Contains("supplements"));
+
+    store.outbox().requeue(number + "/" + kHealth, "张敏", "2026-09-30 16:05:00");
+    CHECK(state_of("case", kHealth) == "pending");
+    CHECK(state_of("supplement", kHealth) == "pending");
+    CHECK(state_of("supplement", kCivil) == "pending");
+    CHECK(store.audit().verify().ok);
 }
 
 TEST_CASE("A correction is answered at any counter: the item goes back and is decided anew",

@@ -121,7 +121,7 @@ struct Generated {
         // Some decided in a day, some after the promised three working days.
         d.decided_at = accepted.plus_days(how == 3 ? 9 : 1).iso() + " 11:00:00";
         d.received_at = d.decided_at;
-        store.decisions().record("http://office",
+        store.decisions().record("http://office", "WX01",
                                  {"county_health", "civil_affairs", "social_security"}, {d}, {},
                                  cursor, d.decided_at);
     }

@@ -100,8 +100,8 @@ struct Window {
         d.data_json = data_json;
         d.decided_by = "赵静";
         d.decided_at = "2026-11-23 10:15:00";
-        REQUIRE(counter->store().decisions().record(kBackOffice, {"county_health"}, {d}, {}, cursor,
-                                                    "2026-11-23 10:20:00") == 1);
+        REQUIRE(counter->store().decisions().record(kBackOffice, "WX01", {"county_health"}, {d}, {},
+                                                    cursor, "2026-11-23 10:20:00") == 1);
     }
 };
 
@@ -281,7 +281,7 @@ TEST_CASE_METHOD(
     d.cursor = 2;
     d.reason = "结婚证复印件模糊，无法辨认登记日期";
     d.missing_json = R"(["结婚证", {"name": "居民户口簿", "reason": "缺户主页"}])";
-    REQUIRE(counter->store().decisions().record(kBackOffice, {"county_health"}, {d}, {}, 2,
+    REQUIRE(counter->store().decisions().record(kBackOffice, "WX01", {"county_health"}, {d}, {}, 2,
                                                 "2026-11-23 11:00:00") == 1);
     out = testing::command_output(command);
     INFO(out);
@@ -307,7 +307,7 @@ TEST_CASE_METHOD(
     d.reason.clear();
     d.data_json = "{}";
     d.missing_json = R"(["身份证复印件"])";
-    REQUIRE(counter->store().decisions().record(kBackOffice, {"county_health"}, {d}, {}, 3,
+    REQUIRE(counter->store().decisions().record(kBackOffice, "WX01", {"county_health"}, {d}, {}, 3,
                                                 "2026-11-23 11:30:00") == 1);
     const CorrectionRequest request = counter->correction_request(number, code);
     CHECK_FALSE(request.deadline);
@@ -337,7 +337,7 @@ TEST_CASE_METHOD(FirstChildCase,
     d.reason = "经核查，夫妻双方已共同生育三个子女，所提交的婚姻状况与户籍信息不一致";
     d.decided_by = "赵静";
     d.decided_at = "2026-11-24 15:40:00";
-    REQUIRE(counter->store().decisions().record(kBackOffice, {"county_health"}, {d}, {}, 1,
+    REQUIRE(counter->store().decisions().record(kBackOffice, "WX01", {"county_health"}, {d}, {}, 1,
                                                 "2026-11-24 15:45:00") == 1);
     const auto pdf = data.path / "rejection.pdf";
     counter->print_result(number, code, pdf);

@@ -354,7 +354,8 @@ DispatchReport dispatch_once(CaseStore& store, const ExchangeConfig& config,
         add_seconds(at, 60 + 2LL * kRowsPerPass * std::max(1, config.timeout_seconds));
     const std::string me = dispatcher_identity(config);
     release_claims_of_the_dead(store, me, at);
-    const std::vector<OutboxRow> due = store.outbox().claim_due(me, at, lease, kRowsPerPass);
+    const std::vector<OutboxRow> due =
+        store.outbox().claim_due(me, config.client, at, lease, kRowsPerPass);
     const ScanReader read_scan = store.materials().reader();
 
     // The network part: the rows of each endpoint on a thread of their own. A row tried before
@@ -429,11 +430,11 @@ PullReport pull_decisions(CaseStore& store, const ExchangeConfig& config,
             if (base_url(where) == back_office) endpoints.insert(other);
         // One pull of a back office at a time across a centre (decisions.hpp); a lease long
         // enough for every page at the timeout.
-        if (!store.decisions().claim_pull(back_office, puller, at,
+        if (!store.decisions().claim_pull(back_office, config.client, puller, at,
                                           add_seconds(at, 300 + 10LL * config.timeout_seconds)))
             continue;  // another counter of the centre is pulling it now
         for (;;) {
-            const long long since = store.decisions().cursor(back_office);
+            const long long since = store.decisions().cursor(back_office, config.client);
             const std::string resource =
                 "/v1/decisions?since=" + std::to_string(since) + "&limit=" + std::to_string(kPage);
             Attempt answer = send_signed(endpoint, config.client, "GET", resource, "", "",
@@ -466,15 +467,15 @@ PullReport pull_decisions(CaseStore& store, const ExchangeConfig& config,
                 break;
             }
             try {
-                report.decisions +=
-                    store.decisions().record(back_office, endpoints, page, unreadable, cursor, at);
+                report.decisions += store.decisions().record(back_office, config.client, endpoints,
+                                                             page, unreadable, cursor, at);
             } catch (const Error& e) {
                 report.errors.push_back(back_office + ": " + e.what());
                 break;
             }
             if (answered < static_cast<std::size_t>(kPage) || cursor <= since) break;
         }
-        store.decisions().release_pull(back_office, puller);
+        store.decisions().release_pull(back_office, config.client, puller);
     }
     return report;
 }

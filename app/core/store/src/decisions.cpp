@@ -21,41 +21,57 @@ const char* item_status(const std::string& outcome) {
 
 }  // namespace
 
-long long DecisionRepository::cursor(const std::string& back_office) const {
-    Statement& q = db_.cached("SELECT cursor FROM exchange_cursors WHERE back_office = ?");
-    q.bind(1, back_office);
-    const long long at = q.step() ? q.int64(0) : 0;
+long long DecisionRepository::cursor(const std::string& back_office,
+                                     const std::string& client) const {
+    Statement& q =
+        db_.cached("SELECT cursor FROM exchange_pulls WHERE back_office = ? AND client = ?");
+    q.bind(1, back_office).bind(2, client);
+    long long at = 0;
+    if (q.step()) {
+        at = q.int64(0);
+    } else {
+        q.reset();
+        Statement& legacy = db_.cached("SELECT cursor FROM exchange_cursors WHERE back_office = ?");
+        legacy.bind(1, back_office);
+        if (legacy.step()) at = legacy.int64(0);
+        legacy.reset();
+    }
     q.reset();
     return at;
 }
 
 std::optional<long long> DecisionRepository::claim_pull(const std::string& back_office,
+                                                        const std::string& client,
                                                         const std::string& puller,
                                                         const std::string& now,
                                                         const std::string& lease_until) {
+    // A client's first pull starts where the back office's legacy cursor stood (schema 14).
     Statement& claim = db_.cached(
-        "INSERT INTO exchange_cursors (back_office, cursor, pulled_by, pull_until)"
-        " VALUES (?1, 0, ?2, ?4) ON CONFLICT (back_office) DO UPDATE"
+        "INSERT INTO exchange_pulls (back_office, client, cursor, pulled_by, pull_until)"
+        " VALUES (?1, ?5, coalesce((SELECT cursor FROM exchange_cursors WHERE back_office = ?1),"
+        " 0), ?2, ?4) ON CONFLICT (back_office, client) DO UPDATE"
         " SET pulled_by = excluded.pulled_by, pull_until = excluded.pull_until"
-        " WHERE exchange_cursors.pull_until <= ?3 OR exchange_cursors.pulled_by = ?2"
+        " WHERE exchange_pulls.pull_until <= ?3 OR exchange_pulls.pulled_by = ?2"
         " RETURNING cursor");
-    claim.bind(1, back_office).bind(2, puller).bind(3, now).bind(4, lease_until);
+    claim.bind(1, back_office).bind(2, puller).bind(3, now).bind(4, lease_until).bind(5, client);
     std::optional<long long> at;
     if (claim.step()) at = claim.int64(0);
     claim.reset();
     return at;
 }
 
-void DecisionRepository::release_pull(const std::string& back_office, const std::string& puller) {
+void DecisionRepository::release_pull(const std::string& back_office, const std::string& client,
+                                      const std::string& puller) {
     db_.cached(
-           "UPDATE exchange_cursors SET pulled_by = '', pull_until = ''"
-           " WHERE back_office = ? AND pulled_by = ?")
+           "UPDATE exchange_pulls SET pulled_by = '', pull_until = ''"
+           " WHERE back_office = ? AND client = ? AND pulled_by = ?")
         .bind(1, back_office)
-        .bind(2, puller)
+        .bind(2, client)
+        .bind(3, puller)
         .run();
 }
 
-int DecisionRepository::record(const std::string& back_office,
+int DecisionRepository::record(const std::string& back_office, const std::string& client,
                                const std::set<std::string>& endpoints,
                                const std::vector<ItemDecision>& list,
                                const std::vector<UnreadableDecision>& unreadable, long long cursor,
@@ -135,12 +151,13 @@ int DecisionRepository::record(const std::string& back_office,
     for (const auto& u : unreadable)
         set_aside(back_office, u.cursor, u.case_number, "", "malformed", u.problem, now);
     db_.cached(
-           "INSERT INTO exchange_cursors (back_office, cursor) VALUES (?, ?)"
-           " ON CONFLICT (back_office) DO UPDATE SET cursor = CASE WHEN"
-           " excluded.cursor > exchange_cursors.cursor THEN excluded.cursor"
-           " ELSE exchange_cursors.cursor END")
+           "INSERT INTO exchange_pulls (back_office, client, cursor) VALUES (?, ?, ?)"
+           " ON CONFLICT (back_office, client) DO UPDATE SET cursor = CASE WHEN"
+           " excluded.cursor > exchange_pulls.cursor THEN excluded.cursor"
+           " ELSE exchange_pulls.cursor END")
         .bind(1, back_office)
-        .bind(2, cursor)
+        .bind(2, client)
+        .bind(3, cursor)
         .run();
     transaction.commit();
     return kept;

@@ -18,26 +18,14 @@ namespace {
 
 // Every table of the schema, parents before children. The scans (PostgreSQL's materials table)
 // are copied as files/bytes, not as rows. A table missing here is an error, not a silent loss.
-const std::vector<std::string> kTables = {"users",
-                                          "counter_sequences",
-                                          "cases",
-                                          "case_items",
-                                          "item_waits",
-                                          "case_materials",
-                                          "clock_pauses",
-                                          "notices",
-                                          "refusals",
-                                          "outbox",
-                                          "exchange_cursors",
-                                          "item_decisions",
-                                          "hand_outs",
-                                          "ratings",
-                                          "drafts",
-                                          "audit_events",
-                                          "audit_head",
-                                          "audit_heads",
-                                          "supplements",
-                                          "supplement_materials"};
+const std::vector<std::string> kTables = {
+    "users",          "counter_sequences", "cases",
+    "case_items",     "item_waits",        "case_materials",
+    "clock_pauses",   "notices",           "refusals",
+    "outbox",         "exchange_cursors",  "exchange_pulls",
+    "item_decisions", "hand_outs",         "ratings",
+    "drafts",         "audit_events",      "audit_head",
+    "audit_heads",    "supplements",       "supplement_materials"};
 
 enum class Kind { Integer, Text, Bytes };
 
@@ -186,6 +174,7 @@ MigrationReport migrate_store(const Location& from, const std::filesystem::path&
     // Claims of the old dispatcher are void: the centre's dispatchers take the rows afresh.
     target->exec("UPDATE outbox SET claimed_by = '', claimed_until = ''");
     target->exec("UPDATE exchange_cursors SET pulled_by = '', pull_until = ''");
+    target->exec("UPDATE exchange_pulls SET pulled_by = '', pull_until = ''");
     report.pending = count(*target, "SELECT count(*) FROM outbox WHERE state <> 'sent'");
     // Ids were copied: the target's own numbering continues after them.
     if (target->engine() == Engine::PostgreSQL)

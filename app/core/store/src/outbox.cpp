@@ -26,10 +26,16 @@ std::string waiting_for(const std::string& select) {
 }
 
 /// A supplement's row (supplements.hpp) is due only once its item's own row was sent: the back
-/// office must have the case first.
-constexpr const char* kItemSent =
-    " AND (o.kind = 'case' OR EXISTS (SELECT 1 FROM outbox oc WHERE oc.case_id = o.case_id"
-    " AND oc.item_code = o.item_code AND oc.kind = 'case' AND oc.state = 'sent'))";
+/// office must have the case first. `client`: a parameter naming the exchange client that asks;
+/// only the client the item's row was sent under may send it (the back office knows the case
+/// from that client only; a row sent before schema 14 names none).
+std::string item_sent(std::string_view client = {}) {
+    return " AND (o.kind = 'case' OR EXISTS (SELECT 1 FROM outbox oc WHERE oc.case_id = o.case_id"
+           " AND oc.item_code = o.item_code AND oc.kind = 'case' AND oc.state = 'sent'" +
+           (client.empty() ? std::string()
+                           : " AND (oc.client = '' OR oc.client = " + std::string(client) + ")") +
+           "))";
+}
 
 /// An item of a case as settle_waits() sees it.
 struct CaseItemState {
@@ -161,26 +167,28 @@ std::vector<OutboxRow> OutboxRepository::rows(const std::string& case_number) co
 std::vector<OutboxRow> OutboxRepository::due(const std::string& now, std::size_t limit) const {
     Statement& q =
         db_.cached(outbox_columns(db_) + " WHERE o.state = 'pending' AND o.next_attempt_at <= ?" +
-                   std::string(kItemSent) + " AND NOT EXISTS (" + waiting_for("1") +
+                   item_sent() + " AND NOT EXISTS (" + waiting_for("1") +
                    ") ORDER BY o.next_attempt_at, o.id LIMIT ?");
     q.bind(1, now).bind(2, limit);
     return read_rows(q);
 }
 
 std::vector<OutboxRow> OutboxRepository::claim_due(const std::string& dispatcher,
+                                                   const std::string& client,
                                                    const std::string& now,
                                                    const std::string& lease_until,
                                                    std::size_t limit) {
     Transaction transaction(db_);
     // The rows another dispatcher holds are locked (skipped) or claimed until later (filtered);
-    // a row whose item waits for items not approved yet is not due.
+    // a row whose item waits for items not approved yet is not due. The claim names the client:
+    // a row is sent only while claimed, so the last client that claimed a sent row sent it.
     Statement claim = db_.prepare(
-        "UPDATE outbox SET claimed_by = ?1, claimed_until = ?3 WHERE id IN (SELECT o.id FROM"
-        " outbox o WHERE o.state = 'pending' AND o.next_attempt_at <= ?2"
+        "UPDATE outbox SET claimed_by = ?1, claimed_until = ?3, client = ?5 WHERE id IN (SELECT"
+        " o.id FROM outbox o WHERE o.state = 'pending' AND o.next_attempt_at <= ?2"
         " AND o.claimed_until <= ?2" +
-        std::string(kItemSent) + " AND NOT EXISTS (" + waiting_for("1") +
+        item_sent("?5") + " AND NOT EXISTS (" + waiting_for("1") +
         ") ORDER BY o.next_attempt_at, o.id LIMIT ?4" + db_.skip_locked() + ") RETURNING id");
-    claim.bind(1, dispatcher).bind(2, now).bind(3, lease_until).bind(4, limit);
+    claim.bind(1, dispatcher).bind(2, now).bind(3, lease_until).bind(4, limit).bind(5, client);
     std::string ids;
     while (claim.step()) ids += (ids.empty() ? "" : ",") + std::to_string(claim.int64(0));
     std::vector<OutboxRow> rows;
@@ -203,7 +211,7 @@ std::vector<OutboxRow> OutboxRepository::claim_due(const std::string& dispatcher
 std::vector<std::string> OutboxRepository::claimers(const std::string& now) const {
     Statement q = db_.prepare(
         "SELECT claimed_by FROM outbox WHERE claimed_by <> '' AND claimed_until > ?1 UNION"
-        " SELECT pulled_by FROM exchange_cursors WHERE pulled_by <> '' AND pull_until > ?1");
+        " SELECT pulled_by FROM exchange_pulls WHERE pulled_by <> '' AND pull_until > ?1");
     q.bind(1, now);
     std::vector<std::string> out;
     while (q.step()) out.push_back(q.text(0));
@@ -215,7 +223,7 @@ void OutboxRepository::release_claims(const std::string& claimer) {
     db_.prepare("UPDATE outbox SET claimed_by = '', claimed_until = '' WHERE claimed_by = ?")
         .bind(1, claimer)
         .run();
-    db_.prepare("UPDATE exchange_cursors SET pulled_by = '', pull_until = '' WHERE pulled_by = ?")
+    db_.prepare("UPDATE exchange_pulls SET pulled_by = '', pull_until = '' WHERE pulled_by = ?")
         .bind(1, claimer)
         .run();
     transaction.commit();
@@ -329,6 +337,9 @@ void OutboxRepository::requeue(const std::string& idempotency_key, const std::st
             .bind(2, item)
             .run();
         update_case_status(db_, case_id);
+        // The materials supplied for it go again too, after it (item_sent()).
+        const long long revived = follow_item(case_id, item, "pending", now);
+        if (revived > 0) detail->set("supplements", revived);
     }
     db_.append_audit(AuditEvent{0, now, actor, row.counter, "outbox.requeued", row.number,
                                 to_json(detail), true, ""});
@@ -346,18 +357,40 @@ void OutboxRepository::cancel(const std::string& idempotency_key, const std::str
            " WHERE id = ?")
         .bind(1, row.id)
         .run();
+    long long withdrawn = 0;
     if (row.kind == "case") {  // a supplement withdrawn leaves its item as it is
         db_.prepare("UPDATE case_items SET status = 'cancelled' WHERE case_id = ? AND code = ?")
             .bind(1, row.case_id)
             .bind(2, row.item)
             .run();
         update_case_status(db_, row.case_id);
+        // What was supplied for an item that will not go does not wait for it.
+        withdrawn = follow_item(row.case_id, row.item, "cancelled", now);
     }
-    db_.append_audit(AuditEvent{
-        0, now, actor, row.counter, "outbox.cancelled", row.number,
-        detail_json({{"item", row.item}, {"was", row.state}, {"reason", reason}}), true, ""});
+    Poco::JSON::Object::Ptr detail = new Poco::JSON::Object(true);
+    detail->set("item", row.item);
+    detail->set("was", row.state);
+    detail->set("reason", reason);
+    if (withdrawn > 0) detail->set("supplements", withdrawn);
+    db_.append_audit(AuditEvent{0, now, actor, row.counter, "outbox.cancelled", row.number,
+                                to_json(detail), true, ""});
     settle_waits(db_, calendar_, row.case_id, now, actor);
     transaction.commit();
+}
+
+long long OutboxRepository::follow_item(long long case_id, const std::string& item,
+                                        const std::string& state, const std::string& now) {
+    // Withdrawn with the item: those not sent yet. Sent again with it: those withdrawn.
+    return db_
+        .prepare(std::string("UPDATE outbox SET state = ?1, attempts = 0, next_attempt_at = ?2,"
+                             " claimed_by = '', claimed_until = '' WHERE case_id = ?3 AND"
+                             " item_code = ?4 AND kind = 'supplement' AND state ") +
+                 (state == "cancelled" ? "IN ('pending', 'refused', 'blocked')" : "= 'cancelled'"))
+        .bind(1, state)
+        .bind(2, now)
+        .bind(3, case_id)
+        .bind(4, item)
+        .run();
 }
 
 void OutboxRepository::retry(long long id, const std::string& next_attempt_at,

@@ -11,7 +11,8 @@
 //   audit_events, audit_heads  the hash chains, one head row per counter (database.hpp,
 //                      audit.hpp); audit_head: the legacy head, where the chains start
 //   users, drafts      accounts (accounts.hpp) and the clerks' unfinished intakes (drafts.hpp)
-//   exchange_cursors, item_decisions   decisions pulled from the back offices (decisions.hpp)
+//   exchange_pulls, item_decisions   decisions pulled from the back offices, how far per client
+//                      (decisions.hpp); exchange_cursors: the legacy cursors, one per back office
 //   hand_outs, ratings results handed out and the applicants' ratings (handouts.hpp)
 //   item_waits         the items of a case an item waits for (a bundle's order, outbox.hpp)
 //   materials          (PostgreSQL) scans, content-addressed, in the database (materials.hpp)
@@ -193,6 +194,19 @@ const std::array<const char*, kSchemaVersion> kSqliteSteps = {
         sha256 TEXT NOT NULL);
     CREATE INDEX supplement_materials_of ON supplement_materials (supplement_id);
     )sql",
+    // 14: exchange clients of their own per counter (a back office answers a client about the
+    // cases that client sent): how far each back office was read, per client (decisions.hpp;
+    // exchange_cursors stays as it was, the legacy cursor where each client's starts), and the
+    // client each outbox row was claimed (so sent) by, under which its supplements go too
+    // (outbox.hpp). case_items_case goes: the unique index on (case_id, code) serves every
+    // lookup by case, and an intake writes one index less.
+    R"sql(
+    CREATE TABLE exchange_pulls (back_office TEXT NOT NULL, client TEXT NOT NULL,
+        cursor INTEGER NOT NULL, pulled_by TEXT NOT NULL DEFAULT '',
+        pull_until TEXT NOT NULL DEFAULT '', PRIMARY KEY (back_office, client));
+    ALTER TABLE outbox ADD COLUMN client TEXT NOT NULL DEFAULT '';
+    DROP INDEX case_items_case;
+    )sql",
 };
 
 const std::array<const char*, kSchemaVersion> kPostgresSteps = {
@@ -372,6 +386,14 @@ const std::array<const char*, kSchemaVersion> kPostgresSteps = {
         name TEXT NOT NULL, originals INTEGER NOT NULL, copies INTEGER NOT NULL,
         sha256 TEXT NOT NULL);
     CREATE INDEX supplement_materials_of ON supplement_materials (supplement_id);
+    )sql",
+    // 14: as SQLite's step 14.
+    R"sql(
+    CREATE TABLE exchange_pulls (back_office TEXT NOT NULL, client TEXT NOT NULL,
+        cursor BIGINT NOT NULL, pulled_by TEXT NOT NULL DEFAULT '',
+        pull_until TEXT NOT NULL DEFAULT '', PRIMARY KEY (back_office, client));
+    ALTER TABLE outbox ADD COLUMN client TEXT NOT NULL DEFAULT '';
+    DROP INDEX case_items_case;
     )sql",
 };
 

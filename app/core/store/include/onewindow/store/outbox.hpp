@@ -95,11 +95,14 @@ class OutboxRepository {
     std::vector<OutboxRow> rows(const std::string& case_number = {}) const;
     /// Pending rows with next_attempt_at <= now, the longest waiting first (not claimed).
     std::vector<OutboxRow> due(const std::string& now, std::size_t limit = 100) const;
-    /// Claims up to `limit` due rows for `dispatcher` until `lease_until` (see the header
-    /// comment) and returns them; rows another dispatcher holds are skipped. Times are
+    /// Claims up to `limit` due rows for `dispatcher`, which sends as exchange client `client`,
+    /// until `lease_until` (see the header comment) and returns them; rows another dispatcher
+    /// holds are skipped, and so are supplements of items sent under another client (the back
+    /// office knows the case from that client only: its own dispatchers send them). Times are
     /// "YYYY-MM-DD HH:MM:SS".
-    std::vector<OutboxRow> claim_due(const std::string& dispatcher, const std::string& now,
-                                     const std::string& lease_until, std::size_t limit = 100);
+    std::vector<OutboxRow> claim_due(const std::string& dispatcher, const std::string& client,
+                                     const std::string& now, const std::string& lease_until,
+                                     std::size_t limit = 100);
     /// Who holds claims (of rows or of pulls, decisions.hpp) still running at `now`.
     std::vector<std::string> claimers(const std::string& now) const;
     /// Ends every claim of `claimer` (rows and pulls): a dispatcher known to be gone (its process
@@ -126,13 +129,17 @@ class OutboxRepository {
     /// A row held for a prerequisite that failed ('blocked') is sent without the prerequisites
     /// that failed (the clerk decided it can go; they are no longer waited for, the audit event
     /// names them as "lifted"); the rows held for this row's item go back to waiting for it.
+    /// An item's row sent again takes the supplements withdrawn with it along (pending again,
+    /// after it; the audit event counts them as "supplements").
     void requeue(const std::string& idempotency_key, const std::string& actor,
                  const std::string& now);
     /// The clerk withdraws a row not sent (a held item whose prerequisite was rejected, say):
     /// state 'cancelled', never sent; its item's status 'cancelled' (closed: it counts as neither
     /// approved nor rejected); audit 'outbox.cancelled' with `reason`, the rows waiting for it
-    /// are held. requeue() undoes it. Error(NotFound) for an unknown key, Error(Input) for a row
-    /// already sent or without a reason.
+    /// are held, and the supplements of its item not sent yet are withdrawn with it (counted as
+    /// "supplements" in the audit event: nothing waits for an item that will not go). requeue()
+    /// undoes it. Error(NotFound) for an unknown key, Error(Input) for a row already sent or
+    /// without a reason.
     void cancel(const std::string& idempotency_key, const std::string& reason,
                 const std::string& actor, const std::string& now);
 
@@ -145,6 +152,10 @@ class OutboxRepository {
     ForwardingSummary forwarding_summary(Date today) const;
 
   private:
+    /// The supplements of an item follow its row: withdrawn with it (`state` "cancelled": those
+    /// not sent), or sent again with it ("pending": those withdrawn). How many.
+    long long follow_item(long long case_id, const std::string& item, const std::string& state,
+                          const std::string& now);
     void finish(long long id, const std::string& state, const std::string& response,
                 const std::string& error, const std::string& now, const std::string& tried_at);
     Database& db_;
