@@ -150,14 +150,17 @@ void exec(const std::string& url, const std::string& sql) {
 
 namespace {
 
-/// The accept's own rows as bare SQL through libpq, in the accept's two round trips: the
-/// number, the audit head (locked) and the event's id; then the case, its item, two materials,
-/// the outbox row and the audit event with its head, sent with COMMIT in one pipeline. The
-/// statements are prepared once, as the store's are.
+/// The accept's own rows as bare SQL through libpq, in the accept's two round trips: the scan,
+/// the number, the audit head (locked) and the event's id; then the case, its item, two
+/// materials, the outbox row and the audit event with its head, sent with COMMIT in one
+/// pipeline. The statements are prepared once, as the store's are.
 class SameRows {
   public:
     explicit SameRows(PGconn* conn) : conn_(conn) {
         exec(conn_, "INSERT INTO audit_heads VALUES ('WX99', 0, '')");
+        prepare("scan",
+                "INSERT INTO materials (sha256, content, stored_at) VALUES ($1, $2::bytea,"
+                " '2026-11-23 10:00:00') ON CONFLICT (sha256) DO NOTHING");
         prepare("seq",
                 "INSERT INTO counter_sequences VALUES ('WX99', '2026-11-23', '', 1) ON CONFLICT "
                 "(counter, day, kind) DO UPDATE SET last = counter_sequences.last + 1 RETURNING "
@@ -195,10 +198,12 @@ class SameRows {
     void accept(int round) {
         if (PQenterPipelineMode(conn_) != 1) fail("pipeline");
         send_plain("BEGIN");
+        // A scan of its own, as each accept of the bench has (counter_request()).
+        send("scan", {"same-rows-scan-" + std::to_string(round), "scan " + std::to_string(round)});
         send("seq", {});
         send("head", {});
         send("id", {});
-        const auto first = read(4);
+        const auto first = read(5);
         const std::string number = "WX99-20261123-" + std::to_string(round);
         send("case", {number});
         send("item", {number});
