@@ -139,6 +139,9 @@ const char* kUsageText =
        "    store join --to postgresql://...\n"
        "                                 move this counter's cases, audit log and scans into\n"
        "                                 the service centre's store and work on it from now on\n"
+       "    store migrate --from FOLDER --to postgresql://...\n"
+       "                                 copy another counter's data folder (its cases, audit\n"
+       "                                 log and scans) into a store; again: nothing copied\n"
        "  admin init NAME --display-name TEXT [--counter CODE] [--password-file FILE]\n"
        "                                 the first administrator of a new counter\n"
        "  plugins [list]                 every plugin with its state, and why it does not run\n"
@@ -1218,6 +1221,20 @@ int cmd_admin(const fs::path& data_dir, const Args& args, std::ostream& out, std
     } else if (what == "client" && args.positional.size() == 2) {
         admin.set_client(args.positional[1]);
         out << trf("Client code set to {}", args.positional[1]) << '\n';
+        code = 0;
+    } else if (what == "store" && args.positional.size() == 2 && args.positional[1] == "migrate" &&
+               !option(args, "--from").empty() && !option(args, "--to").empty()) {
+        const std::string from = option(args, "--from"), to = option(args, "--to");
+        const auto report = admin.migrate_folder(from, to);
+        if (report.already_done)
+            out << trf("{} has the cases of {} already: nothing was copied", to, from) << '\n';
+        else
+            out << trf("Copied the store of {} into {}: {} cases, {} audit events, {} scans, {} "
+                       "items still to send",
+                       from, to, std::to_string(report.rows.at("cases")),
+                       std::to_string(report.rows.at("audit_events")),
+                       std::to_string(report.materials), std::to_string(report.pending))
+                << '\n';
         code = 0;
     } else if (what == "store" && args.positional.size() == 2 && args.positional[1] == "join" &&
                !option(args, "--to").empty()) {

@@ -172,3 +172,41 @@ TEST_CASE("onewindow-cli admin store join moves a counter into the centre, as an
     CHECK(verified.code == 0);
     CHECK(centre.scalar("SELECT count(*) FROM audit_events WHERE type = 'store.migrated'") == 1);
 }
+
+TEST_CASE("onewindow-cli admin store migrate copies another counter's folder, once",
+          "[centre][e2e]") {
+    testing::TempDir centre_dir{"onewindow-migrate-cli"};
+    testing::TestStore centre(centre_dir.path);
+    OwnCounter own("WX08"), township("XZ01");  // WX08's administrator brings XZ01's folder
+    const fs::path cli = fs::path(ONEWINDOW_STAGE_DIR) / "bin/onewindow-cli";
+    const std::string base = "ONEWINDOW_PASSWORD=window-2026 " + testing::quote(cli) + " --data " +
+                             testing::quote(own.dir.path) +
+                             " admin --user admin_WX08 store migrate --from ";
+    const std::string command =
+        base + testing::quote(township.dir.path) + " --to " + testing::quote(centre.text());
+    const auto settings_of = [&] {
+        std::ifstream in(township.dir.path / "counter.json");
+        return std::string(std::istreambuf_iterator<char>(in), {});
+    };
+    const std::string settings = settings_of();
+    auto copied = testing::run(command);
+    INFO(copied.out);
+    REQUIRE(copied.code == 0);
+    CHECK(copied.out.find("办件 2 件，审计事件") != std::string::npos);
+    CHECK(centre.count("cases") == 2);
+    CHECK(centre.scalar("SELECT count(*) FROM cases WHERE counter = 'XZ01'") == 2);
+    CHECK(centre.scalar("SELECT count(*) FROM cases WHERE counter = 'WX08'") == 0);
+    CHECK(settings_of() == settings);  // no counter was pointed at the centre
+    auto again = testing::run(command);
+    INFO(again.out);
+    CHECK(again.code == 0);
+    CHECK(again.out.find("未重复复制") != std::string::npos);
+    CHECK(centre.count("cases") == 2);
+    // A folder without a store is refused, and nothing is written.
+    testing::TempDir empty{"onewindow-migrate-empty"};
+    auto refused =
+        testing::run(base + testing::quote(empty.path) + " --to " + testing::quote(centre.text()));
+    CHECK(refused.code != 0);
+    CHECK(refused.out.find("counter.db") != std::string::npos);
+    CHECK(centre.count("cases") == 2);
+}

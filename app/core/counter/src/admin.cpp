@@ -261,6 +261,26 @@ store::MigrationReport Administration::join_centre(const std::string& location) 
     return report;
 }
 
+store::MigrationReport Administration::migrate_folder(const fs::path& folder,
+                                                      const std::string& location) {
+    allow(Permission::ManageEndpoints, N_("move a counter's store"), {});
+    if (!fs::is_directory(folder))
+        throw Error(ErrorKind::Input, trf("{}: not a counter's data folder", folder.string()));
+    const store::Location from = store_location(folder);
+    if (from.engine == store::Engine::SQLite && !fs::exists(from.target))
+        throw Error(ErrorKind::Input,
+                    trf("{}: no case store (counter.db) in this folder", folder.string()));
+    const store::Location to = store::Location::parse(location, data_dir_);
+    if (to.engine == from.engine && to.target == from.target)
+        throw Error(ErrorKind::Input, trf("{}: the store of this folder is {} already",
+                                          folder.string(), to.display()));
+    // A SQLite target keeps its scans beside its file, as a counter's folder does.
+    const fs::path to_materials = to.engine == store::Engine::SQLite
+                                      ? fs::path(to.target).parent_path() / "materials"
+                                      : folder / "materials";
+    return store::migrate_store(from, folder / "materials", to, to_materials, folder, who_.name);
+}
+
 // Plugins -----------------------------------------------------------------------------------------
 
 std::vector<TrustedPlugin> Administration::trust_plugins(const std::vector<fs::path>& folders) {

@@ -100,6 +100,14 @@ class Administration {
     /// again copies nothing (already_done). Error(Input) when the counter already uses `location`.
     /// ManageEndpoints (administrators). Any one thread; nothing else may use the store meanwhile.
     store::MigrationReport join_centre(const std::string& location);
+    /// Copies the store of another counter's data folder `folder` (a township point's, brought
+    /// on a disk, say: its counter.json "store" or counter.db, its scans, its audit key and
+    /// head) into the store at `location`, as join_centre() does, without pointing any counter
+    /// at it (onewindow-cli store migrate --from). Running it again copies nothing.
+    /// Error(Input) for a folder without a store or a store that is `location` already.
+    /// ManageEndpoints. Any one thread; nothing else may use either store meanwhile.
+    store::MigrationReport migrate_folder(const std::filesystem::path& folder,
+                                          const std::string& location);
 
     // Users (ManageUsers). Roles by their stored names: clerk, supervisor, administrator.
     std::vector<UserAccount> users();
