@@ -21,6 +21,8 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <future>
+#include <optional>
 #include <regex>
 #include <thread>
 
@@ -30,6 +32,7 @@
 #include "../unit/test_store.hpp"
 #include "onewindow/core/case_store.hpp"
 #include "onewindow/core/demo_data.hpp"
+#include "onewindow/core/error.hpp"
 #include "onewindow/core/forms.hpp"
 #include "onewindow/core/i18n.hpp"
 #include "onewindow/core/json.hpp"
@@ -194,6 +197,80 @@ TEST_CASE("Sign in: wrong passwords are refused in Chinese, the right one opens"
     auto right = dialog->attempt("zhangmin", kDemoPassword);
     REQUIRE(right.status == LoginResult::Status::Ok);
     CHECK(right.user->display_name == "张敏");
+}
+
+TEST_CASE("A job holds the Counter only in the steps that use it; done comes on the UI thread",
+          "[gui][jobs]") {
+    Shell shell;
+    Services& services = *shell.services;
+    using Hold = Services::Hold;
+    const auto ui_thread = std::this_thread::get_id();
+
+    // A step holding the Counter keeps the UI thread out for as long as it runs...
+    std::promise<void> in_locked, release_locked;
+    services.run_job({{Hold::Counter,
+                       [&, go = release_locked.get_future().share()] {
+                           in_locked.set_value();
+                           go.wait();
+                       }}},
+                     [](std::exception_ptr) {});
+    in_locked.get_future().wait();
+    CHECK_FALSE(services.try_lock().owns_lock());
+    release_locked.set_value();
+    services.wait_idle();
+
+    // ... a step holding nothing does not: while it waits on the test, the UI thread takes the
+    // lock; the result the steps hand on arrives with `done`, on the UI thread.
+    auto result = std::make_shared<std::string>();
+    std::promise<void> in_unlocked, release_unlocked;
+    std::optional<std::thread::id> done_on;
+    std::exception_ptr error;
+    std::string delivered;
+    services.run_job(
+        {{Hold::Counter,
+          [&services, result] { *result = services.counter().config().code + " prepared"; }},
+         {Hold::Nothing,
+          [&, result, go = release_unlocked.get_future().share()] {
+              in_unlocked.set_value();
+              go.wait();
+              *result += ", rendered";
+          }},
+         {Hold::Counter, [result] { *result += ", recorded"; }}},
+        [&, result](std::exception_ptr e) {
+            done_on = std::this_thread::get_id();
+            error = e;
+            delivered = *result;
+        });
+    in_unlocked.get_future().wait();
+    {
+        auto held = services.try_lock();
+        CHECK(held.owns_lock());
+        CHECK(services.counter().config().code == "WX01");  // the UI thread uses the Counter
+    }
+    CHECK(services.busy());
+    CHECK_FALSE(done_on);
+    release_unlocked.set_value();
+    services.wait_idle();
+    REQUIRE(done_on);
+    CHECK(*done_on == ui_thread);
+    CHECK_FALSE(error);
+    CHECK(delivered == "WX01 prepared, rendered, recorded");
+
+    // The first step that throws ends the job: the later steps do not run, `done` gets it.
+    bool later = false;
+    std::string told;
+    services.run_job({{Hold::Nothing, [] { throw Error(ErrorKind::Input, "bad input"); }},
+                      {Hold::Counter, [&later] { later = true; }}},
+                     [&told](std::exception_ptr e) {
+                         try {
+                             if (e) std::rethrow_exception(e);
+                         } catch (const Error& caught) {
+                             told = caught.what();
+                         }
+                     });
+    services.wait_idle();
+    CHECK(told == "bad input");
+    CHECK_FALSE(later);
 }
 
 TEST_CASE("新生儿出生一件事: six items of four departments on one intake form", "[gui]") {
