@@ -768,12 +768,9 @@ MainFrame::MainFrame(Services& services)
     };
     catalogue_->on_guide = [this](const std::string& code) {
         const auto out = services_.documents_dir() / ("guide-" + code + ".pdf");
-        Counter& counter = services_.counter();
-        services_.run_in_background(
-            [&counter, out, code] {
-                std::filesystem::create_directories(out.parent_path());
-                counter.print_guide(code, out);
-            },
+        SetStatusText(wtr("Rendering..."), 1);
+        services_.render_in_background(
+            [this, out, code] { return services_.counter().prepare_guide(code, out); },
             [this, out, code](std::exception_ptr error) {
                 if (error) {
                     try {
@@ -783,6 +780,7 @@ MainFrame::MainFrame(Services& services)
                     }
                     return;
                 }
+                refresh_status();
                 show_preview(out.string(), wtr("Service guide"));
             });
     };
