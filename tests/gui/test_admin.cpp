@@ -148,6 +148,8 @@ TEST_CASE("The administrator changes endpoints, users, holidays and plugin trust
     CHECK(events("endpoint.set").empty());
     type(*admin, "endpoint_url", office_url);
     press(*admin, "endpoint_test");  // the typed endpoint, before it is saved
+    services->wait_idle();           // the call runs on a worker, without the Counter
+    CHECK(admin->button("endpoint_test")->IsEnabled());
     CHECK(admin->message(AdminPanel::Endpoints) == wtr("The back office answers."));
     press(*admin, "endpoint_set");
     INFO(utf8(admin->message(AdminPanel::Endpoints)));
@@ -167,6 +169,7 @@ TEST_CASE("The administrator changes endpoints, users, holidays and plugin trust
     select_row(endpoints, 0, "county_health");
     CHECK(utf8(admin->field("endpoint_url")->GetValue()) == office_url);
     press(*admin, "endpoint_test");
+    services->wait_idle();
     CHECK(admin->message(AdminPanel::Endpoints) == wtr("The back office answers."));
 
     // 用户: two different passwords are refused; then a supervisor is added.

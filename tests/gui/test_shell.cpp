@@ -21,6 +21,8 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <future>
+#include <optional>
 #include <regex>
 #include <thread>
 
@@ -30,6 +32,7 @@
 #include "../unit/test_store.hpp"
 #include "onewindow/core/case_store.hpp"
 #include "onewindow/core/demo_data.hpp"
+#include "onewindow/core/error.hpp"
 #include "onewindow/core/forms.hpp"
 #include "onewindow/core/i18n.hpp"
 #include "onewindow/core/json.hpp"
@@ -160,6 +163,16 @@ void approve_first_child(Shell& shell, const std::string& number, const std::str
                 "http://office", "WX01", {"county_health"}, {d}, {}, 1, d.decided_at) == 1);
 }
 
+/// Runs a job of the case panel (its steps on a worker) to its end: Services::wait_idle()
+/// delivers what it says on this, the UI thread. What it said.
+wxString finished(Shell& shell, const std::function<void(CasesPanel::Said)>& start) {
+    std::optional<wxString> said;
+    start([&said](const wxString& problem) { said = problem; });
+    shell.services->wait_idle();
+    REQUIRE(said);
+    return *said;
+}
+
 /// The applicant brings the photo accepted as a tolerated gap: the clerk attaches its scan
 /// (`scan`, written here) in the case's supply (CasesPanel::supply); what the panel said.
 wxString supply_photo(Shell& shell, CasesPanel& cases, const std::string& number,
@@ -174,7 +187,9 @@ wxString supply_photo(Shell& shell, CasesPanel& cases, const std::string& number
     REQUIRE(outstanding[0].reason == "tolerated");
     REQUIRE(outstanding[0].materials.size() == 1);
     CHECK(outstanding[0].materials[0].key == "photo");
-    return cases.supply(number, outstanding[0], {{"photo", scan}});
+    return finished(shell, [&](CasesPanel::Said said) {
+        cases.supply(number, outstanding[0], {{"photo", scan}}, said);
+    });
 }
 
 }  // namespace
@@ -194,6 +209,80 @@ TEST_CASE("Sign in: wrong passwords are refused in Chinese, the right one opens"
     auto right = dialog->attempt("zhangmin", kDemoPassword);
     REQUIRE(right.status == LoginResult::Status::Ok);
     CHECK(right.user->display_name == "张敏");
+}
+
+TEST_CASE("A job holds the Counter only in the steps that use it; done comes on the UI thread",
+          "[gui][jobs]") {
+    Shell shell;
+    Services& services = *shell.services;
+    using Hold = Services::Hold;
+    const auto ui_thread = std::this_thread::get_id();
+
+    // A step holding the Counter keeps the UI thread out for as long as it runs...
+    std::promise<void> in_locked, release_locked;
+    services.run_job({{Hold::Counter,
+                       [&, go = release_locked.get_future().share()] {
+                           in_locked.set_value();
+                           go.wait();
+                       }}},
+                     [](std::exception_ptr) {});
+    in_locked.get_future().wait();
+    CHECK_FALSE(services.try_lock().owns_lock());
+    release_locked.set_value();
+    services.wait_idle();
+
+    // ... a step holding nothing does not: while it waits on the test, the UI thread takes the
+    // lock; the result the steps hand on arrives with `done`, on the UI thread.
+    auto result = std::make_shared<std::string>();
+    std::promise<void> in_unlocked, release_unlocked;
+    std::optional<std::thread::id> done_on;
+    std::exception_ptr error;
+    std::string delivered;
+    services.run_job(
+        {{Hold::Counter,
+          [&services, result] { *result = services.counter().config().code + " prepared"; }},
+         {Hold::Nothing,
+          [&, result, go = release_unlocked.get_future().share()] {
+              in_unlocked.set_value();
+              go.wait();
+              *result += ", rendered";
+          }},
+         {Hold::Counter, [result] { *result += ", recorded"; }}},
+        [&, result](std::exception_ptr e) {
+            done_on = std::this_thread::get_id();
+            error = e;
+            delivered = *result;
+        });
+    in_unlocked.get_future().wait();
+    {
+        auto held = services.try_lock();
+        CHECK(held.owns_lock());
+        CHECK(services.counter().config().code == "WX01");  // the UI thread uses the Counter
+    }
+    CHECK(services.busy());
+    CHECK_FALSE(done_on);
+    release_unlocked.set_value();
+    services.wait_idle();
+    REQUIRE(done_on);
+    CHECK(*done_on == ui_thread);
+    CHECK_FALSE(error);
+    CHECK(delivered == "WX01 prepared, rendered, recorded");
+
+    // The first step that throws ends the job: the later steps do not run, `done` gets it.
+    bool later = false;
+    std::string told;
+    services.run_job({{Hold::Nothing, [] { throw Error(ErrorKind::Input, "bad input"); }},
+                      {Hold::Counter, [&later] { later = true; }}},
+                     [&told](std::exception_ptr e) {
+                         try {
+                             if (e) std::rethrow_exception(e);
+                         } catch (const Error& caught) {
+                             told = caught.what();
+                         }
+                     });
+    services.wait_idle();
+    CHECK(told == "bad input");
+    CHECK_FALSE(later);
 }
 
 TEST_CASE("新生儿出生一件事: six items of four departments on one intake form", "[gui]") {
@@ -835,10 +924,12 @@ TEST_CASE("The result document of an approved item prints from the case detail",
     pump(100);
     CasesPanel& cases = *frame->cases();
     // Not decided yet: told, nothing printed.
-    CHECK(utf8(cases.print_item_document(accepted.number, "000718001001", true)).find("尚未办结") !=
-          std::string::npos);
+    auto print_result = [&](CasesPanel::Said said) {
+        cases.print_item_document(accepted.number, "000718001001", true, said);
+    };
+    CHECK(utf8(finished(shell, print_result)).find("尚未办结") != std::string::npos);
     approve_first_child(shell, accepted.number, "冀魏生字〔2026〕第0815号");
-    CHECK(cases.print_item_document(accepted.number, "000718001001", true).empty());
+    CHECK(finished(shell, print_result).empty());
     shell.services->wait_idle();
     pump(300);
     REQUIRE(frame->preview());
@@ -848,19 +939,29 @@ TEST_CASE("The result document of an approved item prints from the case detail",
     screenshot(frame->preview(), "result-preview.png");
 
     // 统一窗口出件: a wrong ID number is told and records nothing; then handed out.
-    CHECK_FALSE(
-        cases.hand_out(accepted.number, "李娜", "130434199603150241", "居民身份证").empty());
+    auto hand_out = [&](const std::string& id_number) {
+        return finished(shell, [&](CasesPanel::Said said) {
+            cases.hand_out(accepted.number, "李娜", id_number, "居民身份证", said);
+        });
+    };
+    CHECK_FALSE(hand_out("130434199603150241").empty());
     {
         auto held = shell.services->lock();
         CHECK(shell.services->counter().store().cases().find(accepted.number)->status !=
               "handed_out");
     }
-    CHECK(cases.hand_out(accepted.number, "李娜", "13043419960315024X", "居民身份证").empty());
+    CHECK(hand_out("13043419960315024X").empty());
     {
         auto held = shell.services->lock();
         CHECK(shell.services->counter().store().cases().find(accepted.number)->status ==
               "handed_out");
     }
+    // The preview shows the result that was handed out.
+    shell.services->wait_idle();
+    pump(300);
+    REQUIRE(frame->preview());
+    CHECK(pdftotext(frame->preview()->pdf()).find("冀魏生字〔2026〕第0815号") != std::string::npos);
+    CHECK(frame->preview()->pages_shown() >= 1);
     // The hand-out invites the applicant to rate the visit on the rating screen, once.
     RatingFrame& rating = *frame->rating();
     CHECK(rating.state() == "levels");
@@ -936,6 +1037,16 @@ TEST_CASE("The tolerated photo is supplied from the case detail, once", "[gui][s
     CHECK(shown);
 
     CHECK(supply_photo(shell, cases, accepted.number, shell.dir.path / "photo.png").empty());
+    // The 补交材料回执, rendered on a worker, is in the preview.
+    shell.services->wait_idle();
+    pump(300);
+    REQUIRE(frame->preview());
+    CHECK(frame->preview()->pdf().find(accepted.number + "-BJ1-supplement.pdf") !=
+          std::string::npos);
+    const std::string receipt = pdftotext(frame->preview()->pdf());
+    CHECK(receipt.find("补 交 材 料 回 执") != std::string::npos);
+    CHECK(receipt.find(accepted.number + "-BJ1") != std::string::npos);
+    CHECK(frame->preview()->pages_shown() >= 1);
     {
         auto held = shell.services->lock();
         const auto record = shell.services->counter().store().cases().find(accepted.number);
@@ -947,8 +1058,9 @@ TEST_CASE("The tolerated photo is supplied from the case detail, once", "[gui][s
     // Nothing is outstanding any more: the dialog does not open; a second supply is refused.
     CHECK_FALSE(cases.show_supply(accepted.number));
     OutstandingSupply photo{"tolerated", "", "", {{"photo", "近期一寸免冠照片", ""}}};
-    const wxString again =
-        cases.supply(accepted.number, photo, {{"photo", shell.dir.path / "photo.png"}});
+    const wxString again = finished(shell, [&](CasesPanel::Said said) {
+        cases.supply(accepted.number, photo, {{"photo", shell.dir.path / "photo.png"}}, said);
+    });
     CHECK(utf8(again).find("已于") != std::string::npos);
 
     // The case detail's timeline shows it, with the window it was taken at.
@@ -1089,7 +1201,9 @@ TEST_CASE("Two shells at two counters share one centre: WX01 accepts, WX02 hands
     approve_first_child(wx01, accepted.number, "冀魏生字〔2026〕第0816号");
 
     // WX02 finds it by its number and hands the result out.
-    CHECK(cases.hand_out(accepted.number, "李娜", "13043419960315024X", "居民身份证").empty());
+    CHECK(finished(wx02, [&](CasesPanel::Said said) {
+              cases.hand_out(accepted.number, "李娜", "13043419960315024X", "居民身份证", said);
+          }).empty());
     wx02.services->wait_idle();
     pump(300);
     CHECK(centre.scalar("SELECT count(*) FROM cases WHERE status = 'handed_out' AND number = '" +

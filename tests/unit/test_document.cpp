@@ -1,10 +1,14 @@
 // Documents: real PDFs from the real renderer, checked with poppler's pdftotext and pdftoppm.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <latch>
 #include <map>
+#include <thread>
 
 #include "onewindow/core/document.hpp"
 #include "onewindow/core/error.hpp"
@@ -300,4 +304,83 @@ TEST_CASE("A guide that does not fit its page stops the booklet, naming the item
         CHECK(message.find("guide.json: $.body[") != std::string::npos);
     }
     CHECK_THROWS_AS(render_guide_booklet(renderer, booklet_templates(), {}, {"a", "b"}), Error);
+}
+
+TEST_CASE("One renderer draws two documents on two threads at once, as it draws them one by one",
+          "[document]") {
+    testing::TempDir dir;
+    DocumentRenderer renderer;
+    // A receipt with its QR code, and a booklet of several parts with its page numbering: the
+    // two threads share the renderer's fonts and code points and the templates, nothing else.
+    auto receipt = data(kReceipt);
+    receipt->getObject("case")->set("rating_link", "https://rating.example/hcp?case=WX01-7");
+    const DocumentJob receipt_job{load(templates / "receipt.json"), receipt, {}};
+    GuideBookletJob booklet_job{common_template("booklet"),
+                                common_template("contents"),
+                                common_template("guide"),
+                                {},
+                                {"魏县政务服务中心", "2026年11月23日"},
+                                {}};
+    const char* departments[] = {"魏县民政局", "魏县卫生健康局", "魏县医疗保障局"};
+    for (int i = 0; i < 6; ++i)
+        booklet_job.items.push_back(generated_item(i, departments[i % 3], i % 2 ? 40 : 3));
+
+    auto render_receipt = [&](const fs::path& out) {
+        DocumentJob job = receipt_job;
+        job.out = out;
+        job.render(renderer);
+    };
+    auto render_booklet = [&](const fs::path& out) {
+        GuideBookletJob job = booklet_job;
+        job.out = out;
+        return job.render(renderer).pages;
+    };
+    // One after the other first: what each must look like.
+    render_receipt(dir.path / "receipt-alone.pdf");
+    const int pages = render_booklet(dir.path / "booklet-alone.pdf");
+    REQUIRE(pages > 8);
+
+    // Then both at once, started together, three times each.
+    constexpr int rounds = 3;
+    std::latch start(2);
+    std::exception_ptr failed[2];
+    // Thread `slot` renders its document `rounds` times into <name>-<round>.pdf.
+    auto renders = [&](int slot, const std::string& name,
+                       const std::function<void(fs::path)>& draw) {
+        return std::thread([&, slot, name, draw] {
+            start.arrive_and_wait();
+            try {
+                for (int i = 0; i < rounds; ++i)
+                    draw(dir.path / (name + "-" + std::to_string(i) + ".pdf"));
+            } catch (...) {
+                failed[slot] = std::current_exception();
+            }
+        });
+    };
+    std::thread receipts = renders(0, "receipt", render_receipt);
+    std::thread booklets = renders(1, "booklet", [&](const fs::path& out) { render_booklet(out); });
+    receipts.join();
+    booklets.join();
+    for (const auto& error : failed)
+        if (error) std::rethrow_exception(error);
+
+    auto text = [](const fs::path& pdf) {
+        return testing::command_output("pdftotext -layout '" + pdf.string() + "' -");
+    };
+    const std::string receipt_text = text(dir.path / "receipt-alone.pdf");
+    const std::string booklet_text = text(dir.path / "booklet-alone.pdf");
+    REQUIRE(receipt_text.find("WX01-20261123-0007") != std::string::npos);
+    REQUIRE(booklet_text.find("政务服务事项办事指南汇编") != std::string::npos);
+    for (int i = 0; i < rounds; ++i) {
+        INFO("round " << i);
+        const fs::path receipt_pdf = dir.path / ("receipt-" + std::to_string(i) + ".pdf");
+        const fs::path booklet_pdf = dir.path / ("booklet-" + std::to_string(i) + ".pdf");
+        CHECK(text(receipt_pdf) == receipt_text);
+        CHECK(text(booklet_pdf) == booklet_text);
+        CHECK(testing::page_count(booklet_pdf) == pages);
+    }
+    const fs::path last = dir.path / ("receipt-" + std::to_string(rounds - 1) + ".pdf");
+    const auto codes = testing::scanned_qr_codes(last, 1);  // the case number's and the rating's
+    CHECK(std::count(codes.begin(), codes.end(), "https://rating.example/hcp?case=WX01-7") == 1);
+    testing::check_ink(last, 1);
 }

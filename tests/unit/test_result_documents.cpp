@@ -389,6 +389,58 @@ TEST_CASE("Hand-out prints the results first and records only what printed",
     CHECK(audited);
 }
 
+TEST_CASE("A hand-out prepared here and handed out at another window meanwhile records nothing",
+          "[results][intake]") {
+    const testing::ChineseMessages chinese;
+    Window w;
+    const std::string number = w.first_child_case();
+    w.decide(number, kFirstChild, "approved", R"({"certificate_no": "冀魏生字〔2026〕第0817号"})",
+             1);
+    const HandOut out{number, {kFirstChild},        "李娜", "13043419960315024X", "居民身份证",
+                      "张敏", "2026-11-25 10:00:00"};
+    // Prepared at WX01 (holding its Counter): the checks pass, the result is filled.
+    const HandOutJob job = w.counter->prepare_hand_out(out, std::nullopt);
+    CHECK(job.hand_out.counter == "WX01");
+    REQUIRE(job.documents.size() == 1);
+    // Meanwhile the applicant's spouse collects it at another window of the centre: another
+    // connection to the same store.
+    {
+        CaseStore other = open_store(ONEWINDOW_STAGE_DIR, w.data.path);
+        HandOut there = out;
+        there.counter = "WX02";
+        there.clerk = "王芳";
+        there.collector = "王强";
+        there.collector_id_number = "130434199408020132";
+        other.hand_outs().record_hand_out(there);
+    }
+    // WX01 renders without its Counter, then comes back to record: refused, in Chinese.
+    const auto printed = job.print(w.counter->renderer());
+    REQUIRE(printed.size() == 1);
+    CHECK(testing::page_text(printed[0], 1).find("冀魏生字〔2026〕第0817号") != std::string::npos);
+    try {
+        w.counter->record_hand_out(job);
+        FAIL("a case handed out at another window was recorded again");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::Input);
+        CHECK_THAT(e.what(), Catch::Contains("已在其他窗口发放") && Catch::Contains(number));
+    }
+    // Recorded once, at WX02; the audit chain holds.
+    const auto& store = testing::test_store(w.data.path);
+    CHECK(store.count("hand_outs") == 1);
+    CHECK(store.scalar("SELECT count(*) FROM hand_outs WHERE collector = '王强'") == 1);
+    int handed_out = 0;
+    for (const auto& e : w.counter->store().audit().events())
+        if (e.type == "case.handed_out") {
+            ++handed_out;
+            CHECK(e.counter == "WX02");
+        }
+    CHECK(handed_out == 1);
+    CHECK(w.counter->store().audit().verify().ok);
+    // Prepared again now, the hand-out is refused before anything renders.
+    CHECK_THROWS_WITH(w.counter->prepare_hand_out(out, std::nullopt),
+                      Catch::Contains(kFirstChild) && Catch::Contains("已经发放"));
+}
+
 TEST_CASE("The follow-up period of a bad rating is the counter's setting", "[results][intake]") {
     Window w;
     const std::string number = w.first_child_case();

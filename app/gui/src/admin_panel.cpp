@@ -12,6 +12,8 @@
 
 #include <algorithm>
 #include <iterator>
+#include <memory>
+#include <optional>
 
 #include "onewindow/core/admin.hpp"
 #include "onewindow/core/error.hpp"
@@ -227,21 +229,40 @@ void AdminPanel::build_endpoints(wxWindow* page) {
     auto* test = new wxButton(page, wxID_ANY, wtr("Test the connection"));
     row->Add(test, 0, wxRIGHT, 8);
     buttons_["endpoint_test"] = test;
-    test->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
-        // A test changes nothing: its result is the message, the list stays.
-        std::string problem;
-        try {
-            auto held = services_.lock();
-            Administration admin = administration(services_);
-            const wxString secret = field("endpoint_secret")->GetValue();
-            problem = secret.empty() ? admin.test_endpoint(text("endpoint_name"))
-                                     : admin.test_endpoint(text("endpoint_url"), utf8(secret),
-                                                           text("endpoint_ca_file"));
-        } catch (const std::exception& e) {
-            problem = e.what();
-        }
-        say(Endpoints, problem.empty() ? wtr("The back office answers.") : wx(problem),
-            !problem.empty());
+    test->Bind(wxEVT_BUTTON, [this, test](wxCommandEvent&) {
+        // A test changes nothing: its result is the message, the list stays. The endpoint is
+        // read holding the Counter; the network call (up to its timeout) runs on a worker
+        // without it, so the window neither freezes nor keeps the Counter meanwhile.
+        const wxString secret = field("endpoint_secret")->GetValue();
+        const std::string name = text("endpoint_name"), url = text("endpoint_url"),
+                          ca_file = text("endpoint_ca_file");
+        struct Job {
+            std::optional<EndpointTest> test;
+            std::string problem;
+        };
+        auto job = std::make_shared<Job>();
+        using Hold = Services::Hold;
+        test->Disable();
+        say(Endpoints, wtr("Testing the connection..."), false);
+        services_.run_job(
+            {{Hold::Counter,
+              [this, job, secret = utf8(secret), name, url, ca_file] {
+                  Administration admin = administration(services_);
+                  job->test = secret.empty() ? admin.endpoint_test(name)
+                                             : admin.endpoint_test(url, secret, ca_file);
+              }},
+             {Hold::Nothing, [job] { job->problem = job->test->run(); }}},
+            [this, job, test](std::exception_ptr error) {
+                test->Enable();
+                if (error) try {
+                        std::rethrow_exception(error);
+                    } catch (const std::exception& e) {
+                        job->problem = e.what();
+                    }
+                say(Endpoints,
+                    job->problem.empty() ? wtr("The back office answers.") : wx(job->problem),
+                    !job->problem.empty());
+            });
     });
     end_section(page, Endpoints, row);
 }

@@ -942,14 +942,11 @@ void IntakePanel::ask_refusal_reason() {
 void IntakePanel::render_document(DecisionResult result, bool receipt) {
     const fs::path out =
         services_.documents_dir() / (result.number + (receipt ? "-receipt.pdf" : "-notice.pdf"));
-    Intake& intake = services_.intake();
-    services_.run_in_background(
-        [&intake, out, number = result.number, receipt] {
-            fs::create_directories(out.parent_path());
-            if (receipt)
-                intake.print_receipt(number, out);
-            else
-                intake.print_notice(number, out);
+    services_.render_in_background(
+        [this, out, number = result.number, receipt] {
+            Intake& intake = services_.intake();
+            return receipt ? intake.prepare_receipt(number, out)
+                           : intake.prepare_notice(number, out);
         },
         [this, result, out](std::exception_ptr error) mutable {
             if (error) {

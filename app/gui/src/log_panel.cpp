@@ -283,11 +283,8 @@ void LogPanel::print_log() {
                                                   log_.period.to.iso() + ".pdf");
     const PeriodLogs logs{log_, previous_};
     message_->SetLabel(wtr("Rendering..."));
-    services_.run_in_background(
-        [this, out, logs] {
-            std::filesystem::create_directories(out.parent_path());
-            Supervision(services_.session()).print_log(logs, out);
-        },
+    services_.render_in_background(
+        [this, out, logs] { return Supervision(services_.session()).prepare_log(logs, out); },
         [this, out](std::exception_ptr error) {
             if (error) {
                 try {

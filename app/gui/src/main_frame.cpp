@@ -339,43 +339,90 @@ std::string CasesPanel::row_text(long row, int column) const {
 }
 int CasesPanel::row_state(long row) const { return states_.at(static_cast<std::size_t>(row)); }
 
-wxString CasesPanel::print_item_document(const std::string& case_number,
-                                         const std::string& item_code, bool result) {
+namespace {
+
+/// What an exception says, for the clerk.
+wxString message_of(std::exception_ptr error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+        return wx(e.what());
+    } catch (...) {
+        return wtr("Unknown error");
+    }
+}
+
+}  // namespace
+
+bool CasesPanel::start_job(const Said& said) {
+    if (working_) {
+        if (said) said(wtr("Still working on the last document: please wait"));
+        return false;
+    }
+    working_ = true;
+    return true;
+}
+
+void CasesPanel::end_job(const Said& said, const wxString& problem) {
+    working_ = false;
+    if (said) said(problem);
+}
+
+void CasesPanel::print_item_document(const std::string& case_number, const std::string& item_code,
+                                     bool result, Said said) {
+    if (!start_job(said)) return;
     const auto out = services_.documents_dir() /
                      (case_number + "-" + item_code + (result ? "-result.pdf" : "-correction.pdf"));
-    try {
-        auto held = services_.lock();
-        const CaseDesk desk(services_.session());
-        std::filesystem::create_directories(out.parent_path());
-        if (result)
-            desk.print_result(case_number, item_code, out);
-        else
-            desk.print_correction(case_number, item_code, out);
-    } catch (const std::exception& e) {
-        return wx(e.what());
-    }
-    if (on_document) on_document(out.string(), wx(case_number));
-    return {};
+    services_.render_in_background(
+        [this, case_number, item_code, result, out] {
+            const CaseDesk desk(services_.session());
+            return result ? desk.prepare_result(case_number, item_code, out)
+                          : desk.prepare_correction(case_number, item_code, out);
+        },
+        [this, case_number, out, said](std::exception_ptr error) {
+            if (error) return end_job(said, message_of(error));
+            if (on_document) on_document(out.string(), wx(case_number));
+            end_job(said, {});
+        });
 }
 
-wxString CasesPanel::hand_out(const std::string& case_number, const std::string& collector,
-                              const std::string& id_number, const std::string& proof) {
-    std::vector<std::filesystem::path> printed;
-    try {
-        auto held = services_.lock();
-        printed = CaseDesk(services_.session())
-                      .hand_out(case_number, collector, id_number, proof, std::nullopt);
-    } catch (const std::exception& e) {
-        return wx(e.what());
-    }
-    if (!printed.empty() && on_document) on_document(printed.front().string(), wx(case_number));
-    if (on_handed_out) on_handed_out(case_number);
-    refresh();
-    return {};
+void CasesPanel::hand_out(const std::string& case_number, const std::string& collector,
+                          const std::string& id_number, const std::string& proof, Said said) {
+    if (!start_job(said)) return;
+    struct Job {
+        std::optional<HandOutJob> hand_out;
+        const DocumentRenderer* renderer = nullptr;
+        std::vector<std::filesystem::path> printed;
+    };
+    auto job = std::make_shared<Job>();
+    using Hold = Services::Hold;
+    services_.run_job(
+        {// Checked and prepared holding the Counter (the plugin fills each result document)...
+         {Hold::Counter,
+          [this, job, case_number, collector, id_number, proof] {
+              job->hand_out =
+                  CaseDesk(services_.session())
+                      .prepare_hand_out(case_number, collector, id_number, proof, std::nullopt);
+              job->renderer = &services_.counter().renderer();
+          }},
+         // ... rendered without it ...
+         {Hold::Nothing, [job] { job->printed = job->hand_out->print(*job->renderer); }},
+         // ... and recorded holding it again, unless another window handed it out meanwhile.
+         {Hold::Counter,
+          [this, job] { CaseDesk(services_.session()).record_hand_out(*job->hand_out); }}},
+        [this, job, case_number, said](std::exception_ptr error) {
+            if (error) return end_job(said, message_of(error));
+            if (!job->printed.empty() && on_document)
+                on_document(job->printed.front().string(), wx(case_number));
+            if (on_handed_out) on_handed_out(case_number);
+            refresh();
+            end_job(said, {});
+        });
 }
 
-wxString CasesPanel::supply(const std::string& case_number, const OutstandingSupply& group,
-                            const std::map<std::string, std::filesystem::path>& scans) {
+void CasesPanel::supply(const std::string& case_number, const OutstandingSupply& group,
+                        const std::map<std::string, std::filesystem::path>& scans, Said said) {
+    if (!start_job(said)) return;
     SupplyRequest request;
     request.case_number = case_number;
     request.reason = group.reason;
@@ -383,35 +430,61 @@ wxString CasesPanel::supply(const std::string& case_number, const OutstandingSup
     for (const auto& m : group.materials)
         if (auto scan = scans.find(m.key); scan != scans.end())
             request.materials.push_back({m.key, m.name, 0, 1, scan->second});
-    std::filesystem::path receipt;
-    try {
-        auto held = services_.lock();
-        const CaseDesk desk(services_.session());
-        const SupplyResult result = desk.supply(request);
-        // The applicant takes the 补交材料回执 home: to the preview, to print.
-        receipt = services_.documents_dir() / (result.number + "-supplement.pdf");
-        std::filesystem::create_directories(receipt.parent_path());
-        desk.print_supplement(result.number, receipt);
-    } catch (const std::exception& e) {
-        if (receipt.empty()) return wx(e.what());  // nothing was recorded
-        return wxString::Format(wtr("The materials were recorded; the receipt failed: %s"),
-                                wx(e.what()));
-    }
-    services_.wake_dispatcher();
-    refresh();
-    if (on_document) on_document(receipt.string(), wx(case_number));
-    return {};
+    struct Job {
+        std::optional<DocumentJob> receipt;
+        const DocumentRenderer* renderer = nullptr;
+    };
+    auto job = std::make_shared<Job>();
+    using Hold = Services::Hold;
+    services_.run_job(
+        {{Hold::Counter,
+          [this, job, request] {
+              const CaseDesk desk(services_.session());
+              const SupplyResult result = desk.supply(request);
+              // The applicant takes the 补交材料回执 home: to the preview, to print.
+              job->receipt = desk.prepare_supplement(
+                  result.number, services_.documents_dir() / (result.number + "-supplement.pdf"));
+              job->renderer = &services_.counter().renderer();
+          }},
+         {Hold::Nothing,
+          [job] {
+              std::filesystem::create_directories(job->receipt->out.parent_path());
+              job->receipt->render(*job->renderer);
+          }}},
+        [this, job, case_number, said](std::exception_ptr error) {
+            if (error && !job->receipt) return end_job(said, message_of(error));  // not recorded
+            services_.wake_dispatcher();
+            refresh();
+            if (error)
+                return end_job(said,
+                               wxString::Format(wtr("The materials were recorded; the receipt "
+                                                    "failed: %s"),
+                                                message_of(error)));
+            if (on_document) on_document(job->receipt->out.string(), wx(case_number));
+            end_job(said, {});
+        });
 }
 
-std::optional<wxString> CasesPanel::show_supply(const std::string& case_number) {
+bool CasesPanel::show_supply(const std::string& case_number, Said said) {
+    wxString problem;
+    auto given = ask_supply(case_number, problem);
+    if (!problem.empty() && said) said(problem);
+    if (given.empty()) return false;
+    supply_each(case_number, std::move(given), 0, std::move(said));
+    return true;
+}
+
+std::vector<CasesPanel::SupplyGroup> CasesPanel::ask_supply(const std::string& case_number,
+                                                            wxString& problem) {
     std::vector<OutstandingSupply> outstanding;
     try {
         auto held = services_.lock();
         outstanding = CaseDesk(services_.session()).outstanding(case_number);
     } catch (const std::exception& e) {
-        return wx(e.what());
+        problem = wx(e.what());
+        return {};
     }
-    if (outstanding.empty()) return std::nullopt;
+    if (outstanding.empty()) return {};
     wxDialog ask(this, wxID_ANY,
                  wxString::Format(wtr("Supply materials for case %s"), wx(case_number)));
     auto* box = new wxBoxSizer(wxVERTICAL);
@@ -450,14 +523,24 @@ std::optional<wxString> CasesPanel::show_supply(const std::string& case_number) 
     box->Add(ask.CreateButtonSizer(wxOK | wxCANCEL), 0, wxEXPAND | wxALL, 8);
     ask.SetSizerAndFit(box);
     chinese_buttons(&ask);
-    if (ask.ShowModal() != wxID_OK) return std::nullopt;
-    std::optional<wxString> said;
-    for (std::size_t g = 0; g < outstanding.size(); ++g) {
-        if (scans[g].empty()) continue;
-        said = supply(case_number, outstanding[g], scans[g]);
-        if (!said->empty()) break;
-    }
-    return said;
+    if (ask.ShowModal() != wxID_OK) return {};
+    std::vector<SupplyGroup> given;
+    for (std::size_t g = 0; g < outstanding.size(); ++g)
+        if (!scans[g].empty()) given.push_back({outstanding[g], scans[g]});
+    return given;
+}
+
+void CasesPanel::supply_each(const std::string& case_number, std::vector<SupplyGroup> given,
+                             std::size_t next, Said said) {
+    const auto& [group, scans] = given[next];
+    supply(case_number, group, scans,
+           [this, case_number, given, next, said](const wxString& problem) {
+               if (!problem.empty() || next + 1 == given.size()) {
+                   if (said) said(problem);
+                   return;
+               }
+               supply_each(case_number, given, next + 1, said);
+           });
 }
 
 void CasesPanel::show_detail(const std::string& case_number) {
@@ -515,11 +598,24 @@ void CasesPanel::show_detail(const std::string& case_number) {
     documents->Add(document_message, 1, wxALIGN_CENTER_VERTICAL);
     sizer->Add(documents, 0, wxEXPAND | wxALL, 8);
     items->SetItemState(0, wxLIST_STATE_SELECTED, wxLIST_STATE_SELECTED);
+    // A job of the dialog (a document, the hand-out, a supply) runs on a worker: meanwhile it says
+    // so and its buttons rest; what it says at the end shows, if the dialog is still open.
+    auto open = std::make_shared<bool>(true);
+    std::vector<wxButton*> job_buttons;
+    auto begin_job = [&, open](const wxString& done_text) {
+        document_message->SetLabel(wtr("Rendering..."));
+        for (wxButton* button : job_buttons) button->Disable();
+        return [open, document_message, job_buttons, done_text](const wxString& problem) {
+            if (!*open) return;
+            for (wxButton* button : job_buttons) button->Enable();
+            document_message->SetLabel(problem.empty() ? done_text : problem);
+        };
+    };
     auto print_item = [&, record](bool result) {
         const long row = items->GetNextItem(-1, wxLIST_NEXT_ALL, wxLIST_STATE_SELECTED);
         if (row < 0) return;
         const std::string code = record->items[static_cast<std::size_t>(row)].code;
-        document_message->SetLabel(print_item_document(record->number, code, result));
+        print_item_document(record->number, code, result, begin_job({}));
     };
     result_button->Bind(wxEVT_BUTTON, [print_item](wxCommandEvent&) { print_item(true); });
     correction_button->Bind(wxEVT_BUTTON, [print_item](wxCommandEvent&) { print_item(false); });
@@ -531,9 +627,12 @@ void CasesPanel::show_detail(const std::string& case_number) {
     visit->Add(supply_button, 0, wxRIGHT, 8);
     supply_button->Enable(outstanding);
     supply_button->Bind(wxEVT_BUTTON, [&, record](wxCommandEvent&) {
-        if (const auto said = show_supply(record->number))
-            document_message->SetLabel(said->empty() ? wtr("The supplied materials were recorded")
-                                                     : *said);
+        wxString problem;
+        auto given = ask_supply(record->number, problem);
+        document_message->SetLabel(problem);
+        if (!given.empty())
+            supply_each(record->number, std::move(given), 0,
+                        begin_job(wtr("The supplied materials were recorded")));
     });
     sizer->Add(visit, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, 8);
     hand_out_button->Bind(wxEVT_BUTTON, [&, record](wxCommandEvent&) {
@@ -554,10 +653,10 @@ void CasesPanel::show_detail(const std::string& case_number) {
         ask.SetSizerAndFit(box);
         chinese_buttons(&ask);
         if (ask.ShowModal() != wxID_OK) return;
-        const wxString problem = hand_out(record->number, utf8(collector->GetValue()),
-                                          utf8(id_number->GetValue()), utf8(proof->GetValue()));
-        document_message->SetLabel(problem.empty() ? wtr("The results were handed out") : problem);
+        hand_out(record->number, utf8(collector->GetValue()), utf8(id_number->GetValue()),
+                 utf8(proof->GetValue()), begin_job(wtr("The results were handed out")));
     });
+    job_buttons = {result_button, correction_button, hand_out_button, supply_button};
     sizer->Add(new wxStaticText(&dialog, wxID_ANY, wtr("Timeline")), 0, wxALL, 8);
     auto* events = new wxListCtrl(&dialog, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxLC_REPORT);
     events->AppendColumn(wtr("Time"), wxLIST_FORMAT_LEFT, 185);
@@ -581,6 +680,7 @@ void CasesPanel::show_detail(const std::string& case_number) {
     dialog.SetEscapeId(wxID_CLOSE);
     chinese_buttons(&dialog);
     dialog.ShowModal();
+    *open = false;  // a job that ends later says nothing to a dialog that is gone
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -768,12 +868,9 @@ MainFrame::MainFrame(Services& services)
     };
     catalogue_->on_guide = [this](const std::string& code) {
         const auto out = services_.documents_dir() / ("guide-" + code + ".pdf");
-        Counter& counter = services_.counter();
-        services_.run_in_background(
-            [&counter, out, code] {
-                std::filesystem::create_directories(out.parent_path());
-                counter.print_guide(code, out);
-            },
+        SetStatusText(wtr("Rendering..."), 1);
+        services_.render_in_background(
+            [this, out, code] { return services_.counter().prepare_guide(code, out); },
             [this, out, code](std::exception_ptr error) {
                 if (error) {
                     try {
@@ -783,6 +880,7 @@ MainFrame::MainFrame(Services& services)
                     }
                     return;
                 }
+                refresh_status();
                 show_preview(out.string(), wtr("Service guide"));
             });
     };

@@ -71,7 +71,7 @@ void PreviewFrame::show_pdf(const std::string& pdf, const wxString& title) {
     const int generation = ++generation_;
     auto images = std::make_shared<std::vector<fs::path>>();
     const fs::path out_dir = services_.documents_dir() / ".preview";
-    services_.run_in_background(
+    services_.run_unlocked(
         [pdf, out_dir, images] { *images = rasterize_pdf(pdf, out_dir, 80); },
         [this, images, generation](std::exception_ptr error) {
             if (generation != generation_) return;  // a newer document
@@ -115,7 +115,7 @@ void PreviewFrame::print() {
         std::string fallback;
     };
     auto found = std::make_shared<Found>();
-    services_.run_in_background(
+    services_.run_unlocked(
         [found] {
             found->printers = list_printers();
             found->fallback = default_printer().value_or("");
@@ -147,13 +147,12 @@ void PreviewFrame::print_to(const PrintOptions& options) {
     last_print_ = {};
     const std::string pdf = pdf_;
     auto job = std::make_shared<std::string>();
-    services_.run_in_background(
-        [pdf, options, job] { *job = print_pdf(pdf, options); },
-        [this, job](std::exception_ptr error) {
-            if (error) return show_print_error(error);
-            last_print_ = {true, true, *job};
-            status_->SetLabel(wxString::Format(wtr("Printed (%s)"), wx(*job)));
-        });
+    services_.run_unlocked([pdf, options, job] { *job = print_pdf(pdf, options); },
+                           [this, job](std::exception_ptr error) {
+                               if (error) return show_print_error(error);
+                               last_print_ = {true, true, *job};
+                               status_->SetLabel(wxString::Format(wtr("Printed (%s)"), wx(*job)));
+                           });
 }
 
 PrintDialog::PrintDialog(wxWindow* parent, const std::vector<Printer>& printers,

@@ -117,8 +117,7 @@ wxString Services::backup_status() const {
 
 std::filesystem::path Services::documents_dir() const { return options_.data_dir / "documents"; }
 
-void Services::run_in_background(std::function<void()> work,
-                                 std::function<void(std::exception_ptr)> done) {
+void Services::run_job(std::vector<Step> steps, std::function<void(std::exception_ptr)> done) {
     std::weak_ptr<int> alive = alive_;
     // Join the workers that are done, so a long day leaves no threads behind.
     std::erase_if(workers_, [](Worker& w) {
@@ -128,14 +127,16 @@ void Services::run_in_background(std::function<void()> work,
     });
     auto finished = std::make_shared<std::atomic<bool>>(false);
     workers_.push_back(
-        {std::thread([this, work = std::move(work), done = std::move(done), alive, finished] {
+        {std::thread([this, steps = std::move(steps), done = std::move(done), alive, finished] {
              std::exception_ptr error;
-             {
-                 auto held = lock();
+             for (const auto& step : steps) {
+                 std::unique_lock<std::mutex> held;
+                 if (step.hold == Hold::Counter) held = lock();
                  try {
-                     work();
+                     step.work();
                  } catch (...) {
                      error = std::current_exception();
+                     break;
                  }
              }
              if (wxTheApp)
@@ -145,6 +146,36 @@ void Services::run_in_background(std::function<void()> work,
              finished->store(true);
          }),
          finished});
+}
+
+void Services::run_in_background(std::function<void()> work,
+                                 std::function<void(std::exception_ptr)> done) {
+    run_job({{Hold::Counter, std::move(work)}}, std::move(done));
+}
+
+void Services::run_unlocked(std::function<void()> work,
+                            std::function<void(std::exception_ptr)> done) {
+    run_job({{Hold::Nothing, std::move(work)}}, std::move(done));
+}
+
+void Services::render_in_background(std::function<DocumentJob()> prepare,
+                                    std::function<void(std::exception_ptr)> done) {
+    struct Prepared {
+        std::optional<DocumentJob> document;
+        const DocumentRenderer* renderer = nullptr;
+    };
+    auto prepared = std::make_shared<Prepared>();
+    run_job({{Hold::Counter,
+              [this, prepared, prepare = std::move(prepare)] {
+                  prepared->document = prepare();
+                  prepared->renderer = &counter().renderer();  // opened here, once
+              }},
+             {Hold::Nothing,
+              [prepared] {
+                  std::filesystem::create_directories(prepared->document->out.parent_path());
+                  prepared->document->render(*prepared->renderer);
+              }}},
+            std::move(done));
 }
 
 bool Services::busy() const {

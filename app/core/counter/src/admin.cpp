@@ -115,22 +115,32 @@ std::string Administration::client_code() const {
     return CounterConfig::load(data_dir_ / "counter.json").code;
 }
 
-std::string Administration::test_endpoint(const std::string& name) {
+std::string EndpointTest::run() const { return endpoint_health(endpoint, client); }
+
+EndpointTest Administration::endpoint_test(const std::string& name) {
     allow(Permission::ManageEndpoints, N_("test back office endpoint"), name);
     if (fs::exists(exchange_file())) {
         const ExchangeConfig config = ExchangeConfig::load(exchange_file());
         if (const auto found = config.endpoints.find(name); found != config.endpoints.end())
-            return endpoint_health(found->second, config.client);
+            return {found->second, config.client};
     }
     throw Error(ErrorKind::NotFound, trf("There is no endpoint {}", name));
 }
 
+EndpointTest Administration::endpoint_test(const std::string& url, const std::string& secret,
+                                           const std::string& ca_file) {
+    allow(Permission::ManageEndpoints, N_("test back office endpoint"), url);
+    return {{url, secret, ca_file.empty() ? std::string() : (data_dir_ / ca_file).string()},
+            client_code()};
+}
+
+std::string Administration::test_endpoint(const std::string& name) {
+    return endpoint_test(name).run();
+}
+
 std::string Administration::test_endpoint(const std::string& url, const std::string& secret,
                                           const std::string& ca_file) {
-    allow(Permission::ManageEndpoints, N_("test back office endpoint"), url);
-    return endpoint_health(
-        {url, secret, ca_file.empty() ? std::string() : (data_dir_ / ca_file).string()},
-        client_code());
+    return endpoint_test(url, secret, ca_file).run();
 }
 
 void Administration::edit_exchange(const std::function<void(Poco::JSON::Object::Ptr&)>& change) {

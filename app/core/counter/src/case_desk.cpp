@@ -22,10 +22,10 @@ std::optional<CaseRecord> CaseDesk::find(const std::string& case_number) const {
     return session_.counter().store().cases().find(case_number);
 }
 
-std::vector<std::filesystem::path> CaseDesk::hand_out(
-    const std::string& case_number, const std::string& collector,
-    const std::string& collector_id_number, const std::string& proof,
-    const std::optional<PrintOptions>& printer) const {
+HandOutJob CaseDesk::prepare_hand_out(const std::string& case_number, const std::string& collector,
+                                      const std::string& collector_id_number,
+                                      const std::string& proof,
+                                      const std::optional<PrintOptions>& printer) const {
     session_.require(Permission::ServeApplicants, N_("hand out results"));
     const auto record = find(case_number);
     if (!record) throw Error(ErrorKind::NotFound, trf("There is no case {}", case_number));
@@ -37,14 +37,38 @@ std::vector<std::filesystem::path> CaseDesk::hand_out(
     h.collector = collector;
     h.collector_id_number = collector_id_number;
     h.proof = proof;
-    return hand_out(std::move(h), printer);
+    return prepare_hand_out(std::move(h), printer);
+}
+
+HandOutJob CaseDesk::prepare_hand_out(HandOut hand_out,
+                                      const std::optional<PrintOptions>& printer) const {
+    session_.require(Permission::ServeApplicants, N_("hand out results"));
+    if (hand_out.clerk.empty()) hand_out.clerk = session_.clerk();
+    return session_.counter().prepare_hand_out(hand_out, printer);
+}
+
+void CaseDesk::record_hand_out(const HandOutJob& job) const {
+    session_.require(Permission::ServeApplicants, N_("hand out results"));
+    session_.counter().record_hand_out(job);
+}
+
+std::vector<std::filesystem::path> CaseDesk::hand_out(
+    const std::string& case_number, const std::string& collector,
+    const std::string& collector_id_number, const std::string& proof,
+    const std::optional<PrintOptions>& printer) const {
+    return print_and_record(
+        prepare_hand_out(case_number, collector, collector_id_number, proof, printer));
 }
 
 std::vector<std::filesystem::path> CaseDesk::hand_out(
     HandOut hand_out, const std::optional<PrintOptions>& printer) const {
-    session_.require(Permission::ServeApplicants, N_("hand out results"));
-    if (hand_out.clerk.empty()) hand_out.clerk = session_.clerk();
-    return session_.counter().hand_out(hand_out, printer);
+    return print_and_record(prepare_hand_out(std::move(hand_out), printer));
+}
+
+std::vector<std::filesystem::path> CaseDesk::print_and_record(const HandOutJob& job) const {
+    auto printed = job.print(session_.counter().renderer());
+    record_hand_out(job);
+    return printed;
 }
 
 long long CaseDesk::rate(const std::string& case_number, int level,
@@ -61,7 +85,12 @@ SupplyResult CaseDesk::supply(SupplyRequest request) const {
 }
 
 void CaseDesk::print_supplement(const std::string& number, const std::filesystem::path& out) const {
-    session_.counter().print_supplement(number, out);
+    prepare_supplement(number, out).render(session_.counter().renderer());
+}
+
+DocumentJob CaseDesk::prepare_supplement(const std::string& number,
+                                         const std::filesystem::path& out) const {
+    return session_.counter().prepare_supplement(number, out);
 }
 
 std::vector<OutstandingSupply> CaseDesk::outstanding(const std::string& case_number) const {
@@ -95,13 +124,24 @@ std::vector<SupplementRecord> CaseDesk::supplements(const std::string& case_numb
 
 void CaseDesk::print_result(const std::string& case_number, const std::string& item_code,
                             const std::filesystem::path& out) const {
-    session_.counter().print_result(case_number, item_code, out);
+    prepare_result(case_number, item_code, out).render(session_.counter().renderer());
+}
+
+DocumentJob CaseDesk::prepare_result(const std::string& case_number, const std::string& item_code,
+                                     const std::filesystem::path& out) const {
+    return session_.counter().prepare_result(case_number, item_code, out);
 }
 
 void CaseDesk::print_correction(const std::string& case_number, const std::string& item_code,
                                 const std::filesystem::path& out) const {
-    Counter& counter = session_.counter();
-    counter.print_correction(counter.correction_request(case_number, item_code), out);
+    prepare_correction(case_number, item_code, out).render(session_.counter().renderer());
+}
+
+DocumentJob CaseDesk::prepare_correction(const std::string& case_number,
+                                         const std::string& item_code,
+                                         const std::filesystem::path& out) const {
+    const Counter& counter = session_.counter();
+    return counter.prepare_correction(counter.correction_request(case_number, item_code), out);
 }
 
 std::vector<OutboxRow> CaseDesk::outbox(const std::string& case_number) const {

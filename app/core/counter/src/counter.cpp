@@ -582,18 +582,13 @@ const DocumentRenderer& Counter::renderer() const {
     return *state_->renderer;
 }
 
-void Counter::render(const DocumentTemplate& tpl, const Poco::JSON::Object::Ptr& data,
-                     const fs::path& out) const {
-    renderer().render_to_file(tpl, data, out);
+DocumentJob Counter::prepare_counter_log(const CounterLog& log, const CounterLog& before,
+                                         const fs::path& out) const {
+    return {state_->counter_log,
+            counter_log_data(log, before, state_->config.name, local_timestamp_now()), out};
 }
 
-void Counter::print_counter_log(const CounterLog& log, const CounterLog& before,
-                                const fs::path& out) const {
-    render(state_->counter_log,
-           counter_log_data(log, before, state_->config.name, local_timestamp_now()), out);
-}
-
-void Counter::print_receipt(const std::string& number, const fs::path& out) const {
+DocumentJob Counter::prepare_receipt(const std::string& number, const fs::path& out) const {
     const State& s = *state_;
     auto record = s.store->cases().find(number);
     if (!record) throw Error(ErrorKind::NotFound, trf("No case with number {}", number));
@@ -682,10 +677,10 @@ void Counter::print_receipt(const std::string& number, const fs::path& out) cons
     c->set("rating_link", s.config.rating_url.empty()
                               ? std::string()
                               : format_message(s.config.rating_url, {record->number}));
-    render(s.receipt, data, out);
+    return {s.receipt, data, out};
 }
 
-void Counter::print_notice(const std::string& number, const fs::path& out) const {
+DocumentJob Counter::prepare_notice(const std::string& number, const fs::path& out) const {
     const State& s = *state_;
     auto notice = s.store->notices().find_notice(number);
     if (!notice) throw Error(ErrorKind::NotFound, trf("No one-time notice with number {}", number));
@@ -704,10 +699,10 @@ void Counter::print_notice(const std::string& number, const fs::path& out) const
                             "else will be asked of you for these items."),
                          tr("Bring this notice with the materials; the window will then "
                             "accept the case on the spot.")}));
-    render(s.notice, data, out);
+    return {s.notice, data, out};
 }
 
-void Counter::print_refusal(const std::string& number, const fs::path& out) const {
+DocumentJob Counter::prepare_refusal(const std::string& number, const fs::path& out) const {
     const State& s = *state_;
     auto refusal = s.store->notices().find_refusal(number);
     if (!refusal) throw Error(ErrorKind::NotFound, trf("No refusal with number {}", number));
@@ -729,10 +724,11 @@ void Counter::print_refusal(const std::string& number, const fs::path& out) cons
     data->set("remedies", text_rows(remedies(s.config, item_codes(items))));
     data->set("notes",
               text_rows({tr("When the reason above no longer applies, you may apply again.")}));
-    render(s.refusal, data, out);
+    return {s.refusal, data, out};
 }
 
-void Counter::print_correction(const CorrectionRequest& request, const fs::path& out) const {
+DocumentJob Counter::prepare_correction(const CorrectionRequest& request,
+                                        const fs::path& out) const {
     const State& s = *state_;
     if (request.materials.empty())
         throw Error(ErrorKind::Input,
@@ -764,10 +760,10 @@ void Counter::print_correction(const CorrectionRequest& request, const fs::path&
                             "of the case is paused until they are received."),
                          tr("If the materials are not corrected by the deadline, the "
                             "application may be rejected.")}));
-    render(s.correction, data, out);
+    return {s.correction, data, out};
 }
 
-void Counter::print_supplement(const std::string& number, const fs::path& out) const {
+DocumentJob Counter::prepare_supplement(const std::string& number, const fs::path& out) const {
     const State& s = *state_;
     // "<case number>-BJ<n>" (supplements.hpp)
     const std::size_t at = number.rfind("-BJ");
@@ -813,24 +809,23 @@ void Counter::print_supplement(const std::string& number, const fs::path& out) c
     data->set("notes",
               text_rows({tr("Keep this receipt with the acceptance receipt; results are handed "
                             "out at any window of the centre.")}));
-    render(s.supplement, data, out);
+    return {s.supplement, data, out};
 }
 
-void Counter::print_guide(const std::string& code, const fs::path& out) const {
+DocumentJob Counter::prepare_guide(const std::string& code, const fs::path& out) const {
     const ServiceItem* item = state_->catalogue.find(code);
     if (!item) throw Error(ErrorKind::NotFound, trf("No service item with code {}", code));
-    render(state_->guide, guide_data(*item), out);
+    return {state_->guide, guide_data(*item), out};
 }
 
-GuideBooklet Counter::print_guide_booklet(const fs::path& out) const {
+GuideBookletJob Counter::prepare_guide_booklet(const fs::path& out) const {
     const State& s = *state_;
-    std::vector<const ServiceItem*> items;
-    for (const auto& item : s.catalogue.items()) items.push_back(&item);
-    GuideBooklet booklet = render_guide_booklet(renderer(), {s.booklet, s.contents, s.guide}, items,
-                                                {s.config.name, Date::today().chinese()});
-    write_pdf_file(booklet.pdf, out);
-    booklet.pdf.clear();
-    return booklet;
+    return {s.booklet,
+            s.contents,
+            s.guide,
+            {s.catalogue.items().begin(), s.catalogue.items().end()},
+            {s.config.name, Date::today().chinese()},
+            out};
 }
 
 namespace {
@@ -906,37 +901,120 @@ long long Counter::rate(const std::string& case_number, int level, const std::st
                                                     state_->config.rating_follow_up_working_days);
 }
 
-std::vector<fs::path> Counter::hand_out(const HandOut& hand_out,
-                                        const std::optional<PrintOptions>& printer) {
+namespace {
+
+/// Why the items of `hand_out` cannot be handed out now, by the case as `record` has it: an
+/// unknown item, one not decided yet, or one handed out already (`meanwhile`: since the
+/// hand-out was prepared, so at another window). Throws Error(Input) naming the item.
+void check_hand_out(const CaseRecord& record, const HandOut& hand_out, bool meanwhile) {
+    if (hand_out.item_codes.empty())
+        throw Error(ErrorKind::Input, tr("Choose the items whose results are handed out"));
+    for (const auto& code : hand_out.item_codes) {
+        const CaseItemRecord& item = case_item(record, code);
+        if (item.status == "handed_out")
+            throw Error(ErrorKind::Input,
+                        meanwhile ? trf("Case {}: the result of {} was handed out at another "
+                                        "window meanwhile; nothing was recorded here",
+                                        record.number, item.name)
+                                  : trf("The result of {} was handed out already", code));
+        if (item.status != "approved" && item.status != "rejected")
+            throw Error(ErrorKind::Input,
+                        trf("{} is not decided yet ({})", code, status_label(item.status)));
+    }
+}
+
+}  // namespace
+
+std::vector<fs::path> HandOutJob::print(const DocumentRenderer& renderer) const {
     std::vector<fs::path> printed;
+    for (const auto& document : documents) {
+        fs::create_directories(document.out.parent_path());
+        document.render(renderer);
+        if (printer) print_pdf(document.out, *printer);
+        printed.push_back(document.out);
+    }
+    return printed;
+}
+
+HandOutJob Counter::prepare_hand_out(const HandOut& hand_out,
+                                     const std::optional<PrintOptions>& printer) const {
     const auto record = state_->store->cases().find(hand_out.case_number);
     if (!record) throw Error(ErrorKind::NotFound, trf("There is no case {}", hand_out.case_number));
-    for (const auto& code : hand_out.item_codes) {
-        const auto item = std::find_if(record->items.begin(), record->items.end(),
-                                       [&](const auto& i) { return i.code == code; });
-        if (item == record->items.end() ||
-            (item->status != "approved" && item->status != "rejected"))
-            continue;  // checked below
-        const fs::path out =
-            data_dir() / "documents" / (hand_out.case_number + "-" + code + "-result.pdf");
-        fs::create_directories(out.parent_path());
-        print_result(hand_out.case_number, code, out);
-        if (printer) print_pdf(out, *printer);
-        printed.push_back(out);
-    }
-    HandOut here = hand_out;  // at this window, whichever took the case in
-    if (here.counter.empty()) here.counter = state_->config.code;
-    state_->store->hand_outs().record_hand_out(here);
+    check_hand_out(*record, hand_out, false);
+    HandOutJob job;
+    job.hand_out = hand_out;  // at this window, whichever took the case in
+    if (job.hand_out.counter.empty()) job.hand_out.counter = state_->config.code;
+    job.printer = printer;
+    for (const auto& code : hand_out.item_codes)
+        job.documents.push_back(prepare_result(
+            hand_out.case_number, code,
+            data_dir() / "documents" / (hand_out.case_number + "-" + code + "-result.pdf")));
+    return job;
+}
+
+void Counter::record_hand_out(const HandOutJob& job) {
+    // Another window of the centre may have handed the case out while this one printed: the
+    // case as it is now says so in words; the store's own check, in the transaction that
+    // records, closes the last gap between this read and that write.
+    const auto record = state_->store->cases().find(job.hand_out.case_number);
+    if (!record)
+        throw Error(ErrorKind::NotFound, trf("There is no case {}", job.hand_out.case_number));
+    check_hand_out(*record, job.hand_out, true);
+    state_->store->hand_outs().record_hand_out(job.hand_out);
+}
+
+std::vector<fs::path> Counter::hand_out(const HandOut& hand_out,
+                                        const std::optional<PrintOptions>& printer) {
+    const HandOutJob job = prepare_hand_out(hand_out, printer);
+    auto printed = job.print(renderer());
+    record_hand_out(job);
     return printed;
+}
+
+void Counter::print_receipt(const std::string& number, const fs::path& out) const {
+    prepare_receipt(number, out).render(renderer());
+}
+
+void Counter::print_notice(const std::string& number, const fs::path& out) const {
+    prepare_notice(number, out).render(renderer());
+}
+
+void Counter::print_refusal(const std::string& number, const fs::path& out) const {
+    prepare_refusal(number, out).render(renderer());
+}
+
+void Counter::print_supplement(const std::string& number, const fs::path& out) const {
+    prepare_supplement(number, out).render(renderer());
+}
+
+void Counter::print_correction(const CorrectionRequest& request, const fs::path& out) const {
+    prepare_correction(request, out).render(renderer());
 }
 
 void Counter::print_result(const std::string& case_number, const std::string& item_code,
                            const fs::path& out) const {
+    prepare_result(case_number, item_code, out).render(renderer());
+}
+
+void Counter::print_guide(const std::string& item_code, const fs::path& out) const {
+    prepare_guide(item_code, out).render(renderer());
+}
+
+GuideBooklet Counter::print_guide_booklet(const fs::path& out) const {
+    return prepare_guide_booklet(out).render(renderer());
+}
+
+void Counter::print_counter_log(const CounterLog& log, const CounterLog& before,
+                                const fs::path& out) const {
+    prepare_counter_log(log, before, out).render(renderer());
+}
+
+DocumentJob Counter::prepare_result(const std::string& case_number, const std::string& item_code,
+                                    const fs::path& out) const {
     const State& s = *state_;
     const auto [record, item, decision] = decided_item(*s.store, case_number, item_code);
     if (decision && decision->outcome == "rejected") {
-        render(s.rejection, rejection_data(s.config, record, item, *decision), out);
-        return;
+        return {s.rejection, rejection_data(s.config, record, item, *decision), out};
     }
     if (!decision || decision->outcome != "approved")
         throw Error(ErrorKind::Input,
@@ -972,7 +1050,7 @@ void Counter::print_result(const std::string& case_number, const std::string& it
     if (!fields)
         throw Error(ErrorKind::Plugin,
                     "plugin " + item.plugin_id + ": fill_document: the answer has no \"fields\"");
-    render(*tpl, fields, out);
+    return {*tpl, fields, out};
 }
 
 CorrectionRequest Counter::correction_request(const std::string& case_number,

@@ -116,17 +116,32 @@ std::string Intake::refuse(const IntakeRequest& request, const std::string& reas
 }
 
 void Intake::print_receipt(const std::string& case_number, const std::filesystem::path& out) const {
-    session_.counter().print_receipt(case_number, out);
+    prepare_receipt(case_number, out).render(session_.counter().renderer());
 }
 
 void Intake::print_notice(const std::string& notice_number,
                           const std::filesystem::path& out) const {
-    session_.counter().print_notice(notice_number, out);
+    prepare_notice(notice_number, out).render(session_.counter().renderer());
 }
 
 void Intake::print_refusal(const std::string& refusal_number,
                            const std::filesystem::path& out) const {
-    session_.counter().print_refusal(refusal_number, out);
+    prepare_refusal(refusal_number, out).render(session_.counter().renderer());
+}
+
+DocumentJob Intake::prepare_receipt(const std::string& case_number,
+                                    const std::filesystem::path& out) const {
+    return session_.counter().prepare_receipt(case_number, out);
+}
+
+DocumentJob Intake::prepare_notice(const std::string& notice_number,
+                                   const std::filesystem::path& out) const {
+    return session_.counter().prepare_notice(notice_number, out);
+}
+
+DocumentJob Intake::prepare_refusal(const std::string& refusal_number,
+                                    const std::filesystem::path& out) const {
+    return session_.counter().prepare_refusal(refusal_number, out);
 }
 
 long long Intake::save_draft(const IntakeRequest& request, long long id) {

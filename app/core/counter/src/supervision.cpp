@@ -26,8 +26,13 @@ std::string Supervision::csv(const LogPeriod& period) const {
 }
 
 void Supervision::print_log(const PeriodLogs& logs, const std::filesystem::path& out) const {
+    prepare_log(logs, out).render(session_.counter().renderer());
+}
+
+DocumentJob Supervision::prepare_log(const PeriodLogs& logs,
+                                     const std::filesystem::path& out) const {
     session_.require(Permission::ReadReports, N_("print the counter log"));
-    session_.counter().print_counter_log(logs.now, logs.before, out);
+    return session_.counter().prepare_counter_log(logs.now, logs.before, out);
 }
 
 void Supervision::resolve_rating(long long id, const std::string& resolution) const {

@@ -739,19 +739,40 @@ Issues check_template_file(const fs::path& file) {
 
 // ---------------------------------------------------------------------------------------------
 
+namespace {
+
+/// The code points of a face, read once when the renderer opens its fonts and only read after:
+/// a plain bitmap rather than an hb_set_t, as hb_set_has() updates a lookup cache inside the
+/// set (last_page_lookup), a write that renders running at once on several threads would race
+/// on.
+class Codepoints {
+  public:
+    Codepoints() = default;
+    explicit Codepoints(hb_face_t* face) : has_(0x110000) {
+        hb_set_t* set = hb_set_create();
+        hb_face_collect_unicodes(face, set);
+        for (hb_codepoint_t cp = HB_SET_VALUE_INVALID; hb_set_next(set, &cp);)
+            if (cp < has_.size()) has_[cp] = true;
+        hb_set_destroy(set);
+    }
+    bool has(char32_t cp) const { return cp < has_.size() && has_[cp]; }
+
+  private:
+    std::vector<bool> has_;
+};
+
+}  // namespace
+
 struct DocumentRenderer::Fonts {
     struct Face {
         std::string path;
         hb_face_t* face = nullptr;
     };
     Face body, fallback, sans;
-    hb_set_t* body_has = hb_set_create();  // the code points of the body face
-    hb_set_t* fallback_has = hb_set_create();
+    Codepoints body_has, fallback_has;  // the code points of the body face and its fallback
     ~Fonts() {
         for (auto* f : {&body, &fallback, &sans})
             if (f->face) hb_face_destroy(f->face);
-        hb_set_destroy(body_has);
-        hb_set_destroy(fallback_has);
     }
 };
 
@@ -890,8 +911,8 @@ void subset_to_file(hb_face_t* face, const std::set<char32_t>& codepoints, const
 /// (null when the document needs none) and the sans face of headings and labels.
 struct Faces {
     HPDF_Font body = nullptr, fallback = nullptr, sans = nullptr;
-    const hb_set_t* body_has = nullptr;  // the code points of the body face
-    const hb_set_t* fallback_has = nullptr;
+    const Codepoints* body_has = nullptr;  // the code points of the body face
+    const Codepoints* fallback_has = nullptr;
 };
 
 /// Draws (or, with `draw` false, only measures) resolved elements onto pages. Parts of a book
@@ -1189,8 +1210,8 @@ class Layout {
     /// The font that draws `cp` for text set in `font`: the body's fallback for a character the
     /// body face lacks.
     HPDF_Font face_for(HPDF_Font font, char32_t cp) const {
-        if (font == body_ && fallback_ && cp >= 0x80 && !hb_set_has(body_has_, cp) &&
-            hb_set_has(fallback_has_, cp))
+        if (font == body_ && fallback_ && cp >= 0x80 && !body_has_->has(cp) &&
+            fallback_has_->has(cp))
             return fallback_;
         return font;
     }
@@ -1302,7 +1323,7 @@ class Layout {
 
     HPDF_Doc pdf_;
     HPDF_Font body_, fallback_, sans_;
-    const hb_set_t *body_has_, *fallback_has_;
+    const Codepoints *body_has_, *fallback_has_;
     const DocumentTemplate* tpl_ = nullptr;
     bool draw_;
     int total_;
@@ -1329,8 +1350,8 @@ DocumentRenderer::DocumentRenderer() : fonts_(std::make_unique<Fonts>()) {
     fonts_->body.face = open_face(fonts_->body.path = kBodyFont);
     fonts_->fallback.face = open_face(fonts_->fallback.path = kFallbackFont);
     fonts_->sans.face = open_face(fonts_->sans.path = kSansFont);
-    hb_face_collect_unicodes(fonts_->body.face, fonts_->body_has);
-    hb_face_collect_unicodes(fonts_->fallback.face, fonts_->fallback_has);
+    fonts_->body_has = Codepoints(fonts_->body.face);
+    fonts_->fallback_has = Codepoints(fonts_->fallback.face);
 }
 
 DocumentRenderer::~DocumentRenderer() = default;
@@ -1392,9 +1413,8 @@ RenderedBook DocumentRenderer::render_book(std::vector<DocumentPart> parts,
     // body: check_template_sample() names it).
     std::set<char32_t> body_used, fallback_used;
     for (char32_t c : used)
-        (c >= 0x80 && !hb_set_has(fonts_->body_has, c) && hb_set_has(fonts_->fallback_has, c)
-             ? fallback_used
-             : body_used)
+        (c >= 0x80 && !fonts_->body_has.has(c) && fonts_->fallback_has.has(c) ? fallback_used
+                                                                              : body_used)
             .insert(c);
     static std::atomic<unsigned> serial{0};
     const std::string stem =
@@ -1433,7 +1453,7 @@ RenderedBook DocumentRenderer::render_book(std::vector<DocumentPart> parts,
     HPDF_Font body = HPDF_GetFont(pdf, body_name, "UTF-8");
     HPDF_Font sans = HPDF_GetFont(pdf, sans_name, "UTF-8");
     const Faces faces{body, fallback_name ? HPDF_GetFont(pdf, fallback_name, "UTF-8") : nullptr,
-                      sans, fonts_->body_has, fonts_->fallback_has};
+                      sans, &fonts_->body_has, &fonts_->fallback_has};
     if (state.error)
         throw Error(ErrorKind::Document,
                     "cannot use the fonts (libharu error " + std::to_string(state.error) + ")");
@@ -1489,6 +1509,10 @@ void DocumentRenderer::render_to_file(const DocumentTemplate& tpl,
                                       const Poco::JSON::Object::Ptr& data,
                                       const fs::path& out) const {
     write_pdf_file(render(tpl, data), out);
+}
+
+void DocumentJob::render(const DocumentRenderer& renderer) const {
+    renderer.render_to_file(tpl, data, out);
 }
 
 void write_pdf_file(const std::string& pdf, const fs::path& out) {

@@ -136,4 +136,14 @@ GuideBooklet render_guide_booklet(const DocumentRenderer& renderer,
     return out;
 }
 
+GuideBooklet GuideBookletJob::render(const DocumentRenderer& renderer) const {
+    std::vector<const ServiceItem*> pointers;
+    for (const auto& item : items) pointers.push_back(&item);
+    GuideBooklet booklet =
+        render_guide_booklet(renderer, {cover, contents, guide}, pointers, about);
+    write_pdf_file(booklet.pdf, out);
+    booklet.pdf.clear();
+    return booklet;
+}
+
 }  // namespace onewindow

@@ -5,7 +5,9 @@
 // queue, network.
 // Keyboard: Ctrl+F search, Ctrl+N new intake, F8 one-time notice, F9 accept, Ctrl+P print.
 // The screen locks after ShellOptions::idle_lock_seconds without input (citizens' data is on it).
-// Threads: UI thread only.
+// Threads: UI thread only. What renders, prints or calls a back office (a service guide, the
+// case panel's documents, hand-out and supply) runs as a Services job: its steps on a worker,
+// holding the Counter only while they read or record, and what it says back on the UI thread.
 #pragma once
 
 #include <wx/aboutdlg.h>
@@ -69,32 +71,52 @@ class CasesPanel : public wxPanel {
     int row_state(long row) const;
     void set_today_only(bool today);
     void show_detail(const std::string& case_number);
+    /// What a job of the panel says when it has ended, on the UI thread: "" when done, else
+    /// what went wrong, in Chinese.
+    using Said = std::function<void(const wxString& problem)>;
+    /// The jobs below run on a worker thread (Services::run_job): each prepares holding the
+    /// Counter and renders without it, then says how it went (`said`); one at a time (a second
+    /// one, started meanwhile, is told to wait and does nothing). Services::wait_idle() ends them.
     /// Renders an item's result document (when approved) or correction notice (when a correction
-    /// was asked) and hands it to on_document; "" when done, else what went wrong, in Chinese.
-    wxString print_item_document(const std::string& case_number, const std::string& item_code,
-                                 bool result);
+    /// was asked) and hands it to on_document.
+    void print_item_document(const std::string& case_number, const std::string& item_code,
+                             bool result, Said said = {});
     /// 统一窗口出件: prints the result documents of every decided item not handed out yet (the
-    /// first to on_document) and records who collected them; "" when done, else what went
-    /// wrong, in Chinese (then nothing is recorded).
-    wxString hand_out(const std::string& case_number, const std::string& collector,
-                      const std::string& id_number, const std::string& proof);
+    /// first to on_document) and records who collected them; nothing is recorded when one fails,
+    /// nor when another window handed the case out meanwhile.
+    void hand_out(const std::string& case_number, const std::string& collector,
+                  const std::string& id_number, const std::string& proof, Said said = {});
     /// 补交材料 (CaseDesk::supply): the scans the applicant brought for one group of what is
     /// outstanding (OutstandingSupply: the tolerated gaps, or one item's correction), by
-    /// material key; recorded as supplied at this counter, its receipt (补交材料回执) to
-    /// on_document. "" when done, else what went wrong, in Chinese (nothing is recorded unless
-    /// it says that only the receipt failed).
-    wxString supply(const std::string& case_number, const OutstandingSupply& group,
-                    const std::map<std::string, std::filesystem::path>& scans);
+    /// material key; recorded as supplied at this counter, its receipt (补交材料回执) rendered
+    /// and handed to on_document. Nothing is recorded when it fails, unless what it says is
+    /// that only the receipt failed.
+    void supply(const std::string& case_number, const OutstandingSupply& group,
+                const std::map<std::string, std::filesystem::path>& scans, Said said = {});
     /// The dialog that asks for those scans, a row per outstanding material with its scan
-    /// button; OK records one supplement per group given a scan. Returns what supply() said
-    /// ("" when recorded), nullopt when nothing was recorded (cancelled, nothing outstanding).
-    std::optional<wxString> show_supply(const std::string& case_number);
+    /// button; OK records one supplement per group given a scan, one after the other (`said`
+    /// when they have ended, or with the first problem). Returns whether it started recording
+    /// (false: cancelled, nothing outstanding, or the case could not be read, which `said` tells).
+    bool show_supply(const std::string& case_number, Said said = {});
     std::function<void(const std::string& pdf, const wxString& title)> on_document;
     /// Called with the case number after its results were handed out (the rating screen then
     /// asks the applicant to rate the visit).
     std::function<void(const std::string& case_number)> on_handed_out;
 
   private:
+    struct SupplyGroup {
+        OutstandingSupply group;
+        std::map<std::string, std::filesystem::path> scans;
+    };
+    /// show_supply()'s dialog: the groups given a scan (none: cancelled or nothing outstanding;
+    /// `problem`: the case could not be read).
+    std::vector<SupplyGroup> ask_supply(const std::string& case_number, wxString& problem);
+    /// supply() of given[next], then of the rest, as long as each succeeds.
+    void supply_each(const std::string& case_number, std::vector<SupplyGroup> given,
+                     std::size_t next, Said said);
+    bool start_job(const Said& said);
+    void end_job(const Said& said, const wxString& problem);
+    bool working_ = false;  // a job of the panel runs
     Services& services_;
     wxChoice* scope_ = nullptr;
     wxChoice* status_ = nullptr;

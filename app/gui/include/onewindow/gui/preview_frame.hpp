@@ -1,7 +1,8 @@
 // Print preview: the pages of the very PDF that will print (rasterised by the core), with
-// "Print" (the system's printers through CUPS, `lp`) and "Save as PDF". Rendering the page images
-// runs in the background so the window never freezes.
-// Threads: UI thread only.
+// "Print" (the system's printers through CUPS, `lp`) and "Save as PDF". Rendering the page
+// images, looking the printers up and printing run on worker threads (Services::run_unlocked)
+// without the Counter's lock, which none of them uses, so the window never freezes and never
+// waits on that lock. Threads: UI thread only.
 #pragma once
 
 #include <wx/dialog.h>

@@ -1,10 +1,18 @@
 // What every screen of the shell shares: the counter (core), the signed-in user, background work.
 //
 // The Counter is used by one thread at a time (counter.hpp): screens take lock() for quick calls
-// on the UI thread (search, review: a few milliseconds); anything slower (rendering a PDF,
-// printing, loading plugins) runs through run_in_background(), which holds the same lock on a
-// worker thread and reports back on the UI thread, so the window never freezes.
-// Threads: construct and call on the UI thread; `work` callbacks run on a worker thread.
+// on the UI thread (search, review: a few milliseconds). Anything slower runs as a job on a
+// worker thread and reports back on the UI thread, so the window never freezes; and no lock is
+// held across a PDF render, a print or a network call, so the UI thread never waits on lock()
+// for one. A job is a list of steps (run_job), each of which says whether it holds the Counter:
+// a render prepares its document holding it (the store, a plugin's fill) and draws it without
+// (render_in_background); rasterising a PDF, looking printers up and printing through CUPS hold
+// nothing (run_unlocked); a hand-out prepares holding it, prints without, records holding it.
+// Threads: construct Services and call every function here on the UI thread, except lock(),
+// counter(), session() and intake(), which the steps holding the Counter call on their worker
+// too. A step's `work` runs on a worker thread, holding lock() exactly when its Hold says
+// Counter; `done` runs on the UI thread (from the event loop; wait_idle() delivers it), never
+// after the Services are gone.
 #pragma once
 
 #include <wx/string.h>
@@ -24,6 +32,7 @@
 #include "onewindow/core/case_store.hpp"
 #include "onewindow/core/counter.hpp"
 #include "onewindow/core/dispatcher.hpp"
+#include "onewindow/core/document.hpp"
 #include "onewindow/core/intake.hpp"
 #include "onewindow/core/session.hpp"
 
@@ -50,6 +59,8 @@ class Services {
     /// The counter, for calls made while holding lock().
     Counter& counter() { return *counter_; }
     std::unique_lock<std::mutex> lock() { return std::unique_lock(mutex_); }
+    /// The lock if it is free now, else a lock that owns nothing (owns_lock() false).
+    std::unique_lock<std::mutex> try_lock() { return std::unique_lock(mutex_, std::try_to_lock); }
 
     const UserAccount& user() const { return user_; }
     /// The user signed in (sign_in()): the screens reach the core through the services of
@@ -68,10 +79,29 @@ class Services {
     /// Where printed documents of this counter are kept (<data>/documents).
     std::filesystem::path documents_dir() const;
 
-    /// Runs `work` on a worker thread while holding the counter lock, then `done` on the UI
-    /// thread with the exception `work` threw (or nullptr).
+    /// What a step of a job holds while it runs: the Counter's lock, or nothing (work that uses
+    /// nothing of the Counter: a render of a prepared document, a rasterisation, CUPS, HTTP).
+    enum class Hold { Counter, Nothing };
+    struct Step {
+        Hold hold;
+        std::function<void()> work;
+    };
+    /// Runs the steps one after the other on one worker thread, each holding lock() only while
+    /// it runs and only if its `hold` says Counter (so the UI thread may take the lock between
+    /// and during the steps that hold nothing); the first step that throws ends the job. Then
+    /// `done` on the UI thread with that exception (or nullptr). The steps hand their results
+    /// on through what they capture (a shared_ptr the job and `done` share).
+    void run_job(std::vector<Step> steps, std::function<void(std::exception_ptr)> done);
+    /// A job of one step holding the Counter.
     void run_in_background(std::function<void()> work,
                            std::function<void(std::exception_ptr)> done);
+    /// A job of one step holding nothing: `work` must not touch the Counter.
+    void run_unlocked(std::function<void()> work, std::function<void(std::exception_ptr)> done);
+    /// Prepares a document holding the Counter (`prepare`, e.g. Intake::prepare_receipt), then
+    /// renders it without the lock (DocumentJob::render with Counter::renderer(), its folder
+    /// made first), then `done` on the UI thread.
+    void render_in_background(std::function<DocumentJob()> prepare,
+                              std::function<void(std::exception_ptr)> done);
     /// Waits for every background job and delivers their `done` calls (tests, shutdown).
     void wait_idle();
     bool busy() const;

@@ -34,6 +34,7 @@
 
 #include "onewindow/core/calendar.hpp"
 #include "onewindow/core/case_store.hpp"
+#include "onewindow/core/dispatcher.hpp"
 #include "onewindow/core/plugin_host.hpp"
 #include "onewindow/core/session.hpp"
 #include "onewindow/store/migrate.hpp"
@@ -63,6 +64,16 @@ struct ExchangeOverview {
     std::vector<EndpointInfo> endpoints;
 };
 
+/// A connection test of a back office, prepared (Administration::endpoint_test): the endpoint
+/// with its secret and CA file, and this counter's client code.
+struct EndpointTest {
+    ExchangeEndpoint endpoint;
+    std::string client;
+    /// GET /v1/health (endpoint_health): "" when the back office answers, else what went wrong
+    /// in Chinese. Any thread; it uses nothing of the Counter.
+    std::string run() const;
+};
+
 class Administration {
   public:
     /// `shipped_calendar` is <root>/share/onewindow/calendar.
@@ -88,6 +99,13 @@ class Administration {
     /// The same for an endpoint not saved yet (the fields of set_endpoint, not checked).
     std::string test_endpoint(const std::string& url, const std::string& secret,
                               const std::string& ca_file);
+    /// The same tests in two phases: the role checked and the endpoint read here (on the
+    /// Counter's thread, like every function of this class), the network call in
+    /// EndpointTest::run(), on any thread without the Counter (the shell's 管理 page runs it on
+    /// a worker). test_endpoint(...) is endpoint_test(...).run().
+    EndpointTest endpoint_test(const std::string& name);
+    EndpointTest endpoint_test(const std::string& url, const std::string& secret,
+                               const std::string& ca_file);
     /// Agent mode on (the endpoint must exist) or off (nullopt).
     void set_upper_centre(const std::optional<std::string>& endpoint);
     void set_client(const std::string& code);

@@ -18,10 +18,13 @@
 //
 // Ownership: a CaseDesk keeps its Session (and refers to the Counter, which must outlive it).
 // Threads: every function is called on a thread that holds the Counter for itself (counter.hpp:
-// one thread at a time). hand_out(), print_result(), print_correction(), print_supplement()
-// render PDFs and
-// exchange() talks to the back offices: the shell runs them in background jobs, not on the UI
-// thread.
+// one thread at a time), and a CaseDesk by one thread at a time. hand_out(), print_result(),
+// print_correction() and print_supplement() render PDFs while they hold it, and exchange()
+// talks to the back offices: the command line calls them. The shell never holds the Counter
+// across a render, a print or a network call: it calls the prepare_*() twins holding it, then
+// the job's render() / print() (on any thread, Counter::renderer()) without it, and for a
+// hand-out record_hand_out() holding it again; it leaves the exchange to the dispatcher's own
+// thread and store connection (dispatcher.hpp).
 #pragma once
 
 #include <cstddef>
@@ -31,6 +34,7 @@
 #include <utility>
 #include <vector>
 
+#include "onewindow/core/counter.hpp"
 #include "onewindow/core/dispatcher.hpp"
 #include "onewindow/core/printing.hpp"
 #include "onewindow/core/session.hpp"
@@ -86,6 +90,15 @@ class CaseDesk {
     /// the session's.
     std::vector<std::filesystem::path> hand_out(HandOut hand_out,
                                                 const std::optional<PrintOptions>& printer) const;
+    /// hand_out() in phases (Counter::prepare_hand_out): the checks and the documents prepared,
+    /// holding the Counter; the job's print() without it; then record_hand_out(), holding it
+    /// again, which refuses (Error(Input), nothing recorded) a case another window handed out
+    /// meanwhile. Each checks the role.
+    HandOutJob prepare_hand_out(const std::string& case_number, const std::string& collector,
+                                const std::string& collector_id_number, const std::string& proof,
+                                const std::optional<PrintOptions>& printer) const;
+    HandOutJob prepare_hand_out(HandOut hand_out, const std::optional<PrintOptions>& printer) const;
+    void record_hand_out(const HandOutJob& job) const;
     /// The applicant's rating of the visit (Counter::rate); returns its id.
     long long rate(const std::string& case_number, int level, const std::string& comment) const;
 
@@ -94,8 +107,10 @@ class CaseDesk {
     /// request's counter and clerk are set here) and sent to the items' back offices by the
     /// next exchange. Returns the supplement's number and the items it goes to.
     SupplyResult supply(SupplyRequest request) const;
-    /// The supplement's receipt (Counter::print_supplement).
+    /// The supplement's receipt (Counter::print_supplement); prepare_supplement(): its job.
     void print_supplement(const std::string& number, const std::filesystem::path& out) const;
+    DocumentJob prepare_supplement(const std::string& number,
+                                   const std::filesystem::path& out) const;
     /// What the applicant may still bring: the tolerated gaps first, then each item waiting on a
     /// correction; empty when nothing is outstanding. Error(NotFound) for an unknown case.
     std::vector<OutstandingSupply> outstanding(const std::string& case_number) const;
@@ -109,6 +124,12 @@ class CaseDesk {
     /// (Counter::correction_request, then print_correction).
     void print_correction(const std::string& case_number, const std::string& item_code,
                           const std::filesystem::path& out) const;
+    /// The jobs of print_result() and print_correction() (Counter::prepare_result: the plugin
+    /// fills the document here).
+    DocumentJob prepare_result(const std::string& case_number, const std::string& item_code,
+                               const std::filesystem::path& out) const;
+    DocumentJob prepare_correction(const std::string& case_number, const std::string& item_code,
+                                   const std::filesystem::path& out) const;
 
     /// The outbox's rows (of one case when given), in the order written.
     std::vector<OutboxRow> outbox(const std::string& case_number = {}) const;
@@ -131,6 +152,7 @@ class CaseDesk {
     const Session& session() const { return session_; }
 
   private:
+    std::vector<std::filesystem::path> print_and_record(const HandOutJob& job) const;
     Session session_;
 };
 

@@ -14,7 +14,15 @@
 // and offers the flow of design.md: items -> unified form -> validation (form rules + each
 // plugin's checks) -> accept (receipt) or one-time notice. The CLI and the shell only call this.
 //
-// Threads: a Counter is used by one thread at a time.
+// Threads: a Counter is used by one thread at a time (the shell: whoever holds Services::lock()),
+// except where a function says "Any thread". Printing comes in two phases so that no lock is
+// held across a render, a print or a network call: prepare_*() reads what a document needs
+// (the store, the plugin's fill of a result document, the template) on the Counter's thread
+// and returns a job (DocumentJob, GuideBookletJob, HandOutJob) that refers to nothing of the
+// Counter; the job renders with renderer(), on any thread, without the Counter (document.hpp:
+// one renderer serves several threads at once). Only a hand-out comes back to the Counter, to
+// record (record_hand_out()). The print_*() and hand_out() functions are prepare + render (+
+// record) in one call on the Counter's thread, for the command line.
 #pragma once
 
 #include <Poco/JSON/Object.h>
@@ -28,6 +36,8 @@
 
 #include "onewindow/core/case_store.hpp"
 #include "onewindow/core/date.hpp"
+#include "onewindow/core/document.hpp"
+#include "onewindow/core/guide.hpp"
 #include "onewindow/core/id_card.hpp"
 #include "onewindow/core/json.hpp"
 #include "onewindow/core/printing.hpp"
@@ -39,9 +49,6 @@ class Catalogue;
 class Dictionary;
 class PluginHost;
 class CaseStore;
-struct DocumentTemplate;
-struct GuideBooklet;
-class DocumentRenderer;
 
 /// The remedies a refusal (不予受理) or a rejection (不予批准) names, as counter.json sets them.
 /// By default a decision of a 魏县 department can be brought to 魏县人民政府 for administrative
@@ -162,6 +169,18 @@ struct CorrectionRequest {
     std::string clerk;                     // empty: the counter's default clerk
 };
 
+/// A hand-out prepared (Counter::prepare_hand_out): what is recorded, and the result
+/// document of each item to render and print. It refers to nothing of the Counter.
+struct HandOutJob {
+    HandOut hand_out;  // its counter set: this window
+    std::vector<DocumentJob> documents;
+    std::optional<PrintOptions> printer;  // CUPS; none: the documents are only written
+    /// Renders every document (into <data>/documents) and prints it when a printer is given;
+    /// the first that fails throws, so nothing is recorded. Any thread, without the Counter.
+    /// Returns the documents printed.
+    std::vector<std::filesystem::path> print(const DocumentRenderer& renderer) const;
+};
+
 class Counter {
   public:
     struct Options {
@@ -212,6 +231,32 @@ class Counter {
     std::string refuse(const IntakeRequest& request, const std::string& reason,
                        const std::string& apply_to = {});
 
+    /// The renderer every document of this counter is drawn with (its fonts are opened on the
+    /// first call, on the Counter's thread); the reference may then be used on any thread,
+    /// by several at once, for as long as the Counter lives.
+    const DocumentRenderer& renderer() const;
+
+    /// The print_*() functions below each have a prepare_*() twin with the same arguments and
+    /// errors, which reads and checks everything on the Counter's thread and returns the job
+    /// that print_*() renders: prepare_X(args).render(renderer()) is print_X(args).
+    DocumentJob prepare_receipt(const std::string& case_number,
+                                const std::filesystem::path& out) const;
+    DocumentJob prepare_notice(const std::string& notice_number,
+                               const std::filesystem::path& out) const;
+    DocumentJob prepare_refusal(const std::string& refusal_number,
+                                const std::filesystem::path& out) const;
+    DocumentJob prepare_supplement(const std::string& number,
+                                   const std::filesystem::path& out) const;
+    DocumentJob prepare_correction(const CorrectionRequest& request,
+                                   const std::filesystem::path& out) const;
+    /// Calls the item's plugin (fill_document) for an approved item.
+    DocumentJob prepare_result(const std::string& case_number, const std::string& item_code,
+                               const std::filesystem::path& out) const;
+    DocumentJob prepare_guide(const std::string& item_code, const std::filesystem::path& out) const;
+    GuideBookletJob prepare_guide_booklet(const std::filesystem::path& out) const;
+    DocumentJob prepare_counter_log(const CounterLog& log, const CounterLog& before,
+                                    const std::filesystem::path& out) const;
+
     /// Writes the receipt of an accepted case / a recorded notice as PDF.
     void print_receipt(const std::string& case_number, const std::filesystem::path& out) const;
     void print_notice(const std::string& notice_number, const std::filesystem::path& out) const;
@@ -248,6 +293,15 @@ class Counter {
     /// document that did not print. Returns the documents printed.
     std::vector<std::filesystem::path> hand_out(const HandOut& hand_out,
                                                 const std::optional<PrintOptions>& printer);
+    /// hand_out() in its three phases: prepare_hand_out() checks that every item named is
+    /// decided and not handed out (Error(Input) naming it; Error(NotFound) for an unknown case
+    /// or item) and prepares the result documents; the job's print() renders and prints them
+    /// without the Counter; record_hand_out() records the hand-out of a job that printed,
+    /// checking again that no other window handed the case out meanwhile (a centre's counters
+    /// share one store): Error(Input) saying so, nothing recorded then.
+    HandOutJob prepare_hand_out(const HandOut& hand_out,
+                                const std::optional<PrintOptions>& printer) const;
+    void record_hand_out(const HandOutJob& job);
     /// The applicant's rating of the visit for a case (好差评, from the rating screen or a later
     /// QR code visit): a bad one is followed up within the counter's setting
     /// (rating_follow_up_working_days). Returns the rating's id. Any thread.
@@ -278,9 +332,6 @@ class Counter {
   private:
     Counter();
     std::string record_notice(const IntakeRequest& request, const IntakeReview& checked);
-    void render(const DocumentTemplate& tpl, const Poco::JSON::Object::Ptr& data,
-                const std::filesystem::path& out) const;
-    const DocumentRenderer& renderer() const;
     struct State;
     std::unique_ptr<State> state_;
 };

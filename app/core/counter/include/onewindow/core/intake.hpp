@@ -20,7 +20,9 @@
 // Ownership: an Intake keeps its Session (and refers to the Counter, which must outlive it) and
 // the last review. Threads: every function is called on a thread that holds the Counter for
 // itself (counter.hpp: one thread at a time); one Intake is used by one thread at a time. The
-// print_* functions render PDFs: the shell calls them from background jobs.
+// print_*() functions render PDFs while they hold it (the command line); the shell calls their
+// prepare_*() twins holding the Counter and renders the job (DocumentJob::render with
+// Counter::renderer()) on a worker thread without it.
 #pragma once
 
 #include <Poco/JSON/Object.h>
@@ -67,9 +69,17 @@ class Intake {
     std::string refuse(const IntakeRequest& request, const std::string& reason,
                        const std::string& apply_to = {});
 
+    /// The receipt, the one-time notice and the refusal notice as PDF (Counter::print_*), each
+    /// with its job (Counter::prepare_*: read here, rendered by whoever holds it).
     void print_receipt(const std::string& case_number, const std::filesystem::path& out) const;
+    DocumentJob prepare_receipt(const std::string& case_number,
+                                const std::filesystem::path& out) const;
     void print_notice(const std::string& notice_number, const std::filesystem::path& out) const;
+    DocumentJob prepare_notice(const std::string& notice_number,
+                               const std::filesystem::path& out) const;
     void print_refusal(const std::string& refusal_number, const std::filesystem::path& out) const;
+    DocumentJob prepare_refusal(const std::string& refusal_number,
+                                const std::filesystem::path& out) const;
 
     /// Keeps the request as a draft of the session's clerk at this counter (`id` 0: a new one);
     /// returns its id. Its title is the applicant's name and the items' names.

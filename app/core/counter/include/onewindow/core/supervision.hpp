@@ -9,8 +9,10 @@
 //
 // Ownership: a Supervision keeps its Session (and so refers to the Counter, which must outlive
 // it). Threads: every function is called on a thread that holds the Counter for itself
-// (counter.hpp: one thread at a time; the shell's Services::lock() or its background job).
-// print_log() renders a PDF: the shell calls it from a background job, never on the UI thread.
+// (counter.hpp: one thread at a time; the shell's Services::lock() or the locked step of its
+// job). print_log() renders a PDF while it holds the Counter (the command line); the shell calls
+// prepare_log() holding it and renders the job (DocumentJob::render with Counter::renderer())
+// on a worker thread without it.
 #pragma once
 
 #include <filesystem>
@@ -18,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "onewindow/core/document.hpp"
 #include "onewindow/core/report.hpp"
 #include "onewindow/core/session.hpp"
 #include "onewindow/store/audit.hpp"
@@ -44,6 +47,8 @@ class Supervision {
     std::string csv(const LogPeriod& period) const;
     /// Writes the log as PDF (Counter::print_counter_log); `logs` as logs() returned them.
     void print_log(const PeriodLogs& logs, const std::filesystem::path& out) const;
+    /// The job print_log() renders; checks the role.
+    DocumentJob prepare_log(const PeriodLogs& logs, const std::filesystem::path& out) const;
 
     /// Closes a bad rating's follow-up with how it was resolved; audit 'rating.resolved'.
     void resolve_rating(long long id, const std::string& resolution) const;

@@ -53,7 +53,15 @@
 // an Error(Document) naming the template and the element's JSON path, never a clipped line.
 // A document may have several parts (render_book): each starts on a new page, the pages are
 // numbered through, and a table of contents learns the parts' first pages (Paginate).
-// Threads: a renderer may be used from one thread at a time (it caches the parsed fonts).
+// Threads: one DocumentRenderer may render on several threads at once (render, render_to_file,
+// render_book and DocumentJob::render are const and share nothing they write): its fonts are
+// HarfBuzz faces, immutable once made and thread-safe, and the code points each face has, read
+// once when the renderer is made (plain bitmaps, never written after); each call has its own
+// libharu document, its own font subsets in temporary files named by the process and a
+// counter (atomic), its own width caches and its own data; libqrencode guards its one shared
+// table itself. Two calls must not write the same output file at once. A DocumentTemplate
+// may be shared by renders at once: it is only read. Make and destroy a renderer on one
+// thread, with no render running.
 #pragma once
 
 #include <Poco/JSON/Object.h>
@@ -139,6 +147,19 @@ class DocumentRenderer {
   private:
     struct Fonts;
     std::unique_ptr<Fonts> fonts_;
+};
+
+/// A document prepared for rendering: what a print use case read under its Counter (the
+/// template, the data filled in: store reads, a plugin's fill_document) and where the PDF goes.
+/// It refers to nothing of the Counter (the template is a copy), so it is rendered on any
+/// thread without the Counter's lock (counter.hpp: Counter::prepare_*).
+struct DocumentJob {
+    DocumentTemplate tpl;
+    Poco::JSON::Object::Ptr data;
+    std::filesystem::path out;
+    /// Writes the PDF into `out` (DocumentRenderer::render_to_file). Error(Document) naming the
+    /// template and the element when it cannot be drawn.
+    void render(const DocumentRenderer& renderer) const;
 };
 
 /// Page images of a PDF for the print preview (the exact file that prints): PNG files

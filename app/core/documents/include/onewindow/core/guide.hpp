@@ -9,10 +9,13 @@
 // (templates/common/booklet.json), a table of contents grouped by department with the page
 // each guide starts on (contents.json), then every guide, each on a new page, pages numbered
 // through. A guide that does not fit its page (see document.hpp) is an error naming the item.
+// Threads: render_guide_booklet() and GuideBookletJob::render() run on any thread, several at
+// once with one renderer (document.hpp), on items and templates no one changes meanwhile.
 #pragma once
 
 #include <Poco/JSON/Object.h>
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -52,5 +55,17 @@ struct GuideBooklet {
 GuideBooklet render_guide_booklet(const DocumentRenderer& renderer,
                                   const BookletTemplates& templates,
                                   std::vector<const ServiceItem*> items, const BookletCover& cover);
+
+/// A booklet prepared for rendering (Counter::prepare_guide_booklet): copies of its templates
+/// and items, so it refers to nothing of the Counter and renders on any thread without its lock.
+struct GuideBookletJob {
+    DocumentTemplate cover, contents, guide;
+    std::vector<ServiceItem> items;
+    BookletCover about;
+    std::filesystem::path out;
+    /// Renders the booklet (render_guide_booklet) into `out`; returns its entries and page
+    /// count, without the PDF (it is in the file).
+    GuideBooklet render(const DocumentRenderer& renderer) const;
+};
 
 }  // namespace onewindow
