@@ -906,20 +906,19 @@ namespace {
 /// Why the items of `hand_out` cannot be handed out now, by the case as `record` has it: an
 /// unknown item, one not decided yet, or one handed out already (`meanwhile`: since the
 /// hand-out was prepared, so at another window). Throws Error(Input) naming the item.
+/// The store's rules for a hand-out (store/handouts.hpp), checked before anything prints: the
+/// collector, and each item's state in `record`; `meanwhile` when the case was read again after
+/// printing (another window may have handed it out in between).
 void check_hand_out(const CaseRecord& record, const HandOut& hand_out, bool meanwhile) {
-    if (hand_out.item_codes.empty())
-        throw Error(ErrorKind::Input, tr("Choose the items whose results are handed out"));
+    store::check_hand_out(hand_out);
     for (const auto& code : hand_out.item_codes) {
         const CaseItemRecord& item = case_item(record, code);
-        if (item.status == "handed_out")
+        if (meanwhile && item.status == "handed_out")
             throw Error(ErrorKind::Input,
-                        meanwhile ? trf("Case {}: the result of {} was handed out at another "
-                                        "window meanwhile; nothing was recorded here",
-                                        record.number, item.name)
-                                  : trf("The result of {} was handed out already", code));
-        if (item.status != "approved" && item.status != "rejected")
-            throw Error(ErrorKind::Input,
-                        trf("{} is not decided yet ({})", code, status_label(item.status)));
+                        trf("Case {}: the result of {} was handed out at another window "
+                            "meanwhile; nothing was recorded here",
+                            record.number, item.name));
+        store::check_hand_out_item(code, item.status);
     }
 }
 

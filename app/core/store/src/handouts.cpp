@@ -9,7 +9,7 @@
 
 namespace onewindow::store {
 
-void HandOutRepository::record_hand_out(const HandOut& hand_out) {
+void check_hand_out(const HandOut& hand_out) {
     const std::string now = check_now(hand_out.now);
     if (hand_out.item_codes.empty())
         throw Error(ErrorKind::Input, tr("Choose the items whose results are handed out"));
@@ -18,6 +18,19 @@ void HandOutRepository::record_hand_out(const HandOut& hand_out) {
     if (auto problem =
             id_number_problem(hand_out.collector_id_number, *Date::parse(now.substr(0, 10))))
         throw Error(ErrorKind::Input, trf("The collector's ID number: {}", *problem));
+}
+
+void check_hand_out_item(const std::string& code, const std::string& status) {
+    if (status == "handed_out")
+        throw Error(ErrorKind::Input, trf("The result of {} was handed out already", code));
+    if (status != "approved" && status != "rejected")
+        throw Error(ErrorKind::Input,
+                    trf("{} is not decided yet ({})", code, status_label(status)));
+}
+
+void HandOutRepository::record_hand_out(const HandOut& hand_out) {
+    check_hand_out(hand_out);
+    const std::string now = check_now(hand_out.now);
     Transaction transaction(db_);
     Statement find = db_.prepare(
         "SELECT i.id, i.status, c.id, c.counter FROM case_items i JOIN"
@@ -35,11 +48,7 @@ void HandOutRepository::record_hand_out(const HandOut& hand_out) {
         case_id = find.int64(2);
         counter = find.text(3);
         find.reset();
-        if (status == "handed_out")
-            throw Error(ErrorKind::Input, trf("The result of {} was handed out already", code));
-        if (status != "approved" && status != "rejected")
-            throw Error(ErrorKind::Input,
-                        trf("{} is not decided yet ({})", code, status_label(status)));
+        check_hand_out_item(code, status);
         db_.cached(
                "INSERT INTO hand_outs (case_item_id, collector, collector_id_number, proof,"
                " clerk, handed_out_at) VALUES (?, ?, ?, ?, ?, ?)")

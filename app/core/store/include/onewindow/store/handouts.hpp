@@ -24,6 +24,15 @@ struct HandOut {
     std::string counter = std::string();
 };
 
+namespace store {
+/// The hand-out's own fields: items chosen, the collector's name and a valid ID number (as of
+/// the hand-out's day). Error(Input) naming what is missing or wrong.
+void check_hand_out(const HandOut& hand_out);
+/// Whether the result of item `code`, in item status `status`, may be handed out: decided
+/// (approved or rejected) and not handed out yet. Error(Input) saying why not.
+void check_hand_out_item(const std::string& code, const std::string& status);
+}  // namespace store
+
 /// An applicant's rating of a visit (好差评), 1 (very dissatisfied) to 5 (very satisfied). A bad
 /// rating (1 or 2) must be followed up within the counter's period (15 working days unless
 /// counter.json "rating_follow_up_working_days" says otherwise) until a supervisor resolves it.
