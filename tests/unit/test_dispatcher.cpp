@@ -120,6 +120,14 @@ ExchangeConfig exchange_config(const std::string& health_url, const std::string&
     return config;
 }
 
+/// `config` for another exchange client of the office ("WX02": its own secret).
+ExchangeConfig as_client(ExchangeConfig config, const std::string& client) {
+    config.client = client;
+    for (auto& [name, endpoint] : config.endpoints)
+        endpoint.secret = "counter-" + client + "-shared-secret";
+    return config;
+}
+
 /// Agent mode: every item to the upper centre `url`.
 ExchangeConfig agent_config(const std::string& url) {
     ExchangeConfig agent;
@@ -537,10 +545,8 @@ TEST_CASE("Counters of a centre that are clients of their own each read their ow
     Office office;
     testing::TempDir dir{"onewindow-clients"};
     auto store = open_store(dir.path);
-    ExchangeConfig wx01 = exchange_config(office.url(), office.url());
-    ExchangeConfig wx02 = wx01;
-    wx02.client = "WX02";
-    for (auto& [name, endpoint] : wx02.endpoints) endpoint.secret = "counter-WX02-shared-secret";
+    const ExchangeConfig wx01 = exchange_config(office.url(), office.url());
+    const ExchangeConfig wx02 = as_client(wx01, "WX02");
     auto accept_at = [&](const std::string& counter, const ExchangeConfig& config) {
         AcceptRequest r = testing::sample_accept_request(kAcceptedAt);
         r.counter = counter;
@@ -1088,10 +1094,8 @@ TEST_CASE("A supplement goes under the exchange client its item was sent under",
     testing::TempDir dir{"onewindow-supply-client"};
     auto store = open_store(dir.path);
     const std::string number = accept_with_gap(store, dir.path);
-    ExchangeConfig wx01 = exchange_config(office.url(), office.url());
-    ExchangeConfig wx02 = wx01;
-    wx02.client = "WX02";
-    for (auto& [name, endpoint] : wx02.endpoints) endpoint.secret = "counter-WX02-shared-secret";
+    const ExchangeConfig wx01 = exchange_config(office.url(), office.url());
+    const ExchangeConfig wx02 = as_client(wx01, "WX02");
     // WX02's dispatcher happened to send the case: the back office knows it from WX02 only.
     CHECK(dispatch_once(store, wx02, {}, "2026-09-29 10:00:01").sent == 2);
     std::ofstream(dir.path / "photo.jpg") << "\xFF\xD8\xFF the photo";

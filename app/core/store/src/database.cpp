@@ -201,28 +201,9 @@ long long Database::append_audit(AuditEvent event, const AuditHead& head) {
     event.hash = key.empty() ? audit_hash(head.previous, event)
                              : keyed_audit_hash(key, head.previous, event);
     long long id = head.id;
-    if (engine() == Engine::PostgreSQL) {
-        // The event, and the head moved onto it, in one statement that nobody waits for.
-        cached(
-            "WITH event AS (INSERT INTO audit_events (id, at, actor, counter, type, subject,"
-            " detail, success, prev_hash, hash) VALUES (?10, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-            " ?9)) UPDATE audit_heads SET last_id = ?10, hash = ?9 WHERE counter = ?3")
-            .bind(1, event.at)
-            .bind(2, event.actor)
-            .bind(3, event.counter)
-            .bind(4, event.type)
-            .bind(5, event.subject)
-            .bind(6, event.detail_json)
-            .bind(7, event.success ? 1 : 0)
-            .bind(8, head.previous)
-            .bind(9, event.hash)
-            .bind(10, id)
-            .queue();
-    } else {
-        Statement& insert = cached(
-            "INSERT INTO audit_events (at, actor, counter, type, subject, detail, success,"
-            " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
-        insert.bind(1, event.at)
+    // The event's columns, ?1 to ?9 in both engines' statements.
+    const auto event_values = [&](Statement& insert) -> Statement& {
+        return insert.bind(1, event.at)
             .bind(2, event.actor)
             .bind(3, event.counter)
             .bind(4, event.type)
@@ -231,6 +212,20 @@ long long Database::append_audit(AuditEvent event, const AuditHead& head) {
             .bind(7, event.success ? 1 : 0)
             .bind(8, head.previous)
             .bind(9, event.hash);
+    };
+    if (engine() == Engine::PostgreSQL) {
+        // The event, and the head moved onto it, in one statement that nobody waits for.
+        event_values(
+            cached("WITH event AS (INSERT INTO audit_events (id, at, actor, counter, type,"
+                   " subject, detail, success, prev_hash, hash) VALUES (?10, ?1, ?2, ?3, ?4, ?5,"
+                   " ?6, ?7, ?8, ?9)) UPDATE audit_heads SET last_id = ?10, hash = ?9"
+                   " WHERE counter = ?3"))
+            .bind(10, id)
+            .queue();
+    } else {
+        Statement& insert = event_values(
+            cached("INSERT INTO audit_events (at, actor, counter, type, subject, detail, success,"
+                   " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
         insert.step();
         id = insert.int64(0);
         insert.reset();
