@@ -27,6 +27,9 @@ void chinese_buttons(wxWindow* window) {
 }
 
 void Services::set_user(UserAccount user) {
+    // The steps of jobs that hold the Counter read the user (session(), intake()): they see the
+    // old one or the new one, never half of it.
+    auto held = lock();
     user_ = std::move(user);
     intake_ = std::make_unique<Intake>(Session(*counter_, user_));
 }

@@ -65,7 +65,8 @@ class Services {
     const UserAccount& user() const { return user_; }
     /// The user signed in (sign_in()): the screens reach the core through the services of
     /// their session only (intake.hpp, case_desk.hpp, supervision.hpp, admin.hpp), each
-    /// checking the role inside.
+    /// checking the role inside. UI thread, not holding lock() (it takes it: the steps of
+    /// running jobs that hold the Counter read the user).
     void set_user(UserAccount user);
     /// The session of the signed-in user, for a service built on the spot (under lock()).
     Session session() { return Session(*counter_, user_); }
