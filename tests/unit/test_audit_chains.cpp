@@ -130,7 +130,8 @@ TEST_CASE("A store written with the one chain of before schema 12 upgrades and v
         // counter's events in id order (plain first, then keyed), its head in audit_head.
         auto d = db.connect();
         for (const char* undo :  // what steps 14 (cursors per client) and 13 (supplements) add
-             {"DROP TABLE exchange_pulls", "ALTER TABLE outbox DROP COLUMN client",
+             {"DROP TABLE exchange_pulls", "DROP INDEX outbox_case",
+              "ALTER TABLE outbox DROP COLUMN client",
               "CREATE INDEX case_items_case ON case_items (case_id)",
               "DROP TABLE supplement_materials", "DROP TABLE supplements",
               "ALTER TABLE outbox DROP COLUMN kind",

@@ -262,6 +262,7 @@ TEST_CASE("An outbox written before schema 7 keeps working, and follows a switch
         // add.
         SQLite::Database db((dir.path / "counter.db").string(), SQLite::OPEN_READWRITE);
         db.exec("DROP TABLE exchange_pulls");
+        db.exec("DROP INDEX outbox_case");
         db.exec("ALTER TABLE outbox DROP COLUMN client");
         db.exec("CREATE INDEX case_items_case ON case_items (case_id)");
         db.exec("DROP TABLE supplement_materials");
@@ -1124,10 +1125,18 @@ TEST_CASE("An item withdrawn takes its supplements along, and brings them back w
             if (row.kind == kind && row.item_code == item) return row.state;
         return std::string("none");
     };
+    // The department's system refused the civil item: its supplement says what it waits for.
+    const Chinese chinese;
+    store.outbox().refused(row_of(store.outbox().rows(number), kCivil).id, "400 bad request",
+                           "2026-09-30 15:30:00");
+    for (const auto& row : store.outbox().rows(number))
+        if (row.kind == "supplement")
+            CHECK(outbox_state_label(row) ==
+                  (row.item_code == kCivil ? "补交材料待事项重新报送后报送" : "补交材料待报送"));
     store.outbox().cancel(number + "/" + kHealth, "申请人撤回", "张敏", "2026-09-30 16:00:00");
     CHECK(state_of("case", kHealth) == "cancelled");
     CHECK(state_of("supplement", kHealth) == "cancelled");  // nothing waits for it
-    CHECK(state_of("supplement", kCivil) == "pending");     // its item still goes
+    CHECK(state_of("supplement", kCivil) == "pending");     // its item may still go
     auto events = store.cases().find(number)->events;
     REQUIRE_FALSE(events.empty());
     CHECK(events.back().type == "outbox.cancelled");

@@ -122,7 +122,9 @@ const CaseItemState* failing_prerequisite(const std::map<long long, CaseItemStat
 std::string outbox_columns(const Database& db) {
     return "SELECT c.number, o.item_code, o.department, o.endpoint, o.idempotency_key, o.state,"
            " o.attempts, o.id, c.counter, o.payload, o.next_attempt_at, o.last_error, o.response,"
-           " o.sent_at, o.sent_to, o.forward_by, o.kind, (" +
+           " o.sent_at, o.sent_to, o.forward_by, o.kind, CASE WHEN o.kind = 'case' THEN ''"
+           " ELSE (SELECT oc.state FROM outbox oc WHERE oc.case_id = o.case_id"
+           " AND oc.item_code = o.item_code AND oc.kind = 'case') END, (" +
            waiting_for(db.list_agg("wp.name", "\n")) +
            ") FROM outbox o JOIN cases c ON c.id = o.case_id";
 }
@@ -139,7 +141,7 @@ std::vector<OutboxRow> read_rows(Statement& q) {
         row.id = q.int64(c++);
         for (std::string* text :
              {&row.counter, &row.payload, &row.next_attempt_at, &row.last_error, &row.response,
-              &row.sent_at, &row.sent_to, &row.forward_by, &row.kind})
+              &row.sent_at, &row.sent_to, &row.forward_by, &row.kind, &row.item_state})
             *text = q.text(c++);
         if (!q.is_null(c)) {
             std::string names = q.text(c);
@@ -542,7 +544,10 @@ std::string waiting_label(const std::vector<std::string>& names) {
 
 std::string outbox_state_label(const OutboxRow& row) {
     if (row.kind == "supplement") {
-        if (row.state == "pending") return tr("supplied materials, to be sent");
+        if (row.state == "pending")
+            return row.item_state == "refused" || row.item_state == "blocked"
+                       ? tr("supplied materials, to be sent when the item is sent again")
+                       : tr("supplied materials, to be sent");
         if (row.state == "sent") return tr("supplied materials sent to the department");
     }
     if (row.state == "pending")

@@ -198,13 +198,15 @@ const std::array<const char*, kSchemaVersion> kSqliteSteps = {
     // cases that client sent): how far each back office was read, per client (decisions.hpp;
     // exchange_cursors stays as it was, the legacy cursor where each client's starts), and the
     // client each outbox row was claimed (so sent) by, under which its supplements go too
-    // (outbox.hpp). case_items_case goes: the unique index on (case_id, code) serves every
-    // lookup by case, and an intake writes one index less.
+    // (outbox.hpp). The outbox rows of a case (its detail, a supplement's item row) are found
+    // by an index instead of a scan of the whole outbox. case_items_case goes: the unique index
+    // on (case_id, code) serves every lookup by case.
     R"sql(
     CREATE TABLE exchange_pulls (back_office TEXT NOT NULL, client TEXT NOT NULL,
         cursor INTEGER NOT NULL, pulled_by TEXT NOT NULL DEFAULT '',
         pull_until TEXT NOT NULL DEFAULT '', PRIMARY KEY (back_office, client));
     ALTER TABLE outbox ADD COLUMN client TEXT NOT NULL DEFAULT '';
+    CREATE INDEX outbox_case ON outbox (case_id, item_code);
     DROP INDEX case_items_case;
     )sql",
 };
@@ -393,6 +395,7 @@ const std::array<const char*, kSchemaVersion> kPostgresSteps = {
         cursor BIGINT NOT NULL, pulled_by TEXT NOT NULL DEFAULT '',
         pull_until TEXT NOT NULL DEFAULT '', PRIMARY KEY (back_office, client));
     ALTER TABLE outbox ADD COLUMN client TEXT NOT NULL DEFAULT '';
+    CREATE INDEX outbox_case ON outbox (case_id, item_code);
     DROP INDEX case_items_case;
     )sql",
 };

@@ -56,6 +56,8 @@ struct OutboxRow {
     /// supplied later (supplements.hpp; POST /v1/supplements, key "<supplement>/<item>"),
     /// not due before the item's own row was sent, and sent where that row went.
     std::string kind = "case";
+    /// A supplement's: the state of its item's own row ("" for a case row).
+    std::string item_state;
     /// The names of the items of its case it waits for and that are not approved yet.
     std::vector<std::string> waiting_for;
 };
