@@ -761,6 +761,15 @@ ExchangeConfig exchange_config(const fs::path& data_dir) {
     return ExchangeConfig::load(config_file);
 }
 
+/// What a move into a store that held cases did besides copying (store/migrate.hpp).
+void print_merge(const store::MigrationReport& report, std::ostream& out) {
+    if (!report.merged || report.already_done) return;
+    out << trf("Merged beside the cases already there: every row has a new id there; {} "
+               "accounts were in both stores and stay as the target has them",
+               std::to_string(report.shared_accounts))
+        << '\n';
+}
+
 void print_pull(const PullReport& report, std::ostream& out) {
     out << "PULLED decisions=" << report.decisions << " errors=" << report.errors.size() << '\n';
     for (const auto& error : report.errors) out << trf("Back office not read: {}", error) << '\n';
@@ -1235,6 +1244,7 @@ int cmd_admin(const fs::path& data_dir, const Args& args, std::ostream& out, std
                        std::to_string(report.rows.at("audit_events")),
                        std::to_string(report.materials), std::to_string(report.pending))
                 << '\n';
+        print_merge(report, out);
         code = 0;
     } else if (what == "store" && args.positional.size() == 2 && args.positional[1] == "join" &&
                !option(args, "--to").empty()) {
@@ -1252,6 +1262,7 @@ int cmd_admin(const fs::path& data_dir, const Args& args, std::ostream& out, std
                        std::to_string(report.materials), std::to_string(report.pending),
                        option(args, "--to"))
                 << '\n';
+        print_merge(report, out);
         code = 0;
     } else if (what == "users") {
         code = admin_users(admin, args, out);

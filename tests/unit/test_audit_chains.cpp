@@ -30,14 +30,6 @@ AcceptRequest request_at(const std::string& counter, const std::string& now) {
     return r;
 }
 
-/// Lets `d` change and delete audit events, as whoever can write the database can.
-void drop_audit_triggers(const testing::TestStore& db, store::Database& d) {
-    if (db.postgresql())
-        d.exec("ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_change");
-    else
-        d.exec("DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete");
-}
-
 std::string id_of(const testing::TestStore& db, const std::string& where) {
     return std::to_string(db.scalar("SELECT id FROM audit_events WHERE " + where));
 }
@@ -88,7 +80,7 @@ TEST_CASE(
     CHECK(wx02.audit_head().rfind("WX02 #" + std::to_string(head->id) + " ", 0) == 0);
 
     auto d = db.connect();
-    drop_audit_triggers(db, *d);
+    testing::drop_audit_triggers(db, *d);
     SECTION("a changed event in the middle of one counter's chain") {
         const std::string middle = id_of(db,
                                          "counter = 'WX03' AND type = 'case.accepted' ORDER BY id"
@@ -129,8 +121,9 @@ TEST_CASE("A store written with the one chain of before schema 12 upgrades and v
         // The store as schema 11 left it: no supplements, no head per counter, one chain over every
         // counter's events in id order (plain first, then keyed), its head in audit_head.
         auto d = db.connect();
-        for (const char* undo :  // what steps 14 (cursors per client) and 13 (supplements) add
-             {"DROP TABLE exchange_pulls", "DROP INDEX outbox_case",
+        for (const char* undo :  // what steps 15 (merges), 14 (cursors per client) and 13
+                                 // (supplements) add
+             {"DROP TABLE audit_imports", "DROP TABLE exchange_pulls", "DROP INDEX outbox_case",
               "ALTER TABLE outbox DROP COLUMN client",
               "CREATE INDEX case_items_case ON case_items (case_id)",
               "DROP TABLE supplement_materials", "DROP TABLE supplements",
@@ -187,7 +180,7 @@ TEST_CASE("A store written with the one chain of before schema 12 upgrades and v
 
     SECTION("the old chain's end cut off is found") {
         auto d = db.connect();
-        drop_audit_triggers(db, *d);
+        testing::drop_audit_triggers(db, *d);
         d->exec("DELETE FROM audit_events WHERE id = " + std::to_string(legacy_last));
         const auto broken = store.audit().verify();
         CHECK_FALSE(broken.ok);
@@ -195,7 +188,7 @@ TEST_CASE("A store written with the one chain of before schema 12 upgrades and v
     }
     SECTION("an old event changed is found") {
         auto d = db.connect();
-        drop_audit_triggers(db, *d);
+        testing::drop_audit_triggers(db, *d);
         d->exec("UPDATE audit_events SET subject = 'WX-9' WHERE id = " +
                 std::to_string(legacy_last - 2));
         const auto broken = store.audit().verify();

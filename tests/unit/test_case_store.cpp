@@ -286,14 +286,6 @@ TEST_CASE("The audit chain proves itself intact or names the first broken event"
 
 namespace {
 
-/// Lets `d` change and delete audit events, as whoever can write the database can.
-void drop_audit_triggers(store::Database& d, bool postgresql) {
-    if (postgresql)
-        d.exec("ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_change");
-    else
-        d.exec("DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete");
-}
-
 /// Appends an event of the first, unkeyed version of the chain through `d`: on the legacy chain
 /// (as a program before the audit key wrote it) or on WX01's.
 void append_plain_event(store::Database& d, const std::string& type, bool legacy = true) {
@@ -353,7 +345,7 @@ TEST_CASE("The audit chain is keyed and anchored outside the database, and old c
         // Whoever can write the database changes an event and hashes the whole chain again in
         // the first version's rule, which needs no key.
         auto d = db.connect();
-        drop_audit_triggers(*d, db.postgresql());
+        testing::drop_audit_triggers(db, *d);
         d->exec("UPDATE audit_events SET actor = '王五' WHERE id = " +
                 std::to_string(events[2].id));
         std::string previous;
@@ -373,7 +365,7 @@ TEST_CASE("The audit chain is keyed and anchored outside the database, and old c
     }
     SECTION("events deleted from the end are seen by the head file") {
         auto d = db.connect();
-        drop_audit_triggers(*d, db.postgresql());
+        testing::drop_audit_triggers(db, *d);
         d->exec("DELETE FROM audit_events WHERE id = " + std::to_string(events[3].id));
         const auto broken = store.audit().verify();
         CHECK_FALSE(broken.ok);
@@ -396,7 +388,7 @@ TEST_CASE("The audit chain is keyed and anchored outside the database, and old c
         CHECK(both.ok);
         CHECK(both.unchecked == 0);
         auto d = db.connect();
-        drop_audit_triggers(*d, db.postgresql());
+        testing::drop_audit_triggers(db, *d);
         d->exec(
             "UPDATE audit_events SET actor = '王五' WHERE id = (SELECT max(id) FROM"
             " audit_events)");

@@ -256,11 +256,12 @@ TEST_CASE("An outbox written before schema 7 keeps working, and follows a switch
         store.cases().accept(r);
     }
     {
-        // The file as schema 6 left it: without what steps 14 (cursors per client), 13
-        // (supplements), 12 (the audit heads per counter), 11 (a bundle's order), 10 (the legal
-        // limit's unit), 8 (a centre's claims and the audit head) and 7 (the forwarding columns)
-        // add.
+        // The file as schema 6 left it: without what steps 15 (merged audit events), 14 (cursors
+        // per client), 13 (supplements), 12 (the audit heads per counter), 11 (a bundle's
+        // order), 10 (the legal limit's unit), 8 (a centre's claims and the audit head) and 7
+        // (the forwarding columns) add.
         SQLite::Database db((dir.path / "counter.db").string(), SQLite::OPEN_READWRITE);
+        db.exec("DROP TABLE audit_imports");
         db.exec("DROP TABLE exchange_pulls");
         db.exec("DROP INDEX outbox_case");
         db.exec("ALTER TABLE outbox DROP COLUMN client");

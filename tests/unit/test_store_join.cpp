@@ -10,6 +10,7 @@
 #include "onewindow/core/error.hpp"
 #include "onewindow/store/materials.hpp"
 #include "onewindow/store/migrate.hpp"
+#include "own_counter.hpp"
 #include "sample_case.hpp"
 #include "shell_run.hpp"
 #include "temp_dir.hpp"
@@ -20,46 +21,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path kCalendar = fs::path(ONEWINDOW_SOURCE_DIR) / "app/core/data/calendar";
-
-/// A counter of its own: counter.db in its data folder, an administrator, two cases (one with a
-/// scan, both still to send), a one-time notice and a rating.
-struct OwnCounter {
-    testing::TempDir dir{"onewindow-join"};
-    std::string code;
-    CaseStore store = CaseStore::open(dir.path / "counter.db", dir.path / "materials",
-                                      WorkingCalendar::load_dir(kCalendar));
-    UserAccount admin;
-    std::string first, scan_sha;
-
-    explicit OwnCounter(std::string counter_code) : code(std::move(counter_code)) {
-        CounterConfig config;
-        config.code = code;
-        config.save(dir.path / "counter.json");
-        NewUser user;
-        user.name = "admin_" + code;
-        user.display_name = "王磊";
-        user.counter = code;
-        user.password = "window-2026";
-        user.role = Role::Administrator;
-        store.accounts().create_user(user, "setup");
-        admin = *store.accounts().find(user.name);
-        const fs::path scan = dir.path / "id_card.png";
-        std::ofstream(scan, std::ios::binary) << "the scan of " << code << '\0' << "binary";
-        for (int i = 0; i < 2; ++i) {
-            AcceptRequest r = testing::sample_accept_request("2026-12-0" + std::to_string(1 + i) +
-                                                             " 09:3" + std::to_string(i) + ":00");
-            r.counter = code;
-            r.items = {testing::sample_item("000718001001", "county_health", "county_health")};
-            r.materials = {{"id_card", "居民身份证", 1, 0, i == 0 ? scan : fs::path(), false, ""}};
-            const auto number = store.cases().accept(r).case_number;
-            if (i == 0) first = number;
-        }
-        store.hand_outs().record_rating(first, 2, "等太久", "2026-12-01 10:00:00");
-        scan_sha = store.cases().find(first)->materials.at(0).sha256;
-    }
-    Administration as_admin() { return Administration(store, dir.path, kCalendar, admin); }
-};
+const fs::path kCalendar = testing::kCalendarDir;
 
 }  // namespace
 
@@ -70,7 +32,7 @@ TEST_CASE(
     testing::TempDir centre_dir{"onewindow-join-centre"};
     testing::TestStore centre(centre_dir.path);
     REQUIRE(centre.postgresql());
-    OwnCounter own("WX05");
+    testing::OwnCounter own("WX05");
     REQUIRE_FALSE(own.scan_sha.empty());
     const long long events = static_cast<long long>(own.store.audit().events().size());
 
@@ -117,23 +79,29 @@ TEST_CASE(
     CHECK(centre.count("cases") == 3);
     CHECK(centre.count("audit_events") == events + 2);
 
-    // Another counter cannot pour its own cases into a store that holds others: refused, the
-    // centre and that counter as they were.
-    OwnCounter other("WX06");
-    try {
-        other.as_admin().join_centre(centre.text());
-        FAIL("joined a store holding another counter's cases");
-    } catch (const Error& e) {
-        CHECK(std::string(e.what()).find("empty") != std::string::npos);
+    // Another counter joins after it: merged beside the cases there (test_store_merge.cpp),
+    // and pointed at the centre too.
+    testing::OwnCounter other("WX06");
+    const auto merged = other.as_admin().join_centre(centre.text());
+    CHECK(merged.merged);
+    CHECK(merged.rows.at("cases") == 2);
+    CHECK(centre.count("cases") == 5);
+    CHECK(CounterConfig::load(other.dir.path / "counter.json").store == centre.text());
+    {
+        CaseStore joined =
+            centre.open(centre_dir.path / "materials", WorkingCalendar::load_dir(kCalendar));
+        joined.database().anchor_audit(other.dir.path, "WX06");
+        const auto verified = joined.audit().verify({own.key()});
+        CHECK(verified.ok);
+        CHECK(verified.unchecked == 0);
+        CHECK(verified.head_checked);
     }
-    CHECK(centre.count("cases") == 3);
-    CHECK(CounterConfig::load(other.dir.path / "counter.json").store.empty());
 }
 
 TEST_CASE("A join that fails half way leaves the centre's store empty", "[centre]") {
     testing::TempDir centre_dir{"onewindow-join-fail"};
     testing::TestStore centre(centre_dir.path);
-    OwnCounter own("WX07");
+    testing::OwnCounter own("WX07");
     // The scan a case names is gone from the counter's folder: the copy stops at it.
     fs::remove_all(own.dir.path / "materials");
     try {
@@ -151,7 +119,7 @@ TEST_CASE("onewindow-cli admin store join moves a counter into the centre, as an
           "[centre][e2e]") {
     testing::TempDir centre_dir{"onewindow-join-cli"};
     testing::TestStore centre(centre_dir.path);
-    OwnCounter own("WX08");
+    testing::OwnCounter own("WX08");
     const fs::path cli = fs::path(ONEWINDOW_STAGE_DIR) / "bin/onewindow-cli";
     const std::string command = testing::quote(cli) + " --data " + testing::quote(own.dir.path) +
                                 " admin --user admin_WX08 store join --to " +
@@ -177,7 +145,7 @@ TEST_CASE("onewindow-cli admin store migrate copies another counter's folder, on
           "[centre][e2e]") {
     testing::TempDir centre_dir{"onewindow-migrate-cli"};
     testing::TestStore centre(centre_dir.path);
-    OwnCounter own("WX08"), township("XZ01");  // WX08's administrator brings XZ01's folder
+    testing::OwnCounter own("WX08"), township("XZ01");  // WX08's administrator brings XZ01's folder
     const fs::path cli = fs::path(ONEWINDOW_STAGE_DIR) / "bin/onewindow-cli";
     const std::string base = "ONEWINDOW_PASSWORD=window-2026 " + testing::quote(cli) + " --data " +
                              testing::quote(own.dir.path) +
@@ -202,11 +170,19 @@ TEST_CASE("onewindow-cli admin store migrate copies another counter's folder, on
     CHECK(again.code == 0);
     CHECK(again.out.find("未重复复制") != std::string::npos);
     CHECK(centre.count("cases") == 2);
+    // A second township's folder merges beside it.
+    testing::OwnCounter second_township("XZ02");
+    auto merged = testing::run(base + testing::quote(second_township.dir.path) + " --to " +
+                               testing::quote(centre.text()));
+    INFO(merged.out);
+    CHECK(merged.code == 0);
+    CHECK(merged.out.find("已与目标数据库中原有的办件合并") != std::string::npos);
+    CHECK(centre.scalar("SELECT count(*) FROM cases WHERE counter = 'XZ02'") == 2);
     // A folder without a store is refused, and nothing is written.
     testing::TempDir empty{"onewindow-migrate-empty"};
     auto refused =
         testing::run(base + testing::quote(empty.path) + " --to " + testing::quote(centre.text()));
     CHECK(refused.code != 0);
     CHECK(refused.out.find("counter.db") != std::string::npos);
-    CHECK(centre.count("cases") == 2);
+    CHECK(centre.count("cases") == 4);
 }

@@ -141,42 +141,180 @@ std::optional<std::string> read_audit_key(const std::filesystem::path& file) {
     return key;
 }
 
-AuditVerifyResult AuditRepository::verify(const std::vector<std::string>& other_keys) const {
+Poco::JSON::Object::Ptr audit_segment_json(const AuditSegment& segment) {
+    Poco::JSON::Object::Ptr out = new Poco::JSON::Object(true);
+    out->set("first", segment.first_id);
+    out->set("last", segment.last_id);
+    out->set("legacy_id", segment.legacy_id);
+    out->set("legacy_hash", segment.legacy_hash);
+    Poco::JSON::Array::Ptr heads = new Poco::JSON::Array;
+    for (const auto& head : segment.heads) {
+        Poco::JSON::Object::Ptr h = new Poco::JSON::Object(true);
+        h->set("counter", head.counter);
+        h->set("id", head.id);
+        h->set("hash", head.hash);
+        h->set("carried", head.carried);
+        heads->add(h);
+    }
+    out->set("heads", heads);
+    return out;
+}
+
+std::optional<AuditSegment> audit_segment_of(const std::string& detail) {
+    try {
+        const auto root = parse_json(detail, "audit event").extract<Poco::JSON::Object::Ptr>();
+        if (!root || !root->has("segment")) return std::nullopt;
+        const auto s = root->getObject("segment");
+        if (!s) return std::nullopt;
+        AuditSegment segment;
+        segment.first_id = s->getValue<long long>("first");
+        segment.last_id = s->getValue<long long>("last");
+        segment.legacy_id = s->getValue<long long>("legacy_id");
+        segment.legacy_hash = s->getValue<std::string>("legacy_hash");
+        const auto heads = s->getArray("heads");
+        if (!heads) return std::nullopt;
+        for (std::size_t i = 0; i < heads->size(); ++i) {
+            const auto h = heads->getObject(static_cast<unsigned>(i));
+            if (!h) return std::nullopt;
+            segment.heads.push_back({h->getValue<std::string>("counter"),
+                                     h->getValue<long long>("id"), h->getValue<std::string>("hash"),
+                                     h->getValue<bool>("carried")});
+        }
+        return segment;
+    } catch (const std::exception&) {
+        return std::nullopt;  // not JSON, or members of the wrong kind: not a segment
+    }
+}
+
+namespace {
+
+/// The chains of one store as the verifier walks them: its legacy chain (ids up to
+/// `legacy_id`, one chain in id order) and each counter's chain from the legacy head.
+struct ChainWalk {
+    long long legacy_id = 0;
+    std::string legacy_hash;
+    std::string previous;  // the legacy chain's last hash
+    bool legacy_closed = false;
+    bool keyed = false;                         // a keyed event was seen: no plain one may follow
+    std::map<std::string, std::string> chains;  // each counter's last hash
+
+    /// Null when `e` (stored after `stored_previous`) follows its chain; else what is wrong
+    /// and `broken_id` the event where.
+    const char* step(const AuditEvent& e, const std::string& stored_previous,
+                     const std::map<std::string, std::string>& keys, AuditVerifyResult& result,
+                     long long& broken_id) {
+        const bool legacy = e.id <= legacy_id;
+        if (!legacy && !legacy_closed) {
+            if (const char* broken = close_legacy()) {
+                broken_id = legacy_id;
+                return broken;
+            }
+        }
+        std::string& last =
+            legacy ? previous : chains.try_emplace(e.counter, legacy_hash).first->second;
+        const std::string id = key_id_of(e.hash);
+        broken_id = e.id;
+        if (stored_previous != last) return N_("its link to the previous event is broken");
+        if (id.empty() && keyed) return N_("it carries no keyed hash, after keyed events");
+        if ((id.empty() && audit_hash(last, e) != e.hash) ||
+            (!id.empty() && keys.count(id) && keyed_audit_hash(keys.at(id), last, e) != e.hash))
+            return N_("its content does not match its hash");
+        keyed = keyed || !id.empty();
+        result.unchecked += !id.empty() && !keys.count(id);
+        last = e.hash;
+        return nullptr;
+    }
+    /// The legacy chain must end at its head, or events were cut from its end (or its head
+    /// moved).
+    const char* close_legacy() {
+        legacy_closed = true;
+        return previous == legacy_hash ? nullptr
+                                       : N_("the chain written before schema 12 does not end at "
+                                            "its recorded head: events were deleted");
+    }
+};
+
+/// An imported store's events (audit_imports), walked as a store of their own.
+struct ImportWalk {
+    long long event_id = 0;
+    AuditSegment segment;
+    ChainWalk walk;
+};
+
+}  // namespace
+
+AuditVerifyResult AuditRepository::verify(const std::vector<std::string>& other_keys,
+                                          bool head_file) const {
     AuditVerifyResult result;
     std::map<std::string, std::string> keys;  // by key id: this counter's and those given
     if (const std::string& key = db_.audit_key(false); !key.empty()) keys[key_id(key)] = key;
     for (const auto& key : other_keys) keys[key_id(key)] = key;
-    const auto head =
-        db_.audit_anchor().empty() ? std::nullopt : read_audit_head(db_.audit_anchor());
-    // The legacy head (database.hpp): the events up to it are one chain in id order, where
-    // every counter's chain starts.
-    long long legacy_id = 0;
-    std::string legacy_hash;
-    {
-        Statement& q = db_.cached("SELECT last_id, hash FROM audit_head WHERE id = 1");
-        if (q.step()) {
-            legacy_id = q.int64(0);
-            legacy_hash = q.text(1);
-        }
-        q.reset();
-    }
-    bool keyed = false;  // a keyed event was seen: no plain one may follow
-    bool head_found = false;
-    std::string previous;                       // the legacy chain's last hash
-    std::map<std::string, std::string> chains;  // each counter's last hash
-    long long after = 0;
+    const auto head = db_.audit_anchor().empty() || !head_file
+                          ? std::nullopt
+                          : read_audit_head(db_.audit_anchor());
     const auto fail = [&](long long id, const char* message) {
         result.ok = false;
         result.first_broken_id = id;
         result.message = message;
         return result;
     };
-    // The legacy chain must end at its head, or events were cut from its end (or its head moved).
-    bool legacy_closed = false;
-    const auto close_legacy = [&] {
-        legacy_closed = true;
-        return previous == legacy_hash;
+    // The legacy head (database.hpp): the events up to it are one chain in id order, where
+    // every counter's chain starts.
+    ChainWalk own;
+    {
+        Statement& q = db_.cached("SELECT last_id, hash FROM audit_head WHERE id = 1");
+        if (q.step()) {
+            own.legacy_id = q.int64(0);
+            own.legacy_hash = q.text(1);
+        }
+        q.reset();
+    }
+    // The events merged from other stores (migrate.hpp): each range is walked as its own
+    // store, from the start and to the heads its merge event records; the chains it carries
+    // on continue from there.
+    std::vector<ImportWalk> imports;
+    {
+        Statement q = db_.prepare(
+            "SELECT i.event_id, i.first_id, i.last_id, e.detail FROM audit_imports i"
+            " LEFT JOIN audit_events e ON e.id = i.event_id ORDER BY i.first_id");
+        while (q.step()) {
+            const auto segment = audit_segment_of(q.text(3));
+            if (!segment || segment->first_id != q.int64(1) || segment->last_id != q.int64(2) ||
+                (!imports.empty() && imports.back().segment.last_id >= segment->first_id))
+                return fail(q.int64(0), N_("the record of a merged store's events does not "
+                                           "match the event of its merge"));
+            ImportWalk walk{q.int64(0), *segment, {}};
+            walk.walk.legacy_id = segment->legacy_id;
+            walk.walk.legacy_hash = segment->legacy_hash;
+            imports.push_back(std::move(walk));
+        }
+    }
+    std::size_t next_import = 0;  // the first import not closed yet
+    std::size_t merge_events = 0;
+    // Closes the import at next_import: its chains end at the heads its merge recorded.
+    const auto close_import = [&](long long& broken_id) -> const char* {
+        ImportWalk& i = imports[next_import++];
+        broken_id = i.segment.last_id;
+        if (!i.walk.legacy_closed)
+            if (const char* broken = i.walk.close_legacy()) return broken;
+        std::map<std::string, std::string> recorded;
+        for (const auto& h : i.segment.heads) recorded[h.counter] = h.hash;
+        for (const auto& [counter, hash] : i.walk.chains)
+            if (!recorded.count(counter) || recorded.at(counter) != hash)
+                return N_(
+                    "a merged store's chain does not end at the head its merge recorded: "
+                    "events were deleted");
+        for (const auto& h : i.segment.heads) {
+            if (!i.walk.chains.count(h.counter))
+                return N_(
+                    "a merged store's chain does not end at the head its merge recorded: "
+                    "events were deleted");
+            if (h.carried) own.chains[h.counter] = h.hash;
+        }
+        return nullptr;
     };
+    bool head_found = false;
+    long long after = 0;
     // In pages by id: a centre's chain holds millions of events.
     Statement& page = db_.cached(
         "SELECT id, at, actor, counter, type, subject, detail, success, prev_hash, hash"
@@ -188,42 +326,50 @@ AuditVerifyResult AuditRepository::verify(const std::vector<std::string>& other_
             more = true;
             AuditEvent e = read_event(page);
             after = e.id;
-            const std::string stored_previous = page.text(8);
             ++result.events;
-            const bool legacy = e.id <= legacy_id;
-            if (!legacy && !legacy_closed && !close_legacy()) {
-                page.reset();
-                return fail(legacy_id, N_("the chain written before schema 12 does not end at "
-                                          "its recorded head: events were deleted"));
-            }
-            std::string& last =
-                legacy ? previous : chains.try_emplace(e.counter, legacy_hash).first->second;
-            const std::string id = key_id_of(e.hash);
+            long long broken_id = 0;
             const char* broken = nullptr;
-            if (stored_previous != last)
-                broken = N_("its link to the previous event is broken");
-            else if (id.empty() && keyed)
-                broken = N_("it carries no keyed hash, after keyed events");
-            else if ((id.empty() && audit_hash(last, e) != e.hash) ||
-                     (!id.empty() && keys.count(id) &&
-                      keyed_audit_hash(keys.at(id), last, e) != e.hash))
-                broken = N_("its content does not match its hash");
-            else if (head && e.id == head->first && e.hash != head->second)
+            while (!broken && next_import < imports.size() &&
+                   e.id > imports[next_import].segment.last_id)
+                broken = close_import(broken_id);
+            if (!broken) {
+                ChainWalk& walk =
+                    next_import < imports.size() && e.id >= imports[next_import].segment.first_id
+                        ? imports[next_import].walk
+                        : own;
+                broken = walk.step(e, page.text(8), keys, result, broken_id);
+            }
+            if (!broken && merge_events < imports.size() &&
+                imports[merge_events].event_id == e.id) {
+                ++merge_events;  // ids grow with the ranges: the merge events come in order
+                if (e.type != "store.migrated") {
+                    broken_id = e.id;
+                    broken =
+                        N_("the record of a merged store's events does not match the "
+                           "event of its merge");
+                }
+            }
+            if (!broken && head && e.id == head->first && e.hash != head->second) {
+                broken_id = e.id;
                 broken = N_("it differs from the event the audit head file names");
+            }
             if (broken) {
                 page.reset();
-                return fail(e.id, broken);
+                return fail(broken_id, broken);
             }
-            keyed = keyed || !id.empty();
-            result.unchecked += !id.empty() && !keys.count(id);
             head_found = head_found || (head && e.id == head->first);
-            last = e.hash;
         }
         page.reset();
     }
-    if (!legacy_closed && !close_legacy())
-        return fail(legacy_id, N_("the chain written before schema 12 does not end at its "
-                                  "recorded head: events were deleted"));
+    while (next_import < imports.size()) {
+        long long broken_id = 0;
+        if (const char* broken = close_import(broken_id)) return fail(broken_id, broken);
+    }
+    if (merge_events < imports.size())
+        return fail(imports[merge_events].event_id,
+                    N_("the event of a merge of another store's events is missing"));
+    if (!own.legacy_closed)
+        if (const char* broken = own.close_legacy()) return fail(own.legacy_id, broken);
     if (head && !head_found) {
         // The head file names an event the chain does not have: its end was cut off.
         return fail(head->first,

@@ -15,6 +15,7 @@
 //                      (decisions.hpp); exchange_cursors: the legacy cursors, one per back office
 //   hand_outs, ratings results handed out and the applicants' ratings (handouts.hpp)
 //   item_waits         the items of a case an item waits for (a bundle's order, outbox.hpp)
+//   audit_imports      the id ranges of audit events merged from another store (migrate.hpp)
 //   materials          (PostgreSQL) scans, content-addressed, in the database (materials.hpp)
 #include "schema.hpp"
 
@@ -209,6 +210,13 @@ const std::array<const char*, kSchemaVersion> kSqliteSteps = {
     CREATE INDEX outbox_case ON outbox (case_id, item_code);
     DROP INDEX case_items_case;
     )sql",
+    // 15: the audit events of another counter's store merged into this one (store/migrate.hpp,
+    // audit.hpp): which id range each merge brought and the event that names it (the
+    // event's detail says where that range's chains start and end; this table only finds it).
+    R"sql(
+    CREATE TABLE audit_imports (event_id INTEGER PRIMARY KEY, first_id INTEGER NOT NULL,
+        last_id INTEGER NOT NULL, CHECK (first_id <= last_id AND last_id < event_id));
+    )sql",
 };
 
 const std::array<const char*, kSchemaVersion> kPostgresSteps = {
@@ -397,6 +405,11 @@ const std::array<const char*, kSchemaVersion> kPostgresSteps = {
     ALTER TABLE outbox ADD COLUMN client TEXT NOT NULL DEFAULT '';
     CREATE INDEX outbox_case ON outbox (case_id, item_code);
     DROP INDEX case_items_case;
+    )sql",
+    // 15: as SQLite's step 15.
+    R"sql(
+    CREATE TABLE audit_imports (event_id BIGINT PRIMARY KEY, first_id BIGINT NOT NULL,
+        last_id BIGINT NOT NULL, CHECK (first_id <= last_id AND last_id < event_id));
     )sql",
 };
 

@@ -10,7 +10,9 @@
 // at WX07 of a case accepted at WX01 is on WX07's chain; the dispatcher's event of a WX01 case
 // on WX01's, whichever counter's dispatcher sent it). Events up to the legacy head (audit_head,
 // the end of the single chain of stores older than schema 12) are one chain in id order, as
-// they were written; upgrading a store rewrites nothing, so its chain verifies as before.
+// they were written; upgrading a store rewrites nothing, so its chain verifies as before. The
+// events of another counter's store merged into this one (migrate.hpp) are a range of ids
+// walked as that store's own chains (AuditSegment); its counters' chains go on from there.
 //
 // Anchored outside the database (Database::anchor_audit()), because whoever can write the
 // database could otherwise recompute a plain hash chain after changing or deleting events:
@@ -37,6 +39,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <Poco/JSON/Object.h>
 
 #include "onewindow/store/database.hpp"
 
@@ -81,6 +85,30 @@ std::optional<std::pair<long long, std::string>> read_audit_head(const std::file
 /// the file holds something else. Error(Storage) when it cannot be read.
 std::optional<std::string> read_audit_key(const std::filesystem::path& file);
 
+/// The events of another store merged into this one (migrate.hpp): ids first_id..last_id, in
+/// that store's order, walked as a store of their own: its legacy chain (first_id..legacy_id,
+/// in id order, ending at legacy_hash; legacy_id < first_id when it had none) and its counters'
+/// chains from there, each ending at its head. A head `carried` is a counter that goes on here:
+/// its next event links to that head. The merge's own event ("store.migrated", after the range)
+/// records all this in its detail ("segment"), so it is chained and keyed like any event;
+/// audit_imports only finds that event.
+struct AuditSegment {
+    long long first_id = 0, last_id = 0;
+    long long legacy_id = 0;
+    std::string legacy_hash;
+    struct Head {
+        std::string counter;
+        long long id = 0;
+        std::string hash;
+        bool carried = false;
+    };
+    std::vector<Head> heads;
+};
+/// The "segment" member of a merge event's detail, and back (nullopt: the detail has none, or
+/// one of another shape).
+Poco::JSON::Object::Ptr audit_segment_json(const AuditSegment& segment);
+std::optional<AuditSegment> audit_segment_of(const std::string& detail_json);
+
 /// The head of one counter's chain: its newest event (the legacy head while the counter has
 /// appended nothing since schema 12; id 0 and hash "" in an empty store).
 struct AuditHead {
@@ -120,7 +148,11 @@ class AuditRepository {
     /// `other_keys`: other counters' audit keys (their audit.key files, brought to the
     /// verifier): the events keyed with one of them are recomputed too, so one verification
     /// covers a whole centre; only events of keys not given count as unchecked.
-    AuditVerifyResult verify(const std::vector<std::string>& other_keys = {}) const;
+    /// The events merged from other stores (AuditSegment) are walked as those stores' chains.
+    /// `head_file` false: the head file is not compared (a merge verifies its copy before the
+    /// head file names the merge's event).
+    AuditVerifyResult verify(const std::vector<std::string>& other_keys = {},
+                             bool head_file = true) const;
 
   private:
     Database& db_;

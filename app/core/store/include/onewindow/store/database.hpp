@@ -82,7 +82,7 @@ enum class Engine { SQLite, PostgreSQL };
 
 /// The newest schema version this program writes (schema.cpp: one step per version, the same
 /// numbers on both engines).
-inline constexpr int kSchemaVersion = 14;
+inline constexpr int kSchemaVersion = 15;
 
 /// The PostgreSQL majors this store runs on (15 is tested; 16 and 17 keep every feature used).
 inline constexpr int kPostgresMajors[] = {15, 16, 17};
