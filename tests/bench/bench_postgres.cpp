@@ -27,6 +27,7 @@
 #include "onewindow/core/case_store.hpp"
 #include "onewindow/core/exchange_auth.hpp"
 #include "onewindow/store/database.hpp"
+#include "onewindow/store/migrate.hpp"
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
@@ -528,6 +529,43 @@ void pg_material_put(const fs::path& stage) {
         times.push_back(ms_since(start));
     }
     print("pg_material_put_ms", median(times), "ms");
+}
+
+}  // namespace onewindow::bench
+
+namespace onewindow::bench {
+
+void pg_store_merge(const fs::path& stage, const AcceptRequestFactory& request) {
+    // A counter's own store of 3,000 cases (each with a scan, all still to send), brought into
+    // a centre twice: moved into an empty database (its ids kept), the baseline; and merged into
+    // one that holds another counter's cases (new ids, references mapped, its chains walked).
+    Temp temp;
+    const fs::path own = temp.path / "WX02";
+    fs::create_directories(own);
+    {
+        auto store = CaseStore::open(own / "counter.db", own / "materials", calendar(stage));
+        for (int i = 0; i < 3000; ++i) store.cases().accept(request("WX02", temp.path));
+    }
+    Server server;
+    const store::Location source{store::Engine::SQLite, (own / "counter.db").string()};
+    const auto location = [&](const std::string& name) {
+        return store::Location::parse(server.database(name), {});
+    };
+    const auto timed = [&](const store::Location& to) {
+        const auto start = Clock::now();
+        store::migrate_store(source, own / "materials", to, {}, own, "bench");
+        return ms_since(start) / 1000;
+    };
+    const double moved = timed(location("moved"));
+    const store::Location centre = location("centre");
+    {
+        auto store = CaseStore::open(centre, temp.path / "centre", calendar(stage));
+        for (int i = 0; i < 300; ++i) store.cases().accept(request("WX01", temp.path));
+    }
+    const double merged = timed(centre);
+    print("pg_store_move_3k_cases_s", moved, "s");
+    print("pg_store_merge_3k_cases_s", merged, "s");
+    print("pg_store_merge_vs_move_ratio", merged / moved, "ratio");
 }
 
 }  // namespace onewindow::bench

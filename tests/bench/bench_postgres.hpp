@@ -32,6 +32,7 @@ void pg_centre_counters(const std::filesystem::path& stage, const AcceptRequestF
 void pg_centre_log(const std::filesystem::path& stage);
 void pg_poco_data_vs_libpq();
 void pg_material_put(const std::filesystem::path& stage);
+void pg_store_merge(const std::filesystem::path& stage, const AcceptRequestFactory& request);
 
 /// Runs `sql` on the database at `url` (libpq).
 void exec(const std::string& url, const std::string& sql);

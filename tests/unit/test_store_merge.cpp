@@ -59,8 +59,9 @@ store::MigrationReport move(testing::OwnCounter& counter, const testing::TestSto
 /// The rows of every table a merge writes to.
 std::map<std::string, long long> rows_of(const testing::TestStore& centre) {
     std::map<std::string, long long> rows;
-    for (const char* table : {"users", "cases", "case_items", "case_materials", "outbox", "ratings",
-                              "counter_sequences", "audit_events", "audit_heads", "audit_imports"})
+    for (const char* table :
+         {"users", "cases", "case_items", "case_materials", "outbox", "ratings",
+          "counter_sequences", "audit_events", "audit_heads", "audit_imports", "item_decisions"})
         rows[table] = centre.count(table);
     return rows;
 }
@@ -88,8 +89,19 @@ TEST_CASE(
     const auto second_events = static_cast<long long>(second.store.audit().events().size());
     const auto source_case = *second.store.cases().find(second.first);
 
+    const auto own_head = store::read_audit_head(second.dir.path);
+    REQUIRE(own_head);
     const auto report = move(second, centre, materials);
     CHECK(report.merged);
+    // The counter's own folder is as it was: its store still verifies with its head file, which
+    // the move left alone. Joining, the counter's head file follows its event to its new id.
+    CHECK(store::read_audit_head(second.dir.path) == own_head);
+    CHECK(second.store.audit().verify().head_checked);
+    store::follow_audit_head(centre.location(), second.dir.path);
+    const auto followed = store::read_audit_head(second.dir.path);
+    REQUIRE(followed);
+    CHECK(followed->second == own_head->second);
+    CHECK(followed->first > own_head->first);
     CHECK(report.rows.at("cases") == 2);
     CHECK(report.rows.at("users") == 1);  // admin_WX02; zhangmin is the centre's already
     CHECK(report.shared_accounts == 1);
@@ -190,7 +202,7 @@ TEST_CASE("A merge the centre cannot take is refused, and nothing is written",
     testing::OwnCounter first("WX01");
     add_user(first.store, "zhangmin", Role::Clerk, "WX01");
     move(first, centre, materials);
-    const auto rows = rows_of(centre);
+    auto rows = rows_of(centre);
     const auto refused = [&](testing::OwnCounter& counter, const std::string& named) {
         try {
             move(counter, centre, materials);
@@ -209,6 +221,21 @@ TEST_CASE("A merge the centre cannot take is refused, and nothing is written",
         testing::OwnCounter other("WX04");
         add_user(other.store, "zhangmin", Role::Supervisor, "WX04");
         refused(other, "the account zhangmin is in both stores with different roles");
+    }
+    SECTION("a row the centre's constraints refuse, half way through the copy") {
+        // The same decision of a back office in both stores (one back office's cursor names
+        // one decision): the merge's writes are pipelined on PostgreSQL, and the failure of one
+        // still fails the whole merge.
+        const std::string decision =
+            "INSERT INTO item_decisions (case_item_id, back_office, cursor, outcome, reason, data,"
+            " missing_materials, decided_by, decided_at, received_at) SELECT max(id),"
+            " 'county_health', 7, 'approved', '', '{}', '[]', '李明', '2026-12-02 10:00:00',"
+            " '2026-12-02 10:00:00' FROM case_items";
+        centre.connect()->exec(decision);
+        testing::OwnCounter other("WX06");
+        other.store.database().exec(decision);
+        rows["item_decisions"] = 1;
+        refused(other, "item_decisions");
     }
     SECTION("a store whose own audit log does not verify") {
         testing::OwnCounter other("WX05");
@@ -232,6 +259,7 @@ TEST_CASE("A merge while the centre's counters accept: every case kept, the chai
         if (i == 0) {
             while (accepted < 4) std::this_thread::sleep_for(std::chrono::milliseconds(1));
             CHECK(move(second, centre, materials).merged);
+            store::follow_audit_head(centre.location(), second.dir.path);
             merged = true;
             return;
         }

@@ -264,6 +264,7 @@ store::MigrationReport Administration::join_centre(const std::string& location) 
         throw Error(ErrorKind::Input, trf("This counter's store is {} already", to.display()));
     const auto report = store::migrate_store(from, data_dir_ / "materials", to,
                                              data_dir_ / "materials", data_dir_, who_.name);
+    store::follow_audit_head(to, data_dir_);
     const fs::path settings = data_dir_ / "counter.json";
     CounterConfig config = CounterConfig::load(settings);
     config.store = location;

@@ -235,13 +235,15 @@ long long Database::append_audit(AuditEvent event, const AuditHead& head) {
             .bind(3, event.counter)
             .run();
     }
-    if (!anchor_dir_.empty() && (anchor_counter_.empty() || event.counter == anchor_counter_))
+    if (!anchor_dir_.empty() && head_file_ &&
+        (anchor_counter_.empty() || event.counter == anchor_counter_))
         pending_head_.emplace(id, event.hash);
     return id;
 }
 
-void Database::anchor_audit(const fs::path& dir, const std::string& counter) {
+void Database::anchor_audit(const fs::path& dir, const std::string& counter, bool head_file) {
     anchor_counter_ = counter;
+    head_file_ = head_file;
     if (dir == anchor_dir_) return;
     anchor_dir_ = dir;
     audit_key_.clear();

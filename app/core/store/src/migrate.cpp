@@ -203,7 +203,7 @@ long long copy_table(Database& from, Database& to, const std::string& table, con
             else
                 write.bind(c + 1, read.text(c));
         }
-        write.run();
+        write.queue();  // PostgreSQL: pipelined, its answer read with the next that waits
         ++rows;
     }
     return rows;
@@ -310,7 +310,7 @@ MigrationReport migrate_store(const Location& from, const std::filesystem::path&
     auto target = Database::open(to);
     if (!anchor.empty()) {
         source->anchor_audit(anchor);
-        target->anchor_audit(anchor);
+        target->anchor_audit(anchor, {}, false);  // the folder's head file is its counter's
     }
     MigrationReport report;
     report.source_head = head_of(*source);
@@ -449,19 +449,23 @@ MigrationReport migrate_store(const Location& from, const std::filesystem::path&
             ErrorKind::Storage,
             trf("Moving the store: the copied audit log does not verify: {}", verified.message));
     transaction.commit();
-    if (report.merged && !anchor.empty()) {
-        // The head file named the source's event by its old id: it names the merge's event
-        // now, as after any append (the append wrote it unless the old id was the larger).
-        Statement q = target->prepare("SELECT hash FROM audit_events WHERE id = ?");
-        q.bind(1, event);
-        if (q.step()) {
-            const auto head = read_audit_head(anchor);
-            if (!head || head->first != event)
-                write_file_atomically(anchor / kAuditHeadFile,
-                                      std::to_string(event) + " " + q.text(0) + "\n");
-        }
-    }
     return report;
+}
+
+void follow_audit_head(const Location& where, const std::filesystem::path& anchor) {
+    const auto head = read_audit_head(anchor);
+    if (!head) return;
+    auto db = Database::open(where);
+    Statement same = db->prepare("SELECT count(*) FROM audit_events WHERE id = ? AND hash = ?");
+    same.bind(1, head->first).bind(2, head->second);
+    same.step();
+    if (same.int64(0) > 0) return;  // the ids were kept
+    // A hash names its event: it covers the event's content and its predecessor's hash.
+    Statement found = db->prepare("SELECT id FROM audit_events WHERE hash = ?");
+    found.bind(1, head->second);
+    if (found.step())
+        write_file_atomically(anchor / kAuditHeadFile,
+                              std::to_string(found.int64(0)) + " " + head->second + "\n");
 }
 
 }  // namespace onewindow::store

@@ -222,8 +222,12 @@ class Database {
     /// appended to any chain), so that a verifier sees events deleted from the end of that chain
     /// (AuditRepository::verify()). A SQLite store is anchored in its file's folder when opened;
     /// a PostgreSQL store only when a counter anchors it (open_store(), with the counter's code).
-    /// The engine plays no part: both read and write the same two files.
-    void anchor_audit(const std::filesystem::path& dir, const std::string& counter = {});
+    /// The engine plays no part: both read and write the same two files. With `head_file`
+    /// false the head file is read (by the verifier) but never written: a store migration keys
+    /// its own event with the key of the folder it copies and leaves that folder's head file to
+    /// the folder's counter.
+    void anchor_audit(const std::filesystem::path& dir, const std::string& counter = {},
+                      bool head_file = true);
     /// The anchor's folder; empty when the chain is not anchored.
     const std::filesystem::path& audit_anchor() const { return anchor_dir_; }
     /// The counter whose chain the anchor's head file follows ("" when not known).
@@ -261,6 +265,7 @@ class Database {
     int depth_ = 0;
     std::filesystem::path anchor_dir_;
     std::string anchor_counter_;
+    bool head_file_ = true;  // anchor_audit(): the head file is written
     std::string audit_key_;
     std::optional<std::pair<long long, std::string>> pending_head_;  // appended, not committed
 };

@@ -59,13 +59,21 @@ struct MigrationReport {
 };
 
 /// Copies the store at `from` (its scans in `from_materials`) into the store at `to` (its
-/// scans in `to_materials` when it is SQLite). `anchor` is the counter's data folder, whose
-/// audit key and head file (Database::anchor_audit) anchor both stores' chains: the copy is
-/// verified with them and the join event keyed by them. `actor` is named in the audit event.
+/// scans in `to_materials` when it is SQLite). `anchor` is the source counter's data folder,
+/// whose audit key and head file (Database::anchor_audit) anchor its chain: the source and the
+/// copy are verified with them and the migration's event keyed by the key; the head file is
+/// not written (follow_audit_head() when the counter moves with its store). `actor` is named in the audit event.
 /// Error(Input) when both are the same store; Error(Storage) for an unreachable store, a merge
 /// refused (header comment), a scan missing from the source, or a chain that does not verify.
 MigrationReport migrate_store(const Location& from, const std::filesystem::path& from_materials,
                               const Location& to, const std::filesystem::path& to_materials,
                               const std::filesystem::path& anchor, const std::string& actor);
+
+/// After a counter moved its store into `where` (its data folder `anchor`): its audit head file
+/// names its newest event by the id that event has in `where` (a merge gives new ids, the
+/// hashes stay). Nothing changes when the ids were kept, or when `where` lacks the event (the
+/// verifier then says the chain's end is missing). The store migration itself never writes the
+/// head file: the folder it copies may go on working on its own store.
+void follow_audit_head(const Location& where, const std::filesystem::path& anchor);
 
 }  // namespace onewindow::store
