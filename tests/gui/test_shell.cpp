@@ -607,6 +607,29 @@ TEST_CASE("Read ID card fills the applicant from the reader's device plugin", "[
     CHECK(intake.has_thumbnail("id_card"));
     CHECK(intake.message("applicant.id_number").empty());
 
+    // The reader is a device: it is read without the Counter lock, which another thread holds
+    // here the whole time the card is read.
+    intake.set_value("applicant.name", "");
+    {
+        std::promise<void> held, release;
+        std::thread holder([&] {
+            auto lock = shell.services->lock();
+            held.set_value();
+            release.get_future().wait();
+        });
+        held.get_future().wait();
+        intake.read_id_card();
+        const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+        while (shell.services->busy() && std::chrono::steady_clock::now() < until)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        CHECK_FALSE(shell.services->busy());
+        release.set_value();
+        holder.join();
+    }
+    shell.services->wait_idle();
+    pump(200);
+    CHECK(intake.value("applicant.name") == "李娜");
+
     // No card on the reader: told, nothing changed.
     fs::remove(shell.dir.path / "idcard-reader/card.json");
     intake.set_value("applicant.name", "赵敏");

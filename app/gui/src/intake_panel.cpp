@@ -889,18 +889,20 @@ void IntakePanel::read_id_card() {
     show_info(wtr("Reading the ID card..."), wxICON_INFORMATION);
     auto card = std::make_shared<std::optional<IdCard>>();
     Counter& counter = services_.counter();
-    services_.run_in_background([&counter, card] { *card = counter.read_id_card(); },
-                                [this, card](std::exception_ptr error) {
-                                    if (error) {
-                                        try {
-                                            std::rethrow_exception(error);
-                                        } catch (const std::exception& e) {
-                                            show_info(wx(e.what()), wxICON_ERROR);
-                                        }
-                                        return;
-                                    }
-                                    fill_from_card(*card);
-                                });
+    // Without the Counter lock: the card reader is a device (it may take a second or two),
+    // and the clerk's other work goes on meanwhile (Counter::read_id_card()).
+    services_.run_unlocked([&counter, card] { *card = counter.read_id_card(); },
+                           [this, card](std::exception_ptr error) {
+                               if (error) {
+                                   try {
+                                       std::rethrow_exception(error);
+                                   } catch (const std::exception& e) {
+                                       show_info(wx(e.what()), wxICON_ERROR);
+                                   }
+                                   return;
+                               }
+                               fill_from_card(*card);
+                           });
 }
 
 void IntakePanel::fill_from_card(const std::optional<IdCard>& card) {

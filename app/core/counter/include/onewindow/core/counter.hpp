@@ -309,7 +309,9 @@ class Counter {
                    const std::optional<std::string>& now = std::nullopt);
     /// Reads the card on the first ID card reader of the running device plugins (nullopt: no
     /// card on it). Error(Plugin) when no reader is available or it fails; Error(Input) when the
-    /// card data is wrong. See id_card.hpp.
+    /// card data is wrong. See id_card.hpp. Any thread: it uses only the plugin host (a device
+    /// plugin's call waits for nothing but another call into that plugin), so the shell reads
+    /// the card without the Counter lock.
     std::optional<IdCard> read_id_card();
 
     /// Writes the service guide (办事指南) of a catalogue item as PDF.

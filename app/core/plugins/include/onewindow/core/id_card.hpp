@@ -2,7 +2,7 @@
 // "id_card_reader"). The shell never talks to a reader: it asks the core, the core asks the
 // plugin that drives the reader, and checks what comes back before anything reaches a form.
 // A real reader driver and the bundled simulator (plugins/idcard_simulator) take the same path.
-// Threads: as PluginHost (one thread at a time).
+// Threads: as PluginHost (any thread; calls into one plugin take turns).
 #pragma once
 
 #include <filesystem>

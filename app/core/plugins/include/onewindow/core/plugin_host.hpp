@@ -22,8 +22,11 @@
 // A running plugin's fragment joins dictionary() and its items and templates are in data().
 // Libraries stay loaded for the host's lifetime; nothing is unloaded while the host runs.
 //
-// Threads: load_all() once; call() from one thread at a time. The log and clock callbacks of
-// HostOptions are called from the thread calling the plugin.
+// Threads: load_all() once, before any call. Then call(), call_device() and the const members
+// from any thread: calls into one plugin take turns (a plugin's code need not be thread-safe),
+// calls into different plugins run side by side, so reading an ID card on a worker never
+// waits for a department's validate. The log and clock callbacks of HostOptions are called
+// from the thread calling the plugin, several at once.
 #pragma once
 
 #include <Poco/JSON/Object.h>
