@@ -441,8 +441,8 @@ MigrationReport migrate_store(const Location& from, const std::filesystem::path&
             .bind(2, segment->first_id)
             .bind(3, segment->last_id)
             .run();
-    // The copy verifies as a whole (the head file still names the source's own numbering; it
-    // names the merge's event once committed).
+    // The copy verifies as a whole; with the folder's head file when the ids were kept (a
+    // merge compared it with the source before the copy).
     const auto verified = AuditRepository(*target).verify({}, !report.merged);
     if (!verified.ok)
         throw Error(

@@ -62,9 +62,10 @@ struct MigrationReport {
 /// scans in `to_materials` when it is SQLite). `anchor` is the source counter's data folder,
 /// whose audit key and head file (Database::anchor_audit) anchor its chain: the source and the
 /// copy are verified with them and the migration's event keyed by the key; the head file is
-/// not written (follow_audit_head() when the counter moves with its store). `actor` is named in the audit event.
-/// Error(Input) when both are the same store; Error(Storage) for an unreachable store, a merge
-/// refused (header comment), a scan missing from the source, or a chain that does not verify.
+/// not written (follow_audit_head() when the counter moves with its store). `actor` is named in the
+/// audit event. Error(Input) when both are the same store; Error(Storage) for an unreachable store,
+/// a merge refused (header comment), a scan missing from the source, or a chain that does not
+/// verify.
 MigrationReport migrate_store(const Location& from, const std::filesystem::path& from_materials,
                               const Location& to, const std::filesystem::path& to_materials,
                               const std::filesystem::path& anchor, const std::string& actor);
