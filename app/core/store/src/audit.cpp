@@ -299,18 +299,13 @@ AuditVerifyResult AuditRepository::verify(const std::vector<std::string>& other_
             if (const char* broken = i.walk.close_legacy()) return broken;
         std::map<std::string, std::string> recorded;
         for (const auto& h : i.segment.heads) recorded[h.counter] = h.hash;
-        for (const auto& [counter, hash] : i.walk.chains)
-            if (!recorded.count(counter) || recorded.at(counter) != hash)
-                return N_(
-                    "a merged store's chain does not end at the head its merge recorded: "
-                    "events were deleted");
-        for (const auto& h : i.segment.heads) {
-            if (!i.walk.chains.count(h.counter))
-                return N_(
-                    "a merged store's chain does not end at the head its merge recorded: "
-                    "events were deleted");
+        // The same chains, each ending at its recorded head.
+        if (recorded != i.walk.chains)
+            return N_(
+                "a merged store's chain does not end at the head its merge recorded: "
+                "events were deleted");
+        for (const auto& h : i.segment.heads)
             if (h.carried) own.chains[h.counter] = h.hash;
-        }
         return nullptr;
     };
     bool head_found = false;
